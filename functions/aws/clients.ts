@@ -1,0 +1,39 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ProtonClient } from '@aws-sdk/client-proton';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { tracer } from '../runtime/powertools.js';
+
+/**
+ * Every AWS SDK client, built once per function instance and traced.
+ *
+ * Retry budget: the state machine owns retries. The Proton client makes exactly one attempt
+ * per invocation, so DeleteConnection's attempts are exactly the ASL's. The other clients
+ * retry throttling and 5xx inside the call (SDK_MAX_ATTEMPTS, default 3, full-jitter backoff
+ * from SDK_RETRY_BASE_MS) so that one throttled page does not re-run a whole inventory; the
+ * ASL's retrier then multiplies that (documented in the README).
+ */
+const sdkMaxAttempts = Number(process.env.SDK_MAX_ATTEMPTS ?? '3');
+const baseDelayMs = Number(process.env.SDK_RETRY_BASE_MS ?? '200');
+const maxDelayMs = 5_000;
+
+function retryStrategy(maxAttempts: number): ConfiguredRetryStrategy {
+  return new ConfiguredRetryStrategy(maxAttempts, (attempt) => Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+}
+
+function traced<T>(client: T): T {
+  return tracer.captureAWSv3Client(client);
+}
+
+export const proton = traced(new ProtonClient({ retryStrategy: retryStrategy(1) }));
+export const cloudFormation = traced(new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const tagging = traced(new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const s3 = traced(new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sns = traced(new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const eventBridge = traced(new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+
+/** For the local run, which answers every client at the SDK boundary. */
+export const allClients = [proton, cloudFormation, tagging, s3, sns, eventBridge] as const;

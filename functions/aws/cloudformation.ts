@@ -1,0 +1,99 @@
+import {
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  paginateDescribeStacks,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
+import type { StackFacts } from '../domain/inventory.js';
+import type { FailedResource, LiveStack } from '../domain/stack-deletion.js';
+import type { ResourceDeletionEvent } from '../domain/verification.js';
+import { cloudFormation } from './clients.js';
+import { callAws, hasName } from './error-mapping.js';
+
+/** CloudFormation. Stacks are always addressed by stack ID, never by name (see DOMAIN.md). */
+function tagsOf(stack: Stack): Record<string, string> {
+  return Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+/** Every stack in the account and Region that is not deleted, with its tags (DescribeStacks, all pages). */
+export async function listStacks(): Promise<StackFacts[]> {
+  return callAws('DescribeStacks (all stacks)', async () => {
+    const stacks: StackFacts[] = [];
+    for await (const page of paginateDescribeStacks({ client: cloudFormation }, {})) {
+      for (const stack of page.Stacks ?? []) {
+        if (!stack.StackId || !stack.StackName || stack.StackStatus === 'DELETE_COMPLETE') continue;
+        stacks.push({
+          stackId: stack.StackId,
+          stackName: stack.StackName,
+          status: stack.StackStatus ?? 'UNKNOWN',
+          tags: tagsOf(stack),
+          terminationProtection: stack.EnableTerminationProtection ?? false,
+        });
+      }
+    }
+    return stacks;
+  });
+}
+
+/** One stack by ID; undefined when CloudFormation says it does not exist. */
+export async function describeStack(stackId: string): Promise<LiveStack | undefined> {
+  try {
+    const { Stacks } = await callAws(`DescribeStacks ${stackId}`, () =>
+      cloudFormation.send(new DescribeStacksCommand({ StackName: stackId })),
+    );
+    const stack = Stacks?.[0];
+    if (!stack) return undefined;
+    return {
+      status: stack.StackStatus ?? 'UNKNOWN',
+      ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
+      terminationProtection: stack.EnableTerminationProtection ?? false,
+    };
+  } catch (error) {
+    if (hasName(error, 'ValidationError') && /does not exist/i.test((error as Error).message)) return undefined;
+    throw error;
+  }
+}
+
+/** Starts the deletion. The token makes a retried call the same request, not a second one. */
+export async function deleteStack(stackId: string, clientRequestToken: string): Promise<void> {
+  await callAws(`DeleteStack ${stackId}`, () =>
+    cloudFormation.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
+  );
+}
+
+const EVENT_PAGES_READ = 3;
+
+/** The latest deletion event of each resource in the stack (newest first; a few pages are enough). */
+export async function resourceDeletionEvents(stackId: string): Promise<ResourceDeletionEvent[]> {
+  return callAws(`DescribeStackEvents ${stackId}`, async () => {
+    const latest = new Map<string, ResourceDeletionEvent>();
+    let nextToken: string | undefined;
+    for (let page = 0; page < EVENT_PAGES_READ; page += 1) {
+      const out = await cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
+      for (const event of out.StackEvents ?? []) {
+        const logicalId = event.LogicalResourceId;
+        if (!logicalId || latest.has(logicalId) || event.PhysicalResourceId === stackId) continue;
+        if (!event.ResourceStatus?.startsWith('DELETE_')) continue;
+        latest.set(logicalId, {
+          logicalId,
+          status: event.ResourceStatus,
+          ...(event.ResourceStatusReason ? { reason: event.ResourceStatusReason } : {}),
+          ...(event.PhysicalResourceId ? { physicalId: event.PhysicalResourceId } : {}),
+          ...(event.ResourceType ? { type: event.ResourceType } : {}),
+        });
+      }
+      nextToken = out.NextToken;
+      if (!nextToken) break;
+    }
+    return [...latest.values()];
+  });
+}
+
+/** The resources that made a stack's deletion fail, with CloudFormation's reasons. */
+export async function failedResources(stackId: string): Promise<FailedResource[]> {
+  const events = await resourceDeletionEvents(stackId);
+  return events
+    .filter((e) => e.status === 'DELETE_FAILED')
+    .map((e) => ({ logicalId: e.logicalId, reason: e.reason ?? 'no reason given', ...(e.physicalId ? { physicalId: e.physicalId } : {}), ...(e.type ? { type: e.type } : {}) }));
+}

@@ -1,0 +1,61 @@
+import { ConflictError, InternalServerError, ThrottlingError } from '../runtime/errors.js';
+
+/**
+ * Maps an AWS SDK error to the workflow's error names, so the ASL retries one name per
+ * meaning whatever service raised it. Errors with no workflow meaning pass through
+ * unchanged (their own `name`, e.g. AccessDeniedException, reaches the failure path).
+ */
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException', // Proton
+  'Throttling', // CloudFormation
+  'ThrottledException', // Resource Groups Tagging API
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown', // S3
+]);
+
+interface SdkErrorShape {
+  name?: unknown;
+  message?: unknown;
+  $fault?: unknown;
+  $retryable?: { throttling?: boolean };
+  $metadata?: { httpStatusCode?: number };
+}
+
+function asSdkError(error: unknown): SdkErrorShape | undefined {
+  return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : undefined;
+}
+
+export function isThrottling(error: unknown): boolean {
+  const sdk = asSdkError(error);
+  return Boolean(sdk && ((typeof sdk.name === 'string' && THROTTLING_NAMES.has(sdk.name)) || sdk.$retryable?.throttling));
+}
+
+export function isServerFault(error: unknown): boolean {
+  const sdk = asSdkError(error);
+  const status = sdk?.$metadata?.httpStatusCode ?? 0;
+  return Boolean(sdk && (sdk.$fault === 'server' || status >= 500));
+}
+
+export function hasName(error: unknown, ...names: string[]): boolean {
+  const name = asSdkError(error)?.name;
+  return typeof name === 'string' && names.includes(name);
+}
+
+/** What the caller was doing, for the message: "DeleteStack arn:...: Rate exceeded". */
+export function toWorkflowError(error: unknown, action: string): unknown {
+  const message = `${action}: ${error instanceof Error ? error.message : String(error)}`;
+  if (isThrottling(error)) return new ThrottlingError(message, { cause: error });
+  if (hasName(error, 'ConflictException')) return new ConflictError(message, { cause: error });
+  if (isServerFault(error)) return new InternalServerError(message, { cause: error });
+  return error;
+}
+
+/** Runs one AWS call and rethrows its error under the workflow's name for it. */
+export async function callAws<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toWorkflowError(error, action);
+  }
+}

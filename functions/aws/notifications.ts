@@ -1,0 +1,43 @@
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { eventBridge, sns } from './clients.js';
+import { callAws } from './error-mapping.js';
+
+/** People get an SNS message; machines get an EventBridge event. */
+export async function publishToTopic(topicArn: string, subject: string, message: string): Promise<string | undefined> {
+  const out = await callAws(`Publish ${topicArn}`, () =>
+    sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message })),
+  );
+  return out.MessageId;
+}
+
+export interface CompletionEvent {
+  busName: string;
+  source: string;
+  detailType: string;
+  resources: string[];
+  detail: unknown;
+}
+
+export async function putEvent(event: CompletionEvent): Promise<string | undefined> {
+  const out = await callAws(`PutEvents ${event.busName}`, () =>
+    eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: event.busName,
+            Source: event.source,
+            DetailType: event.detailType,
+            Resources: event.resources,
+            Detail: JSON.stringify(event.detail),
+          },
+        ],
+      }),
+    ),
+  );
+  const entry = out.Entries?.[0];
+  if (out.FailedEntryCount || entry?.ErrorCode) {
+    throw new Error(`PutEvents rejected the completion event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+  }
+  return entry?.EventId;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { decidePoll, describeFailure, StackProgressSchema, type StackProgress } from './domain/stack-deletion.js';
+import { describeStack, failedResources } from './aws/cloudformation.js';
+import { loadConfig } from './runtime/config.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/** DescribeStack: one poll of a deleting stack; says deleted, failed (with the failing resources) or still deleting. */
+const config = loadConfig(z.object({ MAX_STACK_POLLS: z.coerce.number().int().positive().default(120) }));
+
+export const handler = taskHandler({
+  task: 'DescribeStack',
+  input: z.object({ progress: StackProgressSchema, executionName: z.string() }),
+  logKeys: ({ progress, executionName }) => ({ executionName, stackId: progress.stackId }),
+  run: async ({ progress }): Promise<StackProgress> => {
+    const stack = await describeStack(progress.stackId);
+    const decision = decidePoll(stack, progress.polls, config.MAX_STACK_POLLS);
+    const polled = { ...progress, polls: progress.polls + 1, outcome: decision.outcome, ...(stack ? { status: stack.status } : {}) };
+    if (decision.outcome !== 'failed') return polled;
+    if (stack?.status !== 'DELETE_FAILED') return { ...polled, reason: decision.reason ?? 'deletion failed' };
+    const failed = await failedResources(progress.stackId);
+    return { ...polled, reason: describeFailure(stack, failed), failedResources: failed };
+  },
+});

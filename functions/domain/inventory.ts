@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { protonResourceName, resourceTypeOf } from './arn.js';
+import { ConnectionFactsSchema, type ConnectionFacts } from './connection.js';
+
+/**
+ * Decides, from facts alone, what belongs to the connection's environment and what may be
+ * deleted. Safety is structural: only stacks whose ownership is *proven* by tags get the
+ * action `delete-stack`; everything else is `retain` with the reason.
+ */
+export const PROTON_STACK_PREFIX = 'AWSProton-';
+export const TAG = {
+  environment: 'proton:environment',
+  serviceInstance: 'proton:service-instance',
+  component: 'proton:component',
+  stackId: 'aws:cloudformation:stack-id',
+  logicalId: 'aws:cloudformation:logical-id',
+} as const;
+
+/** Dependency order: components and service instances import from the environment stack. */
+export const PHASES = ['components', 'service-instances', 'environment'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type Tags = Record<string, string>;
+export interface TaggedResource {
+  arn: string;
+  tags: Tags;
+}
+export interface StackFacts {
+  stackId: string;
+  stackName: string;
+  status: string;
+  tags: Tags;
+  terminationProtection: boolean;
+}
+
+const OwnerSchema = z.object({
+  kind: z.enum(['component', 'service-instance', 'environment', 'connection', 'unproven']),
+  name: z.string().optional(),
+});
+export type Owner = z.infer<typeof OwnerSchema>;
+
+export const ACTIONS = ['delete-stack', 'delete-with-stack', 'retain'] as const;
+export const InventoriedResourceSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  owner: OwnerSchema,
+  phase: z.enum(PHASES).optional(),
+  action: z.enum(ACTIONS),
+  reason: z.string(),
+  stackId: z.string().optional(),
+  logicalId: z.string().optional(),
+});
+export type InventoriedResource = z.infer<typeof InventoriedResourceSchema>;
+
+export const InventorySchema = z.object({
+  version: z.literal(1),
+  takenAt: z.string(),
+  connection: ConnectionFactsSchema,
+  resources: z.array(InventoriedResourceSchema),
+  otherEnvironmentStacks: z.number().int(),
+});
+export type Inventory = z.infer<typeof InventorySchema>;
+
+export interface InventoryFacts {
+  connection: ConnectionFacts;
+  taggedResources: readonly TaggedResource[];
+  stacks: readonly StackFacts[];
+  takenAt: string;
+}
+
+const PHASE_OF_OWNER: Record<'component' | 'service-instance' | 'environment', Phase> = {
+  component: 'components',
+  'service-instance': 'service-instances',
+  environment: 'environment',
+};
+
+function ownerFromTags(tagSets: readonly Tags[]): Owner {
+  const component = tagSets.find((tags) => tags[TAG.component])?.[TAG.component];
+  if (component) return { kind: 'component', name: protonResourceName(component) };
+  const instance = tagSets.find((tags) => tags[TAG.serviceInstance])?.[TAG.serviceInstance];
+  if (instance) return { kind: 'service-instance', name: protonResourceName(instance) };
+  const environment = tagSets.find((tags) => tags[TAG.environment])?.[TAG.environment];
+  return { kind: 'environment', ...(environment ? { name: protonResourceName(environment) } : {}) };
+}
+
+type StackVerdict =
+  | { kind: 'owned'; owner: Owner; proof: string }
+  | { kind: 'other-environment' }
+  | { kind: 'unproven'; reason: string };
+
+function judgeStack(stack: StackFacts, envArn: string, resourceTagsInStack: readonly Tags[]): StackVerdict {
+  const stackEnvironment = stack.tags[TAG.environment];
+  if (stackEnvironment !== undefined && stackEnvironment !== envArn) {
+    // Tagged for another environment: proven *not* ours, even if some resource inside says otherwise.
+    return resourceTagsInStack.length > 0
+      ? { kind: 'unproven', reason: `the stack is tagged ${TAG.environment}=${stackEnvironment}, but resources inside it are tagged for this environment` }
+      : { kind: 'other-environment' };
+  }
+  if (!stack.stackName.startsWith(PROTON_STACK_PREFIX)) {
+    return {
+      kind: 'unproven',
+      reason: `tagged for this environment, but the stack name does not start with ${PROTON_STACK_PREFIX}: not provisioned by Proton, delete it yourself if it should go`,
+    };
+  }
+  if (stackEnvironment === envArn) {
+    return { kind: 'owned', owner: ownerFromTags([stack.tags, ...resourceTagsInStack]), proof: `the stack is tagged ${TAG.environment} for this environment` };
+  }
+  if (resourceTagsInStack.length > 0) {
+    return {
+      kind: 'owned',
+      owner: ownerFromTags(resourceTagsInStack),
+      proof: `${resourceTagsInStack.length} of its resources are tagged ${TAG.environment} for this environment`,
+    };
+  }
+  return {
+    kind: 'unproven',
+    reason: `ownership not proven: the name starts with ${PROTON_STACK_PREFIX}, but neither the stack nor any resource in it is tagged ${TAG.environment} for this environment`,
+  };
+}
+
+function stackEntry(stack: StackFacts, verdict: StackVerdict & { kind: 'owned' | 'unproven' }): InventoriedResource {
+  if (verdict.kind === 'unproven') {
+    return { id: stack.stackId, type: 'cloudformation:stack', owner: { kind: 'unproven' }, action: 'retain', reason: verdict.reason };
+  }
+  const phase = PHASE_OF_OWNER[verdict.owner.kind as keyof typeof PHASE_OF_OWNER];
+  if (stack.terminationProtection) {
+    return {
+      id: stack.stackId,
+      type: 'cloudformation:stack',
+      owner: verdict.owner,
+      phase,
+      action: 'retain',
+      reason: 'termination protection is on; the cleanup never switches it off: disable it yourself and re-run to delete',
+    };
+  }
+  return { id: stack.stackId, type: 'cloudformation:stack', owner: verdict.owner, phase, action: 'delete-stack', reason: verdict.proof };
+}
+
+function taggedEntry(resource: TaggedResource, stacks: ReadonlyMap<string, InventoriedResource>): InventoriedResource {
+  const stackId = resource.tags[TAG.stackId];
+  const logicalId = resource.tags[TAG.logicalId];
+  const base = {
+    id: resource.arn,
+    type: resourceTypeOf(resource.arn),
+    ...(stackId ? { stackId } : {}),
+    ...(logicalId ? { logicalId } : {}),
+  };
+  const stack = stackId ? stacks.get(stackId) : undefined;
+  if (!stackId) {
+    return { ...base, owner: ownerFromTags([resource.tags]), action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted' };
+  }
+  if (!stack) {
+    return { ...base, owner: ownerFromTags([resource.tags]), action: 'retain', reason: `its stack ${stackId} is not an active stack in this account` };
+  }
+  if (stack.action !== 'delete-stack') {
+    return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'retain', reason: `its stack is retained: ${stack.reason}` };
+  }
+  return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'delete-with-stack', reason: 'deleted with its stack' };
+}
+
+function roleEntry(roleArn: string): InventoriedResource {
+  return {
+    id: roleArn,
+    type: 'iam:role',
+    owner: { kind: 'connection' },
+    action: 'retain',
+    reason: 'connection role: kept, because roles can be shared with other connections and stacks may still need them',
+  };
+}
+
+/** Builds the inventory: one entry per resource, each with its owner, phase and planned action. */
+export function buildInventory(facts: InventoryFacts): Inventory {
+  const envArn = facts.connection.environmentArn;
+  const tagsByStack = new Map<string, Tags[]>();
+  for (const resource of facts.taggedResources) {
+    const stackId = resource.tags[TAG.stackId];
+    if (stackId) tagsByStack.set(stackId, [...(tagsByStack.get(stackId) ?? []), resource.tags]);
+  }
+
+  const stackEntries = new Map<string, InventoriedResource>();
+  let otherEnvironmentStacks = 0;
+  for (const stack of facts.stacks) {
+    const taggedForUs = stack.tags[TAG.environment] === envArn || tagsByStack.has(stack.stackId);
+    const isProtonStack = stack.stackName.startsWith(PROTON_STACK_PREFIX);
+    if (!taggedForUs && !isProtonStack && stack.tags[TAG.environment] === undefined) continue; // unrelated stack
+    const verdict = judgeStack(stack, envArn, tagsByStack.get(stack.stackId) ?? []);
+    if (verdict.kind === 'other-environment') {
+      otherEnvironmentStacks += 1;
+      continue;
+    }
+    stackEntries.set(stack.stackId, stackEntry(stack, verdict));
+  }
+
+  const seen = new Set(stackEntries.keys());
+  const resources: InventoriedResource[] = [...stackEntries.values()];
+  for (const resource of facts.taggedResources) {
+    if (seen.has(resource.arn)) continue; // a stack tagged for us is already listed as a stack
+    seen.add(resource.arn);
+    resources.push(taggedEntry(resource, stackEntries));
+  }
+  for (const role of facts.connection.roleArns) {
+    if (seen.has(role)) continue;
+    seen.add(role);
+    resources.push(roleEntry(role));
+  }
+
+  return { version: 1, takenAt: facts.takenAt, connection: facts.connection, resources, otherEnvironmentStacks };
+}
+
+export interface StackItem {
+  stackId: string;
+  phase: Phase;
+}
+export interface CleanupPhase {
+  phase: Phase;
+  stacks: StackItem[];
+}
+
+/** The stacks to delete, grouped into phases in dependency order (every phase present, maybe empty). */
+export function cleanupPhases(inventory: Inventory): CleanupPhase[] {
+  return PHASES.map((phase) => ({
+    phase,
+    stacks: inventory.resources
+      .filter((r) => r.action === 'delete-stack' && r.phase === phase)
+      .map((r) => ({ stackId: r.id, phase })),
+  }));
+}
+
+export interface InventoryCounts {
+  resources: number;
+  stacksToDelete: number;
+  deletedWithStacks: number;
+  retained: number;
+}
+
+export function countInventory(inventory: Inventory): InventoryCounts {
+  const count = (action: InventoriedResource['action']) => inventory.resources.filter((r) => r.action === action).length;
+  return {
+    resources: inventory.resources.length,
+    stacksToDelete: count('delete-stack'),
+    deletedWithStacks: count('delete-with-stack'),
+    retained: count('retain'),
+  };
+}

@@ -1,0 +1,92 @@
+import type { Report } from './report.js';
+
+/**
+ * What people read (SNS) and what machines receive (EventBridge). Pure formatting.
+ */
+export const COMPLETION_DETAIL_TYPE = {
+  succeeded: 'Proton Connection Cleanup Completed',
+  failed: 'Proton Connection Cleanup Failed',
+} as const;
+
+const MAX_LISTED_FAILURES = 20;
+
+export interface Notification {
+  subject: string;
+  message: string;
+  detailType: string;
+  /** ARNs for the event's `resources` field. */
+  resources: string[];
+  detail: CompletionDetail | BareFailureDetail;
+}
+
+export interface BareFailureDetail {
+  executionName: string;
+  status: 'failed';
+  error: string;
+  report: null;
+}
+
+export interface CompletionDetail {
+    connectionId: string | null;
+    mode: string | null;
+    status: Report['status'];
+    connectionOutcome: string;
+    summary: Report['summary'];
+    failure?: Report['failure'];
+    report: { uri: string; bucket: string; key: string };
+}
+
+export function composeNotification(report: Report, location: { bucket: string; key: string }): Notification {
+  const uri = `s3://${location.bucket}/${location.key}`;
+  const connectionId = report.request?.connectionId ?? report.connection.id ?? null;
+  const who = connectionId ? `connection ${connectionId}` : 'a rejected request';
+  const verdict = report.status === 'failed' ? 'FAILED' : report.mode === 'plan' ? 'plan ready' : 'done';
+  const s = report.summary;
+  const problems = report.resources.filter((r) => r.outcome === 'failed');
+  const lines = [
+    `Proton connection cleanup ${verdict} for ${who}.`,
+    '',
+    `Mode: ${report.mode ?? 'unknown'}`,
+    `Environment: ${report.connection.environmentName ?? 'unknown'}`,
+    `Connection: ${report.connection.outcome}${report.connection.attempts ? ` after ${report.connection.attempts} attempt(s)` : ''}${report.connection.error ? ` (${report.connection.error})` : ''}`,
+    `Resources: ${s.total} total: ${s.deleted} deleted, ${s.alreadyAbsent} already absent, ${s.retained} retained, ${s.failed} failed, ${s.planned} planned.`,
+    ...(report.failure ? ['', `The run failed: ${report.failure.error}: ${report.failure.message}`] : []),
+    ...(problems.length > 0
+      ? ['', 'Failures:', ...problems.slice(0, MAX_LISTED_FAILURES).map((r) => `- ${r.id}: ${r.error ?? r.reason ?? 'no reason given'}`)]
+      : []),
+    ...(problems.length > MAX_LISTED_FAILURES ? [`...and ${problems.length - MAX_LISTED_FAILURES} more in the report.`] : []),
+    '',
+    `Full report: ${uri}`,
+  ];
+  return {
+    subject: `[proton-connection-cleanup] ${verdict}: ${who}`,
+    message: lines.join('\n'),
+    detailType: COMPLETION_DETAIL_TYPE[report.status],
+    resources: report.connection.arn ? [report.connection.arn] : [],
+    detail: {
+      connectionId,
+      mode: report.mode ?? null,
+      status: report.status,
+      connectionOutcome: report.connection.outcome,
+      summary: report.summary,
+      ...(report.failure ? { failure: report.failure } : {}),
+      report: { uri, ...location },
+    },
+  };
+}
+
+/** When even the failure report could not be written, people still hear about the failure. */
+export function composeBareFailure(executionName: string, error: { Error: string; Cause?: string | undefined }): Notification {
+  return {
+    subject: `[proton-connection-cleanup] FAILED: execution ${executionName}`,
+    message: [
+      `Proton connection cleanup execution ${executionName} failed, and its report could not be written.`,
+      `Error: ${error.Error}`,
+      `Cause: ${error.Cause ?? 'none given'}`,
+      'See the execution history in the Step Functions console.',
+    ].join('\n'),
+    detailType: COMPLETION_DETAIL_TYPE.failed,
+    resources: [],
+    detail: { executionName, status: 'failed', error: error.Error, report: null },
+  };
+}

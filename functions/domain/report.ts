@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { CleanupRequestSchema, MODES, type CleanupRequest } from './request.js';
+import { PHASES, type Inventory, type InventoriedResource } from './inventory.js';
+import { FailedResourceSchema, type StackProgress } from './stack-deletion.js';
+import type { Verification } from './verification.js';
+
+/**
+ * The report: every inventoried resource exactly once, with what happened to it, and a
+ * summary whose counts add up. Built by one pure function from what the workflow gathered.
+ */
+export const REPORT_VERSION = '1.0';
+
+export const RESOURCE_OUTCOMES = ['deleted', 'already-absent', 'retained', 'failed', 'planned'] as const;
+export type ResourceOutcome = (typeof RESOURCE_OUTCOMES)[number];
+export const CONNECTION_OUTCOMES = ['deleted', 'already-absent', 'unreachable', 'failed', 'planned', 'not-attempted'] as const;
+export type ConnectionOutcome = (typeof CONNECTION_OUTCOMES)[number];
+
+export const ReportEntrySchema = z.object({
+  id: z.string().describe('ARN of the resource (the stack ID for stacks)'),
+  type: z.string().describe('service:kind, e.g. cloudformation:stack, s3:bucket, iam:role'),
+  owner: z.object({
+    kind: z.enum(['component', 'service-instance', 'environment', 'connection', 'unproven']),
+    name: z.string().optional(),
+  }),
+  phase: z.enum(PHASES).optional(),
+  stackId: z.string().optional().describe('the stack that contains this resource'),
+  plannedAction: z.enum(['delete-stack', 'delete-with-stack', 'retain']),
+  outcome: z.enum(RESOURCE_OUTCOMES),
+  reason: z.string().optional(),
+  error: z.string().optional(),
+  failedResources: z.array(FailedResourceSchema).optional(),
+  polls: z.number().int().optional().describe('status polls while waiting for the stack deletion'),
+});
+export type ReportEntry = z.infer<typeof ReportEntrySchema>;
+
+export const SummarySchema = z.object({
+  total: z.number().int(),
+  deleted: z.number().int(),
+  alreadyAbsent: z.number().int(),
+  retained: z.number().int(),
+  failed: z.number().int(),
+  planned: z.number().int(),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const ReportSchema = z
+  .object({
+    reportVersion: z.literal(REPORT_VERSION),
+    execution: z.object({ name: z.string(), startedAt: z.string(), finishedAt: z.string() }),
+    status: z.enum(['succeeded', 'failed']),
+    mode: z.enum(MODES).optional(),
+    request: CleanupRequestSchema.nullable(),
+    failure: z.object({ error: z.string(), message: z.string() }).optional(),
+    connection: z.object({
+      id: z.string().optional(),
+      arn: z.string().optional(),
+      environmentName: z.string().optional(),
+      environmentArn: z.string().optional(),
+      outcome: z.enum(CONNECTION_OUTCOMES),
+      attempts: z.number().int().optional(),
+      reason: z.string().optional(),
+      error: z.string().optional(),
+    }),
+    resources: z.array(ReportEntrySchema),
+    summary: SummarySchema,
+  })
+  .meta({ title: 'proton-connection-cleanup report', description: 'What one execution found and did, resource by resource.' });
+export type Report = z.infer<typeof ReportSchema>;
+
+/** Step Functions' error object, as a Catch puts it in the state. */
+export interface CaughtError {
+  Error: string;
+  Cause?: string;
+}
+export type ConnectionDeletion = { outcome: 'deleted' | 'already-absent'; attempts: number } | CaughtError;
+
+export interface ReportInput {
+  execution: { name: string; startedAt: string; finishedAt: string };
+  request?: CleanupRequest;
+  inventory?: Inventory;
+  deletion?: ConnectionDeletion;
+  stackResults: readonly StackProgress[];
+  verification?: Verification;
+  failure?: CaughtError;
+}
+
+/** Lambda puts `{"errorType","errorMessage",...}` JSON in Cause; other errors give plain text. */
+export function errorMessage(caught: CaughtError): string {
+  const cause = caught.Cause ?? '';
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed && typeof parsed.errorMessage === 'string') {
+      return parsed.errorMessage;
+    }
+  } catch {
+    // plain-text cause
+  }
+  return cause || caught.Error;
+}
+
+function connectionSection(input: ReportInput): Report['connection'] {
+  const facts = input.inventory?.connection;
+  const base = {
+    ...(input.request ? { id: input.request.connectionId } : {}),
+    ...(facts?.arn ? { arn: facts.arn } : {}),
+    ...(facts ? { environmentName: facts.environmentName, environmentArn: facts.environmentArn } : {}),
+  };
+  const deletion = input.deletion;
+  if (deletion && 'outcome' in deletion) return { ...base, outcome: deletion.outcome, attempts: deletion.attempts };
+  if (deletion) return { ...base, outcome: 'failed', error: `${deletion.Error}: ${errorMessage(deletion)}` };
+  if (input.request?.mode === 'plan' && !input.failure) {
+    return { ...base, outcome: 'planned', reason: 'plan mode: DeleteEnvironmentAccountConnection would be called' };
+  }
+  return { ...base, outcome: 'not-attempted', reason: input.failure ? 'the run failed before the connection was deleted' : 'not reached' };
+}
+
+function notProcessed(input: ReportInput): string {
+  return input.failure
+    ? `not processed: the run failed first (${input.failure.Error}: ${errorMessage(input.failure)})`
+    : 'not processed';
+}
+
+function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): Partial<ReportEntry> & Pick<ReportEntry, 'outcome'> {
+  const result = input.stackResults.find((r) => r.stackId === resource.id);
+  if (!result) return { outcome: 'retained', reason: notProcessed(input) };
+  const details = {
+    polls: result.polls,
+    ...(result.failedResources?.length ? { failedResources: result.failedResources } : {}),
+  };
+  switch (result.outcome) {
+    case 'deleting':
+      return { outcome: 'failed', error: 'deletion did not finish', ...details };
+    case 'failed':
+      return { outcome: 'failed', error: result.error ? `${result.error.Error}: ${errorMessage(result.error)}` : (result.reason ?? 'deletion failed'), ...details };
+    case 'deleted':
+      return { outcome: 'deleted', reason: resource.reason, ...details };
+    default:
+      return { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...details };
+  }
+}
+
+function resourceInStackOutcome(resource: InventoriedResource, input: ReportInput): Partial<ReportEntry> & Pick<ReportEntry, 'outcome'> {
+  const stack = input.stackResults.find((r) => r.stackId === resource.stackId);
+  const remaining = input.verification?.remaining.find((r) => r.id === resource.id);
+  if (remaining) return remaining.outcome === 'failed' ? { outcome: 'failed', error: remaining.reason } : { outcome: 'retained', reason: remaining.reason };
+  if (!stack) return { outcome: 'retained', reason: notProcessed(input) };
+  if (stack.outcome === 'deleted') return { outcome: 'deleted', reason: 'deleted with its stack' };
+  if (stack.outcome === 'already-absent') return { outcome: 'already-absent', reason: 'its stack was already gone' };
+  if (input.verification) return { outcome: 'deleted', reason: 'gone after the cleanup (deleted by CloudFormation before its stack stopped)' };
+  return { outcome: 'retained', reason: `its stack was not deleted: ${stack.reason ?? stack.outcome}` };
+}
+
+function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntry {
+  const base: ReportEntry = {
+    id: resource.id,
+    type: resource.type,
+    owner: resource.owner,
+    ...(resource.phase ? { phase: resource.phase } : {}),
+    ...(resource.stackId ? { stackId: resource.stackId } : {}),
+    plannedAction: resource.action,
+    outcome: 'retained',
+    reason: resource.reason,
+  };
+  if (resource.action === 'retain') return base;
+  if (input.request?.mode === 'plan') return { ...base, outcome: 'planned' };
+  const { reason: _planReason, ...rest } = base;
+  const decided = resource.action === 'delete-stack' ? stackEntryOutcome(resource, input) : resourceInStackOutcome(resource, input);
+  return { ...rest, ...decided };
+}
+
+export function summarize(entries: readonly ReportEntry[]): Summary {
+  const count = (outcome: ResourceOutcome) => entries.filter((e) => e.outcome === outcome).length;
+  return {
+    total: entries.length,
+    deleted: count('deleted'),
+    alreadyAbsent: count('already-absent'),
+    retained: count('retained'),
+    failed: count('failed'),
+    planned: count('planned'),
+  };
+}
+
+export function buildReport(input: ReportInput): Report {
+  const entries = [
+    ...(input.inventory?.resources ?? []).map((resource) => entryFor(resource, input)),
+    ...(input.verification?.appeared ?? []).map((resource) => entryFor(resource, input)),
+  ];
+  return {
+    reportVersion: REPORT_VERSION,
+    execution: input.execution,
+    status: input.failure ? 'failed' : 'succeeded',
+    ...(input.request ? { mode: input.request.mode } : {}),
+    request: input.request ?? null,
+    ...(input.failure ? { failure: { error: input.failure.Error, message: errorMessage(input.failure) } } : {}),
+    connection: connectionSection(input),
+    resources: entries,
+    summary: summarize(entries),
+  };
+}

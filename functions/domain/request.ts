@@ -1,0 +1,136 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { InvalidRequestError } from '../runtime/errors.js';
+import { describeZodIssues } from '../runtime/zod-problems.js';
+
+/**
+ * The one request shape every trigger is normalized into (ResolveRequest). Pure: no AWS.
+ */
+export const MODES = ['plan', 'execute'] as const;
+export type Mode = (typeof MODES)[number];
+
+const connectionId = z
+  .string({ error: 'expected a string holding the connection id (a UUID such as "0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11")' })
+  .max(64, 'expected a UUID (36 characters)')
+  .pipe(z.guid({ error: 'expected a UUID such as "0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11"' }));
+
+const environmentName = z
+  .string({ error: 'expected the Proton environment name (a string)' })
+  .regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, 'expected a Proton environment name: 1-100 letters, digits, "-" or "_"');
+
+const accountId = z
+  .string({ error: 'expected a 12-digit AWS account id (a string)' })
+  .regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+
+export const EnvironmentRefSchema = z.strictObject({
+  name: environmentName,
+  managementAccountId: accountId,
+});
+export type EnvironmentRef = z.infer<typeof EnvironmentRefSchema>;
+
+/** What a person types into the Step Functions console, and the custom event's `detail`. */
+export const ConsoleInputSchema = z
+  .strictObject({
+    connectionId,
+    mode: z.enum(MODES, { error: 'expected "plan" or "execute"' }).optional(),
+    environment: EnvironmentRefSchema.optional(),
+  })
+  .meta({
+    title: 'Console input',
+    description: 'Start input for a manual run, and the detail of the custom decommission event.',
+  });
+export type ConsoleInput = z.infer<typeof ConsoleInputSchema>;
+
+export type Trigger =
+  | { type: 'console' }
+  | { type: 'event'; source: string; detailType: string; eventId: string };
+
+export interface CleanupRequest {
+  connectionId: string;
+  mode: Mode;
+  environment?: EnvironmentRef;
+  trigger: Trigger;
+}
+
+export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
+  connectionId: z.string(),
+  mode: z.enum(MODES),
+  environment: EnvironmentRefSchema.optional(),
+  trigger: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('console') }),
+    z.object({ type: z.literal('event'), source: z.string(), detailType: z.string(), eventId: z.string() }),
+  ]),
+});
+
+export const DECOMMISSION_REQUESTED = 'Proton Connection Decommission Requested';
+export const PROTON_CONNECTION_STATUS_CHANGE = 'AWS Proton Environment Account Connection Status Change';
+
+export interface RequestSettings {
+  defaultMode: Mode;
+  /** `source` of the custom decommission event this deployment accepts. */
+  requestEventSource: string;
+}
+
+/** A whole EventBridge event (Powertools parser's schema), with bounded strings. */
+const EventEnvelopeSchema = EventBridgeSchema.extend({
+  id: z.string().max(200),
+  source: z.string().max(256),
+  'detail-type': z.string().max(256),
+});
+
+const ConnectionStatusChangeDetailSchema = z.object({
+  id: connectionId,
+  status: z.string().max(64),
+});
+
+function isEventEnvelope(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'detail-type' in raw;
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, prefix?: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidRequestError(describeZodIssues(parsed.error, prefix));
+  return parsed.data;
+}
+
+function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigger: Trigger): CleanupRequest {
+  return {
+    connectionId: input.connectionId.toLowerCase(),
+    mode: input.mode ?? settings.defaultMode,
+    ...(input.environment ? { environment: input.environment } : {}),
+    trigger,
+  };
+}
+
+function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): CleanupRequest {
+  const event = parseOrThrow(EventEnvelopeSchema, raw);
+  const trigger: Trigger = { type: 'event', source: event.source, detailType: event['detail-type'], eventId: event.id };
+  if (event.source === settings.requestEventSource && event['detail-type'] === DECOMMISSION_REQUESTED) {
+    return fromConsoleInput(parseOrThrow(ConsoleInputSchema, event.detail, 'detail'), settings, trigger);
+  }
+  if (event.source === 'aws.proton' && event['detail-type'] === PROTON_CONNECTION_STATUS_CHANGE) {
+    const detail = parseOrThrow(ConnectionStatusChangeDetailSchema, event.detail, 'detail');
+    if (detail.status !== 'REJECTED') {
+      throw new InvalidRequestError([
+        `detail.status: "${detail.status}" does not call for a decommission; expected "REJECTED" (a rejected connection is final)`,
+      ]);
+    }
+    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, trigger };
+  }
+  throw new InvalidRequestError([
+    `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +
+      `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}", ` +
+      `or source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}"`,
+  ]);
+}
+
+/** Normalizes a console input or an EventBridge event into a CleanupRequest, or throws InvalidRequest. */
+export function resolveRequest(raw: unknown, settings: RequestSettings): CleanupRequest {
+  if (isEventEnvelope(raw)) return fromEvent(raw, settings);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidRequestError([
+      `input: expected a JSON object such as {"connectionId": "<uuid>", "mode": "plan"}, got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`,
+    ]);
+  }
+  return fromConsoleInput(parseOrThrow(ConsoleInputSchema, raw), settings, { type: 'console' });
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { InventoriedResourceSchema, TAG, type Inventory, type InventoriedResource, type TaggedResource } from './inventory.js';
+import { resourceTypeOf } from './arn.js';
+
+/**
+ * Verify re-inventories the environment after cleanup. What is still there is explained,
+ * not hidden: kept by DeletionPolicy (CloudFormation's DELETE_SKIPPED), failed to delete,
+ * or simply still present.
+ */
+export const RemainingResourceSchema = z.object({
+  id: z.string(),
+  outcome: z.enum(['retained', 'failed']),
+  reason: z.string(),
+});
+export type RemainingResource = z.infer<typeof RemainingResourceSchema>;
+
+export const VerificationSchema = z.object({
+  version: z.literal(1),
+  checkedAt: z.string(),
+  remaining: z.array(RemainingResourceSchema),
+  /** Tagged for the environment but absent from the inventory: created after it. Reported, never touched. */
+  appeared: z.array(InventoriedResourceSchema),
+});
+export type Verification = z.infer<typeof VerificationSchema>;
+
+/** What CloudFormation said about one resource when it deleted (or tried to delete) the stack. */
+export interface ResourceDeletionEvent {
+  logicalId: string;
+  status: string;
+  reason?: string;
+  physicalId?: string;
+  type?: string;
+}
+
+function explainRemaining(resource: InventoriedResource, event: ResourceDeletionEvent | undefined): RemainingResource {
+  if (event?.status === 'DELETE_SKIPPED') {
+    return { id: resource.id, outcome: 'retained', reason: 'kept by its DeletionPolicy (Retain): CloudFormation skipped it when deleting the stack; delete it yourself if it is no longer needed' };
+  }
+  if (event?.status === 'DELETE_FAILED') {
+    return { id: resource.id, outcome: 'failed', reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}` };
+  }
+  return { id: resource.id, outcome: 'retained', reason: 'still present and tagged for this environment after the cleanup' };
+}
+
+export function verify(
+  inventory: Inventory,
+  stillTagged: readonly TaggedResource[],
+  deletionEvents: ReadonlyMap<string, readonly ResourceDeletionEvent[]>,
+  checkedAt: string,
+): Verification {
+  const inventoried = new Map(inventory.resources.map((r) => [r.id, r]));
+  const remaining: RemainingResource[] = [];
+  const appeared: InventoriedResource[] = [];
+  for (const resource of stillTagged) {
+    const known = inventoried.get(resource.arn);
+    if (!known) {
+      appeared.push({
+        id: resource.arn,
+        type: resourceTypeOf(resource.arn),
+        owner: { kind: 'unproven' },
+        action: 'retain',
+        reason: 'appeared after the inventory was taken: not touched; re-run to include it',
+        ...(resource.tags[TAG.stackId] ? { stackId: resource.tags[TAG.stackId] } : {}),
+      });
+      continue;
+    }
+    if (known.action !== 'delete-with-stack') continue; // retained on purpose, or a stack (judged by its own poll)
+    const events = known.stackId ? deletionEvents.get(known.stackId) : undefined;
+    remaining.push(explainRemaining(known, events?.find((e) => e.logicalId === known.logicalId)));
+  }
+  return { version: 1, checkedAt, remaining, appeared };
+}
+
+/** The stacks whose resources are still there: Verify reads their deletion events, and only theirs. */
+export function stacksToExplain(inventory: Inventory, stillTagged: readonly TaggedResource[]): string[] {
+  const byId = new Map(inventory.resources.map((r) => [r.id, r]));
+  const stacks = new Set<string>();
+  for (const resource of stillTagged) {
+    const known = byId.get(resource.arn);
+    if (known?.action === 'delete-with-stack' && known.stackId) stacks.add(known.stackId);
+  }
+  return [...stacks];
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { ConnectionFactsSchema } from './domain/connection.js';
+import { buildInventory, cleanupPhases, countInventory, type CleanupPhase, type InventoryCounts } from './domain/inventory.js';
+import { CleanupRequestSchema } from './domain/request.js';
+import { listStacks } from './aws/cloudformation.js';
+import { executionKey, putJson, type ObjectRef } from './aws/object-store.js';
+import { resourcesTaggedFor } from './aws/tagging.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
+import { MetricUnit, metrics } from './runtime/powertools.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/** Inventory: everything tied to the connection's environment, stored in S3; the state gets counts and phases. */
+const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
+
+export interface InventoryResult {
+  location: ObjectRef;
+  counts: InventoryCounts;
+  phases: CleanupPhase[];
+}
+
+export const handler = taskHandler({
+  task: 'Inventory',
+  input: z.object({ request: CleanupRequestSchema, connection: ConnectionFactsSchema, executionName: z.string() }),
+  logKeys: ({ request, executionName }) => ({ executionName, connectionId: request.connectionId }),
+  summarize: (result: InventoryResult) => result.counts,
+  run: async ({ connection, executionName }): Promise<InventoryResult> => {
+    const [taggedResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
+    const inventory = buildInventory({ connection, taggedResources, stacks, takenAt: new Date().toISOString() });
+    const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
+    const counts = countInventory(inventory);
+    metrics.addMetric('ResourcesInventoried', MetricUnit.Count, counts.resources);
+    return { location, counts, phases: cleanupPhases(inventory) };
+  },
+});

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { composeBareFailure, composeNotification } from './domain/notification.js';
+import { ReportSchema } from './domain/report.js';
+import { getJson, ObjectRefSchema } from './aws/object-store.js';
+import { publishToTopic, putEvent } from './aws/notifications.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/** Notify / NotifyFailure: an SNS message for people and an EventBridge event for machines. */
+const config = loadConfig(
+  z.object({
+    TOPIC_ARN: nonEmpty,
+    EVENT_BUS_NAME: nonEmpty.default('default'),
+    EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
+  }),
+);
+
+const WrittenReport = z.object({ location: ObjectRefSchema });
+/** On the failure path, WriteFailureReport's own error when even the report could not be written. */
+const UnwrittenReport = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+export const handler = taskHandler({
+  task: 'Notify',
+  input: z.object({ executionName: z.string(), report: z.union([WrittenReport, UnwrittenReport]) }),
+  logKeys: ({ executionName }) => ({ executionName }),
+  run: async ({ executionName, report }) => {
+    const notification =
+      'location' in report
+        ? composeNotification(await getJson(report.location, ReportSchema), report.location)
+        : composeBareFailure(executionName, report);
+    const messageId = await publishToTopic(config.TOPIC_ARN, notification.subject, notification.message);
+    const eventId = await putEvent({
+      busName: config.EVENT_BUS_NAME,
+      source: config.EVENT_SOURCE,
+      detailType: notification.detailType,
+      resources: notification.resources,
+      detail: notification.detail,
+    });
+    return { messageId, eventId };
+  },
+});

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { resolveRequest, type CleanupRequest } from './domain/request.js';
+import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/** ResolveRequest: any trigger (console input, custom event, Proton event) → one CleanupRequest. */
+const config = loadConfig(
+  z.object({
+    DEFAULT_MODE: modeVariable.default('plan'),
+    REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
+  }),
+);
+
+export const handler = taskHandler({
+  task: 'ResolveRequest',
+  input: z.object({ input: z.unknown(), executionName: z.string() }),
+  logKeys: (event) => ({ executionName: event.executionName }),
+  run: async (event): Promise<{ request: CleanupRequest }> => ({
+    request: resolveRequest(event.input, { defaultMode: config.DEFAULT_MODE, requestEventSource: config.REQUEST_EVENT_SOURCE }),
+  }),
+});

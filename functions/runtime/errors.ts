@@ -1,0 +1,87 @@
+/**
+ * The one list of error names the workflow knows. The ASL's `ErrorEquals` lists use exactly
+ * these strings (test/workflow/error-names.test.ts checks that), and every error a handler
+ * throws on purpose is one of the classes below, whose `name` is the string Step Functions
+ * matches.
+ */
+export const ErrorName = {
+  /** The trigger (console input or event) is malformed; the cause names the field. */
+  InvalidRequest: 'InvalidRequest',
+  /** The connection does not exist and the request does not say which environment to clean. */
+  ConnectionNotFound: 'ConnectionNotFound',
+  /** Any AWS API throttled us (Proton ThrottlingException, CloudFormation Throttling, Tagging ThrottledException). */
+  ThrottlingException: 'ThrottlingException',
+  /** Proton refused because of a concurrent operation; retried by DeleteConnection. */
+  ConflictException: 'ConflictException',
+  /** An AWS API answered with a server-side fault (5xx); transient. */
+  InternalServerException: 'InternalServerException',
+  /** State input that does not match the contract between states: a defect, never retried. */
+  InvalidStateInput: 'InvalidStateInput',
+  /** A required environment variable is missing or malformed (raised at cold start). */
+  InvalidConfiguration: 'InvalidConfiguration',
+} as const;
+
+export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
+
+/** Errors AWS advises retrying on every Lambda task (Step Functions developer guide). */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** What DeleteConnection retries with backoff; anything else goes to the failure path. */
+export const CONNECTION_DELETE_RETRYABLE: readonly ErrorName[] = [
+  ErrorName.ThrottlingException,
+  ErrorName.ConflictException,
+];
+
+/** What every other AWS-calling task retries. */
+export const TRANSIENT_AWS_ERRORS: readonly ErrorName[] = [
+  ErrorName.ThrottlingException,
+  ErrorName.InternalServerException,
+];
+
+export abstract class WorkflowError extends Error {
+  abstract override readonly name: ErrorName;
+}
+
+export class InvalidRequestError extends WorkflowError {
+  override readonly name = ErrorName.InvalidRequest;
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid request: ${problems.join('; ')}`);
+  }
+}
+
+export class ConnectionNotFoundError extends WorkflowError {
+  override readonly name = ErrorName.ConnectionNotFound;
+  constructor(connectionId: string) {
+    super(
+      `Environment account connection ${connectionId} was not found in this account, and the request ` +
+        `has no "environment". Pass "environment": {"name": "<environment name>", "managementAccountId": ` +
+        `"<12-digit account id>"} to clean up what that environment left behind.`,
+    );
+  }
+}
+
+export class ThrottlingError extends WorkflowError {
+  override readonly name = ErrorName.ThrottlingException;
+}
+
+export class ConflictError extends WorkflowError {
+  override readonly name = ErrorName.ConflictException;
+}
+
+export class InternalServerError extends WorkflowError {
+  override readonly name = ErrorName.InternalServerException;
+}
+
+export class InvalidStateInputError extends WorkflowError {
+  override readonly name = ErrorName.InvalidStateInput;
+}
+
+export class InvalidConfigurationError extends WorkflowError {
+  override readonly name = ErrorName.InvalidConfiguration;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { InventorySchema } from './domain/inventory.js';
+import { buildReport, type Report, type Summary } from './domain/report.js';
+import { CleanupRequestSchema } from './domain/request.js';
+import { StackProgressSchema } from './domain/stack-deletion.js';
+import { VerificationSchema } from './domain/verification.js';
+import { getJson, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
+import { MetricUnit, metrics } from './runtime/powertools.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
+const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
+
+const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+const ReferenceSchema = z.object({ location: ObjectRefSchema });
+
+/** Only the parts of the workflow's state the report needs; everything is optional on the failure path. */
+const GatheredStateSchema = z.object({
+  request: CleanupRequestSchema.optional(),
+  inventory: ReferenceSchema.optional(),
+  deletion: z.union([z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int() }), CaughtErrorSchema]).optional(),
+  cleanup: z.array(z.array(StackProgressSchema)).optional(),
+  verification: ReferenceSchema.optional(),
+  failure: CaughtErrorSchema.optional(),
+});
+
+export interface ReportResult {
+  location: ObjectRef;
+  uri: string;
+  status: Report['status'];
+  summary: Summary;
+}
+
+export const handler = taskHandler({
+  task: 'WriteReport',
+  input: z.object({ executionName: z.string(), startedAt: z.string(), state: GatheredStateSchema }),
+  logKeys: ({ executionName, state }) => ({ executionName, connectionId: state.request?.connectionId }),
+  summarize: (result: ReportResult) => ({ uri: result.uri, status: result.status, summary: result.summary }),
+  run: async ({ executionName, startedAt, state }): Promise<ReportResult> => {
+    const [inventory, verification] = await Promise.all([
+      state.inventory ? getJson(state.inventory.location, InventorySchema) : undefined,
+      state.verification ? getJson(state.verification.location, VerificationSchema) : undefined,
+    ]);
+    const report = buildReport({
+      execution: { name: executionName, startedAt, finishedAt: new Date().toISOString() },
+      ...(state.request ? { request: state.request } : {}),
+      ...(inventory ? { inventory } : {}),
+      ...(state.deletion ? { deletion: state.deletion } : {}),
+      stackResults: (state.cleanup ?? []).flat(),
+      ...(verification ? { verification } : {}),
+      ...(state.failure ? { failure: state.failure } : {}),
+    });
+    const location = await putJson({ bucket: config.REPORT_BUCKET, key: `reports/${executionName}.json` }, report);
+    metrics.addMetric('ResourcesDeleted', MetricUnit.Count, report.summary.deleted + report.summary.alreadyAbsent);
+    metrics.addMetric('ResourcesRetained', MetricUnit.Count, report.summary.retained);
+    metrics.addMetric('ResourcesFailed', MetricUnit.Count, report.summary.failed);
+    return { location, uri: s3Uri(location), status: report.status, summary: report.summary };
+  },
+});
