@@ -20,10 +20,14 @@ export function environmentArn(partition: string, region: string, managementAcco
 }
 
 /** Resource type as "service:kind", e.g. "s3:bucket", "cloudformation:stack", "logs:log-group". */
+/** Services whose ARNs name the resource without a type segment (arn:aws:sqs:…:my-queue). */
+const KIND_OF_BARE_ARN: Record<string, string> = { s3: 'bucket', sqs: 'queue', sns: 'topic' };
+
 export function resourceTypeOf(arn: string): string {
   const parsed = parseArn(arn);
   if (!parsed) return 'unknown';
-  if (parsed.service === 's3' && !parsed.resource.includes('/')) return 's3:bucket';
+  const bareKind = KIND_OF_BARE_ARN[parsed.service];
+  if (bareKind && !/[/:]/.test(parsed.resource)) return `${parsed.service}:${bareKind}`;
   const kind = parsed.resource.split(/[/:]/)[0] ?? '';
   return `${parsed.service}:${kind}`;
 }

@@ -43,7 +43,7 @@ export function taskHandler<I, O>(definition: TaskDefinition<I, O>): TaskHandler
       logger.error(`${definition.task} failed`, error as Error);
       throw error;
     } finally {
-      metrics.publishStoredMetrics();
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();
     }
   };

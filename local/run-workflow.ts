@@ -1,0 +1,183 @@
+import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Context } from 'aws-lambda';
+import { ReportSchema, type Report } from '../functions/domain/report.js';
+import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
+import { Sandbox } from './sandbox/sandbox.js';
+import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
+import { loadLocalDefinition, type TaskBinding } from './workflow-definition.js';
+
+/**
+ * Runs the real ASL in aws-local-stepfunctions, each Task bound to its real handler, with
+ * every AWS SDK call answered by the embedded sandbox. Waits and retry delays are zero;
+ * nothing else differs from AWS.
+ */
+export type EventLog = Parameters<NonNullable<RunOptions['onEvent']>>[0];
+
+export interface RunOptions {
+  /** Overrides the scenario's input (console input or a whole EventBridge event). */
+  input?: unknown;
+  executionName?: string;
+  /** Called with each execution event as it happens (progress output). */
+  onEvent?: (event: Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & object) => void;
+}
+
+export interface LocalRunResult {
+  executionName: string;
+  status: 'succeeded' | 'failed';
+  output?: unknown;
+  error?: { name: string; cause: string };
+  report?: Report;
+  sandbox: Sandbox;
+  /** Task invocations by state name. */
+  invocations: Map<string, number>;
+}
+
+export const LOCAL_RESOURCES = {
+  reportBucket: 'proton-connection-cleanup-local-reports',
+  topicName: 'proton-connection-cleanup-local',
+  stateMachineName: 'proton-connection-cleanup-local',
+} as const;
+
+let environment: { region: string; accountId: string } | undefined;
+
+/** The handlers read their configuration once, at import: set it once per process, as Lambda would. */
+function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
+  if (environment) {
+    if (environment.region !== scenario.region || environment.accountId !== scenario.accountId) {
+      throw new Error('One process runs scenarios of one account and Region (the handlers are already configured)');
+    }
+    return;
+  }
+  environment = { region: scenario.region, accountId: scenario.accountId };
+  Object.assign(process.env, {
+    AWS_REGION: scenario.region,
+    // Never real credentials, never a real endpoint: every call is answered by the sandbox.
+    AWS_ACCESS_KEY_ID: 'SANDBOX',
+    AWS_SECRET_ACCESS_KEY: 'SANDBOX',
+    AWS_SESSION_TOKEN: 'SANDBOX',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    SDK_RETRY_BASE_MS: '0',
+    DEFAULT_MODE: defaultMode,
+    REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
+    MAX_STACK_POLLS: '120',
+    REPORT_BUCKET: LOCAL_RESOURCES.reportBucket,
+    TOPIC_ARN: topicArn(scenario),
+    EVENT_BUS_NAME: 'default',
+    EVENT_SOURCE: 'proton-connection-cleanup',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  });
+}
+
+function topicArn(scenario: Scenario): string {
+  return `arn:aws:sns:${scenario.region}:${scenario.accountId}:${LOCAL_RESOURCES.topicName}`;
+}
+
+/** Lambda hands Step Functions the error as {errorType, errorMessage} JSON in Cause, named by errorType. */
+function asLambdaError(error: unknown): Error {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const lambdaError = new Error(JSON.stringify({ errorType: name, errorMessage: message, trace: [] }));
+  lambdaError.name = name;
+  return lambdaError;
+}
+
+function lambdaContext(binding: TaskBinding): Partial<Context> {
+  return {
+    functionName: `proton-connection-cleanup-local-${binding.functionKey}`,
+    functionVersion: '$LATEST',
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    getRemainingTimeInMillis: () => 60_000,
+  };
+}
+
+type Handler = (event: unknown, context?: Partial<Context>) => Promise<unknown>;
+
+async function importHandler(binding: TaskBinding): Promise<Handler> {
+  const module = (await import(binding.modulePath)) as Record<string, unknown>;
+  const handler = module[binding.exportName];
+  if (typeof handler !== 'function') throw new Error(`${binding.modulePath} does not export ${binding.exportName}`);
+  return handler as Handler;
+}
+
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
+
+export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions & { defaultMode?: string } = {}): Promise<LocalRunResult> {
+  const scenario = ScenarioSchema.parse(scenarioInput);
+  prepareEnvironment(scenario, options.defaultMode ?? 'plan');
+  const { allClients } = await import('../functions/aws/clients.js');
+  answerFromSandbox(allClients);
+  const sandbox = new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });
+  useSandbox(sandbox);
+
+  const local = await loadLocalDefinition(scenario.region, scenario.accountId);
+  const retryCounts = new Map<string, number>();
+  const invocations = new Map<string, number>();
+  const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+  for (const binding of local.tasks) {
+    const handler = await importHandler(binding);
+    handlers[binding.state] = async (input) => {
+      invocations.set(binding.state, (invocations.get(binding.state) ?? 0) + 1);
+      try {
+        const output = await handler(json(input), lambdaContext(binding));
+        retryCounts.set(binding.state, 0);
+        return json(output) as never;
+      } catch (error) {
+        retryCounts.set(binding.state, (retryCounts.get(binding.state) ?? 0) + 1);
+        throw asLambdaError(error);
+      }
+    };
+  }
+
+  const retryCountsByState = {};
+  for (const binding of local.tasks.filter((t) => t.topLevel)) {
+    Object.defineProperty(retryCountsByState, binding.state, { enumerable: true, get: () => retryCounts.get(binding.state) ?? 0 });
+  }
+
+  const input = options.input ?? scenario.input;
+  const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const stateMachine = new StateMachine(local.definition as unknown as StateMachineDefinition);
+  const execution = stateMachine.run(json(input) as never, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      waitTimeOverrides: Object.fromEntries(local.waitStates.map((s) => [s, 0])),
+      retryIntervalOverrides: Object.fromEntries(local.retryingStates.map((s) => [s, 0])),
+    },
+    context: {
+      Execution: {
+        Id: `arn:aws:states:${scenario.region}:${scenario.accountId}:execution:${LOCAL_RESOURCES.stateMachineName}:${executionName}`,
+        Name: executionName,
+        StartTime: new Date().toISOString(),
+        Input: json(input),
+        RoleArn: `arn:aws:iam::${scenario.accountId}:role/${LOCAL_RESOURCES.stateMachineName}`,
+      },
+      StateMachine: {
+        Id: `arn:aws:states:${scenario.region}:${scenario.accountId}:stateMachine:${LOCAL_RESOURCES.stateMachineName}`,
+        Name: LOCAL_RESOURCES.stateMachineName,
+      },
+      State: { RetryCounts: retryCountsByState },
+    } as never,
+  });
+
+  const progress = (async () => {
+    for await (const event of execution.eventLogs) options.onEvent?.(event as never);
+  })();
+
+  let result: Omit<LocalRunResult, 'sandbox' | 'invocations' | 'executionName' | 'report'>;
+  try {
+    result = { status: 'succeeded', output: await execution.result };
+  } catch (error) {
+    if (!(error instanceof ExecutionError)) throw error;
+    const cause = (error as ExecutionError & { cause?: unknown }).cause;
+    const failed = (cause ?? error) as Error;
+    result = { status: 'failed', error: { name: failed.name, cause: failed.message } };
+  }
+  await progress;
+  useSandbox(undefined);
+
+  const stored = sandbox.account.objects.get(`${LOCAL_RESOURCES.reportBucket}/reports/${executionName}.json`);
+  const report = stored === undefined ? undefined : ReportSchema.parse(JSON.parse(stored));
+  return { executionName, ...result, ...(report ? { report } : {}), sandbox, invocations };
+}

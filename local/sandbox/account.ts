@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { arnFor } from './resource-arns.js';
+import type { Scenario, StackSpec } from './scenario.js';
+
+/**
+ * The simulated environment account: what exists now. Built from a scenario; changed only
+ * by the sandbox's service handlers, the way the real services would change it.
+ */
+export interface ConnectionModel {
+  id: string;
+  arn: string;
+  environmentName: string;
+  managementAccountId: string;
+  environmentAccountId: string;
+  status: string;
+  roleArn: string;
+  componentRoleArn?: string;
+  codebuildRoleArn?: string;
+}
+
+export interface StackResourceModel {
+  logicalId: string;
+  type: string;
+  arn: string;
+  deletionPolicy: 'Delete' | 'Retain';
+  failsToDelete?: string;
+}
+
+export interface StackEventModel {
+  logicalId: string;
+  physicalId: string;
+  type: string;
+  status: string;
+  reason?: string;
+  timestamp: Date;
+}
+
+export interface StackModel {
+  stackId: string;
+  name: string;
+  status: string;
+  statusReason?: string;
+  tags: Record<string, string>;
+  terminationProtection: boolean;
+  exports: string[];
+  imports: string[];
+  resources: StackResourceModel[];
+  deletePolls: number;
+  pollsLeft: number;
+  /** Newest first, as DescribeStackEvents answers. */
+  events: StackEventModel[];
+}
+
+export interface TaggedResourceModel {
+  arn: string;
+  tags: Record<string, string>;
+}
+
+export class SandboxAccount {
+  readonly accountId: string;
+  readonly region: string;
+  readonly connections = new Map<string, ConnectionModel>();
+  readonly stacks = new Map<string, StackModel>();
+  /** What the Tagging API can see: resource ARN → tags. */
+  readonly tagged = new Map<string, TaggedResourceModel>();
+  readonly objects = new Map<string, string>();
+  readonly buckets = new Set<string>();
+  readonly topics = new Map<string, { subject?: string; message: string }[]>();
+  readonly events: { busName: string; source: string; detailType: string; detail: unknown; resources: string[] }[] = [];
+
+  constructor(scenario: Scenario) {
+    this.accountId = scenario.accountId;
+    this.region = scenario.region;
+    for (const c of scenario.connections) {
+      const mgmt = c.managementAccountId ?? scenario.managementAccountId;
+      this.connections.set(c.id, {
+        id: c.id,
+        arn: `arn:aws:proton:${this.region}:${this.accountId}:environment-account-connection/${c.id}`,
+        environmentName: c.environmentName,
+        managementAccountId: mgmt,
+        environmentAccountId: this.accountId,
+        status: c.status,
+        roleArn: this.roleArn(c.roleName),
+        ...(c.componentRoleName ? { componentRoleArn: this.roleArn(c.componentRoleName) } : {}),
+        ...(c.codebuildRoleName ? { codebuildRoleArn: this.roleArn(c.codebuildRoleName) } : {}),
+      });
+    }
+    for (const spec of scenario.stacks) this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId);
+    for (const r of scenario.standaloneResources) {
+      const arn = arnFor(r.type, r.name, this);
+      this.tagged.set(arn, { arn, tags: this.protonTags(r.environment, r.managementAccountId ?? scenario.managementAccountId) });
+    }
+  }
+
+  roleArn(name: string): string {
+    return `arn:aws:iam::${this.accountId}:role/${name}`;
+  }
+
+  environmentArn(environment: string, managementAccountId: string): string {
+    return `arn:aws:proton:${this.region}:${managementAccountId}:environment/${environment}`;
+  }
+
+  private protonTags(environment: string, mgmt: string, owner?: StackSpec['owner']): Record<string, string> {
+    const base = `arn:aws:proton:${this.region}:${mgmt}`;
+    const tags: Record<string, string> = { 'proton:environment': this.environmentArn(environment, mgmt), 'proton:account': mgmt };
+    if (owner?.kind === 'service-instance') {
+      tags['proton:service'] = `${base}:service/${owner.service}`;
+      tags['proton:service-instance'] = `${base}:service/${owner.service}/service-instance/${owner.instance}`;
+    }
+    if (owner?.kind === 'component') tags['proton:component'] = `${base}:component/${owner.component}`;
+    return tags;
+  }
+
+  private addStack(spec: StackSpec, mgmt: string): void {
+    const stackId = `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${spec.name}/${randomUUID()}`;
+    const proton = this.protonTags(spec.environment, mgmt, spec.owner);
+    const onStack = spec.protonTags === 'stack' || spec.protonTags === 'both';
+    const onResources = spec.protonTags === 'resources' || spec.protonTags === 'both';
+    const stack: StackModel = {
+      stackId,
+      name: spec.name,
+      status: spec.status,
+      tags: onStack ? proton : {},
+      terminationProtection: spec.terminationProtection,
+      exports: spec.exports,
+      imports: spec.imports,
+      resources: spec.resources.map((r) => ({
+        logicalId: r.logicalId,
+        type: r.type,
+        arn: arnFor(r.type, r.name, this),
+        deletionPolicy: r.deletionPolicy,
+        ...(r.failsToDelete ? { failsToDelete: r.failsToDelete } : {}),
+      })),
+      deletePolls: spec.deletePolls,
+      pollsLeft: spec.deletePolls,
+      events: [],
+    };
+    this.stacks.set(stackId, stack);
+    if (onStack) this.tagged.set(stackId, { arn: stackId, tags: { ...proton } });
+    spec.resources.forEach((r, i) => {
+      if (!r.taggable) return;
+      const arn = stack.resources[i]?.arn ?? '';
+      this.tagged.set(arn, {
+        arn,
+        tags: {
+          ...(onResources ? proton : {}),
+          'aws:cloudformation:stack-name': spec.name,
+          'aws:cloudformation:stack-id': stackId,
+          'aws:cloudformation:logical-id': r.logicalId,
+        },
+      });
+    });
+  }
+
+  stackByIdOrName(idOrName: string): StackModel | undefined {
+    const byId = this.stacks.get(idOrName);
+    if (byId) return byId;
+    return [...this.stacks.values()].find((s) => s.name === idOrName && s.status !== 'DELETE_COMPLETE');
+  }
+
+  stackByName(name: string): StackModel | undefined {
+    return [...this.stacks.values()].find((s) => s.name === name);
+  }
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * A sandbox scenario: a simulated environment account (connections, Proton stacks with
+ * their resources and exports, stand-alone tagged resources), the faults to inject, and the
+ * trigger to run. Published as schemas/scenario.schema.json.
+ */
+const name = z.string().min(1).max(200);
+
+export const OwnerSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('environment') }),
+  z.strictObject({ kind: z.literal('service-instance'), service: name, instance: name }),
+  z.strictObject({ kind: z.literal('component'), component: name }),
+]);
+
+export const ResourceSpecSchema = z.strictObject({
+  logicalId: z.string().regex(/^[A-Za-z0-9]+$/).describe('logical ID in the stack template'),
+  type: z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/).describe('CloudFormation resource type, e.g. AWS::S3::Bucket'),
+  name: name.describe('physical name; the ARN is derived from it'),
+  deletionPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
+  failsToDelete: z.string().optional().describe('CloudFormation fails to delete it with this reason'),
+  taggable: z.boolean().default(true).describe('false: the Tagging API never returns it'),
+});
+
+export const StackSpecSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][-A-Za-z0-9]{0,127}$/),
+  environment: name.describe('the Proton environment it was provisioned for'),
+  managementAccountId: z.string().regex(/^\d{12}$/).optional().describe('defaults to the scenario managementAccountId'),
+  owner: OwnerSpecSchema,
+  protonTags: z
+    .enum(['stack', 'resources', 'both', 'none'])
+    .default('both')
+    .describe('where the proton:* tags are: on the stack, on its resources, both, or nowhere'),
+  exports: z.array(name).default([]),
+  imports: z.array(name).default([]),
+  terminationProtection: z.boolean().default(false),
+  deletePolls: z.number().int().min(1).max(1000).default(2).describe('DescribeStacks calls until the deletion finishes'),
+  status: z.enum(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'DELETE_FAILED', 'UPDATE_ROLLBACK_COMPLETE']).default('CREATE_COMPLETE'),
+  resources: z.array(ResourceSpecSchema).default([]),
+});
+
+export const StandaloneResourceSchema = z.strictObject({
+  type: z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/),
+  name,
+  environment: name,
+  managementAccountId: z.string().regex(/^\d{12}$/).optional(),
+});
+
+export const ConnectionSpecSchema = z.strictObject({
+  id: z.guid(),
+  environmentName: name,
+  managementAccountId: z.string().regex(/^\d{12}$/).optional(),
+  status: z.enum(['PENDING', 'CONNECTED', 'REJECTED']).default('CONNECTED'),
+  roleName: name,
+  componentRoleName: name.optional(),
+  codebuildRoleName: name.optional(),
+});
+
+export const FAULT_KINDS = ['throttle', 'conflict', 'internal', 'not-found', 'access-denied', 'unreachable'] as const;
+
+export const FaultSpecSchema = z.strictObject({
+  operation: z.string().min(1).describe('API operation, e.g. DeleteEnvironmentAccountConnection, GetResources, DescribeStacks, or * for all'),
+  error: z.enum(FAULT_KINDS).describe("what goes wrong; the service's own exception is thrown (e.g. throttle → Proton ThrottlingException, CloudFormation Throttling, Tagging ThrottledException)"),
+  after: z.number().int().min(0).default(0).describe('calls that succeed before the fault starts'),
+  times: z.number().int().min(1).optional().describe('how many calls fail; omit for every call from then on'),
+  every: z.number().int().min(1).default(1).describe('fail one call in this many (1: every call)'),
+});
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name,
+    description: z.string().default(''),
+    accountId: z.string().regex(/^\d{12}$/).default('111122223333'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('us-east-1'),
+    managementAccountId: z.string().regex(/^\d{12}$/).default('444455556666'),
+    connections: z.array(ConnectionSpecSchema).default([]),
+    stacks: z.array(StackSpecSchema).default([]),
+    standaloneResources: z.array(StandaloneResourceSchema).default([]),
+    faults: z.array(FaultSpecSchema).default([]),
+    input: z.unknown().describe('the trigger: console input or a whole EventBridge event'),
+  })
+  .meta({ title: 'proton-connection-cleanup sandbox scenario' });
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type StackSpec = z.infer<typeof StackSpecSchema>;
+export type ResourceSpec = z.infer<typeof ResourceSpecSchema>;
+export type FaultSpec = z.infer<typeof FaultSpecSchema>;
+export type FaultKind = (typeof FAULT_KINDS)[number];

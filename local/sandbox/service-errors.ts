@@ -1,0 +1,100 @@
+import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import {
+  AccessDeniedException,
+  ConflictException,
+  InternalServerException,
+  ResourceNotFoundException,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-proton';
+import {
+  InternalServiceException,
+  InvalidParameterException,
+  ThrottledException,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3ServiceException } from '@aws-sdk/client-s3';
+import { SNSServiceException } from '@aws-sdk/client-sns';
+import type { FaultKind } from './scenario.js';
+
+/**
+ * The errors each simulated service throws: the SDK's own exception classes with the names,
+ * faults and status codes the real service answers, so the handlers' error mapping and the
+ * SDK's retry classification run exactly as in AWS.
+ */
+export type ServiceName = 'proton' | 'cloudformation' | 'tagging' | 's3' | 'sns' | 'eventbridge';
+
+const meta = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 });
+
+function queryError(base: typeof CloudFormationServiceException | typeof SNSServiceException | typeof S3ServiceException | typeof EventBridgeServiceException, name: string, message: string, status: number): Error {
+  return new base({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status) });
+}
+
+export function protonError(kind: FaultKind | 'validation', message: string): Error {
+  switch (kind) {
+    case 'throttle':
+      return new ThrottlingException({ message: message || 'Rate exceeded', $metadata: meta(400) });
+    case 'conflict':
+      return new ConflictException({ message: message || 'A conflicting operation is in progress', $metadata: meta(409) });
+    case 'internal':
+      return new InternalServerException({ message: message || 'Internal server error', $metadata: meta(500) });
+    case 'not-found':
+      return new ResourceNotFoundException({ message: message || 'Resource not found', $metadata: meta(404) });
+    case 'access-denied':
+      return new AccessDeniedException({ message: message || 'User is not authorized to perform this operation', $metadata: meta(403) });
+    case 'validation':
+      return new ValidationException({ message, $metadata: meta(400) });
+    case 'unreachable':
+      return unreachable('proton');
+  }
+}
+
+function unreachable(service: string): Error {
+  const error = new Error(`getaddrinfo ENOTFOUND ${service}.sandbox.amazonaws.com`);
+  error.name = 'Error';
+  (error as Error & { code: string }).code = 'ENOTFOUND';
+  return error;
+}
+
+export function faultError(service: ServiceName, kind: FaultKind, operation: string): Error {
+  const message = `sandbox fault injected on ${operation}`;
+  if (kind === 'unreachable') return unreachable(service);
+  if (service === 'proton') return protonError(kind, message);
+  if (service === 'tagging') {
+    if (kind === 'throttle') return new ThrottledException({ message, $metadata: meta(400) });
+    if (kind === 'internal') return new InternalServiceException({ message, $metadata: meta(500) });
+    return new InvalidParameterException({ message, $metadata: meta(400) });
+  }
+  const base = { cloudformation: CloudFormationServiceException, s3: S3ServiceException, sns: SNSServiceException, eventbridge: EventBridgeServiceException }[service];
+  const names: Record<FaultKind, [string, number]> = {
+    throttle: [service === 'cloudformation' ? 'Throttling' : service === 's3' ? 'SlowDown' : 'ThrottlingException', 400],
+    conflict: ['ConflictException', 409],
+    internal: ['InternalFailure', 500],
+    'not-found': ['ResourceNotFoundException', 404],
+    'access-denied': ['AccessDenied', 403],
+    unreachable: ['Error', 0],
+  };
+  const [name, status] = names[kind];
+  return queryError(base, name, message, status);
+}
+
+/** CloudFormation's answer for a stack it does not know. */
+export function stackDoesNotExist(stack: string): Error {
+  return queryError(CloudFormationServiceException, 'ValidationError', `Stack with id ${stack} does not exist`, 400);
+}
+
+export function cloudFormationValidation(message: string): Error {
+  return queryError(CloudFormationServiceException, 'ValidationError', message, 400);
+}
+
+export function noSuchKey(key: string): Error {
+  return queryError(S3ServiceException, 'NoSuchKey', `The specified key does not exist: ${key}`, 404);
+}
+
+export function noSuchBucket(bucket: string): Error {
+  return queryError(S3ServiceException, 'NoSuchBucket', `The specified bucket does not exist: ${bucket}`, 404);
+}
+
+export function snsNotFound(topic: string): Error {
+  return queryError(SNSServiceException, 'NotFoundException', `Topic does not exist: ${topic}`, 404);
+}

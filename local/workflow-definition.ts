@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * Loads the *deployed* workflow for the local run: the ASL file from statemachines/ and the
+ * function → handler wiring from serverless.yml, so each Task state runs the very handler
+ * AWS would invoke. Two local adjustments, both mechanical:
+ * - `Resource: {Fn::GetAtt: [fn, Arn]}` becomes a local Lambda ARN (the plugin does the same with the real ARN);
+ * - `$$.State.RetryCount`, which aws-local-stepfunctions does not provide, becomes
+ *   `$$.State.RetryCounts.<StateName>`, answered by the runner's count of failed attempts.
+ */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+export const ASL_FILE = path.join(PROJECT_ROOT, 'statemachines', 'decommission-connection.asl.yaml');
+const SERVERLESS_FILE = path.join(PROJECT_ROOT, 'serverless.yml');
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface TaskBinding {
+  state: string;
+  functionKey: string;
+  /** Absolute path of the handler module, and its exported name. */
+  modulePath: string;
+  exportName: string;
+  /** Outside any Map: its RetryCount can be tracked by state name. */
+  topLevel: boolean;
+}
+
+export interface LocalDefinition {
+  definition: JsonObject;
+  tasks: TaskBinding[];
+  waitStates: string[];
+  retryingStates: string[];
+}
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function functionHandlers(): Promise<Map<string, { modulePath: string; exportName: string }>> {
+  const serverless = parse(await readFile(SERVERLESS_FILE, 'utf8'), { logLevel: 'silent' }) as { functions: Record<string, { handler: string }> };
+  const handlers = new Map<string, { modulePath: string; exportName: string }>();
+  for (const [key, fn] of Object.entries(serverless.functions)) {
+    const dot = fn.handler.lastIndexOf('.');
+    handlers.set(key, { modulePath: path.join(PROJECT_ROOT, `${fn.handler.slice(0, dot)}.ts`), exportName: fn.handler.slice(dot + 1) });
+  }
+  return handlers;
+}
+
+export async function loadLocalDefinition(region: string, accountId: string): Promise<LocalDefinition> {
+  const definition = parse(await readFile(ASL_FILE, 'utf8'), { maxAliasCount: -1 }) as JsonObject;
+  const handlers = await functionHandlers();
+  const result: LocalDefinition = { definition, tasks: [], waitStates: [], retryingStates: [] };
+
+  const visit = (states: JsonObject, topLevel: boolean) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (!isObject(state)) continue;
+      if (state.Type === 'Wait') result.waitStates.push(name);
+      if (Array.isArray(state.Retry)) result.retryingStates.push(name);
+      if (state.Type === 'Task' && isObject(state.Resource)) {
+        const getAtt = state.Resource['Fn::GetAtt'];
+        const functionKey = Array.isArray(getAtt) ? String(getAtt[0]) : '';
+        const handler = handlers.get(functionKey);
+        if (!handler) throw new Error(`State ${name} calls function "${functionKey}", which serverless.yml does not declare`);
+        state.Resource = `arn:aws:lambda:${region}:${accountId}:function:proton-connection-cleanup-local-${functionKey}`;
+        result.tasks.push({ state: name, functionKey, topLevel, ...handler });
+        if (isObject(state.Parameters)) {
+          for (const [key, value] of Object.entries(state.Parameters)) {
+            if (value !== '$$.State.RetryCount') continue;
+            if (!topLevel) throw new Error(`State ${name}: the local run supports $$.State.RetryCount only outside Map states`);
+            state.Parameters[key] = `$$.State.RetryCounts.${name}`;
+          }
+        }
+      }
+      const processor = isObject(state.ItemProcessor) ? state.ItemProcessor : isObject(state.Iterator) ? state.Iterator : undefined;
+      if (processor && isObject(processor.States)) visit(processor.States, false);
+    }
+  };
+  if (isObject(definition.States)) visit(definition.States, true);
+  return result;
+}
