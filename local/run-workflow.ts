@@ -11,14 +11,26 @@ import { loadLocalDefinition, type TaskBinding } from './workflow-definition.js'
  * every AWS SDK call answered by the embedded sandbox. Waits and retry delays are zero;
  * nothing else differs from AWS.
  */
-export type EventLog = Parameters<NonNullable<RunOptions['onEvent']>>[0];
+/** The fields of aws-local-stepfunctions' execution events that the progress output reads. */
+export interface ExecutionEvent {
+  type: string;
+  timestamp: number;
+  state?: { name: string; type: string; input?: unknown; output?: unknown };
+  parentState?: { name: string };
+  index?: number;
+  Error?: string;
+  Cause?: unknown;
+  retry?: { attempt: number };
+}
 
 export interface RunOptions {
   /** Overrides the scenario's input (console input or a whole EventBridge event). */
   input?: unknown;
   executionName?: string;
+  /** The deployment parameter DEFAULT_MODE for this process (the first run sets it). */
+  defaultMode?: string;
   /** Called with each execution event as it happens (progress output). */
-  onEvent?: (event: Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & object) => void;
+  onEvent?: (event: ExecutionEvent) => void;
 }
 
 export interface LocalRunResult {
@@ -104,7 +116,7 @@ async function importHandler(binding: TaskBinding): Promise<Handler> {
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
 
-export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions & { defaultMode?: string } = {}): Promise<LocalRunResult> {
+export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}): Promise<LocalRunResult> {
   const scenario = ScenarioSchema.parse(scenarioInput);
   prepareEnvironment(scenario, options.defaultMode ?? 'plan');
   const { allClients } = await import('../functions/aws/clients.js');
@@ -162,7 +174,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   });
 
   const progress = (async () => {
-    for await (const event of execution.eventLogs) options.onEvent?.(event as never);
+    for await (const event of execution.eventLogs) options.onEvent?.(event as ExecutionEvent);
   })();
 
   let result: Omit<LocalRunResult, 'sandbox' | 'invocations' | 'executionName' | 'report'>;

@@ -1,0 +1,50 @@
+import type { Report } from '../functions/domain/report.js';
+import { stackName } from './progress.js';
+
+/** The report as a terminal table: connection, counts, then one row per resource. Pure. */
+function shortName(id: string, type: string): string {
+  if (type === 'cloudformation:stack') return stackName(id);
+  const resource = id.split(':').slice(5).join(':') || id;
+  return resource.replace(/^[a-z-]+[/:]/, '');
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+function table(rows: string[][], widths: number[]): string[] {
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : truncate(cell, widths[i] ?? 20).padEnd(widths[i] ?? 20))).join('  ').trimEnd());
+}
+
+export function summaryTable(report: Report, reasonWidth = 70): string[] {
+  const c = report.connection;
+  const s = report.summary;
+  const connection = `Connection ${c.id ?? 'unknown'}${c.environmentName ? ` (environment ${c.environmentName})` : ''}: ${c.outcome}` +
+    `${c.attempts ? ` after ${c.attempts} attempt(s)` : ''}${c.error ? `: ${c.error}` : ''}`;
+  const counts = table(
+    [
+      ['deleted', String(s.deleted)],
+      ['already-absent', String(s.alreadyAbsent)],
+      ['retained', String(s.retained)],
+      ['failed', String(s.failed)],
+      ['planned', String(s.planned)],
+      ['total', String(s.total)],
+    ],
+    [16],
+  );
+  const rows = table(
+    [
+      ['OUTCOME', 'TYPE', 'RESOURCE', 'REASON'],
+      ...report.resources.map((r) => [r.outcome, r.type, shortName(r.id, r.type), truncate(r.error ?? r.reason ?? '', reasonWidth)]),
+    ],
+    [15, 21, 44],
+  );
+  return [
+    `${report.status === 'failed' ? 'FAILED' : 'Succeeded'} (${report.mode ?? 'no'} mode)${report.failure ? `: ${report.failure.error}: ${report.failure.message}` : ''}`,
+    connection,
+    '',
+    ...counts,
+    '',
+    ...rows,
+  ];
+}
