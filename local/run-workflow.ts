@@ -31,6 +31,8 @@ export interface RunOptions {
   defaultMode?: string;
   /** Called with each execution event as it happens (progress output). */
   onEvent?: (event: ExecutionEvent) => void;
+  /** Run against an account left by an earlier run (re-runs), instead of a fresh one from the scenario. */
+  sandbox?: Sandbox;
 }
 
 export interface LocalRunResult {
@@ -121,7 +123,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   prepareEnvironment(scenario, options.defaultMode ?? 'plan');
   const { allClients } = await import('../functions/aws/clients.js');
   answerFromSandbox(allClients);
-  const sandbox = new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });
+  const sandbox = options.sandbox ?? new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });
   useSandbox(sandbox);
 
   const local = await loadLocalDefinition(scenario.region, scenario.accountId);

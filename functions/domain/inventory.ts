@@ -155,7 +155,7 @@ function taggedEntry(resource: TaggedResource, stacks: ReadonlyMap<string, Inven
   if (stack.action !== 'delete-stack') {
     return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'retain', reason: `its stack is retained: ${stack.reason}` };
   }
-  return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'delete-with-stack', reason: 'deleted with its stack' };
+  return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'delete-with-stack', reason: 'goes with its stack, which the cleanup deletes' };
 }
 
 function roleEntry(roleArn: string): InventoriedResource {
