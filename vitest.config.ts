@@ -6,5 +6,7 @@ export default defineConfig({
     setupFiles: ['test/setup-env.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    // The JSON results let .ci/run print the plain "N passed, N failed" line CI reads.
+    reporters: ['default', ['json', { outputFile: 'out/test-results.json' }]],
   },
 });

@@ -10,9 +10,8 @@ export const MODES = ['plan', 'execute'] as const;
 export type Mode = (typeof MODES)[number];
 
 const connectionId = z
-  .string({ error: 'expected a string holding the connection id (a UUID such as "0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11")' })
-  .max(64, 'expected a UUID (36 characters)')
-  .pipe(z.guid({ error: 'expected a UUID such as "0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11"' }));
+  .guid({ error: 'expected a UUID such as "0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11" (the connection id)' })
+  .describe('the environment account connection id');
 
 const environmentName = z
   .string({ error: 'expected the Proton environment name (a string)' })
