@@ -28,7 +28,8 @@ export function resourceTypeOf(arn: string): string {
   if (!parsed) return 'unknown';
   const bareKind = KIND_OF_BARE_ARN[parsed.service];
   if (bareKind && !/[/:]/.test(parsed.resource)) return `${parsed.service}:${bareKind}`;
-  const kind = parsed.resource.split(/[/:]/)[0] ?? '';
+  // API Gateway paths start with a slash (arn:aws:apigateway:…::/restapis/id): the kind is the first segment after it.
+  const kind = parsed.resource.replace(/^\//, '').split(/[/:]/)[0] ?? '';
   return `${parsed.service}:${kind}`;
 }
 

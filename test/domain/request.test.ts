@@ -1,11 +1,194 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRequest } from '../../functions/domain/request.js';
+import { DECOMMISSION_REQUESTED, PROTON_CONNECTION_STATUS_CHANGE, resolveRequest, type RequestSettings } from '../../functions/domain/request.js';
+import { InvalidRequestError } from '../../functions/runtime/errors.js';
+import { eventBridgeEvent, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
 
 const settings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup' };
 const id = '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11';
+const environment = { name: 'payments-prod', managementAccountId: MANAGEMENT_ACCOUNT };
+
+/** The InvalidRequestError that resolving `raw` throws (fails the test if it resolves). */
+function rejectionOf(raw: unknown, with_: RequestSettings = settings): InvalidRequestError {
+  try {
+    resolveRequest(raw, with_);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    return error as InvalidRequestError;
+  }
+  expect.fail(`expected ${JSON.stringify(raw)} to be rejected`);
+}
 
 describe('resolveRequest', () => {
-  it('defaults a console input to the deployment default mode', () => {
-    expect(resolveRequest({ connectionId: id }, settings)).toEqual({ connectionId: id, mode: 'plan', trigger: { type: 'console' } });
+  describe('console input', () => {
+    it('defaults a console input to the deployment default mode', () => {
+      expect(resolveRequest({ connectionId: id }, settings)).toEqual({ connectionId: id, mode: 'plan', trigger: { type: 'console' } });
+    });
+
+    it('uses the mode the input gives over the default', () => {
+      expect(resolveRequest({ connectionId: id, mode: 'execute' }, settings).mode).toBe('execute');
+    });
+
+    it('normalizes an upper-case connection id to lower case', () => {
+      expect(resolveRequest({ connectionId: id.toUpperCase() }, settings).connectionId).toBe(id);
+    });
+
+    it('carries the environment when the input names one', () => {
+      expect(resolveRequest({ connectionId: id, environment }, settings).environment).toEqual(environment);
+    });
+
+    it('rejects an invalid mode, naming the field mode and the expected values', () => {
+      const error = rejectionOf({ connectionId: id, mode: 'apply' });
+      expect(error.problems).toHaveLength(1);
+      expect(error.message).toMatch(/\bmode\b/);
+      expect(error.message).toContain('"plan"');
+      expect(error.message).toContain('"execute"');
+    });
+
+    it('rejects a connection id that is not a UUID, naming connectionId', () => {
+      const error = rejectionOf({ connectionId: 'my-connection' });
+      expect(error.problems).toEqual([expect.stringMatching(/^connectionId: .*UUID/)]);
+    });
+
+    it('rejects an input without a connection id, naming connectionId', () => {
+      expect(rejectionOf({ mode: 'plan' }).problems).toEqual([expect.stringMatching(/^connectionId: /)]);
+    });
+
+    it('rejects unknown fields, naming each of them', () => {
+      const error = rejectionOf({ connectionId: id, dryRun: true, force: 1 });
+      expect(error.message).toContain('"dryRun"');
+      expect(error.message).toContain('"force"');
+    });
+
+    it('reports every problem of the input, one per field', () => {
+      const error = rejectionOf({ connectionId: 'nope', mode: 'apply' });
+      expect(error.problems).toHaveLength(2);
+      expect(error.problems.some((p) => p.startsWith('connectionId:'))).toBe(true);
+      expect(error.problems.some((p) => p.startsWith('mode:'))).toBe(true);
+    });
+
+    it.each([
+      ['an array', [{ connectionId: id }]],
+      ['null', null],
+      ['string', id],
+      ['number', 42],
+    ])('rejects an input that is not an object (%s), saying an object is expected', (what, raw) => {
+      const error = rejectionOf(raw);
+      expect(error.message).toContain('expected a JSON object');
+      expect(error.message).toContain(what);
+    });
+
+    it('rejects an environment name with characters Proton does not allow, naming environment.name', () => {
+      const error = rejectionOf({ connectionId: id, environment: { ...environment, name: 'payments prod' } });
+      expect(error.problems).toEqual([expect.stringMatching(/^environment\.name: /)]);
+    });
+
+    it('rejects an environment name that does not start with a letter or digit', () => {
+      expect(rejectionOf({ connectionId: id, environment: { ...environment, name: '-payments' } }).problems).toEqual([
+        expect.stringMatching(/^environment\.name: /),
+      ]);
+    });
+
+    it('rejects a management account id that is not 12 digits, naming environment.managementAccountId', () => {
+      const error = rejectionOf({ connectionId: id, environment: { ...environment, managementAccountId: '44445555666' } });
+      expect(error.problems).toEqual([expect.stringMatching(/^environment\.managementAccountId: .*12-digit/)]);
+    });
+
+    it('rejects unknown fields inside the environment', () => {
+      const error = rejectionOf({ connectionId: id, environment: { ...environment, region: 'us-east-1' } });
+      expect(error.problems).toEqual([expect.stringMatching(/^environment: .*"region"/)]);
+    });
+  });
+
+  describe('InvalidRequestError', () => {
+    it('is named InvalidRequest, the error name the state machine matches', () => {
+      const error = rejectionOf({ connectionId: id, mode: 'apply' });
+      expect(error).toBeInstanceOf(Error);
+      expect(error.name).toBe('InvalidRequest');
+    });
+  });
+
+  describe('custom decommission event', () => {
+    const event = (detail: unknown) => eventBridgeEvent('proton-connection-cleanup', DECOMMISSION_REQUESTED, detail);
+
+    it('builds the request from the detail, with the event as trigger', () => {
+      const raw = event({ connectionId: id, mode: 'execute', environment });
+      expect(resolveRequest(raw, settings)).toEqual({
+        connectionId: id,
+        mode: 'execute',
+        environment,
+        trigger: { type: 'event', source: 'proton-connection-cleanup', detailType: DECOMMISSION_REQUESTED, eventId: raw.id },
+      });
+    });
+
+    it('uses the default mode when the detail gives none', () => {
+      expect(resolveRequest(event({ connectionId: id }), settings).mode).toBe('plan');
+    });
+
+    it('names detail fields in its errors as detail.<field>', () => {
+      const error = rejectionOf(event({ connectionId: 'nope', mode: 'apply' }));
+      expect(error.problems).toHaveLength(2);
+      expect(error.problems.some((p) => p.startsWith('detail.connectionId:'))).toBe(true);
+      expect(error.problems.some((p) => p.startsWith('detail.mode:'))).toBe(true);
+    });
+
+    it('names nested detail fields with their full path', () => {
+      const error = rejectionOf(event({ connectionId: id, environment: { ...environment, managementAccountId: 'x' } }));
+      expect(error.problems).toEqual([expect.stringMatching(/^detail\.environment\.managementAccountId: /)]);
+    });
+
+    it('rejects unknown fields in the detail, naming them', () => {
+      expect(rejectionOf(event({ connectionId: id, force: true })).problems).toEqual([expect.stringMatching(/^detail: .*"force"/)]);
+    });
+
+    it('accepts the decommission event only from the source this deployment is configured with', () => {
+      const error = rejectionOf(event({ connectionId: id }), { ...settings, requestEventSource: 'platform.decommissions' });
+      expect(error.message).toContain('expected source "platform.decommissions"');
+    });
+  });
+
+  describe('Proton connection status change event', () => {
+    const event = (detail: unknown) => eventBridgeEvent('aws.proton', PROTON_CONNECTION_STATUS_CHANGE, detail);
+
+    it('turns a REJECTED connection into a request in the default mode', () => {
+      const raw = event({ id, status: 'REJECTED' });
+      expect(resolveRequest(raw, settings)).toEqual({
+        connectionId: id,
+        mode: 'plan',
+        trigger: { type: 'event', source: 'aws.proton', detailType: PROTON_CONNECTION_STATUS_CHANGE, eventId: raw.id },
+      });
+    });
+
+    it('follows the deployment default mode, whatever it is', () => {
+      expect(resolveRequest(event({ id, status: 'REJECTED' }), { ...settings, defaultMode: 'execute' }).mode).toBe('execute');
+    });
+
+    it.each(['CONNECTED', 'PENDING'])('rejects a change to %s, naming detail.status and the status that is expected', (status) => {
+      const error = rejectionOf(event({ id, status }));
+      expect(error.problems).toEqual([expect.stringMatching(new RegExp(`^detail\\.status: "${status}".*"REJECTED"`))]);
+    });
+
+    it('rejects a connection id that is not a UUID, naming detail.id', () => {
+      expect(rejectionOf(event({ id: 'nope', status: 'REJECTED' })).problems).toEqual([expect.stringMatching(/^detail\.id: /)]);
+    });
+  });
+
+  describe('other events', () => {
+    it('rejects an event of an unknown source and detail-type, naming the triggers it accepts', () => {
+      const error = rejectionOf(eventBridgeEvent('aws.ec2', 'EC2 Instance State-change Notification', {}));
+      expect(error.message).toContain('"aws.ec2"');
+      expect(error.message).toContain(`source "proton-connection-cleanup" with detail-type "${DECOMMISSION_REQUESTED}"`);
+      expect(error.message).toContain(`source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}"`);
+    });
+
+    it('rejects a known source with another detail-type', () => {
+      expect(() => resolveRequest(eventBridgeEvent('aws.proton', 'AWS Proton Environment Status Change', { status: 'DELETED' }), settings)).toThrow(
+        InvalidRequestError,
+      );
+    });
+
+    it('rejects a malformed event envelope, naming the field', () => {
+      const raw = { ...eventBridgeEvent('proton-connection-cleanup', DECOMMISSION_REQUESTED, { connectionId: id }), time: 'yesterday' };
+      expect(rejectionOf(raw).problems).toEqual([expect.stringMatching(/^time: /)]);
+    });
   });
 });

@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildInventory,
+  cleanupPhases,
+  countInventory,
+  type InventoriedResource,
+  type Inventory,
+  type InventoryFacts,
+  type StackFacts,
+  type TaggedResource,
+} from '../../functions/domain/inventory.js';
+import {
+  arns,
+  connectionFacts,
+  envArn,
+  OTHER_ENV,
+  protonTags,
+  resourceIn,
+  stack,
+  stackIdOf,
+  taggedResource,
+} from '../helpers/domain-fixtures.js';
+
+function inventoryFrom(facts: { stacks?: StackFacts[]; taggedResources?: TaggedResource[]; roleArns?: string[] }): Inventory {
+  const input: InventoryFacts = {
+    connection: connectionFacts({ roleArns: facts.roleArns ?? [] }),
+    stacks: facts.stacks ?? [],
+    taggedResources: facts.taggedResources ?? [],
+    takenAt: '2025-11-25T10:00:00.000Z',
+  };
+  return buildInventory(input);
+}
+
+function entry(inventory: Inventory, id: string): InventoriedResource {
+  const found = inventory.resources.filter((r) => r.id === id);
+  expect(found, `entries for ${id}`).toHaveLength(1);
+  return found[0]!;
+}
+
+const envStack = stack('AWSProton-payments-prod-cloudformation--KQXVBRWH', { tags: protonTags() });
+const apiStack = stack('AWSProton-api-prod-cloudformation--HZQWMBND', { tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }) });
+const monitoringStack = stack('AWSProton-monitoring-cloudformation--QWERTYZX', { tags: protonTags(undefined, { kind: 'component', component: 'monitoring' }) });
+
+describe('buildInventory', () => {
+  describe('stacks', () => {
+    it('deletes a Proton stack tagged proton:environment for this environment, in the environment phase', () => {
+      expect(entry(inventoryFrom({ stacks: [envStack] }), envStack.stackId)).toMatchObject({
+        type: 'cloudformation:stack',
+        owner: { kind: 'environment', name: 'payments-prod' },
+        phase: 'environment',
+        action: 'delete-stack',
+        reason: expect.stringContaining('proton:environment'),
+      });
+    });
+
+    it('deletes a service instance stack in the service-instances phase, owned by the instance', () => {
+      expect(entry(inventoryFrom({ stacks: [apiStack] }), apiStack.stackId)).toMatchObject({
+        owner: { kind: 'service-instance', name: 'api/prod' },
+        phase: 'service-instances',
+        action: 'delete-stack',
+      });
+    });
+
+    it('deletes a component stack in the components phase, owned by the component', () => {
+      expect(entry(inventoryFrom({ stacks: [monitoringStack] }), monitoringStack.stackId)).toMatchObject({
+        owner: { kind: 'component', name: 'monitoring' },
+        phase: 'components',
+        action: 'delete-stack',
+      });
+    });
+
+    it('deletes a component attached to a service instance in the components phase', () => {
+      const tags = {
+        ...protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }),
+        ...protonTags(undefined, { kind: 'component', component: 'api-cache' }),
+      };
+      const attached = stack('AWSProton-api-cache-cloudformation--ZXCVBNMA', { tags });
+      expect(entry(inventoryFrom({ stacks: [attached] }), attached.stackId)).toMatchObject({ owner: { kind: 'component' }, phase: 'components' });
+    });
+
+    it("deletes an untagged Proton stack whose ownership is proven by its resources' tags", () => {
+      const untagged = stack('AWSProton-api-prod-cloudformation--HZQWMBND');
+      const queue = resourceIn(untagged, arns.queue('api-prod-orders'), 'Queue', protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }));
+      expect(entry(inventoryFrom({ stacks: [untagged], taggedResources: [queue] }), untagged.stackId)).toMatchObject({
+        owner: { kind: 'service-instance', name: 'api/prod' },
+        phase: 'service-instances',
+        action: 'delete-stack',
+        reason: expect.stringContaining('resources are tagged'),
+      });
+    });
+
+    it('retains an AWSProton- stack whose ownership is not proven, with the reason', () => {
+      const legacy = stack('AWSProton-legacy-cloudformation--ABCDEFGH');
+      const found = entry(inventoryFrom({ stacks: [legacy] }), legacy.stackId);
+      expect(found).toMatchObject({ owner: { kind: 'unproven' }, action: 'retain', reason: expect.stringContaining('ownership not proven') });
+      expect(found.phase).toBeUndefined();
+    });
+
+    it('leaves a stack tagged for another environment out of the inventory, and counts it', () => {
+      const other = stack('AWSProton-ledger-staging-cloudformation--MNBVCXZL', { tags: protonTags(OTHER_ENV) });
+      const inventory = inventoryFrom({ stacks: [other] });
+      expect(inventory.resources).toEqual([]);
+      expect(inventory.otherEnvironmentStacks).toBe(1);
+    });
+
+    it('retains a stack tagged for another environment that holds resources tagged for this one, naming the conflict', () => {
+      const other = stack('AWSProton-ledger-staging-cloudformation--MNBVCXZL', { tags: protonTags(OTHER_ENV) });
+      const inventory = inventoryFrom({ stacks: [other], taggedResources: [resourceIn(other, arns.queue('shared-queue'), 'Queue')] });
+      expect(entry(inventory, other.stackId)).toMatchObject({ owner: { kind: 'unproven' }, action: 'retain', reason: expect.stringContaining(envArn(OTHER_ENV)) });
+      expect(inventory.otherEnvironmentStacks).toBe(0);
+    });
+
+    it('retains a stack tagged for this environment whose name does not start with AWSProton-, with the reason', () => {
+      const handMade = stack('payments-prod-extras', { tags: protonTags() });
+      expect(entry(inventoryFrom({ stacks: [handMade] }), handMade.stackId)).toMatchObject({
+        action: 'retain',
+        reason: expect.stringContaining('does not start with AWSProton-'),
+      });
+    });
+
+    it('retains an owned stack with termination protection, keeping its owner and phase, with the reason', () => {
+      const protectedStack = { ...envStack, terminationProtection: true };
+      expect(entry(inventoryFrom({ stacks: [protectedStack] }), envStack.stackId)).toMatchObject({
+        owner: { kind: 'environment' },
+        phase: 'environment',
+        action: 'retain',
+        reason: expect.stringContaining('termination protection'),
+      });
+    });
+
+    it('ignores stacks unrelated to Proton', () => {
+      const inventory = inventoryFrom({ stacks: [stack('CDKToolkit'), stack('payments-dashboards', { tags: { team: 'payments' } })] });
+      expect(inventory.resources).toEqual([]);
+      expect(inventory.otherEnvironmentStacks).toBe(0);
+    });
+  });
+
+  describe('tagged resources', () => {
+    it('deletes a resource of an owned stack with its stack, in the phase and for the owner of the stack', () => {
+      const queue = resourceIn(apiStack, arns.queue('api-prod-orders'), 'Queue', protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }));
+      expect(entry(inventoryFrom({ stacks: [apiStack], taggedResources: [queue] }), queue.arn)).toEqual({
+        id: queue.arn,
+        type: 'sqs:queue',
+        owner: { kind: 'service-instance', name: 'api/prod' },
+        phase: 'service-instances',
+        action: 'delete-with-stack',
+        reason: expect.stringContaining('stack'),
+        stackId: apiStack.stackId,
+        logicalId: 'Queue',
+      });
+    });
+
+    it('retains a resource that is not in a stack, saying so', () => {
+      const parameter = taggedResource(arns.parameter('payments/db-url'), protonTags());
+      expect(entry(inventoryFrom({ taggedResources: [parameter] }), parameter.arn)).toMatchObject({
+        type: 'ssm:parameter',
+        owner: { kind: 'environment', name: 'payments-prod' },
+        action: 'retain',
+        reason: expect.stringContaining('not in a stack'),
+      });
+    });
+
+    it('retains a resource of a stack whose ownership is not proven', () => {
+      const handMade = stack('payments-prod-extras');
+      const bucket = resourceIn(handMade, arns.bucket('payments-prod-extras'), 'Bucket');
+      const inventory = inventoryFrom({ stacks: [handMade], taggedResources: [bucket] });
+      expect(entry(inventory, handMade.stackId).action).toBe('retain');
+      expect(entry(inventory, bucket.arn)).toMatchObject({ action: 'retain', reason: expect.stringContaining('its stack is retained') });
+    });
+
+    it('retains a resource of a termination-protected stack', () => {
+      const protectedStack = { ...envStack, terminationProtection: true };
+      const bucket = resourceIn(protectedStack, arns.bucket('payments-prod-artifacts'), 'ArtifactsBucket');
+      expect(entry(inventoryFrom({ stacks: [protectedStack], taggedResources: [bucket] }), bucket.arn)).toMatchObject({
+        phase: 'environment',
+        action: 'retain',
+        reason: expect.stringContaining('termination protection'),
+      });
+    });
+
+    it('retains a resource whose stack is not an active stack in the account', () => {
+      const gone = stack('AWSProton-gone-cloudformation--QAZWSXED');
+      const bucket = resourceIn(gone, arns.bucket('payments-prod-leftover'), 'Bucket');
+      expect(entry(inventoryFrom({ taggedResources: [bucket] }), bucket.arn)).toMatchObject({
+        action: 'retain',
+        stackId: gone.stackId,
+        reason: expect.stringContaining('not an active stack'),
+      });
+    });
+  });
+
+  describe('connection roles', () => {
+    it('retains the connection roles as iam:role entries owned by the connection', () => {
+      const role = arns.role('ProtonEnvironmentRole-payments');
+      expect(entry(inventoryFrom({ roleArns: [role] }), role)).toMatchObject({
+        type: 'iam:role',
+        owner: { kind: 'connection' },
+        action: 'retain',
+        reason: expect.stringContaining('connection role'),
+      });
+    });
+
+    it('lists a role given twice once', () => {
+      const role = arns.role('ProtonEnvironmentRole-payments');
+      expect(inventoryFrom({ roleArns: [role, role] }).resources).toHaveLength(1);
+    });
+  });
+
+  describe('completeness', () => {
+    it('lists a stack that the Tagging API also returns once, as a stack to delete', () => {
+      const inventory = inventoryFrom({ stacks: [envStack], taggedResources: [taggedResource(envStack.stackId, envStack.tags)] });
+      expect(inventory.resources).toHaveLength(1);
+      expect(entry(inventory, envStack.stackId).action).toBe('delete-stack');
+    });
+
+    it('lists every resource exactly once', () => {
+      const bucket = resourceIn(envStack, arns.bucket('payments-prod-artifacts'), 'ArtifactsBucket');
+      const logs = resourceIn(envStack, arns.logGroup('/proton/payments-prod'), 'EnvironmentLogs');
+      const parameter = taggedResource(arns.parameter('payments/db-url'), protonTags());
+      const role = arns.role('ProtonEnvironmentRole-payments');
+      const inventory = inventoryFrom({
+        stacks: [envStack, apiStack, stack('CDKToolkit')],
+        taggedResources: [taggedResource(envStack.stackId, envStack.tags), bucket, logs, parameter],
+        roleArns: [role, role],
+      });
+      expect(inventory.resources.map((r) => r.id).sort()).toEqual(
+        [envStack.stackId, apiStack.stackId, bucket.arn, logs.arn, parameter.arn, role].sort(),
+      );
+    });
+
+    it('records when it was taken and for which connection', () => {
+      const inventory = inventoryFrom({});
+      expect(inventory).toMatchObject({ version: 1, takenAt: '2025-11-25T10:00:00.000Z', connection: connectionFacts() });
+    });
+  });
+});
+
+describe('cleanupPhases', () => {
+  it('returns all three phases in dependency order, even when empty', () => {
+    expect(cleanupPhases(inventoryFrom({}))).toEqual([
+      { phase: 'components', stacks: [] },
+      { phase: 'service-instances', stacks: [] },
+      { phase: 'environment', stacks: [] },
+    ]);
+  });
+
+  it('puts each stack to delete in its own phase, and nothing else', () => {
+    const protectedEnv = stack('AWSProton-protected-cloudformation--PLMOKNIJ', { tags: protonTags(), terminationProtection: true });
+    const bucket = resourceIn(envStack, arns.bucket('payments-prod-artifacts'), 'ArtifactsBucket');
+    const inventory = inventoryFrom({
+      stacks: [envStack, apiStack, monitoringStack, protectedEnv, stack('AWSProton-legacy-cloudformation--ABCDEFGH')],
+      taggedResources: [bucket],
+      roleArns: [arns.role('ProtonEnvironmentRole-payments')],
+    });
+    expect(cleanupPhases(inventory)).toEqual([
+      { phase: 'components', stacks: [{ stackId: monitoringStack.stackId, phase: 'components' }] },
+      { phase: 'service-instances', stacks: [{ stackId: apiStack.stackId, phase: 'service-instances' }] },
+      { phase: 'environment', stacks: [{ stackId: envStack.stackId, phase: 'environment' }] },
+    ]);
+  });
+
+  it('addresses stacks by stack ID, never by name', () => {
+    const [, , environment] = cleanupPhases(inventoryFrom({ stacks: [envStack] }));
+    expect(environment?.stacks).toEqual([{ stackId: stackIdOf(envStack.stackName), phase: 'environment' }]);
+  });
+});
+
+describe('countInventory', () => {
+  it('counts the resources by planned action, adding up to the total', () => {
+    const inventory = inventoryFrom({
+      stacks: [envStack, apiStack, stack('AWSProton-legacy-cloudformation--ABCDEFGH')],
+      taggedResources: [resourceIn(envStack, arns.bucket('payments-prod-artifacts'), 'ArtifactsBucket'), taggedResource(arns.parameter('payments/db-url'), protonTags())],
+      roleArns: [arns.role('ProtonEnvironmentRole-payments')],
+    });
+    expect(countInventory(inventory)).toEqual({ resources: 6, stacksToDelete: 2, deletedWithStacks: 1, retained: 3 });
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { decideDelete, decidePoll, describeFailure, StackProgressSchema, type LiveStack } from '../../functions/domain/stack-deletion.js';
+import { stackIdOf } from '../helpers/domain-fixtures.js';
+
+function live(status: string, overrides: Partial<LiveStack> = {}): LiveStack {
+  return { status, terminationProtection: false, ...overrides };
+}
+
+describe('decideDelete', () => {
+  it('finds a stack that no longer exists already absent', () => {
+    expect(decideDelete(undefined)).toEqual({ outcome: 'already-absent', reason: expect.any(String) });
+  });
+
+  it('finds a DELETE_COMPLETE stack already absent', () => {
+    expect(decideDelete(live('DELETE_COMPLETE')).outcome).toBe('already-absent');
+  });
+
+  it('retains a stack whose termination protection was switched on, with the reason', () => {
+    expect(decideDelete(live('UPDATE_COMPLETE', { terminationProtection: true }))).toEqual({
+      outcome: 'retained',
+      reason: expect.stringContaining('termination protection'),
+    });
+  });
+
+  it.each(['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_FAILED'])('starts deleting a %s stack', (status) => {
+    expect(decideDelete(live(status))).toEqual({ outcome: 'deleting' });
+  });
+});
+
+describe('decidePoll', () => {
+  const maxPolls = 5;
+
+  it('finds a stack that is gone deleted', () => {
+    expect(decidePoll(undefined, 0, maxPolls)).toEqual({ outcome: 'deleted' });
+  });
+
+  it('finds a DELETE_COMPLETE stack deleted', () => {
+    expect(decidePoll(live('DELETE_COMPLETE'), 0, maxPolls)).toEqual({ outcome: 'deleted' });
+  });
+
+  it("fails a DELETE_FAILED stack with CloudFormation's reason", () => {
+    const decision = decidePoll(live('DELETE_FAILED', { statusReason: 'The following resource(s) failed to delete: [ArtifactsBucket].' }), 0, maxPolls);
+    expect(decision).toEqual({ outcome: 'failed', reason: 'DELETE_FAILED: The following resource(s) failed to delete: [ArtifactsBucket].' });
+  });
+
+  it('fails a DELETE_FAILED stack without a reason with the status alone', () => {
+    expect(decidePoll(live('DELETE_FAILED'), 0, maxPolls)).toEqual({ outcome: 'failed', reason: 'DELETE_FAILED' });
+  });
+
+  it.each(['UPDATE_IN_PROGRESS', 'CREATE_COMPLETE'])('fails a stack that left deletion (now %s), naming its status', (status) => {
+    expect(decidePoll(live(status), 0, maxPolls)).toEqual({ outcome: 'failed', reason: expect.stringContaining(`now ${status}`) });
+  });
+
+  it('keeps waiting for a DELETE_IN_PROGRESS stack below the bound', () => {
+    expect(decidePoll(live('DELETE_IN_PROGRESS'), maxPolls - 2, maxPolls)).toEqual({ outcome: 'deleting' });
+  });
+
+  it('fails a stack still DELETE_IN_PROGRESS at the last allowed poll, saying it is still in progress', () => {
+    expect(decidePoll(live('DELETE_IN_PROGRESS'), maxPolls - 1, maxPolls)).toEqual({
+      outcome: 'failed',
+      reason: expect.stringContaining(`still DELETE_IN_PROGRESS after ${maxPolls} polls`),
+    });
+  });
+
+  it('accepts a deletion that completes at the last allowed poll', () => {
+    expect(decidePoll(undefined, maxPolls - 1, maxPolls)).toEqual({ outcome: 'deleted' });
+  });
+
+  it('polls a deleting stack exactly maxPolls times', () => {
+    let polls = 0;
+    let outcome: string;
+    do {
+      outcome = decidePoll(live('DELETE_IN_PROGRESS'), polls, maxPolls).outcome;
+      polls += 1;
+    } while (outcome === 'deleting');
+    expect(polls).toBe(maxPolls);
+  });
+});
+
+describe('describeFailure', () => {
+  it("lists each failing resource with its type and CloudFormation's reason, after the stack's reason", () => {
+    const text = describeFailure(live('DELETE_FAILED', { statusReason: 'The following resource(s) failed to delete: [ArtifactsBucket, Vpc].' }), [
+      { logicalId: 'ArtifactsBucket', type: 'AWS::S3::Bucket', reason: 'The bucket you tried to delete is not empty' },
+      { logicalId: 'Vpc', reason: 'has dependencies and cannot be deleted' },
+    ]);
+    expect(text).toBe(
+      'DELETE_FAILED: The following resource(s) failed to delete: [ArtifactsBucket, Vpc].; ' +
+        'ArtifactsBucket (AWS::S3::Bucket): The bucket you tried to delete is not empty; ' +
+        'Vpc: has dependencies and cannot be deleted',
+    );
+  });
+
+  it('says DELETE_FAILED when neither the stack nor its resources give a reason', () => {
+    expect(describeFailure(live('DELETE_FAILED'), [])).toBe('DELETE_FAILED');
+  });
+});
+
+describe('StackProgressSchema', () => {
+  it('counts no polls for a stack whose task failed before polling (the Catch sets no polls)', () => {
+    const progress = StackProgressSchema.parse({
+      stackId: stackIdOf('AWSProton-payments-prod-cloudformation--KQXVBRWH'),
+      phase: 'environment',
+      outcome: 'failed',
+      error: { Error: 'AccessDenied', Cause: 'not authorized to perform: cloudformation:DeleteStack' },
+    });
+    expect(progress.polls).toBe(0);
+  });
+});
