@@ -31,6 +31,8 @@ export interface StackFacts {
   status: string;
   tags: Tags;
   terminationProtection: boolean;
+  /** Set for a nested stack: the stack ID of its root. CloudFormation deletes it with the root. */
+  rootId?: string;
 }
 
 const OwnerSchema = z.object({
@@ -179,7 +181,7 @@ export function buildInventory(facts: InventoryFacts): Inventory {
 
   const stackEntries = new Map<string, InventoriedResource>();
   let otherEnvironmentStacks = 0;
-  for (const stack of facts.stacks) {
+  for (const stack of facts.stacks.filter((s) => !s.rootId)) {
     const taggedForUs = stack.tags[TAG.environment] === envArn || tagsByStack.has(stack.stackId);
     const isProtonStack = stack.stackName.startsWith(PROTON_STACK_PREFIX);
     if (!taggedForUs && !isProtonStack && stack.tags[TAG.environment] === undefined) continue; // unrelated stack
@@ -189,6 +191,21 @@ export function buildInventory(facts: InventoryFacts): Inventory {
       continue;
     }
     stackEntries.set(stack.stackId, stackEntry(stack, verdict));
+  }
+
+  // A nested stack is never deleted on its own (CloudFormation advises against it): it goes with its root.
+  for (const nested of facts.stacks.filter((s) => s.rootId)) {
+    const root = stackEntries.get(nested.rootId ?? '');
+    if (!root) continue; // its root is not ours to report
+    stackEntries.set(nested.stackId, {
+      id: nested.stackId,
+      type: 'cloudformation:stack',
+      owner: root.owner,
+      ...(root.phase ? { phase: root.phase } : {}),
+      stackId: root.id,
+      action: root.action === 'delete-stack' ? 'delete-with-stack' : 'retain',
+      reason: root.action === 'delete-stack' ? 'nested stack: goes with its root stack, which the cleanup deletes' : `nested stack: its root stack is retained: ${root.reason}`,
+    });
   }
 
   const seen = new Set(stackEntries.keys());

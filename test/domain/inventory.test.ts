@@ -275,3 +275,23 @@ describe('countInventory', () => {
     expect(countInventory(inventory)).toEqual({ resources: 6, stacksToDelete: 2, deletedWithStacks: 1, retained: 3 });
   });
 });
+
+describe('nested stacks', () => {
+  it('are never deleted on their own: they go with their owned root stack', () => {
+    const root = stack('AWSProton-api-prod-cloudformation--ROOT', { tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }) });
+    const nested = stack('AWSProton-api-prod-cloudformation--ROOT-Network-ABC', { tags: root.tags, rootId: root.stackId });
+    const inventory = inventoryFrom({ stacks: [root, nested] });
+    const entry = inventory.resources.find((r) => r.id === nested.stackId);
+
+    expect(entry).toMatchObject({ action: 'delete-with-stack', stackId: root.stackId, phase: 'service-instances' });
+    expect(cleanupPhases(inventory).flatMap((p) => p.stacks.map((s) => s.stackId))).toEqual([root.stackId]);
+  });
+
+  it('are retained with their root when the root is retained', () => {
+    const root = stack('AWSProton-legacy-cloudformation--ROOT');
+    const nested = stack('AWSProton-legacy-cloudformation--ROOT-Child-XYZ', { rootId: root.stackId });
+    const inventory = inventoryFrom({ stacks: [root, nested] });
+
+    expect(inventory.resources.find((r) => r.id === nested.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/root stack is retained/) });
+  });
+});
