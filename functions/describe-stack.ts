@@ -14,7 +14,7 @@ export const handler = taskHandler({
   run: async ({ progress }): Promise<StackProgress> => {
     const stack = await describeStack(progress.stackId);
     const decision = decidePoll(stack, progress.polls, config.MAX_STACK_POLLS);
-    const polled = { ...progress, polls: progress.polls + 1, outcome: decision.outcome, ...(stack ? { status: stack.status } : {}) };
+    const polled = { ...progress, polls: progress.polls + 1, outcome: decision.outcome, status: stack?.status ?? 'DELETE_COMPLETE' };
     if (decision.outcome !== 'failed') return polled;
     if (stack?.status !== 'DELETE_FAILED') return { ...polled, reason: decision.reason ?? 'deletion failed' };
     const failed = await failedResources(progress.stackId);

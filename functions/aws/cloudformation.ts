@@ -29,6 +29,7 @@ export async function listStacks(): Promise<StackFacts[]> {
           status: stack.StackStatus ?? 'UNKNOWN',
           tags: tagsOf(stack),
           terminationProtection: stack.EnableTerminationProtection ?? false,
+          ...(stack.RootId ? { rootId: stack.RootId } : {}),
         });
       }
     }
@@ -64,7 +65,11 @@ export async function deleteStack(stackId: string, clientRequestToken: string): 
 
 const EVENT_PAGES_READ = 3;
 
-/** The latest deletion event of each resource in the stack (newest first; a few pages are enough). */
+/**
+ * The latest deletion event of each resource in the stack's most recent deletion: events are
+ * read newest first and reading stops at the stack's own DELETE_IN_PROGRESS, so a reason left
+ * by an earlier attempt is never reported as this one's. A few pages are enough.
+ */
 export async function resourceDeletionEvents(stackId: string): Promise<ResourceDeletionEvent[]> {
   return callAws(`DescribeStackEvents ${stackId}`, async () => {
     const latest = new Map<string, ResourceDeletionEvent>();
@@ -72,8 +77,12 @@ export async function resourceDeletionEvents(stackId: string): Promise<ResourceD
     for (let page = 0; page < EVENT_PAGES_READ; page += 1) {
       const out = await cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
       for (const event of out.StackEvents ?? []) {
+        if (event.PhysicalResourceId === stackId) {
+          if (event.ResourceStatus === 'DELETE_IN_PROGRESS') return [...latest.values()];
+          continue;
+        }
         const logicalId = event.LogicalResourceId;
-        if (!logicalId || latest.has(logicalId) || event.PhysicalResourceId === stackId) continue;
+        if (!logicalId || latest.has(logicalId)) continue;
         if (!event.ResourceStatus?.startsWith('DELETE_')) continue;
         latest.set(logicalId, {
           logicalId,

@@ -1,0 +1,90 @@
+import { DeleteEnvironmentAccountConnectionCommand, ProtonClient } from '@aws-sdk/client-proton';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { proton } from '../../functions/aws/clients.js';
+import { handler } from '../../functions/delete-connection.js';
+import { CONNECTION_ID, EXECUTION_NAME, protonError, throttlingProtonEndpoint } from '../helpers/sdk-fixtures.js';
+
+let protonMock = mockClient(ProtonClient);
+beforeEach(() => protonMock.reset());
+
+const deleteConnection = (overrides: { mode?: string; retryCount?: number } = {}) =>
+  handler({ connectionId: CONNECTION_ID, mode: 'execute', retryCount: 0, executionName: EXECUTION_NAME, ...overrides });
+
+describe('DeleteConnection handler', () => {
+  it('deletes the connection by its id', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).resolves({});
+    await deleteConnection();
+    const calls = protonMock.commandCalls(DeleteEnvironmentAccountConnectionCommand);
+    expect(calls.map((call) => call.args[0].input)).toEqual([{ id: CONNECTION_ID }]);
+  });
+
+  it('reports the connection deleted after retryCount + 1 attempts', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).resolves({});
+    await expect(deleteConnection({ retryCount: 3 })).resolves.toEqual({ outcome: 'deleted', attempts: 4 });
+  });
+
+  it('reports a connection Proton no longer knows as already absent', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
+    await expect(deleteConnection()).resolves.toEqual({ outcome: 'already-absent', attempts: 1 });
+  });
+
+  it('throws ThrottlingException when Proton throttles, for the state machine to retry', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.throttling());
+    await expect(deleteConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+
+  it('throws ConflictException when a concurrent operation holds the connection', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.conflict());
+    await expect(deleteConnection()).rejects.toMatchObject({ name: 'ConflictException' });
+  });
+
+  it('throws InternalServerException on a Proton server fault', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.internal());
+    await expect(deleteConnection()).rejects.toMatchObject({ name: 'InternalServerException' });
+  });
+
+  it('lets AccessDeniedException through under its own name', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.accessDenied());
+    await expect(deleteConnection()).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('refuses to run in plan mode with InvalidStateInput, and sends no command', async () => {
+    await expect(deleteConnection({ mode: 'plan' })).rejects.toMatchObject({ name: 'InvalidStateInput' });
+    expect(protonMock.calls()).toHaveLength(0);
+  });
+
+  it('rejects state input without retryCount as InvalidStateInput, and sends no command', async () => {
+    await expect(handler({ connectionId: CONNECTION_ID, mode: 'execute', executionName: EXECUTION_NAME })).rejects.toMatchObject({
+      name: 'InvalidStateInput',
+    });
+    expect(protonMock.calls()).toHaveLength(0);
+  });
+
+  it('does not retry a throttled delete itself', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.throttling());
+    await deleteConnection().catch(() => undefined);
+    expect(protonMock.commandCalls(DeleteEnvironmentAccountConnectionCommand)).toHaveLength(1);
+  });
+
+  describe("through the Proton client's real middleware", () => {
+    // aws-sdk-client-mock replaces `send`, so the SDK's retry middleware never runs under it.
+    // Here the real client talks to a fake HTTP endpoint, which counts what reaches the wire.
+    let originalRequestHandler: typeof proton.config.requestHandler;
+    beforeEach(() => {
+      protonMock.restore();
+      originalRequestHandler = proton.config.requestHandler;
+    });
+    afterEach(() => {
+      proton.config.requestHandler = originalRequestHandler;
+      protonMock = mockClient(ProtonClient);
+    });
+
+    it('makes exactly one attempt per invocation: the state machine owns the retries', async () => {
+      const endpoint = throttlingProtonEndpoint();
+      proton.config.requestHandler = endpoint;
+      await expect(deleteConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
+      expect(endpoint.requests).toBe(1);
+    });
+  });
+});

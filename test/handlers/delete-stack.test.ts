@@ -1,0 +1,128 @@
+import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/delete-stack.js';
+import {
+  EXECUTION_NAME,
+  cloudFormationError,
+  cloudFormationThrottling,
+  stack,
+  stackDoesNotExist,
+  stackId,
+} from '../helpers/sdk-fixtures.js';
+
+const cloudFormation = mockClient(CloudFormationClient);
+beforeEach(() => cloudFormation.reset());
+
+const STACK_NAME = 'AWSProton-prod-cloudformation-ABC123';
+const STACK_ID = stackId(STACK_NAME);
+
+const deleteStack = (overrides: { stackId?: string; mode?: string; executionName?: string } = {}) =>
+  handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', executionName: EXECUTION_NAME, ...overrides });
+
+function givenTheStack(spec: Partial<Parameters<typeof stack>[0]> = {}): void {
+  cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [stack({ name: STACK_NAME, status: 'UPDATE_COMPLETE', ...spec })] });
+  cloudFormation.on(DeleteStackCommand).resolves({});
+}
+
+const deleteRequests = () => cloudFormation.commandCalls(DeleteStackCommand).map((call) => call.args[0].input);
+
+describe('DeleteStack handler', () => {
+  it('re-reads the stack by its stack ID before deleting', async () => {
+    givenTheStack();
+    await deleteStack();
+    const describes = cloudFormation.commandCalls(DescribeStacksCommand).map((call) => call.args[0].input);
+    expect(describes).toEqual([{ StackName: STACK_ID }]);
+  });
+
+  it('deletes the stack by its stack ID, never by its name', async () => {
+    givenTheStack();
+    await deleteStack();
+    expect(deleteRequests()).toEqual([{ StackName: STACK_ID, ClientRequestToken: expect.any(String) }]);
+  });
+
+  it('returns the stack as deleting, with no polls yet', async () => {
+    givenTheStack();
+    await expect(deleteStack()).resolves.toEqual({ stackId: STACK_ID, phase: 'environment', outcome: 'deleting', polls: 0 });
+  });
+
+  it('sends the same ClientRequestToken when the same execution retries the same stack', async () => {
+    givenTheStack();
+    await deleteStack();
+    await deleteStack();
+    const [first, retry] = deleteRequests();
+    expect(first?.ClientRequestToken).toBeTruthy();
+    expect(retry?.ClientRequestToken).toBe(first?.ClientRequestToken);
+  });
+
+  it('sends a different ClientRequestToken from another execution', async () => {
+    givenTheStack();
+    await deleteStack({ executionName: 'decommission-run-1' });
+    await deleteStack({ executionName: 'decommission-run-2' });
+    const [first, second] = deleteRequests();
+    expect(second?.ClientRequestToken).not.toBe(first?.ClientRequestToken);
+  });
+
+  it('sends a different ClientRequestToken for another stack of the same execution', async () => {
+    givenTheStack();
+    await deleteStack({ stackId: stackId(STACK_NAME, 'aaaaaaaa-2222-3333-4444-555555555555') });
+    await deleteStack({ stackId: stackId(STACK_NAME, 'bbbbbbbb-2222-3333-4444-555555555555') });
+    const [first, second] = deleteRequests();
+    expect(second?.ClientRequestToken).not.toBe(first?.ClientRequestToken);
+  });
+
+  it('sends a ClientRequestToken CloudFormation accepts (a letter, then letters, digits and "-", at most 128)', async () => {
+    givenTheStack();
+    await deleteStack();
+    expect(deleteRequests()[0]?.ClientRequestToken).toMatch(/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/);
+  });
+
+  it('reports a stack already DELETE_COMPLETE as already absent, without calling DeleteStack', async () => {
+    givenTheStack({ status: 'DELETE_COMPLETE' });
+    await expect(deleteStack()).resolves.toMatchObject({ outcome: 'already-absent' });
+    expect(deleteRequests()).toHaveLength(0);
+  });
+
+  it('reports a stack CloudFormation says does not exist as already absent, without calling DeleteStack', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(stackDoesNotExist(STACK_ID));
+    await expect(deleteStack()).resolves.toMatchObject({ outcome: 'already-absent' });
+    expect(deleteRequests()).toHaveLength(0);
+  });
+
+  it('retains a stack with termination protection, with the reason, without calling DeleteStack', async () => {
+    givenTheStack({ terminationProtection: true });
+    await expect(deleteStack()).resolves.toMatchObject({ outcome: 'retained', reason: expect.stringContaining('termination protection') });
+    expect(deleteRequests()).toHaveLength(0);
+  });
+
+  it('refuses to run in plan mode with InvalidStateInput, and sends no command', async () => {
+    givenTheStack();
+    await expect(deleteStack({ mode: 'plan' })).rejects.toMatchObject({ name: 'InvalidStateInput' });
+    expect(cloudFormation.calls()).toHaveLength(0);
+  });
+
+  it('refuses a stack name in place of a stack ID with InvalidStateInput, and sends no command', async () => {
+    givenTheStack();
+    await expect(deleteStack({ stackId: STACK_NAME })).rejects.toMatchObject({ name: 'InvalidStateInput' });
+    expect(cloudFormation.calls()).toHaveLength(0);
+  });
+
+  it('surfaces CloudFormation Throttling on DescribeStacks as ThrottlingException', async () => {
+    givenTheStack();
+    cloudFormation.on(DescribeStacksCommand).rejects(cloudFormationThrottling());
+    await expect(deleteStack()).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(deleteRequests()).toHaveLength(0);
+  });
+
+  it('surfaces CloudFormation Throttling on DeleteStack as ThrottlingException', async () => {
+    givenTheStack();
+    cloudFormation.on(DeleteStackCommand).rejects(cloudFormationThrottling());
+    await expect(deleteStack()).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+
+  it('lets any other ValidationError through under its own name', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(cloudFormationError('ValidationError', 'Stack name is invalid'));
+    await expect(deleteStack()).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(deleteRequests()).toHaveLength(0);
+  });
+});

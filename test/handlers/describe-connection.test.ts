@@ -1,0 +1,119 @@
+import { GetEnvironmentAccountConnectionCommand, ProtonClient } from '@aws-sdk/client-proton';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/describe-connection.js';
+import type { CleanupRequest } from '../../functions/domain/request.js';
+import {
+  CODEBUILD_ROLE_ARN,
+  CONNECTION_ARN,
+  CONNECTION_ID,
+  ENVIRONMENT_ARN,
+  ENVIRONMENT_NAME,
+  EXECUTION_NAME,
+  MANAGEMENT_ACCOUNT_ID,
+  ROLE_ARN,
+  cleanupRequest,
+  protonConnection,
+  protonError,
+} from '../helpers/sdk-fixtures.js';
+
+const proton = mockClient(ProtonClient);
+beforeEach(() => proton.reset());
+
+const describeConnection = (request: CleanupRequest = cleanupRequest()) => handler({ request, executionName: EXECUTION_NAME });
+const namedEnvironment = { name: ENVIRONMENT_NAME, managementAccountId: MANAGEMENT_ACCOUNT_ID };
+
+describe('DescribeConnection handler', () => {
+  describe('when Proton knows the connection', () => {
+    it('asks Proton for the requested connection id', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).resolves({ environmentAccountConnection: protonConnection() });
+      await describeConnection();
+      const calls = proton.commandCalls(GetEnvironmentAccountConnectionCommand);
+      expect(calls.map((call) => call.args[0].input)).toEqual([{ id: CONNECTION_ID }]);
+    });
+
+    it("returns facts from Proton with the environment ARN in the management account", async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).resolves({ environmentAccountConnection: protonConnection() });
+      await expect(describeConnection()).resolves.toMatchObject({
+        id: CONNECTION_ID,
+        arn: CONNECTION_ARN,
+        status: 'CONNECTED',
+        environmentName: ENVIRONMENT_NAME,
+        managementAccountId: MANAGEMENT_ACCOUNT_ID,
+        environmentArn: `arn:aws:proton:us-east-1:${MANAGEMENT_ACCOUNT_ID}:environment/${ENVIRONMENT_NAME}`,
+        source: 'proton',
+      });
+    });
+
+    it('lists each connection role once, even when Proton names it for several purposes', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).resolves({
+        environmentAccountConnection: protonConnection({ roleArn: ROLE_ARN, componentRoleArn: ROLE_ARN, codebuildRoleArn: CODEBUILD_ROLE_ARN }),
+      });
+      const facts = await describeConnection();
+      expect(facts.roleArns).toEqual([ROLE_ARN, CODEBUILD_ROLE_ARN]);
+    });
+
+    it('accepts a request whose environment matches the connection', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).resolves({ environmentAccountConnection: protonConnection() });
+      const facts = await describeConnection(cleanupRequest({ environment: namedEnvironment }));
+      expect(facts.source).toBe('proton');
+    });
+
+    it('rejects a request whose environment contradicts the connection with InvalidRequest', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).resolves({ environmentAccountConnection: protonConnection() });
+      const request = cleanupRequest({ environment: { name: 'staging', managementAccountId: MANAGEMENT_ACCOUNT_ID } });
+      await expect(describeConnection(request)).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        message: expect.stringContaining('environment:'),
+      });
+    });
+
+    it('rejects a request whose environment names another management account with InvalidRequest', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).resolves({ environmentAccountConnection: protonConnection() });
+      const request = cleanupRequest({ environment: { name: ENVIRONMENT_NAME, managementAccountId: '999999999999' } });
+      await expect(describeConnection(request)).rejects.toMatchObject({ name: 'InvalidRequest' });
+    });
+  });
+
+  describe('when Proton no longer knows the connection', () => {
+    it("takes the facts from the request's environment", async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
+      await expect(describeConnection(cleanupRequest({ environment: namedEnvironment }))).resolves.toEqual({
+        id: CONNECTION_ID,
+        environmentName: ENVIRONMENT_NAME,
+        managementAccountId: MANAGEMENT_ACCOUNT_ID,
+        environmentArn: ENVIRONMENT_ARN,
+        roleArns: [],
+        source: 'request',
+      });
+    });
+
+    it('fails with ConnectionNotFound, telling to pass "environment", when the request names none', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
+      await expect(describeConnection()).rejects.toMatchObject({
+        name: 'ConnectionNotFound',
+        message: expect.stringContaining('Pass "environment"'),
+      });
+    });
+  });
+
+  describe('when Proton fails', () => {
+    it('surfaces throttling as ThrottlingException', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.throttling());
+      await expect(describeConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
+    });
+
+    it('surfaces a server fault as InternalServerException', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.internal());
+      await expect(describeConnection()).rejects.toMatchObject({ name: 'InternalServerException' });
+    });
+
+    it('lets AccessDeniedException through under its own name', async () => {
+      const denied = protonError.accessDenied();
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(denied);
+      const error: unknown = await describeConnection().catch((e: unknown) => e);
+      expect(error).toBe(denied);
+      expect(error).toHaveProperty('name', 'AccessDeniedException');
+    });
+  });
+});

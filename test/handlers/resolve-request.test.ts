@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { handler } from '../../functions/resolve-request.js';
+import { CONNECTION_ID, EXECUTION_NAME, MANAGEMENT_ACCOUNT_ID } from '../helpers/sdk-fixtures.js';
+
+const resolve = (input: unknown) => handler({ input, executionName: EXECUTION_NAME });
+
+describe('ResolveRequest handler', () => {
+  it('turns a console input into a request in the deployment default mode (plan)', async () => {
+    await expect(resolve({ connectionId: CONNECTION_ID })).resolves.toEqual({
+      request: { connectionId: CONNECTION_ID, mode: 'plan', trigger: { type: 'console' } },
+    });
+  });
+
+  it('keeps the mode and environment the console input names', async () => {
+    const environment = { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID };
+    const { request } = await resolve({ connectionId: CONNECTION_ID, mode: 'execute', environment });
+    expect(request).toEqual({ connectionId: CONNECTION_ID, mode: 'execute', environment, trigger: { type: 'console' } });
+  });
+
+  it('rejects a malformed connection id with InvalidRequest naming the field', async () => {
+    await expect(resolve({ connectionId: 'not-a-uuid' })).rejects.toMatchObject({
+      name: 'InvalidRequest',
+      message: expect.stringContaining('connectionId:'),
+    });
+  });
+
+  it('rejects an unknown mode with InvalidRequest naming the field', async () => {
+    await expect(resolve({ connectionId: CONNECTION_ID, mode: 'delete-everything' })).rejects.toMatchObject({
+      name: 'InvalidRequest',
+      message: expect.stringContaining('mode:'),
+    });
+  });
+
+  it('rejects a console input that is not an object with InvalidRequest', async () => {
+    await expect(resolve('0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11')).rejects.toMatchObject({ name: 'InvalidRequest' });
+  });
+
+  it('rejects state input without executionName as InvalidStateInput, naming the field', async () => {
+    await expect(handler({ input: { connectionId: CONNECTION_ID } })).rejects.toMatchObject({
+      name: 'InvalidStateInput',
+      message: expect.stringContaining('executionName'),
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { VerificationSchema } from '../../functions/domain/verification.js';
+import { handler } from '../../functions/verify-cleanup.js';
+import {
+  ENVIRONMENT_ARN,
+  EXECUTION_NAME,
+  REPORT_BUCKET,
+  ROLE_ARN,
+  connectionRole,
+  executionKey,
+  inventoryOf,
+  resourceInStack,
+  serveObjects,
+  stackEvent,
+  stackId,
+  stackResourceTags,
+  stackToDelete,
+  tagMapping,
+  taggingThrottled,
+  writtenObject,
+} from '../helpers/sdk-fixtures.js';
+
+const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+const cloudFormation = mockClient(CloudFormationClient);
+const s3 = mockClient(S3Client);
+beforeEach(() => {
+  tagging.reset();
+  cloudFormation.reset();
+  s3.reset();
+});
+
+/** Inventoried: the environment stack with a bucket and a log group; a service instance stack with a queue; the role. */
+const environmentStack = stackId('AWSProton-prod-cloudformation-ABC123');
+const serviceInstanceStack = stackId('AWSProton-api-prod-cloudformation-DEF456', '99999999-2222-3333-4444-555555555555');
+const bucketArn = 'arn:aws:s3:::prod-artifacts';
+const logGroupArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/proton/prod';
+const queueArn = 'arn:aws:sqs:us-east-1:111122223333:api-prod-jobs';
+const INVENTORY_KEY = executionKey('inventory.json');
+
+const inventory = inventoryOf([
+  stackToDelete(environmentStack, 'environment'),
+  stackToDelete(serviceInstanceStack, 'service-instances'),
+  resourceInStack(bucketArn, 's3:bucket', environmentStack, 'ArtifactBucket'),
+  resourceInStack(logGroupArn, 'logs:log-group', environmentStack, 'Logs'),
+  resourceInStack(queueArn, 'sqs:queue', serviceInstanceStack, 'JobQueue', 'service-instances'),
+  connectionRole(),
+]);
+
+const bucketTagging = tagMapping(bucketArn, stackResourceTags(environmentStack, 'ArtifactBucket'));
+const logGroupTagging = tagMapping(logGroupArn, stackResourceTags(environmentStack, 'Logs'));
+
+function givenStillTagged(...mappings: ReturnType<typeof tagMapping>[]): void {
+  serveObjects(s3, { [INVENTORY_KEY]: inventory });
+  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: mappings, PaginationToken: '' });
+  cloudFormation.on(DescribeStackEventsCommand, { StackName: environmentStack }).resolves({
+    StackEvents: [
+      stackEvent({ stackId: environmentStack, logicalId: 'Logs', physicalId: '/proton/prod', status: 'DELETE_FAILED', reason: 'Access denied' }),
+      stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', physicalId: 'prod-artifacts', status: 'DELETE_SKIPPED' }),
+    ],
+  });
+}
+
+const verifyCleanup = () => handler({ inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, executionName: EXECUTION_NAME });
+const storedVerification = () => VerificationSchema.parse(writtenObject(s3, executionKey('verification.json')));
+
+describe('VerifyCleanup handler', () => {
+  it('reads the inventory from the location Inventory returned', async () => {
+    givenStillTagged();
+    await verifyCleanup();
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: REPORT_BUCKET, Key: INVENTORY_KEY }]);
+  });
+
+  it("re-queries the Tagging API for the inventory's environment ARN", async () => {
+    givenStillTagged();
+    await verifyCleanup();
+    const filters = tagging.commandCalls(GetResourcesCommand).map((call) => call.args[0].input.TagFilters);
+    expect(filters).toEqual([[{ Key: 'proton:environment', Values: [ENVIRONMENT_ARN] }]]);
+  });
+
+  it('reads stack events only for the stacks whose resources are still there', async () => {
+    givenStillTagged(bucketTagging);
+    await verifyCleanup();
+    const stacksRead = cloudFormation.commandCalls(DescribeStackEventsCommand).map((call) => call.args[0].input.StackName);
+    expect(stacksRead).toEqual([environmentStack]);
+  });
+
+  it('reads no stack events when nothing is left', async () => {
+    givenStillTagged();
+    await verifyCleanup();
+    expect(cloudFormation.commandCalls(DescribeStackEventsCommand)).toHaveLength(0);
+  });
+
+  it('reports a bucket kept by its DeletionPolicy (DELETE_SKIPPED) as remaining, retained', async () => {
+    givenStillTagged(bucketTagging);
+    await verifyCleanup();
+    expect(storedVerification().remaining).toEqual([{ id: bucketArn, outcome: 'retained', reason: expect.stringContaining('DeletionPolicy') }]);
+  });
+
+  it('reports a resource CloudFormation failed to delete (DELETE_FAILED) as remaining, failed, with the reason', async () => {
+    givenStillTagged(logGroupTagging);
+    await verifyCleanup();
+    expect(storedVerification().remaining).toEqual([{ id: logGroupArn, outcome: 'failed', reason: expect.stringContaining('Access denied') }]);
+  });
+
+  it('does not report resources retained on purpose (the connection role) as remaining', async () => {
+    givenStillTagged(tagMapping(ROLE_ARN, { 'proton:environment': ENVIRONMENT_ARN }));
+    await expect(verifyCleanup()).resolves.toMatchObject({ remaining: 0, appeared: 0 });
+  });
+
+  it('reports a resource tagged after the inventory as appeared, untouched', async () => {
+    const newcomer = 'arn:aws:sns:us-east-1:111122223333:prod-alerts';
+    givenStillTagged(tagMapping(newcomer, { 'proton:environment': ENVIRONMENT_ARN }));
+    await verifyCleanup();
+    expect(storedVerification().appeared).toEqual([expect.objectContaining({ id: newcomer, action: 'retain', owner: { kind: 'unproven' } })]);
+  });
+
+  it('writes verification.json under the execution and returns its location with the counts', async () => {
+    givenStillTagged(bucketTagging, logGroupTagging, tagMapping('arn:aws:sns:us-east-1:111122223333:prod-alerts', { 'proton:environment': ENVIRONMENT_ARN }));
+    await expect(verifyCleanup()).resolves.toEqual({
+      location: { bucket: REPORT_BUCKET, key: `executions/${EXECUTION_NAME}/verification.json` },
+      remaining: 2,
+      appeared: 1,
+    });
+    expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).toEqual([`executions/${EXECUTION_NAME}/verification.json`]);
+  });
+
+  it('surfaces a Tagging API ThrottledException as ThrottlingException', async () => {
+    givenStillTagged();
+    tagging.on(GetResourcesCommand).rejects(taggingThrottled());
+    await expect(verifyCleanup()).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+
+  it('rejects an inventory object that is not an inventory as InvalidStateInput', async () => {
+    serveObjects(s3, { [INVENTORY_KEY]: { version: 2 } });
+    await expect(verifyCleanup()).rejects.toMatchObject({ name: 'InvalidStateInput' });
+  });
+});

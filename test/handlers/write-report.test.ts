@@ -1,0 +1,185 @@
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ReportSchema, type Report } from '../../functions/domain/report.js';
+import type { Verification } from '../../functions/domain/verification.js';
+import { handler } from '../../functions/write-report.js';
+import {
+  CONNECTION_ID,
+  EXECUTION_NAME,
+  REPORT_BUCKET,
+  ROLE_ARN,
+  cleanupRequest,
+  connectionRole,
+  executionKey,
+  inventoryOf,
+  resourceInStack,
+  serveObjects,
+  stackId,
+  stackProgress,
+  stackToDelete,
+  writtenObject,
+} from '../helpers/sdk-fixtures.js';
+
+const s3 = mockClient(S3Client);
+beforeEach(() => s3.reset());
+
+const STARTED_AT = '2024-01-03T00:00:00.000Z';
+const REPORT_KEY = `reports/${EXECUTION_NAME}.json`;
+const INVENTORY_KEY = executionKey('inventory.json');
+const VERIFICATION_KEY = executionKey('verification.json');
+
+/** What a whole execute run gathered: the environment stack failed, the service instance stack went. */
+const environmentStack = stackId('AWSProton-prod-cloudformation-ABC123');
+const serviceInstanceStack = stackId('AWSProton-api-prod-cloudformation-DEF456', '99999999-2222-3333-4444-555555555555');
+const bucketArn = 'arn:aws:s3:::prod-artifacts';
+const logGroupArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/proton/prod';
+const queueArn = 'arn:aws:sqs:us-east-1:111122223333:api-prod-jobs';
+
+const inventory = inventoryOf([
+  stackToDelete(environmentStack, 'environment'),
+  stackToDelete(serviceInstanceStack, 'service-instances'),
+  resourceInStack(bucketArn, 's3:bucket', environmentStack, 'ArtifactBucket'),
+  resourceInStack(logGroupArn, 'logs:log-group', environmentStack, 'Logs'),
+  resourceInStack(queueArn, 'sqs:queue', serviceInstanceStack, 'JobQueue', 'service-instances'),
+  connectionRole(),
+]);
+const verification: Verification = {
+  version: 1,
+  checkedAt: '2024-01-03T00:09:00.000Z',
+  remaining: [{ id: bucketArn, outcome: 'retained', reason: 'kept by its DeletionPolicy (Retain)' }],
+  appeared: [],
+};
+
+function givenACompletedExecuteRun() {
+  serveObjects(s3, { [INVENTORY_KEY]: inventory, [VERIFICATION_KEY]: verification });
+  return {
+    request: cleanupRequest({ mode: 'execute' }),
+    connection: { ignored: 'the report reads the connection from the inventory' },
+    inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY }, counts: {}, phases: [] },
+    deletion: { outcome: 'deleted', attempts: 2 },
+    cleanup: [
+      [],
+      [stackProgress({ stackId: serviceInstanceStack, phase: 'service-instances', outcome: 'deleted', polls: 3 })],
+      [stackProgress({ stackId: environmentStack, outcome: 'failed', polls: 5, reason: 'DELETE_FAILED; ArtifactBucket: not empty' })],
+    ],
+    verification: { location: { bucket: REPORT_BUCKET, key: VERIFICATION_KEY }, remaining: 1, appeared: 0 },
+  };
+}
+
+const writeReport = (state: unknown) => handler({ executionName: EXECUTION_NAME, startedAt: STARTED_AT, state });
+const storedReport = (): Report => ReportSchema.parse(writtenObject(s3, REPORT_KEY));
+
+describe('WriteReport handler', () => {
+  describe('after a completed run', () => {
+    it('reads the inventory and the verification from their locations', async () => {
+      await writeReport(givenACompletedExecuteRun());
+      const keys = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key);
+      expect(keys.sort()).toEqual([INVENTORY_KEY, VERIFICATION_KEY].sort());
+    });
+
+    it('writes the report to reports/<executionName>.json in the report bucket and returns where', async () => {
+      const result = await writeReport(givenACompletedExecuteRun());
+      expect(result.location).toEqual({ bucket: REPORT_BUCKET, key: REPORT_KEY });
+      expect(result.uri).toBe(`s3://${REPORT_BUCKET}/${REPORT_KEY}`);
+      expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toEqual([
+        expect.objectContaining({ Bucket: REPORT_BUCKET, Key: REPORT_KEY, ContentType: 'application/json' }),
+      ]);
+    });
+
+    it('stores a report that matches the report schema, for the execution', async () => {
+      await writeReport(givenACompletedExecuteRun());
+      expect(storedReport()).toMatchObject({
+        status: 'succeeded',
+        mode: 'execute',
+        execution: { name: EXECUTION_NAME, startedAt: STARTED_AT },
+        connection: { id: CONNECTION_ID, outcome: 'deleted', attempts: 2 },
+      });
+    });
+
+    it('reports every inventoried resource once, with what happened to it', async () => {
+      await writeReport(givenACompletedExecuteRun());
+      expect(Object.fromEntries(storedReport().resources.map((r) => [r.id, r.outcome]))).toEqual({
+        [environmentStack]: 'failed',
+        [serviceInstanceStack]: 'deleted',
+        [bucketArn]: 'retained',
+        [logGroupArn]: 'deleted',
+        [queueArn]: 'deleted',
+        [ROLE_ARN]: 'retained',
+      });
+      expect(storedReport().resources).toHaveLength(6);
+    });
+
+    it('returns the status and a summary whose counts add up to the total', async () => {
+      const result = await writeReport(givenACompletedExecuteRun());
+      expect(result.status).toBe('succeeded');
+      expect(result.summary).toEqual({ total: 6, deleted: 3, alreadyAbsent: 0, retained: 2, failed: 1, planned: 0 });
+      const { total, ...outcomes } = result.summary;
+      expect(Object.values(outcomes).reduce((sum, n) => sum + n, 0)).toBe(total);
+    });
+
+    it('returns the same summary it stored', async () => {
+      const result = await writeReport(givenACompletedExecuteRun());
+      expect(result.summary).toEqual(storedReport().summary);
+    });
+  });
+
+  it('reports a plan-mode run with every deletion planned', async () => {
+    serveObjects(s3, { [INVENTORY_KEY]: inventory });
+    const result = await writeReport({
+      request: cleanupRequest({ mode: 'plan' }),
+      inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } },
+    });
+    expect(result.summary).toEqual({ total: 6, deleted: 0, alreadyAbsent: 0, retained: 1, failed: 0, planned: 5 });
+    expect(storedReport().connection.outcome).toBe('planned');
+  });
+
+  describe('on the failure path', () => {
+    const rejected = {
+      failure: {
+        Error: 'InvalidRequest',
+        Cause: JSON.stringify({ errorType: 'InvalidRequest', errorMessage: 'Invalid request: connectionId: expected a UUID' }),
+      },
+    };
+
+    it('writes a failed report from nothing but the failure', async () => {
+      const result = await writeReport(rejected);
+      expect(result).toMatchObject({ status: 'failed', location: { bucket: REPORT_BUCKET, key: REPORT_KEY } });
+      expect(result.summary).toEqual({ total: 0, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0, planned: 0 });
+    });
+
+    it('stores the error and its message, with no request', async () => {
+      await writeReport(rejected);
+      expect(storedReport()).toMatchObject({
+        status: 'failed',
+        request: null,
+        failure: { error: 'InvalidRequest', message: 'Invalid request: connectionId: expected a UUID' },
+        connection: { outcome: 'not-attempted' },
+      });
+    });
+
+    it('reads nothing from S3 when the state holds no references', async () => {
+      await writeReport(rejected);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    });
+
+    it('reports a connection deletion that failed for good, and the stacks it never reached', async () => {
+      serveObjects(s3, { [INVENTORY_KEY]: inventory });
+      const throttled = { Error: 'ThrottlingException', Cause: 'DeleteEnvironmentAccountConnection: Rate exceeded' };
+      const result = await writeReport({
+        request: cleanupRequest({ mode: 'execute' }),
+        inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } },
+        deletion: throttled,
+        failure: throttled,
+      });
+      expect(result.status).toBe('failed');
+      expect(storedReport().connection).toMatchObject({ outcome: 'failed', error: expect.stringContaining('ThrottlingException') });
+      expect(result.summary).toMatchObject({ total: 6, retained: 6 });
+    });
+  });
+
+  it('rejects state input without startedAt as InvalidStateInput and writes nothing', async () => {
+    await expect(handler({ executionName: EXECUTION_NAME, state: {} })).rejects.toMatchObject({ name: 'InvalidStateInput' });
+    expect(s3.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,321 @@
+import { Readable } from 'node:stream';
+import {
+  CloudFormationServiceException,
+  type ResourceStatus,
+  type Stack,
+  type StackEvent,
+  type StackStatus,
+} from '@aws-sdk/client-cloudformation';
+import {
+  AccessDeniedException,
+  ConflictException,
+  InternalServerException,
+  ResourceNotFoundException,
+  ThrottlingException,
+  type EnvironmentAccountConnection,
+} from '@aws-sdk/client-proton';
+import { ThrottledException, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HttpResponse } from '@smithy/core/protocols';
+import { sdkStreamMixin } from '@smithy/core/serde';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { ConnectionFacts } from '../../functions/domain/connection.js';
+import type { InventoriedResource, Inventory, Phase } from '../../functions/domain/inventory.js';
+import type { Report } from '../../functions/domain/report.js';
+import type { CleanupRequest } from '../../functions/domain/request.js';
+import type { StackProgress } from '../../functions/domain/stack-deletion.js';
+
+/**
+ * Small builders for what the AWS SDK answers and what the workflow's states carry.
+ * Values match test/setup-env.ts (Region us-east-1, account 111122223333).
+ */
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '111122223333';
+export const MANAGEMENT_ACCOUNT_ID = '444455556666';
+export const CONNECTION_ID = '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11';
+export const CONNECTION_ARN = `arn:aws:proton:${REGION}:${ACCOUNT_ID}:environment-account-connection/${CONNECTION_ID}`;
+export const ENVIRONMENT_NAME = 'prod';
+export const ENVIRONMENT_ARN = `arn:aws:proton:${REGION}:${MANAGEMENT_ACCOUNT_ID}:environment/${ENVIRONMENT_NAME}`;
+export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/proton-environment-role`;
+export const CODEBUILD_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/proton-codebuild-role`;
+export const EXECUTION_NAME = 'decommission-run-1';
+export const REPORT_BUCKET = 'proton-connection-cleanup-local-reports';
+export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:proton-connection-cleanup-local`;
+
+// ---------------------------------------------------------------------------------------------
+// SDK exceptions, built with the SDK's own classes
+// ---------------------------------------------------------------------------------------------
+
+const metadata = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'test-request' });
+
+export const protonError = {
+  throttling: () => new ThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) }),
+  notFound: (id = CONNECTION_ID) =>
+    new ResourceNotFoundException({ message: `Environment account connection ${id} not found`, $metadata: metadata(404) }),
+  conflict: () => new ConflictException({ message: 'A concurrent operation is in progress', $metadata: metadata(409) }),
+  internal: () => new InternalServerException({ message: 'Internal failure', $metadata: metadata(500) }),
+  accessDenied: () => new AccessDeniedException({ message: 'User is not authorized', $metadata: metadata(403) }),
+};
+
+export const taggingThrottled = () => new ThrottledException({ message: 'Rate exceeded', $metadata: metadata(400) });
+
+export function cloudFormationError(name: string, message: string, httpStatusCode = 400): CloudFormationServiceException {
+  return new CloudFormationServiceException({
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    $metadata: metadata(httpStatusCode),
+    message,
+  });
+}
+
+export const cloudFormationThrottling = () => cloudFormationError('Throttling', 'Rate exceeded');
+export const stackDoesNotExist = (stackId: string) => cloudFormationError('ValidationError', `Stack with id ${stackId} does not exist`);
+
+// ---------------------------------------------------------------------------------------------
+// Pagination
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Answers a paginated operation as the service does: each page only for its own token (the
+ * first page for none). The SDK paginators reuse one input object for every page, so the
+ * tokens actually sent are recorded here, at call time, in `tokensSent`.
+ */
+export function pagedByToken<P>(tokenField: string, pages: Record<string, P>) {
+  const tokensSent: (string | undefined)[] = [];
+  const answer = (input: Record<string, unknown>): P => {
+    const token = input[tokenField] as string | undefined;
+    tokensSent.push(token);
+    if (tokensSent.length > 10) throw new Error(`runaway pagination: ${tokensSent.length} calls`);
+    const page = pages[token ?? ''];
+    if (!page) throw new Error(`no page for ${tokenField} "${token}"`);
+    return page;
+  };
+  return { answer, tokensSent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proton
+// ---------------------------------------------------------------------------------------------
+
+export function protonConnection(overrides: Partial<EnvironmentAccountConnection> = {}): EnvironmentAccountConnection {
+  return {
+    id: CONNECTION_ID,
+    arn: CONNECTION_ARN,
+    managementAccountId: MANAGEMENT_ACCOUNT_ID,
+    environmentAccountId: ACCOUNT_ID,
+    environmentName: ENVIRONMENT_NAME,
+    roleArn: ROLE_ARN,
+    status: 'CONNECTED',
+    requestedAt: new Date('2024-01-01T00:00:00Z'),
+    lastModifiedAt: new Date('2024-01-02T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+/**
+ * An HTTP endpoint that answers every Proton (awsJson1_0) request with a ThrottlingException.
+ * Installed as a client's requestHandler, it runs the client's real middleware, retries
+ * included, and counts the requests that reached the wire.
+ */
+export function throttlingProtonEndpoint() {
+  const endpoint = {
+    requests: 0,
+    async handle(): Promise<{ response: HttpResponse }> {
+      endpoint.requests += 1;
+      const body = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
+      return {
+        response: new HttpResponse({
+          statusCode: 400,
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `request-${endpoint.requests}` },
+          body: Readable.from([Buffer.from(body)]),
+        }),
+      };
+    },
+  };
+  return endpoint;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudFormation
+// ---------------------------------------------------------------------------------------------
+
+/** A stack ID (the ARN); stacks are always addressed by it. */
+export function stackId(name: string, uuid = '11111111-2222-3333-4444-555555555555'): string {
+  return `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/${name}/${uuid}`;
+}
+
+export interface StackSpec {
+  name: string;
+  id?: string;
+  status?: StackStatus;
+  statusReason?: string;
+  tags?: Record<string, string>;
+  terminationProtection?: boolean;
+}
+
+/** One stack as DescribeStacks returns it. */
+export function stack(spec: StackSpec): Stack {
+  return {
+    StackId: spec.id ?? stackId(spec.name),
+    StackName: spec.name,
+    CreationTime: new Date('2024-01-01T00:00:00Z'),
+    StackStatus: spec.status ?? 'CREATE_COMPLETE',
+    ...(spec.statusReason ? { StackStatusReason: spec.statusReason } : {}),
+    Tags: Object.entries(spec.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    EnableTerminationProtection: spec.terminationProtection ?? false,
+  };
+}
+
+export interface StackEventSpec {
+  stackId: string;
+  logicalId: string;
+  status: ResourceStatus;
+  physicalId?: string;
+  type?: string;
+  reason?: string;
+}
+
+/** One DescribeStackEvents entry (newest first, as CloudFormation lists them). */
+export function stackEvent(spec: StackEventSpec): StackEvent {
+  return {
+    StackId: spec.stackId,
+    EventId: `${spec.logicalId}-${spec.status}`,
+    StackName: spec.stackId.split('/')[1],
+    Timestamp: new Date('2024-01-03T00:00:00Z'),
+    LogicalResourceId: spec.logicalId,
+    ResourceStatus: spec.status,
+    ...(spec.physicalId ? { PhysicalResourceId: spec.physicalId } : {}),
+    ...(spec.type ? { ResourceType: spec.type } : {}),
+    ...(spec.reason ? { ResourceStatusReason: spec.reason } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource Groups Tagging API
+// ---------------------------------------------------------------------------------------------
+
+export function tagMapping(arn: string, tags: Record<string, string>): ResourceTagMapping {
+  return { ResourceARN: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
+}
+
+/** The tags CloudFormation and Proton put on a resource of an environment stack. */
+export function stackResourceTags(stack: string, logicalId: string): Record<string, string> {
+  return {
+    'proton:environment': ENVIRONMENT_ARN,
+    'aws:cloudformation:stack-id': stack,
+    'aws:cloudformation:logical-id': logicalId,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3
+// ---------------------------------------------------------------------------------------------
+
+/** A GetObject body holding `value` as JSON. A stream is read once: build one per response. */
+export function s3JsonBody(value: unknown) {
+  return sdkStreamMixin(Readable.from([Buffer.from(JSON.stringify(value))]));
+}
+
+/** Answers GetObject for the given keys of REPORT_BUCKET (a fresh body per call); NoSuchKey otherwise. */
+export function serveObjects(s3: AwsClientStub<S3Client>, objects: Record<string, unknown>): void {
+  s3.on(GetObjectCommand).callsFake((input: { Bucket?: string; Key?: string }) => {
+    const key = input.Key ?? '';
+    if (input.Bucket !== REPORT_BUCKET || !(key in objects)) {
+      throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: metadata(404) });
+    }
+    return { Body: s3JsonBody(objects[key]) };
+  });
+}
+
+/** The JSON a handler wrote with PutObject to `key`. */
+export function writtenObject(s3: AwsClientStub<S3Client>, key: string): unknown {
+  const put = s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === key);
+  if (!put) throw new Error(`nothing was written to ${key}`);
+  return JSON.parse(String(put.args[0].input.Body));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflow state
+// ---------------------------------------------------------------------------------------------
+
+export function cleanupRequest(overrides: Partial<CleanupRequest> = {}): CleanupRequest {
+  return { connectionId: CONNECTION_ID, mode: 'execute', trigger: { type: 'console' }, ...overrides };
+}
+
+export function connectionFacts(overrides: Partial<ConnectionFacts> = {}): ConnectionFacts {
+  return {
+    id: CONNECTION_ID,
+    arn: CONNECTION_ARN,
+    status: 'CONNECTED',
+    environmentName: ENVIRONMENT_NAME,
+    managementAccountId: MANAGEMENT_ACCOUNT_ID,
+    environmentArn: ENVIRONMENT_ARN,
+    roleArns: [ROLE_ARN],
+    source: 'proton',
+    ...overrides,
+  };
+}
+
+/** A stack the inventory decided to delete. */
+export function stackToDelete(id: string, phase: Phase): InventoriedResource {
+  return {
+    id,
+    type: 'cloudformation:stack',
+    owner: { kind: phase === 'environment' ? 'environment' : phase === 'components' ? 'component' : 'service-instance', name: ENVIRONMENT_NAME },
+    phase,
+    action: 'delete-stack',
+    reason: 'the stack is tagged proton:environment for this environment',
+  };
+}
+
+/** A resource that goes with its stack. */
+export function resourceInStack(arn: string, type: string, stack: string, logicalId: string, phase: Phase = 'environment'): InventoriedResource {
+  return {
+    id: arn,
+    type,
+    owner: { kind: 'environment', name: ENVIRONMENT_NAME },
+    phase,
+    action: 'delete-with-stack',
+    reason: 'deleted with its stack',
+    stackId: stack,
+    logicalId,
+  };
+}
+
+/** The connection role: always kept. */
+export function connectionRole(arn = ROLE_ARN): InventoriedResource {
+  return {
+    id: arn,
+    type: 'iam:role',
+    owner: { kind: 'connection' },
+    action: 'retain',
+    reason: 'connection role: kept, because roles can be shared with other connections and stacks may still need them',
+  };
+}
+
+export function inventoryOf(resources: InventoriedResource[]): Inventory {
+  return { version: 1, takenAt: '2024-01-03T00:00:00.000Z', connection: connectionFacts(), resources, otherEnvironmentStacks: 0 };
+}
+
+export function stackProgress(overrides: Partial<StackProgress> & Pick<StackProgress, 'stackId'>): StackProgress {
+  return { phase: 'environment', outcome: 'deleting', polls: 0, ...overrides };
+}
+
+export function executionKey(file: string, executionName = EXECUTION_NAME): string {
+  return `executions/${executionName}/${file}`;
+}
+
+/** A report as WriteReport stores it. */
+export function storedReport(overrides: Partial<Report> = {}): Report {
+  return {
+    reportVersion: '1.0',
+    execution: { name: EXECUTION_NAME, startedAt: '2024-01-03T00:00:00.000Z', finishedAt: '2024-01-03T00:10:00.000Z' },
+    status: 'succeeded',
+    mode: 'execute',
+    request: cleanupRequest(),
+    connection: { id: CONNECTION_ID, arn: CONNECTION_ARN, environmentName: ENVIRONMENT_NAME, environmentArn: ENVIRONMENT_ARN, outcome: 'deleted', attempts: 1 },
+    resources: [],
+    summary: { total: 0, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0, planned: 0 },
+    ...overrides,
+  };
+}
