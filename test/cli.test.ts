@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ReportSchema } from '../functions/domain/report.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+/** Runs `npm start -- <args>` as a user would (without npm's banner), returning exit code and output. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(tsx, ['local/cli.ts', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const tempReport = () => path.join(mkdtempSync(path.join(tmpdir(), 'pcc-')), 'report.json');
+const readReport = (file: string) => ReportSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+
+describe('npm start', () => {
+  it('runs the demo in execute mode, deletes the connection and writes a report whose counts add up (exit 0)', async () => {
+    const report = tempReport();
+    const { code, stdout } = await cli('--report', report);
+    const written = readReport(report);
+    const s = written.summary;
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/DeleteConnection\s+deleted after 2 attempt\(s\)/);
+    expect(written.connection.outcome).toBe('deleted');
+    expect(s.deleted + s.alreadyAbsent + s.retained + s.failed + s.planned).toBe(s.total);
+    expect(s.total).toBe(written.resources.length);
+  });
+
+  it('deletes nothing with --mode plan', async () => {
+    const report = tempReport();
+    const { code } = await cli('--mode', 'plan', '--report', report);
+    const written = readReport(report);
+
+    expect(code).toBe(0);
+    expect(written.connection.outcome).toBe('planned');
+    expect(written.summary.deleted).toBe(0);
+  });
+
+  it('exits 1 when the execution fails, after writing the failure report', async () => {
+    const report = tempReport();
+    const { code, stdout } = await cli('--scenario', 'scenarios/connection-delete-fails.json', '--report', report);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/failed: ConflictException/);
+    expect(readReport(report).status).toBe('failed');
+  });
+
+  it('takes the trigger from --input', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pcc-'));
+    const input = path.join(dir, 'input.json');
+    writeFileSync(input, JSON.stringify({ connectionId: '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11', mode: 'plan' }));
+    const { code } = await cli('--input', input, '--report', path.join(dir, 'report.json'));
+
+    expect(code).toBe(0);
+    expect(readReport(path.join(dir, 'report.json')).mode).toBe('plan');
+  });
+
+  it.each([
+    [['--mode', 'destroy'], /--mode must be "plan" or "execute"/],
+    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--scenario', 'no-such-file.json'], /cannot read scenario no-such-file\.json/],
+  ])('exits 2 with a usage error for %j', async (args, message) => {
+    const { code, stderr } = await cli(...args);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).toMatch(/Usage: npm start/);
+  });
+
+  it('documents itself with --help (exit 0)', async () => {
+    const { code, stdout } = await cli('--help');
+
+    expect(code).toBe(0);
+    for (const flag of ['--scenario', '--input', '--mode', '--report']) expect(stdout).toContain(flag);
+  });
+});
