@@ -40,7 +40,9 @@ export function composeNotification(report: Report, location: { bucket: string; 
   const uri = `s3://${location.bucket}/${location.key}`;
   const connectionId = report.request?.connectionId ?? report.connection.id ?? null;
   const who = connectionId ? `connection ${connectionId}` : 'a rejected request';
-  const verdict = report.status === 'failed' ? 'FAILED' : report.mode === 'plan' ? 'plan ready' : 'done';
+  const failures = report.summary.failed;
+  const verdict =
+    report.status === 'failed' ? 'FAILED' : report.mode === 'plan' ? 'plan ready' : failures > 0 ? `done with ${failures} failure(s)` : 'done';
   const s = report.summary;
   const problems = report.resources.filter((r) => r.outcome === 'failed');
   const lines = [

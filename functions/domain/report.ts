@@ -142,12 +142,21 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
 function resourceInStackOutcome(resource: InventoriedResource, input: ReportInput): Partial<ReportEntry> & Pick<ReportEntry, 'outcome'> {
   const stack = input.stackResults.find((r) => r.stackId === resource.stackId);
   const remaining = input.verification?.remaining.find((r) => r.id === resource.id);
-  if (remaining) return remaining.outcome === 'failed' ? { outcome: 'failed', error: remaining.reason } : { outcome: 'retained', reason: remaining.reason };
+  if (remaining?.outcome === 'failed') return { outcome: 'failed', error: remaining.reason };
+  const stackLeftItBehind = stack && stack.outcome !== 'deleted' && stack.outcome !== 'already-absent';
+  if (remaining && remaining.cause === 'still-present' && stackLeftItBehind) {
+    return { outcome: 'retained', reason: `its stack was not deleted: ${stackProblem(stack)}` };
+  }
+  if (remaining) return { outcome: 'retained', reason: remaining.reason };
   if (!stack) return { outcome: 'retained', reason: notProcessed(input) };
   if (stack.outcome === 'deleted') return { outcome: 'deleted', reason: 'deleted with its stack' };
   if (stack.outcome === 'already-absent') return { outcome: 'already-absent', reason: 'its stack was already gone' };
   if (input.verification) return { outcome: 'deleted', reason: 'gone after the cleanup (deleted by CloudFormation before its stack stopped)' };
-  return { outcome: 'retained', reason: `its stack was not deleted: ${stack.reason ?? stack.outcome}` };
+  return { outcome: 'retained', reason: `its stack was not deleted: ${stackProblem(stack)}` };
+}
+
+function stackProblem(stack: StackProgress): string {
+  return stack.error ? `${stack.error.Error}: ${errorMessage(stack.error)}` : (stack.reason ?? stack.outcome);
 }
 
 function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntry {

@@ -10,6 +10,8 @@ import { resourceTypeOf } from './arn.js';
 export const RemainingResourceSchema = z.object({
   id: z.string(),
   outcome: z.enum(['retained', 'failed']),
+  /** What CloudFormation said about it: kept by DeletionPolicy, failed to delete, or nothing (still there). */
+  cause: z.enum(['deletion-policy', 'delete-failed', 'still-present']),
   reason: z.string(),
 });
 export type RemainingResource = z.infer<typeof RemainingResourceSchema>;
@@ -34,12 +36,12 @@ export interface ResourceDeletionEvent {
 
 function explainRemaining(resource: InventoriedResource, event: ResourceDeletionEvent | undefined): RemainingResource {
   if (event?.status === 'DELETE_SKIPPED') {
-    return { id: resource.id, outcome: 'retained', reason: 'kept by its DeletionPolicy (Retain): CloudFormation skipped it when deleting the stack; delete it yourself if it is no longer needed' };
+    return { id: resource.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain): CloudFormation skipped it when deleting the stack; delete it yourself if it is no longer needed' };
   }
   if (event?.status === 'DELETE_FAILED') {
-    return { id: resource.id, outcome: 'failed', reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}` };
+    return { id: resource.id, outcome: 'failed', cause: 'delete-failed', reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}` };
   }
-  return { id: resource.id, outcome: 'retained', reason: 'still present and tagged for this environment after the cleanup' };
+  return { id: resource.id, outcome: 'retained', cause: 'still-present', reason: 'still present and tagged for this environment after the cleanup' };
 }
 
 export function verify(

@@ -91,7 +91,7 @@ describe('buildReport', () => {
   describe('in every mode', () => {
     const runs: [string, () => ReportInput][] = [
       ['plan', planRun],
-      ['execute', () => executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'retained', reason: 'kept by its DeletionPolicy' }], [appearedQueue]) })],
+      ['execute', () => executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy' }], [appearedQueue]) })],
       ['execute with failed stacks', () => executeRun({ stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED' })], verification: undefined })],
       ['failure before cleanup', () => failedBeforeCleanup()],
       ['invalid request', () => reportInput({ request: undefined, failure: lambdaError('InvalidRequest', 'Invalid request: mode: expected "plan" or "execute"') })],
@@ -180,14 +180,24 @@ describe('buildReport', () => {
     });
 
     it('reports a resource that verification found kept retained, with its reason', () => {
-      const report = buildReport(executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'retained', reason: 'kept by its DeletionPolicy (Retain)' }]) }));
+      const report = buildReport(executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain)' }]) }));
       expect(entry(report, bucket.id)).toMatchObject({ outcome: 'retained', reason: 'kept by its DeletionPolicy (Retain)' });
       expect(entry(report, queue.id).outcome).toBe('deleted');
     });
 
     it('reports a resource that verification found undeletable failed, with the error', () => {
-      const report = buildReport(executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'failed', reason: 'CloudFormation could not delete it: not empty' }]) }));
+      const report = buildReport(executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'failed', cause: 'delete-failed', reason: 'CloudFormation could not delete it: not empty' }]) }));
       expect(entry(report, bucket.id)).toMatchObject({ outcome: 'failed', error: 'CloudFormation could not delete it: not empty' });
+    });
+
+    it('explains a resource left in a stack that failed to delete by the stack\'s failure', () => {
+      const report = buildReport(
+        executeRun({
+          stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED: Export x is in use' }), stackResult(apiStack, 'deleted')],
+          verification: verificationOf([{ id: bucket.id, outcome: 'retained', cause: 'still-present', reason: 'still present' }]),
+        }),
+      );
+      expect(entry(report, bucket.id)).toMatchObject({ outcome: 'retained', reason: 'its stack was not deleted: DELETE_FAILED: Export x is in use' });
     });
 
     it('reports the resources of a stack already gone already absent', () => {

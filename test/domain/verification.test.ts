@@ -34,33 +34,33 @@ function eventsOf(stackId: string, ...events: ResourceDeletionEvent[]): Map<stri
 describe('verify', () => {
   it('explains a resource kept by its DeletionPolicy (DELETE_SKIPPED) as retained on purpose', () => {
     const verification = verify(inventory, [stillThere(bucket.id)], eventsOf(envStack.id, deletionEvent('ArtifactsBucket', 'DELETE_SKIPPED')), 'now');
-    expect(verification.remaining).toEqual([{ id: bucket.id, outcome: 'retained', reason: expect.stringContaining('DeletionPolicy') }]);
+    expect(verification.remaining).toEqual([{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: expect.stringContaining('DeletionPolicy') }]);
   });
 
   it("reports a resource CloudFormation failed to delete as failed, with CloudFormation's reason", () => {
     const events = eventsOf(envStack.id, deletionEvent('ArtifactsBucket', 'DELETE_FAILED', 'The bucket you tried to delete is not empty'));
     expect(verify(inventory, [stillThere(bucket.id)], events, 'now').remaining).toEqual([
-      { id: bucket.id, outcome: 'failed', reason: expect.stringContaining('The bucket you tried to delete is not empty') },
+      { id: bucket.id, outcome: 'failed', cause: 'delete-failed', reason: expect.stringContaining('The bucket you tried to delete is not empty') },
     ]);
   });
 
   it('reports a DELETE_FAILED resource without a reason as failed all the same', () => {
     const events = eventsOf(envStack.id, deletionEvent('ArtifactsBucket', 'DELETE_FAILED'));
     expect(verify(inventory, [stillThere(bucket.id)], events, 'now').remaining).toEqual([
-      { id: bucket.id, outcome: 'failed', reason: expect.stringContaining('no reason given') },
+      { id: bucket.id, outcome: 'failed', cause: 'delete-failed', reason: expect.stringContaining('no reason given') },
     ]);
   });
 
   it('reports a resource with no deletion event as still present', () => {
     expect(verify(inventory, [stillThere(queue.id)], new Map(), 'now').remaining).toEqual([
-      { id: queue.id, outcome: 'retained', reason: expect.stringContaining('still present') },
+      { id: queue.id, outcome: 'retained', cause: 'still-present', reason: expect.stringContaining('still present') },
     ]);
   });
 
   it("explains each resource by its own event, not by another resource's", () => {
     const events = eventsOf(envStack.id, deletionEvent('ArtifactsBucket', 'DELETE_SKIPPED'));
     expect(verify(inventory, [stillThere(logs.id)], events, 'now').remaining).toEqual([
-      { id: logs.id, outcome: 'retained', reason: expect.stringContaining('still present') },
+      { id: logs.id, outcome: 'retained', cause: 'still-present', reason: expect.stringContaining('still present') },
     ]);
   });
 
