@@ -5,6 +5,7 @@ import { proton } from '../../functions/aws/clients.js';
 import { handler } from '../../functions/delete-connection.js';
 import { CONNECTION_ID, EXECUTION_NAME, protonError, throttlingProtonEndpoint } from '../helpers/sdk-fixtures.js';
 
+// Not mockedClients(): the real-middleware tests below restore this mock and put a new one in its place.
 let protonMock = mockClient(ProtonClient);
 beforeEach(() => protonMock.reset());
 
@@ -29,24 +30,14 @@ describe('DeleteConnection handler', () => {
     await expect(deleteConnection()).resolves.toEqual({ outcome: 'already-absent', attempts: 1 });
   });
 
-  it('throws ThrottlingException when Proton throttles, for the state machine to retry', async () => {
-    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.throttling());
-    await expect(deleteConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
-  });
-
-  it('throws ConflictException when a concurrent operation holds the connection', async () => {
-    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.conflict());
-    await expect(deleteConnection()).rejects.toMatchObject({ name: 'ConflictException' });
-  });
-
-  it('throws InternalServerException on a Proton server fault', async () => {
-    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.internal());
-    await expect(deleteConnection()).rejects.toMatchObject({ name: 'InternalServerException' });
-  });
-
-  it('lets AccessDeniedException through under its own name', async () => {
-    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.accessDenied());
-    await expect(deleteConnection()).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  it.each([
+    ['ThrottlingException', 'when Proton throttles, for the state machine to retry', protonError.throttling],
+    ['ConflictException', 'when a concurrent operation holds the connection', protonError.conflict],
+    ['InternalServerException', 'on a Proton server fault', protonError.internal],
+    ['AccessDeniedException', 'under its own name when Proton denies access', protonError.accessDenied],
+  ])('throws %s %s', async (name, _when, protonFailure) => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonFailure());
+    await expect(deleteConnection()).rejects.toMatchObject({ name });
   });
 
   it('refuses to run in plan mode with InvalidStateInput, and sends no command', async () => {

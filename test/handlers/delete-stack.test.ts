@@ -1,21 +1,21 @@
 import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/delete-stack.js';
 import {
   EXECUTION_NAME,
   cloudFormationError,
   cloudFormationThrottling,
+  mockedClients,
+  sampleEnvironment,
   stack,
   stackDoesNotExist,
   stackId,
 } from '../helpers/sdk-fixtures.js';
 
-const cloudFormation = mockClient(CloudFormationClient);
-beforeEach(() => cloudFormation.reset());
+const [cloudFormation] = mockedClients(CloudFormationClient);
 
-const STACK_NAME = 'AWSProton-prod-cloudformation-ABC123';
-const STACK_ID = stackId(STACK_NAME);
+/** The stack under test: the sample environment's own stack. */
+const { environmentStackName: STACK_NAME, environmentStack: STACK_ID } = sampleEnvironment;
 
 const deleteStack = (overrides: { stackId?: string; mode?: string; executionName?: string } = {}) =>
   handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', executionName: EXECUTION_NAME, ...overrides });

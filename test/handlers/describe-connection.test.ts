@@ -1,6 +1,5 @@
 import { GetEnvironmentAccountConnectionCommand, ProtonClient } from '@aws-sdk/client-proton';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/describe-connection.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
 import {
@@ -13,12 +12,12 @@ import {
   MANAGEMENT_ACCOUNT_ID,
   ROLE_ARN,
   cleanupRequest,
+  mockedClients,
   protonConnection,
   protonError,
 } from '../helpers/sdk-fixtures.js';
 
-const proton = mockClient(ProtonClient);
-beforeEach(() => proton.reset());
+const [proton] = mockedClients(ProtonClient);
 
 const describeConnection = (request: CleanupRequest = cleanupRequest()) => handler({ request, executionName: EXECUTION_NAME });
 const namedEnvironment = { name: ENVIRONMENT_NAME, managementAccountId: MANAGEMENT_ACCOUNT_ID };
@@ -98,14 +97,12 @@ describe('DescribeConnection handler', () => {
   });
 
   describe('when Proton fails', () => {
-    it('surfaces throttling as ThrottlingException', async () => {
-      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.throttling());
-      await expect(describeConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
-    });
-
-    it('surfaces a server fault as InternalServerException', async () => {
-      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.internal());
-      await expect(describeConnection()).rejects.toMatchObject({ name: 'InternalServerException' });
+    it.each([
+      ['throttling', 'ThrottlingException', protonError.throttling],
+      ['a server fault', 'InternalServerException', protonError.internal],
+    ])('surfaces %s as %s', async (_failure, name, protonFailure) => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonFailure());
+      await expect(describeConnection()).rejects.toMatchObject({ name });
     });
 
     it('lets AccessDeniedException through under its own name', async () => {

@@ -1,23 +1,22 @@
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/describe-stack.js';
 import type { StackSpec } from '../helpers/sdk-fixtures.js';
 import {
   EXECUTION_NAME,
   cloudFormationThrottling,
+  mockedClients,
+  sampleEnvironment,
   stack,
   stackDoesNotExist,
   stackEvent,
-  stackId,
   stackProgress,
 } from '../helpers/sdk-fixtures.js';
 
-const cloudFormation = mockClient(CloudFormationClient);
-beforeEach(() => cloudFormation.reset());
+const [cloudFormation] = mockedClients(CloudFormationClient);
 
-const STACK_NAME = 'AWSProton-prod-cloudformation-ABC123';
-const STACK_ID = stackId(STACK_NAME);
+/** The stack under test: the sample environment's own stack. */
+const { environmentStackName: STACK_NAME, environmentStack: STACK_ID } = sampleEnvironment;
 const MAX_STACK_POLLS = 120; // test/setup-env.ts
 
 const poll = (polls = 3) => handler({ progress: stackProgress({ stackId: STACK_ID, polls }), executionName: EXECUTION_NAME });

@@ -1,8 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InventorySchema } from '../../functions/domain/inventory.js';
 import { handler } from '../../functions/inventory.js';
 import {
@@ -14,28 +13,20 @@ import {
   cloudFormationThrottling,
   connectionFacts,
   executionKey,
+  mockedClients,
   pagedByToken,
+  sampleEnvironment,
   stack,
-  stackId,
   stackResourceTags,
   tagMapping,
   taggingThrottled,
   writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
-const tagging = mockClient(ResourceGroupsTaggingAPIClient);
-const cloudFormation = mockClient(CloudFormationClient);
-const s3 = mockClient(S3Client);
-beforeEach(() => {
-  tagging.reset();
-  cloudFormation.reset();
-  s3.reset();
-});
+const [tagging, cloudFormation, s3] = mockedClients(ResourceGroupsTaggingAPIClient, CloudFormationClient, S3Client);
 
-/** The environment: its own stack (with a bucket) and a service instance's stack (with a log group). */
-const environmentStack = stackId('AWSProton-prod-cloudformation-ABC123');
-const serviceInstanceStack = stackId('AWSProton-api-prod-cloudformation-DEF456');
-const bucketArn = 'arn:aws:s3:::prod-artifacts';
+/** The sample environment's two stacks, here with a bucket in its own stack and a log group in the service instance's. */
+const { environmentStackName, environmentStack, serviceInstanceStackName, serviceInstanceStack, bucketArn } = sampleEnvironment;
 const logGroupArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/proton/api/prod';
 const otherEnvironmentArn = 'arn:aws:proton:us-east-1:444455556666:environment/staging';
 const serviceInstanceArn = 'arn:aws:proton:us-east-1:444455556666:service/api/service-instance/prod';
@@ -52,14 +43,14 @@ function givenTheEnvironmentSpreadOverTwoPagesEach() {
   const stackPages = pagedByToken('NextToken', {
     '': {
       Stacks: [
-        stack({ name: 'AWSProton-prod-cloudformation-ABC123', tags: { 'proton:environment': ENVIRONMENT_ARN } }),
+        stack({ name: environmentStackName, id: environmentStack, tags: { 'proton:environment': ENVIRONMENT_ARN } }),
         stack({ name: 'unrelated-application' }),
       ],
       NextToken: 'stacks-page-2',
     },
     'stacks-page-2': {
       Stacks: [
-        stack({ name: 'AWSProton-api-prod-cloudformation-DEF456' }),
+        stack({ name: serviceInstanceStackName, id: serviceInstanceStack }),
         stack({ name: 'AWSProton-staging-cloudformation-XYZ789', tags: { 'proton:environment': otherEnvironmentArn } }),
       ],
     },
@@ -80,20 +71,15 @@ describe('Inventory handler', () => {
     expect(calls[0]?.args[0].input).toMatchObject({ TagFilters: [{ Key: 'proton:environment', Values: [ENVIRONMENT_ARN] }], ResourcesPerPage: 100 });
   });
 
-  it('reads every page of tagged resources, passing the PaginationToken on', async () => {
-    const { taggedTokens } = givenTheEnvironmentSpreadOverTwoPagesEach();
+  it.each([
+    ['tagged resources', 'PaginationToken', 'taggedTokens', 'tags-page-2', logGroupArn],
+    ['stacks', 'NextToken', 'stackTokens', 'stacks-page-2', serviceInstanceStack],
+  ] as const)('reads every page of %s, passing the %s on', async (_pages, _tokenField, tokensSent, secondPage, onSecondPage) => {
+    const tokens = givenTheEnvironmentSpreadOverTwoPagesEach();
     await takeInventory();
-    expect(taggedTokens).toEqual([undefined, 'tags-page-2']);
+    expect(tokens[tokensSent]).toEqual([undefined, secondPage]);
     const inventory = InventorySchema.parse(writtenObject(s3, executionKey('inventory.json')));
-    expect(inventory.resources.map((r) => r.id)).toContain(logGroupArn);
-  });
-
-  it('reads every page of stacks, passing the NextToken on', async () => {
-    const { stackTokens } = givenTheEnvironmentSpreadOverTwoPagesEach();
-    await takeInventory();
-    expect(stackTokens).toEqual([undefined, 'stacks-page-2']);
-    const inventory = InventorySchema.parse(writtenObject(s3, executionKey('inventory.json')));
-    expect(inventory.resources.map((r) => r.id)).toContain(serviceInstanceStack);
+    expect(inventory.resources.map((r) => r.id)).toContain(onSecondPage);
   });
 
   it('writes the inventory as JSON to executions/<executionName>/inventory.json in the report bucket', async () => {

@@ -1,7 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/notify.js';
 import {
@@ -10,17 +9,13 @@ import {
   EXECUTION_NAME,
   REPORT_BUCKET,
   TOPIC_ARN,
+  mockedClients,
   serveObjects,
   storedReport,
 } from '../helpers/sdk-fixtures.js';
 
-const s3 = mockClient(S3Client);
-const sns = mockClient(SNSClient);
-const eventBridge = mockClient(EventBridgeClient);
+const [s3, sns, eventBridge] = mockedClients(S3Client, SNSClient, EventBridgeClient);
 beforeEach(() => {
-  s3.reset();
-  sns.reset();
-  eventBridge.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
 });

@@ -1,8 +1,7 @@
 import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VerificationSchema } from '../../functions/domain/verification.js';
 import { handler } from '../../functions/verify-cleanup.js';
 import {
@@ -10,45 +9,24 @@ import {
   EXECUTION_NAME,
   REPORT_BUCKET,
   ROLE_ARN,
-  connectionRole,
   executionKey,
-  inventoryOf,
-  resourceInStack,
+  mockedClients,
+  sampleEnvironment,
+  sampleInventory,
   serveObjects,
   stackEvent,
-  stackId,
   stackResourceTags,
-  stackToDelete,
   tagMapping,
   taggingThrottled,
   writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
-const tagging = mockClient(ResourceGroupsTaggingAPIClient);
-const cloudFormation = mockClient(CloudFormationClient);
-const s3 = mockClient(S3Client);
-beforeEach(() => {
-  tagging.reset();
-  cloudFormation.reset();
-  s3.reset();
-});
+const [tagging, cloudFormation, s3] = mockedClients(ResourceGroupsTaggingAPIClient, CloudFormationClient, S3Client);
 
-/** Inventoried: the environment stack with a bucket and a log group; a service instance stack with a queue; the role. */
-const environmentStack = stackId('AWSProton-prod-cloudformation-ABC123');
-const serviceInstanceStack = stackId('AWSProton-api-prod-cloudformation-DEF456', '99999999-2222-3333-4444-555555555555');
-const bucketArn = 'arn:aws:s3:::prod-artifacts';
-const logGroupArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/proton/prod';
-const queueArn = 'arn:aws:sqs:us-east-1:111122223333:api-prod-jobs';
+/** Inventoried: the sample environment, its stacks and their resources, and the connection role. */
+const { environmentStack, bucketArn, logGroupArn } = sampleEnvironment;
 const INVENTORY_KEY = executionKey('inventory.json');
-
-const inventory = inventoryOf([
-  stackToDelete(environmentStack, 'environment'),
-  stackToDelete(serviceInstanceStack, 'service-instances'),
-  resourceInStack(bucketArn, 's3:bucket', environmentStack, 'ArtifactBucket'),
-  resourceInStack(logGroupArn, 'logs:log-group', environmentStack, 'Logs'),
-  resourceInStack(queueArn, 'sqs:queue', serviceInstanceStack, 'JobQueue', 'service-instances'),
-  connectionRole(),
-]);
+const inventory = sampleInventory();
 
 const bucketTagging = tagMapping(bucketArn, stackResourceTags(environmentStack, 'ArtifactBucket'));
 const logGroupTagging = tagMapping(logGroupArn, stackResourceTags(environmentStack, 'Logs'));
@@ -97,13 +75,17 @@ describe('VerifyCleanup handler', () => {
   it('reports a bucket kept by its DeletionPolicy (DELETE_SKIPPED) as remaining, retained', async () => {
     givenStillTagged(bucketTagging);
     await verifyCleanup();
-    expect(storedVerification().remaining).toEqual([{ id: bucketArn, outcome: 'retained', reason: expect.stringContaining('DeletionPolicy') }]);
+    expect(storedVerification().remaining).toEqual([
+      { id: bucketArn, outcome: 'retained', cause: 'deletion-policy', reason: expect.stringContaining('DeletionPolicy') },
+    ]);
   });
 
   it('reports a resource CloudFormation failed to delete (DELETE_FAILED) as remaining, failed, with the reason', async () => {
     givenStillTagged(logGroupTagging);
     await verifyCleanup();
-    expect(storedVerification().remaining).toEqual([{ id: logGroupArn, outcome: 'failed', reason: expect.stringContaining('Access denied') }]);
+    expect(storedVerification().remaining).toEqual([
+      { id: logGroupArn, outcome: 'failed', cause: 'delete-failed', reason: expect.stringContaining('Access denied') },
+    ]);
   });
 
   it('does not report resources retained on purpose (the connection role) as remaining', async () => {

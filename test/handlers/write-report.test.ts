@@ -1,6 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ReportSchema, type Report } from '../../functions/domain/report.js';
 import type { Verification } from '../../functions/domain/verification.js';
 import { handler } from '../../functions/write-report.js';
@@ -10,44 +9,29 @@ import {
   REPORT_BUCKET,
   ROLE_ARN,
   cleanupRequest,
-  connectionRole,
   executionKey,
-  inventoryOf,
-  resourceInStack,
+  mockedClients,
+  sampleEnvironment,
+  sampleInventory,
   serveObjects,
-  stackId,
   stackProgress,
-  stackToDelete,
   writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
-const s3 = mockClient(S3Client);
-beforeEach(() => s3.reset());
+const [s3] = mockedClients(S3Client);
 
 const STARTED_AT = '2024-01-03T00:00:00.000Z';
 const REPORT_KEY = `reports/${EXECUTION_NAME}.json`;
 const INVENTORY_KEY = executionKey('inventory.json');
 const VERIFICATION_KEY = executionKey('verification.json');
 
-/** What a whole execute run gathered: the environment stack failed, the service instance stack went. */
-const environmentStack = stackId('AWSProton-prod-cloudformation-ABC123');
-const serviceInstanceStack = stackId('AWSProton-api-prod-cloudformation-DEF456', '99999999-2222-3333-4444-555555555555');
-const bucketArn = 'arn:aws:s3:::prod-artifacts';
-const logGroupArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/proton/prod';
-const queueArn = 'arn:aws:sqs:us-east-1:111122223333:api-prod-jobs';
-
-const inventory = inventoryOf([
-  stackToDelete(environmentStack, 'environment'),
-  stackToDelete(serviceInstanceStack, 'service-instances'),
-  resourceInStack(bucketArn, 's3:bucket', environmentStack, 'ArtifactBucket'),
-  resourceInStack(logGroupArn, 'logs:log-group', environmentStack, 'Logs'),
-  resourceInStack(queueArn, 'sqs:queue', serviceInstanceStack, 'JobQueue', 'service-instances'),
-  connectionRole(),
-]);
+/** What a whole execute run on the sample environment gathered: the environment stack failed, the service instance stack went. */
+const { environmentStack, serviceInstanceStack, bucketArn, logGroupArn, queueArn } = sampleEnvironment;
+const inventory = sampleInventory();
 const verification: Verification = {
   version: 1,
   checkedAt: '2024-01-03T00:09:00.000Z',
-  remaining: [{ id: bucketArn, outcome: 'retained', reason: 'kept by its DeletionPolicy (Retain)' }],
+  remaining: [{ id: bucketArn, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain)' }],
   appeared: [],
 };
 

@@ -18,7 +18,9 @@ import { ThrottledException, type ResourceTagMapping } from '@aws-sdk/client-res
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { HttpResponse } from '@smithy/core/protocols';
 import { sdkStreamMixin } from '@smithy/core/serde';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { Client } from '@smithy/types';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { beforeEach } from 'vitest';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import type { InventoriedResource, Inventory, Phase } from '../../functions/domain/inventory.js';
 import type { Report } from '../../functions/domain/report.js';
@@ -41,6 +43,26 @@ export const CODEBUILD_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/proton-codebu
 export const EXECUTION_NAME = 'decommission-run-1';
 export const REPORT_BUCKET = 'proton-connection-cleanup-local-reports';
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:proton-connection-cleanup-local`;
+
+// ---------------------------------------------------------------------------------------------
+// Client mocks
+// ---------------------------------------------------------------------------------------------
+
+/** Any AWS SDK v3 client class. */
+type ClientClass = { prototype: Client<any, any, any> };
+
+/**
+ * Mocks `send` of each client class (every instance, the handlers' own included) and resets
+ * each mock, behaviours and recorded calls, before every test. Call it once, at the top of a
+ * test file: `const [s3, sns] = mockedClients(S3Client, SNSClient);`
+ */
+export function mockedClients<const C extends readonly ClientClass[]>(...clientClasses: C) {
+  const mocks = clientClasses.map((clientClass) => mockClient(clientClass));
+  beforeEach(() => {
+    for (const mock of mocks) mock.reset();
+  });
+  return mocks as unknown as { -readonly [K in keyof C]: AwsClientStub<C[K]['prototype']> };
+}
 
 // ---------------------------------------------------------------------------------------------
 // SDK exceptions, built with the SDK's own classes
@@ -295,6 +317,37 @@ export function connectionRole(arn = ROLE_ARN): InventoriedResource {
 
 export function inventoryOf(resources: InventoriedResource[]): Inventory {
   return { version: 1, takenAt: '2024-01-03T00:00:00.000Z', connection: connectionFacts(), resources, otherEnvironmentStacks: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A sample environment
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The sample environment the handler tests work on: the environment's own stack, holding a
+ * bucket and a log group, and a service instance's stack, holding a queue.
+ */
+export const sampleEnvironment = {
+  environmentStackName: 'AWSProton-prod-cloudformation-ABC123',
+  environmentStack: stackId('AWSProton-prod-cloudformation-ABC123'),
+  serviceInstanceStackName: 'AWSProton-api-prod-cloudformation-DEF456',
+  serviceInstanceStack: stackId('AWSProton-api-prod-cloudformation-DEF456', '99999999-2222-3333-4444-555555555555'),
+  bucketArn: 'arn:aws:s3:::prod-artifacts',
+  logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/proton/prod`,
+  queueArn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:api-prod-jobs`,
+} as const;
+
+/** The inventory of the sample environment: both stacks to delete, their three resources with them, and the connection role kept. */
+export function sampleInventory(): Inventory {
+  const { environmentStack, serviceInstanceStack, bucketArn, logGroupArn, queueArn } = sampleEnvironment;
+  return inventoryOf([
+    stackToDelete(environmentStack, 'environment'),
+    stackToDelete(serviceInstanceStack, 'service-instances'),
+    resourceInStack(bucketArn, 's3:bucket', environmentStack, 'ArtifactBucket'),
+    resourceInStack(logGroupArn, 'logs:log-group', environmentStack, 'Logs'),
+    resourceInStack(queueArn, 'sqs:queue', serviceInstanceStack, 'JobQueue', 'service-instances'),
+    connectionRole(),
+  ]);
 }
 
 export function stackProgress(overrides: Partial<StackProgress> & Pick<StackProgress, 'stackId'>): StackProgress {
