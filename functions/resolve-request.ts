@@ -8,6 +8,7 @@ const config = loadConfig(
   z.object({
     DEFAULT_MODE: modeVariable.default('plan'),
     REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
+    MAP_CONCURRENCY: z.coerce.number().int().min(1).max(40).default(10),
   }),
 );
 
@@ -15,7 +16,9 @@ export const handler = taskHandler({
   task: 'ResolveRequest',
   input: z.object({ input: z.unknown(), executionName: z.string() }),
   logKeys: (event) => ({ executionName: event.executionName }),
-  run: async (event): Promise<{ request: CleanupRequest }> => ({
+  run: async (event): Promise<{ request: CleanupRequest; settings: { mapConcurrency: number } }> => ({
     request: resolveRequest(event.input, { defaultMode: config.DEFAULT_MODE, requestEventSource: config.REQUEST_EVENT_SOURCE }),
+    // Deployment settings the ASL reads (MaxConcurrencyPath), so the definition needs no substitution.
+    settings: { mapConcurrency: config.MAP_CONCURRENCY },
   }),
 });

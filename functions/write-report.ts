@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventorySchema } from './domain/inventory.js';
 import { buildReport, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
@@ -18,6 +19,7 @@ const ReferenceSchema = z.object({ location: ObjectRefSchema });
 /** Only the parts of the workflow's state the report needs; everything is optional on the failure path. */
 const GatheredStateSchema = z.object({
   request: CleanupRequestSchema.optional(),
+  connection: ConnectionFactsSchema.optional(),
   inventory: ReferenceSchema.optional(),
   deletion: z.union([z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int() }), CaughtErrorSchema]).optional(),
   cleanup: z.array(z.array(StackProgressSchema)).optional(),
@@ -45,6 +47,7 @@ export const handler = taskHandler({
     const report = buildReport({
       execution: { name: executionName, startedAt, finishedAt: new Date().toISOString() },
       ...(state.request ? { request: state.request } : {}),
+      ...(state.connection ? { connection: state.connection } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),
       stackResults: (state.cleanup ?? []).flat(),

@@ -1,7 +1,11 @@
 import {
   DeleteEnvironmentAccountConnectionCommand,
   GetEnvironmentAccountConnectionCommand,
+  ListTagsForResourceCommand,
+  paginateListEnvironmentAccountConnections,
+  type EnvironmentAccountConnectionSummary,
 } from '@aws-sdk/client-proton';
+import type { EnvironmentRef } from '../domain/request.js';
 import type { ProtonConnection } from '../domain/connection.js';
 import { proton } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
@@ -38,4 +42,35 @@ export async function deleteConnection(id: string): Promise<'deleted' | 'already
     if (hasName(error, 'ResourceNotFoundException')) return 'already-absent';
     throw error;
   }
+}
+
+/** This account's connections (it is the environment account), all pages. */
+export async function listConnections(environmentName?: string): Promise<EnvironmentAccountConnectionSummary[]> {
+  const connections: EnvironmentAccountConnectionSummary[] = [];
+  const pages = paginateListEnvironmentAccountConnections(
+    { client: proton, pageSize: 100 },
+    { requestedBy: 'ENVIRONMENT_ACCOUNT', ...(environmentName ? { environmentName } : {}) },
+  );
+  for await (const page of pages) connections.push(...(page.environmentAccountConnections ?? []));
+  return connections;
+}
+
+/** The connection that serves the named environment of that management account, if any. */
+export async function connectionServing(environment: EnvironmentRef): Promise<ProtonConnection | undefined> {
+  const match = (await listConnections(environment.name)).find(
+    (c) => c.environmentName === environment.name && c.managementAccountId === environment.managementAccountId,
+  );
+  return match?.id ? getConnection(match.id) : undefined;
+}
+
+/** A connection's tags (customer tags: Proton puts none of its own on connections), all pages. */
+export async function connectionTags(arn: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let nextToken: string | undefined;
+  do {
+    const page = await proton.send(new ListTagsForResourceCommand({ resourceArn: arn, ...(nextToken ? { nextToken } : {}) }));
+    for (const tag of page.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? '';
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return tags;
 }

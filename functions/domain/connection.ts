@@ -11,8 +11,11 @@ export const ConnectionFactsSchema = z.object({
   managementAccountId: z.string(),
   environmentArn: z.string(),
   roleArns: z.array(z.string()),
-  /** Where the facts came from: Proton itself, or the request when the connection is already gone. */
-  source: z.enum(['proton', 'request']),
+  /**
+   * Where the facts came from: Proton itself; the request, when the connection is already gone;
+   * or nowhere: the environment named by the request has no connection here (nothing to do).
+   */
+  source: z.enum(['proton', 'request', 'none']),
 });
 export type ConnectionFacts = z.infer<typeof ConnectionFactsSchema>;
 
@@ -46,18 +49,22 @@ export function factsFromProton(connection: ProtonConnection): ConnectionFacts {
   };
 }
 
-/** When Proton no longer knows the connection, the request says which environment's leftovers to clean. */
+/**
+ * When Proton no longer knows the connection, the request says which environment's leftovers
+ * to clean (`request`); when the environment has no connection at all, there is nothing to do (`none`).
+ */
 export function factsFromRequest(
   request: CleanupRequest & { environment: NonNullable<CleanupRequest['environment']> },
   partition: string,
   region: string,
+  source: 'request' | 'none' = 'request',
 ): ConnectionFacts {
   return {
-    id: request.connectionId,
+    id: request.connectionId ?? '',
     environmentName: request.environment.name,
     managementAccountId: request.environment.managementAccountId,
     environmentArn: environmentArn(partition, region, request.environment.managementAccountId, request.environment.name),
     roleArns: [],
-    source: 'request',
+    source,
   };
 }

@@ -3,6 +3,7 @@ import { CleanupRequestSchema, MODES, type CleanupRequest } from './request.js';
 import { PHASES, type Inventory, type InventoriedResource } from './inventory.js';
 import { FailedResourceSchema, type StackProgress } from './stack-deletion.js';
 import type { Verification } from './verification.js';
+import type { ConnectionFacts } from './connection.js';
 
 /**
  * The report: every inventoried resource exactly once, with what happened to it, and a
@@ -12,7 +13,7 @@ export const REPORT_VERSION = '1.0';
 
 export const RESOURCE_OUTCOMES = ['deleted', 'already-absent', 'retained', 'failed', 'planned'] as const;
 export type ResourceOutcome = (typeof RESOURCE_OUTCOMES)[number];
-export const CONNECTION_OUTCOMES = ['deleted', 'already-absent', 'unreachable', 'failed', 'planned', 'not-attempted'] as const;
+export const CONNECTION_OUTCOMES = ['deleted', 'already-absent', 'unreachable', 'failed', 'planned', 'not-attempted', 'not-found'] as const;
 export type ConnectionOutcome = (typeof CONNECTION_OUTCOMES)[number];
 
 export const ReportEntrySchema = z.object({
@@ -77,6 +78,8 @@ export type ConnectionDeletion = { outcome: 'deleted' | 'already-absent'; attemp
 export interface ReportInput {
   execution: { name: string; startedAt: string; finishedAt: string };
   request?: CleanupRequest;
+  /** DescribeConnection's result, when the run got that far. */
+  connection?: ConnectionFacts;
   inventory?: Inventory;
   deletion?: ConnectionDeletion;
   stackResults: readonly StackProgress[];
@@ -99,12 +102,16 @@ export function errorMessage(caught: CaughtError): string {
 }
 
 function connectionSection(input: ReportInput): Report['connection'] {
-  const facts = input.inventory?.connection;
+  const facts = input.connection ?? input.inventory?.connection;
+  const id = input.request?.connectionId ?? (facts?.id || undefined);
   const base = {
-    ...(input.request ? { id: input.request.connectionId } : {}),
+    ...(id ? { id } : {}),
     ...(facts?.arn ? { arn: facts.arn } : {}),
     ...(facts ? { environmentName: facts.environmentName, environmentArn: facts.environmentArn } : {}),
   };
+  if (facts?.source === 'none') {
+    return { ...base, outcome: 'not-found', reason: `this account has no environment account connection for environment ${facts.environmentName}: nothing to do` };
+  }
   const deletion = input.deletion;
   if (deletion && 'outcome' in deletion) return { ...base, outcome: deletion.outcome, attempts: deletion.attempts };
   if (deletion) return { ...base, outcome: 'failed', error: `${deletion.Error}: ${errorMessage(deletion)}` };

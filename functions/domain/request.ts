@@ -44,15 +44,20 @@ export type Trigger =
   | { type: 'console' }
   | { type: 'event'; source: string; detailType: string; eventId: string };
 
+/**
+ * What to decommission: a connection by id, or (Proton's "environment deleted" event) the
+ * connection serving a named environment, which DescribeConnection looks up. At least one of
+ * connectionId and environment is always set.
+ */
 export interface CleanupRequest {
-  connectionId: string;
+  connectionId?: string;
   mode: Mode;
   environment?: EnvironmentRef;
   trigger: Trigger;
 }
 
 export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
-  connectionId: z.string(),
+  connectionId: z.string().optional(),
   mode: z.enum(MODES),
   environment: EnvironmentRefSchema.optional(),
   trigger: z.discriminatedUnion('type', [
@@ -62,7 +67,10 @@ export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
 });
 
 export const DECOMMISSION_REQUESTED = 'Proton Connection Decommission Requested';
+/** What the scheduled sweep starts for a connection whose decommission date has come. */
+export const DECOMMISSION_DUE = 'Proton Connection Decommission Due';
 export const PROTON_CONNECTION_STATUS_CHANGE = 'AWS Proton Environment Account Connection Status Change';
+export const PROTON_ENVIRONMENT_STATUS_CHANGE = 'AWS Proton Environment Status Change';
 
 export interface RequestSettings {
   defaultMode: Mode;
@@ -79,6 +87,11 @@ const EventEnvelopeSchema = EventBridgeSchema.extend({
 
 const ConnectionStatusChangeDetailSchema = z.object({
   id: connectionId,
+  status: z.string().max(64),
+});
+
+const EnvironmentStatusChangeDetailSchema = z.object({
+  name: environmentName,
   status: z.string().max(64),
 });
 
@@ -104,8 +117,18 @@ function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigge
 function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): CleanupRequest {
   const event = parseOrThrow(EventEnvelopeSchema, raw);
   const trigger: Trigger = { type: 'event', source: event.source, detailType: event['detail-type'], eventId: event.id };
-  if (event.source === settings.requestEventSource && event['detail-type'] === DECOMMISSION_REQUESTED) {
+  const ours = event.source === settings.requestEventSource;
+  if (ours && (event['detail-type'] === DECOMMISSION_REQUESTED || event['detail-type'] === DECOMMISSION_DUE)) {
     return fromConsoleInput(parseOrThrow(ConsoleInputSchema, event.detail, 'detail'), settings, trigger);
+  }
+  if (event.source === 'aws.proton' && event['detail-type'] === PROTON_ENVIRONMENT_STATUS_CHANGE) {
+    const detail = parseOrThrow(EnvironmentStatusChangeDetailSchema, event.detail, 'detail');
+    if (detail.status !== 'DELETED') {
+      throw new InvalidRequestError([`detail.status: "${detail.status}" does not call for a decommission; expected "DELETED"`]);
+    }
+    // Emitted in the management account (event.account) and forwarded here: the connection is looked up by name.
+    const account = parseOrThrow(z.string().regex(/^\d{12}$/, 'expected the 12-digit management account id'), event.account, 'account');
+    return { mode: settings.defaultMode, environment: { name: detail.name, managementAccountId: account }, trigger };
   }
   if (event.source === 'aws.proton' && event['detail-type'] === PROTON_CONNECTION_STATUS_CHANGE) {
     const detail = parseOrThrow(ConnectionStatusChangeDetailSchema, event.detail, 'detail');
@@ -118,8 +141,8 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
   }
   throw new InvalidRequestError([
     `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +
-      `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}", ` +
-      `or source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}"`,
+      `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}" or "${DECOMMISSION_DUE}", ` +
+      `or source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}" or "${PROTON_ENVIRONMENT_STATUS_CHANGE}"`,
   ]);
 }
 

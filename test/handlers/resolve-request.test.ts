@@ -6,9 +6,13 @@ const resolve = (input: unknown) => handler({ input, executionName: EXECUTION_NA
 
 describe('ResolveRequest handler', () => {
   it('turns a console input into a request in the deployment default mode (plan)', async () => {
-    await expect(resolve({ connectionId: CONNECTION_ID })).resolves.toEqual({
+    await expect(resolve({ connectionId: CONNECTION_ID })).resolves.toMatchObject({
       request: { connectionId: CONNECTION_ID, mode: 'plan', trigger: { type: 'console' } },
     });
+  });
+
+  it('passes on the deployment settings the state machine reads (Map concurrency from MAP_CONCURRENCY, default 10)', async () => {
+    await expect(resolve({ connectionId: CONNECTION_ID })).resolves.toMatchObject({ settings: { mapConcurrency: 10 } });
   });
 
   it('keeps the mode and environment the console input names', async () => {

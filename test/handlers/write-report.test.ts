@@ -39,7 +39,7 @@ function givenACompletedExecuteRun() {
   serveObjects(s3, { [INVENTORY_KEY]: inventory, [VERIFICATION_KEY]: verification });
   return {
     request: cleanupRequest({ mode: 'execute' }),
-    connection: { ignored: 'the report reads the connection from the inventory' },
+    connection: inventory.connection,
     inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY }, counts: {}, phases: [] },
     deletion: { outcome: 'deleted', attempts: 2 },
     cleanup: [
