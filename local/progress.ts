@@ -32,6 +32,7 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
   DescribeConnection: (o) => {
     const c = asRecord(o.connection);
     const roles = Array.isArray(c.roleArns) ? c.roleArns.length : 0;
+    if (c.source === 'none') return `no connection serves environment ${String(c.environmentName)} here: nothing to do`;
     return c.source === 'request'
       ? `connection already gone; cleaning environment ${String(c.environmentName)} from the request`
       : `environment ${String(c.environmentName)} (${String(c.status)}), ${roles} role(s)`;

@@ -74,6 +74,10 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
     DEFAULT_MODE: defaultMode,
     REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
     MAX_STACK_POLLS: '120',
+    MAP_CONCURRENCY: '10',
+    STATE_MACHINE_ARN: stateMachineArn(scenario),
+    DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
+    SCHEDULE_MODE: 'execute',
     REPORT_BUCKET: LOCAL_RESOURCES.reportBucket,
     TOPIC_ARN: topicArn(scenario),
     EVENT_BUS_NAME: 'default',
@@ -82,6 +86,10 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
   });
+}
+
+export function stateMachineArn(scenario: Scenario): string {
+  return `arn:aws:states:${scenario.region}:${scenario.accountId}:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
 }
 
 function topicArn(scenario: Scenario): string {
@@ -118,13 +126,23 @@ async function importHandler(binding: TaskBinding): Promise<Handler> {
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
 
-export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}): Promise<LocalRunResult> {
+/**
+ * Configures this process as the functions' Lambda environment and answers every AWS SDK
+ * client from a new sandbox built from the scenario (or from the sandbox given: re-runs).
+ */
+export async function openSandbox(scenarioInput: ScenarioInput | Scenario, options: { defaultMode?: string; sandbox?: Sandbox } = {}): Promise<Sandbox> {
   const scenario = ScenarioSchema.parse(scenarioInput);
   prepareEnvironment(scenario, options.defaultMode ?? 'plan');
   const { allClients } = await import('../functions/aws/clients.js');
-  answerFromSandbox(allClients);
+  answerFromSandbox(allClients());
   const sandbox = options.sandbox ?? new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });
   useSandbox(sandbox);
+  return sandbox;
+}
+
+export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}): Promise<LocalRunResult> {
+  const scenario = ScenarioSchema.parse(scenarioInput);
+  const sandbox = await openSandbox(scenario, options);
 
   const local = await loadLocalDefinition(scenario.region, scenario.accountId);
   const retryCounts = new Map<string, number>();
@@ -168,7 +186,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
         RoleArn: `arn:aws:iam::${scenario.accountId}:role/${LOCAL_RESOURCES.stateMachineName}`,
       },
       StateMachine: {
-        Id: `arn:aws:states:${scenario.region}:${scenario.accountId}:stateMachine:${LOCAL_RESOURCES.stateMachineName}`,
+        Id: stateMachineArn(scenario),
         Name: LOCAL_RESOURCES.stateMachineName,
       },
       State: { RetryCounts: retryCountsByState },
@@ -189,7 +207,6 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
     result = { status: 'failed', error: { name: failed.name, cause: failed.message } };
   }
   await progress;
-  useSandbox(undefined);
 
   const stored = sandbox.account.objects.get(`${LOCAL_RESOURCES.reportBucket}/reports/${executionName}.json`);
   const report = stored === undefined ? undefined : ReportSchema.parse(JSON.parse(stored));

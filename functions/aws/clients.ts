@@ -3,6 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ProtonClient } from '@aws-sdk/client-proton';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { tracer } from '../runtime/powertools.js';
@@ -28,12 +29,21 @@ function traced<T>(client: T): T {
   return tracer.captureAWSv3Client(client);
 }
 
-export const proton = traced(new ProtonClient({ retryStrategy: retryStrategy(1) }));
-export const cloudFormation = traced(new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const tagging = traced(new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const s3 = traced(new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sns = traced(new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const eventBridge = traced(new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+/** Each client is created on first use and kept: a function's bundle holds only the clients it uses. */
+function once<T>(create: () => T): () => T {
+  let client: T | undefined;
+  return () => (client ??= traced(create()));
+}
+
+export const proton = once(() => new ProtonClient({ retryStrategy: retryStrategy(1) }));
+export const cloudFormation = once(() => new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const tagging = once(() => new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const s3 = once(() => new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sns = once(() => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const eventBridge = once(() => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sfn = once(() => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 
 /** For the local run, which answers every client at the SDK boundary. */
-export const allClients = [proton, cloudFormation, tagging, s3, sns, eventBridge] as const;
+export function allClients() {
+  return [proton(), cloudFormation(), tagging(), s3(), sns(), eventBridge(), sfn()] as const;
+}

@@ -20,7 +20,7 @@ function tagsOf(stack: Stack): Record<string, string> {
 export async function listStacks(): Promise<StackFacts[]> {
   return callAws('DescribeStacks (all stacks)', async () => {
     const stacks: StackFacts[] = [];
-    for await (const page of paginateDescribeStacks({ client: cloudFormation }, {})) {
+    for await (const page of paginateDescribeStacks({ client: cloudFormation() }, {})) {
       for (const stack of page.Stacks ?? []) {
         if (!stack.StackId || !stack.StackName || stack.StackStatus === 'DELETE_COMPLETE') continue;
         stacks.push({
@@ -41,7 +41,7 @@ export async function listStacks(): Promise<StackFacts[]> {
 export async function describeStack(stackId: string): Promise<LiveStack | undefined> {
   try {
     const { Stacks } = await callAws(`DescribeStacks ${stackId}`, () =>
-      cloudFormation.send(new DescribeStacksCommand({ StackName: stackId })),
+      cloudFormation().send(new DescribeStacksCommand({ StackName: stackId })),
     );
     const stack = Stacks?.[0];
     if (!stack) return undefined;
@@ -59,7 +59,7 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
 /** Starts the deletion. The token makes a retried call the same request, not a second one. */
 export async function deleteStack(stackId: string, clientRequestToken: string): Promise<void> {
   await callAws(`DeleteStack ${stackId}`, () =>
-    cloudFormation.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
+    cloudFormation().send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
   );
 }
 
@@ -75,7 +75,7 @@ export async function resourceDeletionEvents(stackId: string): Promise<ResourceD
     const latest = new Map<string, ResourceDeletionEvent>();
     let nextToken: string | undefined;
     for (let page = 0; page < EVENT_PAGES_READ; page += 1) {
-      const out = await cloudFormation.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
+      const out = await cloudFormation().send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
       for (const event of out.StackEvents ?? []) {
         if (event.PhysicalResourceId === stackId) {
           if (event.ResourceStatus === 'DELETE_IN_PROGRESS') return [...latest.values()];

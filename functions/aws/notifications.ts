@@ -6,7 +6,7 @@ import { callAws } from './error-mapping.js';
 /** People get an SNS message; machines get an EventBridge event. */
 export async function publishToTopic(topicArn: string, subject: string, message: string): Promise<string | undefined> {
   const out = await callAws(`Publish ${topicArn}`, () =>
-    sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message })),
+    sns().send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: message })),
   );
   return out.MessageId;
 }
@@ -21,7 +21,7 @@ export interface CompletionEvent {
 
 export async function putEvent(event: CompletionEvent): Promise<string | undefined> {
   const out = await callAws(`PutEvents ${event.busName}`, () =>
-    eventBridge.send(
+    eventBridge().send(
       new PutEventsCommand({
         Entries: [
           {

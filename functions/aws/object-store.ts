@@ -14,7 +14,7 @@ export function s3Uri(ref: ObjectRef): string {
 
 export async function putJson(ref: ObjectRef, value: unknown): Promise<ObjectRef> {
   await callAws(`PutObject ${s3Uri(ref)}`, () =>
-    s3.send(
+    s3().send(
       new PutObjectCommand({
         Bucket: ref.bucket,
         Key: ref.key,
@@ -27,7 +27,7 @@ export async function putJson(ref: ObjectRef, value: unknown): Promise<ObjectRef
 }
 
 export async function getJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T> {
-  const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
+  const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
   const text = (await out.Body?.transformToString()) ?? '';
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new InvalidStateInputError(`${s3Uri(ref)} does not hold what was expected: ${parsed.error.message}`);

@@ -13,7 +13,7 @@ import { callAws, hasName } from './error-mapping.js';
 /** Proton, in the environment account. NotFound is an answer here, not an error. */
 export async function getConnection(id: string): Promise<ProtonConnection | undefined> {
   try {
-    const { environmentAccountConnection: c } = await proton.send(new GetEnvironmentAccountConnectionCommand({ id }));
+    const { environmentAccountConnection: c } = await proton().send(new GetEnvironmentAccountConnectionCommand({ id }));
     if (!c) return undefined;
     return {
       id: c.id ?? id,
@@ -35,7 +35,7 @@ export async function getConnection(id: string): Promise<ProtonConnection | unde
 export async function deleteConnection(id: string): Promise<'deleted' | 'already-absent'> {
   try {
     await callAws(`DeleteEnvironmentAccountConnection ${id}`, () =>
-      proton.send(new DeleteEnvironmentAccountConnectionCommand({ id })),
+      proton().send(new DeleteEnvironmentAccountConnectionCommand({ id })),
     );
     return 'deleted';
   } catch (error) {
@@ -48,7 +48,7 @@ export async function deleteConnection(id: string): Promise<'deleted' | 'already
 export async function listConnections(environmentName?: string): Promise<EnvironmentAccountConnectionSummary[]> {
   const connections: EnvironmentAccountConnectionSummary[] = [];
   const pages = paginateListEnvironmentAccountConnections(
-    { client: proton, pageSize: 100 },
+    { client: proton(), pageSize: 100 },
     { requestedBy: 'ENVIRONMENT_ACCOUNT', ...(environmentName ? { environmentName } : {}) },
   );
   for await (const page of pages) connections.push(...(page.environmentAccountConnections ?? []));
@@ -68,7 +68,7 @@ export async function connectionTags(arn: string): Promise<Record<string, string
   const tags: Record<string, string> = {};
   let nextToken: string | undefined;
   do {
-    const page = await proton.send(new ListTagsForResourceCommand({ resourceArn: arn, ...(nextToken ? { nextToken } : {}) }));
+    const page = await proton().send(new ListTagsForResourceCommand({ resourceArn: arn, ...(nextToken ? { nextToken } : {}) }));
     for (const tag of page.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? '';
     nextToken = page.nextToken;
   } while (nextToken);

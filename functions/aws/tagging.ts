@@ -8,7 +8,7 @@ export async function resourcesTaggedFor(environmentArn: string): Promise<Tagged
   return callAws(`GetResources ${TAG.environment}=${environmentArn}`, async () => {
     const resources: TaggedResource[] = [];
     const pages = paginateGetResources(
-      { client: tagging, pageSize: 100 },
+      { client: tagging(), pageSize: 100 },
       { TagFilters: [{ Key: TAG.environment, Values: [environmentArn] }], ResourcesPerPage: 100 },
     );
     for await (const page of pages) {

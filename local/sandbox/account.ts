@@ -16,6 +16,7 @@ export interface ConnectionModel {
   roleArn: string;
   componentRoleArn?: string;
   codebuildRoleArn?: string;
+  tags: Record<string, string>;
 }
 
 export interface StackResourceModel {
@@ -67,6 +68,8 @@ export class SandboxAccount {
   readonly buckets = new Set<string>();
   readonly topics = new Map<string, { subject?: string; message: string }[]>();
   readonly events: { busName: string; source: string; detailType: string; detail: unknown; resources: string[] }[] = [];
+  /** Executions started through the Step Functions API (the triggers' StartExecution calls). */
+  readonly executions: { stateMachineArn: string; name: string; input: unknown }[] = [];
 
   constructor(scenario: Scenario) {
     this.accountId = scenario.accountId;
@@ -83,6 +86,7 @@ export class SandboxAccount {
         roleArn: this.roleArn(c.roleName),
         ...(c.componentRoleName ? { componentRoleArn: this.roleArn(c.componentRoleName) } : {}),
         ...(c.codebuildRoleName ? { codebuildRoleArn: this.roleArn(c.codebuildRoleName) } : {}),
+        tags: c.tags,
       });
     }
     for (const spec of scenario.stacks) this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId);

@@ -5,6 +5,7 @@ import { cloudFormationOperations } from './services/cloudformation.js';
 import { eventBridgeOperations, s3Operations, snsOperations } from './services/messaging.js';
 import type { Operations } from './services/operations.js';
 import { protonOperations } from './services/proton.js';
+import { stepFunctionsOperations } from './services/step-functions.js';
 import { taggingOperations } from './services/tagging.js';
 import type { Scenario } from './scenario.js';
 
@@ -27,6 +28,7 @@ const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   S3Client: 's3',
   SNSClient: 'sns',
   EventBridgeClient: 'eventbridge',
+  SFNClient: 'stepfunctions',
 };
 
 const OPERATIONS: Record<ServiceName, Operations> = {
@@ -36,6 +38,7 @@ const OPERATIONS: Record<ServiceName, Operations> = {
   s3: s3Operations,
   sns: snsOperations,
   eventbridge: eventBridgeOperations,
+  stepfunctions: stepFunctionsOperations,
 };
 
 export interface SandboxResources {

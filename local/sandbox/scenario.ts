@@ -54,6 +54,7 @@ export const ConnectionSpecSchema = z.strictObject({
   roleName: name,
   componentRoleName: name.optional(),
   codebuildRoleName: name.optional(),
+  tags: z.record(z.string(), z.string()).default({}).describe('customer tags on the connection, e.g. proton-cleanup:decommission-on'),
 });
 
 export const FAULT_KINDS = ['throttle', 'conflict', 'internal', 'not-found', 'access-denied', 'unreachable'] as const;

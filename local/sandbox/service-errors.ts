@@ -14,6 +14,7 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3ServiceException } from '@aws-sdk/client-s3';
+import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import type { FaultKind } from './scenario.js';
 
@@ -22,11 +23,18 @@ import type { FaultKind } from './scenario.js';
  * faults and status codes the real service answers, so the handlers' error mapping and the
  * SDK's retry classification run exactly as in AWS.
  */
-export type ServiceName = 'proton' | 'cloudformation' | 'tagging' | 's3' | 'sns' | 'eventbridge';
+export type ServiceName = 'proton' | 'cloudformation' | 'tagging' | 's3' | 'sns' | 'eventbridge' | 'stepfunctions';
 
 const meta = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 });
 
-function queryError(base: typeof CloudFormationServiceException | typeof SNSServiceException | typeof S3ServiceException | typeof EventBridgeServiceException, name: string, message: string, status: number): Error {
+type ServiceExceptionClass =
+  | typeof CloudFormationServiceException
+  | typeof SNSServiceException
+  | typeof S3ServiceException
+  | typeof EventBridgeServiceException
+  | typeof SFNServiceException;
+
+function queryError(base: ServiceExceptionClass, name: string, message: string, status: number): Error {
   return new base({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status) });
 }
 
@@ -65,7 +73,13 @@ export function faultError(service: ServiceName, kind: FaultKind, operation: str
     if (kind === 'internal') return new InternalServiceException({ message, $metadata: meta(500) });
     return new InvalidParameterException({ message, $metadata: meta(400) });
   }
-  const base = { cloudformation: CloudFormationServiceException, s3: S3ServiceException, sns: SNSServiceException, eventbridge: EventBridgeServiceException }[service];
+  const base = {
+    cloudformation: CloudFormationServiceException,
+    s3: S3ServiceException,
+    sns: SNSServiceException,
+    eventbridge: EventBridgeServiceException,
+    stepfunctions: SFNServiceException,
+  }[service];
   const names: Record<FaultKind, [string, number]> = {
     throttle: [service === 'cloudformation' ? 'Throttling' : service === 's3' ? 'SlowDown' : 'ThrottlingException', 400],
     conflict: ['ConflictException', 409],

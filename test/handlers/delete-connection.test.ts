@@ -61,19 +61,19 @@ describe('DeleteConnection handler', () => {
   describe("through the Proton client's real middleware", () => {
     // aws-sdk-client-mock replaces `send`, so the SDK's retry middleware never runs under it.
     // Here the real client talks to a fake HTTP endpoint, which counts what reaches the wire.
-    let originalRequestHandler: typeof proton.config.requestHandler;
+    let originalRequestHandler: ReturnType<typeof proton>['config']['requestHandler'];
     beforeEach(() => {
       protonMock.restore();
-      originalRequestHandler = proton.config.requestHandler;
+      originalRequestHandler = proton().config.requestHandler;
     });
     afterEach(() => {
-      proton.config.requestHandler = originalRequestHandler;
+      proton().config.requestHandler = originalRequestHandler;
       protonMock = mockClient(ProtonClient);
     });
 
     it('makes exactly one attempt per invocation: the state machine owns the retries', async () => {
       const endpoint = throttlingProtonEndpoint();
-      proton.config.requestHandler = endpoint;
+      proton().config.requestHandler = endpoint;
       await expect(deleteConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
       expect(endpoint.requests).toBe(1);
     });

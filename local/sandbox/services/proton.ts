@@ -1,6 +1,6 @@
 import type { SandboxAccount } from '../account.js';
 import { protonError } from '../service-errors.js';
-import type { Operations } from './operations.js';
+import { page, type Operations } from './operations.js';
 
 function connectionOrThrow(account: SandboxAccount, id: string) {
   const connection = account.connections.get(id);
@@ -10,7 +10,7 @@ function connectionOrThrow(account: SandboxAccount, id: string) {
 
 export const protonOperations: Operations = {
   GetEnvironmentAccountConnection: (account, input) => {
-    const c = connectionOrThrow(account, String(input.id));
+    const { tags: _tags, ...c } = connectionOrThrow(account, String(input.id));
     return {
       environmentAccountConnection: {
         ...c,
@@ -29,7 +29,18 @@ export const protonOperations: Operations = {
     if (requestedBy !== 'ENVIRONMENT_ACCOUNT' && requestedBy !== 'MANAGEMENT_ACCOUNT') {
       throw protonError('validation', 'requestedBy must be ENVIRONMENT_ACCOUNT or MANAGEMENT_ACCOUNT');
     }
-    const list = [...account.connections.values()].filter((c) => !environmentName || c.environmentName === environmentName);
-    return { environmentAccountConnections: requestedBy === 'ENVIRONMENT_ACCOUNT' ? list : [] };
+    const list = [...account.connections.values()]
+      .filter((c) => !environmentName || c.environmentName === environmentName)
+      .map(({ id, arn, environmentName: name, environmentAccountId, managementAccountId, roleArn, componentRoleArn, status }) => ({
+        id, arn, environmentName: name, environmentAccountId, managementAccountId, roleArn, componentRoleArn, status,
+        requestedAt: new Date('2024-03-01T10:00:00Z'), lastModifiedAt: new Date('2024-03-02T10:00:00Z'),
+      }));
+    const { items, next } = page(requestedBy === 'ENVIRONMENT_ACCOUNT' ? list : [], input.nextToken, Number(input.maxResults ?? 100));
+    return { environmentAccountConnections: items, ...(next ? { nextToken: next } : {}) };
+  },
+  ListTagsForResource: (account, input) => {
+    const connection = [...account.connections.values()].find((c) => c.arn === input.resourceArn);
+    if (!connection) throw protonError('not-found', `Resource ${String(input.resourceArn)} not found`);
+    return { tags: Object.entries(connection.tags).map(([key, value]) => ({ key, value })) };
   },
 };

@@ -1,0 +1,27 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { eventExecutionName } from './domain/execution-names.js';
+import { startNamedExecution } from './aws/step-functions.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
+import { MetricUnit, metrics } from './runtime/powertools.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/**
+ * The EventBridge rules' target: starts the workflow with the whole event as input, under a
+ * name derived from the event, so a redelivered event never starts a second cleanup.
+ * (A rule cannot name the executions it starts; this is the only reason this Lambda exists.)
+ * The event's content is judged by ResolveRequest, where a bad one is reported and notified.
+ */
+const config = loadConfig(z.object({ STATE_MACHINE_ARN: nonEmpty }));
+
+export const handler = taskHandler({
+  task: 'StartFromEvent',
+  input: EventBridgeSchema,
+  logKeys: (event) => ({ eventId: event.id, detailType: event['detail-type'] }),
+  run: async (event) => {
+    const executionName = eventExecutionName({ source: event.source, id: event.id, detailType: event['detail-type'] });
+    const outcome = await startNamedExecution(config.STATE_MACHINE_ARN, executionName, event);
+    metrics.addMetric(outcome === 'started' ? 'ExecutionsStarted' : 'DuplicateTriggers', MetricUnit.Count, 1);
+    return { executionName, outcome };
+  },
+});

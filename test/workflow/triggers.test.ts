@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
+import type { Sandbox } from '../../local/sandbox/sandbox.js';
+import type { ScenarioInput } from '../../local/sandbox/scenario.js';
+import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, eventBridgeEvent, scenario } from '../helpers/scenarios.js';
+import { deletingCalls, reportOf } from '../helpers/workflow.js';
+
+/**
+ * Each trigger end to end: the trigger's Lambda (answered by the sandbox) starts an execution
+ * through the Step Functions API, and the recorded execution input runs through the real ASL.
+ */
+async function deliverEvent(event: unknown) {
+  const { handler } = await import('../../functions/start-from-event.js');
+  return handler(event);
+}
+
+async function runSchedule() {
+  const { handler } = await import('../../functions/find-due-connections.js');
+  return handler({});
+}
+
+/** Runs every execution the trigger started, in order, on the same account. */
+async function runStarted(spec: ScenarioInput, sandbox: Sandbox) {
+  const results = [];
+  for (const execution of sandbox.account.executions) {
+    results.push(await runWorkflow(spec, { sandbox, input: execution.input, executionName: execution.name }));
+  }
+  return results;
+}
+
+const decommissionRequested = (detail: unknown, id = 'e1f2a3b4-0000-4000-8000-000000000001') => ({
+  ...eventBridgeEvent('proton-connection-cleanup', 'Proton Connection Decommission Requested', detail),
+  id,
+});
+
+describe('the custom "Proton Connection Decommission Requested" event', () => {
+  it('starts one execution, which decommissions the connection in the mode the detail names', async () => {
+    const spec = scenario();
+    const sandbox = await openSandbox(spec);
+    await deliverEvent(decommissionRequested({ connectionId: CONNECTION_ID, mode: 'execute' }));
+    const [result] = await runStarted(spec, sandbox);
+    const report = reportOf(result!);
+
+    expect(sandbox.account.executions).toHaveLength(1);
+    expect(report.request?.trigger).toMatchObject({ type: 'event', detailType: 'Proton Connection Decommission Requested' });
+    expect(report.connection.outcome).toBe('deleted');
+  });
+
+  it('does not start a second cleanup when the same event is delivered again', async () => {
+    const sandbox = await openSandbox(scenario());
+    const event = decommissionRequested({ connectionId: CONNECTION_ID, mode: 'execute' });
+    const first = await deliverEvent(event);
+    const second = await deliverEvent(event);
+
+    expect(first.outcome).toBe('started');
+    expect(second).toEqual({ executionName: first.executionName, outcome: 'already-started' });
+    expect(sandbox.account.executions).toHaveLength(1);
+  });
+});
+
+describe("Proton's events", () => {
+  it('decommission a connection whose status became REJECTED', async () => {
+    const spec = scenario();
+    const sandbox = await openSandbox(spec);
+    await deliverEvent(
+      eventBridgeEvent('aws.proton', 'AWS Proton Environment Account Connection Status Change', { id: CONNECTION_ID, status: 'REJECTED', previousStatus: 'PENDING' }),
+    );
+    const [result] = await runStarted(spec, sandbox);
+
+    expect(reportOf(result!).request).toMatchObject({ connectionId: CONNECTION_ID, mode: 'plan' });
+    expect(deletingCalls(result!)).toEqual([]);
+  });
+
+  it('decommission the connection serving an environment Proton reports DELETED', async () => {
+    const spec = scenario();
+    const sandbox = await openSandbox(spec, { defaultMode: 'plan' });
+    await deliverEvent({
+      ...eventBridgeEvent('aws.proton', 'AWS Proton Environment Status Change', { name: ENVIRONMENT, status: 'DELETED', previousStatus: 'DELETE_IN_PROGRESS' }),
+      account: MANAGEMENT_ACCOUNT,
+    });
+    const [result] = await runStarted(spec, sandbox);
+    const report = reportOf(result!);
+
+    expect(report.connection).toMatchObject({ id: CONNECTION_ID, environmentName: ENVIRONMENT, outcome: 'planned' });
+    expect(report.summary.planned).toBeGreaterThan(0);
+  });
+
+  it('report "nothing to do", successfully, when the deleted environment has no connection in this account', async () => {
+    const spec = scenario({ connections: [] });
+    const sandbox = await openSandbox(spec);
+    await deliverEvent({
+      ...eventBridgeEvent('aws.proton', 'AWS Proton Environment Status Change', { name: ENVIRONMENT, status: 'DELETED' }),
+      account: MANAGEMENT_ACCOUNT,
+    });
+    const [result] = await runStarted(spec, sandbox);
+    const report = reportOf(result!);
+
+    expect(result!.status).toBe('succeeded');
+    expect(report.connection.outcome).toBe('not-found');
+    expect(report.connection.reason).toMatch(/nothing to do/);
+    expect(report.summary.total).toBe(0);
+    expect(deletingCalls(result!)).toEqual([]);
+  });
+});
+
+describe('the scheduled decommission run', () => {
+  const taggedScenario = () =>
+    scenario({
+      connections: [
+        { id: CONNECTION_ID, environmentName: ENVIRONMENT, roleName: 'ProtonEnvironmentRole-payments', tags: { 'proton-cleanup:decommission-on': '2026-01-15' } },
+        { id: OTHER_CONNECTION_ID, environmentName: 'ledger-staging', roleName: 'ProtonEnvironmentRole-ledger', tags: { 'proton-cleanup:decommission-on': '2999-01-01' } },
+      ],
+    });
+
+  it('starts one execution for each due connection, which decommissions it', async () => {
+    const spec = taggedScenario();
+    const sandbox = await openSandbox(spec);
+    const sweep = await runSchedule();
+    const [result] = await runStarted(spec, sandbox);
+
+    expect(sweep.started.map((s) => s.connectionId)).toEqual([CONNECTION_ID]);
+    expect(sweep.notDue).toEqual([{ connectionId: OTHER_CONNECTION_ID, decommissionOn: '2999-01-01' }]);
+    expect(reportOf(result!).request?.trigger).toMatchObject({ detailType: 'Proton Connection Decommission Due' });
+    expect(reportOf(result!).connection.outcome).toBe('deleted');
+  });
+
+  it('starts nothing new when it runs again the same day', async () => {
+    const sandbox = await openSandbox(taggedScenario());
+    await runSchedule();
+    const again = await runSchedule();
+
+    expect(again.started).toEqual([]);
+    expect(again.alreadyStarted.map((s) => s.connectionId)).toEqual([CONNECTION_ID]);
+    expect(sandbox.account.executions).toHaveLength(1);
+  });
+});
