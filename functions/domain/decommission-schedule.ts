@@ -25,7 +25,7 @@ export function parseDecommissionDate(value: string): { day: string } | { proble
   const [, year, month, day] = match;
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
-    return { problem: `"${value}" is not a calendar date` };
+    return { problem: `"${value}" is not a calendar date: expected a date written YYYY-MM-DD (e.g. 2026-12-01)` };
   }
   return { day: `${year}-${month}-${day}` };
 }

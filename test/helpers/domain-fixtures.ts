@@ -3,6 +3,7 @@
  * tests override only what the behaviour under test depends on.
  */
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
+import type { TaggedConnection } from '../../functions/domain/decommission-schedule.js';
 import type { InventoriedResource, Inventory, Phase, StackFacts, TaggedResource, Tags } from '../../functions/domain/inventory.js';
 import { summarize, type Report, type ReportEntry, type ReportInput } from '../../functions/domain/report.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
@@ -193,5 +194,17 @@ export function eventBridgeEvent(source: string, detailType: string, detail: unk
     region: REGION,
     resources: [],
     detail,
+  };
+}
+
+/** A connection with its tags, as the scheduled sweep judges it. */
+export function taggedConnection(tags: Record<string, string> = {}, overrides: Partial<TaggedConnection> = {}): TaggedConnection {
+  return {
+    id: CONNECTION_ID,
+    arn: `arn:aws:proton:${REGION}:${ACCOUNT}:environment-account-connection/${CONNECTION_ID}`,
+    environmentName: ENV,
+    status: 'CONNECTED',
+    tags,
+    ...overrides,
   };
 }

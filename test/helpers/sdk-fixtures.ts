@@ -13,9 +13,12 @@ import {
   ResourceNotFoundException,
   ThrottlingException,
   type EnvironmentAccountConnection,
+  type EnvironmentAccountConnectionSummary,
+  type Tag as ProtonTag,
 } from '@aws-sdk/client-proton';
 import { ThrottledException, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, SFNServiceException } from '@aws-sdk/client-sfn';
 import { HttpResponse } from '@smithy/core/protocols';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import type { Client } from '@smithy/types';
@@ -369,6 +372,72 @@ export function storedReport(overrides: Partial<Report> = {}): Report {
     connection: { id: CONNECTION_ID, arn: CONNECTION_ARN, environmentName: ENVIRONMENT_NAME, environmentArn: ENVIRONMENT_ARN, outcome: 'deleted', attempts: 1 },
     resources: [],
     summary: { total: 0, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0, planned: 0 },
+    ...overrides,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Triggers: the scheduled sweep and the EventBridge target
+// ---------------------------------------------------------------------------------------------
+
+/** The state machine the triggers start (STATE_MACHINE_ARN in test/setup-env.ts). */
+export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:proton-connection-cleanup-local';
+
+/** The tag the sweep reads (DECOMMISSION_TAG_KEY in test/setup-env.ts). */
+export const DECOMMISSION_TAG_KEY = 'proton-cleanup:decommission-on';
+
+/** A distinct, valid connection id for the n-th connection of an account. */
+export function connectionIdOf(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+export function connectionArnOf(id: string): string {
+  return `arn:aws:proton:${REGION}:${ACCOUNT_ID}:environment-account-connection/${id}`;
+}
+
+/** One connection as ListEnvironmentAccountConnections lists it. */
+export function connectionSummary(
+  id: string = CONNECTION_ID,
+  overrides: Partial<EnvironmentAccountConnectionSummary> = {},
+): EnvironmentAccountConnectionSummary {
+  return {
+    id,
+    arn: connectionArnOf(id),
+    managementAccountId: MANAGEMENT_ACCOUNT_ID,
+    environmentAccountId: ACCOUNT_ID,
+    roleArn: ROLE_ARN,
+    environmentName: ENVIRONMENT_NAME,
+    status: 'CONNECTED',
+    requestedAt: new Date('2024-01-01T00:00:00Z'),
+    lastModifiedAt: new Date('2024-01-02T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+/** Tags as Proton's ListTagsForResource returns them. */
+export function protonTagList(tags: Record<string, string>): ProtonTag[] {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+export const sfnError = {
+  alreadyExists: (name: string) =>
+    new ExecutionAlreadyExists({ message: `Execution Already Exists: '${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}'`, $metadata: {} }),
+  throttling: () =>
+    new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }),
+};
+
+/** An EventBridge event as delivered to a rule's target: by default, Proton reporting a REJECTED connection. */
+export function deliveredEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    version: '0',
+    id: 'b2c3d4e5-6f70-4812-9a3b-4c5d6e7f8091',
+    'detail-type': 'AWS Proton Environment Account Connection Status Change',
+    source: 'aws.proton',
+    account: ACCOUNT_ID,
+    time: '2026-11-25T05:59:12Z',
+    region: REGION,
+    resources: [CONNECTION_ARN],
+    detail: { id: CONNECTION_ID, status: 'REJECTED', previousStatus: 'PENDING' },
     ...overrides,
   };
 }

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { decommissionDueEvent, judgeConnection, parseDecommissionDate, todayUtc } from '../../functions/domain/decommission-schedule.js';
+import { ACCOUNT, CONNECTION_ID, REGION, taggedConnection } from '../helpers/domain-fixtures.js';
+
+const TAG = 'proton-cleanup:decommission-on';
+const TODAY = '2026-11-25';
+
+const tagged = (date: string) => taggedConnection({ [TAG]: date });
+
+describe('parseDecommissionDate', () => {
+  it('accepts a calendar date written YYYY-MM-DD', () => {
+    expect(parseDecommissionDate('2026-12-01')).toEqual({ day: '2026-12-01' });
+  });
+
+  it('accepts 29 February in a leap year', () => {
+    expect(parseDecommissionDate('2028-02-29')).toEqual({ day: '2028-02-29' });
+  });
+
+  it('accepts a date with whitespace around it (as typed into a console)', () => {
+    expect(parseDecommissionDate(' 2026-12-01 ')).toEqual({ day: '2026-12-01' });
+  });
+
+  it.each(['2026-02-30', '2026-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00'])(
+    'rejects %s, which is not a calendar date, naming the value and the expected format',
+    (value) => {
+      const parsed = parseDecommissionDate(value);
+      expect(parsed).toEqual({ problem: expect.stringContaining(`"${value}" is not a calendar date`) });
+      expect(parsed).toEqual({ problem: expect.stringContaining('YYYY-MM-DD') });
+    },
+  );
+
+  it.each(['31/12/2026', '12/31/2026', '2026/12/31', '2026-12-1', '20261231', '2026-12-31T00:00:00Z', 'soon', 'true', ''])(
+    'rejects "%s", naming the expected format YYYY-MM-DD',
+    (value) => {
+      expect(parseDecommissionDate(value)).toEqual({ problem: expect.stringContaining('expected a date written YYYY-MM-DD') });
+    },
+  );
+
+  it('quotes at most 64 characters of a long malformed value', () => {
+    const parsed = parseDecommissionDate('x'.repeat(256));
+    expect(parsed).toEqual({ problem: expect.stringContaining(`got "${'x'.repeat(64)}"`) });
+    expect(parsed).not.toEqual({ problem: expect.stringContaining('x'.repeat(65)) });
+  });
+});
+
+describe('judgeConnection', () => {
+  it('finds a connection dated before today due', () => {
+    expect(judgeConnection(tagged('2026-11-24'), TAG, TODAY)).toMatchObject({ kind: 'due', decommissionOn: '2026-11-24' });
+  });
+
+  it('finds a connection dated today due', () => {
+    expect(judgeConnection(tagged(TODAY), TAG, TODAY)).toMatchObject({ kind: 'due', decommissionOn: TODAY });
+  });
+
+  it('finds a connection dated after today not due, with its date', () => {
+    expect(judgeConnection(tagged('2026-11-26'), TAG, TODAY)).toMatchObject({ kind: 'not-due', decommissionOn: '2026-11-26' });
+  });
+
+  it('compares dates across month and year boundaries', () => {
+    expect(judgeConnection(tagged('2026-12-31'), TAG, '2027-01-01').kind).toBe('due');
+    expect(judgeConnection(tagged('2027-01-01'), TAG, '2026-12-31').kind).toBe('not-due');
+  });
+
+  it('finds a connection without the tag untagged, whatever other tags it has (tag keys are case-sensitive)', () => {
+    const connection = taggedConnection({ team: 'payments', 'Proton-Cleanup:Decommission-On': '2026-01-01' });
+    expect(judgeConnection(connection, TAG, TODAY)).toEqual({ kind: 'untagged', connection });
+  });
+
+  it('finds a connection whose tag is not a date malformed, with the value and the problem', () => {
+    expect(judgeConnection(tagged('next week'), TAG, TODAY)).toMatchObject({
+      kind: 'malformed',
+      value: 'next week',
+      problem: expect.stringContaining('YYYY-MM-DD'),
+    });
+  });
+
+  it('finds a connection tagged with an impossible date malformed, never due', () => {
+    expect(judgeConnection(tagged('2026-02-30'), TAG, TODAY)).toMatchObject({ kind: 'malformed', value: '2026-02-30' });
+  });
+
+  it('names the connection in its verdict', () => {
+    const connection = tagged(TODAY);
+    expect(judgeConnection(connection, TAG, TODAY).connection).toBe(connection);
+  });
+});
+
+describe('todayUtc', () => {
+  it('is the UTC calendar date of the instant, whatever the local time zone', () => {
+    const original = process.env.TZ;
+    process.env.TZ = 'America/New_York'; // where 2026-11-25T23:30:00-05:00 is still 25 November
+    try {
+      expect(todayUtc(new Date('2026-11-25T23:30:00-05:00'))).toBe('2026-11-26');
+    } finally {
+      if (original === undefined) delete process.env.TZ;
+      else process.env.TZ = original;
+    }
+  });
+});
+
+describe('decommissionDueEvent', () => {
+  const options = {
+    name: `scheduled-${CONNECTION_ID}-20261125`,
+    source: 'proton-connection-cleanup',
+    detailType: 'Proton Connection Decommission Due',
+    mode: 'execute',
+    now: new Date('2026-11-25T06:00:00.000Z'),
+  };
+
+  it('is an EventBridge-shaped event: our source and detail-type, the connection as resource, the connection id and mode as detail', () => {
+    const connection = taggedConnection();
+    expect(decommissionDueEvent(connection, options)).toEqual({
+      version: '0',
+      id: options.name,
+      source: 'proton-connection-cleanup',
+      'detail-type': 'Proton Connection Decommission Due',
+      account: ACCOUNT,
+      time: '2026-11-25T06:00:00Z',
+      region: REGION,
+      resources: [connection.arn],
+      detail: { connectionId: CONNECTION_ID, mode: 'execute' },
+    });
+  });
+
+  it('takes the account and Region from the connection ARN', () => {
+    const connection = taggedConnection({}, { arn: `arn:aws:proton:eu-west-1:999988887777:environment-account-connection/${CONNECTION_ID}` });
+    expect(decommissionDueEvent(connection, options)).toMatchObject({ account: '999988887777', region: 'eu-west-1' });
+  });
+
+  it('writes the time to the second, as EventBridge does', () => {
+    expect(decommissionDueEvent(taggedConnection(), { ...options, now: new Date('2026-11-25T06:00:07.123Z') })).toMatchObject({
+      time: '2026-11-25T06:00:07Z',
+    });
+  });
+
+  it('carries the mode it is given', () => {
+    expect(decommissionDueEvent(taggedConnection(), { ...options, mode: 'plan' })).toMatchObject({ detail: { connectionId: CONNECTION_ID, mode: 'plan' } });
+  });
+});
