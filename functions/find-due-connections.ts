@@ -6,6 +6,7 @@ import { callAws } from './aws/error-mapping.js';
 import { connectionTags, listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
+import { SweepIncompleteError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
@@ -29,6 +30,7 @@ export interface SweepResult {
   notDue: { connectionId: string; decommissionOn: string }[];
   malformed: { connectionId: string; value: string; problem: string }[];
   unreadable: { connectionId: string; error: string }[];
+  failedToStart: { connectionId: string; executionName: string; error: string }[];
   untagged: number;
 }
 
@@ -45,7 +47,7 @@ export const handler = taskHandler({
   run: async (): Promise<SweepResult> => {
     const now = new Date();
     const today = todayUtc(now);
-    const result: SweepResult = { started: [], alreadyStarted: [], notDue: [], malformed: [], unreadable: [], untagged: 0 };
+    const result: SweepResult = { started: [], alreadyStarted: [], notDue: [], malformed: [], unreadable: [], failedToStart: [], untagged: 0 };
     const connections = await callAws('ListEnvironmentAccountConnections', () => listConnections());
     for (const summary of connections) {
       let connection: TaggedConnection;
@@ -62,12 +64,21 @@ export const handler = taskHandler({
       if (verdict.kind !== 'due') continue;
       const executionName = scheduledExecutionName(connection.id, today);
       const input = decommissionDueEvent(connection, { name: executionName, source: config.REQUEST_EVENT_SOURCE, detailType: DECOMMISSION_DUE, mode: config.SCHEDULE_MODE, now });
-      const outcome = await startNamedExecution(config.STATE_MACHINE_ARN, executionName, input);
-      result[outcome === 'started' ? 'started' : 'alreadyStarted'].push({ connectionId: connection.id, executionName });
+      try {
+        const outcome = await startNamedExecution(config.STATE_MACHINE_ARN, executionName, input);
+        result[outcome === 'started' ? 'started' : 'alreadyStarted'].push({ connectionId: connection.id, executionName });
+      } catch (error) {
+        result.failedToStart.push({ connectionId: connection.id, executionName, error: `${(error as Error).name}: ${(error as Error).message}` });
+      }
     }
-    metrics.addMetric('ConnectionsDue', MetricUnit.Count, result.started.length + result.alreadyStarted.length);
+    metrics.addMetric('ConnectionsDue', MetricUnit.Count, result.started.length + result.alreadyStarted.length + result.failedToStart.length);
     metrics.addMetric('ExecutionsStarted', MetricUnit.Count, result.started.length);
     metrics.addMetric('MalformedDecommissionTags', MetricUnit.Count, result.malformed.length);
+    if (result.failedToStart.length > 0) {
+      // Fail the invocation so it is retried: the names make a retry start only what is missing.
+      const which = result.failedToStart.map((f) => `${f.connectionId} (${f.error})`).join('; ');
+      throw new SweepIncompleteError(`Started ${result.started.length} execution(s) but could not start ${result.failedToStart.length}: ${which}`);
+    }
     return result;
   },
 });

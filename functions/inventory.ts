@@ -10,7 +10,7 @@ import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /** Inventory: everything tied to the connection's environment, stored in S3; the state gets counts and phases. */
-const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
+const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty, PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));
 
 export interface InventoryResult {
   location: ObjectRef;
@@ -25,7 +25,7 @@ export const handler = taskHandler({
   summarize: (result: InventoryResult) => result.counts,
   run: async ({ connection, executionName }): Promise<InventoryResult> => {
     const [taggedResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
-    const inventory = buildInventory({ connection, taggedResources, stacks, takenAt: new Date().toISOString() });
+    const inventory = buildInventory({ connection, taggedResources, stacks, takenAt: new Date().toISOString(), protectTagKey: config.PROTECT_TAG_KEY });
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
     const counts = countInventory(inventory);
     metrics.addMetric('ResourcesInventoried', MetricUnit.Count, counts.resources);

@@ -68,6 +68,8 @@ export interface InventoryFacts {
   taggedResources: readonly TaggedResource[];
   stacks: readonly StackFacts[];
   takenAt: string;
+  /** Tag key that protects a stack (or a resource, and so its stack) from deletion. */
+  protectTagKey?: string;
 }
 
 const PHASE_OF_OWNER: Record<'component' | 'service-instance' | 'environment', Phase> = {
@@ -120,7 +122,19 @@ function judgeStack(stack: StackFacts, envArn: string, resourceTagsInStack: read
   };
 }
 
-function stackEntry(stack: StackFacts, verdict: StackVerdict & { kind: 'owned' | 'unproven' }): InventoriedResource {
+/** Why an owned stack must stay: its own protect tag, or a protected resource that deleting it would delete. */
+function protection(stack: StackFacts, resourceTagsInStack: readonly Tags[], protectTagKey: string | undefined): string | undefined {
+  if (!protectTagKey) return undefined;
+  if (protectTagKey in stack.tags) return `protected: the stack is tagged ${protectTagKey}`;
+  const guarded = resourceTagsInStack.find((tags) => protectTagKey in tags);
+  if (guarded) {
+    const name = guarded[TAG.logicalId];
+    return `protected: ${name ? `its resource ${name}` : 'a resource in it'} is tagged ${protectTagKey}, and deleting the stack would delete it`;
+  }
+  return undefined;
+}
+
+function stackEntry(stack: StackFacts, verdict: StackVerdict & { kind: 'owned' | 'unproven' }, protectedBecause?: string): InventoriedResource {
   if (verdict.kind === 'unproven') {
     return { id: stack.stackId, type: 'cloudformation:stack', owner: { kind: 'unproven' }, action: 'retain', reason: verdict.reason };
   }
@@ -134,6 +148,9 @@ function stackEntry(stack: StackFacts, verdict: StackVerdict & { kind: 'owned' |
       action: 'retain',
       reason: 'termination protection is on; the cleanup never switches it off: disable it yourself and re-run to delete',
     };
+  }
+  if (protectedBecause) {
+    return { id: stack.stackId, type: 'cloudformation:stack', owner: verdict.owner, phase, action: 'retain', reason: protectedBecause };
   }
   return { id: stack.stackId, type: 'cloudformation:stack', owner: verdict.owner, phase, action: 'delete-stack', reason: verdict.proof };
 }
@@ -185,12 +202,13 @@ export function buildInventory(facts: InventoryFacts): Inventory {
     const taggedForUs = stack.tags[TAG.environment] === envArn || tagsByStack.has(stack.stackId);
     const isProtonStack = stack.stackName.startsWith(PROTON_STACK_PREFIX);
     if (!taggedForUs && !isProtonStack && stack.tags[TAG.environment] === undefined) continue; // unrelated stack
-    const verdict = judgeStack(stack, envArn, tagsByStack.get(stack.stackId) ?? []);
+    const resourceTags = tagsByStack.get(stack.stackId) ?? [];
+    const verdict = judgeStack(stack, envArn, resourceTags);
     if (verdict.kind === 'other-environment') {
       otherEnvironmentStacks += 1;
       continue;
     }
-    stackEntries.set(stack.stackId, stackEntry(stack, verdict));
+    stackEntries.set(stack.stackId, stackEntry(stack, verdict, protection(stack, resourceTags, facts.protectTagKey)));
   }
 
   // A nested stack is never deleted on its own (CloudFormation advises against it): it goes with its root.

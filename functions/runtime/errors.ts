@@ -19,6 +19,8 @@ export const ErrorName = {
   InvalidStateInput: 'InvalidStateInput',
   /** A required environment variable is missing or malformed (raised at cold start). */
   InvalidConfiguration: 'InvalidConfiguration',
+  /** The scheduled sweep could not start every due execution; it is retried (names make that safe). */
+  SweepIncomplete: 'SweepIncomplete',
 } as const;
 
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
@@ -84,4 +86,8 @@ export class InvalidStateInputError extends WorkflowError {
 
 export class InvalidConfigurationError extends WorkflowError {
   override readonly name = ErrorName.InvalidConfiguration;
+}
+
+export class SweepIncompleteError extends WorkflowError {
+  override readonly name = ErrorName.SweepIncomplete;
 }

@@ -295,3 +295,24 @@ describe('nested stacks', () => {
     expect(inventory.resources.find((r) => r.id === nested.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/root stack is retained/) });
   });
 });
+
+describe('the protect tag', () => {
+  const PROTECT = 'proton-cleanup:protect';
+  const protectedInventory = (facts: { stacks: StackFacts[]; taggedResources?: TaggedResource[] }) =>
+    buildInventory({ connection: connectionFacts(), taggedResources: facts.taggedResources ?? [], stacks: facts.stacks, takenAt: 'now', protectTagKey: PROTECT });
+
+  it('retains an owned stack tagged with it, saying so', () => {
+    const guarded = stack('AWSProton-payments-prod-cloudformation--ENV', { tags: { ...protonTags(), [PROTECT]: 'true' } });
+
+    expect(protectedInventory({ stacks: [guarded] }).resources[0]).toMatchObject({ action: 'retain', reason: expect.stringMatching(/protected: the stack is tagged proton-cleanup:protect/) });
+  });
+
+  it('retains an owned stack when a resource inside it is tagged with it, because deleting the stack would delete the resource', () => {
+    const owner = stack('AWSProton-payments-prod-cloudformation--ENV', { tags: protonTags() });
+    const bucket = resourceIn(owner, arns.bucket('keep-me'), 'Keep', { ...protonTags(), [PROTECT]: 'yes' });
+    const inventory = protectedInventory({ stacks: [owner], taggedResources: [bucket] });
+
+    expect(inventory.resources.find((r) => r.id === owner.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/its resource Keep is tagged/) });
+    expect(cleanupPhases(inventory).flatMap((p) => p.stacks)).toEqual([]);
+  });
+});

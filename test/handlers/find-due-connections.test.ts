@@ -261,6 +261,18 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
     expect(result.started.map((s) => s.connectionId)).toEqual([DUE]);
   });
 
+  it('starts every other due connection when one cannot be started, then fails so the schedule retries', async () => {
+    const THIRD = connectionIdOf(4);
+    givenConnections({ [OTHER]: decommissionOn(TODAY), [DUE]: decommissionOn(TODAY), [THIRD]: decommissionOn(TODAY) });
+    sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => {
+      if (input.name?.includes(DUE)) throw sfnError.throttling();
+      return { executionArn: `arn:${input.name}`, startDate: new Date(), $metadata: {} };
+    });
+
+    await expect(sweep()).rejects.toMatchObject({ name: 'SweepIncomplete', message: expect.stringContaining(DUE) });
+    expect(startedExecutions().map((input) => input.name)).toEqual(expect.arrayContaining([expect.stringContaining(OTHER), expect.stringContaining(THIRD)]));
+  });
+
   it('rejects with ThrottlingException when listing the connections is throttled, starting nothing', async () => {
     proton.on(ListEnvironmentAccountConnectionsCommand).rejects(protonError.throttling());
     await expect(sweep()).rejects.toMatchObject({ name: 'ThrottlingException' });
