@@ -191,9 +191,15 @@ describe('resources', () => {
   });
 
   it('bundles every function with the AWS SDK inside, minified', async () => {
-    const { stdout } = await promisify(execFile)('unzip', ['-l', path.join(PACKAGE_DIR, 'deleteConnection.zip')]);
+    const { stdout: listing } = await promisify(execFile)('unzip', ['-l', path.join(PACKAGE_DIR, 'deleteConnection.zip')]);
+    const { stdout: bundle } = await promisify(execFile)('unzip', ['-p', path.join(PACKAGE_DIR, 'deleteConnection.zip'), 'functions/delete-connection.mjs'], { maxBuffer: 64 * 1024 * 1024 });
 
-    expect(stdout).toContain('functions/delete-connection.mjs');
+    expect(listing).toContain('functions/delete-connection.mjs');
+    // The Proton client is inside the bundle, not imported from the runtime.
+    expect(bundle).toContain('DeleteEnvironmentAccountConnection');
+    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+    // Minified: long lines, not one statement a line.
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
     for (const [id, fn] of functions()) expect(fn.Properties?.Runtime, id).toBe('nodejs22.x');
   });
 });
