@@ -170,6 +170,10 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
 
   const input = options.input ?? scenario.input;
   const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  // This run is an execution of the state machine, visible to the API like any other.
+  const started = sandbox.account.executions.find((e) => e.name === executionName);
+  const thisExecution = started ?? { stateMachineArn: stateMachineArn(scenario), name: executionName, input: json(input), status: 'RUNNING' as const };
+  if (!started) sandbox.account.executions.push(thisExecution);
   const stateMachine = new StateMachine(local.definition as unknown as StateMachineDefinition);
   const execution = stateMachine.run(json(input) as never, {
     overrides: {
@@ -207,6 +211,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
     result = { status: 'failed', error: { name: failed.name, cause: failed.message } };
   }
   await progress;
+  thisExecution.status = result.status === 'succeeded' ? 'SUCCEEDED' : 'FAILED';
 
   const stored = sandbox.account.objects.get(`${LOCAL_RESOURCES.reportBucket}/reports/${executionName}.json`);
   const report = stored === undefined ? undefined : ReportSchema.parse(JSON.parse(stored));

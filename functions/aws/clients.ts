@@ -1,10 +1,14 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { ProtonClient } from '@aws-sdk/client-proton';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { tracer } from '../runtime/powertools.js';
 
@@ -42,8 +46,12 @@ export const s3 = once(() => new S3Client({ retryStrategy: retryStrategy(sdkMaxA
 export const sns = once(() => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 export const eventBridge = once(() => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 export const sfn = once(() => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const logs = once(() => new CloudWatchLogsClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ecr = once(() => new ECRClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ssm = once(() => new SSMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const iam = once(() => new IAMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 
 /** For the local run, which answers every client at the SDK boundary. */
 export function allClients() {
-  return [proton(), cloudFormation(), tagging(), s3(), sns(), eventBridge(), sfn()] as const;
+  return [proton(), cloudFormation(), tagging(), s3(), sns(), eventBridge(), sfn(), logs(), ecr(), ssm(), iam()] as const;
 }

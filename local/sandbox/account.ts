@@ -68,8 +68,8 @@ export class SandboxAccount {
   readonly buckets = new Set<string>();
   readonly topics = new Map<string, { subject?: string; message: string }[]>();
   readonly events: { busName: string; source: string; detailType: string; detail: unknown; resources: string[] }[] = [];
-  /** Executions started through the Step Functions API (the triggers' StartExecution calls). */
-  readonly executions: { stateMachineArn: string; name: string; input: unknown }[] = [];
+  /** Executions of the state machine: started through the API (triggers), or run locally. */
+  readonly executions: { stateMachineArn: string; name: string; input: unknown; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' }[] = [];
 
   constructor(scenario: Scenario) {
     this.accountId = scenario.accountId;

@@ -8,7 +8,7 @@ export const stepFunctionsOperations: Operations = {
     if (account.executions.some((e) => e.name === name)) {
       throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: { httpStatusCode: 400 } });
     }
-    account.executions.push({ stateMachineArn: String(input.stateMachineArn), name, input: JSON.parse(String(input.input ?? '{}')) });
+    account.executions.push({ stateMachineArn: String(input.stateMachineArn), name, input: JSON.parse(String(input.input ?? '{}')), status: 'RUNNING' });
     return { executionArn: `${String(input.stateMachineArn).replace(':stateMachine:', ':execution:')}:${name}`, startDate: new Date() };
   },
 };
