@@ -17,7 +17,6 @@ export const handler = taskHandler({
   run: async ({ connectionId, mode, retryCount }) => {
     requireExecuteMode('DeleteConnection', mode);
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);
-    const outcome = await deleteConnection(connectionId);
-    return { outcome, attempts: retryCount + 1 };
+    return { ...(await deleteConnection(connectionId)), attempts: retryCount + 1 };
   },
 });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { partitionOf } from './domain/arn.js';
-import { factsFromProton, factsFromRequest, type ConnectionFacts } from './domain/connection.js';
-import { CleanupRequestSchema } from './domain/request.js';
+import { factsFromProton, factsFromRequest, type ConnectionFacts, type ProtonConnection } from './domain/connection.js';
+import { CleanupRequestSchema, type CleanupRequest } from './domain/request.js';
 import { connectionServing, getConnection } from './aws/proton.js';
-import { callAws } from './aws/error-mapping.js';
+import { callAws, hasName, unreachableBecause } from './aws/error-mapping.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
-import { ConnectionNotFoundError, InvalidRequestError } from './runtime/errors.js';
+import { ConnectionNotFoundError, InvalidRequestError, ProtonUnreachableError } from './runtime/errors.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /**
@@ -20,9 +20,7 @@ export const handler = taskHandler({
   logKeys: ({ request, executionName }) => ({ executionName, connectionId: request.connectionId }),
   run: async ({ request }): Promise<ConnectionFacts> => {
     const { connectionId, environment } = request;
-    const connection = connectionId
-      ? await callAws(`GetEnvironmentAccountConnection ${connectionId}`, () => getConnection(connectionId))
-      : environment && (await callAws(`ListEnvironmentAccountConnections ${environment.name}`, () => connectionServing(environment)));
+    const { connection, unreachable } = await lookUp(request);
     if (connection) {
       const named = request.environment;
       if (named && (named.name !== connection.environmentName || named.managementAccountId !== connection.managementAccountId)) {
@@ -33,8 +31,28 @@ export const handler = taskHandler({
       }
       return factsFromProton(connection);
     }
-    if (!environment) throw new ConnectionNotFoundError(connectionId ?? 'unknown');
+    if (!environment) {
+      throw unreachable ? new ProtonUnreachableError(connectionId ?? 'unknown', unreachable) : new ConnectionNotFoundError(connectionId ?? 'unknown');
+    }
+    const fromRequest = (source: 'request' | 'none') => factsFromRequest({ ...request, environment }, partitionOf(config.AWS_REGION), config.AWS_REGION, source);
+    // Proton gone: work from the account's own inventory, for the environment the request names.
+    if (unreachable) return { ...fromRequest('request'), protonUnreachable: unreachable };
     // A connection named by id is gone: clean up what it left. Looked up by environment and not there: nothing to do.
-    return factsFromRequest({ ...request, environment }, partitionOf(config.AWS_REGION), config.AWS_REGION, connectionId ? 'request' : 'none');
+    return fromRequest(connectionId ? 'request' : 'none');
   },
 });
+
+/** Asks Proton; an API that is gone (retired, unknown operation, denied) is an answer too. */
+async function lookUp(request: CleanupRequest): Promise<{ connection?: ProtonConnection; unreachable?: string }> {
+  const { connectionId, environment } = request;
+  try {
+    const connection = connectionId
+      ? await callAws(`GetEnvironmentAccountConnection ${connectionId}`, () => getConnection(connectionId))
+      : environment && (await callAws(`ListEnvironmentAccountConnections ${environment.name}`, () => connectionServing(environment)));
+    return connection ? { connection } : {};
+  } catch (error) {
+    const why = unreachableBecause(error) ?? (hasName(error, 'AccessDeniedException') ? `AccessDeniedException: ${(error as Error).message}` : undefined);
+    if (!why) throw error;
+    return { unreachable: why };
+  }
+}

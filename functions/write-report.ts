@@ -21,7 +21,13 @@ const GatheredStateSchema = z.object({
   request: CleanupRequestSchema.optional(),
   connection: ConnectionFactsSchema.optional(),
   inventory: ReferenceSchema.optional(),
-  deletion: z.union([z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int() }), CaughtErrorSchema]).optional(),
+  deletion: z
+    .union([
+      z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int() }),
+      z.object({ outcome: z.literal('unreachable'), attempts: z.number().int(), reason: z.string() }),
+      CaughtErrorSchema,
+    ])
+    .optional(),
   cleanup: z.array(z.array(StackProgressSchema)).optional(),
   verification: ReferenceSchema.optional(),
   failure: CaughtErrorSchema.optional(),

@@ -59,3 +59,18 @@ export async function callAws<T>(action: string, call: () => Promise<T>): Promis
     throw toWorkflowError(error, action);
   }
 }
+
+const NETWORK_ERROR_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const GONE_NAMES = new Set(['UnknownOperationException', 'InvalidAction', 'UnrecognizedClientException', 'TimeoutError']);
+
+/**
+ * Why a service looks gone, or undefined when it answered normally: its endpoint does not
+ * resolve or refuses, or it no longer knows the operation (what a retired API answers).
+ */
+export function unreachableBecause(error: unknown): string | undefined {
+  const sdk = asSdkError(error) as (SdkErrorShape & { code?: unknown }) | undefined;
+  if (!sdk) return undefined;
+  if (typeof sdk.code === 'string' && NETWORK_ERROR_CODES.has(sdk.code)) return `${sdk.code}: ${String(sdk.message)}`;
+  if (typeof sdk.name === 'string' && GONE_NAMES.has(sdk.name)) return `${sdk.name}: ${String(sdk.message)}`;
+  return undefined;
+}

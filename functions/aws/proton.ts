@@ -8,7 +8,7 @@ import {
 import type { EnvironmentRef } from '../domain/request.js';
 import type { ProtonConnection } from '../domain/connection.js';
 import { proton } from './clients.js';
-import { callAws, hasName } from './error-mapping.js';
+import { callAws, hasName, unreachableBecause } from './error-mapping.js';
 
 /** Proton, in the environment account. NotFound is an answer here, not an error. */
 export async function getConnection(id: string): Promise<ProtonConnection | undefined> {
@@ -31,15 +31,22 @@ export async function getConnection(id: string): Promise<ProtonConnection | unde
   }
 }
 
-/** Deletes the connection. A connection that is already gone is "already-absent", not a failure. */
-export async function deleteConnection(id: string): Promise<'deleted' | 'already-absent'> {
+export type ConnectionDeletion = { outcome: 'deleted' | 'already-absent' } | { outcome: 'unreachable'; reason: string };
+
+/**
+ * Deletes the connection. A connection that is already gone is "already-absent", and a Proton
+ * API that is gone (retired mid-run) is "unreachable": neither is a failure of the cleanup.
+ */
+export async function deleteConnection(id: string): Promise<ConnectionDeletion> {
   try {
     await callAws(`DeleteEnvironmentAccountConnection ${id}`, () =>
       proton().send(new DeleteEnvironmentAccountConnectionCommand({ id })),
     );
-    return 'deleted';
+    return { outcome: 'deleted' };
   } catch (error) {
-    if (hasName(error, 'ResourceNotFoundException')) return 'already-absent';
+    if (hasName(error, 'ResourceNotFoundException')) return { outcome: 'already-absent' };
+    const unreachable = unreachableBecause(error);
+    if (unreachable) return { outcome: 'unreachable', reason: unreachable };
     throw error;
   }
 }

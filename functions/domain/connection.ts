@@ -16,6 +16,8 @@ export const ConnectionFactsSchema = z.object({
    * or nowhere: the environment named by the request has no connection here (nothing to do).
    */
   source: z.enum(['proton', 'request', 'none']),
+  /** Set when Proton's API could not be reached: why. The cleanup then works from the account alone. */
+  protonUnreachable: z.string().optional(),
 });
 export type ConnectionFacts = z.infer<typeof ConnectionFactsSchema>;
 

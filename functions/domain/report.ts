@@ -73,7 +73,10 @@ export interface CaughtError {
   Error: string;
   Cause?: string;
 }
-export type ConnectionDeletion = { outcome: 'deleted' | 'already-absent'; attempts: number } | CaughtError;
+export type ConnectionDeletion =
+  | { outcome: 'deleted' | 'already-absent'; attempts: number }
+  | { outcome: 'unreachable'; attempts: number; reason: string }
+  | CaughtError;
 
 export interface ReportInput {
   execution: { name: string; startedAt: string; finishedAt: string };
@@ -113,7 +116,10 @@ function connectionSection(input: ReportInput): Report['connection'] {
     return { ...base, outcome: 'not-found', reason: `this account has no environment account connection for environment ${facts.environmentName}: nothing to do` };
   }
   const deletion = input.deletion;
-  if (deletion && 'outcome' in deletion) return { ...base, outcome: deletion.outcome, attempts: deletion.attempts };
+  if (deletion && 'outcome' in deletion) {
+    const why = deletion.outcome === 'unreachable' ? { reason: `the Proton API could not be reached (${deletion.reason}); the cleanup went on from this account's own inventory` } : {};
+    return { ...base, outcome: deletion.outcome, attempts: deletion.attempts, ...why };
+  }
   if (deletion) return { ...base, outcome: 'failed', error: `${deletion.Error}: ${errorMessage(deletion)}` };
   if (input.request?.mode === 'plan' && !input.failure) {
     return { ...base, outcome: 'planned', reason: 'plan mode: DeleteEnvironmentAccountConnection would be called' };

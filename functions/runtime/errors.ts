@@ -19,6 +19,8 @@ export const ErrorName = {
   InvalidStateInput: 'InvalidStateInput',
   /** A required environment variable is missing or malformed (raised at cold start). */
   InvalidConfiguration: 'InvalidConfiguration',
+  /** Proton's API cannot be reached (retired, unknown operation, denied) and the request names no environment. */
+  ProtonUnreachable: 'ProtonUnreachable',
   /** The scheduled sweep could not start every due execution; it is retried (names make that safe). */
   SweepIncomplete: 'SweepIncomplete',
 } as const;
@@ -64,6 +66,17 @@ export class ConnectionNotFoundError extends WorkflowError {
       `Environment account connection ${connectionId} was not found in this account, and the request ` +
         `has no "environment". Pass "environment": {"name": "<environment name>", "managementAccountId": ` +
         `"<12-digit account id>"} to clean up what that environment left behind.`,
+    );
+  }
+}
+
+export class ProtonUnreachableError extends WorkflowError {
+  override readonly name = ErrorName.ProtonUnreachable;
+  constructor(connectionId: string, why: string) {
+    super(
+      `The Proton API cannot be reached (${why}), so connection ${connectionId} cannot be described. To clean up what its ` +
+        `environment left in this account anyway, pass "environment": {"name": "<environment name>", "managementAccountId": ` +
+        `"<12-digit account id>"} in the request.`,
     );
   }
 }

@@ -105,12 +105,32 @@ describe('DescribeConnection handler', () => {
       await expect(describeConnection()).rejects.toMatchObject({ name });
     });
 
-    it('lets AccessDeniedException through under its own name', async () => {
-      const denied = protonError.accessDenied();
-      proton.on(GetEnvironmentAccountConnectionCommand).rejects(denied);
-      const error: unknown = await describeConnection().catch((e: unknown) => e);
-      expect(error).toBe(denied);
-      expect(error).toHaveProperty('name', 'AccessDeniedException');
+    it('lets other Proton errors through under their own name', async () => {
+      const invalid = Object.assign(new Error('bad id'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(invalid);
+      await expect(describeConnection()).rejects.toBe(invalid);
+    });
+  });
+
+  describe('when the Proton API is gone (retired)', () => {
+    const gone = () => Object.assign(new Error('getaddrinfo ENOTFOUND proton.us-east-1.amazonaws.com'), { code: 'ENOTFOUND' });
+    const unknownOperation = () => Object.assign(new Error('unknown operation'), { name: 'UnknownOperationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+
+    it.each([
+      ['its endpoint does not resolve', gone],
+      ['it no longer knows the operation', unknownOperation],
+      ['it denies access', () => protonError.accessDenied()],
+    ])('cleans up from the request\'s environment when %s, recording why', async (_why, error) => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(error());
+      const facts = await describeConnection(cleanupRequest({ environment: namedEnvironment }));
+
+      expect(facts).toMatchObject({ source: 'request', environmentArn: ENVIRONMENT_ARN, protonUnreachable: expect.any(String) });
+    });
+
+    it('fails with ProtonUnreachable, saying to pass "environment", when the request names none', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(gone());
+
+      await expect(describeConnection()).rejects.toMatchObject({ name: 'ProtonUnreachable', message: expect.stringContaining('"environment"') });
     });
   });
 });
