@@ -2,24 +2,47 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MODES } from './domain/request.js';
 import { PHASES } from './domain/inventory.js';
-import { decideDelete, type StackProgress } from './domain/stack-deletion.js';
+import { TAG } from './domain/inventory.js';
+import { decideDelete, decideForProtectedResources, type StackProgress } from './domain/stack-deletion.js';
 import { deleteStack, describeStack } from './aws/cloudformation.js';
+import { resourcesWithTag } from './aws/tagging.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
-/** DeleteStack: re-reads the stack, then starts its deletion by stack ID (the poll loop waits for it). */
+/**
+ * DeleteStack: re-reads the stack and its protection and ownership tags, then starts its
+ * deletion by stack ID (the poll loop waits for it).
+ */
+const config = loadConfig(z.object({ PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));
+
+async function protectedResourcesIn(stackId: string): Promise<{ arn: string; logicalId?: string }[]> {
+  const guarded = await resourcesWithTag(config.PROTECT_TAG_KEY);
+  return guarded
+    .filter((r) => r.tags[TAG.stackId] === stackId)
+    .map((r) => ({ arn: r.arn, ...(r.tags[TAG.logicalId] ? { logicalId: r.tags[TAG.logicalId] } : {}) }));
+}
+
 export function clientRequestToken(executionName: string, stackId: string): string {
   return `pcc-${createHash('sha256').update(`${executionName}\n${stackId}`).digest('hex').slice(0, 40)}`;
 }
 
 export const handler = taskHandler({
   task: 'DeleteStack',
-  input: z.object({ stackId: z.string().startsWith('arn:'), phase: z.enum(PHASES), mode: z.enum(MODES), executionName: z.string() }),
+  input: z.object({
+    stackId: z.string().startsWith('arn:'),
+    phase: z.enum(PHASES),
+    mode: z.enum(MODES),
+    environmentArn: z.string().startsWith('arn:'),
+    executionName: z.string(),
+  }),
   logKeys: ({ stackId, executionName }) => ({ executionName, stackId }),
-  run: async ({ stackId, phase, mode, executionName }): Promise<StackProgress> => {
+  run: async ({ stackId, phase, mode, environmentArn, executionName }): Promise<StackProgress> => {
     requireExecuteMode('DeleteStack', mode);
-    const decision = decideDelete(await describeStack(stackId));
+    const check = { environmentArn, protectTagKey: config.PROTECT_TAG_KEY };
+    let decision = decideDelete(await describeStack(stackId), check);
+    if (decision.outcome === 'deleting') decision = decideForProtectedResources(decision, await protectedResourcesIn(stackId), config.PROTECT_TAG_KEY);
     if (decision.outcome === 'deleting') {
       await deleteStack(stackId, clientRequestToken(executionName, stackId));
       metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, 1);

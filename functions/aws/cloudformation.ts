@@ -49,6 +49,7 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
       status: stack.StackStatus ?? 'UNKNOWN',
       ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
       terminationProtection: stack.EnableTerminationProtection ?? false,
+      tags: tagsOf(stack),
     };
   } catch (error) {
     if (hasName(error, 'ValidationError') && /does not exist/i.test((error as Error).message)) return undefined;

@@ -5,11 +5,16 @@ import { callAws } from './error-mapping.js';
 
 /** Every resource in this account and Region tagged `proton:environment` = the environment's ARN (all pages). */
 export async function resourcesTaggedFor(environmentArn: string): Promise<TaggedResource[]> {
-  return callAws(`GetResources ${TAG.environment}=${environmentArn}`, async () => {
+  return resourcesWithTag(TAG.environment, environmentArn);
+}
+
+/** Every resource carrying the tag key (with that value, when given), all pages. */
+export async function resourcesWithTag(key: string, value?: string): Promise<TaggedResource[]> {
+  return callAws(`GetResources ${key}${value ? `=${value}` : ''}`, async () => {
     const resources: TaggedResource[] = [];
     const pages = paginateGetResources(
       { client: tagging(), pageSize: 100 },
-      { TagFilters: [{ Key: TAG.environment, Values: [environmentArn] }], ResourcesPerPage: 100 },
+      { TagFilters: [{ Key: key, ...(value ? { Values: [value] } : {}) }], ResourcesPerPage: 100 },
     );
     for await (const page of pages) {
       for (const mapping of page.ResourceTagMappingList ?? []) {

@@ -33,15 +33,40 @@ export interface LiveStack {
   status: string;
   statusReason?: string;
   terminationProtection: boolean;
+  tags?: Record<string, string>;
 }
 
-/** Before DeleteStack: the stack is re-read, so a stack gone since the inventory is not an error. */
-export function decideDelete(stack: LiveStack | undefined): { outcome: 'deleting' | 'already-absent' | 'retained'; reason?: string } {
+export interface OwnershipCheck {
+  environmentArn: string;
+  protectTagKey: string;
+}
+
+type DeleteDecision = { outcome: 'deleting' | 'already-absent' | 'retained'; reason?: string };
+
+/**
+ * Right before DeleteStack the stack is read again: gone since the inventory is not an error,
+ * and a stack whose protection or ownership tags changed since the inventory is left alone.
+ */
+export function decideDelete(stack: LiveStack | undefined, check?: OwnershipCheck): DeleteDecision {
   if (!stack || stack.status === 'DELETE_COMPLETE') return { outcome: 'already-absent', reason: 'the stack no longer exists' };
   if (stack.terminationProtection) {
     return { outcome: 'retained', reason: 'termination protection is on; the cleanup never switches it off: disable it yourself and re-run to delete' };
   }
+  if (check && stack.tags && check.protectTagKey in stack.tags) {
+    return { outcome: 'retained', reason: `protected: the stack was tagged ${check.protectTagKey} after the inventory` };
+  }
+  const taggedFor = stack.tags?.['proton:environment'];
+  if (check && taggedFor !== undefined && taggedFor !== check.environmentArn) {
+    return { outcome: 'retained', reason: `its tags changed since the inventory: it is now tagged proton:environment=${taggedFor}` };
+  }
   return { outcome: 'deleting' };
+}
+
+/** The same re-check for the resources inside: deleting the stack would delete a protected one. */
+export function decideForProtectedResources(decision: DeleteDecision, protectedInside: readonly { arn: string; logicalId?: string }[], protectTagKey: string): DeleteDecision {
+  const [first] = protectedInside;
+  if (decision.outcome !== 'deleting' || !first) return decision;
+  return { outcome: 'retained', reason: `protected: its resource ${first.logicalId ?? first.arn} is tagged ${protectTagKey}, and deleting the stack would delete it` };
 }
 
 export function describeFailure(stack: LiveStack, failedResources: readonly FailedResource[]): string {

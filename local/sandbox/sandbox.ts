@@ -61,6 +61,13 @@ export class Sandbox {
     this.faults = new FaultPlan(scenario.faults);
   }
 
+  private readonly hooks: { operation: string; act: (account: SandboxAccount) => void }[] = [];
+
+  /** Changes the account the first time an operation is called: someone acting while the cleanup runs. */
+  onFirstCall(operation: string, act: (account: SandboxAccount) => void): void {
+    this.hooks.push({ operation, act });
+  }
+
   /** Answers one SDK command, as the named client's service would. */
   answer(clientName: string, commandName: string, input: Record<string, unknown>): unknown {
     const service = SERVICE_BY_CLIENT[clientName];
@@ -68,6 +75,10 @@ export class Sandbox {
     const operation = commandName.replace(/Command$/, '');
     const call: RecordedCall = { service, operation, input: structuredClone(input) };
     this.calls.push(call);
+    for (const hook of this.hooks.filter((h) => h.operation === operation)) {
+      this.hooks.splice(this.hooks.indexOf(hook), 1);
+      hook.act(this.account);
+    }
     const fault = this.faults.next(operation);
     if (fault) {
       const error = faultError(service, fault, operation);

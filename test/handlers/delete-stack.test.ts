@@ -1,7 +1,9 @@
 import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/delete-stack.js';
 import {
+  ENVIRONMENT_ARN,
   EXECUTION_NAME,
   cloudFormationError,
   cloudFormationThrottling,
@@ -10,19 +12,23 @@ import {
   stack,
   stackDoesNotExist,
   stackId,
+  stackResourceTags,
+  tagMapping,
 } from '../helpers/sdk-fixtures.js';
 
-const [cloudFormation] = mockedClients(CloudFormationClient);
+const [cloudFormation, tagging] = mockedClients(CloudFormationClient, ResourceGroupsTaggingAPIClient);
+const PROTECT = 'proton-cleanup:protect';
 
 /** The stack under test: the sample environment's own stack. */
 const { environmentStackName: STACK_NAME, environmentStack: STACK_ID } = sampleEnvironment;
 
 const deleteStack = (overrides: { stackId?: string; mode?: string; executionName?: string } = {}) =>
-  handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', executionName: EXECUTION_NAME, ...overrides });
+  handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, executionName: EXECUTION_NAME, ...overrides });
 
-function givenTheStack(spec: Partial<Parameters<typeof stack>[0]> = {}): void {
+function givenTheStack(spec: Partial<Parameters<typeof stack>[0]> = {}, protectedResources: ReturnType<typeof tagMapping>[] = []): void {
   cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [stack({ name: STACK_NAME, status: 'UPDATE_COMPLETE', ...spec })] });
   cloudFormation.on(DeleteStackCommand).resolves({});
+  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: protectedResources });
 }
 
 const deleteRequests = () => cloudFormation.commandCalls(DeleteStackCommand).map((call) => call.args[0].input);
@@ -124,5 +130,37 @@ describe('DeleteStack handler', () => {
     cloudFormation.on(DescribeStacksCommand).rejects(cloudFormationError('ValidationError', 'Stack name is invalid'));
     await expect(deleteStack()).rejects.toMatchObject({ name: 'ValidationError' });
     expect(deleteRequests()).toHaveLength(0);
+  });
+
+  describe('re-checks protection and ownership right before deleting', () => {
+    it('retains a stack tagged with the protect tag since the inventory, without deleting it', async () => {
+      givenTheStack({ tags: { 'proton:environment': ENVIRONMENT_ARN, [PROTECT]: 'true' } });
+
+      await expect(deleteStack()).resolves.toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/protected/) });
+      expect(deleteRequests()).toEqual([]);
+    });
+
+    it('retains a stack now tagged for another environment, without deleting it', async () => {
+      givenTheStack({ tags: { 'proton:environment': 'arn:aws:proton:us-east-1:444455556666:environment/other' } });
+
+      await expect(deleteStack()).resolves.toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/tags changed since the inventory/) });
+      expect(deleteRequests()).toEqual([]);
+    });
+
+    it('retains a stack holding a resource now tagged with the protect tag, without deleting it', async () => {
+      const guarded = tagMapping('arn:aws:s3:::keep-me', { ...stackResourceTags(STACK_ID, 'Keep'), [PROTECT]: 'yes' });
+      givenTheStack({ tags: { 'proton:environment': ENVIRONMENT_ARN } }, [guarded]);
+
+      await expect(deleteStack()).resolves.toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource Keep is tagged proton-cleanup:protect/) });
+      expect(deleteRequests()).toEqual([]);
+    });
+
+    it('ignores protected resources of other stacks', async () => {
+      const elsewhere = tagMapping('arn:aws:s3:::other', { ...stackResourceTags(stackId('AWSProton-other'), 'Other'), [PROTECT]: 'yes' });
+      givenTheStack({ tags: { 'proton:environment': ENVIRONMENT_ARN } }, [elsewhere]);
+
+      await expect(deleteStack()).resolves.toMatchObject({ outcome: 'deleting' });
+      expect(tagging.commandCalls(GetResourcesCommand)[0]?.args[0].input.TagFilters).toEqual([{ Key: PROTECT }]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import { ENVIRONMENT, MANAGEMENT_ACCOUNT, consoleInput, environmentStack, otherEnvironmentStack, scenario, serviceInstanceStack } from '../helpers/scenarios.js';
 import { callsTouching, deletingCalls, entryFor, reportOf, rerun, run, stackIdOf } from '../helpers/workflow.js';
 
@@ -94,5 +95,20 @@ describe('plan mode', () => {
 
     expect(reportOf(result).mode).toBe('plan');
     expect(deletingCalls(result)).toEqual([]);
+  });
+});
+
+describe('the re-check right before each delete', () => {
+  it('retains a stack whose tags changed after the inventory, and never deletes it', async () => {
+    const env = environmentStack();
+    const spec = scenario({ stacks: [serviceInstanceStack('api'), env] });
+    const sandbox = await openSandbox(spec);
+    sandbox.onFirstCall('DeleteEnvironmentAccountConnection', (account) => {
+      account.stackByName(env.name)!.tags['proton-cleanup:protect'] = 'true';
+    });
+    const result = await runWorkflow(spec, { sandbox });
+
+    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/protected/) });
+    expect(result.sandbox.callsTo('DeleteStack').map((c) => c.input.StackName)).not.toContain(stackIdOf(result, env.name));
   });
 });
