@@ -27,12 +27,26 @@ export const EnvironmentRefSchema = z.strictObject({
 });
 export type EnvironmentRef = z.infer<typeof EnvironmentRefSchema>;
 
+/** Resource types outside stacks the cleanup can delete, when the request lists them in `deleteTypes`. */
+export const STANDALONE_TYPES = ['s3:bucket', 'logs:log-group', 'ecr:repository', 'ssm:parameter'] as const;
+export type StandaloneType = (typeof STANDALONE_TYPES)[number];
+
+const flag = (what: string) => z.boolean({ error: `expected true or false (${what})` }).optional();
+
 /** What a person types into the Step Functions console, and the custom event's `detail`. */
 export const ConsoleInputSchema = z
   .strictObject({
     connectionId,
     mode: z.enum(MODES, { error: 'expected "plan" or "execute"' }).optional(),
     environment: EnvironmentRefSchema.optional(),
+    retainFailedResources: flag('retry a stack stuck in DELETE_FAILED, keeping the resources that failed'),
+    deleteTypes: z
+      .array(z.enum(STANDALONE_TYPES, { error: `expected one of ${STANDALONE_TYPES.map((t) => `"${t}"`).join(', ')}` }), {
+        error: 'expected a list of resource types',
+      })
+      .max(STANDALONE_TYPES.length)
+      .optional(),
+    deleteConnectionRoles: flag("delete the connection's IAM roles once its stacks are gone"),
   })
   .meta({
     title: 'Console input',
@@ -49,17 +63,36 @@ export type Trigger =
  * connection serving a named environment, which DescribeConnection looks up. At least one of
  * connectionId and environment is always set.
  */
+export interface CleanupOptions {
+  /** Retry a DELETE_FAILED stack with RetainResources for exactly the resources that failed. */
+  retainFailedResources: boolean;
+  /** Resources outside stacks of these types are deleted (when still tagged for the environment). */
+  deleteTypes: StandaloneType[];
+  /** Delete the connection's IAM roles after its stacks, unless another connection uses them. */
+  deleteConnectionRoles: boolean;
+}
+
+export const DEFAULT_OPTIONS: CleanupOptions = { retainFailedResources: false, deleteTypes: [], deleteConnectionRoles: false };
+
 export interface CleanupRequest {
   connectionId?: string;
   mode: Mode;
   environment?: EnvironmentRef;
+  options: CleanupOptions;
   trigger: Trigger;
 }
+
+export const CleanupOptionsSchema = z.object({
+  retainFailedResources: z.boolean(),
+  deleteTypes: z.array(z.enum(STANDALONE_TYPES)),
+  deleteConnectionRoles: z.boolean(),
+});
 
 export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
   connectionId: z.string().optional(),
   mode: z.enum(MODES),
   environment: EnvironmentRefSchema.optional(),
+  options: CleanupOptionsSchema,
   trigger: z.discriminatedUnion('type', [
     z.object({ type: z.literal('console') }),
     z.object({ type: z.literal('event'), source: z.string(), detailType: z.string(), eventId: z.string() }),
@@ -110,6 +143,11 @@ function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigge
     connectionId: input.connectionId.toLowerCase(),
     mode: input.mode ?? settings.defaultMode,
     ...(input.environment ? { environment: input.environment } : {}),
+    options: {
+      retainFailedResources: input.retainFailedResources ?? false,
+      deleteTypes: [...new Set(input.deleteTypes ?? [])],
+      deleteConnectionRoles: input.deleteConnectionRoles ?? false,
+    },
     trigger,
   };
 }
@@ -128,7 +166,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
     }
     // Emitted in the management account (event.account) and forwarded here: the connection is looked up by name.
     const account = parseOrThrow(z.string().regex(/^\d{12}$/, 'expected the 12-digit management account id'), event.account, 'account');
-    return { mode: settings.defaultMode, environment: { name: detail.name, managementAccountId: account }, trigger };
+    return { mode: settings.defaultMode, environment: { name: detail.name, managementAccountId: account }, options: DEFAULT_OPTIONS, trigger };
   }
   if (event.source === 'aws.proton' && event['detail-type'] === PROTON_CONNECTION_STATUS_CHANGE) {
     const detail = parseOrThrow(ConnectionStatusChangeDetailSchema, event.detail, 'detail');
@@ -137,7 +175,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
         `detail.status: "${detail.status}" does not call for a decommission; expected "REJECTED" (a rejected connection is final)`,
       ]);
     }
-    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, trigger };
+    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, options: DEFAULT_OPTIONS, trigger };
   }
   throw new InvalidRequestError([
     `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +

@@ -1,3 +1,4 @@
+import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { describe, expect, it } from 'vitest';
 import { DECOMMISSION_REQUESTED, PROTON_CONNECTION_STATUS_CHANGE, resolveRequest, type RequestSettings } from '../../functions/domain/request.js';
 import { InvalidRequestError } from '../../functions/runtime/errors.js';
@@ -21,7 +22,7 @@ function rejectionOf(raw: unknown, with_: RequestSettings = settings): InvalidRe
 describe('resolveRequest', () => {
   describe('console input', () => {
     it('defaults a console input to the deployment default mode', () => {
-      expect(resolveRequest({ connectionId: id }, settings)).toEqual({ connectionId: id, mode: 'plan', trigger: { type: 'console' } });
+      expect(resolveRequest({ connectionId: id }, settings)).toEqual({ connectionId: id, mode: 'plan', options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
     });
 
     it('uses the mode the input gives over the default', () => {
@@ -116,6 +117,7 @@ describe('resolveRequest', () => {
         connectionId: id,
         mode: 'execute',
         environment,
+        options: DEFAULT_OPTIONS,
         trigger: { type: 'event', source: 'proton-connection-cleanup', detailType: DECOMMISSION_REQUESTED, eventId: raw.id },
       });
     });
@@ -154,6 +156,7 @@ describe('resolveRequest', () => {
       expect(resolveRequest(raw, settings)).toEqual({
         connectionId: id,
         mode: 'plan',
+        options: DEFAULT_OPTIONS,
         trigger: { type: 'event', source: 'aws.proton', detailType: PROTON_CONNECTION_STATUS_CHANGE, eventId: raw.id },
       });
     });
@@ -190,5 +193,25 @@ describe('resolveRequest', () => {
       const raw = { ...eventBridgeEvent('proton-connection-cleanup', DECOMMISSION_REQUESTED, { connectionId: id }), time: 'yesterday' };
       expect(rejectionOf(raw).problems).toEqual([expect.stringMatching(/^time: /)]);
     });
+  });
+});
+
+describe('cleanup options', () => {
+  const settings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup' };
+  const id = '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11';
+
+  it('takes retainFailedResources, deleteTypes (once each) and deleteConnectionRoles from the console input', () => {
+    const request = resolveRequest({ connectionId: id, retainFailedResources: true, deleteTypes: ['s3:bucket', 'ssm:parameter', 's3:bucket'], deleteConnectionRoles: true }, settings);
+
+    expect(request.options).toEqual({ retainFailedResources: true, deleteTypes: ['s3:bucket', 'ssm:parameter'], deleteConnectionRoles: true });
+  });
+
+  it.each([
+    [{ deleteTypes: ['ec2:instance'] }, /deleteTypes\.0: expected one of "s3:bucket", "logs:log-group", "ecr:repository", "ssm:parameter"/],
+    [{ deleteTypes: 's3:bucket' }, /deleteTypes: expected a list of resource types/],
+    [{ retainFailedResources: 'yes' }, /retainFailedResources: expected true or false/],
+    [{ deleteConnectionRoles: 1 }, /deleteConnectionRoles: expected true or false/],
+  ])('rejects %j, naming the option and what it takes', (option, message) => {
+    expect(() => resolveRequest({ connectionId: id, ...option }, settings)).toThrow(message);
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import {
   ListEnvironmentAccountConnectionsCommand,
   ListTagsForResourceCommand,
@@ -154,6 +155,7 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
       expect(request).toEqual({
         connectionId: DUE,
         mode: 'execute',
+        options: DEFAULT_OPTIONS,
         trigger: { type: 'event', source: 'proton-connection-cleanup', detailType: 'Proton Connection Decommission Due', eventId: `scheduled-${DUE}-20261125` },
       });
     });

@@ -1,3 +1,4 @@
+import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/resolve-request.js';
 import { CONNECTION_ID, EXECUTION_NAME, MANAGEMENT_ACCOUNT_ID } from '../helpers/sdk-fixtures.js';
@@ -18,7 +19,7 @@ describe('ResolveRequest handler', () => {
   it('keeps the mode and environment the console input names', async () => {
     const environment = { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID };
     const { request } = await resolve({ connectionId: CONNECTION_ID, mode: 'execute', environment });
-    expect(request).toEqual({ connectionId: CONNECTION_ID, mode: 'execute', environment, trigger: { type: 'console' } });
+    expect(request).toEqual({ connectionId: CONNECTION_ID, mode: 'execute', environment, options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
   });
 
   it('rejects a malformed connection id with InvalidRequest naming the field', async () => {

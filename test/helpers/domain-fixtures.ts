@@ -7,6 +7,7 @@ import type { TaggedConnection } from '../../functions/domain/decommission-sched
 import type { InventoriedResource, Inventory, Phase, StackFacts, TaggedResource, Tags } from '../../functions/domain/inventory.js';
 import { summarize, type Report, type ReportEntry, type ReportInput } from '../../functions/domain/report.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
+import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import type { StackProgress } from '../../functions/domain/stack-deletion.js';
 import type { RemainingResource, ResourceDeletionEvent, Verification } from '../../functions/domain/verification.js';
 
@@ -38,7 +39,7 @@ export function connectionFacts(overrides: Partial<ConnectionFacts> = {}): Conne
 }
 
 export function cleanupRequest(overrides: Partial<CleanupRequest> = {}): CleanupRequest {
-  return { connectionId: CONNECTION_ID, mode: 'execute', trigger: { type: 'console' }, ...overrides };
+  return { connectionId: CONNECTION_ID, mode: 'execute', options: DEFAULT_OPTIONS, trigger: { type: 'console' }, ...overrides };
 }
 
 export type ProtonOwner =
