@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MODES } from './domain/request.js';
 import { PHASES } from './domain/inventory.js';
 import { TAG } from './domain/inventory.js';
-import { decideDelete, decideForProtectedResources, type StackProgress } from './domain/stack-deletion.js';
+import { decideDelete, decideForProtectedResources, FailedResourceSchema, type StackProgress } from './domain/stack-deletion.js';
 import { deleteStack, describeStack } from './aws/cloudformation.js';
 import { resourcesWithTag } from './aws/tagging.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
@@ -36,17 +36,28 @@ export const handler = taskHandler({
     mode: z.enum(MODES),
     environmentArn: z.string().startsWith('arn:'),
     executionName: z.string(),
+    /** RetryDeletionRetainingFailed: the resources that made the first deletion fail, to keep. */
+    retain: z.array(FailedResourceSchema).min(1).optional(),
   }),
   logKeys: ({ stackId, executionName }) => ({ executionName, stackId }),
-  run: async ({ stackId, phase, mode, environmentArn, executionName }): Promise<StackProgress> => {
+  run: async ({ stackId, phase, mode, environmentArn, executionName, retain }): Promise<StackProgress> => {
     requireExecuteMode('DeleteStack', mode);
     const check = { environmentArn, protectTagKey: config.PROTECT_TAG_KEY };
     let decision = decideDelete(await describeStack(stackId), check);
     if (decision.outcome === 'deleting') decision = decideForProtectedResources(decision, await protectedResourcesIn(stackId), config.PROTECT_TAG_KEY);
     if (decision.outcome === 'deleting') {
-      await deleteStack(stackId, clientRequestToken(executionName, stackId));
+      // The second, retaining deletion is a different request: it gets its own token.
+      const token = clientRequestToken(executionName, retain ? `${stackId}#retain` : stackId);
+      await deleteStack(stackId, token, retain?.map((r) => r.logicalId));
       metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, 1);
     }
-    return { stackId, phase, outcome: decision.outcome, polls: 0, ...(decision.reason ? { reason: decision.reason } : {}) };
+    return {
+      stackId,
+      phase,
+      outcome: decision.outcome,
+      polls: 0,
+      ...(decision.reason ? { reason: decision.reason } : {}),
+      ...(retain && decision.outcome === 'deleting' ? { retainedResources: retain } : {}),
+    };
   },
 });

@@ -57,10 +57,19 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
   }
 }
 
-/** Starts the deletion. The token makes a retried call the same request, not a second one. */
-export async function deleteStack(stackId: string, clientRequestToken: string): Promise<void> {
+/**
+ * Starts the deletion. The token makes a retried call the same request, not a second one.
+ * `retainResources` (logical IDs; only for a stack in DELETE_FAILED) keeps those resources.
+ */
+export async function deleteStack(stackId: string, clientRequestToken: string, retainResources?: readonly string[]): Promise<void> {
   await callAws(`DeleteStack ${stackId}`, () =>
-    cloudFormation().send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: clientRequestToken })),
+    cloudFormation().send(
+      new DeleteStackCommand({
+        StackName: stackId,
+        ClientRequestToken: clientRequestToken,
+        ...(retainResources?.length ? { RetainResources: [...retainResources] } : {}),
+      }),
+    ),
   );
 }
 

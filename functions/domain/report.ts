@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CleanupRequestSchema, MODES, type CleanupRequest } from './request.js';
 import { PHASES, type Inventory, type InventoriedResource } from './inventory.js';
-import { FailedResourceSchema, type StackProgress } from './stack-deletion.js';
+import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';
 import type { Verification } from './verification.js';
 import type { ConnectionFacts } from './connection.js';
 
@@ -142,11 +142,14 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
   };
   switch (result.outcome) {
     case 'deleting':
+    case 'retry-retaining':
       return { outcome: 'failed', error: 'deletion did not finish', ...details };
     case 'failed':
       return { outcome: 'failed', error: result.error ? `${result.error.Error}: ${errorMessage(result.error)}` : (result.reason ?? 'deletion failed'), ...details };
     case 'deleted':
-      return { outcome: 'deleted', reason: resource.reason, ...details };
+      return result.retainedResources?.length
+        ? { outcome: 'deleted', reason: `deleted, keeping ${result.retainedResources.length} resource(s) that failed to delete (RetainResources; listed as retained)`, ...details }
+        : { outcome: 'deleted', reason: resource.reason, ...details };
     default:
       return { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...details };
   }
@@ -155,6 +158,8 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
 function resourceInStackOutcome(resource: InventoriedResource, input: ReportInput): Partial<ReportEntry> & Pick<ReportEntry, 'outcome'> {
   const stack = input.stackResults.find((r) => r.stackId === resource.stackId);
   const remaining = input.verification?.remaining.find((r) => r.id === resource.id);
+  const kept = stack?.retainedResources?.find((r) => r.logicalId === resource.logicalId);
+  if (kept) return { outcome: 'retained', reason: keptReason(kept) };
   if (remaining?.outcome === 'failed') return { outcome: 'failed', error: remaining.reason };
   const stackLeftItBehind = stack && stack.outcome !== 'deleted' && stack.outcome !== 'already-absent';
   if (remaining && remaining.cause === 'still-present' && stackLeftItBehind) {
@@ -166,6 +171,32 @@ function resourceInStackOutcome(resource: InventoriedResource, input: ReportInpu
   if (stack.outcome === 'already-absent') return { outcome: 'already-absent', reason: 'its stack was already gone' };
   if (input.verification) return { outcome: 'deleted', reason: 'gone after the cleanup (deleted by CloudFormation before its stack stopped)' };
   return { outcome: 'retained', reason: `its stack was not deleted: ${stackProblem(stack)}` };
+}
+
+function keptReason(kept: FailedResource): string {
+  return `kept by the second DeleteStack (RetainResources) after it failed to delete: ${kept.reason}; delete it yourself once fixed`;
+}
+
+/** Resources a retaining deletion kept that no inventory entry stands for (untagged ones): listed, so nothing disappears. */
+function keptOutsideInventory(input: ReportInput): ReportEntry[] {
+  const inventoried = input.inventory?.resources ?? [];
+  return input.stackResults.flatMap((stack) =>
+    (stack.retainedResources ?? [])
+      .filter((kept) => !inventoried.some((r) => r.stackId === stack.stackId && r.logicalId === kept.logicalId))
+      .map((kept) => {
+        const owner = inventoried.find((r) => r.id === stack.stackId);
+        return {
+          id: kept.physicalId ?? `${stack.stackId}#${kept.logicalId}`,
+          type: kept.type ?? 'unknown',
+          owner: owner?.owner ?? { kind: 'unproven' as const },
+          ...(owner?.phase ? { phase: owner.phase } : {}),
+          stackId: stack.stackId,
+          plannedAction: 'delete-with-stack' as const,
+          outcome: 'retained' as const,
+          reason: keptReason(kept),
+        };
+      }),
+  );
 }
 
 function stackProblem(stack: StackProgress): string {
@@ -206,6 +237,7 @@ export function buildReport(input: ReportInput): Report {
   const entries = [
     ...(input.inventory?.resources ?? []).map((resource) => entryFor(resource, input)),
     ...(input.verification?.appeared ?? []).map((resource) => entryFor(resource, input)),
+    ...keptOutsideInventory(input),
   ];
   return {
     reportVersion: REPORT_VERSION,

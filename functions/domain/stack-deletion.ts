@@ -4,7 +4,8 @@ import { z } from 'zod';
  * Decisions for one stack's deletion: whether to call DeleteStack, and what a poll of its
  * status means. Pure; the handlers feed them DescribeStacks/DescribeStackEvents facts.
  */
-export const STACK_OUTCOMES = ['deleting', 'deleted', 'already-absent', 'retained', 'failed'] as const;
+/** `retry-retaining`: DELETE_FAILED, to be deleted again keeping exactly the resources that failed. */
+export const STACK_OUTCOMES = ['deleting', 'retry-retaining', 'deleted', 'already-absent', 'retained', 'failed'] as const;
 export type StackOutcome = (typeof STACK_OUTCOMES)[number];
 
 export const FailedResourceSchema = z.object({
@@ -24,6 +25,8 @@ export const StackProgressSchema = z.object({
   status: z.string().optional(),
   reason: z.string().optional(),
   failedResources: z.array(FailedResourceSchema).optional(),
+  /** The resources a second DeleteStack kept (RetainResources), so that nothing disappears from view. */
+  retainedResources: z.array(FailedResourceSchema).optional(),
   /** Set by the ASL's Catch when a task for this stack failed for good. */
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
@@ -90,4 +93,12 @@ export function decidePoll(
     return { outcome: 'failed', reason: `still DELETE_IN_PROGRESS after ${polls} polls; CloudFormation goes on deleting: re-run to pick up the result` };
   }
   return { outcome: 'deleting' };
+}
+
+/**
+ * A DELETE_FAILED stack is deleted once more, keeping exactly the resources that failed, when
+ * the request asks for it, and only once: they stay in the report as retained.
+ */
+export function shouldRetryRetaining(progress: StackProgress, failed: readonly FailedResource[], retainFailedResources: boolean): boolean {
+  return retainFailedResources && !progress.retainedResources && failed.length > 0;
 }

@@ -163,4 +163,25 @@ describe('DeleteStack handler', () => {
       expect(tagging.commandCalls(GetResourcesCommand)[0]?.args[0].input.TagFilters).toEqual([{ Key: PROTECT }]);
     });
   });
+
+  describe('the retaining retry (retainFailedResources)', () => {
+    const retain = [{ logicalId: 'ArtifactBucket', physicalId: 'prod-artifacts', reason: 'not empty' }];
+
+    it('deletes the DELETE_FAILED stack again, keeping exactly the resources that failed', async () => {
+      givenTheStack({ status: 'DELETE_FAILED', tags: { 'proton:environment': ENVIRONMENT_ARN } });
+      const progress = await handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, executionName: EXECUTION_NAME, retain });
+
+      expect(deleteRequests()).toEqual([expect.objectContaining({ StackName: STACK_ID, RetainResources: ['ArtifactBucket'] })]);
+      expect(progress).toMatchObject({ outcome: 'deleting', polls: 0, retainedResources: retain });
+    });
+
+    it('sends a token of its own, not the first deletion\'s', async () => {
+      givenTheStack({ status: 'DELETE_FAILED', tags: { 'proton:environment': ENVIRONMENT_ARN } });
+      await deleteStack();
+      await handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, executionName: EXECUTION_NAME, retain });
+      const [first, second] = deleteRequests();
+
+      expect(first?.ClientRequestToken).not.toBe(second?.ClientRequestToken);
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import type { StackProgress } from '../../functions/domain/stack-deletion.js';
 import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/describe-stack.js';
@@ -19,7 +20,8 @@ const [cloudFormation] = mockedClients(CloudFormationClient);
 const { environmentStackName: STACK_NAME, environmentStack: STACK_ID } = sampleEnvironment;
 const MAX_STACK_POLLS = 120; // test/setup-env.ts
 
-const poll = (polls = 3) => handler({ progress: stackProgress({ stackId: STACK_ID, polls }), executionName: EXECUTION_NAME });
+const poll = (polls = 3, retainFailedResources = false, progress: Partial<StackProgress> = {}) =>
+  handler({ progress: stackProgress({ stackId: STACK_ID, polls, ...progress }), retainFailedResources, executionName: EXECUTION_NAME });
 
 function givenTheStackIs(spec: Omit<StackSpec, 'name'>): void {
   cloudFormation.on(DescribeStacksCommand, { StackName: STACK_ID }).resolves({ Stacks: [stack({ name: STACK_NAME, ...spec })] });
@@ -104,6 +106,15 @@ describe('DescribeStack handler', () => {
       });
 
       expect((await poll()).failedResources?.map((r) => r.logicalId)).toEqual(['ArtifactBucket']);
+    });
+
+    it('asks for a retaining retry when the request allows it (retainFailedResources)', async () => {
+      await expect(poll(3, true)).resolves.toMatchObject({ outcome: 'retry-retaining', failedResources: [expect.objectContaining({ logicalId: 'ArtifactBucket' })] });
+    });
+
+    it('does not ask twice: after a retaining retry, DELETE_FAILED is final', async () => {
+      const kept = [{ logicalId: 'ArtifactBucket', reason: 'not empty' }];
+      await expect(poll(3, true, { retainedResources: kept })).resolves.toMatchObject({ outcome: 'failed' });
     });
 
     it('lists the resources whose deletion failed, and only those', async () => {
