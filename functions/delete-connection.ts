@@ -16,6 +16,8 @@ export const handler = taskHandler({
   logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
   run: async ({ connectionId, mode, retryCount }) => {
     requireExecuteMode('DeleteConnection', mode);
+    // No id: Proton could not be asked which connection serves the environment. Never call Delete without one.
+    if (!connectionId) return { outcome: 'unreachable' as const, reason: 'the connection serving the environment is unknown: Proton could not be asked', attempts: retryCount + 1 };
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);
     return { ...(await deleteConnection(connectionId)), attempts: retryCount + 1 };
   },

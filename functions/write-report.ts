@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { InventorySchema } from './domain/inventory.js';
+import { InventorySchema, type Inventory } from './domain/inventory.js';
 import { buildReport, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { StackProgressSchema } from './domain/stack-deletion.js';
 import { VerificationSchema } from './domain/verification.js';
-import { getJson, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
+import { executionKey, getJson, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
+import { hasName } from './aws/error-mapping.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
@@ -20,6 +21,7 @@ const ReferenceSchema = z.object({ location: ObjectRefSchema });
 const GatheredStateSchema = z.object({
   request: CleanupRequestSchema.optional(),
   connection: ConnectionFactsSchema.optional(),
+  concurrency: z.object({ runningCleanup: z.string().nullable() }).optional(),
   inventory: ReferenceSchema.optional(),
   deletion: z
     .union([
@@ -40,6 +42,20 @@ export interface ReportResult {
   summary: Summary;
 }
 
+/**
+ * The inventory this execution stored when the state holds no reference to it: Inventory stored
+ * it, then failed (e.g. timed out) before answering. Reported rather than lost. Missing: absent
+ * (without s3:ListBucket, S3 answers a missing key with AccessDenied).
+ */
+async function storedInventory(executionName: string): Promise<Inventory | undefined> {
+  try {
+    return await getJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, InventorySchema);
+  } catch (error) {
+    if (hasName(error, 'NoSuchKey', 'AccessDenied')) return undefined;
+    throw error;
+  }
+}
+
 export const handler = taskHandler({
   task: 'WriteReport',
   input: z.object({ executionName: z.string(), startedAt: z.string(), state: GatheredStateSchema }),
@@ -47,13 +63,18 @@ export const handler = taskHandler({
   summarize: (result: ReportResult) => ({ uri: result.uri, status: result.status, summary: result.summary }),
   run: async ({ executionName, startedAt, state }): Promise<ReportResult> => {
     const [inventory, verification] = await Promise.all([
-      state.inventory ? getJson(state.inventory.location, InventorySchema) : undefined,
+      state.inventory
+        ? getJson(state.inventory.location, InventorySchema)
+        : state.failure && state.connection && state.connection.source !== 'none'
+          ? storedInventory(executionName)
+          : undefined,
       state.verification ? getJson(state.verification.location, VerificationSchema) : undefined,
     ]);
     const report = buildReport({
       execution: { name: executionName, startedAt, finishedAt: new Date().toISOString() },
       ...(state.request ? { request: state.request } : {}),
       ...(state.connection ? { connection: state.connection } : {}),
+      ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),
       stackResults: (state.cleanup ?? []).flat(),

@@ -33,6 +33,28 @@ export interface RunOptions {
   onEvent?: (event: ExecutionEvent) => void;
   /** Run against an account left by an earlier run (re-runs), instead of a fresh one from the scenario. */
   sandbox?: Sandbox;
+  /** Lambda timeouts to inject, per Task state (see LambdaFault). */
+  lambdaFaults?: LambdaFault[];
+}
+
+/**
+ * A Lambda timeout on a Task state: the invocation fails with `Lambda.Unknown`, as Step Functions
+ * reports a timed-out function. `timeout-before`: the handler never runs; `timeout-after`: it runs
+ * (its side effects happen) and its response is lost. Invocations are counted per state, like the
+ * sandbox's FaultPlan counts calls: `after` invocations pass first, then `times` fail (omit: all).
+ */
+export interface LambdaFault {
+  state: string;
+  kind: 'timeout-before' | 'timeout-after';
+  times?: number;
+  after?: number;
+}
+
+export interface FiredLambdaFault {
+  state: string;
+  kind: LambdaFault['kind'];
+  /** The state's invocation it hit (1-based). */
+  invocation: number;
 }
 
 export interface LocalRunResult {
@@ -44,6 +66,8 @@ export interface LocalRunResult {
   sandbox: Sandbox;
   /** Task invocations by state name. */
   invocations: Map<string, number>;
+  /** The injected Lambda faults that fired, in order. */
+  lambdaFaultsFired: FiredLambdaFault[];
 }
 
 export const LOCAL_RESOURCES = {
@@ -53,6 +77,9 @@ export const LOCAL_RESOURCES = {
 } as const;
 
 let environment: { region: string; accountId: string } | undefined;
+
+/** The workflow definitions (as JSON) aws-local-stepfunctions has already validated in this process. */
+const validatedDefinitions = new Set<string>();
 
 /** The handlers read their configuration once, at import: set it once per process, as Lambda would. */
 function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
@@ -105,6 +132,32 @@ function asLambdaError(error: unknown): Error {
   return lambdaError;
 }
 
+/** What Step Functions reports when a Lambda function times out. */
+function lambdaTimeout(): Error {
+  const error = new Error(
+    'The cause could not be determined because Lambda did not return an error type. Returned payload: ' +
+      JSON.stringify({ errorMessage: `${new Date().toISOString()} ${crypto.randomUUID()} Task timed out after 60.00 seconds` }),
+  );
+  error.name = 'Lambda.Unknown';
+  return error;
+}
+
+/** Decides, invocation by invocation, whether an injected Lambda fault hits (the FaultPlan's counting). */
+function lambdaFaultPlan(faults: readonly LambdaFault[], fired: FiredLambdaFault[]) {
+  const hits = new Map<LambdaFault, number>();
+  return (state: string, invocation: number): LambdaFault['kind'] | undefined => {
+    for (const fault of faults) {
+      if (fault.state !== state || invocation <= (fault.after ?? 0)) continue;
+      const hit = hits.get(fault) ?? 0;
+      if (fault.times !== undefined && hit >= fault.times) continue;
+      hits.set(fault, hit + 1);
+      fired.push({ state, kind: fault.kind, invocation });
+      return fault.kind;
+    }
+    return undefined;
+  };
+}
+
 function lambdaContext(binding: TaskBinding): Partial<Context> {
   return {
     functionName: `proton-connection-cleanup-local-${binding.functionKey}`,
@@ -147,18 +200,28 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   const local = await loadLocalDefinition(scenario.region, scenario.accountId);
   const retryCounts = new Map<string, number>();
   const invocations = new Map<string, number>();
+  const lambdaFaultsFired: FiredLambdaFault[] = [];
+  const lambdaFault = lambdaFaultPlan(options.lambdaFaults ?? [], lambdaFaultsFired);
   const handlers: Record<string, (input: unknown) => Promise<never>> = {};
   for (const binding of local.tasks) {
     const handler = await importHandler(binding);
     handlers[binding.state] = async (input) => {
-      invocations.set(binding.state, (invocations.get(binding.state) ?? 0) + 1);
+      const invocation = (invocations.get(binding.state) ?? 0) + 1;
+      invocations.set(binding.state, invocation);
+      const fault = lambdaFault(binding.state, invocation);
+      if (fault === 'timeout-before') {
+        retryCounts.set(binding.state, (retryCounts.get(binding.state) ?? 0) + 1);
+        throw lambdaTimeout();
+      }
       try {
         const output = await handler(json(input), lambdaContext(binding));
+        if (fault === 'timeout-after') throw lambdaTimeout();
         retryCounts.set(binding.state, 0);
         return json(output) as never;
       } catch (error) {
         retryCounts.set(binding.state, (retryCounts.get(binding.state) ?? 0) + 1);
-        throw asLambdaError(error);
+        // timeout-after: whatever the handler did, its response was lost.
+        throw fault === 'timeout-after' ? lambdaTimeout() : asLambdaError(error);
       }
     };
   }
@@ -172,9 +235,14 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   // This run is an execution of the state machine, visible to the API like any other.
   const started = sandbox.account.executions.find((e) => e.name === executionName);
-  const thisExecution = started ?? { stateMachineArn: stateMachineArn(scenario), name: executionName, input: json(input), status: 'RUNNING' as const };
+  const thisExecution = started ?? { stateMachineArn: stateMachineArn(scenario), name: executionName, input: json(input), status: 'RUNNING' as const, startedAt: new Date() };
   if (!started) sandbox.account.executions.push(thisExecution);
-  const stateMachine = new StateMachine(local.definition as unknown as StateMachineDefinition);
+  // Validating a definition compiles the ASL JSON Schemas anew each time (most of a run's CPU time):
+  // each distinct definition is validated once per process.
+  const definitionText = JSON.stringify(local.definition);
+  const validated = validatedDefinitions.has(definitionText);
+  const stateMachine = new StateMachine(local.definition as unknown as StateMachineDefinition, validated ? { validationOptions: { noValidate: true } } : {});
+  validatedDefinitions.add(definitionText);
   const execution = stateMachine.run(json(input) as never, {
     overrides: {
       taskResourceLocalHandlers: handlers,
@@ -185,7 +253,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
       Execution: {
         Id: `arn:aws:states:${scenario.region}:${scenario.accountId}:execution:${LOCAL_RESOURCES.stateMachineName}:${executionName}`,
         Name: executionName,
-        StartTime: new Date().toISOString(),
+        StartTime: thisExecution.startedAt.toISOString(),
         Input: json(input),
         RoleArn: `arn:aws:iam::${scenario.accountId}:role/${LOCAL_RESOURCES.stateMachineName}`,
       },
@@ -201,7 +269,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
     for await (const event of execution.eventLogs) options.onEvent?.(event as ExecutionEvent);
   })();
 
-  let result: Omit<LocalRunResult, 'sandbox' | 'invocations' | 'executionName' | 'report'>;
+  let result: Omit<LocalRunResult, 'sandbox' | 'invocations' | 'executionName' | 'report' | 'lambdaFaultsFired'>;
   try {
     result = { status: 'succeeded', output: await execution.result };
   } catch (error) {
@@ -215,5 +283,5 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
 
   const stored = sandbox.account.objects.get(`${LOCAL_RESOURCES.reportBucket}/reports/${executionName}.json`);
   const report = stored === undefined ? undefined : ReportSchema.parse(JSON.parse(stored));
-  return { executionName, ...result, ...(report ? { report } : {}), sandbox, invocations };
+  return { executionName, ...result, ...(report ? { report } : {}), sandbox, invocations, lambdaFaultsFired };
 }

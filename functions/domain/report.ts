@@ -83,6 +83,8 @@ export interface ReportInput {
   request?: CleanupRequest;
   /** DescribeConnection's result, when the run got that far. */
   connection?: ConnectionFacts;
+  /** An earlier execution already cleaning this connection up: this one yielded to it. */
+  runningCleanup?: string;
   inventory?: Inventory;
   deletion?: ConnectionDeletion;
   stackResults: readonly StackProgress[];
@@ -112,6 +114,9 @@ function connectionSection(input: ReportInput): Report['connection'] {
     ...(facts?.arn ? { arn: facts.arn } : {}),
     ...(facts ? { environmentName: facts.environmentName, environmentArn: facts.environmentArn } : {}),
   };
+  if (input.runningCleanup) {
+    return { ...base, outcome: 'not-attempted', reason: `another cleanup of this connection is running (execution ${input.runningCleanup}): this run changed nothing` };
+  }
   if (facts?.source === 'none') {
     return { ...base, outcome: 'not-found', reason: `this account has no environment account connection for environment ${facts.environmentName}: nothing to do` };
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BucketContents } from './bucket-contents.js';
 import { arnFor } from './resource-arns.js';
 import type { Scenario, StackSpec } from './scenario.js';
 
@@ -52,9 +53,47 @@ export interface StackModel {
   events: StackEventModel[];
 }
 
+/** A resource that exists in the account, in a stack or stand-alone, whether or not the Tagging API sees it. */
+export interface AccountResourceModel {
+  readonly arn: string;
+  /** CloudFormation resource type, e.g. AWS::S3::Bucket. */
+  readonly type: string;
+  /** The physical name its service knows it by (bucket, log group, repository or parameter name). */
+  readonly name: string;
+  /** S3 buckets: objects left in the bucket (0 for other types). */
+  readonly objects: number;
+  /** S3 buckets: the versions and delete markers the bucket holds. */
+  readonly contents?: BucketContents;
+}
+
+function accountResource(arn: string, type: string, name: string, objects: number): AccountResourceModel {
+  const contents = type === 'AWS::S3::Bucket' ? BucketContents.withObjects(objects) : undefined;
+  return {
+    arn,
+    type,
+    name,
+    get objects() {
+      return contents?.objects ?? 0;
+    },
+    ...(contents ? { contents } : {}),
+  };
+}
+
 export interface TaggedResourceModel {
   arn: string;
   tags: Record<string, string>;
+}
+
+/** An IAM role, keyed by its name (unique in the account), with what must go before it can be deleted. */
+export interface RoleModel {
+  arn: string;
+  name: string;
+  /** ARNs of the attached managed policies. */
+  attached: string[];
+  /** Names of the inline policies. */
+  inline: string[];
+  /** Names of the instance profiles it is in. */
+  instanceProfiles: string[];
 }
 
 export class SandboxAccount {
@@ -64,12 +103,16 @@ export class SandboxAccount {
   readonly stacks = new Map<string, StackModel>();
   /** What the Tagging API can see: resource ARN → tags. */
   readonly tagged = new Map<string, TaggedResourceModel>();
+  /** What exists: resource ARN → resource, for every stack resource and stand-alone resource. */
+  readonly resources = new Map<string, AccountResourceModel>();
   readonly objects = new Map<string, string>();
   readonly buckets = new Set<string>();
   readonly topics = new Map<string, { subject?: string; message: string }[]>();
   readonly events: { busName: string; source: string; detailType: string; detail: unknown; resources: string[] }[] = [];
   /** Executions of the state machine: started through the API (triggers), or run locally. */
-  readonly executions: { stateMachineArn: string; name: string; input: unknown; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' }[] = [];
+  readonly executions: { stateMachineArn: string; name: string; input: unknown; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED'; startedAt: Date }[] = [];
+  /** IAM roles by name: every role a connection names, once, each with one managed and one inline policy. */
+  readonly roles = new Map<string, RoleModel>();
 
   constructor(scenario: Scenario) {
     this.accountId = scenario.accountId;
@@ -88,12 +131,36 @@ export class SandboxAccount {
         ...(c.codebuildRoleName ? { codebuildRoleArn: this.roleArn(c.codebuildRoleName) } : {}),
         tags: c.tags,
       });
+      for (const roleName of [c.roleName, c.componentRoleName, c.codebuildRoleName]) if (roleName) this.addRole(roleName);
     }
     for (const spec of scenario.stacks) this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId);
     for (const r of scenario.standaloneResources) {
       const arn = arnFor(r.type, r.name, this);
+      this.resources.set(arn, accountResource(arn, r.type, r.name, r.objects));
       this.tagged.set(arn, { arn, tags: this.protonTags(r.environment, r.managementAccountId ?? scenario.managementAccountId) });
     }
+  }
+
+  /** The resource of this CloudFormation type with this physical name, if it exists. */
+  resourceNamed(type: string, name: string): AccountResourceModel | undefined {
+    return [...this.resources.values()].find((r) => r.type === type && r.name === name);
+  }
+
+  /** The resource is gone: it no longer exists, and the Tagging API no longer returns it. */
+  removeResource(arn: string): void {
+    this.resources.delete(arn);
+    this.tagged.delete(arn);
+  }
+
+  private addRole(name: string): void {
+    if (this.roles.has(name)) return;
+    this.roles.set(name, {
+      arn: this.roleArn(name),
+      name,
+      attached: [`arn:aws:iam::${this.accountId}:policy/${name}-provisioning`],
+      inline: [`${name}-inline`],
+      instanceProfiles: [],
+    });
   }
 
   roleArn(name: string): string {
@@ -140,6 +207,10 @@ export class SandboxAccount {
       events: [],
     };
     this.stacks.set(stackId, stack);
+    spec.resources.forEach((r, i) => {
+      const arn = stack.resources[i]?.arn ?? '';
+      this.resources.set(arn, accountResource(arn, r.type, r.name, r.objects));
+    });
     if (onStack) this.tagged.set(stackId, { arn: stackId, tags: { ...proton } });
     spec.resources.forEach((r, i) => {
       if (!r.taggable) return;

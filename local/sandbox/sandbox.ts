@@ -1,7 +1,9 @@
 import { SandboxAccount } from './account.js';
 import { FaultPlan } from './faults.js';
 import { faultError, type ServiceName } from './service-errors.js';
+import { accountBucketOperations, ecrOperations, logsOperations, ssmOperations } from './services/account-resources.js';
 import { cloudFormationOperations } from './services/cloudformation.js';
+import { iamOperations } from './services/iam.js';
 import { eventBridgeOperations, s3Operations, snsOperations } from './services/messaging.js';
 import type { Operations } from './services/operations.js';
 import { protonOperations } from './services/proton.js';
@@ -29,16 +31,24 @@ const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   SNSClient: 'sns',
   EventBridgeClient: 'eventbridge',
   SFNClient: 'stepfunctions',
+  IAMClient: 'iam',
+  CloudWatchLogsClient: 'logs',
+  ECRClient: 'ecr',
+  SSMClient: 'ssm',
 };
 
 const OPERATIONS: Record<ServiceName, Operations> = {
   proton: protonOperations,
   cloudformation: cloudFormationOperations,
   tagging: taggingOperations,
-  s3: s3Operations,
+  s3: { ...s3Operations, ...accountBucketOperations },
   sns: snsOperations,
   eventbridge: eventBridgeOperations,
   stepfunctions: stepFunctionsOperations,
+  iam: iamOperations,
+  logs: logsOperations,
+  ecr: ecrOperations,
+  ssm: ssmOperations,
 };
 
 export interface SandboxResources {
@@ -49,7 +59,7 @@ export interface SandboxResources {
 export class Sandbox {
   readonly account: SandboxAccount;
   readonly calls: RecordedCall[] = [];
-  private readonly faults: FaultPlan;
+  private faults: FaultPlan;
 
   constructor(
     readonly scenario: Scenario,
@@ -93,6 +103,11 @@ export class Sandbox {
       call.error = (error as Error).name;
       throw error;
     }
+  }
+
+  /** From now on no fault is injected: the services answer normally (a re-run after the outage). */
+  clearFaults(): void {
+    this.faults = new FaultPlan([]);
   }
 
   callsTo(operation: string): RecordedCall[] {

@@ -7,6 +7,14 @@ import { z } from 'zod';
  */
 const name = z.string().min(1).max(200);
 
+const bucketObjects = z
+  .number()
+  .int()
+  .min(0)
+  .max(100000)
+  .default(0)
+  .describe('AWS::S3::Bucket only: objects, with versions, in the bucket (every second one also has a delete marker)');
+
 export const OwnerSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('environment') }),
   z.strictObject({ kind: z.literal('service-instance'), service: name, instance: name }),
@@ -20,6 +28,7 @@ export const ResourceSpecSchema = z.strictObject({
   deletionPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
   failsToDelete: z.string().optional().describe('CloudFormation fails to delete it with this reason'),
   taggable: z.boolean().default(true).describe('false: the Tagging API never returns it'),
+  objects: bucketObjects,
 });
 
 export const StackSpecSchema = z.strictObject({
@@ -44,6 +53,7 @@ export const StandaloneResourceSchema = z.strictObject({
   name,
   environment: name,
   managementAccountId: z.string().regex(/^\d{12}$/).optional(),
+  objects: bucketObjects,
 });
 
 export const ConnectionSpecSchema = z.strictObject({
@@ -87,5 +97,6 @@ export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type StackSpec = z.infer<typeof StackSpecSchema>;
 export type ResourceSpec = z.infer<typeof ResourceSpecSchema>;
+export type StandaloneResourceSpec = z.infer<typeof StandaloneResourceSchema>;
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 export type FaultKind = (typeof FAULT_KINDS)[number];

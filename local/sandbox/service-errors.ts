@@ -1,5 +1,17 @@
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchLogsServiceException,
+  ResourceNotFoundException as LogsResourceNotFoundException,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { ECRServiceException, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import {
+  ConcurrentModificationException,
+  DeleteConflictException,
+  IAMServiceException,
+  NoSuchEntityException,
+  ServiceFailureException,
+} from '@aws-sdk/client-iam';
 import {
   AccessDeniedException,
   ConflictException,
@@ -13,9 +25,10 @@ import {
   InvalidParameterException,
   ThrottledException,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import { S3ServiceException } from '@aws-sdk/client-s3';
+import { NoSuchBucket, S3ServiceException } from '@aws-sdk/client-s3';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { SNSServiceException } from '@aws-sdk/client-sns';
+import { ParameterNotFound, SSMServiceException } from '@aws-sdk/client-ssm';
 import type { FaultKind } from './scenario.js';
 
 /**
@@ -23,7 +36,7 @@ import type { FaultKind } from './scenario.js';
  * faults and status codes the real service answers, so the handlers' error mapping and the
  * SDK's retry classification run exactly as in AWS.
  */
-export type ServiceName = 'proton' | 'cloudformation' | 'tagging' | 's3' | 'sns' | 'eventbridge' | 'stepfunctions';
+export type ServiceName = 'proton' | 'cloudformation' | 'tagging' | 's3' | 'sns' | 'eventbridge' | 'stepfunctions' | 'iam' | 'logs' | 'ecr' | 'ssm';
 
 const meta = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 });
 
@@ -32,7 +45,10 @@ type ServiceExceptionClass =
   | typeof SNSServiceException
   | typeof S3ServiceException
   | typeof EventBridgeServiceException
-  | typeof SFNServiceException;
+  | typeof SFNServiceException
+  | typeof CloudWatchLogsServiceException
+  | typeof ECRServiceException
+  | typeof SSMServiceException;
 
 function queryError(base: ServiceExceptionClass, name: string, message: string, status: number): Error {
   return new base({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status) });
@@ -73,12 +89,16 @@ export function faultError(service: ServiceName, kind: FaultKind, operation: str
     if (kind === 'internal') return new InternalServiceException({ message, $metadata: meta(500) });
     return new InvalidParameterException({ message, $metadata: meta(400) });
   }
+  if (service === 'iam') return iamError(kind, message);
   const base = {
     cloudformation: CloudFormationServiceException,
     s3: S3ServiceException,
     sns: SNSServiceException,
     eventbridge: EventBridgeServiceException,
     stepfunctions: SFNServiceException,
+    logs: CloudWatchLogsServiceException,
+    ecr: ECRServiceException,
+    ssm: SSMServiceException,
   }[service];
   const names: Record<FaultKind, [string, number]> = {
     throttle: [service === 'cloudformation' ? 'Throttling' : service === 's3' ? 'SlowDown' : 'ThrottlingException', 400],
@@ -87,10 +107,31 @@ export function faultError(service: ServiceName, kind: FaultKind, operation: str
     'not-found': ['ResourceNotFoundException', 404],
     'access-denied': ['AccessDenied', 403],
     unreachable: ['Error', 0],
+    ...OWN_FAULT_NAMES[service],
   };
+  if (service === 's3' && kind === 'not-found') names['not-found'] = [operation === 'GetObject' ? 'NoSuchKey' : 'NoSuchBucket', 404];
   const [name, status] = names[kind];
   return queryError(base, name, message, status);
 }
+
+/** Where a service answers a fault with a name of its own (the JSON protocol services). */
+const OWN_FAULT_NAMES: Partial<Record<ServiceName, Partial<Record<FaultKind, [string, number]>>>> = {
+  logs: {
+    internal: ['ServiceUnavailableException', 500],
+    'not-found': ['ResourceNotFoundException', 400],
+    'access-denied': ['AccessDeniedException', 400],
+  },
+  ecr: {
+    internal: ['ServerException', 500],
+    'not-found': ['RepositoryNotFoundException', 400],
+    'access-denied': ['AccessDeniedException', 400],
+  },
+  ssm: {
+    internal: ['InternalServerError', 500],
+    'not-found': ['ParameterNotFound', 400],
+    'access-denied': ['AccessDeniedException', 400],
+  },
+};
 
 /** CloudFormation's answer for a stack it does not know. */
 export function stackDoesNotExist(stack: string): Error {
@@ -106,9 +147,62 @@ export function noSuchKey(key: string): Error {
 }
 
 export function noSuchBucket(bucket: string): Error {
-  return queryError(S3ServiceException, 'NoSuchBucket', `The specified bucket does not exist: ${bucket}`, 404);
+  return new NoSuchBucket({ message: `The specified bucket does not exist: ${bucket}`, $metadata: meta(404) });
+}
+
+export function bucketNotEmpty(bucket: string): Error {
+  return queryError(S3ServiceException, 'BucketNotEmpty', `The bucket you tried to delete is not empty: ${bucket}`, 409);
+}
+
+export function malformedXml(why: string): Error {
+  return queryError(S3ServiceException, 'MalformedXML', `The XML you provided was not well-formed or did not validate against our published schema: ${why}`, 400);
+}
+
+export function logGroupNotFound(): Error {
+  return new LogsResourceNotFoundException({ message: 'The specified log group does not exist.', $metadata: meta(400) });
+}
+
+export function repositoryNotFound(name: string, registryId: string): Error {
+  return new RepositoryNotFoundException({
+    message: `The repository with name '${name}' does not exist in the registry with id '${registryId}'`,
+    $metadata: meta(400),
+  });
+}
+
+export function parameterNotFound(name: string): Error {
+  return new ParameterNotFound({ message: `Parameter ${name} not found.`, $metadata: meta(400) });
 }
 
 export function snsNotFound(topic: string): Error {
   return queryError(SNSServiceException, 'NotFoundException', `Topic does not exist: ${topic}`, 404);
+}
+
+/**
+ * IAM (a query protocol service): its modeled exceptions where it has them; throttling is not
+ * modeled, so it comes, as from AWS, as the service exception named by the error code, Throttling.
+ */
+export function iamError(kind: FaultKind, message: string): Error {
+  switch (kind) {
+    case 'throttle':
+      return new IAMServiceException({ name: 'Throttling', message: message || 'Rate exceeded', $fault: 'client', $metadata: meta(400) });
+    case 'conflict':
+      return new ConcurrentModificationException({ message, $metadata: meta(409) });
+    case 'internal':
+      return new ServiceFailureException({ message, $metadata: meta(500) });
+    case 'not-found':
+      return noSuchEntity(message);
+    case 'access-denied':
+      return new IAMServiceException({ name: 'AccessDenied', message, $fault: 'client', $metadata: meta(403) });
+    case 'unreachable':
+      return unreachable('iam');
+  }
+}
+
+export function noSuchEntity(message: string): Error {
+  return new NoSuchEntityException({ message, $metadata: meta(404) });
+}
+
+/** IAM refuses to delete a role that still has policies or instance profiles. */
+export function deleteConflict(message: string): Error {
+  return new DeleteConflictException({ message, $metadata: meta(409) });
 }

@@ -97,7 +97,7 @@ describe('IAM', () => {
     const role = template.Resources[stateMachine().RoleArn['Fn::GetAtt'][0]]!;
     const invoke = roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = new Set(invoke.flatMap((s) => resourcesOf(s)).map((r) => json(r).match(/"(\w+LambdaFunction)"/)?.[1]));
-    const taskFunctions = ['ResolveRequest', 'DescribeConnection', 'Inventory', 'DeleteConnection', 'DeleteStack', 'DescribeStack', 'VerifyCleanup', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
+    const taskFunctions = ['ResolveRequest', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'DeleteStack', 'DescribeStack', 'VerifyCleanup', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
 
     expect([...invoked].sort()).toEqual(taskFunctions.sort());
     expect(invoke.flatMap((s) => resourcesOf(s))).not.toContain('*');
@@ -205,7 +205,7 @@ describe('resources', () => {
 });
 
 describe('configuration', () => {
-  it.each(['resolveRequest', 'describeConnection', 'inventory', 'deleteConnection', 'deleteStack', 'describeStack', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
+  it.each(['resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'deleteStack', 'describeStack', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
     '%s gets every environment variable its handler validates at cold start',
     async (key) => {
       const id = `${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`;

@@ -5,6 +5,7 @@ import type { ScenarioInput } from '../../local/sandbox/scenario.js';
  */
 type StackInput = NonNullable<ScenarioInput['stacks']>[number];
 type FaultInput = NonNullable<ScenarioInput['faults']>[number];
+type ConnectionInput = NonNullable<ScenarioInput['connections']>[number];
 
 export const CONNECTION_ID = '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11';
 export const OTHER_CONNECTION_ID = '7b1e9a52-4d8c-4f0e-8a6b-2c3d4e5f6a7b';
@@ -86,4 +87,43 @@ export function eventBridgeEvent(source: string, detailType: string, detail: unk
     resources: [],
     detail,
   };
+}
+
+/**
+ * A connection of the account and the roles it names (the environment role; component and
+ * CodeBuild roles if given). `environmentName` defaults to payments-prod.
+ */
+export function connectionWithRoles(
+  id: string,
+  roles: Pick<ConnectionInput, 'roleName' | 'componentRoleName' | 'codebuildRoleName'>,
+  overrides: Partial<ConnectionInput> = {},
+): ConnectionInput {
+  return { id, environmentName: ENVIRONMENT, ...roles, ...overrides };
+}
+
+/** A stack tagged for payments-prod whose name lacks the AWSProton- prefix: not made by Proton, so never deleted. */
+export function unprefixedStack(overrides: Partial<StackInput> = {}): StackInput {
+  return environmentStack({ name: `${ENVIRONMENT}-legacy-stack-${suffix()}`, exports: [], ...overrides });
+}
+
+/** The custom trigger event; `detail` is a console input. */
+export function decommissionRequestedEvent(detail: unknown): Record<string, unknown> {
+  return eventBridgeEvent('proton-connection-cleanup', 'Proton Connection Decommission Requested', detail);
+}
+
+/** Proton's event for a connection the management account rejected. */
+export function connectionRejectedEvent(id: string = CONNECTION_ID): Record<string, unknown> {
+  return eventBridgeEvent('aws.proton', 'AWS Proton Environment Account Connection Status Change', { id, status: 'REJECTED', previousStatus: 'PENDING' });
+}
+
+/** Proton's event for a deleted environment, forwarded from its management account. */
+export function environmentDeletedEvent(name: string = ENVIRONMENT, managementAccountId: string = MANAGEMENT_ACCOUNT): Record<string, unknown> {
+  return { ...eventBridgeEvent('aws.proton', 'AWS Proton Environment Status Change', { name, status: 'DELETED' }), account: managementAccountId };
+}
+
+type StandaloneInput = NonNullable<ScenarioInput['standaloneResources']>[number];
+
+/** A resource of the environment left outside any stack, tagged proton:environment (an S3 bucket can hold `objects`). */
+export function standaloneResource(type: StandaloneInput['type'], name: string, overrides: Partial<StandaloneInput> = {}): StandaloneInput {
+  return { type, name, environment: ENVIRONMENT, ...overrides };
 }

@@ -25,7 +25,23 @@ import {
   type ListRolePoliciesResponse,
 } from '@aws-sdk/client-iam';
 import { ThrottledException, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  ResourceNotFoundException as LogsResourceNotFoundException,
+  ThrottlingException as LogsThrottlingException,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { ECRServiceException, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
+import {
+  GetObjectCommand,
+  NoSuchBucket,
+  NoSuchKey,
+  PutObjectCommand,
+  S3ServiceException,
+  type DeleteMarkerEntry,
+  type ListObjectVersionsOutput,
+  type ObjectVersion,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { ParameterNotFound, SSMServiceException, ThrottlingException as SsmThrottlingException } from '@aws-sdk/client-ssm';
 import { ExecutionAlreadyExists, SFNServiceException } from '@aws-sdk/client-sfn';
 import { HttpResponse } from '@smithy/core/protocols';
 import { sdkStreamMixin } from '@smithy/core/serde';
@@ -501,3 +517,71 @@ export function instanceProfilesPage(profileNames: string[], nextMarker?: string
     ...iamPaging(nextMarker),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stand-alone resources: S3 buckets, CloudWatch Logs log groups, ECR repositories, SSM parameters
+// ---------------------------------------------------------------------------------------------
+
+/** The ARN of each deletable type, as the Tagging API returns it. */
+export const standaloneArn = {
+  bucket: (name: string) => `arn:aws:s3:::${name}`,
+  logGroup: (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${name}`,
+  repository: (name: string) => `arn:aws:ecr:${REGION}:${ACCOUNT_ID}:repository/${name}`,
+  /** The ARN leaves out a hierarchical name's leading "/". */
+  parameter: (name: string) => `arn:aws:ssm:${REGION}:${ACCOUNT_ID}:parameter/${name.replace(/^\//, '')}`,
+};
+
+/** One version of an object, or one delete marker: what DeleteObjects is given back. */
+export interface VersionRef {
+  Key: string;
+  VersionId: string;
+}
+
+/** `count` versions of distinct objects, numbered from `from`: reports/000000.json@v-000000-<tag>, … */
+export function objectVersionRefs(count: number, from = 0, tag = 'a'): VersionRef[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(from + i).padStart(6, '0');
+    return { Key: `reports/${n}.json`, VersionId: `v-${n}-${tag}` };
+  });
+}
+
+export interface VersionsPageSpec {
+  versions?: VersionRef[];
+  deleteMarkers?: VersionRef[];
+  /** Where the next page starts (NextKeyMarker, NextVersionIdMarker): the page is truncated. */
+  next?: VersionRef;
+}
+
+/** One ListObjectVersions page. */
+export function objectVersionsPage(spec: VersionsPageSpec): ListObjectVersionsOutput {
+  const versions: ObjectVersion[] = (spec.versions ?? []).map((v) => ({ ...v, IsLatest: true, Size: 2, ETag: '"etag"', LastModified: new Date('2024-01-01T00:00:00Z') }));
+  const markers: DeleteMarkerEntry[] = (spec.deleteMarkers ?? []).map((m) => ({ ...m, IsLatest: true, LastModified: new Date('2024-01-02T00:00:00Z') }));
+  return {
+    Name: 'bucket',
+    MaxKeys: 1000,
+    IsTruncated: spec.next !== undefined,
+    ...(spec.next ? { NextKeyMarker: spec.next.Key, NextVersionIdMarker: spec.next.VersionId } : {}),
+    ...(versions.length > 0 ? { Versions: versions } : {}),
+    ...(markers.length > 0 ? { DeleteMarkers: markers } : {}),
+  };
+}
+
+function s3Error(name: string, message: string, httpStatusCode: number): S3ServiceException {
+  return new S3ServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: metadata(httpStatusCode), message });
+}
+
+export const standaloneError = {
+  noSuchBucket: () => new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: metadata(404) }),
+  bucketNotEmpty: () => s3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409),
+  s3SlowDown: () => s3Error('SlowDown', 'Please reduce your request rate.', 503),
+  logGroupNotFound: () => new LogsResourceNotFoundException({ message: 'The specified log group does not exist.', $metadata: metadata(400) }),
+  logsThrottling: () => new LogsThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) }),
+  repositoryNotFound: (name: string) =>
+    new RepositoryNotFoundException({ message: `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT_ID}'`, $metadata: metadata(400) }),
+  /** ECR does not model throttling: the SDK raises the service exception named by the error code. */
+  ecrThrottling: () => new ECRServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: metadata(400), message: 'Rate exceeded' }),
+  parameterNotFound: () => new ParameterNotFound({ message: '', $metadata: metadata(400) }),
+  ssmThrottling: () => new SsmThrottlingException({ message: 'Rate exceeded', Message: 'Rate exceeded', $metadata: metadata(400) }),
+  ssmAccessDenied: () =>
+    new SSMServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: metadata(400), message: 'User is not authorized to perform: ssm:DeleteParameter' }),
+};

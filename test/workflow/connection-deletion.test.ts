@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { openSandbox, runWorkflow, stateMachineArn } from '../../local/run-workflow.js';
+import { ScenarioSchema } from '../../local/sandbox/scenario.js';
 import { COMPLETION_DETAIL_TYPE } from '../../functions/domain/notification.js';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, consoleInput, fault, scenario } from '../helpers/scenarios.js';
-import { reportOf, run } from '../helpers/workflow.js';
+import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, consoleInput, fault, scenario } from '../helpers/scenarios.js';
+import { deletingCalls, reportOf, run } from '../helpers/workflow.js';
 
 const DELETE = 'DeleteEnvironmentAccountConnection';
 
@@ -90,5 +92,38 @@ describe('DeleteConnection', () => {
 
     expect(result.error?.name).toBe('AccessDeniedException');
     expect(result.sandbox.callsTo(DELETE)).toHaveLength(1);
+  });
+});
+
+describe('one cleanup per connection at a time', () => {
+  it('yields to an earlier running cleanup of the same connection, changing nothing and saying so', async () => {
+    const spec = scenario();
+    const sandbox = await openSandbox(spec);
+    sandbox.account.executions.push({
+      stateMachineArn: stateMachineArn(ScenarioSchema.parse(spec)),
+      name: 'console-started-earlier',
+      input: consoleInput('execute'),
+      status: 'RUNNING',
+      startedAt: new Date(Date.now() - 60_000),
+    });
+    const result = await runWorkflow(spec, { sandbox });
+    const report = reportOf(result);
+
+    expect(result.status).toBe('succeeded');
+    expect(report.connection).toMatchObject({ outcome: 'not-attempted', reason: expect.stringContaining('console-started-earlier') });
+    expect(deletingCalls(result)).toEqual([]);
+  });
+
+  it('goes on when the earlier cleanup is for another connection, or has finished', async () => {
+    const spec = scenario();
+    const sandbox = await openSandbox(spec);
+    const earlier = { stateMachineArn: stateMachineArn(ScenarioSchema.parse(spec)), startedAt: new Date(Date.now() - 60_000) };
+    sandbox.account.executions.push(
+      { ...earlier, name: 'other-connection', input: { connectionId: OTHER_CONNECTION_ID, mode: 'execute' }, status: 'RUNNING' },
+      { ...earlier, name: 'finished', input: consoleInput('execute'), status: 'SUCCEEDED' },
+    );
+    const result = await runWorkflow(spec, { sandbox });
+
+    expect(reportOf(result).connection.outcome).toBe('deleted');
   });
 });

@@ -1,4 +1,4 @@
-import type { SandboxAccount, StackModel } from '../account.js';
+import type { SandboxAccount, StackModel, StackResourceModel } from '../account.js';
 import { cloudFormationValidation, stackDoesNotExist } from '../service-errors.js';
 import { page, type Operations } from './operations.js';
 
@@ -6,7 +6,8 @@ import { page, type Operations } from './operations.js';
  * CloudFormation as the cleanup sees it. DeleteStack starts a deletion; each DescribeStacks
  * of that stack is one poll, and after `deletePolls` polls the deletion settles as AWS would:
  * refused while another stack imports one of its exports, DELETE_FAILED when a resource
- * cannot be deleted, otherwise DELETE_COMPLETE with Retain resources skipped and left behind.
+ * cannot be deleted (a bucket with objects left cannot), otherwise DELETE_COMPLETE with
+ * Retain resources skipped and left behind.
  */
 function describe(stack: StackModel) {
   return {
@@ -30,6 +31,15 @@ function importersOf(account: SandboxAccount, stack: StackModel): { exportName: 
   return stack.exports.flatMap((exportName) => live.filter((s) => s.imports.includes(exportName)).map((importer) => ({ exportName, importer })));
 }
 
+/** Why CloudFormation cannot delete the resource, if it cannot: the scenario says so, or it is a bucket with objects left. */
+function deletionFailure(account: SandboxAccount, r: StackResourceModel): string | undefined {
+  if (r.failsToDelete) return r.failsToDelete;
+  if (account.resources.get(r.arn)?.contents?.size) {
+    return 'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Request ID: sandbox)"';
+  }
+  return undefined;
+}
+
 function settleDeletion(account: SandboxAccount, stack: StackModel): void {
   const inUse = importersOf(account, stack)[0];
   if (inUse) {
@@ -38,18 +48,20 @@ function settleDeletion(account: SandboxAccount, stack: StackModel): void {
     event(stack, stack.name, stack.stackId, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', stack.statusReason);
     return;
   }
-  const failing = stack.resources.filter((r) => r.failsToDelete && r.deletionPolicy !== 'Retain');
+  const failing: StackResourceModel[] = [];
   for (const r of stack.resources) {
+    const failure = r.deletionPolicy === 'Retain' ? undefined : deletionFailure(account, r);
     if (r.deletionPolicy === 'Retain') {
       event(stack, r.logicalId, r.arn, r.type, 'DELETE_SKIPPED');
-    } else if (r.failsToDelete) {
-      event(stack, r.logicalId, r.arn, r.type, 'DELETE_FAILED', r.failsToDelete);
+    } else if (failure) {
+      event(stack, r.logicalId, r.arn, r.type, 'DELETE_FAILED', failure);
+      failing.push(r);
     } else {
       event(stack, r.logicalId, r.arn, r.type, 'DELETE_COMPLETE');
-      account.tagged.delete(r.arn);
+      account.removeResource(r.arn);
     }
   }
-  stack.resources = stack.resources.filter((r) => r.deletionPolicy !== 'Retain' && r.failsToDelete);
+  stack.resources = failing;
   if (failing.length > 0) {
     stack.status = 'DELETE_FAILED';
     stack.statusReason = `The following resource(s) failed to delete: [${failing.map((r) => r.logicalId).join(', ')}].`;

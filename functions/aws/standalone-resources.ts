@@ -1,0 +1,105 @@
+import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
+import {
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  type ObjectIdentifier,
+} from '@aws-sdk/client-s3';
+import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
+import { resourceNameOf, type DeletableType } from '../domain/standalone-resource.js';
+import { ecr, logs, s3, ssm } from './clients.js';
+import { callAws, hasName } from './error-mapping.js';
+
+export { DELETABLE_TYPES, type DeletableType } from '../domain/standalone-resource.js';
+
+/**
+ * Stand-alone resources: resources left outside any CloudFormation stack, deleted one by one
+ * by ARN. Each call is idempotent: a resource that is already gone is 'already-absent'. A
+ * bucket is emptied a bounded amount per call ('in-progress' until it is empty and deleted),
+ * so the state machine calls again after a Wait instead of one Lambda running unboundedly.
+ */
+export type StandaloneDeletion = 'deleted' | 'already-absent' | 'in-progress';
+
+/** ListObjectVersions pages (up to 1,000 versions and delete markers each) emptied per call. */
+export const MAX_PAGES_PER_CALL = 10;
+
+/** DeleteObjects takes at most 1,000 keys per request. */
+export const DELETE_OBJECTS_BATCH = 1000;
+
+export async function deleteStandaloneResource(arn: string, type: DeletableType): Promise<StandaloneDeletion> {
+  const name = resourceNameOf(arn, type);
+  switch (type) {
+    case 's3:bucket':
+      return deleteBucket(name);
+    case 'logs:log-group':
+      return deleteOrAbsent(`DeleteLogGroup ${name}`, ['ResourceNotFoundException'], () =>
+        logs().send(new DeleteLogGroupCommand({ logGroupName: name })),
+      );
+    case 'ecr:repository':
+      // force: the repository's images go with it.
+      return deleteOrAbsent(`DeleteRepository ${name}`, ['RepositoryNotFoundException'], () =>
+        ecr().send(new DeleteRepositoryCommand({ repositoryName: name, force: true })),
+      );
+    case 'ssm:parameter':
+      return deleteOrAbsent(`DeleteParameter ${name}`, ['ParameterNotFound'], () => ssm().send(new DeleteParameterCommand({ Name: name })));
+  }
+}
+
+async function deleteOrAbsent(action: string, notFound: string[], call: () => Promise<unknown>): Promise<StandaloneDeletion> {
+  try {
+    await callAws(action, call);
+    return 'deleted';
+  } catch (error) {
+    if (hasName(error, ...notFound)) return 'already-absent';
+    throw error;
+  }
+}
+
+/** Empties the bucket (every version and delete marker), then deletes it; 'in-progress' while objects remain. */
+async function deleteBucket(bucket: string): Promise<StandaloneDeletion> {
+  try {
+    if (!(await emptyBucket(bucket))) return 'in-progress';
+    await callAws(`DeleteBucket ${bucket}`, () => s3().send(new DeleteBucketCommand({ Bucket: bucket })));
+    return 'deleted';
+  } catch (error) {
+    if (hasName(error, 'NoSuchBucket')) return 'already-absent';
+    // Something wrote to the bucket after it was listed: empty it again on the next call.
+    if (hasName(error, 'BucketNotEmpty')) return 'in-progress';
+    throw error;
+  }
+}
+
+/** Deletes up to MAX_PAGES_PER_CALL pages of versions and delete markers; true when the listing is done. */
+async function emptyBucket(bucket: string): Promise<boolean> {
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  for (let page = 0; page < MAX_PAGES_PER_CALL; page += 1) {
+    const out = await callAws(`ListObjectVersions ${bucket}`, () =>
+      s3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
+    );
+    const objects: ObjectIdentifier[] = [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])]
+      .filter((v): v is typeof v & { Key: string } => v.Key !== undefined)
+      .map((v) => ({ Key: v.Key, ...(v.VersionId !== undefined ? { VersionId: v.VersionId } : {}) }));
+    for (let start = 0; start < objects.length; start += DELETE_OBJECTS_BATCH) {
+      await deleteObjects(bucket, objects.slice(start, start + DELETE_OBJECTS_BATCH));
+    }
+    if (!out.IsTruncated) return true;
+    keyMarker = out.NextKeyMarker;
+    versionIdMarker = out.NextVersionIdMarker;
+  }
+  return false;
+}
+
+async function deleteObjects(bucket: string, objects: ObjectIdentifier[]): Promise<void> {
+  const action = `DeleteObjects ${bucket}`;
+  const out = await callAws(action, () => s3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
+  const errors = out.Errors ?? [];
+  if (errors.length === 0) return;
+  const listed = errors
+    .slice(0, 10)
+    .map((e) => `${e.Key ?? '?'}${e.VersionId ? ` (version ${e.VersionId})` : ''}: ${e.Code ?? 'Error'} ${e.Message ?? ''}`.trim())
+    .join('; ');
+  const more = errors.length > 10 ? `; and ${errors.length - 10} more` : '';
+  throw new Error(`${action}: ${errors.length} object version(s) could not be deleted: ${listed}${more}`);
+}

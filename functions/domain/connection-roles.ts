@@ -1,0 +1,52 @@
+import { parseArn } from './arn.js';
+
+/**
+ * The IAM roles of an environment account connection (roleArn, componentRoleArn,
+ * codebuildRoleArn): which may be deleted, and which must stay. Pure decisions: no AWS calls.
+ *
+ * A role is deleted only when nothing may still need it: no other connection of the account
+ * names it (roles are often shared between connections), and none of this connection's stacks
+ * remain (CloudFormation deletes a stack with the connection's role; without it, a stack that
+ * still exists can no longer be deleted or updated).
+ */
+export interface RoleDecision {
+  roleArn: string;
+  action: 'delete' | 'retain';
+  reason: string;
+}
+
+/** IAM's role name characters (CreateRole's RoleName pattern). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_PATH_SEGMENT = /^[\x21-\x7E]+$/;
+
+/**
+ * The role's name (the last segment of its path: `arn:aws:iam::<acct>:role/path/Name` → `Name`),
+ * when `arn` is an IAM role ARN in `partition`; undefined for anything else.
+ */
+export function roleNameOf(arn: string, partition: string): string | undefined {
+  const parts = parseArn(arn);
+  if (!parts || parts.partition !== partition || parts.service !== 'iam' || parts.region !== '' || !/^\d{12}$/.test(parts.account)) {
+    return undefined;
+  }
+  const [kind, ...path] = parts.resource.split('/');
+  const name = path.at(-1);
+  if (kind !== 'role' || name === undefined || !ROLE_NAME.test(name)) return undefined;
+  if (path.slice(0, -1).some((segment) => !ROLE_PATH_SEGMENT.test(segment))) return undefined;
+  return name;
+}
+
+/** The connection's roles, each once, with the decision and why. */
+export function decideRoleDeletions(roleArns: string[], usedElsewhere: Map<string, string[]>, stacksRemain: boolean): RoleDecision[] {
+  const roles = [...new Set(roleArns.filter((arn) => arn.length > 0))];
+  return roles.map((roleArn) => {
+    const reasons: string[] = [];
+    const others = usedElsewhere.get(roleArn) ?? [];
+    if (others.length > 0) {
+      const which = others.length === 1 ? 'connection' : 'connections';
+      reasons.push(`also the role of ${which} ${others.join(', ')}, which still ${others.length === 1 ? 'needs' : 'need'} it`);
+    }
+    if (stacksRemain) reasons.push('stacks that may still need it remain: delete them first');
+    if (reasons.length > 0) return { roleArn, action: 'retain', reason: reasons.join('; ') };
+    return { roleArn, action: 'delete', reason: 'no other connection references it and none of its stacks remain' };
+  });
+}
