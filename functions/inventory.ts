@@ -23,9 +23,17 @@ export const handler = taskHandler({
   input: z.object({ request: CleanupRequestSchema, connection: ConnectionFactsSchema, executionName: z.string() }),
   logKeys: ({ request, executionName }) => ({ executionName, connectionId: request.connectionId }),
   summarize: (result: InventoryResult) => result.counts,
-  run: async ({ connection, executionName }): Promise<InventoryResult> => {
+  run: async ({ request, connection, executionName }): Promise<InventoryResult> => {
     const [taggedResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
-    const inventory = buildInventory({ connection, taggedResources, stacks, takenAt: new Date().toISOString(), protectTagKey: config.PROTECT_TAG_KEY });
+    const inventory = buildInventory({
+      connection,
+      taggedResources,
+      stacks,
+      takenAt: new Date().toISOString(),
+      protectTagKey: config.PROTECT_TAG_KEY,
+      deleteTypes: request.options.deleteTypes,
+      deleteConnectionRoles: request.options.deleteConnectionRoles,
+    });
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
     const counts = countInventory(inventory);
     metrics.addMetric('ResourcesInventoried', MetricUnit.Count, counts.resources);

@@ -10,19 +10,27 @@ import { taskHandler } from './runtime/task-handler.js';
 /** VerifyCleanup: inventories the environment again and explains whatever is still there. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
 
+export interface VerifyResult {
+  location: ObjectRef;
+  remaining: number;
+  appeared: number;
+  /** What DeleteStandaloneResources goes through next (only types the request lists in deleteTypes). */
+  standalone: { arn: string; type: string }[];
+}
+
 export const handler = taskHandler({
   task: 'VerifyCleanup',
-  input: z.object({ inventory: z.object({ location: ObjectRefSchema }), executionName: z.string() }),
+  input: z.object({ inventory: z.object({ location: ObjectRefSchema }), deleteTypes: z.array(z.string()), executionName: z.string() }),
   logKeys: ({ executionName }) => ({ executionName }),
-  run: async ({ inventory: { location }, executionName }): Promise<{ location: ObjectRef; remaining: number; appeared: number }> => {
+  run: async ({ inventory: { location }, deleteTypes, executionName }): Promise<VerifyResult> => {
     const inventory = await getJson(location, InventorySchema);
     const stillTagged = await resourcesTaggedFor(inventory.connection.environmentArn);
     const events = new Map<string, ResourceDeletionEvent[]>();
     for (const stackId of stacksToExplain(inventory, stillTagged)) {
       events.set(stackId, await resourceDeletionEvents(stackId));
     }
-    const verification = verify(inventory, stillTagged, events, new Date().toISOString());
+    const verification = verify(inventory, stillTagged, events, new Date().toISOString(), deleteTypes);
     const stored = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'verification.json') }, verification);
-    return { location: stored, remaining: verification.remaining.length, appeared: verification.appeared.length };
+    return { location: stored, remaining: verification.remaining.length, appeared: verification.appeared.length, standalone: verification.standalone };
   },
 });

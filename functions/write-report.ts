@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventorySchema, type Inventory } from './domain/inventory.js';
-import { buildReport, type Report, type Summary } from './domain/report.js';
+import { buildReport, DirectResultSchema, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { StackProgressSchema } from './domain/stack-deletion.js';
 import { VerificationSchema } from './domain/verification.js';
@@ -31,6 +31,8 @@ const GatheredStateSchema = z.object({
     ])
     .optional(),
   cleanup: z.array(z.array(StackProgressSchema)).optional(),
+  standaloneCleanup: z.array(DirectResultSchema.extend({ outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']) })).optional(),
+  roleCleanup: z.array(DirectResultSchema).optional(),
   verification: ReferenceSchema.optional(),
   failure: CaughtErrorSchema.optional(),
 });
@@ -78,6 +80,7 @@ export const handler = taskHandler({
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),
       stackResults: (state.cleanup ?? []).flat(),
+      directResults: [...(state.standaloneCleanup ?? []), ...(state.roleCleanup ?? [])],
       ...(verification ? { verification } : {}),
       ...(state.failure ? { failure: state.failure } : {}),
     });

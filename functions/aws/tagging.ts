@@ -1,11 +1,24 @@
-import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
-import { TAG, type TaggedResource } from '../domain/inventory.js';
+import { GetResourcesCommand, paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
+import { TAG, type TaggedResource, type Tags } from '../domain/inventory.js';
 import { tagging } from './clients.js';
 import { callAws } from './error-mapping.js';
 
 /** Every resource in this account and Region tagged `proton:environment` = the environment's ARN (all pages). */
 export async function resourcesTaggedFor(environmentArn: string): Promise<TaggedResource[]> {
   return resourcesWithTag(TAG.environment, environmentArn);
+}
+
+/** The current tags of these resources (GetResources by ARN, up to 100 at a time); a resource not returned has none, or is gone. */
+export async function currentTags(arns: readonly string[]): Promise<Map<string, Tags>> {
+  const found = new Map<string, Tags>();
+  for (let i = 0; i < arns.length; i += 100) {
+    const batch = arns.slice(i, i + 100);
+    const page = await callAws(`GetResources ${batch.length} ARN(s)`, () => tagging().send(new GetResourcesCommand({ ResourceARNList: batch })));
+    for (const mapping of page.ResourceTagMappingList ?? []) {
+      if (mapping.ResourceARN) found.set(mapping.ResourceARN, Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+    }
+  }
+  return found;
 }
 
 /** Every resource carrying the tag key (with that value, when given), all pages. */

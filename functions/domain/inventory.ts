@@ -41,7 +41,12 @@ const OwnerSchema = z.object({
 });
 export type Owner = z.infer<typeof OwnerSchema>;
 
-export const ACTIONS = ['delete-stack', 'delete-with-stack', 'retain'] as const;
+/**
+ * delete-stack: DeleteStack by the cleanup; delete-with-stack: goes when its stack does;
+ * delete-resource: a stand-alone resource of a type the request lists in deleteTypes;
+ * delete-role: a connection role, when the request sets deleteConnectionRoles; retain: left, with the reason.
+ */
+export const ACTIONS = ['delete-stack', 'delete-with-stack', 'delete-resource', 'delete-role', 'retain'] as const;
 export const InventoriedResourceSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -70,6 +75,9 @@ export interface InventoryFacts {
   takenAt: string;
   /** Tag key that protects a stack (or a resource, and so its stack) from deletion. */
   protectTagKey?: string;
+  /** The request's options that widen what may be deleted. */
+  deleteTypes?: readonly string[];
+  deleteConnectionRoles?: boolean;
 }
 
 const PHASE_OF_OWNER: Record<'component' | 'service-instance' | 'environment', Phase> = {
@@ -155,7 +163,12 @@ function stackEntry(stack: StackFacts, verdict: StackVerdict & { kind: 'owned' |
   return { id: stack.stackId, type: 'cloudformation:stack', owner: verdict.owner, phase, action: 'delete-stack', reason: verdict.proof };
 }
 
-function taggedEntry(resource: TaggedResource, stacks: ReadonlyMap<string, InventoriedResource>): InventoriedResource {
+function taggedEntry(
+  resource: TaggedResource,
+  stacks: ReadonlyMap<string, InventoriedResource>,
+  deleteTypes: readonly string[],
+  protectTagKey: string | undefined,
+): InventoriedResource {
   const stackId = resource.tags[TAG.stackId];
   const logicalId = resource.tags[TAG.logicalId];
   const base = {
@@ -166,7 +179,12 @@ function taggedEntry(resource: TaggedResource, stacks: ReadonlyMap<string, Inven
   };
   const stack = stackId ? stacks.get(stackId) : undefined;
   if (!stackId) {
-    return { ...base, owner: ownerFromTags([resource.tags]), action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted' };
+    const owner = ownerFromTags([resource.tags]);
+    if (protectTagKey && protectTagKey in resource.tags) return { ...base, owner, action: 'retain', reason: `protected: tagged ${protectTagKey}` };
+    if (deleteTypes.includes(base.type)) {
+      return { ...base, owner, action: 'delete-resource', reason: `not in a stack; deleteTypes lists ${base.type}: deleted if still tagged for this environment` };
+    }
+    return { ...base, owner, action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted (see deleteTypes)' };
   }
   if (!stack) {
     return { ...base, owner: ownerFromTags([resource.tags]), action: 'retain', reason: `its stack ${stackId} is not an active stack in this account` };
@@ -177,14 +195,16 @@ function taggedEntry(resource: TaggedResource, stacks: ReadonlyMap<string, Inven
   return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'delete-with-stack', reason: 'goes with its stack, which the cleanup deletes' };
 }
 
-function roleEntry(roleArn: string): InventoriedResource {
-  return {
-    id: roleArn,
-    type: 'iam:role',
-    owner: { kind: 'connection' },
-    action: 'retain',
-    reason: 'connection role: kept, because roles can be shared with other connections and stacks may still need them',
-  };
+function roleEntry(roleArn: string, deleteConnectionRoles: boolean): InventoriedResource {
+  return deleteConnectionRoles
+    ? { id: roleArn, type: 'iam:role', owner: { kind: 'connection' }, action: 'delete-role', reason: 'deleteConnectionRoles: deleted once the stacks are gone, unless another connection uses it' }
+    : {
+        id: roleArn,
+        type: 'iam:role',
+        owner: { kind: 'connection' },
+        action: 'retain',
+        reason: 'connection role: kept, because roles can be shared with other connections and stacks may still need them (see deleteConnectionRoles)',
+      };
 }
 
 /** Builds the inventory: one entry per resource, each with its owner, phase and planned action. */
@@ -231,12 +251,12 @@ export function buildInventory(facts: InventoryFacts): Inventory {
   for (const resource of facts.taggedResources) {
     if (seen.has(resource.arn)) continue; // a stack tagged for us is already listed as a stack
     seen.add(resource.arn);
-    resources.push(taggedEntry(resource, stackEntries));
+    resources.push(taggedEntry(resource, stackEntries, facts.deleteTypes ?? [], facts.protectTagKey));
   }
   for (const role of facts.connection.roleArns) {
     if (seen.has(role)) continue;
     seen.add(role);
-    resources.push(roleEntry(role));
+    resources.push(roleEntry(role, facts.deleteConnectionRoles ?? false));
   }
 
   return { version: 1, takenAt: facts.takenAt, connection: facts.connection, resources, otherEnvironmentStacks };

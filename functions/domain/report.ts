@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CleanupRequestSchema, MODES, type CleanupRequest } from './request.js';
-import { PHASES, type Inventory, type InventoriedResource } from './inventory.js';
+import { ACTIONS, PHASES, type Inventory, type InventoriedResource } from './inventory.js';
 import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';
 import type { Verification } from './verification.js';
 import type { ConnectionFacts } from './connection.js';
@@ -25,7 +25,7 @@ export const ReportEntrySchema = z.object({
   }),
   phase: z.enum(PHASES).optional(),
   stackId: z.string().optional().describe('the stack that contains this resource'),
-  plannedAction: z.enum(['delete-stack', 'delete-with-stack', 'retain']),
+  plannedAction: z.enum(ACTIONS),
   outcome: z.enum(RESOURCE_OUTCOMES),
   reason: z.string().optional(),
   error: z.string().optional(),
@@ -78,6 +78,16 @@ export type ConnectionDeletion =
   | { outcome: 'unreachable'; attempts: number; reason: string }
   | CaughtError;
 
+export const DirectResultSchema = z.object({
+  id: z.string(),
+  outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']),
+  reason: z.string().optional(),
+  error: z.string().optional(),
+  /** Set by the ASL's Catch when the deleting task failed for good. */
+  caught: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+export type DirectResult = z.infer<typeof DirectResultSchema>;
+
 export interface ReportInput {
   execution: { name: string; startedAt: string; finishedAt: string };
   request?: CleanupRequest;
@@ -85,6 +95,8 @@ export interface ReportInput {
   connection?: ConnectionFacts;
   /** An earlier execution already cleaning this connection up: this one yielded to it. */
   runningCleanup?: string;
+  /** Resources deleted one by one (stand-alone resources, connection roles), by ARN. */
+  directResults?: readonly DirectResult[];
   inventory?: Inventory;
   deletion?: ConnectionDeletion;
   stackResults: readonly StackProgress[];
@@ -222,8 +234,19 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
   if (resource.action === 'retain') return base;
   if (input.request?.mode === 'plan') return { ...base, outcome: 'planned' };
   const { reason: _planReason, ...rest } = base;
-  const decided = resource.action === 'delete-stack' ? stackEntryOutcome(resource, input) : resourceInStackOutcome(resource, input);
-  return { ...rest, ...decided };
+  const direct = input.directResults?.find((r) => r.id === resource.id);
+  if (direct) {
+    const { caught, ...result } = direct;
+    return { ...rest, ...result, id: resource.id, ...(caught ? { error: `${caught.Error}: ${errorMessage(caught)}` } : {}) };
+  }
+  switch (resource.action) {
+    case 'delete-stack':
+      return { ...rest, ...stackEntryOutcome(resource, input) };
+    case 'delete-with-stack':
+      return { ...rest, ...resourceInStackOutcome(resource, input) };
+    default:
+      return { ...rest, outcome: 'retained', reason: notProcessed(input) };
+  }
 }
 
 export function summarize(entries: readonly ReportEntry[]): Summary {

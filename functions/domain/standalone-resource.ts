@@ -1,13 +1,15 @@
 import { InvalidStateInputError } from '../runtime/errors.js';
 import { parseArn, resourceTypeOf } from './arn.js';
+import { STANDALONE_TYPES, type StandaloneType } from './request.js';
 
 /**
  * Stand-alone resources: resources left outside any CloudFormation stack, which the cleanup
  * deletes one by one, by ARN. Pure string work: the name each service's Delete call takes,
  * read from the resource's ARN.
  */
-export const DELETABLE_TYPES = ['s3:bucket', 'logs:log-group', 'ecr:repository', 'ssm:parameter'] as const;
-export type DeletableType = (typeof DELETABLE_TYPES)[number];
+/** The types a request may list in `deleteTypes` (one list, defined with the request). */
+export const DELETABLE_TYPES = STANDALONE_TYPES;
+export type DeletableType = StandaloneType;
 
 /** What follows the kind segment of the ARN's resource part, e.g. "log-group:" or "repository/". */
 function afterPrefix(resource: string, prefix: string): string {

@@ -22,6 +22,8 @@ export const VerificationSchema = z.object({
   remaining: z.array(RemainingResourceSchema),
   /** Tagged for the environment but absent from the inventory: created after it. Reported, never touched. */
   appeared: z.array(InventoriedResourceSchema),
+  /** Outside any stack now, still tagged, of a type the request lists in deleteTypes: deleted one by one next. */
+  standalone: z.array(z.object({ arn: z.string(), type: z.string() })).default([]),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 
@@ -49,10 +51,12 @@ export function verify(
   stillTagged: readonly TaggedResource[],
   deletionEvents: ReadonlyMap<string, readonly ResourceDeletionEvent[]>,
   checkedAt: string,
+  deleteTypes: readonly string[] = [],
 ): Verification {
   const inventoried = new Map(inventory.resources.map((r) => [r.id, r]));
   const remaining: RemainingResource[] = [];
   const appeared: InventoriedResource[] = [];
+  const standalone: { arn: string; type: string }[] = [];
   for (const resource of stillTagged) {
     const known = inventoried.get(resource.arn);
     if (!known) {
@@ -66,11 +70,15 @@ export function verify(
       });
       continue;
     }
+    if (known.action === 'delete-resource') standalone.push({ arn: known.id, type: known.type });
     if (known.action !== 'delete-with-stack') continue; // retained on purpose, or a stack (judged by its own poll)
     const events = known.stackId ? deletionEvents.get(known.stackId) : undefined;
-    remaining.push(explainRemaining(known, events?.find((e) => e.logicalId === known.logicalId)));
+    const explained = explainRemaining(known, events?.find((e) => e.logicalId === known.logicalId));
+    remaining.push(explained);
+    // Its stack is gone and CloudFormation kept it (DeletionPolicy or RetainResources): now it stands alone.
+    if (explained.cause === 'deletion-policy' && deleteTypes.includes(known.type)) standalone.push({ arn: known.id, type: known.type });
   }
-  return { version: 1, checkedAt, remaining, appeared };
+  return { version: 1, checkedAt, remaining, appeared, standalone };
 }
 
 /** The stacks whose resources are still there: Verify reads their deletion events, and only theirs. */

@@ -51,6 +51,8 @@ export interface StackModel {
   pollsLeft: number;
   /** Newest first, as DescribeStackEvents answers. */
   events: StackEventModel[];
+  /** Logical IDs a DeleteStack with RetainResources asked to keep. */
+  retainOnDelete?: string[];
 }
 
 /** A resource that exists in the account, in a stack or stand-alone, whether or not the Tagging API sees it. */

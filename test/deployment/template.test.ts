@@ -85,10 +85,27 @@ describe('IAM', () => {
     expect(json(deleting[0]!.statement.Resource)).toMatch(/:environment-account-connection\/\*/);
   });
 
+  it.each([
+    ['DeleteStandaloneResourceLambdaFunction', ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteBucket', 'logs:DeleteLogGroup', 'ecr:DeleteRepository', 'ecr:BatchDeleteImage', 'ssm:DeleteParameter']],
+    ['DeleteConnectionRolesLambdaFunction', ['iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteRole']],
+  ])('lets only %s hold its deleting actions (the options that widen a cleanup)', (fn, actions) => {
+    const holders = allowStatements().filter(({ statement }) => actionsOf(statement).some((a) => actions.includes(a)));
+
+    expect([...new Set(holders.map(({ where }) => where))]).toEqual([roleOf(fn)]);
+    expect(holders.flatMap(({ statement }) => resourcesOf(statement))).not.toContain('*');
+  });
+
   it('grants no other deleting action at all', () => {
+    const known = [
+      'cloudformation:DeleteStack',
+      'proton:DeleteEnvironmentAccountConnection',
+      'logs:DeleteLogDelivery',
+      's3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteBucket', 'logs:DeleteLogGroup', 'ecr:DeleteRepository', 'ecr:BatchDeleteImage', 'ssm:DeleteParameter',
+      'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteRole',
+    ];
     const others = allowStatements()
       .flatMap(({ statement }) => actionsOf(statement))
-      .filter((a) => /:Delete/.test(a) && !['cloudformation:DeleteStack', 'proton:DeleteEnvironmentAccountConnection', 'logs:DeleteLogDelivery'].includes(a));
+      .filter((a) => /:(Delete|Detach|Remove|BatchDelete)/.test(a) && !known.includes(a));
 
     expect(others).toEqual([]);
   });
@@ -97,7 +114,7 @@ describe('IAM', () => {
     const role = template.Resources[stateMachine().RoleArn['Fn::GetAtt'][0]]!;
     const invoke = roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = new Set(invoke.flatMap((s) => resourcesOf(s)).map((r) => json(r).match(/"(\w+LambdaFunction)"/)?.[1]));
-    const taskFunctions = ['ResolveRequest', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'DeleteStack', 'DescribeStack', 'VerifyCleanup', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
+    const taskFunctions = ['ResolveRequest', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'DeleteStack', 'DescribeStack', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
 
     expect([...invoked].sort()).toEqual(taskFunctions.sort());
     expect(invoke.flatMap((s) => resourcesOf(s))).not.toContain('*');
@@ -205,7 +222,7 @@ describe('resources', () => {
 });
 
 describe('configuration', () => {
-  it.each(['resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'deleteStack', 'describeStack', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
+  it.each(['deleteStandaloneResource', 'deleteConnectionRoles', 'resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'deleteStack', 'describeStack', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
     '%s gets every environment variable its handler validates at cold start',
     async (key) => {
       const id = `${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`;

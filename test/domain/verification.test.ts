@@ -100,6 +100,7 @@ describe('verify', () => {
       checkedAt: '2025-11-25T10:30:00.000Z',
       remaining: [],
       appeared: [],
+      standalone: [],
     });
   });
 

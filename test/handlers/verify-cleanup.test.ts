@@ -42,7 +42,7 @@ function givenStillTagged(...mappings: ReturnType<typeof tagMapping>[]): void {
   });
 }
 
-const verifyCleanup = () => handler({ inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, executionName: EXECUTION_NAME });
+const verifyCleanup = (deleteTypes: string[] = []) => handler({ inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, deleteTypes, executionName: EXECUTION_NAME });
 const storedVerification = () => VerificationSchema.parse(writtenObject(s3, executionKey('verification.json')));
 
 describe('VerifyCleanup handler', () => {
@@ -106,8 +106,17 @@ describe('VerifyCleanup handler', () => {
       location: { bucket: REPORT_BUCKET, key: `executions/${EXECUTION_NAME}/verification.json` },
       remaining: 2,
       appeared: 1,
+      standalone: [],
     });
     expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).toEqual([`executions/${EXECUTION_NAME}/verification.json`]);
+  });
+
+  it('hands a resource CloudFormation kept on to DeleteStandaloneResources when deleteTypes lists its type', async () => {
+    givenStillTagged(bucketTagging);
+    cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_SKIPPED' })] });
+
+    await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: [{ arn: bucketArn, type: 's3:bucket' }] });
+    await expect(verifyCleanup([])).resolves.toMatchObject({ standalone: [] });
   });
 
   it('surfaces a Tagging API ThrottledException as ThrottlingException', async () => {

@@ -33,6 +33,7 @@ const verification: Verification = {
   checkedAt: '2024-01-03T00:09:00.000Z',
   remaining: [{ id: bucketArn, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain)' }],
   appeared: [],
+  standalone: [],
 };
 
 function givenACompletedExecuteRun() {

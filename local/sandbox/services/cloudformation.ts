@@ -50,8 +50,9 @@ function settleDeletion(account: SandboxAccount, stack: StackModel): void {
   }
   const failing: StackResourceModel[] = [];
   for (const r of stack.resources) {
-    const failure = r.deletionPolicy === 'Retain' ? undefined : deletionFailure(account, r);
-    if (r.deletionPolicy === 'Retain') {
+    const kept = r.deletionPolicy === 'Retain' || (stack.retainOnDelete ?? []).includes(r.logicalId);
+    const failure = kept ? undefined : deletionFailure(account, r);
+    if (kept) {
       event(stack, r.logicalId, r.arn, r.type, 'DELETE_SKIPPED');
     } else if (failure) {
       event(stack, r.logicalId, r.arn, r.type, 'DELETE_FAILED', failure);
@@ -100,6 +101,11 @@ export const cloudFormationOperations: Operations = {
     if (stack.terminationProtection) {
       throw cloudFormationValidation(`Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`);
     }
+    const retain = (input.RetainResources as string[] | undefined) ?? [];
+    if (retain.length > 0 && stack.status !== 'DELETE_FAILED') {
+      throw cloudFormationValidation('Invalid operation on stack: RetainResources can only be specified when the stack is in the DELETE_FAILED state');
+    }
+    stack.retainOnDelete = retain;
     stack.status = 'DELETE_IN_PROGRESS';
     stack.statusReason = 'User Initiated';
     stack.pollsLeft = stack.deletePolls;

@@ -2,6 +2,7 @@ import { InvalidParameterException } from '@aws-sdk/client-resource-groups-taggi
 import { page, type Operations } from './operations.js';
 
 interface GetResourcesInput {
+  ResourceARNList?: string[];
   TagFilters?: { Key?: string; Values?: string[] }[];
   ResourcesPerPage?: number;
   PaginationToken?: string;
@@ -25,8 +26,12 @@ export const taggingOperations: Operations = {
     if (size < 1 || size > 100) {
       throw new InvalidParameterException({ message: 'ResourcesPerPage must be between 1 and 100', $metadata: { httpStatusCode: 400 } });
     }
+    if (input.ResourceARNList?.length && input.TagFilters?.length) {
+      throw new InvalidParameterException({ message: 'ResourceARNList cannot be combined with TagFilters', $metadata: { httpStatusCode: 400 } });
+    }
     const all = [...account.tagged.values()].filter(
       (r) =>
+        (!input.ResourceARNList?.length || input.ResourceARNList.includes(r.arn)) &&
         matches(r.tags, input.TagFilters ?? []) &&
         (!input.ResourceTypeFilters?.length || input.ResourceTypeFilters.some((t) => typeOf(r.arn).startsWith(t))),
     );

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { decideRoleDeletions } from './domain/connection-roles.js';
+import { InventorySchema } from './domain/inventory.js';
+import { MODES } from './domain/request.js';
+import type { DirectResult } from './domain/report.js';
+import { describeStack } from './aws/cloudformation.js';
+import { deleteRole, rolesUsedByOtherConnections } from './aws/iam-roles.js';
+import { getJson, ObjectRefSchema } from './aws/object-store.js';
+import { TRANSIENT_AWS_ERRORS } from './runtime/errors.js';
+import { requireExecuteMode } from './runtime/execute-guard.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/**
+ * DeleteConnectionRoles (deleteConnectionRoles): once every stack of the environment is gone,
+ * deletes the connection's roles that no other connection of the account references.
+ */
+export const handler = taskHandler({
+  task: 'DeleteConnectionRoles',
+  input: z.object({
+    connectionId: z.string(),
+    roleArns: z.array(z.string()),
+    inventory: z.object({ location: ObjectRefSchema }),
+    mode: z.enum(MODES),
+    executionName: z.string(),
+  }),
+  logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
+  run: async ({ connectionId, roleArns, inventory: { location }, mode }): Promise<DirectResult[]> => {
+    requireExecuteMode('DeleteConnectionRoles', mode);
+    const inventory = await getJson(location, InventorySchema);
+    // Every Proton stack of the environment, deleted or retained: any still there may need the roles.
+    const stacks = inventory.resources.filter((r) => r.type === 'cloudformation:stack' && r.id.includes(':stack/AWSProton-') && r.owner.kind !== 'unproven');
+    const live = await Promise.all(stacks.map((s) => describeStack(s.id)));
+    const stacksRemain = live.some((stack) => stack && stack.status !== 'DELETE_COMPLETE');
+    const decisions = decideRoleDeletions(roleArns, await rolesUsedByOtherConnections(connectionId), stacksRemain);
+    const results: DirectResult[] = [];
+    for (const decision of decisions) {
+      if (decision.action === 'retain') {
+        results.push({ id: decision.roleArn, outcome: 'retained', reason: decision.reason });
+        continue;
+      }
+      try {
+        results.push({ id: decision.roleArn, outcome: await deleteRole(decision.roleArn), reason: decision.reason });
+      } catch (error) {
+        if (TRANSIENT_AWS_ERRORS.includes((error as Error).name as never)) throw error; // the state machine retries it
+        results.push({ id: decision.roleArn, outcome: 'failed', error: `${(error as Error).name}: ${(error as Error).message}` });
+      }
+    }
+    return results;
+  },
+});
