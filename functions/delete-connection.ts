@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConnectionFactsSchema } from './domain/connection.js';
 import { MODES } from './domain/request.js';
 import { deleteConnection } from './aws/proton.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
@@ -12,12 +13,17 @@ import { taskHandler } from './runtime/task-handler.js';
  */
 export const handler = taskHandler({
   task: 'DeleteConnection',
-  input: z.object({ connectionId: z.string(), mode: z.enum(MODES), retryCount: z.number().int().nonnegative(), executionName: z.string() }),
-  logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
-  run: async ({ connectionId, mode, retryCount }) => {
+  input: z.object({ connection: ConnectionFactsSchema, mode: z.enum(MODES), retryCount: z.number().int().nonnegative(), executionName: z.string() }),
+  logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
+  run: async ({ connection, mode, retryCount }) => {
     requireExecuteMode('DeleteConnection', mode);
-    // No id: Proton could not be asked which connection serves the environment. Never call Delete without one.
-    if (!connectionId) return { outcome: 'unreachable' as const, reason: 'the connection serving the environment is unknown: Proton could not be asked', attempts: retryCount + 1 };
+    const connectionId = connection.id;
+    // No id: no connection serves the environment any more, or Proton could not be asked which. Never call Delete without one.
+    if (!connectionId) {
+      return connection.protonUnreachable
+        ? { outcome: 'unreachable' as const, reason: `the connection serving the environment is unknown: ${connection.protonUnreachable}`, attempts: retryCount + 1 }
+        : { outcome: 'already-absent' as const, attempts: retryCount + 1 };
+    }
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);
     return { ...(await deleteConnection(connectionId)), attempts: retryCount + 1 };
   },

@@ -37,8 +37,8 @@ export const handler = taskHandler({
     const fromRequest = (source: 'request' | 'none') => factsFromRequest({ ...request, environment }, partitionOf(config.AWS_REGION), config.AWS_REGION, source);
     // Proton gone: work from the account's own inventory, for the environment the request names.
     if (unreachable) return { ...fromRequest('request'), protonUnreachable: unreachable };
-    // A connection named by id is gone: clean up what it left. Looked up by environment and not there: nothing to do.
-    return fromRequest(connectionId ? 'request' : 'none');
+    // No connection: clean up what it left, unless Proton itself deleted the environment (nothing to do).
+    return fromRequest(request.ifNoConnection === 'nothing-to-do' ? 'none' : 'request');
   },
 });
 

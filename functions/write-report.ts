@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventorySchema, type Inventory } from './domain/inventory.js';
-import { buildReport, DirectResultSchema, type Report, type Summary } from './domain/report.js';
+import { buildReport, DirectResultSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { StackProgressSchema } from './domain/stack-deletion.js';
 import { VerificationSchema } from './domain/verification.js';
@@ -22,6 +22,7 @@ const GatheredStateSchema = z.object({
   request: CleanupRequestSchema.optional(),
   connection: ConnectionFactsSchema.optional(),
   concurrency: z.object({ runningCleanup: z.string().nullable() }).optional(),
+  sweep: z.object({ environments: z.array(SweepSectionSchema) }).optional(),
   inventory: ReferenceSchema.optional(),
   deletion: z
     .union([
@@ -77,6 +78,7 @@ export const handler = taskHandler({
       ...(state.request ? { request: state.request } : {}),
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
+      ...(state.sweep ? { sweep: state.sweep.environments } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),
       stackResults: (state.cleanup ?? []).flat(),

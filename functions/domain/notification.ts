@@ -53,6 +53,9 @@ export function composeNotification(report: Report, location: { bucket: string; 
     `Connection: ${report.connection.outcome}${report.connection.attempts ? ` after ${report.connection.attempts} attempt(s)` : ''}${report.connection.error ? ` (${report.connection.error})` : ''}`,
     `Resources: ${s.total} total: ${s.deleted} deleted, ${s.alreadyAbsent} already absent, ${s.retained} retained, ${s.failed} failed, ${s.planned} planned.`,
     ...(report.failure ? ['', `The run failed: ${report.failure.error}: ${report.failure.message}`] : []),
+    ...(report.sweep
+      ? ['', `Sweep: ${report.sweep.length} environment(s) without a connection:`, ...report.sweep.map((s) => `- ${s.environmentName} (${s.managementAccountId}): ${s.outcome} ${s.execution}${s.error ? `: ${s.error}` : ''}`)]
+      : []),
     ...(problems.length > 0
       ? ['', 'Failures:', ...problems.slice(0, MAX_LISTED_FAILURES).map((r) => `- ${r.id}: ${r.error ?? r.reason ?? 'no reason given'}`)]
       : []),

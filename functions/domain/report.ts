@@ -44,6 +44,27 @@ export const SummarySchema = z.object({
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
+export const SweepSectionSchema = z.object({
+  environmentName: z.string(),
+  managementAccountId: z.string(),
+  environmentArn: z.string(),
+  execution: z.string(),
+  outcome: z.enum(['started', 'already-started', 'failed-to-start']),
+  error: z.string().optional(),
+  report: z.string().describe('where that execution writes its report, in the same bucket'),
+});
+export type SweepSection = z.infer<typeof SweepSectionSchema>;
+
+export const DirectResultSchema = z.object({
+  id: z.string(),
+  outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']),
+  reason: z.string().optional(),
+  error: z.string().optional(),
+  /** Set by the ASL's Catch when the deleting task failed for good. */
+  caught: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+export type DirectResult = z.infer<typeof DirectResultSchema>;
+
 export const ReportSchema = z
   .object({
     reportVersion: z.literal(REPORT_VERSION),
@@ -64,6 +85,8 @@ export const ReportSchema = z
     }),
     resources: z.array(ReportEntrySchema),
     summary: SummarySchema,
+    /** A sweep: one section per environment no connection serves, with the execution cleaning it up. */
+    sweep: z.array(SweepSectionSchema).optional(),
   })
   .meta({ title: 'proton-connection-cleanup report', description: 'What one execution found and did, resource by resource.' });
 export type Report = z.infer<typeof ReportSchema>;
@@ -78,16 +101,6 @@ export type ConnectionDeletion =
   | { outcome: 'unreachable'; attempts: number; reason: string }
   | CaughtError;
 
-export const DirectResultSchema = z.object({
-  id: z.string(),
-  outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']),
-  reason: z.string().optional(),
-  error: z.string().optional(),
-  /** Set by the ASL's Catch when the deleting task failed for good. */
-  caught: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
-});
-export type DirectResult = z.infer<typeof DirectResultSchema>;
-
 export interface ReportInput {
   execution: { name: string; startedAt: string; finishedAt: string };
   request?: CleanupRequest;
@@ -97,6 +110,7 @@ export interface ReportInput {
   runningCleanup?: string;
   /** Resources deleted one by one (stand-alone resources, connection roles), by ARN. */
   directResults?: readonly DirectResult[];
+  sweep?: readonly SweepSection[];
   inventory?: Inventory;
   deletion?: ConnectionDeletion;
   stackResults: readonly StackProgress[];
@@ -126,6 +140,9 @@ function connectionSection(input: ReportInput): Report['connection'] {
     ...(facts?.arn ? { arn: facts.arn } : {}),
     ...(facts ? { environmentName: facts.environmentName, environmentArn: facts.environmentArn } : {}),
   };
+  if (input.sweep) {
+    return { ...base, outcome: 'not-attempted', reason: `sweep: ${input.sweep.length} environment(s) without a connection, each cleaned up by its own execution (see sweep)` };
+  }
   if (input.runningCleanup) {
     return { ...base, outcome: 'not-attempted', reason: `another cleanup of this connection is running (execution ${input.runningCleanup}): this run changed nothing` };
   }
@@ -277,5 +294,6 @@ export function buildReport(input: ReportInput): Report {
     connection: connectionSection(input),
     resources: entries,
     summary: summarize(entries),
+    ...(input.sweep ? { sweep: [...input.sweep] } : {}),
   };
 }

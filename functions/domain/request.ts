@@ -36,7 +36,8 @@ const flag = (what: string) => z.boolean({ error: `expected true or false (${wha
 /** What a person types into the Step Functions console, and the custom event's `detail`. */
 export const ConsoleInputSchema = z
   .strictObject({
-    connectionId,
+    connectionId: connectionId.optional(),
+    sweep: z.literal(true, { error: 'expected true (find every environment whose connection is gone, and clean each up)' }).optional(),
     mode: z.enum(MODES, { error: 'expected "plan" or "execute"' }).optional(),
     environment: EnvironmentRefSchema.optional(),
     retainFailedResources: flag('retry a stack stuck in DELETE_FAILED, keeping the resources that failed'),
@@ -47,6 +48,19 @@ export const ConsoleInputSchema = z
       .max(STANDALONE_TYPES.length)
       .optional(),
     deleteConnectionRoles: flag("delete the connection's IAM roles once its stacks are gone"),
+  })
+  .superRefine((input, context) => {
+    const targets = [input.connectionId, input.environment, input.sweep].filter((t) => t !== undefined).length;
+    if (targets === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['connectionId'],
+        message: 'expected the connection id (a UUID); or "environment" alone, to clean up after a connection that is gone; or "sweep": true',
+      });
+    }
+    if (input.sweep && targets > 1) {
+      context.addIssue({ code: 'custom', path: ['sweep'], message: 'a sweep finds its environments itself: drop "connectionId" and "environment"' });
+    }
   })
   .meta({
     title: 'Console input',
@@ -76,6 +90,10 @@ export const DEFAULT_OPTIONS: CleanupOptions = { retainFailedResources: false, d
 
 export interface CleanupRequest {
   connectionId?: string;
+  /** Find every environment of the account whose connection is gone, and clean each up (one execution each). */
+  sweep?: true;
+  /** Only Proton's "environment deleted" event: no connection left means Proton removed everything itself. */
+  ifNoConnection?: 'nothing-to-do';
   mode: Mode;
   environment?: EnvironmentRef;
   options: CleanupOptions;
@@ -90,6 +108,8 @@ export const CleanupOptionsSchema = z.object({
 
 export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
   connectionId: z.string().optional(),
+  sweep: z.literal(true).optional(),
+  ifNoConnection: z.literal('nothing-to-do').optional(),
   mode: z.enum(MODES),
   environment: EnvironmentRefSchema.optional(),
   options: CleanupOptionsSchema,
@@ -140,7 +160,8 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, prefix?: string):
 
 function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigger: Trigger): CleanupRequest {
   return {
-    connectionId: input.connectionId.toLowerCase(),
+    ...(input.connectionId ? { connectionId: input.connectionId.toLowerCase() } : {}),
+    ...(input.sweep ? { sweep: true as const } : {}),
     mode: input.mode ?? settings.defaultMode,
     ...(input.environment ? { environment: input.environment } : {}),
     options: {
@@ -166,7 +187,13 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
     }
     // Emitted in the management account (event.account) and forwarded here: the connection is looked up by name.
     const account = parseOrThrow(z.string().regex(/^\d{12}$/, 'expected the 12-digit management account id'), event.account, 'account');
-    return { mode: settings.defaultMode, environment: { name: detail.name, managementAccountId: account }, options: DEFAULT_OPTIONS, trigger };
+    return {
+      mode: settings.defaultMode,
+      environment: { name: detail.name, managementAccountId: account },
+      ifNoConnection: 'nothing-to-do',
+      options: DEFAULT_OPTIONS,
+      trigger,
+    };
   }
   if (event.source === 'aws.proton' && event['detail-type'] === PROTON_CONNECTION_STATUS_CHANGE) {
     const detail = parseOrThrow(ConnectionStatusChangeDetailSchema, event.detail, 'detail');

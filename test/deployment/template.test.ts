@@ -114,7 +114,7 @@ describe('IAM', () => {
     const role = template.Resources[stateMachine().RoleArn['Fn::GetAtt'][0]]!;
     const invoke = roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = new Set(invoke.flatMap((s) => resourcesOf(s)).map((r) => json(r).match(/"(\w+LambdaFunction)"/)?.[1]));
-    const taskFunctions = ['ResolveRequest', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'DeleteStack', 'DescribeStack', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
+    const taskFunctions = ['ResolveRequest', 'StartSweep', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'DeleteStack', 'DescribeStack', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
 
     expect([...invoked].sort()).toEqual(taskFunctions.sort());
     expect(invoke.flatMap((s) => resourcesOf(s))).not.toContain('*');
@@ -159,8 +159,8 @@ describe('triggers', () => {
     expect(roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction')).map((s) => s.Resource)).toEqual([fnArn('FindDueConnectionsLambdaFunction')]);
   });
 
-  it('lets the trigger Lambdas start only this state machine', () => {
-    for (const fn of ['StartFromEventLambdaFunction', 'FindDueConnectionsLambdaFunction']) {
+  it('lets the trigger Lambdas and the sweep start only this state machine', () => {
+    for (const fn of ['StartFromEventLambdaFunction', 'FindDueConnectionsLambdaFunction', 'StartSweepLambdaFunction']) {
       const start = roleStatements(template.Resources[roleOf(fn)]!).filter((s) => actionsOf(s).includes('states:StartExecution'));
       expect(json(start.map((s) => s.Resource))).toMatch(/:stateMachine:proton-connection-cleanup-test"/);
     }
@@ -222,7 +222,7 @@ describe('resources', () => {
 });
 
 describe('configuration', () => {
-  it.each(['deleteStandaloneResource', 'deleteConnectionRoles', 'resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'deleteStack', 'describeStack', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
+  it.each(['startSweep', 'deleteStandaloneResource', 'deleteConnectionRoles', 'resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'deleteStack', 'describeStack', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
     '%s gets every environment variable its handler validates at cold start',
     async (key) => {
       const id = `${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`;

@@ -1,16 +1,17 @@
+import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { DeleteEnvironmentAccountConnectionCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { proton } from '../../functions/aws/clients.js';
 import { handler } from '../../functions/delete-connection.js';
-import { CONNECTION_ID, EXECUTION_NAME, protonError, throttlingProtonEndpoint } from '../helpers/sdk-fixtures.js';
+import { CONNECTION_ID, EXECUTION_NAME, connectionFacts, protonError, throttlingProtonEndpoint } from '../helpers/sdk-fixtures.js';
 
 // Not mockedClients(): the real-middleware tests below restore this mock and put a new one in its place.
 let protonMock = mockClient(ProtonClient);
 beforeEach(() => protonMock.reset());
 
-const deleteConnection = (overrides: { mode?: string; retryCount?: number } = {}) =>
-  handler({ connectionId: CONNECTION_ID, mode: 'execute', retryCount: 0, executionName: EXECUTION_NAME, ...overrides });
+const deleteConnection = (overrides: { mode?: string; retryCount?: number; connection?: ConnectionFacts } = {}) =>
+  handler({ connection: connectionFacts(), mode: 'execute', retryCount: 0, executionName: EXECUTION_NAME, ...overrides });
 
 describe('DeleteConnection handler', () => {
   it('deletes the connection by its id', async () => {
@@ -46,7 +47,7 @@ describe('DeleteConnection handler', () => {
   });
 
   it('rejects state input without retryCount as InvalidStateInput, and sends no command', async () => {
-    await expect(handler({ connectionId: CONNECTION_ID, mode: 'execute', executionName: EXECUTION_NAME })).rejects.toMatchObject({
+    await expect(handler({ connection: connectionFacts(), mode: 'execute', executionName: EXECUTION_NAME })).rejects.toMatchObject({
       name: 'InvalidStateInput',
     });
     expect(protonMock.calls()).toHaveLength(0);
@@ -77,5 +78,18 @@ describe('DeleteConnection handler', () => {
       await expect(deleteConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
       expect(endpoint.requests).toBe(1);
     });
+  });
+});
+
+describe('DeleteConnection handler, when no connection id is known', () => {
+  it('records already-absent, calling nothing, when no connection serves the environment any more', async () => {
+    await expect(deleteConnection({ connection: connectionFacts({ id: '', source: 'request' }) })).resolves.toMatchObject({ outcome: 'already-absent' });
+    expect(protonMock.commandCalls(DeleteEnvironmentAccountConnectionCommand)).toEqual([]);
+  });
+
+  it('records unreachable, calling nothing, when Proton could not be asked', async () => {
+    const connection = connectionFacts({ id: '', source: 'request', protonUnreachable: 'ENOTFOUND: proton' });
+    await expect(deleteConnection({ connection })).resolves.toMatchObject({ outcome: 'unreachable', reason: expect.stringContaining('ENOTFOUND') });
+    expect(protonMock.commandCalls(DeleteEnvironmentAccountConnectionCommand)).toEqual([]);
   });
 });
