@@ -37,6 +37,18 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
       ? `connection already gone; cleaning environment ${String(c.environmentName)} from the request`
       : `environment ${String(c.environmentName)} (${String(c.status)}), ${roles} role(s)`;
   },
+  CheckForRunningCleanup: (o) => {
+    const running = asRecord(o.concurrency).runningCleanup;
+    return running ? `another cleanup of this connection is running (${String(running)}): this run changes nothing` : 'no other cleanup of this connection is running';
+  },
+  StartSweep: (o) => {
+    const environments = Array.isArray(asRecord(o.sweep).environments) ? (asRecord(o.sweep).environments as unknown[]) : [];
+    return `${environments.length} environment(s) without a connection: one cleanup execution each`;
+  },
+  DeleteConnectionRoles: (o) => {
+    const roles = Array.isArray(o.roleCleanup) ? (o.roleCleanup as State[]) : [];
+    return roles.map((r) => `${String(r.id).split('/').pop()}: ${String(r.outcome)}`).join(', ') || 'no roles';
+  },
   Inventory: (o) => {
     const n = asRecord(asRecord(o.inventory).counts);
     return `${String(n.resources)} resources: ${String(n.stacksToDelete)} stacks to delete, ${String(n.deletedWithStacks)} go with them, ${String(n.retained)} retained`;
@@ -96,16 +108,21 @@ export class ProgressPrinter {
         this.lastError.set(name, `${event.Error ?? 'Error'}: ${causeMessage(event.Cause)}`);
         return;
       case 'StateRetried':
-        this.write(`  ↻ ${name.padEnd(20)} retry ${event.retry?.attempt ?? '?'} after ${this.lastError.get(name) ?? 'an error'}`);
+        this.write(`  ↻ ${name.padEnd(24)} retry ${event.retry?.attempt ?? '?'} after ${this.lastError.get(name) ?? 'an error'}`);
         return;
       case 'StateCaught':
         if (name === 'DeleteStack' || name === 'DescribeStack') return;
-        this.write(`  ✗ ${name.padEnd(20)} ${this.lastError.get(name) ?? 'failed'}`);
+        this.write(`  ✗ ${name.padEnd(24)} ${this.lastError.get(name) ?? 'failed'}`);
         return;
       case 'StateExited': {
         if (name === 'DeleteStack' || name === 'DescribeStack') {
           const line = stackLine(asRecord(output.progress));
           if (line) this.write(line);
+          return;
+        }
+        if (name === 'DeleteStandaloneResource') {
+          const result = asRecord(output.result);
+          if (result.outcome !== 'in-progress') this.write(`    ${result.outcome === 'deleted' || result.outcome === 'already-absent' ? '✓' : '■'} ${String(result.id)}: ${String(result.outcome)}${result.reason && result.outcome !== 'deleted' ? `: ${String(result.reason)}` : ''}`);
           return;
         }
         if (name === 'StackDeletionErrored') {
@@ -115,7 +132,7 @@ export class ProgressPrinter {
         }
         const describe = describeExit[name];
         const text = describe?.(output);
-        if (text) this.write(`  ✓ ${name.padEnd(20)} ${text}`);
+        if (text) this.write(`  ✓ ${name.padEnd(24)} ${text}`);
         return;
       }
       case 'ExecutionFailed':
