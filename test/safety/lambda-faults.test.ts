@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { runWorkflow } from '../../local/run-workflow.js';
+import { CONNECTION_ID, consoleInput, scenario } from '../helpers/scenarios.js';
+import { DEFAULT_MODE } from './run-case.js';
+
+/** The local runner's Lambda timeouts: Step Functions sees Lambda.Unknown, before or after the handler's effects. */
+let executions = 0;
+const run = (lambdaFaults: NonNullable<Parameters<typeof runWorkflow>[1]>['lambdaFaults']) =>
+  runWorkflow(scenario({ stacks: [], input: consoleInput('execute') }), { lambdaFaults, executionName: `lambda-fault-${(executions += 1)}`, defaultMode: DEFAULT_MODE });
+
+describe('RunOptions.lambdaFaults', () => {
+  it('timeout-before: the handler never runs, and the state fails with Lambda.Unknown', async () => {
+    const result = await run([{ state: 'DeleteConnection', kind: 'timeout-before' }]);
+
+    expect(result.error?.name).toBe('Lambda.Unknown');
+    expect(result.sandbox.callsTo('DeleteEnvironmentAccountConnection')).toEqual([]);
+    expect(result.sandbox.account.connections.has(CONNECTION_ID)).toBe(true);
+    expect(result.lambdaFaultsFired).toEqual([{ state: 'DeleteConnection', kind: 'timeout-before', invocation: 1 }]);
+  });
+
+  it('timeout-after: the handler runs (the connection is deleted), then its response is lost', async () => {
+    const result = await run([{ state: 'DeleteConnection', kind: 'timeout-after', times: 1 }]);
+
+    expect(result.error?.name).toBe('Lambda.Unknown');
+    expect(result.sandbox.account.connections.has(CONNECTION_ID)).toBe(false);
+  });
+
+  it('counts invocations per state: `after` invocations pass first, then `times` fail', async () => {
+    const passes = await run([{ state: 'Notify', kind: 'timeout-before', after: 1 }]);
+    const fails = await run([{ state: 'Notify', kind: 'timeout-before', after: 0, times: 1 }]);
+
+    expect(passes.status).toBe('succeeded');
+    expect(passes.lambdaFaultsFired).toEqual([]);
+    expect(fails.error?.name).toBe('Lambda.Unknown');
+    expect(fails.lambdaFaultsFired).toEqual([{ state: 'Notify', kind: 'timeout-before', invocation: 1 }]);
+  });
+});
