@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { buildInventory, cleanupPhases, countInventory, type CleanupPhase, type InventoryCounts } from './domain/inventory.js';
 import { CleanupRequestSchema } from './domain/request.js';
+import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
 import { listStacks } from './aws/cloudformation.js';
 import { executionKey, putJson, type ObjectRef } from './aws/object-store.js';
 import { resourcesTaggedFor } from './aws/tagging.js';
@@ -35,6 +36,12 @@ export const handler = taskHandler({
       deleteConnectionRoles: request.options.deleteConnectionRoles,
     });
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
+    const memory = rememberConnection(connection, executionName);
+    if (memory) {
+      // So that a re-run finds the environment once this run has deleted the connection.
+      await putJson({ bucket: config.REPORT_BUCKET, key: memoryKeyOfConnection(memory.connectionId) }, memory);
+      await putJson({ bucket: config.REPORT_BUCKET, key: memoryKeyOfEnvironment({ name: memory.environmentName, managementAccountId: memory.managementAccountId }) }, memory);
+    }
     const counts = countInventory(inventory);
     metrics.addMetric('ResourcesInventoried', MetricUnit.Count, counts.resources);
     return { location, counts, phases: cleanupPhases(inventory) };

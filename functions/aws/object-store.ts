@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { InvalidStateInputError } from '../runtime/errors.js';
 import { s3 } from './clients.js';
-import { callAws } from './error-mapping.js';
+import { callAws, hasName } from './error-mapping.js';
 
 /** Inventories, verifications and reports live in S3 and travel through the workflow by reference. */
 export const ObjectRefSchema = z.object({ bucket: z.string().min(1), key: z.string().min(1) });
@@ -32,6 +32,16 @@ export async function getJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new InvalidStateInputError(`${s3Uri(ref)} does not hold what was expected: ${parsed.error.message}`);
   return parsed.data;
+}
+
+/** The object, or undefined when there is none (NoSuchKey; AccessDenied when the role may not list the bucket). */
+export async function getJsonIfExists<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T | undefined> {
+  try {
+    return await getJson(ref, schema);
+  } catch (error) {
+    if (hasName(error, 'NoSuchKey', 'AccessDenied')) return undefined;
+    throw error;
+  }
 }
 
 /** Keys are per execution, so a re-run never overwrites an earlier run's record. */

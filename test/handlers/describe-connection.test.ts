@@ -1,5 +1,6 @@
-import { GetEnvironmentAccountConnectionCommand, ProtonClient } from '@aws-sdk/client-proton';
-import { describe, expect, it } from 'vitest';
+import { GetEnvironmentAccountConnectionCommand, ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
+import { S3Client } from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/describe-connection.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
 import {
@@ -15,9 +16,12 @@ import {
   mockedClients,
   protonConnection,
   protonError,
+  serveObjects,
 } from '../helpers/sdk-fixtures.js';
 
-const [proton] = mockedClients(ProtonClient);
+const [proton, s3] = mockedClients(ProtonClient, S3Client);
+// By default no earlier run remembered anything.
+beforeEach(() => serveObjects(s3, {}));
 
 const describeConnection = (request: CleanupRequest = cleanupRequest()) => handler({ request, executionName: EXECUTION_NAME });
 const namedEnvironment = { name: ENVIRONMENT_NAME, managementAccountId: MANAGEMENT_ACCOUNT_ID };
@@ -131,6 +135,32 @@ describe('DescribeConnection handler', () => {
       proton.on(GetEnvironmentAccountConnectionCommand).rejects(gone());
 
       await expect(describeConnection()).rejects.toMatchObject({ name: 'ProtonUnreachable', message: expect.stringContaining('"environment"') });
+    });
+  });
+
+  describe('when an earlier run remembered the connection (re-runs)', () => {
+    const memory = { connectionId: CONNECTION_ID, environmentName: ENVIRONMENT_NAME, managementAccountId: MANAGEMENT_ACCOUNT_ID, environmentArn: ENVIRONMENT_ARN, rememberedBy: 'first-run' };
+
+    it('cleans up the remembered environment once the connection is gone, without being told it', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
+      serveObjects(s3, { [`memory/connections/${CONNECTION_ID}.json`]: memory });
+
+      await expect(describeConnection()).resolves.toMatchObject({ source: 'request', id: CONNECTION_ID, environmentArn: ENVIRONMENT_ARN });
+    });
+
+    it("cleans up after Proton's environment-deleted event when an earlier run of ours was cleaning that environment", async () => {
+      serveObjects(s3, { [`memory/environments/${MANAGEMENT_ACCOUNT_ID}/${ENVIRONMENT_NAME}.json`]: memory });
+      const request = cleanupRequest({ connectionId: undefined, environment: namedEnvironment, ifNoConnection: 'nothing-to-do' });
+      proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: [] });
+
+      await expect(describeConnection(request)).resolves.toMatchObject({ source: 'request', id: CONNECTION_ID });
+    });
+
+    it('still has nothing to do after that event when no run of ours ever saw the environment', async () => {
+      const request = cleanupRequest({ connectionId: undefined, environment: namedEnvironment, ifNoConnection: 'nothing-to-do' });
+      proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: [] });
+
+      await expect(describeConnection(request)).resolves.toMatchObject({ source: 'none' });
     });
   });
 });

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { InventorySchema } from '../../functions/domain/inventory.js';
 import { handler } from '../../functions/inventory.js';
 import {
+  CONNECTION_ID,
   ENVIRONMENT_ARN,
+  ENVIRONMENT_NAME,
+  MANAGEMENT_ACCOUNT_ID,
   EXECUTION_NAME,
   REPORT_BUCKET,
   ROLE_ARN,
@@ -87,8 +90,20 @@ describe('Inventory handler', () => {
     const result = await takeInventory();
     expect(result.location).toEqual({ bucket: REPORT_BUCKET, key: `executions/${EXECUTION_NAME}/inventory.json` });
     const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
-    expect(puts).toHaveLength(1);
     expect(puts[0]).toMatchObject({ Bucket: REPORT_BUCKET, Key: `executions/${EXECUTION_NAME}/inventory.json`, ContentType: 'application/json' });
+  });
+
+  it('remembers which environment the connection serves, by connection and by environment, for re-runs once it is gone', async () => {
+    givenTheEnvironmentSpreadOverTwoPagesEach();
+    await takeInventory();
+    const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+
+    expect(keys).toEqual([
+      `executions/${EXECUTION_NAME}/inventory.json`,
+      `memory/connections/${CONNECTION_ID}.json`,
+      `memory/environments/${MANAGEMENT_ACCOUNT_ID}/${ENVIRONMENT_NAME}.json`,
+    ]);
+    expect(writtenObject(s3, `memory/connections/${CONNECTION_ID}.json`)).toMatchObject({ environmentArn: ENVIRONMENT_ARN, rememberedBy: EXECUTION_NAME });
   });
 
   it('stores every resource of the environment, and the connection role, with its planned action', async () => {

@@ -28,26 +28,7 @@ const requestNamesEnvironment = (input: unknown) => {
   return isObject(request) && isObject(request.environment);
 };
 
-export const KNOWN_BUGS: readonly KnownBug[] = [
-  {
-    id: 'rerun-without-environment',
-    summary:
-      'A request that names no "environment" (console input or custom event without it, or Proton\'s REJECTED event) cannot be re-run once ' +
-      'its first run deleted the connection: the re-run fails with ConnectionNotFound and leaves whatever the first run could not delete.',
-    invariant: 'convergence',
-    explains: ({ scenario }, { rerun }) =>
-      connectionExisted(scenario) && !requestNamesEnvironment(scenario.input) && !isEnvironmentDeletedEvent(scenario.input) && rerun?.error?.name === 'ConnectionNotFound',
-  },
-  {
-    id: 'environment-deleted-rerun-skips-leftovers',
-    summary:
-      'Re-running Proton\'s "environment DELETED" event after the first run deleted the connection reports "nothing to do" (connection ' +
-      'outcome not-found) and succeeds, although proven-owned stacks the first run could not delete are still there.',
-    invariant: 'convergence',
-    explains: ({ scenario }, { rerun }) =>
-      connectionExisted(scenario) && isEnvironmentDeletedEvent(scenario.input) && rerun?.report?.connection.outcome === 'not-found',
-  },
-];
+export const KNOWN_BUGS: readonly KnownBug[] = [];
 
 export function knownBugsOf(safetyCase: SafetyCase, outcome: CaseOutcome, invariant: InvariantName): KnownBug[] {
   return KNOWN_BUGS.filter((bug) => bug.invariant === invariant && outcome.violations[invariant].length > 0 && bug.explains(safetyCase, outcome));

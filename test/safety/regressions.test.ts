@@ -56,7 +56,7 @@ describe('fixed', () => {
 });
 
 describe('open', () => {
-  it.fails('rerun-without-environment: re-running a request that names no environment succeeds after the first run deleted the connection', async () => {
+  it('rerun-without-environment (fixed: runs remember the environment of each connection they inventory): re-running a request that names no environment succeeds after the first run deleted the connection', async () => {
     // Shrunk by fast-check (seed 20261125): no stack, no fault; any stack the first run could not delete stays for good.
     const first = await run(scenario({ stacks: [], input: consoleInput('execute') }));
     const second = await rerun(first, consoleInput('execute'));
@@ -66,7 +66,7 @@ describe('open', () => {
     expect(second.status).toBe('succeeded');
   });
 
-  it.fails('environment-deleted-rerun-skips-leftovers: re-running the environment-deleted event deletes the stacks the first run left', async () => {
+  it('environment-deleted-rerun-skips-leftovers (fixed: a remembered environment is cleaned up): re-running the environment-deleted event deletes the stacks the first run left', async () => {
     // Shrunk by fast-check (seed 20261125): DeleteConnection deletes the connection, then times out; the run fails before any DeleteStack.
     const leftover = environmentStack();
     const first = await run(scenario({ stacks: [leftover], input: environmentDeletedEvent() }), {
