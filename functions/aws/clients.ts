@@ -39,17 +39,17 @@ function once<T>(create: () => T): () => T {
   return () => (client ??= traced(create()));
 }
 
-export const proton = once(() => new ProtonClient({ retryStrategy: retryStrategy(1) }));
-export const cloudFormation = once(() => new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const tagging = once(() => new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const proton = /* @__PURE__ */ once(() => new ProtonClient({ retryStrategy: retryStrategy(1) }));
+export const cloudFormation = /* @__PURE__ */ once(() => new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const tagging = /* @__PURE__ */ once(() => new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 export const s3 = once(() => new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sns = once(() => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const eventBridge = once(() => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sfn = once(() => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const logs = once(() => new CloudWatchLogsClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ecr = once(() => new ECRClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ssm = once(() => new SSMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const iam = once(() => new IAMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sns = /* @__PURE__ */ once(() => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const eventBridge = /* @__PURE__ */ once(() => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sfn = /* @__PURE__ */ once(() => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ecr = /* @__PURE__ */ once(() => new ECRClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ssm = /* @__PURE__ */ once(() => new SSMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const iam = /* @__PURE__ */ once(() => new IAMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 
 /** For the local run, which answers every client at the SDK boundary. */
 export function allClients() {
