@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { earlierCleanupOf } from './domain/concurrent-runs.js';
 import { runningExecutions } from './aws/step-functions.js';
 import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { decideRoleDeletions } from './domain/connection-roles.js';
 import { InventorySchema } from './domain/inventory.js';
 import { MODES } from './domain/request.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { MODES } from './domain/request.js';
 import { deleteConnection } from './aws/proton.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { MODES } from './domain/request.js';
 import { PHASES } from './domain/inventory.js';
 import { TAG } from './domain/inventory.js';

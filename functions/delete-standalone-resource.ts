@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { MODES, STANDALONE_TYPES } from './domain/request.js';
 import { emptyingBoundReached, MAX_EMPTYING_CALLS, recheckStandalone } from './domain/standalone-deletion.js';
 import { deleteStandaloneResource } from './aws/standalone-resources.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { partitionOf } from './domain/arn.js';
 import { factsFromProton, factsFromRequest, type ConnectionFacts, type ProtonConnection } from './domain/connection.js';
 import { CleanupRequestSchema, type CleanupRequest } from './domain/request.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { decidePoll, describeFailure, shouldRetryRetaining, StackProgressSchema, type StackProgress } from './domain/stack-deletion.js';
 import { describeStack, failedResources } from './aws/cloudformation.js';
 import { loadConfig } from './runtime/config.js';

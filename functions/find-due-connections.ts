@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { decommissionDueEvent, judgeConnection, todayUtc, type TaggedConnection } from './domain/decommission-schedule.js';
 import { scheduledExecutionName } from './domain/execution-names.js';
 import { DECOMMISSION_DUE } from './domain/request.js';

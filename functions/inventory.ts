@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { buildInventory, cleanupPhases, countInventory, type CleanupPhase, type InventoryCounts } from './domain/inventory.js';
 import { CleanupRequestSchema } from './domain/request.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { composeBareFailure, composeNotification } from './domain/notification.js';
 import { ReportSchema } from './domain/report.js';
 import { getJson, ObjectRefSchema } from './aws/object-store.js';

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { resolveRequest, type CleanupRequest } from './domain/request.js';
+import * as z from './runtime/zod.js';
+import type { CleanupRequest } from './domain/request.js';
+import { resolveRequest } from './domain/request-resolution.js';
 import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
 import { taskHandler } from './runtime/task-handler.js';
 

@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { eventExecutionName } from './domain/execution-names.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';

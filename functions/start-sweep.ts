@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { todayUtc } from './domain/decommission-schedule.js';
 import { CleanupOptionsSchema, MODES } from './domain/request.js';
 import { orphanedEnvironments, sweepExecutionName } from './domain/sweep.js';

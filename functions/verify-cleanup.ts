@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { InventorySchema } from './domain/inventory.js';
 import { stacksToExplain, verify, type ResourceDeletionEvent } from './domain/verification.js';
 import { resourceDeletionEvents } from './aws/cloudformation.js';

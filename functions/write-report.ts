@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventorySchema, type Inventory } from './domain/inventory.js';
 import { buildReport, DirectResultSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';

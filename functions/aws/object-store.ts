@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from '../runtime/zod.js';
 import { InvalidStateInputError } from '../runtime/errors.js';
 import { s3 } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';

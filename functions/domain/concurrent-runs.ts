@@ -1,4 +1,4 @@
-import { resolveRequest, type RequestSettings } from './request.js';
+import { resolveRequest, type RequestSettings } from './request-resolution.js';
 
 /**
  * One cleanup per connection at a time. Of two executions for the same connection, the one

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../runtime/zod.js';
 import type { ConnectionFacts } from './connection.js';
 import type { EnvironmentRef } from './request.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../runtime/zod.js';
 import { environmentArn, parseArn } from './arn.js';
 import type { CleanupRequest } from './request.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../runtime/zod.js';
 import { protonResourceName, resourceTypeOf } from './arn.js';
 import { ConnectionFactsSchema, type ConnectionFacts } from './connection.js';
 

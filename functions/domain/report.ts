@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../runtime/zod.js';
 import { CleanupRequestSchema, MODES, type CleanupRequest } from './request.js';
 import { ACTIONS, PHASES, type Inventory, type InventoriedResource } from './inventory.js';
 import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';

@@ -1,7 +1,4 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
-import { InvalidRequestError } from '../runtime/errors.js';
-import { describeZodIssues } from '../runtime/zod-problems.js';
+import * as z from '../runtime/zod.js';
 
 /**
  * The one request shape every trigger is normalized into (ResolveRequest). Pure: no AWS.
@@ -9,11 +6,11 @@ import { describeZodIssues } from '../runtime/zod-problems.js';
 export const MODES = ['plan', 'execute'] as const;
 export type Mode = (typeof MODES)[number];
 
-const connectionId = z
+export const connectionIdSchema = z
   .guid({ error: 'expected a UUID such as "0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11" (the connection id)' })
   .describe('the environment account connection id');
 
-const environmentName = z
+export const environmentNameSchema = z
   .string({ error: 'expected the Proton environment name (a string)' })
   .regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, 'expected a Proton environment name: 1-100 letters, digits, "-" or "_"');
 
@@ -22,7 +19,7 @@ const accountId = z
   .regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 
 export const EnvironmentRefSchema = z.strictObject({
-  name: environmentName,
+  name: environmentNameSchema,
   managementAccountId: accountId,
 });
 export type EnvironmentRef = z.infer<typeof EnvironmentRefSchema>;
@@ -36,7 +33,7 @@ const flag = (what: string) => z.boolean({ error: `expected true or false (${wha
 /** What a person types into the Step Functions console, and the custom event's `detail`. */
 export const ConsoleInputSchema = z
   .strictObject({
-    connectionId: connectionId.optional(),
+    connectionId: connectionIdSchema.optional(),
     sweep: z.literal(true, { error: 'expected true (find every environment whose connection is gone, and clean each up)' }).optional(),
     mode: z.enum(MODES, { error: 'expected "plan" or "execute"' }).optional(),
     environment: EnvironmentRefSchema.optional(),
@@ -124,100 +121,3 @@ export const DECOMMISSION_REQUESTED = 'Proton Connection Decommission Requested'
 export const DECOMMISSION_DUE = 'Proton Connection Decommission Due';
 export const PROTON_CONNECTION_STATUS_CHANGE = 'AWS Proton Environment Account Connection Status Change';
 export const PROTON_ENVIRONMENT_STATUS_CHANGE = 'AWS Proton Environment Status Change';
-
-export interface RequestSettings {
-  defaultMode: Mode;
-  /** `source` of the custom decommission event this deployment accepts. */
-  requestEventSource: string;
-}
-
-/** A whole EventBridge event (Powertools parser's schema), with bounded strings. */
-const EventEnvelopeSchema = EventBridgeSchema.extend({
-  id: z.string().max(200),
-  source: z.string().max(256),
-  'detail-type': z.string().max(256),
-});
-
-const ConnectionStatusChangeDetailSchema = z.object({
-  id: connectionId,
-  status: z.string().max(64),
-});
-
-const EnvironmentStatusChangeDetailSchema = z.object({
-  name: environmentName,
-  status: z.string().max(64),
-});
-
-function isEventEnvelope(raw: unknown): raw is Record<string, unknown> {
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'detail-type' in raw;
-}
-
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, prefix?: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InvalidRequestError(describeZodIssues(parsed.error, prefix));
-  return parsed.data;
-}
-
-function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigger: Trigger): CleanupRequest {
-  return {
-    ...(input.connectionId ? { connectionId: input.connectionId.toLowerCase() } : {}),
-    ...(input.sweep ? { sweep: true as const } : {}),
-    mode: input.mode ?? settings.defaultMode,
-    ...(input.environment ? { environment: input.environment } : {}),
-    options: {
-      retainFailedResources: input.retainFailedResources ?? false,
-      deleteTypes: [...new Set(input.deleteTypes ?? [])],
-      deleteConnectionRoles: input.deleteConnectionRoles ?? false,
-    },
-    trigger,
-  };
-}
-
-function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): CleanupRequest {
-  const event = parseOrThrow(EventEnvelopeSchema, raw);
-  const trigger: Trigger = { type: 'event', source: event.source, detailType: event['detail-type'], eventId: event.id };
-  const ours = event.source === settings.requestEventSource;
-  if (ours && (event['detail-type'] === DECOMMISSION_REQUESTED || event['detail-type'] === DECOMMISSION_DUE)) {
-    return fromConsoleInput(parseOrThrow(ConsoleInputSchema, event.detail, 'detail'), settings, trigger);
-  }
-  if (event.source === 'aws.proton' && event['detail-type'] === PROTON_ENVIRONMENT_STATUS_CHANGE) {
-    const detail = parseOrThrow(EnvironmentStatusChangeDetailSchema, event.detail, 'detail');
-    if (detail.status !== 'DELETED') {
-      throw new InvalidRequestError([`detail.status: "${detail.status}" does not call for a decommission; expected "DELETED"`]);
-    }
-    // Emitted in the management account (event.account) and forwarded here: the connection is looked up by name.
-    const account = parseOrThrow(z.string().regex(/^\d{12}$/, 'expected the 12-digit management account id'), event.account, 'account');
-    return {
-      mode: settings.defaultMode,
-      environment: { name: detail.name, managementAccountId: account },
-      ifNoConnection: 'nothing-to-do',
-      options: DEFAULT_OPTIONS,
-      trigger,
-    };
-  }
-  if (event.source === 'aws.proton' && event['detail-type'] === PROTON_CONNECTION_STATUS_CHANGE) {
-    const detail = parseOrThrow(ConnectionStatusChangeDetailSchema, event.detail, 'detail');
-    if (detail.status !== 'REJECTED') {
-      throw new InvalidRequestError([
-        `detail.status: "${detail.status}" does not call for a decommission; expected "REJECTED" (a rejected connection is final)`,
-      ]);
-    }
-    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, options: DEFAULT_OPTIONS, trigger };
-  }
-  throw new InvalidRequestError([
-    `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +
-      `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}" or "${DECOMMISSION_DUE}", ` +
-      `or source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}" or "${PROTON_ENVIRONMENT_STATUS_CHANGE}"`,
-  ]);
-}
-
-/** Normalizes a console input or an EventBridge event into a CleanupRequest, or throws InvalidRequest. */
-export function resolveRequest(raw: unknown, settings: RequestSettings): CleanupRequest {
-  if (isEventEnvelope(raw)) return fromEvent(raw, settings);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidRequestError([
-      `input: expected a JSON object such as {"connectionId": "<uuid>", "mode": "plan"}, got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`,
-    ]);
-  }
-  return fromConsoleInput(parseOrThrow(ConsoleInputSchema, raw), settings, { type: 'console' });
-}

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../runtime/zod.js';
 
 /**
  * Decisions for one stack's deletion: whether to call DeleteStack, and what a poll of its

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../runtime/zod.js';
 import { InventoriedResourceSchema, TAG, type Inventory, type InventoriedResource, type TaggedResource } from './inventory.js';
 import { resourceTypeOf } from './arn.js';
 

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from './zod.js';
 import { InvalidStateInputError } from './errors.js';
 import { logger, metrics } from './powertools.js';
 import { describeZodIssues } from './zod-problems.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod.js';
 
 /**
  * Turns zod issues into sentences that name the field and say what was expected.

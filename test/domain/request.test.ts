@@ -1,6 +1,7 @@
 import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { describe, expect, it } from 'vitest';
-import { DECOMMISSION_REQUESTED, PROTON_CONNECTION_STATUS_CHANGE, resolveRequest, type RequestSettings } from '../../functions/domain/request.js';
+import { DECOMMISSION_REQUESTED, PROTON_CONNECTION_STATUS_CHANGE } from '../../functions/domain/request.js';
+import { resolveRequest, type RequestSettings } from '../../functions/domain/request-resolution.js';
 import { InvalidRequestError } from '../../functions/runtime/errors.js';
 import { eventBridgeEvent, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
 

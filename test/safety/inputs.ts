@@ -7,10 +7,9 @@ import {
   PROTON_CONNECTION_STATUS_CHANGE,
   PROTON_ENVIRONMENT_STATUS_CHANGE,
   STANDALONE_TYPES,
-  resolveRequest,
   type CleanupRequest,
-  type RequestSettings,
 } from '../../functions/domain/request.js';
+import { resolveRequest, type RequestSettings } from '../../functions/domain/request-resolution.js';
 import { InvalidRequestError } from '../../functions/runtime/errors.js';
 import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, eventBridgeEvent } from '../helpers/scenarios.js';
 

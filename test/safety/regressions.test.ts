@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InventorySchema } from '../../functions/domain/inventory.js';
-import { resolveRequest } from '../../functions/domain/request.js';
+import { resolveRequest } from '../../functions/domain/request-resolution.js';
 import { LOCAL_RESOURCES, runWorkflow, type LocalRunResult, type RunOptions } from '../../local/run-workflow.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
 import { CONNECTION_ID, consoleInput, environmentDeletedEvent, environmentStack, fault, scenario } from '../helpers/scenarios.js';

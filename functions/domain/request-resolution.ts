@@ -1,0 +1,120 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import * as z from '../runtime/zod.js';
+import { InvalidRequestError } from '../runtime/errors.js';
+import { describeZodIssues } from '../runtime/zod-problems.js';
+import {
+  ConsoleInputSchema,
+  DECOMMISSION_DUE,
+  DECOMMISSION_REQUESTED,
+  DEFAULT_OPTIONS,
+  PROTON_CONNECTION_STATUS_CHANGE,
+  PROTON_ENVIRONMENT_STATUS_CHANGE,
+  connectionIdSchema,
+  environmentNameSchema,
+  type CleanupRequest,
+  type ConsoleInput,
+  type Mode,
+  type Trigger,
+} from './request.js';
+
+/**
+ * ResolveRequest's decision: any trigger (console input, custom event, Proton event) becomes one
+ * CleanupRequest, or an InvalidRequest naming the field. Kept apart from the request's shape so
+ * that only the functions that read raw triggers bundle the EventBridge envelope schema.
+ */
+export interface RequestSettings {
+  defaultMode: Mode;
+  /** `source` of the custom decommission event this deployment accepts. */
+  requestEventSource: string;
+}
+
+/** A whole EventBridge event (Powertools parser's schema), with bounded strings. */
+const EventEnvelopeSchema = EventBridgeSchema.extend({
+  id: z.string().max(200),
+  source: z.string().max(256),
+  'detail-type': z.string().max(256),
+});
+
+const ConnectionStatusChangeDetailSchema = z.object({
+  id: connectionIdSchema,
+  status: z.string().max(64),
+});
+
+const EnvironmentStatusChangeDetailSchema = z.object({
+  name: environmentNameSchema,
+  status: z.string().max(64),
+});
+
+function isEventEnvelope(raw: unknown): raw is Record<string, unknown> {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'detail-type' in raw;
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, prefix?: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidRequestError(describeZodIssues(parsed.error, prefix));
+  return parsed.data;
+}
+
+function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigger: Trigger): CleanupRequest {
+  return {
+    ...(input.connectionId ? { connectionId: input.connectionId.toLowerCase() } : {}),
+    ...(input.sweep ? { sweep: true as const } : {}),
+    mode: input.mode ?? settings.defaultMode,
+    ...(input.environment ? { environment: input.environment } : {}),
+    options: {
+      retainFailedResources: input.retainFailedResources ?? false,
+      deleteTypes: [...new Set(input.deleteTypes ?? [])],
+      deleteConnectionRoles: input.deleteConnectionRoles ?? false,
+    },
+    trigger,
+  };
+}
+
+function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): CleanupRequest {
+  const event = parseOrThrow(EventEnvelopeSchema, raw);
+  const trigger: Trigger = { type: 'event', source: event.source, detailType: event['detail-type'], eventId: event.id };
+  const ours = event.source === settings.requestEventSource;
+  if (ours && (event['detail-type'] === DECOMMISSION_REQUESTED || event['detail-type'] === DECOMMISSION_DUE)) {
+    return fromConsoleInput(parseOrThrow(ConsoleInputSchema, event.detail, 'detail'), settings, trigger);
+  }
+  if (event.source === 'aws.proton' && event['detail-type'] === PROTON_ENVIRONMENT_STATUS_CHANGE) {
+    const detail = parseOrThrow(EnvironmentStatusChangeDetailSchema, event.detail, 'detail');
+    if (detail.status !== 'DELETED') {
+      throw new InvalidRequestError([`detail.status: "${detail.status}" does not call for a decommission; expected "DELETED"`]);
+    }
+    // Emitted in the management account (event.account) and forwarded here: the connection is looked up by name.
+    const account = parseOrThrow(z.string().regex(/^\d{12}$/, 'expected the 12-digit management account id'), event.account, 'account');
+    return {
+      mode: settings.defaultMode,
+      environment: { name: detail.name, managementAccountId: account },
+      ifNoConnection: 'nothing-to-do',
+      options: DEFAULT_OPTIONS,
+      trigger,
+    };
+  }
+  if (event.source === 'aws.proton' && event['detail-type'] === PROTON_CONNECTION_STATUS_CHANGE) {
+    const detail = parseOrThrow(ConnectionStatusChangeDetailSchema, event.detail, 'detail');
+    if (detail.status !== 'REJECTED') {
+      throw new InvalidRequestError([
+        `detail.status: "${detail.status}" does not call for a decommission; expected "REJECTED" (a rejected connection is final)`,
+      ]);
+    }
+    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, options: DEFAULT_OPTIONS, trigger };
+  }
+  throw new InvalidRequestError([
+    `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +
+      `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}" or "${DECOMMISSION_DUE}", ` +
+      `or source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}" or "${PROTON_ENVIRONMENT_STATUS_CHANGE}"`,
+  ]);
+}
+
+/** Normalizes a console input or an EventBridge event into a CleanupRequest, or throws InvalidRequest. */
+export function resolveRequest(raw: unknown, settings: RequestSettings): CleanupRequest {
+  if (isEventEnvelope(raw)) return fromEvent(raw, settings);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidRequestError([
+      `input: expected a JSON object such as {"connectionId": "<uuid>", "mode": "plan"}, got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`,
+    ]);
+  }
+  return fromConsoleInput(parseOrThrow(ConsoleInputSchema, raw), settings, { type: 'console' });
+}
