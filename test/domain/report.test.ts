@@ -4,22 +4,17 @@ import {
   arns,
   cleanupRequest,
   connectionFacts,
-  inStackEntry,
   inventoryOf,
   lambdaError,
   reportEntry,
   reportInput,
   retainedEntry,
-  stackEntry,
+  sampleEntries,
   stackResult,
   verificationOf,
 } from '../helpers/domain-fixtures.js';
 
-const envStack = stackEntry('AWSProton-payments-prod-cloudformation--KQXVBRWH');
-const apiStack = stackEntry('AWSProton-api-prod-cloudformation--HZQWMBND', 'service-instances');
-const bucket = inStackEntry(arns.bucket('payments-prod-artifacts'), envStack, 'ArtifactsBucket');
-const queue = inStackEntry(arns.queue('api-prod-orders'), apiStack, 'Queue');
-const parameter = retainedEntry(arns.parameter('payments/db-url'));
+const { envStack, apiStack, bucket, queue, parameter } = sampleEntries();
 const role = retainedEntry(arns.role('ProtonEnvironmentRole-payments'), { type: 'iam:role', owner: { kind: 'connection' }, reason: 'connection role: kept' });
 const inventory = inventoryOf(envStack, apiStack, bucket, queue, parameter, role);
 const appearedQueue = retainedEntry(arns.queue('api-prod-retries'), { owner: { kind: 'unproven' }, reason: 'appeared after the inventory was taken' });

@@ -4,21 +4,15 @@ import { stacksToExplain, verify, VerificationSchema, type ResourceDeletionEvent
 import {
   arns,
   deletionEvent,
-  inStackEntry,
   inventoryOf,
   protonTags,
   retainedEntry,
-  stackEntry,
+  sampleEntries,
   stackIdOf,
   taggedResource,
 } from '../helpers/domain-fixtures.js';
 
-const envStack = stackEntry('AWSProton-payments-prod-cloudformation--KQXVBRWH');
-const apiStack = stackEntry('AWSProton-api-prod-cloudformation--HZQWMBND', 'service-instances');
-const bucket = inStackEntry(arns.bucket('payments-prod-artifacts'), envStack, 'ArtifactsBucket');
-const logs = inStackEntry(arns.logGroup('/proton/payments-prod'), envStack, 'EnvironmentLogs');
-const queue = inStackEntry(arns.queue('api-prod-orders'), apiStack, 'Queue');
-const parameter = retainedEntry(arns.parameter('payments/db-url'));
+const { envStack, apiStack, bucket, logs, queue, parameter } = sampleEntries();
 const role = retainedEntry(arns.role('ProtonEnvironmentRole-payments'), { type: 'iam:role', owner: { kind: 'connection' } });
 const inventory = inventoryOf(envStack, apiStack, bucket, logs, queue, parameter, role);
 

@@ -209,3 +209,17 @@ export function taggedConnection(tags: Record<string, string> = {}, overrides: P
     ...overrides,
   };
 }
+
+/** The sample environment the report and verification tests share: two stacks, their resources, a stand-alone parameter, the role. */
+export function sampleEntries() {
+  const envStack = stackEntry('AWSProton-payments-prod-cloudformation--KQXVBRWH');
+  const apiStack = stackEntry('AWSProton-api-prod-cloudformation--HZQWMBND', 'service-instances');
+  return {
+    envStack,
+    apiStack,
+    bucket: inStackEntry(arns.bucket('payments-prod-artifacts'), envStack, 'ArtifactsBucket'),
+    logs: inStackEntry(arns.logGroup('/proton/payments-prod'), envStack, 'EnvironmentLogs'),
+    queue: inStackEntry(arns.queue('api-prod-orders'), apiStack, 'Queue'),
+    parameter: retainedEntry(arns.parameter('payments/db-url')),
+  };
+}

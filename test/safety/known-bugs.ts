@@ -1,5 +1,3 @@
-import type { ScenarioInput } from '../../local/sandbox/scenario.js';
-import { CONNECTION_ID } from '../helpers/scenarios.js';
 import type { SafetyCase } from './arbitraries.js';
 import type { CaseOutcome, InvariantName } from './run-case.js';
 
@@ -15,18 +13,6 @@ export interface KnownBug {
   invariant: InvariantName;
   explains: (safetyCase: SafetyCase, outcome: CaseOutcome) => boolean;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const connectionExisted = (scenario: ScenarioInput) => (scenario.connections ?? []).some((c) => c.id === CONNECTION_ID);
-
-const isEnvironmentDeletedEvent = (input: unknown) => isObject(input) && input.source === 'aws.proton' && isObject(input.detail) && 'name' in input.detail;
-
-/** The request names the environment itself: console input or custom event with `environment`. */
-const requestNamesEnvironment = (input: unknown) => {
-  const request = isObject(input) && 'detail-type' in input ? input.detail : input;
-  return isObject(request) && isObject(request.environment);
-};
 
 export const KNOWN_BUGS: readonly KnownBug[] = [];
 
