@@ -42,7 +42,7 @@ function once<T>(create: () => T): () => T {
 export const proton = /* @__PURE__ */ once(() => new ProtonClient({ retryStrategy: retryStrategy(1) }));
 export const cloudFormation = /* @__PURE__ */ once(() => new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 export const tagging = /* @__PURE__ */ once(() => new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const s3 = once(() => new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const s3 = /* @__PURE__ */ once(() => new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 export const sns = /* @__PURE__ */ once(() => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 export const eventBridge = /* @__PURE__ */ once(() => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 export const sfn = /* @__PURE__ */ once(() => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
