@@ -17,10 +17,10 @@ import { taskHandler } from './runtime/task-handler.js';
  */
 const config = loadConfig(z.object({ PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));
 
-async function protectedResourcesIn(stackId: string): Promise<{ arn: string; logicalId?: string }[]> {
+async function protectedResourcesIn(stackIds: readonly string[]): Promise<{ arn: string; logicalId?: string }[]> {
   const guarded = await resourcesWithTag(config.PROTECT_TAG_KEY);
   return guarded
-    .filter((r) => r.tags[TAG.stackId] === stackId)
+    .filter((r) => stackIds.includes(r.tags[TAG.stackId] ?? ''))
     .map((r) => ({ arn: r.arn, ...(r.tags[TAG.logicalId] ? { logicalId: r.tags[TAG.logicalId] } : {}) }));
 }
 
@@ -35,16 +35,17 @@ export const handler = taskHandler({
     phase: z.enum(PHASES),
     mode: z.enum(MODES),
     environmentArn: z.string().startsWith('arn:'),
+    nestedStackIds: z.array(z.string()),
     executionName: z.string(),
     /** RetryDeletionRetainingFailed: the resources that made the first deletion fail, to keep. */
     retain: z.array(FailedResourceSchema).min(1).optional(),
   }),
   logKeys: ({ stackId, executionName }) => ({ executionName, stackId }),
-  run: async ({ stackId, phase, mode, environmentArn, executionName, retain }): Promise<StackProgress> => {
+  run: async ({ stackId, phase, mode, environmentArn, nestedStackIds, executionName, retain }): Promise<StackProgress> => {
     requireExecuteMode('DeleteStack', mode);
     const check = { environmentArn, protectTagKey: config.PROTECT_TAG_KEY };
     let decision = decideDelete(await describeStack(stackId), check);
-    if (decision.outcome === 'deleting') decision = decideForProtectedResources(decision, await protectedResourcesIn(stackId), config.PROTECT_TAG_KEY);
+    if (decision.outcome === 'deleting') decision = decideForProtectedResources(decision, await protectedResourcesIn([stackId, ...nestedStackIds]), config.PROTECT_TAG_KEY);
     if (decision.outcome === 'deleting') {
       // The second, retaining deletion is a different request: it gets its own token.
       const token = clientRequestToken(executionName, retain ? `${stackId}#retain` : stackId);

@@ -168,8 +168,11 @@ function taggedEntry(
   stacks: ReadonlyMap<string, InventoriedResource>,
   deleteTypes: readonly string[],
   protectTagKey: string | undefined,
+  rootOf: (stackId: string) => string,
 ): InventoriedResource {
-  const stackId = resource.tags[TAG.stackId];
+  // A resource of a nested stack goes (or stays) with the root stack the cleanup deletes.
+  const directStack = resource.tags[TAG.stackId];
+  const stackId = directStack ? rootOf(directStack) : undefined;
   const logicalId = resource.tags[TAG.logicalId];
   const base = {
     id: resource.arn,
@@ -210,10 +213,15 @@ function roleEntry(roleArn: string, deleteConnectionRoles: boolean): Inventoried
 /** Builds the inventory: one entry per resource, each with its owner, phase and planned action. */
 export function buildInventory(facts: InventoryFacts): Inventory {
   const envArn = facts.connection.environmentArn;
+  // Resources of nested stacks count for their root: its proof, its protection, its fate.
+  const roots = new Map(facts.stacks.filter((s) => s.rootId).map((s) => [s.stackId, s.rootId ?? s.stackId]));
+  const rootOf = (stackId: string) => roots.get(stackId) ?? stackId;
   const tagsByStack = new Map<string, Tags[]>();
   for (const resource of facts.taggedResources) {
-    const stackId = resource.tags[TAG.stackId];
-    if (stackId) tagsByStack.set(stackId, [...(tagsByStack.get(stackId) ?? []), resource.tags]);
+    const directStack = resource.tags[TAG.stackId];
+    if (!directStack) continue;
+    const stackId = rootOf(directStack);
+    tagsByStack.set(stackId, [...(tagsByStack.get(stackId) ?? []), resource.tags]);
   }
 
   const stackEntries = new Map<string, InventoriedResource>();
@@ -251,7 +259,7 @@ export function buildInventory(facts: InventoryFacts): Inventory {
   for (const resource of facts.taggedResources) {
     if (seen.has(resource.arn)) continue; // a stack tagged for us is already listed as a stack
     seen.add(resource.arn);
-    resources.push(taggedEntry(resource, stackEntries, facts.deleteTypes ?? [], facts.protectTagKey));
+    resources.push(taggedEntry(resource, stackEntries, facts.deleteTypes ?? [], facts.protectTagKey, rootOf));
   }
   for (const role of facts.connection.roleArns) {
     if (seen.has(role)) continue;
@@ -265,6 +273,8 @@ export function buildInventory(facts: InventoryFacts): Inventory {
 export interface StackItem {
   stackId: string;
   phase: Phase;
+  /** Its nested stacks, whose resources the re-check before DeleteStack must look at too. */
+  nestedStackIds: string[];
 }
 export interface CleanupPhase {
   phase: Phase;
@@ -277,7 +287,11 @@ export function cleanupPhases(inventory: Inventory): CleanupPhase[] {
     phase,
     stacks: inventory.resources
       .filter((r) => r.action === 'delete-stack' && r.phase === phase)
-      .map((r) => ({ stackId: r.id, phase })),
+      .map((r) => ({
+        stackId: r.id,
+        phase,
+        nestedStackIds: inventory.resources.filter((n) => n.type === 'cloudformation:stack' && n.stackId === r.id).map((n) => n.id),
+      })),
   }));
 }
 

@@ -253,15 +253,15 @@ describe('cleanupPhases', () => {
       roleArns: [arns.role('ProtonEnvironmentRole-payments')],
     });
     expect(cleanupPhases(inventory)).toEqual([
-      { phase: 'components', stacks: [{ stackId: monitoringStack.stackId, phase: 'components' }] },
-      { phase: 'service-instances', stacks: [{ stackId: apiStack.stackId, phase: 'service-instances' }] },
-      { phase: 'environment', stacks: [{ stackId: envStack.stackId, phase: 'environment' }] },
+      { phase: 'components', stacks: [{ stackId: monitoringStack.stackId, phase: 'components', nestedStackIds: [] }] },
+      { phase: 'service-instances', stacks: [{ stackId: apiStack.stackId, phase: 'service-instances', nestedStackIds: [] }] },
+      { phase: 'environment', stacks: [{ stackId: envStack.stackId, phase: 'environment', nestedStackIds: [] }] },
     ]);
   });
 
   it('addresses stacks by stack ID, never by name', () => {
     const [, , environment] = cleanupPhases(inventoryFrom({ stacks: [envStack] }));
-    expect(environment?.stacks).toEqual([{ stackId: stackIdOf(envStack.stackName), phase: 'environment' }]);
+    expect(environment?.stacks).toEqual([{ stackId: stackIdOf(envStack.stackName), phase: 'environment', nestedStackIds: [] }]);
   });
 });
 
@@ -314,5 +314,32 @@ describe('the protect tag', () => {
 
     expect(inventory.resources.find((r) => r.id === owner.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/its resource Keep is tagged/) });
     expect(cleanupPhases(inventory).flatMap((p) => p.stacks)).toEqual([]);
+  });
+});
+
+describe('resources of nested stacks', () => {
+  const PROTECT = 'proton-cleanup:protect';
+  const root = stack('AWSProton-api-prod-cloudformation--ROOT', { tags: protonTags() });
+  const nested = stack('AWSProton-api-prod-cloudformation--ROOT-Network-ABC', { tags: root.tags, rootId: root.stackId });
+
+  it('go with the root stack the cleanup deletes, and are reported against it', () => {
+    const subnet = resourceIn(nested, arns.queue('nested-queue'), 'Queue');
+    const inventory = inventoryFrom({ stacks: [root, nested], taggedResources: [subnet] });
+
+    expect(inventory.resources.find((r) => r.id === subnet.arn)).toMatchObject({ action: 'delete-with-stack', stackId: root.stackId });
+  });
+
+  it('protect their root: a protected resource in a nested stack retains the root', () => {
+    const guarded = resourceIn(nested, arns.bucket('nested-keep'), 'Keep', { ...protonTags(), [PROTECT]: 'yes' });
+    const inventory = buildInventory({ connection: connectionFacts(), stacks: [root, nested], taggedResources: [guarded], takenAt: 'now', protectTagKey: PROTECT });
+
+    expect(inventory.resources.find((r) => r.id === root.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/protected/) });
+    expect(cleanupPhases(inventory).flatMap((p) => p.stacks)).toEqual([]);
+  });
+
+  it('are handed to the re-check before DeleteStack with their root', () => {
+    const inventory = inventoryFrom({ stacks: [root, nested] });
+
+    expect(cleanupPhases(inventory).flatMap((p) => p.stacks)).toEqual([{ stackId: root.stackId, phase: 'environment', nestedStackIds: [nested.stackId] }]);
   });
 });

@@ -23,7 +23,7 @@ const PROTECT = 'proton-cleanup:protect';
 const { environmentStackName: STACK_NAME, environmentStack: STACK_ID } = sampleEnvironment;
 
 const deleteStack = (overrides: { stackId?: string; mode?: string; executionName?: string } = {}) =>
-  handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, executionName: EXECUTION_NAME, ...overrides });
+  handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, nestedStackIds: [], executionName: EXECUTION_NAME, ...overrides });
 
 function givenTheStack(spec: Partial<Parameters<typeof stack>[0]> = {}, protectedResources: ReturnType<typeof tagMapping>[] = []): void {
   cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [stack({ name: STACK_NAME, status: 'UPDATE_COMPLETE', ...spec })] });
@@ -155,6 +155,16 @@ describe('DeleteStack handler', () => {
       expect(deleteRequests()).toEqual([]);
     });
 
+    it('retains a stack when a resource of one of its nested stacks is tagged with the protect tag', async () => {
+      const nested = stackId('AWSProton-prod-cloudformation-ABC123-Network-XYZ');
+      const guarded = tagMapping('arn:aws:s3:::nested-keep', { ...stackResourceTags(nested, 'Keep'), [PROTECT]: 'yes' });
+      givenTheStack({ tags: { 'proton:environment': ENVIRONMENT_ARN } }, [guarded]);
+      const progress = await handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, nestedStackIds: [nested], executionName: EXECUTION_NAME });
+
+      expect(progress).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource Keep is tagged/) });
+      expect(deleteRequests()).toEqual([]);
+    });
+
     it('ignores protected resources of other stacks', async () => {
       const elsewhere = tagMapping('arn:aws:s3:::other', { ...stackResourceTags(stackId('AWSProton-other'), 'Other'), [PROTECT]: 'yes' });
       givenTheStack({ tags: { 'proton:environment': ENVIRONMENT_ARN } }, [elsewhere]);
@@ -169,7 +179,7 @@ describe('DeleteStack handler', () => {
 
     it('deletes the DELETE_FAILED stack again, keeping exactly the resources that failed', async () => {
       givenTheStack({ status: 'DELETE_FAILED', tags: { 'proton:environment': ENVIRONMENT_ARN } });
-      const progress = await handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, executionName: EXECUTION_NAME, retain });
+      const progress = await handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, nestedStackIds: [], executionName: EXECUTION_NAME, retain });
 
       expect(deleteRequests()).toEqual([expect.objectContaining({ StackName: STACK_ID, RetainResources: ['ArtifactBucket'] })]);
       expect(progress).toMatchObject({ outcome: 'deleting', polls: 0, retainedResources: retain });
@@ -178,7 +188,7 @@ describe('DeleteStack handler', () => {
     it('sends a token of its own, not the first deletion\'s', async () => {
       givenTheStack({ status: 'DELETE_FAILED', tags: { 'proton:environment': ENVIRONMENT_ARN } });
       await deleteStack();
-      await handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, executionName: EXECUTION_NAME, retain });
+      await handler({ stackId: STACK_ID, phase: 'environment', mode: 'execute', environmentArn: ENVIRONMENT_ARN, nestedStackIds: [], executionName: EXECUTION_NAME, retain });
       const [first, second] = deleteRequests();
 
       expect(first?.ClientRequestToken).not.toBe(second?.ClientRequestToken);

@@ -132,8 +132,8 @@ describe('Inventory handler', () => {
     const result = await takeInventory();
     expect(result.phases).toEqual([
       { phase: 'components', stacks: [] },
-      { phase: 'service-instances', stacks: [{ stackId: serviceInstanceStack, phase: 'service-instances' }] },
-      { phase: 'environment', stacks: [{ stackId: environmentStack, phase: 'environment' }] },
+      { phase: 'service-instances', stacks: [{ stackId: serviceInstanceStack, phase: 'service-instances', nestedStackIds: [] }] },
+      { phase: 'environment', stacks: [{ stackId: environmentStack, phase: 'environment', nestedStackIds: [] }] },
     ]);
   });
 
