@@ -18,6 +18,10 @@ export const handler = taskHandler({
   run: async ({ connection, mode, retryCount }) => {
     requireExecuteMode('DeleteConnection', mode);
     const connectionId = connection.id;
+    // Proton already answered that it is gone (or denied): do not ask again, record why.
+    if (connection.protonUnreachable) {
+      return { outcome: 'unreachable' as const, reason: connection.protonUnreachable, attempts: retryCount + 1 };
+    }
     // No id: no connection serves the environment any more, or Proton could not be asked which. Never call Delete without one.
     if (!connectionId) {
       return connection.protonUnreachable

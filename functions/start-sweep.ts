@@ -2,7 +2,7 @@ import * as z from './runtime/zod.js';
 import { todayUtc } from './domain/decommission-schedule.js';
 import { CleanupOptionsSchema, MODES } from './domain/request.js';
 import { orphanedEnvironments, sweepExecutionName } from './domain/sweep.js';
-import { callAws, hasName, unreachableBecause } from './aws/error-mapping.js';
+import { callAws, unreachableBecause } from './aws/error-mapping.js';
 import { listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { resourcesWithTag } from './aws/tagging.js';
@@ -28,8 +28,9 @@ async function connectionsOrNone() {
   try {
     return await callAws('ListEnvironmentAccountConnections', () => listConnections());
   } catch (error) {
-    // Proton gone: no connection serves anything any more.
-    if (unreachableBecause(error) || hasName(error, 'AccessDeniedException')) return [];
+    // Proton gone (endpoint or operation): no connection serves anything any more. A denial is
+    // not proof of that (an SCP, an IAM mistake): it fails the sweep rather than orphan every environment.
+    if (unreachableBecause(error)) return [];
     throw error;
   }
 }

@@ -30,6 +30,7 @@ export async function listStacks(): Promise<StackFacts[]> {
           tags: tagsOf(stack),
           terminationProtection: stack.EnableTerminationProtection ?? false,
           ...(stack.RootId ? { rootId: stack.RootId } : {}),
+          ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
         });
       }
     }

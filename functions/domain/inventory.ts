@@ -33,6 +33,8 @@ export interface StackFacts {
   terminationProtection: boolean;
   /** Set for a nested stack: the stack ID of its root. CloudFormation deletes it with the root. */
   rootId?: string;
+  /** The service role CloudFormation uses for the stack, if any. */
+  roleArn?: string;
 }
 
 const OwnerSchema = z.object({

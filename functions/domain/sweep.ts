@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseArn } from './arn.js';
 import type { EnvironmentRef } from './request.js';
 
@@ -27,8 +28,12 @@ export function orphanedEnvironments(
   return environments.filter((e) => !served.has(`${e.managementAccountId}/${e.name}`)).sort((a, b) => a.environmentArn.localeCompare(b.environmentArn));
 }
 
-/** One execution per environment and day (names: at most 80 characters of [A-Za-z0-9-_]). */
+/**
+ * One execution per environment and day (names: at most 80 characters of [A-Za-z0-9-_]); a hash
+ * of the whole name keeps two long names with the same beginning apart.
+ */
 export function sweepExecutionName(environment: EnvironmentRef, day: string): string {
-  const name = environment.name.replace(/[^A-Za-z0-9-_]/g, '-').slice(0, 40);
-  return `sweep-${environment.managementAccountId}-${name}-${day.replaceAll('-', '')}`;
+  const name = environment.name.replace(/[^A-Za-z0-9-_]/g, '-').slice(0, 30);
+  const hash = createHash('sha256').update(`${environment.managementAccountId}/${environment.name}`).digest('hex').slice(0, 8);
+  return `sweep-${environment.managementAccountId}-${name}-${hash}-${day.replaceAll('-', '')}`;
 }

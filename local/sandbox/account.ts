@@ -44,6 +44,7 @@ export interface StackModel {
   statusReason?: string;
   tags: Record<string, string>;
   terminationProtection: boolean;
+  roleArn?: string;
   exports: string[];
   imports: string[];
   resources: StackResourceModel[];
@@ -195,6 +196,7 @@ export class SandboxAccount {
       status: spec.status,
       tags: onStack ? proton : {},
       terminationProtection: spec.terminationProtection,
+      ...(spec.serviceRole ? { roleArn: this.roleArn(spec.serviceRole) } : {}),
       exports: spec.exports,
       imports: spec.imports,
       resources: spec.resources.map((r) => ({

@@ -43,6 +43,7 @@ export const StackSpecSchema = z.strictObject({
   exports: z.array(name).default([]),
   imports: z.array(name).default([]),
   terminationProtection: z.boolean().default(false),
+  serviceRole: name.optional().describe('name of the IAM role CloudFormation uses for the stack (RoleARN)'),
   deletePolls: z.number().int().min(1).max(1000).default(2).describe('DescribeStacks calls until the deletion finishes'),
   status: z.enum(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'DELETE_FAILED', 'UPDATE_ROLLBACK_COMPLETE']).default('CREATE_COMPLETE'),
   resources: z.array(ResourceSpecSchema).default([]),

@@ -34,3 +34,22 @@ describe('when the Proton API cannot be reached', () => {
     expect(result.sandbox.callsTo('DeleteStack').length).toBeGreaterThan(0);
   });
 });
+
+describe('when Proton denies every call', () => {
+  const denied = () => ['GetEnvironmentAccountConnection', 'ListEnvironmentAccountConnections', 'DeleteEnvironmentAccountConnection'].map((op) => fault(op, 'access-denied'));
+
+  it('cleans up from the request\'s environment without asking Proton again to delete', async () => {
+    const result = await run(scenario({ faults: denied(), input: withEnvironment }));
+
+    expect(result.status).toBe('succeeded');
+    expect(reportOf(result).connection.outcome).toBe('unreachable');
+    expect(result.sandbox.callsTo('DeleteEnvironmentAccountConnection')).toEqual([]);
+  });
+
+  it('fails a sweep rather than take every environment for orphaned', async () => {
+    const result = await run(scenario({ faults: denied() }), { sweep: true, mode: 'execute' });
+
+    expect(result.status).toBe('failed');
+    expect(result.sandbox.callsTo('StartExecution')).toEqual([]);
+  });
+});

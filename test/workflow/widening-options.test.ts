@@ -6,6 +6,7 @@ import {
   connectionWithRoles,
   consoleInput,
   environmentStack,
+  otherEnvironmentStack,
   scenario,
   serviceInstanceStack,
   standaloneResource,
@@ -142,6 +143,19 @@ describe('deleteConnectionRoles', () => {
   it('deletes no role without it', async () => {
     const result = await run(withRoles(false));
 
+    expect(result.sandbox.callsTo('DeleteRole')).toEqual([]);
+  });
+});
+
+describe('deleteConnectionRoles, with other stacks around', () => {
+  it("keeps a role another environment's live stack still uses as its service role", async () => {
+    const spec = scenario({
+      connections: [connectionWithRoles(CONNECTION_ID, { roleName: 'ProtonEnvironmentRole-shared' })],
+      stacks: [environmentStack(), otherEnvironmentStack({ serviceRole: 'ProtonEnvironmentRole-shared' })],
+    });
+    const result = await run(spec, consoleInput('execute', { deleteConnectionRoles: true }));
+
+    expect(entryFor(reportOf(result), 'arn:aws:iam::111122223333:role/ProtonEnvironmentRole-shared').outcome).toBe('retained');
     expect(result.sandbox.callsTo('DeleteRole')).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ function describe(stack: StackModel) {
     ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
     CreationTime: new Date('2024-03-01T10:00:00Z'),
     EnableTerminationProtection: stack.terminationProtection,
+    ...(stack.roleArn ? { RoleARN: stack.roleArn } : {}),
     Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
     Outputs: stack.exports.map((name) => ({ OutputKey: name.replace(/[^A-Za-z0-9]/g, ''), OutputValue: `value-of-${name}`, ExportName: name })),
   };
