@@ -17,12 +17,19 @@ const config = loadConfig(
 
 export const handler = taskHandler({
   task: 'CheckForRunningCleanup',
-  input: z.object({ connectionId: z.string(), stateMachineArn: z.string(), executionName: z.string(), startedAt: z.string() }),
+  input: z.object({
+    connectionId: z.string(),
+    environmentName: z.string(),
+    managementAccountId: z.string(),
+    stateMachineArn: z.string(),
+    executionName: z.string(),
+    startedAt: z.string(),
+  }),
   logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
-  run: async ({ connectionId, stateMachineArn, executionName, startedAt }): Promise<{ runningCleanup: string | null }> => {
-    if (!connectionId) return { runningCleanup: null };
+  run: async ({ connectionId, environmentName, managementAccountId, stateMachineArn, executionName, startedAt }): Promise<{ runningCleanup: string | null }> => {
     const settings = { defaultMode: config.DEFAULT_MODE, requestEventSource: config.REQUEST_EVENT_SOURCE };
-    const earlier = earlierCleanupOf(connectionId, { name: executionName, startedAt }, await runningExecutions(stateMachineArn), settings);
+    const target = { ...(connectionId ? { connectionId } : {}), environment: { name: environmentName, managementAccountId } };
+    const earlier = earlierCleanupOf(target, { name: executionName, startedAt }, await runningExecutions(stateMachineArn), settings);
     return { runningCleanup: earlier?.name ?? null };
   },
 });

@@ -55,7 +55,7 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
   },
   DeleteConnection: (o) => {
     const d = asRecord(o.deletion);
-    return `${String(d.outcome)} after ${String(d.attempts)} attempt(s)`;
+    return d.outcome ? `${String(d.outcome)} after ${String(d.attempts)} attempt(s)` : undefined;
   },
   VerifyCleanup: (o) => {
     const v = asRecord(o.verification);

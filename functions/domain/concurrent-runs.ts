@@ -1,8 +1,11 @@
+import type { EnvironmentRef } from './request.js';
 import { resolveRequest, type RequestSettings } from './request-resolution.js';
 
 /**
- * One cleanup per connection at a time. Of two executions for the same connection, the one
- * that started later yields (ties broken by name), so exactly one goes on.
+ * One cleanup per connection at a time. Of two executions that would delete for the same
+ * connection (named by id) or the same environment (named by name and management account), the
+ * one that started later yields (ties broken by name), so exactly one goes on. Plan runs delete
+ * nothing: nobody yields to them.
  */
 export interface RunningExecution {
   name: string;
@@ -10,21 +13,38 @@ export interface RunningExecution {
   input: unknown;
 }
 
-export function connectionOf(input: unknown, settings: RequestSettings): string | undefined {
+export interface CleanupTarget {
+  connectionId?: string;
+  environment?: EnvironmentRef;
+}
+
+function deletingTargetOf(input: unknown, settings: RequestSettings): CleanupTarget | undefined {
   try {
-    return resolveRequest(input, settings).connectionId;
+    const request = resolveRequest(input, settings);
+    return request.mode === 'execute' && !request.sweep ? request : undefined;
   } catch {
     return undefined; // a malformed input fails at its own ResolveRequest: it cleans nothing
   }
 }
 
+function sameTarget(a: CleanupTarget, b: CleanupTarget): boolean {
+  if (a.connectionId && b.connectionId) return a.connectionId === b.connectionId;
+  return Boolean(a.environment && b.environment && a.environment.name === b.environment.name && a.environment.managementAccountId === b.environment.managementAccountId);
+}
+
 export function earlierCleanupOf(
-  connectionId: string,
+  target: CleanupTarget,
   self: { name: string; startedAt: string },
   running: readonly RunningExecution[],
   settings: RequestSettings,
 ): RunningExecution | undefined {
-  const startedBefore = (other: RunningExecution) =>
-    other.startedAt < self.startedAt || (other.startedAt === self.startedAt && other.name < self.name);
-  return running.find((other) => other.name !== self.name && startedBefore(other) && connectionOf(other.input, settings) === connectionId);
+  const startedBefore = (other: RunningExecution) => {
+    const [theirs, ours] = [Date.parse(other.startedAt), Date.parse(self.startedAt)];
+    return theirs < ours || (theirs === ours && other.name < self.name);
+  };
+  return running.find((other) => {
+    if (other.name === self.name || !startedBefore(other)) return false;
+    const theirs = deletingTargetOf(other.input, settings);
+    return theirs !== undefined && sameTarget(theirs, target);
+  });
 }

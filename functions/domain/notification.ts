@@ -39,7 +39,13 @@ export interface CompletionDetail {
 export function composeNotification(report: Report, location: { bucket: string; key: string }): Notification {
   const uri = `s3://${location.bucket}/${location.key}`;
   const connectionId = report.request?.connectionId ?? report.connection.id ?? null;
-  const who = connectionId ? `connection ${connectionId}` : 'a rejected request';
+  const who = connectionId
+    ? `connection ${connectionId}`
+    : report.sweep
+      ? 'a sweep of the environments without a connection'
+      : report.connection.environmentName
+        ? `environment ${report.connection.environmentName}`
+        : 'a rejected request';
   const failures = report.summary.failed;
   const verdict =
     report.status === 'failed' ? 'FAILED' : report.mode === 'plan' ? 'plan ready' : failures > 0 ? `done with ${failures} failure(s)` : 'done';
