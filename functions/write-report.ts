@@ -5,8 +5,7 @@ import { buildReport, DirectResultSchema, SweepSectionSchema, type Report, type 
 import { CleanupRequestSchema } from './domain/request.js';
 import { StackProgressSchema } from './domain/stack-deletion.js';
 import { VerificationSchema } from './domain/verification.js';
-import { executionKey, getJson, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
-import { hasName } from './aws/error-mapping.js';
+import { executionKey, getJson, getJsonIfExists, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
@@ -47,16 +46,10 @@ export interface ReportResult {
 
 /**
  * The inventory this execution stored when the state holds no reference to it: Inventory stored
- * it, then failed (e.g. timed out) before answering. Reported rather than lost. Missing: absent
- * (without s3:ListBucket, S3 answers a missing key with AccessDenied).
+ * it, then failed (e.g. timed out) before answering. Reported rather than lost.
  */
 async function storedInventory(executionName: string): Promise<Inventory | undefined> {
-  try {
-    return await getJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, InventorySchema);
-  } catch (error) {
-    if (hasName(error, 'NoSuchKey', 'AccessDenied')) return undefined;
-    throw error;
-  }
+  return getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, InventorySchema);
 }
 
 export const handler = taskHandler({

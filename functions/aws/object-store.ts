@@ -34,12 +34,15 @@ export async function getJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<
   return parsed.data;
 }
 
-/** The object, or undefined when there is none (NoSuchKey; AccessDenied when the role may not list the bucket). */
+/**
+ * The object, or undefined when there is none. The caller's role may list the bucket, so S3
+ * answers a missing key with NoSuchKey; AccessDenied is a real denial and is not hidden.
+ */
 export async function getJsonIfExists<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T | undefined> {
   try {
     return await getJson(ref, schema);
   } catch (error) {
-    if (hasName(error, 'NoSuchKey', 'AccessDenied')) return undefined;
+    if (hasName(error, 'NoSuchKey')) return undefined;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { GetEnvironmentAccountConnectionCommand, ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/describe-connection.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
@@ -154,6 +154,13 @@ describe('DescribeConnection handler', () => {
       proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: [] });
 
       await expect(describeConnection(request)).resolves.toMatchObject({ source: 'request', id: CONNECTION_ID });
+    });
+
+    it('does not take a denied read of the memory for "nothing remembered"', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
+      s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }));
+
+      await expect(describeConnection()).rejects.toMatchObject({ name: 'AccessDenied' });
     });
 
     it('still has nothing to do after that event when no run of ours ever saw the environment', async () => {
