@@ -1,0 +1,71 @@
+import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
+import { Sandbox } from './sandbox/sandbox.js';
+import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
+
+/**
+ * This process as the functions' Lambda environment: the configuration they validate at cold
+ * start, fake credentials and a closed endpoint, and every SDK client answered by a sandbox.
+ */
+export const LOCAL_RESOURCES = {
+  reportBucket: 'proton-connection-cleanup-local-reports',
+  topicName: 'proton-connection-cleanup-local',
+  stateMachineName: 'proton-connection-cleanup-local',
+} as const;
+
+let environment: { region: string; accountId: string } | undefined;
+
+/** The handlers read their configuration once, at import: set it once per process, as Lambda would. */
+function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
+  if (environment) {
+    if (environment.region !== scenario.region || environment.accountId !== scenario.accountId) {
+      throw new Error('One process runs scenarios of one account and Region (the handlers are already configured)');
+    }
+    return;
+  }
+  environment = { region: scenario.region, accountId: scenario.accountId };
+  Object.assign(process.env, {
+    AWS_REGION: scenario.region,
+    // Never real credentials, never a real endpoint: every call is answered by the sandbox.
+    AWS_ACCESS_KEY_ID: 'SANDBOX',
+    AWS_SECRET_ACCESS_KEY: 'SANDBOX',
+    AWS_SESSION_TOKEN: 'SANDBOX',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    SDK_RETRY_BASE_MS: '0',
+    DEFAULT_MODE: defaultMode,
+    REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
+    MAX_STACK_POLLS: '120',
+    MAP_CONCURRENCY: '10',
+    STATE_MACHINE_ARN: stateMachineArn(scenario),
+    DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
+    SCHEDULE_MODE: 'execute',
+    REPORT_BUCKET: LOCAL_RESOURCES.reportBucket,
+    TOPIC_ARN: topicArn(scenario),
+    EVENT_BUS_NAME: 'default',
+    EVENT_SOURCE: 'proton-connection-cleanup',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  });
+}
+
+export function stateMachineArn(scenario: Scenario): string {
+  return `arn:aws:states:${scenario.region}:${scenario.accountId}:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
+}
+
+function topicArn(scenario: Scenario): string {
+  return `arn:aws:sns:${scenario.region}:${scenario.accountId}:${LOCAL_RESOURCES.topicName}`;
+}
+
+/**
+ * Configures this process as the functions' Lambda environment and answers every AWS SDK
+ * client from a new sandbox built from the scenario (or from the sandbox given: re-runs).
+ */
+export async function openSandbox(scenarioInput: ScenarioInput | Scenario, options: { defaultMode?: string; sandbox?: Sandbox } = {}): Promise<Sandbox> {
+  const scenario = ScenarioSchema.parse(scenarioInput);
+  prepareEnvironment(scenario, options.defaultMode ?? 'plan');
+  const { allClients } = await import('../functions/aws/clients.js');
+  answerFromSandbox(allClients());
+  const sandbox = options.sandbox ?? new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });
+  useSandbox(sandbox);
+  return sandbox;
+}
