@@ -216,7 +216,8 @@ function keptOutsideInventory(input: ReportInput): ReportEntry[] {
   const inventoried = input.inventory?.resources ?? [];
   return input.stackResults.flatMap((stack) =>
     (stack.retainedResources ?? [])
-      .filter((kept) => !inventoried.some((r) => r.stackId === stack.stackId && r.logicalId === kept.logicalId))
+      // Already an entry (matched by logical ID in the stack, or by its physical ID, e.g. a nested stack): listed once.
+      .filter((kept) => !inventoried.some((r) => (r.stackId === stack.stackId && r.logicalId === kept.logicalId) || r.id === kept.physicalId))
       .map((kept) => {
         const owner = inventoried.find((r) => r.id === stack.stackId);
         return {
@@ -262,7 +263,10 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
     case 'delete-with-stack':
       return { ...rest, ...resourceInStackOutcome(resource, input) };
     default:
-      return { ...rest, outcome: 'retained', reason: notProcessed(input) };
+      // delete-resource not handed on by VerifyCleanup: no longer tagged for the environment by then.
+      return resource.action === 'delete-resource' && input.verification && !input.failure
+        ? { ...rest, outcome: 'retained', reason: 'no longer tagged for this environment when verified (gone, or re-tagged by someone): not touched' }
+        : { ...rest, outcome: 'retained', reason: notProcessed(input) };
   }
 }
 

@@ -10,6 +10,7 @@ import {
   reportInput,
   retainedEntry,
   sampleEntries,
+  stackEntry,
   stackResult,
   verificationOf,
 } from '../helpers/domain-fixtures.js';
@@ -290,5 +291,28 @@ describe('buildReport', () => {
       expect(report.mode).toBeUndefined();
       expect(report.summary.total).toBe(0);
     });
+  });
+});
+
+describe('buildReport, for what a retaining deletion kept', () => {
+  it('lists a kept nested stack once: it is already in the inventory', () => {
+    const nestedStack = { ...stackEntry('AWSProton-payments-prod-cloudformation--KQXVBRWH-Network-1'), action: 'delete-with-stack' as const, stackId: envStack.id };
+    const kept = [{ logicalId: 'Network', physicalId: nestedStack.id, reason: 'DELETE_FAILED' }];
+    const report = buildReport(
+      executeRun({
+        inventory: inventoryOf(envStack, apiStack, nestedStack),
+        stackResults: [stackResult(envStack, 'deleted', { retainedResources: kept }), stackResult(apiStack, 'deleted')],
+      }),
+    );
+
+    expect(report.resources.filter((r) => r.id === nestedStack.id)).toHaveLength(1);
+    expect(report.summary.total).toBe(3);
+  });
+
+  it('adds a kept resource the inventory never saw (untagged), retained, with its physical ID', () => {
+    const kept = [{ logicalId: 'Untagged', physicalId: 'arn:aws:ec2:us-east-1:111122223333:subnet/subnet-1', type: 'AWS::EC2::Subnet', reason: 'in use' }];
+    const report = buildReport(executeRun({ stackResults: [stackResult(envStack, 'deleted', { retainedResources: kept }), stackResult(apiStack, 'deleted')] }));
+
+    expect(report.resources.find((r) => r.id === kept[0]!.physicalId)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/RetainResources/) });
   });
 });
