@@ -39,8 +39,10 @@ export const handler = taskHandler({
     const memory = rememberConnection(connection, executionName);
     if (memory) {
       // So that a re-run finds the environment once this run has deleted the connection.
-      await putJson({ bucket: config.REPORT_BUCKET, key: memoryKeyOfConnection(memory.connectionId) }, memory);
-      await putJson({ bucket: config.REPORT_BUCKET, key: memoryKeyOfEnvironment({ name: memory.environmentName, managementAccountId: memory.managementAccountId }) }, memory);
+      const environment = { name: memory.environmentName, managementAccountId: memory.managementAccountId };
+      await Promise.all(
+        [memoryKeyOfConnection(memory.connectionId), memoryKeyOfEnvironment(environment)].map((key) => putJson({ bucket: config.REPORT_BUCKET, key }, memory)),
+      );
     }
     const counts = countInventory(inventory);
     metrics.addMetric('ResourcesInventoried', MetricUnit.Count, counts.resources);

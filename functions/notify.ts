@@ -1,6 +1,6 @@
 import * as z from './runtime/zod.js';
 import { composeBareFailure, composeNotification } from './domain/notification.js';
-import { ReportSchema } from './domain/report.js';
+import { CaughtErrorSchema, ReportSchema } from './domain/report.js';
 import { getJson, ObjectRefSchema } from './aws/object-store.js';
 import { publishToTopic, putEvent } from './aws/notifications.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
@@ -17,7 +17,7 @@ const config = loadConfig(
 
 const WrittenReport = z.object({ location: ObjectRefSchema });
 /** On the failure path, WriteFailureReport's own error when even the report could not be written. */
-const UnwrittenReport = z.object({ Error: z.string(), Cause: z.string().optional() });
+const UnwrittenReport = CaughtErrorSchema;
 
 export const handler = taskHandler({
   task: 'Notify',

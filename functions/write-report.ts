@@ -1,7 +1,7 @@
 import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventorySchema, type Inventory } from './domain/inventory.js';
-import { buildReport, DirectResultSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
+import { buildReport, CaughtErrorSchema, DirectResultSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { StackProgressSchema } from './domain/stack-deletion.js';
 import { VerificationSchema } from './domain/verification.js';
@@ -13,7 +13,6 @@ import { taskHandler } from './runtime/task-handler.js';
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
 
-const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
 const ReferenceSchema = z.object({ location: ObjectRefSchema });
 
 /** Only the parts of the workflow's state the report needs; everything is optional on the failure path. */

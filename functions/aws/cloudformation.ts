@@ -3,18 +3,15 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   paginateDescribeStacks,
-  type Stack,
 } from '@aws-sdk/client-cloudformation';
 import type { StackFacts } from '../domain/inventory.js';
 import type { FailedResource, LiveStack } from '../domain/stack-deletion.js';
 import type { ResourceDeletionEvent } from '../domain/verification.js';
 import { cloudFormation } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
+import { tagMap } from './tag-map.js';
 
 /** CloudFormation. Stacks are always addressed by stack ID, never by name (see DOMAIN.md). */
-function tagsOf(stack: Stack): Record<string, string> {
-  return Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-}
 
 /** Every stack in the account and Region that is not deleted, with its tags (DescribeStacks, all pages). */
 export async function listStacks(): Promise<StackFacts[]> {
@@ -27,7 +24,7 @@ export async function listStacks(): Promise<StackFacts[]> {
           stackId: stack.StackId,
           stackName: stack.StackName,
           status: stack.StackStatus ?? 'UNKNOWN',
-          tags: tagsOf(stack),
+          tags: tagMap(stack.Tags),
           terminationProtection: stack.EnableTerminationProtection ?? false,
           ...(stack.RootId ? { rootId: stack.RootId } : {}),
           ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
@@ -50,7 +47,7 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
       status: stack.StackStatus ?? 'UNKNOWN',
       ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
       terminationProtection: stack.EnableTerminationProtection ?? false,
-      tags: tagsOf(stack),
+      tags: tagMap(stack.Tags),
     };
   } catch (error) {
     if (hasName(error, 'ValidationError') && /does not exist/i.test((error as Error).message)) return undefined;

@@ -2,6 +2,7 @@ import { GetResourcesCommand, paginateGetResources } from '@aws-sdk/client-resou
 import { TAG, type TaggedResource, type Tags } from '../domain/inventory.js';
 import { tagging } from './clients.js';
 import { callAws } from './error-mapping.js';
+import { tagMap } from './tag-map.js';
 
 /** Every resource in this account and Region tagged `proton:environment` = the environment's ARN (all pages). */
 export async function resourcesTaggedFor(environmentArn: string): Promise<TaggedResource[]> {
@@ -15,7 +16,7 @@ export async function currentTags(arns: readonly string[]): Promise<Map<string, 
     const batch = arns.slice(i, i + 100);
     const page = await callAws(`GetResources ${batch.length} ARN(s)`, () => tagging().send(new GetResourcesCommand({ ResourceARNList: batch })));
     for (const mapping of page.ResourceTagMappingList ?? []) {
-      if (mapping.ResourceARN) found.set(mapping.ResourceARN, Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+      if (mapping.ResourceARN) found.set(mapping.ResourceARN, tagMap(mapping.Tags));
     }
   }
   return found;
@@ -32,7 +33,7 @@ export async function resourcesWithTag(key: string, value?: string): Promise<Tag
     for await (const page of pages) {
       for (const mapping of page.ResourceTagMappingList ?? []) {
         if (!mapping.ResourceARN) continue;
-        const tags = Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+        const tags = tagMap(mapping.Tags);
         resources.push({ arn: mapping.ResourceARN, tags });
       }
     }

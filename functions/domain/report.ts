@@ -1,6 +1,9 @@
 import * as z from '../runtime/zod.js';
 import { CleanupRequestSchema, MODES, type CleanupRequest } from './request.js';
+import { CaughtErrorSchema, errorMessage, type CaughtError } from './caught-error.js';
 import { ACTIONS, PHASES, type Inventory, type InventoriedResource } from './inventory.js';
+
+export { CaughtErrorSchema, errorMessage, type CaughtError } from './caught-error.js';
 import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';
 import type { Verification } from './verification.js';
 import type { ConnectionFacts } from './connection.js';
@@ -61,7 +64,7 @@ export const DirectResultSchema = z.object({
   reason: z.string().optional(),
   error: z.string().optional(),
   /** Set by the ASL's Catch when the deleting task failed for good. */
-  caught: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  caught: CaughtErrorSchema.optional(),
 });
 export type DirectResult = z.infer<typeof DirectResultSchema>;
 
@@ -91,11 +94,6 @@ export const ReportSchema = z
   .meta({ title: 'proton-connection-cleanup report', description: 'What one execution found and did, resource by resource.' });
 export type Report = z.infer<typeof ReportSchema>;
 
-/** Step Functions' error object, as a Catch puts it in the state. */
-export interface CaughtError {
-  Error: string;
-  Cause?: string;
-}
 export type ConnectionDeletion =
   | { outcome: 'deleted' | 'already-absent'; attempts: number }
   | { outcome: 'unreachable'; attempts: number; reason: string }
@@ -116,20 +114,6 @@ export interface ReportInput {
   stackResults: readonly StackProgress[];
   verification?: Verification;
   failure?: CaughtError;
-}
-
-/** Lambda puts `{"errorType","errorMessage",...}` JSON in Cause; other errors give plain text. */
-export function errorMessage(caught: CaughtError): string {
-  const cause = caught.Cause ?? '';
-  try {
-    const parsed: unknown = JSON.parse(cause);
-    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed && typeof parsed.errorMessage === 'string') {
-      return parsed.errorMessage;
-    }
-  } catch {
-    // plain-text cause
-  }
-  return cause || caught.Error;
 }
 
 function connectionSection(input: ReportInput): Report['connection'] {

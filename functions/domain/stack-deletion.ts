@@ -1,4 +1,5 @@
 import * as z from '../runtime/zod.js';
+import { CaughtErrorSchema } from './caught-error.js';
 
 /**
  * Decisions for one stack's deletion: whether to call DeleteStack, and what a poll of its
@@ -28,7 +29,7 @@ export const StackProgressSchema = z.object({
   /** The resources a second DeleteStack kept (RetainResources), so that nothing disappears from view. */
   retainedResources: z.array(FailedResourceSchema).optional(),
   /** Set by the ASL's Catch when a task for this stack failed for good. */
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  error: CaughtErrorSchema.optional(),
 });
 export type StackProgress = z.infer<typeof StackProgressSchema>;
 

@@ -98,13 +98,19 @@ describe('deleteRole', () => {
     expect(iamMock.commandCalls(DeleteRoleCommand)).toHaveLength(1);
   });
 
-  it('detaches the managed policies of every page of ListAttachedRolePolicies', async () => {
+  /** The role's managed policies come in two pages; returns the tokens the handler sent. */
+  function givenTwoPagesOfManagedPolicies() {
     roleWith();
     const pages = pagedByToken('Marker', {
       '': attachedPoliciesPage([managedPolicyArn('First')], 'page-2'),
       'page-2': attachedPoliciesPage([managedPolicyArn('Second')]),
     });
     iamMock.on(ListAttachedRolePoliciesCommand).callsFake(pages.answer);
+    return pages;
+  }
+
+  it('detaches the managed policies of every page of ListAttachedRolePolicies', async () => {
+    const pages = givenTwoPagesOfManagedPolicies();
     await deleteRole(ROLE);
 
     expect(pages.tokensSent).toEqual([undefined, 'page-2']);
@@ -128,12 +134,7 @@ describe('deleteRole', () => {
   });
 
   it('reads every page of a list before changing anything on it', async () => {
-    roleWith();
-    const pages = pagedByToken('Marker', {
-      '': attachedPoliciesPage([managedPolicyArn('First')], 'page-2'),
-      'page-2': attachedPoliciesPage([managedPolicyArn('Second')]),
-    });
-    iamMock.on(ListAttachedRolePoliciesCommand).callsFake(pages.answer);
+    givenTwoPagesOfManagedPolicies();
     await deleteRole(ROLE);
 
     expect(operationsSent(iamMock).slice(0, 4)).toEqual(['ListAttachedRolePolicies', 'ListAttachedRolePolicies', 'DetachRolePolicy', 'DetachRolePolicy']);

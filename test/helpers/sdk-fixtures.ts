@@ -51,8 +51,7 @@ import { beforeEach } from 'vitest';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import type { InventoriedResource, Inventory, Phase } from '../../functions/domain/inventory.js';
 import type { Report } from '../../functions/domain/report.js';
-import type { CleanupRequest } from '../../functions/domain/request.js';
-import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
+import { cleanupRequest } from './domain-fixtures.js';
 import type { StackProgress } from '../../functions/domain/stack-deletion.js';
 
 /**
@@ -288,9 +287,7 @@ export function writtenObject(s3: AwsClientStub<S3Client>, key: string): unknown
 // Workflow state
 // ---------------------------------------------------------------------------------------------
 
-export function cleanupRequest(overrides: Partial<CleanupRequest> = {}): CleanupRequest {
-  return { connectionId: CONNECTION_ID, mode: 'execute', options: DEFAULT_OPTIONS, trigger: { type: 'console' }, ...overrides };
-}
+export { cleanupRequest };
 
 export function connectionFacts(overrides: Partial<ConnectionFacts> = {}): ConnectionFacts {
   return {
