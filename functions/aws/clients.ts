@@ -10,6 +10,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import type { MiddlewareStack } from '@smithy/types';
+import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { tracer } from '../runtime/powertools.js';
 
 /**
@@ -33,23 +35,56 @@ function traced<T>(client: T): T {
   return tracer.captureAWSv3Client(client);
 }
 
-/** Each client is created on first use and kept: a function's bundle holds only the clients it uses. */
-function once<T>(create: () => T): () => T {
-  let client: T | undefined;
-  return () => (client ??= traced(create()));
+/**
+ * Calls per second per API (README "Configuration": apiCallsPerSecond). Defaults from the
+ * services' known limits: the Tagging API about 15/s, CloudFormation's DescribeStacks about 5/s.
+ */
+export const DEFAULT_API_RATES = 'cloudformation=5,tagging=15';
+const pacers = new Pacers(parseApiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PaceableClient = { middlewareStack: MiddlewareStack<any, any> };
+
+const THROTTLING_ERRORS = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'SlowDown']);
+
+/**
+ * Every attempt (the SDK's retries included: this sits inside the retry middleware) waits for
+ * its API's slot; a throttled attempt makes the next one wait a full second.
+ */
+function paced<T extends PaceableClient>(service: string, client: T): T {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const pacer = pacers.for(service, (context.commandName ?? '').replace(/Command$/, ''));
+      await pacer?.take();
+      try {
+        return await next(args);
+      } catch (error) {
+        if (pacer && THROTTLING_ERRORS.has((error as Error).name)) pacer.backOff();
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'protonCleanupPacing' },
+  );
+  return client;
 }
 
-export const proton = /* @__PURE__ */ once(() => new ProtonClient({ retryStrategy: retryStrategy(1) }));
-export const cloudFormation = /* @__PURE__ */ once(() => new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const tagging = /* @__PURE__ */ once(() => new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const s3 = /* @__PURE__ */ once(() => new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sns = /* @__PURE__ */ once(() => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const eventBridge = /* @__PURE__ */ once(() => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sfn = /* @__PURE__ */ once(() => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const logs = /* @__PURE__ */ once(() => new CloudWatchLogsClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ecr = /* @__PURE__ */ once(() => new ECRClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ssm = /* @__PURE__ */ once(() => new SSMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const iam = /* @__PURE__ */ once(() => new IAMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+/** Each client is created on first use and kept: a function's bundle holds only the clients it uses. */
+function once<T extends PaceableClient>(service: string, create: () => T): () => T {
+  let client: T | undefined;
+  return () => (client ??= traced(paced(service, create())));
+}
+
+export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient({ retryStrategy: retryStrategy(1) }));
+export const cloudFormation = /* @__PURE__ */ once('cloudformation', () => new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const tagging = /* @__PURE__ */ once('tagging', () => new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const s3 = /* @__PURE__ */ once('s3', () => new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sns = /* @__PURE__ */ once('sns', () => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const eventBridge = /* @__PURE__ */ once('eventbridge', () => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sfn = /* @__PURE__ */ once('stepfunctions', () => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const logs = /* @__PURE__ */ once('logs', () => new CloudWatchLogsClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ecr = /* @__PURE__ */ once('ecr', () => new ECRClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ssm = /* @__PURE__ */ once('ssm', () => new SSMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const iam = /* @__PURE__ */ once('iam', () => new IAMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
 
 /** For the local run, which answers every client at the SDK boundary. */
 export function allClients() {

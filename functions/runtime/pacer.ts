@@ -1,0 +1,68 @@
+import { clock } from './clock.js';
+
+/**
+ * Client-side pacing: one schedule per API, so that this function never calls an API faster
+ * than its configured rate (calls per second), however many calls it has in flight. Each call
+ * reserves the next free slot synchronously (a virtual-scheduling token bucket with no burst),
+ * then sleeps until it; so concurrent callers queue fairly and the rate holds exactly.
+ */
+export class CallPacer {
+  private nextSlotAt = 0;
+  private readonly intervalMs: number;
+
+  constructor(readonly callsPerSecond: number) {
+    if (!(callsPerSecond > 0)) throw new RangeError(`a call rate must be positive, got ${callsPerSecond}`);
+    this.intervalMs = 1000 / callsPerSecond;
+  }
+
+  /** Waits for this call's slot. */
+  async take(): Promise<void> {
+    const now = clock.now();
+    const slot = Math.max(now, this.nextSlotAt);
+    this.nextSlotAt = slot + this.intervalMs;
+    await clock.sleepUntil(slot);
+  }
+
+  /** The service throttled a call anyway (another caller shares the limit): leave it a full second. */
+  backOff(): void {
+    this.nextSlotAt = Math.max(this.nextSlotAt, clock.now() + 1000);
+  }
+}
+
+export type ApiRates = ReadonlyMap<string, number>;
+
+/**
+ * `service=rate,service:Operation=rate,…` → rates. A service's rate applies to each of its
+ * operations separately (CloudFormation and the Tagging API limit per API); an operation's own
+ * entry wins over its service's.
+ */
+export function parseApiRates(text: string): ApiRates {
+  const rates = new Map<string, number>();
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const match = /^([a-z0-9-]+(?::[A-Za-z0-9]+)?)=(\d+(?:\.\d+)?)$/.exec(entry);
+    const rate = match ? Number(match[2]) : NaN;
+    if (!match?.[1] || !(rate > 0)) {
+      throw new RangeError(`"${entry}": expected service=callsPerSecond or service:Operation=callsPerSecond, e.g. cloudformation=5,tagging:GetResources=15`);
+    }
+    rates.set(match[1], rate);
+  }
+  return rates;
+}
+
+/** One pacer per API that has a rate; undefined for unpaced APIs. */
+export class Pacers {
+  private readonly pacers = new Map<string, CallPacer>();
+
+  constructor(private readonly rates: ApiRates) {}
+
+  for(service: string, operation: string): CallPacer | undefined {
+    const key = `${service}:${operation}`;
+    const existing = this.pacers.get(key);
+    if (existing) return existing;
+    const rate = this.rates.get(key) ?? this.rates.get(service);
+    if (rate === undefined) return undefined;
+    const pacer = new CallPacer(rate);
+    this.pacers.set(key, pacer);
+    return pacer;
+  }
+}
