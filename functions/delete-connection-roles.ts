@@ -3,7 +3,7 @@ import { decideRoleDeletions } from './domain/connection-roles.js';
 import { InventorySchema } from './domain/inventory.js';
 import { MODES } from './domain/request.js';
 import type { DirectResult } from './domain/report.js';
-import { describeStack, listStacks } from './aws/cloudformation.js';
+import { listStacks } from './aws/cloudformation.js';
 import { deleteRole, rolesUsedByOtherConnections } from './aws/iam-roles.js';
 import { getJson, ObjectRefSchema } from './aws/object-store.js';
 import { TRANSIENT_AWS_ERRORS } from './runtime/errors.js';
@@ -30,10 +30,12 @@ export const handler = taskHandler({
     const inventory = await getJson(location, InventorySchema);
     // Every Proton stack of the environment, deleted or retained: any still there may need the roles.
     const stacks = inventory.resources.filter((r) => r.type === 'cloudformation:stack' && r.id.includes(':stack/AWSProton-') && r.owner.kind !== 'unproven');
-    const live = await Promise.all(stacks.map((s) => describeStack(s.id)));
+    // One listing of the account's stacks (not deleted) answers both questions.
+    const live = await listStacks();
     // Any stack of the account still using one of the roles as its service role needs it to be deleted later.
-    const serviceRoleInUse = (await listStacks()).some((stack) => stack.roleArn !== undefined && roleArns.includes(stack.roleArn));
-    const stacksRemain = serviceRoleInUse || live.some((stack) => stack && stack.status !== 'DELETE_COMPLETE');
+    const serviceRoleInUse = live.some((stack) => stack.roleArn !== undefined && roleArns.includes(stack.roleArn));
+    const liveIds = new Set(live.map((stack) => stack.stackId));
+    const stacksRemain = serviceRoleInUse || stacks.some((s) => liveIds.has(s.id));
     const decisions = decideRoleDeletions(roleArns, await rolesUsedByOtherConnections(connectionId), stacksRemain);
     const results: DirectResult[] = [];
     for (const decision of decisions) {

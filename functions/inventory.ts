@@ -1,22 +1,22 @@
 import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { buildInventory, cleanupPhases, countInventory, type CleanupPhase, type InventoryCounts } from './domain/inventory.js';
+import { buildInventory, countInventory, type InventoryCounts } from './domain/inventory.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
 import { listStacks } from './aws/cloudformation.js';
 import { executionKey, putJson, type ObjectRef } from './aws/object-store.js';
 import { resourcesTaggedFor } from './aws/tagging.js';
+import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
-/** Inventory: everything tied to the connection's environment, stored in S3; the state gets counts and phases. */
+/** Inventory: everything tied to the connection's environment, stored in S3; the state gets its reference and counts. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty, PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));
 
 export interface InventoryResult {
   location: ObjectRef;
   counts: InventoryCounts;
-  phases: CleanupPhase[];
 }
 
 export const handler = taskHandler({
@@ -30,7 +30,7 @@ export const handler = taskHandler({
       connection,
       taggedResources,
       stacks,
-      takenAt: new Date().toISOString(),
+      takenAt: clock.isoNow(),
       protectTagKey: config.PROTECT_TAG_KEY,
       deleteTypes: request.options.deleteTypes,
       deleteConnectionRoles: request.options.deleteConnectionRoles,
@@ -46,6 +46,6 @@ export const handler = taskHandler({
     }
     const counts = countInventory(inventory);
     metrics.addMetric('ResourcesInventoried', MetricUnit.Count, counts.resources);
-    return { location, counts, phases: cleanupPhases(inventory) };
+    return { location, counts };
   },
 });

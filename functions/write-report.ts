@@ -3,9 +3,10 @@ import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventorySchema, type Inventory } from './domain/inventory.js';
 import { buildReport, CaughtErrorSchema, DirectResultSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
-import { StackProgressSchema } from './domain/stack-deletion.js';
+import { CleanupProgressSchema, PROGRESS_FILE, stackResults, type CleanupProgress } from './domain/cleanup-progress.js';
 import { VerificationSchema } from './domain/verification.js';
 import { executionKey, getJson, getJsonIfExists, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
+import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
@@ -29,7 +30,8 @@ const GatheredStateSchema = z.object({
       CaughtErrorSchema,
     ])
     .optional(),
-  cleanup: z.array(z.array(StackProgressSchema)).optional(),
+  /** AdvanceCleanup's last answer: the progress itself is in S3. */
+  cleanup: z.object({ round: z.number().int() }).optional(),
   standaloneCleanup: z.array(DirectResultSchema.extend({ outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']) })).optional(),
   roleCleanup: z.array(DirectResultSchema).optional(),
   verification: ReferenceSchema.optional(),
@@ -51,29 +53,38 @@ async function storedInventory(executionName: string): Promise<Inventory | undef
   return getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, InventorySchema);
 }
 
+/**
+ * The cleanup's progress as the last round stored it. Read whenever the run got that far, also
+ * when the state holds no reference to it (a round stored it, then failed before answering).
+ */
+async function storedProgress(executionName: string): Promise<CleanupProgress | undefined> {
+  return getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, CleanupProgressSchema);
+}
+
 export const handler = taskHandler({
   task: 'WriteReport',
   input: z.object({ executionName: z.string(), startedAt: z.string(), state: GatheredStateSchema }),
   logKeys: ({ executionName, state }) => ({ executionName, connectionId: state.request?.connectionId }),
   summarize: (result: ReportResult) => ({ uri: result.uri, status: result.status, summary: result.summary }),
   run: async ({ executionName, startedAt, state }): Promise<ReportResult> => {
-    const [inventory, verification] = await Promise.all([
+    const [inventory, verification, progress] = await Promise.all([
       state.inventory
         ? getJson(state.inventory.location, InventorySchema)
         : state.failure && state.connection && state.connection.source !== 'none'
           ? storedInventory(executionName)
           : undefined,
       state.verification ? getJson(state.verification.location, VerificationSchema) : undefined,
+      state.cleanup || (state.failure && state.deletion) ? storedProgress(executionName) : undefined,
     ]);
     const report = buildReport({
-      execution: { name: executionName, startedAt, finishedAt: new Date().toISOString() },
+      execution: { name: executionName, startedAt, finishedAt: clock.isoNow() },
       ...(state.request ? { request: state.request } : {}),
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
       ...(state.sweep ? { sweep: state.sweep.environments } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),
-      stackResults: (state.cleanup ?? []).flat(),
+      stackResults: progress ? stackResults(progress) : [],
       directResults: [...(state.standaloneCleanup ?? []), ...(state.roleCleanup ?? [])],
       ...(verification ? { verification } : {}),
       ...(state.failure ? { failure: state.failure } : {}),

@@ -1,8 +1,8 @@
 import type { ExecutionEvent } from './run-workflow.js';
 
 /**
- * Turns execution events into one readable line per step: states as they finish, stacks as
- * they advance, retries with the error that caused them. Pure: returns lines, prints nothing.
+ * Turns execution events into one readable line per step: states as they finish, cleanup rounds
+ * that changed something, retries with the error that caused them. Pure: returns lines, prints nothing.
  */
 type State = Record<string, unknown>;
 
@@ -70,26 +70,18 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
   NotifyFailure: () => 'failure notified (SNS and EventBridge)',
 };
 
-function stackLine(progress: State): string | undefined {
-  const name = stackName(String(progress.stackId));
-  switch (progress.outcome) {
-    case 'deleting':
-      return Number(progress.polls ?? 0) === 0 ? `    … ${name}: deletion started` : undefined;
-    case 'deleted':
-      return `    ✓ ${name}: deleted (${String(progress.polls)} poll(s))`;
-    case 'already-absent':
-      return `    ✓ ${name}: already gone`;
-    case 'retained':
-      return `    ■ ${name}: retained: ${String(progress.reason)}`;
-    default: {
-      const error = asRecord(progress.error);
-      return `    ✗ ${name}: ${progress.reason ? String(progress.reason) : `${String(error.Error)}: ${causeMessage(error.Cause)}`}`;
-    }
-  }
+/** One line per round of the cleanup loop whose counts changed: "round 3: 2 deleting, 1 deleted". */
+function roundLine(cleanup: State): string {
+  const counts = asRecord(cleanup.counts);
+  const parts = ['pending', 'deleting', 'deleted', 'alreadyAbsent', 'retained', 'failed']
+    .filter((key) => Number(counts[key] ?? 0) > 0)
+    .map((key) => `${String(counts[key])} ${key === 'alreadyAbsent' ? 'already gone' : key}`);
+  return `round ${String(cleanup.round)}: ${parts.join(', ') || 'no stacks to delete'}${cleanup.done === true ? ' (done)' : ''}`;
 }
 
 export class ProgressPrinter {
   private readonly lastError = new Map<string, string>();
+  private lastRound = '';
 
   constructor(private readonly write: (line: string) => void) {}
 
@@ -97,13 +89,6 @@ export class ProgressPrinter {
     const name = event.state?.name ?? '';
     const output = asRecord(event.state?.output);
     switch (event.type) {
-      case 'StateEntered':
-        if (name === 'DeletePhaseStacks') {
-          const phase = asRecord(asRecord(event.state?.input).phase);
-          const stacks = Array.isArray(phase.stacks) ? phase.stacks.length : 0;
-          this.write(`  ▸ phase ${String(phase.phase)}: ${stacks} stack(s)`);
-        }
-        return;
       case 'StateFailed':
         this.lastError.set(name, `${event.Error ?? 'Error'}: ${causeMessage(event.Cause)}`);
         return;
@@ -111,23 +96,19 @@ export class ProgressPrinter {
         this.write(`  ↻ ${name.padEnd(24)} retry ${event.retry?.attempt ?? '?'} after ${this.lastError.get(name) ?? 'an error'}`);
         return;
       case 'StateCaught':
-        if (name === 'DeleteStack' || name === 'DescribeStack') return;
         this.write(`  ✗ ${name.padEnd(24)} ${this.lastError.get(name) ?? 'failed'}`);
         return;
       case 'StateExited': {
-        if (name === 'DeleteStack' || name === 'DescribeStack') {
-          const line = stackLine(asRecord(output.progress));
-          if (line) this.write(line);
+        if (name === 'AdvanceCleanup') {
+          const line = roundLine(asRecord(output.cleanup));
+          // Rounds that changed nothing are waits: not worth a line.
+          if (line.replace(/^round \d+/, '') !== this.lastRound) this.write(`  ✓ ${name.padEnd(24)} ${line}`);
+          this.lastRound = line.replace(/^round \d+/, '');
           return;
         }
         if (name === 'DeleteStandaloneResource') {
           const result = asRecord(output.result);
           if (result.outcome !== 'in-progress') this.write(`    ${result.outcome === 'deleted' || result.outcome === 'already-absent' ? '✓' : '■'} ${String(result.id)}: ${String(result.outcome)}${result.reason && result.outcome !== 'deleted' ? `: ${String(result.reason)}` : ''}`);
-          return;
-        }
-        if (name === 'StackDeletionErrored') {
-          const line = stackLine(asRecord(output.progress));
-          if (line) this.write(line);
           return;
         }
         const describe = describeExit[name];

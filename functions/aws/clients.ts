@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { MiddlewareStack } from '@smithy/types';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
@@ -74,17 +75,17 @@ function once<T extends PaceableClient>(service: string, create: () => T): () =>
   return () => (client ??= traced(paced(service, create())));
 }
 
-export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient({ retryStrategy: retryStrategy(1) }));
-export const cloudFormation = /* @__PURE__ */ once('cloudformation', () => new CloudFormationClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const tagging = /* @__PURE__ */ once('tagging', () => new ResourceGroupsTaggingAPIClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const s3 = /* @__PURE__ */ once('s3', () => new S3Client({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sns = /* @__PURE__ */ once('sns', () => new SNSClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const eventBridge = /* @__PURE__ */ once('eventbridge', () => new EventBridgeClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sfn = /* @__PURE__ */ once('stepfunctions', () => new SFNClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const logs = /* @__PURE__ */ once('logs', () => new CloudWatchLogsClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ecr = /* @__PURE__ */ once('ecr', () => new ECRClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ssm = /* @__PURE__ */ once('ssm', () => new SSMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const iam = /* @__PURE__ */ once('iam', () => new IAMClient({ retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient({ credentials: fromEnv(), retryStrategy: retryStrategy(1) }));
+export const cloudFormation = /* @__PURE__ */ once('cloudformation', () => new CloudFormationClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const tagging = /* @__PURE__ */ once('tagging', () => new ResourceGroupsTaggingAPIClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const s3 = /* @__PURE__ */ once('s3', () => new S3Client({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sns = /* @__PURE__ */ once('sns', () => new SNSClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const eventBridge = /* @__PURE__ */ once('eventbridge', () => new EventBridgeClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const sfn = /* @__PURE__ */ once('stepfunctions', () => new SFNClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const logs = /* @__PURE__ */ once('logs', () => new CloudWatchLogsClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ecr = /* @__PURE__ */ once('ecr', () => new ECRClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const ssm = /* @__PURE__ */ once('ssm', () => new SSMClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const iam = /* @__PURE__ */ once('iam', () => new IAMClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
 
 /** For the local run, which answers every client at the SDK boundary. */
 export function allClients() {

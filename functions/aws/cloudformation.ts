@@ -3,6 +3,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   paginateDescribeStacks,
+  paginateListStacks,
 } from '@aws-sdk/client-cloudformation';
 import type { StackFacts } from '../domain/inventory.js';
 import type { FailedResource, LiveStack } from '../domain/stack-deletion.js';
@@ -12,6 +13,10 @@ import { callAws, hasName } from './error-mapping.js';
 import { tagMap } from './tag-map.js';
 
 /** CloudFormation. Stacks are always addressed by stack ID, never by name (see DOMAIN.md). */
+
+function exportsOf(outputs: readonly { ExportName?: string }[] | undefined): string[] {
+  return (outputs ?? []).flatMap((o) => (o.ExportName ? [o.ExportName] : []));
+}
 
 /** Every stack in the account and Region that is not deleted, with its tags (DescribeStacks, all pages). */
 export async function listStacks(): Promise<StackFacts[]> {
@@ -28,7 +33,32 @@ export async function listStacks(): Promise<StackFacts[]> {
           terminationProtection: stack.EnableTerminationProtection ?? false,
           ...(stack.RootId ? { rootId: stack.RootId } : {}),
           ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
+          ...(exportsOf(stack.Outputs).length ? { exports: exportsOf(stack.Outputs) } : {}),
         });
+      }
+    }
+    return stacks;
+  });
+}
+
+export interface StackStatusFacts {
+  status: string;
+  statusReason?: string;
+}
+
+/**
+ * The status of every stack being deleted or whose deletion failed, in a few calls (ListStacks,
+ * filtered, all pages) instead of one DescribeStacks per stack. A stack that was deleting and is in
+ * neither list any more has reached DELETE_COMPLETE, the only other way out of DELETE_IN_PROGRESS.
+ */
+export async function stacksBeingDeleted(): Promise<Map<string, StackStatusFacts>> {
+  return callAws('ListStacks (deleting or failed to delete)', async () => {
+    const stacks = new Map<string, StackStatusFacts>();
+    const pages = paginateListStacks({ client: cloudFormation() }, { StackStatusFilter: ['DELETE_IN_PROGRESS', 'DELETE_FAILED'] });
+    for await (const page of pages) {
+      for (const summary of page.StackSummaries ?? []) {
+        if (!summary.StackId || !summary.StackStatus) continue;
+        stacks.set(summary.StackId, { status: summary.StackStatus, ...(summary.StackStatusReason ? { statusReason: summary.StackStatusReason } : {}) });
       }
     }
     return stacks;

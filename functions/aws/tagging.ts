@@ -22,6 +22,29 @@ export async function currentTags(arns: readonly string[]): Promise<Map<string, 
   return found;
 }
 
+/** The Tagging API takes at most 20 values per tag filter. */
+const VALUES_PER_FILTER = 20;
+
+/**
+ * The resources inside these stacks that carry the tag key: one GetResources per 20 stacks,
+ * filtered on both tags, instead of listing every resource with the key.
+ */
+export async function resourcesInStacksWithTag(key: string, stackIds: readonly string[]): Promise<TaggedResource[]> {
+  const found: TaggedResource[] = [];
+  for (let i = 0; i < stackIds.length; i += VALUES_PER_FILTER) {
+    const batch = stackIds.slice(i, i + VALUES_PER_FILTER);
+    const filters = [{ Key: key }, { Key: TAG.stackId, Values: batch }];
+    await callAws(`GetResources ${key} in ${batch.length} stack(s)`, async () => {
+      for await (const page of paginateGetResources({ client: tagging(), pageSize: 100 }, { TagFilters: filters, ResourcesPerPage: 100 })) {
+        for (const mapping of page.ResourceTagMappingList ?? []) {
+          if (mapping.ResourceARN) found.push({ arn: mapping.ResourceARN, tags: tagMap(mapping.Tags) });
+        }
+      }
+    });
+  }
+  return found;
+}
+
 /** Every resource carrying the tag key (with that value, when given), all pages. */
 export async function resourcesWithTag(key: string, value?: string): Promise<TaggedResource[]> {
   return callAws(`GetResources ${key}${value ? `=${value}` : ''}`, async () => {

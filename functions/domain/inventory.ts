@@ -35,6 +35,8 @@ export interface StackFacts {
   rootId?: string;
   /** The service role CloudFormation uses for the stack, if any. */
   roleArn?: string;
+  /** Names of its exports: stacks that import one must be deleted first. */
+  exports?: string[];
 }
 
 const OwnerSchema = z.object({
@@ -58,6 +60,8 @@ export const InventoriedResourceSchema = z.object({
   reason: z.string(),
   stackId: z.string().optional(),
   logicalId: z.string().optional(),
+  /** Stacks: the names of its exports. */
+  exports: z.array(z.string()).optional(),
 });
 export type InventoriedResource = z.infer<typeof InventoriedResourceSchema>;
 
@@ -162,7 +166,15 @@ function stackEntry(stack: StackFacts, verdict: StackVerdict & { kind: 'owned' |
   if (protectedBecause) {
     return { id: stack.stackId, type: 'cloudformation:stack', owner: verdict.owner, phase, action: 'retain', reason: protectedBecause };
   }
-  return { id: stack.stackId, type: 'cloudformation:stack', owner: verdict.owner, phase, action: 'delete-stack', reason: verdict.proof };
+  return {
+    id: stack.stackId,
+    type: 'cloudformation:stack',
+    owner: verdict.owner,
+    phase,
+    action: 'delete-stack',
+    reason: verdict.proof,
+    ...(stack.exports?.length ? { exports: stack.exports } : {}),
+  };
 }
 
 function taggedEntry(
@@ -270,31 +282,6 @@ export function buildInventory(facts: InventoryFacts): Inventory {
   }
 
   return { version: 1, takenAt: facts.takenAt, connection: facts.connection, resources, otherEnvironmentStacks };
-}
-
-export interface StackItem {
-  stackId: string;
-  phase: Phase;
-  /** Its nested stacks, whose resources the re-check before DeleteStack must look at too. */
-  nestedStackIds: string[];
-}
-export interface CleanupPhase {
-  phase: Phase;
-  stacks: StackItem[];
-}
-
-/** The stacks to delete, grouped into phases in dependency order (every phase present, maybe empty). */
-export function cleanupPhases(inventory: Inventory): CleanupPhase[] {
-  return PHASES.map((phase) => ({
-    phase,
-    stacks: inventory.resources
-      .filter((r) => r.action === 'delete-stack' && r.phase === phase)
-      .map((r) => ({
-        stackId: r.id,
-        phase,
-        nestedStackIds: inventory.resources.filter((n) => n.type === 'cloudformation:stack' && n.stackId === r.id).map((n) => n.id),
-      })),
-  }));
 }
 
 export interface InventoryCounts {

@@ -17,18 +17,19 @@ export const FailedResourceSchema = z.object({
 });
 export type FailedResource = z.infer<typeof FailedResourceSchema>;
 
-/** One stack's progress through the per-stack loop; also its result in the cleanup Map. */
+/** One stack's progress through the cleanup; what the report says about it. */
 export const StackProgressSchema = z.object({
   stackId: z.string(),
   phase: z.string(),
   outcome: z.enum(STACK_OUTCOMES),
+  /** Status reads while it was deleting. */
   polls: z.number().int().nonnegative().default(0),
   status: z.string().optional(),
   reason: z.string().optional(),
   failedResources: z.array(FailedResourceSchema).optional(),
   /** The resources a second DeleteStack kept (RetainResources), so that nothing disappears from view. */
   retainedResources: z.array(FailedResourceSchema).optional(),
-  /** Set by the ASL's Catch when a task for this stack failed for good. */
+  /** An AWS error that stopped the cleanup of this stack (e.g. AccessDenied on DeleteStack). */
   error: CaughtErrorSchema.optional(),
 });
 export type StackProgress = z.infer<typeof StackProgressSchema>;
@@ -78,20 +79,18 @@ export function describeFailure(stack: LiveStack, failedResources: readonly Fail
   return [`DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}`, ...details].join('; ');
 }
 
-/** After a poll: finished, failed, or keep waiting (bounded by maxPolls). */
-export function decidePoll(
-  stack: LiveStack | undefined,
-  pollsSoFar: number,
-  maxPolls: number,
-): { outcome: StackOutcome; reason?: string } {
-  const polls = pollsSoFar + 1;
+/** After a status read: finished, failed, or keep waiting (until `maxWaitMs` after the deletion started). */
+export function decidePoll(stack: Pick<LiveStack, 'status' | 'statusReason'> | undefined, waitedMs: number, maxWaitMs: number): { outcome: StackOutcome; reason?: string } {
   if (!stack || stack.status === 'DELETE_COMPLETE') return { outcome: 'deleted' };
   if (stack.status === 'DELETE_FAILED') return { outcome: 'failed', reason: `DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}` };
   if (stack.status !== 'DELETE_IN_PROGRESS') {
     return { outcome: 'failed', reason: `the stack left deletion: it is now ${stack.status}; something else is changing it` };
   }
-  if (polls >= maxPolls) {
-    return { outcome: 'failed', reason: `still DELETE_IN_PROGRESS after ${polls} polls; CloudFormation goes on deleting: re-run to pick up the result` };
+  if (waitedMs >= maxWaitMs) {
+    return {
+      outcome: 'failed',
+      reason: `still DELETE_IN_PROGRESS after ${Math.round(waitedMs / 60_000)} minutes (maxStackDeletionMinutes); CloudFormation goes on deleting: re-run to pick up the result`,
+    };
   }
   return { outcome: 'deleting' };
 }
@@ -100,6 +99,6 @@ export function decidePoll(
  * A DELETE_FAILED stack is deleted once more, keeping exactly the resources that failed, when
  * the request asks for it, and only once: they stay in the report as retained.
  */
-export function shouldRetryRetaining(progress: StackProgress, failed: readonly FailedResource[], retainFailedResources: boolean): boolean {
+export function shouldRetryRetaining(progress: Pick<StackProgress, 'retainedResources'>, failed: readonly FailedResource[], retainFailedResources: boolean): boolean {
   return retainFailedResources && !progress.retainedResources && failed.length > 0;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildInventory,
-  cleanupPhases,
   countInventory,
   type InventoriedResource,
   type Inventory,
@@ -20,6 +19,12 @@ import {
   stackIdOf,
   taggedResource,
 } from '../helpers/domain-fixtures.js';
+import { startProgress } from '../../functions/domain/cleanup-progress.js';
+
+/** The stacks the cleanup will delete, in the order it considers them. */
+function plannedStacks(inventory: Inventory) {
+  return startProgress(inventory).stacks.map(({ stackId, phase, nestedStackIds }) => ({ stackId, phase, nestedStackIds }));
+}
 
 function inventoryFrom(facts: { stacks?: StackFacts[]; taggedResources?: TaggedResource[]; roleArns?: string[] }): Inventory {
   const input: InventoryFacts = {
@@ -235,16 +240,12 @@ describe('buildInventory', () => {
   });
 });
 
-describe('cleanupPhases', () => {
-  it('returns all three phases in dependency order, even when empty', () => {
-    expect(cleanupPhases(inventoryFrom({}))).toEqual([
-      { phase: 'components', stacks: [] },
-      { phase: 'service-instances', stacks: [] },
-      { phase: 'environment', stacks: [] },
-    ]);
+describe('the stacks to delete (the cleanup plan)', () => {
+  it('is empty when nothing is owned', () => {
+    expect(plannedStacks(inventoryFrom({}))).toEqual([]);
   });
 
-  it('puts each stack to delete in its own phase, and nothing else', () => {
+  it('lists each stack to delete once, in dependency order (components, service instances, environment), and nothing else', () => {
     const protectedEnv = stack('AWSProton-protected-cloudformation--PLMOKNIJ', { tags: protonTags(), terminationProtection: true });
     const bucket = resourceIn(envStack, arns.bucket('payments-prod-artifacts'), 'ArtifactsBucket');
     const inventory = inventoryFrom({
@@ -252,16 +253,22 @@ describe('cleanupPhases', () => {
       taggedResources: [bucket],
       roleArns: [arns.role('ProtonEnvironmentRole-payments')],
     });
-    expect(cleanupPhases(inventory)).toEqual([
-      { phase: 'components', stacks: [{ stackId: monitoringStack.stackId, phase: 'components', nestedStackIds: [] }] },
-      { phase: 'service-instances', stacks: [{ stackId: apiStack.stackId, phase: 'service-instances', nestedStackIds: [] }] },
-      { phase: 'environment', stacks: [{ stackId: envStack.stackId, phase: 'environment', nestedStackIds: [] }] },
+    expect(plannedStacks(inventory)).toEqual([
+      { stackId: monitoringStack.stackId, phase: 'components', nestedStackIds: [] },
+      { stackId: apiStack.stackId, phase: 'service-instances', nestedStackIds: [] },
+      { stackId: envStack.stackId, phase: 'environment', nestedStackIds: [] },
     ]);
   });
 
   it('addresses stacks by stack ID, never by name', () => {
-    const [, , environment] = cleanupPhases(inventoryFrom({ stacks: [envStack] }));
-    expect(environment?.stacks).toEqual([{ stackId: stackIdOf(envStack.stackName), phase: 'environment', nestedStackIds: [] }]);
+    expect(plannedStacks(inventoryFrom({ stacks: [envStack] }))).toEqual([{ stackId: stackIdOf(envStack.stackName), phase: 'environment', nestedStackIds: [] }]);
+  });
+
+  it("records whether a stack has exports (only then may another stack depend on it)", () => {
+    const exporting = { ...envStack, exports: ['payments-prod-VpcId'] };
+    const [env] = startProgress(inventoryFrom({ stacks: [exporting, apiStack] })).stacks.filter((s) => s.phase === 'environment');
+    const [api] = startProgress(inventoryFrom({ stacks: [exporting, apiStack] })).stacks.filter((s) => s.phase === 'service-instances');
+    expect([env?.hasExports, api?.hasExports]).toEqual([true, false]);
   });
 });
 
@@ -284,7 +291,7 @@ describe('nested stacks', () => {
     const entry = inventory.resources.find((r) => r.id === nested.stackId);
 
     expect(entry).toMatchObject({ action: 'delete-with-stack', stackId: root.stackId, phase: 'service-instances' });
-    expect(cleanupPhases(inventory).flatMap((p) => p.stacks.map((s) => s.stackId))).toEqual([root.stackId]);
+    expect(plannedStacks(inventory).map((s) => s.stackId)).toEqual([root.stackId]);
   });
 
   it('are retained with their root when the root is retained', () => {
@@ -313,7 +320,7 @@ describe('the protect tag', () => {
     const inventory = protectedInventory({ stacks: [owner], taggedResources: [bucket] });
 
     expect(inventory.resources.find((r) => r.id === owner.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/its resource Keep is tagged/) });
-    expect(cleanupPhases(inventory).flatMap((p) => p.stacks)).toEqual([]);
+    expect(plannedStacks(inventory)).toEqual([]);
   });
 });
 
@@ -334,12 +341,12 @@ describe('resources of nested stacks', () => {
     const inventory = buildInventory({ connection: connectionFacts(), stacks: [root, nested], taggedResources: [guarded], takenAt: 'now', protectTagKey: PROTECT });
 
     expect(inventory.resources.find((r) => r.id === root.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/protected/) });
-    expect(cleanupPhases(inventory).flatMap((p) => p.stacks)).toEqual([]);
+    expect(plannedStacks(inventory)).toEqual([]);
   });
 
   it('are handed to the re-check before DeleteStack with their root', () => {
     const inventory = inventoryFrom({ stacks: [root, nested] });
 
-    expect(cleanupPhases(inventory).flatMap((p) => p.stacks)).toEqual([{ stackId: root.stackId, phase: 'environment', nestedStackIds: [nested.stackId] }]);
+    expect(plannedStacks(inventory)).toEqual([{ stackId: root.stackId, phase: 'environment', nestedStackIds: [nested.stackId] }]);
   });
 });

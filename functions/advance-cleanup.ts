@@ -1,0 +1,81 @@
+import * as z from './runtime/zod.js';
+import { MODES } from './domain/request.js';
+import { InventorySchema } from './domain/inventory.js';
+import { CleanupProgressSchema, PROGRESS_FILE, countProgress, endWithoutFinishing, isCleanupDone, startProgress, type CleanupCounts, type CleanupProgress } from './domain/cleanup-progress.js';
+import { advanceRound } from './cleanup/cleanup-round.js';
+import { executionKey, getJson, getJsonIfExists, ObjectRefSchema, putJson, type ObjectRef } from './aws/object-store.js';
+import { clock } from './runtime/clock.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
+import { requireExecuteMode } from './runtime/execute-guard.js';
+import { MetricUnit, metrics } from './runtime/powertools.js';
+import { taskHandler } from './runtime/task-handler.js';
+
+/**
+ * AdvanceCleanup: one round of the cleanup loop (AdvanceCleanup → IsCleanupDone →
+ * WaitForDeletions), for every stack of the connection at once. Progress lives in S3; the state
+ * carries its reference and counts, so neither grows with the number of stacks.
+ */
+const config = loadConfig(
+  z.object({
+    REPORT_BUCKET: nonEmpty,
+    PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect'),
+    MAX_STACKS_DELETING: z.coerce.number().int().min(1).max(500).default(50),
+    MAX_STACK_DELETION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    MAX_ROUNDS: z.coerce.number().int().min(10).max(2000).default(1800),
+  }),
+);
+
+/** Seconds between rounds: CloudFormation's own waiter polls every 30 s. */
+const ROUND_INTERVAL_MS = 30_000;
+/** Time a round may spend starting deletions (the function's timeout is 120 s). */
+const START_BUDGET_MS = 60_000;
+
+export interface CleanupState {
+  round: number;
+  done: boolean;
+  /** When the next round starts (WaitForDeletions waits until then). */
+  nextRoundAt: string;
+  progress: ObjectRef;
+  counts: CleanupCounts;
+}
+
+/** The stored progress; the first round builds it from the inventory (a retried round finds what the first attempt stored). */
+async function loadProgress(executionName: string, inventory: ObjectRef): Promise<CleanupProgress> {
+  const stored = await getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, CleanupProgressSchema);
+  return stored ?? startProgress(await getJson(inventory, InventorySchema));
+}
+
+export const handler = taskHandler({
+  task: 'AdvanceCleanup',
+  input: z.object({
+    inventory: z.object({ location: ObjectRefSchema }),
+    mode: z.enum(MODES),
+    environmentArn: z.string().startsWith('arn:'),
+    retainFailedResources: z.boolean(),
+    /** WaitForDeletions waited until then in AWS; locally this moves the virtual clock. */
+    roundAt: z.string(),
+    executionName: z.string(),
+  }),
+  logKeys: ({ executionName }) => ({ executionName }),
+  summarize: (state: CleanupState) => ({ round: state.round, done: state.done, counts: state.counts }),
+  run: async ({ inventory, mode, environmentArn, retainFailedResources, roundAt, executionName }): Promise<CleanupState> => {
+    requireExecuteMode('AdvanceCleanup', mode);
+    await clock.sleepUntil(roundAt);
+    const roundStarted = clock.now();
+    const { progress: advanced, startsLeft, deletionsStarted } = await advanceRound(await loadProgress(executionName, inventory.location), {
+      executionName,
+      environmentArn,
+      protectTagKey: config.PROTECT_TAG_KEY,
+      retainFailedResources,
+      maxStacksDeleting: config.MAX_STACKS_DELETING,
+      maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
+      startUntil: roundStarted + START_BUDGET_MS,
+    });
+    const progress = advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? endWithoutFinishing(advanced, config.MAX_ROUNDS) : advanced;
+    const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, progress);
+    metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
+    // Deletions left to start for lack of time: go on at once; otherwise wait like CloudFormation's waiter.
+    const nextRoundAt = new Date(clock.now() + (startsLeft ? 0 : ROUND_INTERVAL_MS)).toISOString();
+    return { round: progress.round, done: isCleanupDone(progress), nextRoundAt, progress: location, counts: countProgress(progress) };
+  },
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import {
+  countProgress,
+  endWithoutFinishing,
+  freeSlots,
+  isCleanupDone,
+  stackResults,
+  stacksToStart,
+  type CleanupProgress,
+  type TrackedOutcome,
+  type TrackedStack,
+} from '../../functions/domain/cleanup-progress.js';
+import type { Phase } from '../../functions/domain/inventory.js';
+import { stackIdOf } from '../helpers/domain-fixtures.js';
+
+function tracked(name: string, phase: Phase, outcome: TrackedOutcome = 'pending', overrides: Partial<TrackedStack> = {}): TrackedStack {
+  return { stackId: stackIdOf(name), phase, outcome, polls: 0, nestedStackIds: [], hasExports: false, ...overrides };
+}
+
+const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 0, stacks });
+const names = (stacks: readonly TrackedStack[]) => stacks.map((s) => s.stackId.split('/')[1]);
+
+describe('stacksToStart', () => {
+  it('starts stacks in dependency order, at most as many as there are free slots', () => {
+    const progress = progressOf(tracked('component-a', 'components'), tracked('component-b', 'components'), tracked('instance-a', 'service-instances'));
+    expect(names(stacksToStart(progress, 2))).toEqual(['component-a', 'component-b']);
+  });
+
+  it('starts nothing without a free slot', () => {
+    expect(stacksToStart(progressOf(tracked('component-a', 'components')), 0)).toEqual([]);
+  });
+
+  it('makes a stack with exports wait while a stack of an earlier phase has not settled (it may import from it)', () => {
+    const progress = progressOf(tracked('component-a', 'components', 'deleting'), tracked('instance-a', 'service-instances', 'pending', { hasExports: true }));
+    expect(stacksToStart(progress, 10)).toEqual([]);
+  });
+
+  it('never makes a stack without exports wait: nothing can import from it', () => {
+    const progress = progressOf(tracked('component-a', 'components', 'deleting'), tracked('instance-a', 'service-instances'));
+    expect(names(stacksToStart(progress, 10))).toEqual(['instance-a']);
+  });
+
+  it('starts a stack with exports once every earlier stack settled, whatever the outcome', () => {
+    const progress = progressOf(
+      tracked('component-a', 'components', 'failed'),
+      tracked('instance-a', 'service-instances', 'deleted'),
+      tracked('environment', 'environment', 'pending', { hasExports: true }),
+    );
+    expect(names(stacksToStart(progress, 10))).toEqual(['environment']);
+  });
+
+  it('makes the environment stack wait for a service instance still waiting to start', () => {
+    const progress = progressOf(tracked('instance-a', 'service-instances'), tracked('environment', 'environment', 'pending', { hasExports: true }));
+    expect(names(stacksToStart(progress, 10))).toEqual(['instance-a']);
+  });
+});
+
+describe('freeSlots', () => {
+  it('counts deletions in flight, the retaining retry included, against the limit', () => {
+    const progress = progressOf(tracked('a', 'components', 'deleting'), tracked('b', 'components', 'retry-retaining'), tracked('c', 'components', 'deleted'));
+    expect(freeSlots(progress, 5)).toBe(3);
+  });
+});
+
+describe('isCleanupDone', () => {
+  it('is done when every stack has settled', () => {
+    expect(isCleanupDone(progressOf(tracked('a', 'components', 'deleted'), tracked('b', 'environment', 'failed')))).toBe(true);
+  });
+
+  it.each<TrackedOutcome>(['pending', 'deleting', 'retry-retaining'])('is not done while a stack is %s', (outcome) => {
+    expect(isCleanupDone(progressOf(tracked('a', 'components', 'deleted'), tracked('b', 'environment', outcome)))).toBe(false);
+  });
+
+  it('is done at once with no stack to delete', () => {
+    expect(isCleanupDone(progressOf())).toBe(true);
+  });
+});
+
+describe('countProgress', () => {
+  it('counts every stack once, by outcome', () => {
+    const progress = progressOf(
+      tracked('a', 'components', 'pending'),
+      tracked('b', 'components', 'deleting'),
+      tracked('c', 'components', 'retry-retaining'),
+      tracked('d', 'service-instances', 'deleted'),
+      tracked('e', 'service-instances', 'already-absent'),
+      tracked('f', 'service-instances', 'retained'),
+      tracked('g', 'environment', 'failed'),
+    );
+    expect(countProgress(progress)).toEqual({ pending: 1, deleting: 2, deleted: 1, alreadyAbsent: 1, retained: 1, failed: 1 });
+  });
+});
+
+describe('endWithoutFinishing', () => {
+  const ended = endWithoutFinishing(progressOf(tracked('a', 'components', 'pending'), tracked('b', 'components', 'deleting'), tracked('c', 'environment', 'deleted')), 1800);
+
+  it('reports a stack still deleting as failed, saying CloudFormation goes on and a re-run picks it up', () => {
+    expect(ended.stacks[1]).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/still deleting.*1800 rounds.*re-run/) });
+  });
+
+  it('leaves a stack never started, saying why', () => {
+    expect(ended.stacks[0]).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/not started.*re-run to continue/) });
+  });
+
+  it('keeps what had settled', () => {
+    expect(ended.stacks[2]).toMatchObject({ outcome: 'deleted' });
+  });
+});
+
+describe('stackResults', () => {
+  it('hands the report every stack the cleanup touched, without the loop bookkeeping', () => {
+    const progress = progressOf(tracked('a', 'components', 'pending'), tracked('b', 'environment', 'deleted', { startedAt: 1, seenDeleting: true, polls: 4, hasExports: true }));
+    expect(stackResults(progress)).toEqual([{ stackId: stackIdOf('b'), phase: 'environment', outcome: 'deleted', polls: 4 }]);
+  });
+});

@@ -1,0 +1,273 @@
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ListStacksCommand,
+  type StackStatus,
+} from '@aws-sdk/client-cloudformation';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/advance-cleanup.js';
+import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
+import { CleanupProgressSchema, type CleanupProgress, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
+import { useClock } from '../../functions/runtime/clock.js';
+import {
+  ENVIRONMENT_ARN,
+  EXECUTION_NAME,
+  REPORT_BUCKET,
+  cloudFormationError,
+  cloudFormationThrottling,
+  executionKey,
+  mockedClients,
+  sampleEnvironment,
+  sampleInventory,
+  serveObjects,
+  stack,
+  stackEvent,
+  stackResourceTags,
+  tagMapping,
+  writtenObject,
+} from '../helpers/sdk-fixtures.js';
+
+const [cloudFormation, tagging, s3] = mockedClients(CloudFormationClient, ResourceGroupsTaggingAPIClient, S3Client);
+
+const { environmentStack, environmentStackName, serviceInstanceStack, serviceInstanceStackName } = sampleEnvironment;
+const INVENTORY_KEY = executionKey('inventory.json');
+const PROGRESS_KEY = executionKey('cleanup-progress.json');
+const PROTECT = 'proton-cleanup:protect';
+const MINUTE = 60_000;
+
+/** A clock the test moves by hand. */
+let now = Date.parse('2026-11-25T10:00:00.000Z');
+beforeEach(() => {
+  now = Date.parse('2026-11-25T10:00:00.000Z');
+  useClock({ now: () => now, sleep: async (ms) => void (now += ms) });
+});
+afterEach(() => useClock(undefined));
+
+function tracked(stackId: string, phase: TrackedStack['phase'], overrides: Partial<TrackedStack> = {}): TrackedStack {
+  return { stackId, phase, outcome: 'pending', polls: 0, nestedStackIds: [], hasExports: false, ...overrides };
+}
+
+const deleting = (id: string, phase: TrackedStack['phase'], overrides: Partial<TrackedStack> = {}) =>
+  tracked(id, phase, { outcome: 'deleting', startedAt: now - MINUTE, ...overrides });
+
+const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 3, stacks });
+
+/** What S3 holds: the inventory, and the progress stored by an earlier round (none in round 0). */
+function givenStored(progress?: CleanupProgress): void {
+  serveObjects(s3, { [INVENTORY_KEY]: sampleInventory(), ...(progress ? { [PROGRESS_KEY]: progress } : {}) });
+}
+
+/** The stacks as CloudFormation describes them by ID: unchanged since the inventory unless told otherwise. */
+function givenStacks(overrides: Record<string, Partial<Parameters<typeof stack>[0]>> = {}): void {
+  const tags = { 'proton:environment': ENVIRONMENT_ARN };
+  for (const [id, name] of [[environmentStack, environmentStackName], [serviceInstanceStack, serviceInstanceStackName]] as const) {
+    cloudFormation.on(DescribeStacksCommand, { StackName: id }).resolves({ Stacks: [stack({ name, id, tags, ...overrides[id] })] });
+  }
+  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
+}
+
+function givenBeingDeleted(statuses: Record<string, StackStatus>): void {
+  cloudFormation.on(ListStacksCommand).resolves({
+    StackSummaries: Object.entries(statuses).map(([StackId, StackStatus]) => ({ StackId, StackName: StackId.split('/')[1], StackStatus, CreationTime: new Date(0) })),
+  });
+}
+
+const advance = (overrides: { mode?: string; retainFailedResources?: boolean; roundAt?: string } = {}) =>
+  handler({
+    inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } },
+    mode: overrides.mode ?? 'execute',
+    environmentArn: ENVIRONMENT_ARN,
+    retainFailedResources: overrides.retainFailedResources ?? false,
+    roundAt: overrides.roundAt ?? new Date(now).toISOString(),
+    executionName: EXECUTION_NAME,
+  });
+
+const deletedStackIds = () => cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input.StackName);
+const storedProgress = () => CleanupProgressSchema.parse(writtenObject(s3, PROGRESS_KEY));
+const storedStack = (id: string) => storedProgress().stacks.find((s) => s.stackId === id);
+
+describe('AdvanceCleanup handler', () => {
+  describe('the first round', () => {
+    it('starts the deletion of every stack the inventory plans to delete, by stack ID, each with its own request token', async () => {
+      givenStored();
+      givenStacks();
+      await advance();
+      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
+        { StackName: serviceInstanceStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, serviceInstanceStack) },
+        { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack) },
+      ]);
+    });
+
+    it('stores the progress and answers with its reference and counts only', async () => {
+      givenStored();
+      givenStacks();
+      const state = await advance();
+      expect(state).toEqual({
+        round: 1,
+        done: false,
+        nextRoundAt: new Date(now + 30_000).toISOString(),
+        progress: { bucket: REPORT_BUCKET, key: PROGRESS_KEY },
+        counts: { pending: 0, deleting: 2, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0 },
+      });
+    });
+
+    it('does not read a status before any deletion has started', async () => {
+      givenStored();
+      givenStacks();
+      await advance();
+      expect(cloudFormation.commandCalls(ListStacksCommand)).toEqual([]);
+    });
+
+    it('waits until the round is due (the local run moves its clock; in AWS the Wait state already waited)', async () => {
+      givenStored();
+      givenStacks();
+      const due = now + 5 * MINUTE;
+      await advance({ roundAt: new Date(due).toISOString() });
+      expect(now).toBeGreaterThanOrEqual(due);
+    });
+  });
+
+  describe('the re-check right before DeleteStack', () => {
+    it('retains a stack whose termination protection was switched on since the inventory', async () => {
+      givenStored();
+      givenStacks({ [environmentStack]: { terminationProtection: true } });
+      await advance();
+      expect(deletedStackIds()).toEqual([serviceInstanceStack]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/termination protection/) });
+    });
+
+    it('retains a stack holding a resource tagged with the protect tag, asking the Tagging API for both tags at once', async () => {
+      givenStored();
+      givenStacks();
+      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping('arn:aws:s3:::prod-artifacts', { ...stackResourceTags(environmentStack, 'ArtifactBucket'), [PROTECT]: 'yes' })], PaginationToken: '' });
+      await advance();
+      expect(tagging.commandCalls(GetResourcesCommand)[0]?.args[0].input.TagFilters).toEqual([
+        { Key: PROTECT },
+        { Key: 'aws:cloudformation:stack-id', Values: [serviceInstanceStack, environmentStack] },
+      ]);
+      expect(deletedStackIds()).toEqual([serviceInstanceStack]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource ArtifactBucket is tagged proton-cleanup:protect/) });
+    });
+
+    it('finds a stack deleted by someone else since the inventory already absent', async () => {
+      givenStored();
+      givenStacks({ [environmentStack]: { status: 'DELETE_COMPLETE' } });
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'already-absent' });
+    });
+  });
+
+  describe('later rounds', () => {
+    it('continues from the stored progress, so a retried round never starts a deletion twice', async () => {
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { seenDeleting: true }), deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS', [environmentStack]: 'DELETE_IN_PROGRESS' });
+      const state = await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(state.round).toBe(4);
+    });
+
+    it('reads every status with one ListStacks, filtered on deletion statuses, not one DescribeStacks per stack', async () => {
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { seenDeleting: true }), deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS', [environmentStack]: 'DELETE_IN_PROGRESS' });
+      await advance();
+      expect(cloudFormation.commandCalls(ListStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackStatusFilter: ['DELETE_IN_PROGRESS', 'DELETE_FAILED'] }]);
+      expect(cloudFormation.commandCalls(DescribeStacksCommand)).toEqual([]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', polls: 1 });
+    });
+
+    it('finds a stack seen deleting and listed no more deleted', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenBeingDeleted({});
+      const state = await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleted', status: 'DELETE_COMPLETE' });
+      expect(state.done).toBe(true);
+    });
+
+    it('asks by stack ID about a stack never seen deleting and not listed (a listing may lag the DeleteStack)', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment')));
+      givenBeingDeleted({});
+      givenStacks({ [environmentStack]: { status: 'DELETE_IN_PROGRESS' } });
+      await advance();
+      expect(cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack }]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', seenDeleting: true });
+    });
+
+    it('fails a DELETE_FAILED stack with the resources that failed and their reasons', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
+      cloudFormation.on(DescribeStackEventsCommand).resolves({
+        StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', physicalId: 'prod-artifacts', status: 'DELETE_FAILED', reason: 'The bucket is not empty' })],
+      });
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({
+        outcome: 'failed',
+        reason: expect.stringMatching(/ArtifactBucket.*The bucket is not empty/),
+        failedResources: [{ logicalId: 'ArtifactBucket', physicalId: 'prod-artifacts', reason: 'The bucket is not empty' }],
+      });
+    });
+
+    it('with retainFailedResources, deletes a DELETE_FAILED stack once more keeping exactly the failed resources, with its own token', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
+      cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_FAILED', reason: 'not empty' })] });
+      await advance({ retainFailedResources: true });
+      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
+        { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, `${environmentStack}#retain`), RetainResources: ['ArtifactBucket'] },
+      ]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', seenDeleting: false, retainedResources: [{ logicalId: 'ArtifactBucket' }] });
+    });
+
+    it('fails a stack still deleting at its deadline (maxStackDeletionMinutes), saying CloudFormation goes on', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true, startedAt: now - 60 * MINUTE })));
+      givenBeingDeleted({ [environmentStack]: 'DELETE_IN_PROGRESS' });
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/still DELETE_IN_PROGRESS after 60 minutes/) });
+    });
+
+    it('starts a stack with exports only once the stacks of earlier phases have settled', async () => {
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { seenDeleting: true }), tracked(environmentStack, 'environment', { hasExports: true })));
+      givenBeingDeleted({});
+      givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([environmentStack]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleted' });
+    });
+  });
+
+  describe('throttling and errors', () => {
+    it('leaves a stack whose DeleteStack is still throttled after the SDK retries pending for the next round, without failing the round', async () => {
+      givenStored();
+      givenStacks();
+      cloudFormation.on(DeleteStackCommand, { StackName: environmentStack }).rejects(cloudFormationThrottling());
+      const state = await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'pending', throttled: 1 });
+      expect(state.counts).toMatchObject({ pending: 1, deleting: 1 });
+    });
+
+    it('keeps every status as it was when ListStacks is throttled', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
+      cloudFormation.on(ListStacksCommand).rejects(cloudFormationThrottling());
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', polls: 0 });
+    });
+
+    it('fails only the stack whose DeleteStack is denied, with the error, and goes on with the others', async () => {
+      givenStored();
+      givenStacks();
+      cloudFormation.on(DeleteStackCommand, { StackName: environmentStack }).rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DeleteStack'));
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', error: { Error: 'AccessDenied', Cause: expect.stringContaining('not authorized') } });
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleting' });
+    });
+  });
+
+  it('refuses to run in plan mode, calling nothing', async () => {
+    givenStored();
+    await expect(advance({ mode: 'plan' })).rejects.toMatchObject({ name: 'InvalidStateInput' });
+    expect(cloudFormation.calls()).toEqual([]);
+  });
+});
