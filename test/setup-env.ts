@@ -15,7 +15,6 @@ Object.assign(process.env, {
   EVENT_SOURCE: 'proton-connection-cleanup',
   DEFAULT_MODE: 'plan',
   REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
-  MAX_STACK_POLLS: '120',
   MAP_CONCURRENCY: '10',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:proton-connection-cleanup-local',
   DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',

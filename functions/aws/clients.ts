@@ -12,6 +12,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { MiddlewareStack } from '@smithy/types';
+import { InvalidConfigurationError } from '../runtime/errors.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { tracer } from '../runtime/powertools.js';
 
@@ -41,7 +42,15 @@ function traced<T>(client: T): T {
  * services' known limits: the Tagging API about 15/s, CloudFormation's DescribeStacks about 5/s.
  */
 export const DEFAULT_API_RATES = 'cloudformation=5,tagging=15';
-const pacers = new Pacers(parseApiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
+const pacers = new Pacers(apiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
+
+function apiRates(text: string) {
+  try {
+    return parseApiRates(text);
+  } catch (error) {
+    throw new InvalidConfigurationError(`Invalid environment variables: API_CALLS_PER_SECOND: ${(error as Error).message}`);
+  }
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PaceableClient = { middlewareStack: MiddlewareStack<any, any> };

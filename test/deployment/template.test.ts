@@ -70,10 +70,10 @@ describe('IAM', () => {
     expect(unscoped.filter((action) => !(action in WILDCARD_RESOURCE_ACTIONS))).toEqual([]);
   });
 
-  it('lets only DeleteStack delete stacks, and only stacks named AWSProton-*', () => {
+  it('lets only AdvanceCleanup delete stacks, and only stacks named AWSProton-*', () => {
     const deleting = allowStatements().filter(({ statement }) => actionsOf(statement).some((a) => /^cloudformation:Delete/.test(a)));
 
-    expect(deleting.map(({ where }) => where)).toEqual([roleOf('DeleteStackLambdaFunction')]);
+    expect(deleting.map(({ where }) => where)).toEqual([roleOf('AdvanceCleanupLambdaFunction')]);
     expect(json(deleting.map(({ statement }) => statement.Resource))).toMatch(/:stack\/AWSProton-\*\/\*/);
     expect(actionsOf(deleting[0]!.statement).filter((a) => a.startsWith('cloudformation:Delete'))).toEqual(['cloudformation:DeleteStack']);
   });
@@ -114,7 +114,7 @@ describe('IAM', () => {
     const role = template.Resources[stateMachine().RoleArn['Fn::GetAtt'][0]]!;
     const invoke = roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = new Set(invoke.flatMap((s) => resourcesOf(s)).map((r) => json(r).match(/"(\w+LambdaFunction)"/)?.[1]));
-    const taskFunctions = ['ResolveRequest', 'StartSweep', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'DeleteStack', 'DescribeStack', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
+    const taskFunctions = ['ResolveRequest', 'StartSweep', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'AdvanceCleanup', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
 
     expect([...invoked].sort()).toEqual(taskFunctions.sort());
     expect(invoke.flatMap((s) => resourcesOf(s))).not.toContain('*');
@@ -222,7 +222,7 @@ describe('resources', () => {
 });
 
 describe('configuration', () => {
-  it.each(['startSweep', 'deleteStandaloneResource', 'deleteConnectionRoles', 'resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'deleteStack', 'describeStack', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
+  it.each(['startSweep', 'deleteStandaloneResource', 'deleteConnectionRoles', 'resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'advanceCleanup', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
     '%s gets every environment variable its handler validates at cold start',
     async (key) => {
       const id = `${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`;

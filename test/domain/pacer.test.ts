@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CallPacer, Pacers, parseApiRates } from '../../functions/runtime/pacer.js';
+import { useClock } from '../../functions/runtime/clock.js';
+
+/** A clock the pacer sleeps on: time passes only when someone sleeps, to the instant the sleeper wakes at. */
+let now = 0;
+beforeEach(() => {
+  now = 0;
+  useClock({
+    now: () => now,
+    sleep: async (ms) => {
+      const wakeAt = now + ms;
+      await Promise.resolve();
+      now = Math.max(now, wakeAt);
+    },
+  });
+});
+afterEach(() => useClock(undefined));
+
+/** Takes `calls` slots one after another and records when each call went out. */
+async function callTimes(pacer: CallPacer, calls: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < calls; i += 1) {
+    await pacer.take();
+    times.push(now);
+  }
+  return times;
+}
+
+describe('CallPacer', () => {
+  it('lets the first call go at once', async () => {
+    expect(await callTimes(new CallPacer(5), 1)).toEqual([0]);
+  });
+
+  it('spaces calls evenly at its rate', async () => {
+    expect(await callTimes(new CallPacer(5), 4)).toEqual([0, 200, 400, 600]);
+  });
+
+  it('never lets more calls than the rate into any one-second window, however many are in flight at once', async () => {
+    const pacer = new CallPacer(15);
+    const times: number[] = [];
+    const slots: Promise<void>[] = [];
+    for (let i = 0; i < 60; i += 1) slots.push(pacer.take().then(() => void times.push(now)));
+    await Promise.all(slots);
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(15);
+  });
+
+  it('waits a full second after the service throttled a call', async () => {
+    const pacer = new CallPacer(10);
+    await pacer.take();
+    pacer.backOff();
+    await pacer.take();
+    expect(now).toBe(1000);
+  });
+
+  it('refuses a rate that is not positive', () => {
+    expect(() => new CallPacer(0)).toThrow(/must be positive/);
+  });
+});
+
+describe('parseApiRates', () => {
+  it('reads service and operation rates', () => {
+    expect(parseApiRates('cloudformation=5, tagging:GetResources=15')).toEqual(
+      new Map([
+        ['cloudformation', 5],
+        ['tagging:GetResources', 15],
+      ]),
+    );
+  });
+
+  it.each(['cloudformation', 'cloudformation=fast', 'cloudformation=0', '=5'])('rejects "%s", saying what is expected', (text) => {
+    expect(() => parseApiRates(text)).toThrow(/expected service=callsPerSecond or service:Operation=callsPerSecond/);
+  });
+});
+
+describe('Pacers', () => {
+  const pacers = new Pacers(parseApiRates('cloudformation=5,cloudformation:DeleteStack=2'));
+
+  it("gives each operation of a paced service its own pacer at the service's rate", () => {
+    const describe = pacers.for('cloudformation', 'DescribeStacks');
+    expect(describe?.callsPerSecond).toBe(5);
+    expect(pacers.for('cloudformation', 'ListStacks')).not.toBe(describe);
+  });
+
+  it("lets an operation's own rate win over its service's", () => {
+    expect(pacers.for('cloudformation', 'DeleteStack')?.callsPerSecond).toBe(2);
+  });
+
+  it('does not pace a service without a rate', () => {
+    expect(pacers.for('s3', 'GetObject')).toBeUndefined();
+  });
+});
