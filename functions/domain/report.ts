@@ -5,7 +5,7 @@ import { ACTIONS, PHASES, type Inventory, type InventoriedResource } from './inv
 
 export { CaughtErrorSchema, errorMessage, type CaughtError } from './caught-error.js';
 import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';
-import type { Verification } from './verification.js';
+import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 import type { ConnectionFacts } from './connection.js';
 
 /**
@@ -247,6 +247,9 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
     case 'delete-with-stack':
       return { ...rest, ...resourceInStackOutcome(resource, input) };
     default:
+      if (resource.action === 'delete-resource' && input.verification?.deferred.includes(resource.id)) {
+        return { ...rest, outcome: 'retained', reason: `not deleted in this run: a run deletes at most ${MAX_STANDALONE_PER_RUN} stand-alone resources; re-run to continue` };
+      }
       // delete-resource not handed on by VerifyCleanup: no longer tagged for the environment by then.
       return resource.action === 'delete-resource' && input.verification && !input.failure
         ? { ...rest, outcome: 'retained', reason: 'no longer tagged for this environment when verified (gone, or re-tagged by someone): not touched' }

@@ -24,6 +24,8 @@ export const VerificationSchema = z.object({
   appeared: z.array(InventoriedResourceSchema),
   /** Outside any stack now, still tagged, of a type the request lists in deleteTypes: deleted one by one next. */
   standalone: z.array(z.object({ arn: z.string(), type: z.string() })).default([]),
+  /** More of those than one run deletes (MAX_STANDALONE_PER_RUN): left for the next run, and reported so. */
+  deferred: z.array(z.string()).default([]),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 
@@ -45,6 +47,13 @@ function explainRemaining(resource: InventoriedResource, event: ResourceDeletion
   }
   return { id: resource.id, outcome: 'retained', cause: 'still-present', reason: 'still present and tagged for this environment after the cleanup' };
 }
+
+/**
+ * Stand-alone resources one run deletes at most: each is an iteration of the
+ * DeleteStandaloneResources Map, whose items and results travel in the state and whose events
+ * count in the execution's history. The rest wait for the next run (a re-run converges).
+ */
+export const MAX_STANDALONE_PER_RUN = 200;
 
 export function verify(
   inventory: Inventory,
@@ -78,7 +87,14 @@ export function verify(
     // Its stack is gone and CloudFormation kept it (DeletionPolicy or RetainResources): now it stands alone.
     if (explained.cause === 'deletion-policy' && deleteTypes.includes(known.type)) standalone.push({ arn: known.id, type: known.type });
   }
-  return { version: 1, checkedAt, remaining, appeared, standalone };
+  return {
+    version: 1,
+    checkedAt,
+    remaining,
+    appeared,
+    standalone: standalone.slice(0, MAX_STANDALONE_PER_RUN),
+    deferred: standalone.slice(MAX_STANDALONE_PER_RUN).map((r) => r.arn),
+  };
 }
 
 /** The stacks whose resources are still there: Verify reads their deletion events, and only theirs. */

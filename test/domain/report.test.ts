@@ -240,6 +240,12 @@ describe('buildReport', () => {
       expect(report.summary.total).toBe(inventory.resources.length + 1);
     });
 
+    it('reports a stand-alone resource deferred to the next run retained, saying a re-run continues', () => {
+      const standalone = retainedEntry(arns.bucket('standalone-uploads'), { type: 's3:bucket', action: 'delete-resource' });
+      const report = buildReport(executeRun({ inventory: inventoryOf(standalone), verification: { ...verificationOf(), deferred: [standalone.id] } }));
+      expect(entry(report, standalone.id)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/at most 200 stand-alone resources; re-run to continue/) });
+    });
+
     it('succeeds without a failure section when nothing failed the run', () => {
       const report = buildReport(executeRun());
       expect(report.status).toBe('succeeded');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaggedResource } from '../../functions/domain/inventory.js';
-import { stacksToExplain, verify, VerificationSchema, type ResourceDeletionEvent } from '../../functions/domain/verification.js';
+import { MAX_STANDALONE_PER_RUN, stacksToExplain, verify, VerificationSchema, type ResourceDeletionEvent } from '../../functions/domain/verification.js';
 import {
   arns,
   deletionEvent,
@@ -95,6 +95,7 @@ describe('verify', () => {
       remaining: [],
       appeared: [],
       standalone: [],
+      deferred: [],
     });
   });
 
@@ -102,6 +103,19 @@ describe('verify', () => {
     const newcomer = taggedResource(arns.queue('api-prod-retries'), protonTags());
     const verification = verify(inventory, [stillThere(bucket.id), newcomer], eventsOf(envStack.id, deletionEvent('ArtifactsBucket', 'DELETE_SKIPPED')), 'now');
     expect(() => VerificationSchema.parse(verification)).not.toThrow();
+  });
+});
+
+describe('stand-alone resources beyond one run', () => {
+  const buckets = Array.from({ length: MAX_STANDALONE_PER_RUN + 2 }, (_, i) => retainedEntry(`arn:aws:s3:::standalone-${i}`, { type: 's3:bucket', action: 'delete-resource' }));
+  const verification = verify(inventoryOf(...buckets), buckets.map((b) => taggedResource(b.id, protonTags())), new Map(), 'now', ['s3:bucket']);
+
+  it(`hands at most ${MAX_STANDALONE_PER_RUN} to this run's deletion, so the state and history stay bounded`, () => {
+    expect(verification.standalone).toHaveLength(MAX_STANDALONE_PER_RUN);
+  });
+
+  it('defers the rest, by ARN, so the report can say so', () => {
+    expect(verification.deferred).toEqual([buckets.at(-2)?.id, buckets.at(-1)?.id]);
   });
 });
 

@@ -2,6 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { describe, expect, it } from 'vitest';
 import { ReportSchema, type Report } from '../../functions/domain/report.js';
 import type { Verification } from '../../functions/domain/verification.js';
+import type { CleanupProgress } from '../../functions/domain/cleanup-progress.js';
 import { handler } from '../../functions/write-report.js';
 import {
   CONNECTION_ID,
@@ -34,20 +35,29 @@ const verification: Verification = {
   remaining: [{ id: bucketArn, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain)' }],
   appeared: [],
   standalone: [],
+  deferred: [],
+};
+
+const PROGRESS_KEY = executionKey('cleanup-progress.json');
+
+/** The cleanup's progress as the last round stored it. */
+const progress: CleanupProgress = {
+  version: 1,
+  round: 12,
+  stacks: [
+    { ...stackProgress({ stackId: serviceInstanceStack, phase: 'service-instances', outcome: 'deleted', polls: 3 }), nestedStackIds: [], hasExports: false },
+    { ...stackProgress({ stackId: environmentStack, outcome: 'failed', polls: 5, reason: 'DELETE_FAILED; ArtifactBucket: not empty' }), nestedStackIds: [], hasExports: true },
+  ],
 };
 
 function givenACompletedExecuteRun() {
-  serveObjects(s3, { [INVENTORY_KEY]: inventory, [VERIFICATION_KEY]: verification });
+  serveObjects(s3, { [INVENTORY_KEY]: inventory, [VERIFICATION_KEY]: verification, [PROGRESS_KEY]: progress });
   return {
     request: cleanupRequest({ mode: 'execute' }),
     connection: inventory.connection,
-    inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY }, counts: {}, phases: [] },
+    inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY }, counts: {} },
     deletion: { outcome: 'deleted', attempts: 2 },
-    cleanup: [
-      [],
-      [stackProgress({ stackId: serviceInstanceStack, phase: 'service-instances', outcome: 'deleted', polls: 3 })],
-      [stackProgress({ stackId: environmentStack, outcome: 'failed', polls: 5, reason: 'DELETE_FAILED; ArtifactBucket: not empty' })],
-    ],
+    cleanup: { round: 12, done: true, nextRoundAt: STARTED_AT, progress: { bucket: REPORT_BUCKET, key: PROGRESS_KEY }, counts: {} },
     verification: { location: { bucket: REPORT_BUCKET, key: VERIFICATION_KEY }, remaining: 1, appeared: 0 },
   };
 }
@@ -57,10 +67,10 @@ const storedReport = (): Report => ReportSchema.parse(writtenObject(s3, REPORT_K
 
 describe('WriteReport handler', () => {
   describe('after a completed run', () => {
-    it('reads the inventory and the verification from their locations', async () => {
+    it("reads the inventory, the cleanup's progress and the verification from S3", async () => {
       await writeReport(givenACompletedExecuteRun());
       const keys = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key);
-      expect(keys.sort()).toEqual([INVENTORY_KEY, VERIFICATION_KEY].sort());
+      expect(keys.sort()).toEqual([INVENTORY_KEY, PROGRESS_KEY, VERIFICATION_KEY].sort());
     });
 
     it('writes the report to reports/<executionName>.json in the report bucket and returns where', async () => {
