@@ -52,15 +52,14 @@ export const handler = taskHandler({
     mode: z.enum(MODES),
     environmentArn: z.string().startsWith('arn:'),
     retainFailedResources: z.boolean(),
-    /** WaitForDeletions waited until then in AWS; locally this moves the virtual clock. */
+    /** When this round was due: WaitForDeletions waited until then (the local run moves its virtual clock there). */
     roundAt: z.string(),
     executionName: z.string(),
   }),
   logKeys: ({ executionName }) => ({ executionName }),
   summarize: (state: CleanupState) => ({ round: state.round, done: state.done, counts: state.counts }),
-  run: async ({ inventory, mode, environmentArn, retainFailedResources, roundAt, executionName }): Promise<CleanupState> => {
+  run: async ({ inventory, mode, environmentArn, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
-    await clock.sleepUntil(roundAt);
     const roundStarted = clock.now();
     const { progress: advanced, startsLeft, deletionsStarted } = await advanceRound(await loadProgress(executionName, inventory.location), {
       executionName,

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { clock } from '../functions/runtime/clock.js';
 import type { TaskBinding } from './workflow-definition.js';
 
 /**
@@ -83,17 +84,30 @@ async function importHandler(binding: TaskBinding): Promise<Handler> {
 /** What crosses the Lambda boundary is JSON: a deep copy through it. */
 export const json = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
 
+/** Virtual milliseconds each state's invocations ran for (for the Lambda GB-seconds). */
+export type LambdaTime = Map<string, number>;
+
 export interface BoundTasks {
   handlers: Record<string, (input: unknown) => Promise<never>>;
   /** Getters by state name, for the context object's State.RetryCounts. */
   retryCountsByState: Record<string, number>;
   invocations: Map<string, number>;
   lambdaFaultsFired: FiredLambdaFault[];
+  lambdaTime: LambdaTime;
+}
+
+/** The Wait before this task waited until the instant in one of its input fields: the virtual clock goes there. */
+async function playTheWait(binding: TaskBinding, input: unknown): Promise<void> {
+  for (const field of binding.waitedUntilFields) {
+    const instant = (input as Record<string, unknown> | null)?.[field];
+    if (typeof instant === 'string') await clock.sleepUntil(instant);
+  }
 }
 
 export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: readonly LambdaFault[]): Promise<BoundTasks> {
   const retryCounts = new Map<string, number>();
   const invocations = new Map<string, number>();
+  const lambdaTime: LambdaTime = new Map();
   const lambdaFaultsFired: FiredLambdaFault[] = [];
   const lambdaFault = lambdaFaultPlan(lambdaFaults, lambdaFaultsFired);
   const failed = (state: string) => retryCounts.set(state, (retryCounts.get(state) ?? 0) + 1);
@@ -101,15 +115,18 @@ export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: rea
   for (const binding of tasks) {
     const handler = await importHandler(binding);
     handlers[binding.state] = async (input) => {
+      await playTheWait(binding, input);
       const invocation = (invocations.get(binding.state) ?? 0) + 1;
       invocations.set(binding.state, invocation);
+      const startedAt = clock.now();
+      const ran = () => lambdaTime.set(binding.state, (lambdaTime.get(binding.state) ?? 0) + clock.now() - startedAt);
       const fault = lambdaFault(binding.state, invocation);
       if (fault === 'timeout-before') {
         failed(binding.state);
         throw lambdaTimeout();
       }
       try {
-        const output = await handler(json(input), lambdaContext(binding));
+        const output = await handler(json(input), lambdaContext(binding)).finally(ran);
         if (fault === 'timeout-after') throw lambdaTimeout();
         retryCounts.set(binding.state, 0);
         return json(output) as never;
@@ -124,5 +141,5 @@ export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: rea
   for (const binding of tasks.filter((t) => t.topLevel)) {
     Object.defineProperty(retryCountsByState, binding.state, { enumerable: true, get: () => retryCounts.get(binding.state) ?? 0 });
   }
-  return { handlers, retryCountsByState, invocations, lambdaFaultsFired };
+  return { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime };
 }

@@ -1,6 +1,7 @@
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ReportSchema, type Report } from '../functions/domain/report.js';
-import { bindTasks, json, type FiredLambdaFault, type LambdaFault } from './lambda-binding.js';
+import { clock } from '../functions/runtime/clock.js';
+import { bindTasks, json, type FiredLambdaFault, type LambdaFault, type LambdaTime } from './lambda-binding.js';
 import { LOCAL_RESOURCES, openSandbox, stateMachineArn } from './local-environment.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
@@ -11,8 +12,9 @@ export type { FiredLambdaFault, LambdaFault } from './lambda-binding.js';
 
 /**
  * Runs the real ASL in aws-local-stepfunctions, each Task bound to its real handler, with
- * every AWS SDK call answered by the embedded sandbox. Waits and retry delays are zero;
- * nothing else differs from AWS.
+ * every AWS SDK call answered by the embedded sandbox. Waits and retry delays take no real
+ * time: a Wait until an instant moves the sandbox's virtual clock there; nothing else differs
+ * from AWS.
  */
 
 /** The fields of aws-local-stepfunctions' execution events that the progress output reads. */
@@ -52,6 +54,10 @@ export interface LocalRunResult {
   invocations: Map<string, number>;
   /** The injected Lambda faults that fired, in order. */
   lambdaFaultsFired: FiredLambdaFault[];
+  /** Virtual milliseconds each Task state's invocations ran for, in total. */
+  lambdaTime: LambdaTime;
+  /** Simulated time from the execution's start to its end (virtual clock). */
+  simulatedMs: number;
 }
 
 /** The workflow definitions (as JSON) aws-local-stepfunctions has already validated in this process. */
@@ -63,13 +69,13 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   const sandbox = await openSandbox(scenario, options);
 
   const local = await loadLocalDefinition(scenario.region, scenario.accountId);
-  const { handlers, retryCountsByState, invocations, lambdaFaultsFired } = await bindTasks(local.tasks, options.lambdaFaults ?? []);
+  const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = await bindTasks(local.tasks, options.lambdaFaults ?? []);
 
   const input = options.input ?? scenario.input;
   const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   // This run is an execution of the state machine, visible to the API like any other.
   const started = sandbox.account.executions.find((e) => e.name === executionName);
-  const thisExecution = started ?? { stateMachineArn: stateMachineArn(scenario), name: executionName, input: json(input), status: 'RUNNING' as const, startedAt: new Date() };
+  const thisExecution = started ?? { stateMachineArn: stateMachineArn(scenario), name: executionName, input: json(input), status: 'RUNNING' as const, startedAt: new Date(clock.now()) };
   if (!started) sandbox.account.executions.push(thisExecution);
   // Validating a definition compiles the ASL JSON Schemas anew each time (most of a run's CPU time):
   // each distinct definition is validated once per process.
@@ -103,7 +109,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
     for await (const event of execution.eventLogs) options.onEvent?.(event as ExecutionEvent);
   })();
 
-  let result: Omit<LocalRunResult, 'sandbox' | 'invocations' | 'executionName' | 'report' | 'lambdaFaultsFired'>;
+  let result: Pick<LocalRunResult, 'status' | 'output' | 'error'>;
   try {
     result = { status: 'succeeded', output: await execution.result };
   } catch (error) {
@@ -117,5 +123,6 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
 
   const stored = sandbox.account.objects.get(`${LOCAL_RESOURCES.reportBucket}/reports/${executionName}.json`);
   const report = stored === undefined ? undefined : ReportSchema.parse(JSON.parse(stored));
-  return { executionName, ...result, ...(report ? { report } : {}), sandbox, invocations, lambdaFaultsFired };
+  const simulatedMs = clock.now() - thisExecution.startedAt.getTime();
+  return { executionName, ...result, ...(report ? { report } : {}), sandbox, invocations, lambdaFaultsFired, lambdaTime, simulatedMs };
 }

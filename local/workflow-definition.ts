@@ -25,6 +25,11 @@ export interface TaskBinding {
   exportName: string;
   /** Outside any Map: its RetryCount can be tracked by state name. */
   topLevel: boolean;
+  /**
+   * Input fields holding the instant a Wait state (TimestampPath) waited for before this task:
+   * the local run's waits take no time, so the runner moves the virtual clock there instead.
+   */
+  waitedUntilFields: string[];
 }
 
 export interface LocalDefinition {
@@ -53,6 +58,18 @@ export async function loadLocalDefinition(region: string, accountId: string): Pr
   const handlers = await functionHandlers();
   const result: LocalDefinition = { definition, tasks: [], waitStates: [], retryingStates: [] };
 
+  // The paths Wait states read their instant from (TimestampPath).
+  const waitPaths = new Set<string>();
+  const findWaits = (states: JsonObject) => {
+    for (const state of Object.values(states)) {
+      if (!isObject(state)) continue;
+      if (state.Type === 'Wait' && typeof state.TimestampPath === 'string') waitPaths.add(state.TimestampPath);
+      const processor = isObject(state.ItemProcessor) ? state.ItemProcessor : isObject(state.Iterator) ? state.Iterator : undefined;
+      if (processor && isObject(processor.States)) findWaits(processor.States);
+    }
+  };
+  if (isObject(definition.States)) findWaits(definition.States);
+
   const visit = (states: JsonObject, topLevel: boolean) => {
     for (const [name, state] of Object.entries(states)) {
       if (!isObject(state)) continue;
@@ -64,7 +81,11 @@ export async function loadLocalDefinition(region: string, accountId: string): Pr
         const handler = handlers.get(functionKey);
         if (!handler) throw new Error(`State ${name} calls function "${functionKey}", which serverless.yml does not declare`);
         state.Resource = `arn:aws:lambda:${region}:${accountId}:function:proton-connection-cleanup-local-${functionKey}`;
-        result.tasks.push({ state: name, functionKey, topLevel, ...handler });
+        const parameters = isObject(state.Parameters) ? state.Parameters : {};
+        const waitedUntilFields = Object.entries(parameters)
+          .filter(([key, value]) => key.endsWith('.$') && typeof value === 'string' && waitPaths.has(value))
+          .map(([key]) => key.slice(0, -2));
+        result.tasks.push({ state: name, functionKey, topLevel, waitedUntilFields, ...handler });
         if (isObject(state.Parameters)) {
           for (const [key, value] of Object.entries(state.Parameters)) {
             if (value !== '$$.State.RetryCount') continue;

@@ -121,14 +121,6 @@ describe('AdvanceCleanup handler', () => {
       await advance();
       expect(cloudFormation.commandCalls(ListStacksCommand)).toEqual([]);
     });
-
-    it('waits until the round is due (the local run moves its clock; in AWS the Wait state already waited)', async () => {
-      givenStored();
-      givenStacks();
-      const due = now + 5 * MINUTE;
-      await advance({ roundAt: new Date(due).toISOString() });
-      expect(now).toBeGreaterThanOrEqual(due);
-    });
   });
 
   describe('the re-check right before DeleteStack', () => {
