@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ExecutionMeter } from '../../bench/execution-model.js';
+import { DEFAULT_API_RATES } from '../../functions/aws/clients.js';
+import { parseApiRates } from '../../functions/runtime/pacer.js';
+import { runWorkflow, type ExecutionEvent, type LocalRunResult } from '../../local/run-workflow.js';
+import type { RecordedCall } from '../../local/sandbox/sandbox.js';
+import { scaleScenario } from '../../local/scale-scenario.js';
+import { reportOf } from '../helpers/workflow.js';
+
+/**
+ * The workflow at scale, on the sandbox's virtual clock with its API latencies and rate limits
+ * (npm run bench measures it; these tests hold the limits).
+ */
+const PAYLOAD_LIMIT = 200 * 1024;
+
+async function measuredRun(resources: number, mode: 'plan' | 'execute', timing?: { callsPerSecond: Record<string, number> }) {
+  const scenario = { ...scaleScenario({ resources, seed: 7, mode }), ...(timing ? { timing: { ...scaleScenario({ resources: 10 }).timing, ...timing } } : {}) };
+  const meter = new ExecutionMeter();
+  const payloads: { state: string; bytes: number }[] = [];
+  const weigh = (event: ExecutionEvent) => {
+    meter.onEvent(event);
+    const payload = event.type === 'StateEntered' ? event.state?.input : event.type === 'StateExited' ? event.state?.output : undefined;
+    if (payload !== undefined) payloads.push({ state: event.state?.name ?? '', bytes: Buffer.byteLength(JSON.stringify(payload)) });
+  };
+  const result = await runWorkflow(scenario, { executionName: `scale-${resources}-${mode}`, onEvent: weigh });
+  return { result, payloads, measures: meter.measures() };
+}
+
+/** The most calls of one API in any one second of the sandbox clock. */
+function busiestSecond(calls: readonly RecordedCall[]): number {
+  const times = calls.map((c) => c.at).sort((a, b) => a - b);
+  let busiest = 0;
+  for (let first = 0, last = 0; last < times.length; last += 1) {
+    while ((times[last] ?? 0) - (times[first] ?? 0) >= 1000) first += 1;
+    busiest = Math.max(busiest, last - first + 1);
+  }
+  return busiest;
+}
+
+const failedResources = (result: LocalRunResult) => reportOf(result).resources.filter((r) => r.outcome === 'failed');
+
+describe('a 10,000-resource inventory', () => {
+  it('keeps every state input and output under 200 KB: the inventory travels by reference', async () => {
+    const { result, payloads } = await measuredRun(10_000, 'plan');
+    expect(reportOf(result).summary.total).toBeGreaterThanOrEqual(10_000);
+    expect(payloads.filter((p) => p.bytes >= PAYLOAD_LIMIT)).toEqual([]);
+  }, 60_000);
+});
+
+describe('a 2,000-resource cleanup (400 stacks)', async () => {
+  const { result, payloads, measures } = await measuredRun(2_000, 'execute');
+
+  it('deletes every stack and resource, none failed', () => {
+    expect(result.status).toBe('succeeded');
+    expect(failedResources(result)).toEqual([]);
+    expect(reportOf(result).summary.deleted).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('keeps every state input and output under 200 KB', () => {
+    expect(payloads.filter((p) => p.bytes >= PAYLOAD_LIMIT)).toEqual([]);
+  });
+
+  it('waits for all stacks in one loop: its history stays far below 20,000 events', () => {
+    expect(measures.historyEvents).toBeLessThan(5_000);
+  });
+
+  it('never has more deletions in progress than maxStacksDeleting (50)', () => {
+    const deleting = new Set<string>();
+    let most = 0;
+    for (const call of result.sandbox.calls) {
+      if (call.operation === 'DeleteStack' && !call.error) deleting.add(String(call.input.StackName));
+      most = Math.max(most, deleting.size);
+      // A deletion has ended when the account says so; read it from the sandbox at each call's time.
+      for (const id of deleting) if (result.sandbox.account.stacks.get(id)?.deletedAt !== undefined && (result.sandbox.account.stacks.get(id)?.deletedAt ?? Infinity) <= call.at) deleting.delete(id);
+    }
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(50);
+  });
+
+  it.each([...parseApiRates(DEFAULT_API_RATES)])('never calls a %s API faster than its configured rate (%d/s), and is never throttled', (service, rate) => {
+    const byApi = Map.groupBy(result.sandbox.calls.filter((c) => c.service === service), (c) => c.operation);
+    expect([...byApi.values()].map(busiestSecond).every((n) => n <= rate)).toBe(true);
+    expect(result.sandbox.throttledCalls().filter((c) => c.service === service)).toEqual([]);
+  });
+});
+
+describe('when the account allows fewer calls than configured (another tool shares the limit)', () => {
+  it('absorbs the throttling: calls are throttled, and still no resource fails', async () => {
+    const { result } = await measuredRun(300, 'execute', { callsPerSecond: { cloudformation: 2, tagging: 15 } });
+    expect(result.sandbox.throttledCalls().length).toBeGreaterThan(0);
+    expect(result.status).toBe('succeeded');
+    expect(failedResources(result)).toEqual([]);
+  }, 60_000);
+});
