@@ -1,3 +1,4 @@
+import { useClock } from '../functions/runtime/clock.js';
 import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
@@ -59,6 +60,8 @@ function topicArn(scenario: Scenario): string {
 /**
  * Configures this process as the functions' Lambda environment and answers every AWS SDK
  * client from a new sandbox built from the scenario (or from the sandbox given: re-runs).
+ * The functions' clock becomes the sandbox's virtual clock, so paced calls and waits move
+ * simulated time only.
  */
 export async function openSandbox(scenarioInput: ScenarioInput | Scenario, options: { defaultMode?: string; sandbox?: Sandbox } = {}): Promise<Sandbox> {
   const scenario = ScenarioSchema.parse(scenarioInput);
@@ -67,5 +70,6 @@ export async function openSandbox(scenarioInput: ScenarioInput | Scenario, optio
   answerFromSandbox(allClients());
   const sandbox = options.sandbox ?? new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });
   useSandbox(sandbox);
+  useClock(sandbox.clock);
   return sandbox;
 }

@@ -12,7 +12,8 @@ export class CallPacer {
 
   constructor(readonly callsPerSecond: number) {
     if (!(callsPerSecond > 0)) throw new RangeError(`a call rate must be positive, got ${callsPerSecond}`);
-    this.intervalMs = 1000 / callsPerSecond;
+    // Rounded up to the microsecond, so that float error never fits one call too many into a second.
+    this.intervalMs = Math.ceil(1_000_000 / callsPerSecond) / 1000;
   }
 
   /** Waits for this call's slot. */

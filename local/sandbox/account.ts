@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../functions/runtime/clock.js';
 import { BucketContents } from './bucket-contents.js';
+import { DueQueue } from './due-queue.js';
 import { arnFor } from './resource-arns.js';
 import type { Scenario, StackSpec } from './scenario.js';
 
@@ -48,8 +50,12 @@ export interface StackModel {
   exports: string[];
   imports: string[];
   resources: StackResourceModel[];
-  deletePolls: number;
-  pollsLeft: number;
+  /** Seconds CloudFormation takes to delete it. */
+  deleteSeconds: number;
+  /** While DELETE_IN_PROGRESS: when the deletion settles (epoch ms on the sandbox clock). */
+  deleteDueAt?: number;
+  /** Once DELETE_COMPLETE: when it settled (epoch ms on the sandbox clock). */
+  deletedAt?: number;
   /** Newest first, as DescribeStackEvents answers. */
   events: StackEventModel[];
   /** Logical IDs a DeleteStack with RetainResources asked to keep. */
@@ -116,8 +122,14 @@ export class SandboxAccount {
   readonly executions: { stateMachineArn: string; name: string; input: unknown; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED'; startedAt: Date }[] = [];
   /** IAM roles by name: every role a connection names, once, each with one managed and one inline policy. */
   readonly roles = new Map<string, RoleModel>();
+  /** Stacks being deleted, by when their deletion settles. */
+  readonly deletions = new DueQueue<StackModel>();
 
-  constructor(scenario: Scenario) {
+  constructor(
+    scenario: Scenario,
+    /** The sandbox's time: what the services stamp and schedule by. */
+    readonly clock: Clock,
+  ) {
     this.accountId = scenario.accountId;
     this.region = scenario.region;
     for (const c of scenario.connections) {
@@ -206,8 +218,7 @@ export class SandboxAccount {
         deletionPolicy: r.deletionPolicy,
         ...(r.failsToDelete ? { failsToDelete: r.failsToDelete } : {}),
       })),
-      deletePolls: spec.deletePolls,
-      pollsLeft: spec.deletePolls,
+      deleteSeconds: spec.deleteSeconds,
       events: [],
     };
     this.stacks.set(stackId, stack);
@@ -234,7 +245,9 @@ export class SandboxAccount {
   stackByIdOrName(idOrName: string): StackModel | undefined {
     const byId = this.stacks.get(idOrName);
     if (byId) return byId;
-    return [...this.stacks.values()].find((s) => s.name === idOrName && s.status !== 'DELETE_COMPLETE');
+    // By name, CloudFormation knows only the live stack.
+    for (const s of this.stacks.values()) if (s.name === idOrName && s.status !== 'DELETE_COMPLETE') return s;
+    return undefined;
   }
 
   stackByName(name: string): StackModel | undefined {

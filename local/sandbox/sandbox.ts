@@ -1,26 +1,34 @@
 import { SandboxAccount } from './account.js';
+import { ApiTiming } from './api-timing.js';
 import { FaultPlan } from './faults.js';
 import { faultError, type ServiceName } from './service-errors.js';
 import { accountBucketOperations, ecrOperations, logsOperations, ssmOperations } from './services/account-resources.js';
-import { cloudFormationOperations } from './services/cloudformation.js';
+import { cloudFormationOperations, settleDueDeletions } from './services/cloudformation.js';
 import { iamOperations } from './services/iam.js';
 import { eventBridgeOperations, s3Operations, snsOperations } from './services/messaging.js';
 import type { Operations } from './services/operations.js';
 import { protonOperations } from './services/proton.js';
 import { stepFunctionsOperations } from './services/step-functions.js';
 import { taggingOperations } from './services/tagging.js';
-import type { Scenario } from './scenario.js';
+import type { SANDBOX_SERVICES, Scenario } from './scenario.js';
+import { VirtualClock } from './virtual-clock.js';
 
 /**
- * The embedded sandbox: a simulated environment account that answers AWS SDK commands.
- * Every call is recorded (operation, input, outcome), so tests can prove what was and was
- * not called, and injected faults answer with the service's own exceptions.
+ * The embedded sandbox: a simulated environment account that answers AWS SDK commands, on
+ * its own virtual clock. Every call is recorded (operation, input, when, outcome), so tests
+ * can prove what was and was not called; each call takes its API's latency on the clock; a
+ * call over its API's rate limit, and an injected fault, answer with the service's own
+ * exceptions.
  */
 export interface RecordedCall {
   service: ServiceName;
   operation: string;
   input: Record<string, unknown>;
+  /** When it arrived, epoch ms on the sandbox clock. */
+  at: number;
   error?: string;
+  /** Refused by the API's rate limit (not an injected fault). */
+  throttled?: true;
 }
 
 const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
@@ -37,7 +45,8 @@ const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   SSMClient: 'ssm',
 };
 
-const OPERATIONS: Record<ServiceName, Operations> = {
+// Keyed by the services `timing` may name: the compiler keeps the two lists the same.
+const OPERATIONS: Record<(typeof SANDBOX_SERVICES)[number], Operations> = {
   proton: protonOperations,
   cloudformation: cloudFormationOperations,
   tagging: taggingOperations,
@@ -57,15 +66,19 @@ export interface SandboxResources {
 }
 
 export class Sandbox {
+  /** The sandbox's time; the local run installs it as the functions' clock (openSandbox). */
+  readonly clock = new VirtualClock();
   readonly account: SandboxAccount;
   readonly calls: RecordedCall[] = [];
   private faults: FaultPlan;
+  private readonly timing: ApiTiming;
 
   constructor(
     readonly scenario: Scenario,
     resources: SandboxResources,
   ) {
-    this.account = new SandboxAccount(scenario);
+    this.account = new SandboxAccount(scenario, this.clock);
+    this.timing = new ApiTiming(scenario.timing);
     this.account.buckets.add(resources.reportBucket);
     this.account.topics.set(resources.topicArn, []);
     this.faults = new FaultPlan(scenario.faults);
@@ -83,26 +96,46 @@ export class Sandbox {
     const service = SERVICE_BY_CLIENT[clientName];
     if (!service) throw new Error(`The sandbox does not simulate ${clientName}`);
     const operation = commandName.replace(/Command$/, '');
-    const call: RecordedCall = { service, operation, input: structuredClone(input) };
+    const at = this.clock.now();
+    const call: RecordedCall = { service, operation, input: structuredClone(input), at };
     this.calls.push(call);
-    for (const hook of this.hooks.filter((h) => h.operation === operation)) {
-      this.hooks.splice(this.hooks.indexOf(hook), 1);
-      hook.act(this.account);
-    }
-    const fault = this.faults.next(operation);
-    if (fault) {
-      const error = faultError(service, fault, operation);
-      call.error = error.name;
-      throw error;
-    }
-    const run = OPERATIONS[service][operation];
-    if (!run) throw new Error(`The sandbox does not simulate ${service} ${operation}`);
+    this.settleDue();
     try {
-      return run(this.account, input);
-    } catch (error) {
-      call.error = (error as Error).name;
-      throw error;
+      for (const hook of this.hooks.filter((h) => h.operation === operation)) {
+        this.hooks.splice(this.hooks.indexOf(hook), 1);
+        hook.act(this.account);
+      }
+      // A throttled call never reaches the service: injected faults count the calls it answers.
+      if (!this.timing.admit(service, operation, at)) {
+        const error = faultError(service, 'throttle', operation);
+        error.message = `Rate exceeded (sandbox: over ${this.timing.rateOf(service, operation)} ${service} ${operation} calls per second)`;
+        call.throttled = true;
+        call.error = error.name;
+        throw error;
+      }
+      const fault = this.faults.next(operation);
+      if (fault) {
+        const error = faultError(service, fault, operation);
+        call.error = error.name;
+        throw error;
+      }
+      const run = OPERATIONS[service][operation];
+      if (!run) throw new Error(`The sandbox does not simulate ${service} ${operation}`);
+      try {
+        return run(this.account, input);
+      } catch (error) {
+        call.error = (error as Error).name;
+        throw error;
+      }
+    } finally {
+      // The answer comes back after the API's latency, whatever it is.
+      this.clock.advance(this.timing.latencyOf(service, operation));
     }
+  }
+
+  /** Settles every stack deletion due by now on the sandbox clock (done before each call). */
+  settleDue(): void {
+    settleDueDeletions(this.account, this.clock.now());
   }
 
   /** From now on no fault is injected: the services answer normally (a re-run after the outage). */
@@ -112,5 +145,10 @@ export class Sandbox {
 
   callsTo(operation: string): RecordedCall[] {
     return this.calls.filter((c) => c.operation === operation);
+  }
+
+  /** Calls refused by their API's rate limit (injected throttling faults are not among them). */
+  throttledCalls(): RecordedCall[] {
+    return this.calls.filter((c) => c.throttled);
   }
 }

@@ -44,7 +44,7 @@ export const StackSpecSchema = z.strictObject({
   imports: z.array(name).default([]),
   terminationProtection: z.boolean().default(false),
   serviceRole: name.optional().describe('name of the IAM role CloudFormation uses for the stack (RoleARN)'),
-  deletePolls: z.number().int().min(1).max(1000).default(2).describe('DescribeStacks calls until the deletion finishes'),
+  deleteSeconds: z.number().int().min(1).max(86400).default(60).describe('seconds CloudFormation takes to delete the stack (on the sandbox clock)'),
   status: z.enum(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'DELETE_FAILED', 'UPDATE_ROLLBACK_COMPLETE']).default('CREATE_COMPLETE'),
   resources: z.array(ResourceSpecSchema).default([]),
 });
@@ -78,6 +78,33 @@ export const FaultSpecSchema = z.strictObject({
   every: z.number().int().min(1).default(1).describe('fail one call in this many (1: every call)'),
 });
 
+/** The services the sandbox simulates: the keys of `timing`, alone or as service:Operation. */
+export const SANDBOX_SERVICES = ['proton', 'cloudformation', 'tagging', 's3', 'sns', 'eventbridge', 'stepfunctions', 'iam', 'logs', 'ecr', 'ssm'] as const;
+
+const apiKey = z
+  .string()
+  .regex(new RegExp(`^(\\*|(${SANDBOX_SERVICES.join('|')})(:[A-Za-z0-9]+)?)$`))
+  .describe('a service (cloudformation), one of its operations (cloudformation:ListStacks), or * for any other service');
+
+/** Round figures of the services' answer times, so a local run measures a plausible duration. */
+export const DEFAULT_LATENCY_MS: Readonly<Record<string, number>> = { cloudformation: 150, tagging: 200, proton: 100, s3: 30, '*': 50 };
+
+/** The services' known limits: CloudFormation about 5 calls/s per API, the Tagging API about 15/s. */
+export const DEFAULT_CALLS_PER_SECOND: Readonly<Record<string, number>> = { cloudformation: 5, tagging: 15 };
+
+export const TimingSpecSchema = z
+  .strictObject({
+    latencyMs: z
+      .record(apiKey, z.number().min(0).max(60000))
+      .default({ ...DEFAULT_LATENCY_MS })
+      .describe('milliseconds each call takes on the sandbox clock; an operation entry wins over its service, a service over *; given, it replaces the defaults'),
+    callsPerSecond: z
+      .record(apiKey, z.number().positive().max(100000))
+      .default({ ...DEFAULT_CALLS_PER_SECOND })
+      .describe("rate limit per API (a service's rate applies to each of its operations separately), with 1 s of burst; a call over it is throttled with the service's own error; given, it replaces the defaults"),
+  })
+  .describe('how long calls take and how fast each API may be called, on the sandbox clock');
+
 export const ScenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -90,6 +117,7 @@ export const ScenarioSchema = z
     stacks: z.array(StackSpecSchema).default([]),
     standaloneResources: z.array(StandaloneResourceSchema).default([]),
     faults: z.array(FaultSpecSchema).default([]),
+    timing: TimingSpecSchema.default({ latencyMs: { ...DEFAULT_LATENCY_MS }, callsPerSecond: { ...DEFAULT_CALLS_PER_SECOND } }),
     input: z.unknown().describe('the trigger: console input or a whole EventBridge event'),
   })
   .meta({ title: 'proton-connection-cleanup sandbox scenario' });
@@ -100,4 +128,5 @@ export type StackSpec = z.infer<typeof StackSpecSchema>;
 export type ResourceSpec = z.infer<typeof ResourceSpecSchema>;
 export type StandaloneResourceSpec = z.infer<typeof StandaloneResourceSchema>;
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
+export type TimingSpec = z.infer<typeof TimingSpecSchema>;
 export type FaultKind = (typeof FAULT_KINDS)[number];

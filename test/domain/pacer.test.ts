@@ -1,19 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallPacer, Pacers, parseApiRates } from '../../functions/runtime/pacer.js';
 import { useClock } from '../../functions/runtime/clock.js';
+import { VirtualClock } from '../../local/sandbox/virtual-clock.js';
 
-/** A clock the pacer sleeps on: time passes only when someone sleeps, to the instant the sleeper wakes at. */
-let now = 0;
+/** The sandbox's virtual clock: time passes only when someone sleeps; sleepers wake in order, each at its instant. */
+let virtual = new VirtualClock(0);
+const now = () => virtual.now();
 beforeEach(() => {
-  now = 0;
-  useClock({
-    now: () => now,
-    sleep: async (ms) => {
-      const wakeAt = now + ms;
-      await Promise.resolve();
-      now = Math.max(now, wakeAt);
-    },
-  });
+  virtual = new VirtualClock(0);
+  useClock(virtual);
 });
 afterEach(() => useClock(undefined));
 
@@ -22,7 +17,7 @@ async function callTimes(pacer: CallPacer, calls: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < calls; i += 1) {
     await pacer.take();
-    times.push(now);
+    times.push(now());
   }
   return times;
 }
@@ -40,7 +35,7 @@ describe('CallPacer', () => {
     const pacer = new CallPacer(15);
     const times: number[] = [];
     const slots: Promise<void>[] = [];
-    for (let i = 0; i < 60; i += 1) slots.push(pacer.take().then(() => void times.push(now)));
+    for (let i = 0; i < 60; i += 1) slots.push(pacer.take().then(() => void times.push(now())));
     await Promise.all(slots);
     const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
     expect(busiest).toBeLessThanOrEqual(15);
@@ -51,7 +46,7 @@ describe('CallPacer', () => {
     await pacer.take();
     pacer.backOff();
     await pacer.take();
-    expect(now).toBe(1000);
+    expect(now()).toBe(1000);
   });
 
   it('refuses a rate that is not positive', () => {

@@ -93,7 +93,7 @@ const stackShape = fc.record({
   status: fc.constantFrom('CREATE_COMPLETE', 'CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_FAILED') as fc.Arbitrary<
     NonNullable<StackInput['status']>
   >,
-  deletePolls: fc.integer({ min: 1, max: 3 }),
+  deleteSeconds: fc.integer({ min: 30, max: 90 }),
   resources: fc.array(resourceShape, { maxLength: 3 }),
   /** Which of the environment's exports it imports (by position in the export pool). */
   imports: fc.uniqueArray(fc.nat({ max: 3 }), { maxLength: 2 }),
@@ -136,7 +136,7 @@ function stackOf(kind: StackKind, shape: StackShape, i: number, pool: readonly s
     protonTags: shape.protonTags,
     terminationProtection: shape.terminationProtection,
     status: shape.status,
-    deletePolls: shape.deletePolls,
+    deleteSeconds: shape.deleteSeconds,
     resources: resourcesOf(key, shape),
     exports: kind === 'environment' ? Array.from({ length: shape.exports }, (_, n) => exportName(i, n)) : [],
     imports,

@@ -1,3 +1,4 @@
+import { DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
 import type { StandaloneDeletion } from '../../functions/aws/standalone-resources.js';
 import type { DeletableType } from '../../functions/domain/standalone-resource.js';
@@ -140,12 +141,16 @@ describe('faults injected on the new operations', () => {
 });
 
 describe('stack resources in the sandbox', () => {
-  /** Deletes the stack through the sandbox's CloudFormation and polls until it settles. */
+  /** Deletes the stack through the sandbox's CloudFormation and polls every 10 s of sandbox time until it settles. */
   async function deleteStackAndWait(stackId: string): Promise<string> {
-    const { deleteStack, describeStack } = await import('../../functions/aws/cloudformation.js');
-    await deleteStack(stackId, 'standalone-resources-test');
+    const { cloudFormation } = await import('../../functions/aws/clients.js');
+    const { clock } = await import('../../functions/runtime/clock.js');
+    await cloudFormation().send(new DeleteStackCommand({ StackName: stackId }));
     let status = 'DELETE_IN_PROGRESS';
-    for (let poll = 0; poll < 10 && status === 'DELETE_IN_PROGRESS'; poll += 1) status = (await describeStack(stackId))?.status ?? 'DELETE_COMPLETE';
+    for (let poll = 0; poll < 30 && status === 'DELETE_IN_PROGRESS'; poll += 1) {
+      await clock.sleep(10_000);
+      status = (await cloudFormation().send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0]?.StackStatus ?? 'DELETE_COMPLETE';
+    }
     return status;
   }
 

@@ -31,7 +31,7 @@ describe('CleanupOrphans', () => {
   });
 
   it('reports a stack still deleting after the poll bound as failed, saying it is still in progress', async () => {
-    const slow = environmentStack({ deletePolls: 500 });
+    const slow = environmentStack({ deleteSeconds: 15000 });
     const result = await run(scenario({ stacks: [slow] }));
 
     expect(entryFor(reportOf(result), stackIdOf(result, slow.name))).toMatchObject({ outcome: 'failed', polls: 120 });
