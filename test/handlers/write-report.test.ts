@@ -171,6 +171,22 @@ describe('WriteReport handler', () => {
       expect(storedReport().connection).toMatchObject({ outcome: 'failed', error: expect.stringContaining('ThrottlingException') });
       expect(result.summary).toMatchObject({ total: 6, retained: 6 });
     });
+
+    it('reports what the cleanup loop had done when it failed, from the progress its last round stored', async () => {
+      serveObjects(s3, { [INVENTORY_KEY]: inventory, [PROGRESS_KEY]: progress });
+      const denied = { Error: 'AccessDenied', Cause: 'ListStacks: not authorized' };
+      await writeReport({
+        request: cleanupRequest({ mode: 'execute' }),
+        inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } },
+        deletion: { outcome: 'deleted', attempts: 1 },
+        cleanup: { round: 0, nextRoundAt: STARTED_AT },
+        failure: denied,
+      });
+      expect(Object.fromEntries(storedReport().resources.filter((r) => r.type === 'cloudformation:stack').map((r) => [r.id, r.outcome]))).toEqual({
+        [serviceInstanceStack]: 'deleted',
+        [environmentStack]: 'failed',
+      });
+    });
   });
 
   it('rejects state input without startedAt as InvalidStateInput and writes nothing', async () => {
