@@ -1,6 +1,6 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import * as z from './runtime/zod.js';
 import { eventExecutionName } from './domain/execution-names.js';
+import { EventBridgeEventSchema } from './domain/request-resolution.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
@@ -16,7 +16,7 @@ const config = loadConfig(z.object({ STATE_MACHINE_ARN: nonEmpty }));
 
 export const handler = taskHandler({
   task: 'StartFromEvent',
-  input: EventBridgeSchema,
+  input: EventBridgeEventSchema,
   logKeys: (event) => ({ eventId: event.id, detailType: event['detail-type'] }),
   run: async (event) => {
     const executionName = eventExecutionName({ source: event.source, id: event.id, detailType: event['detail-type'] });

@@ -1,3 +1,4 @@
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -12,9 +13,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { MiddlewareStack } from '@smithy/types';
-import { InvalidConfigurationError } from '../runtime/errors.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
-import { tracer } from '../runtime/powertools.js';
+import { SERVICE_NAME } from '../runtime/powertools.js';
 
 /**
  * Every AWS SDK client, built once per function instance and traced.
@@ -33,6 +33,20 @@ function retryStrategy(maxAttempts: number): ConfiguredRetryStrategy {
   return new ConfiguredRetryStrategy(maxAttempts, (attempt) => Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
 }
 
+/**
+ * What every client is built with. Credentials come from the environment variables Lambda sets
+ * for the function's role (the local run and the tests set fake ones): naming them skips the
+ * default provider chain (SSO, profiles, web identity, IMDS…), which a function never needs.
+ * That chain's links are loaded by dynamic import only, so serverless.yml leaves them out of
+ * the bundles (custom.esbuild.exclude); see test/deployment/bundle-size.test.ts.
+ */
+function clientOptions(maxAttempts: number) {
+  return { credentials: fromEnv(), retryStrategy: retryStrategy(maxAttempts) };
+}
+
+/** One Tracer per function instance (Powertools; see runtime/powertools.ts for why it is here). */
+const tracer = new Tracer({ serviceName: SERVICE_NAME });
+
 function traced<T>(client: T): T {
   return tracer.captureAWSv3Client(client);
 }
@@ -42,15 +56,7 @@ function traced<T>(client: T): T {
  * services' known limits: the Tagging API about 15/s, CloudFormation's DescribeStacks about 5/s.
  */
 export const DEFAULT_API_RATES = 'cloudformation=5,tagging=15';
-const pacers = new Pacers(apiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
-
-function apiRates(text: string) {
-  try {
-    return parseApiRates(text);
-  } catch (error) {
-    throw new InvalidConfigurationError(`Invalid environment variables: API_CALLS_PER_SECOND: ${(error as Error).message}`);
-  }
-}
+const pacers = new Pacers(parseApiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PaceableClient = { middlewareStack: MiddlewareStack<any, any> };
@@ -84,17 +90,17 @@ function once<T extends PaceableClient>(service: string, create: () => T): () =>
   return () => (client ??= traced(paced(service, create())));
 }
 
-export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient({ credentials: fromEnv(), retryStrategy: retryStrategy(1) }));
-export const cloudFormation = /* @__PURE__ */ once('cloudformation', () => new CloudFormationClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const tagging = /* @__PURE__ */ once('tagging', () => new ResourceGroupsTaggingAPIClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const s3 = /* @__PURE__ */ once('s3', () => new S3Client({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sns = /* @__PURE__ */ once('sns', () => new SNSClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const eventBridge = /* @__PURE__ */ once('eventbridge', () => new EventBridgeClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const sfn = /* @__PURE__ */ once('stepfunctions', () => new SFNClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const logs = /* @__PURE__ */ once('logs', () => new CloudWatchLogsClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ecr = /* @__PURE__ */ once('ecr', () => new ECRClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const ssm = /* @__PURE__ */ once('ssm', () => new SSMClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
-export const iam = /* @__PURE__ */ once('iam', () => new IAMClient({ credentials: fromEnv(), retryStrategy: retryStrategy(sdkMaxAttempts) }));
+export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient(clientOptions(1)));
+export const cloudFormation = /* @__PURE__ */ once('cloudformation', () => new CloudFormationClient(clientOptions(sdkMaxAttempts)));
+export const tagging = /* @__PURE__ */ once('tagging', () => new ResourceGroupsTaggingAPIClient(clientOptions(sdkMaxAttempts)));
+export const s3 = /* @__PURE__ */ once('s3', () => new S3Client(clientOptions(sdkMaxAttempts)));
+export const sns = /* @__PURE__ */ once('sns', () => new SNSClient(clientOptions(sdkMaxAttempts)));
+export const eventBridge = /* @__PURE__ */ once('eventbridge', () => new EventBridgeClient(clientOptions(sdkMaxAttempts)));
+export const sfn = /* @__PURE__ */ once('stepfunctions', () => new SFNClient(clientOptions(sdkMaxAttempts)));
+export const logs = /* @__PURE__ */ once('logs', () => new CloudWatchLogsClient(clientOptions(sdkMaxAttempts)));
+export const ecr = /* @__PURE__ */ once('ecr', () => new ECRClient(clientOptions(sdkMaxAttempts)));
+export const ssm = /* @__PURE__ */ once('ssm', () => new SSMClient(clientOptions(sdkMaxAttempts)));
+export const iam = /* @__PURE__ */ once('iam', () => new IAMClient(clientOptions(sdkMaxAttempts)));
 
 /** For the local run, which answers every client at the SDK boundary. */
 export function allClients() {

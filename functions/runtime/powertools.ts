@@ -1,11 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
-/** One Logger, Metrics and Tracer per function instance, shared by the handler and the AWS layer. */
-const serviceName = 'proton-connection-cleanup';
+/**
+ * One Logger and Metrics per function instance, shared by the handler and the AWS layer. The
+ * Tracer lives with the only thing it traces, the AWS clients (functions/aws/clients.ts): so a
+ * function that makes no AWS call (ResolveRequest) does not bundle the X-Ray SDK under it
+ * (about 110 KB), which loads with the Tracer's module however little of it is used.
+ */
+export const SERVICE_NAME = 'proton-connection-cleanup';
 
-export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: 'ProtonConnectionCleanup' });
-export const tracer = new Tracer({ serviceName });
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: 'ProtonConnectionCleanup' });
 export { MetricUnit };

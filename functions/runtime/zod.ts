@@ -10,6 +10,7 @@ export {
   discriminatedUnion,
   enum,
   guid,
+  iso,
   literal,
   number,
   object,

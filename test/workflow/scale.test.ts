@@ -78,8 +78,9 @@ describe('a 2,000-resource cleanup (400 stacks)', async () => {
   });
 
   it.each([...parseApiRates(DEFAULT_API_RATES)])('never calls a %s API faster than its configured rate (%d/s), and is never throttled', (service, rate) => {
-    const byApi = Map.groupBy(result.sandbox.calls.filter((c) => c.service === service), (c) => c.operation);
-    expect([...byApi.values()].map(busiestSecond).every((n) => n <= rate)).toBe(true);
+    const calls = result.sandbox.calls.filter((c) => c.service === service);
+    const operations = [...new Set(calls.map((c) => c.operation))];
+    expect(operations.map((operation) => busiestSecond(calls.filter((c) => c.operation === operation))).every((n) => n <= rate)).toBe(true);
     expect(result.sandbox.throttledCalls().filter((c) => c.service === service)).toEqual([]);
   });
 });
