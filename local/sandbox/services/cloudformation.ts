@@ -13,7 +13,8 @@ import { page, type Operations } from './operations.js';
 const CREATION_TIME = new Date('2024-03-01T10:00:00Z');
 const LIST_STACKS_PAGE = 100;
 
-function describe(stack: StackModel) {
+/** What ListStacks says of a stack; DescribeStacks says this and more. */
+function summary(stack: StackModel) {
   return {
     StackId: stack.stackId,
     StackName: stack.name,
@@ -21,6 +22,12 @@ function describe(stack: StackModel) {
     ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
     CreationTime: CREATION_TIME,
     ...(stack.deletedAt !== undefined ? { DeletionTime: new Date(stack.deletedAt) } : {}),
+  };
+}
+
+function describe(stack: StackModel) {
+  return {
+    ...summary(stack),
     EnableTerminationProtection: stack.terminationProtection,
     ...(stack.roleArn ? { RoleARN: stack.roleArn } : {}),
     Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
@@ -115,17 +122,6 @@ function listPosition(token: unknown): number {
   const position = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : NaN;
   if (!Number.isInteger(position) || position < 0) throw cloudFormationValidation('Invalid NextToken');
   return position;
-}
-
-function summary(stack: StackModel) {
-  return {
-    StackId: stack.stackId,
-    StackName: stack.name,
-    StackStatus: stack.status,
-    ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
-    CreationTime: CREATION_TIME,
-    ...(stack.deletedAt !== undefined ? { DeletionTime: new Date(stack.deletedAt) } : {}),
-  };
 }
 
 function stackOrThrow(account: SandboxAccount, name: unknown): StackModel {
