@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
+import { TEST_ENVIRONMENT } from '../test/environment.js';
 
 /**
  * Each function's bundle, built as serverless-esbuild builds it for `serverless package`: the
@@ -184,31 +185,11 @@ const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') 
 
 /**
  * The environment a function's configuration needs at import (the handlers validate it at cold
- * start): the values the tests and the local run use (test/setup-env.ts,
- * local/local-environment.ts), with fake credentials and a closed endpoint.
+ * start): the values the tests use (test/environment.ts), with fake credentials and a closed endpoint.
  */
 export const BENCH_ENVIRONMENT: Record<string, string> = {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'BENCH',
-  AWS_SECRET_ACCESS_KEY: 'BENCH',
-  AWS_SESSION_TOKEN: 'BENCH',
-  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  SDK_RETRY_BASE_MS: '0',
-  REPORT_BUCKET: 'proton-connection-cleanup-local-reports',
-  TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:proton-connection-cleanup-local',
-  EVENT_BUS_NAME: 'default',
-  EVENT_SOURCE: 'proton-connection-cleanup',
-  DEFAULT_MODE: 'plan',
-  REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
-  MAX_STACK_POLLS: '120',
-  MAP_CONCURRENCY: '10',
-  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:proton-connection-cleanup-local',
-  DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
+  ...TEST_ENVIRONMENT,
   PROTECT_TAG_KEY: 'proton-cleanup:protect',
-  SCHEDULE_MODE: 'execute',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-  POWERTOOLS_TRACE_ENABLED: 'false',
 };
 
 /** Imports the bundle once and prints how long the import took (ms). */
