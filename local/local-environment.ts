@@ -34,7 +34,6 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
     SDK_RETRY_BASE_MS: '0',
     DEFAULT_MODE: defaultMode,
     REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
-    MAX_STACK_POLLS: '120',
     MAP_CONCURRENCY: '10',
     STATE_MACHINE_ARN: stateMachineArn(scenario),
     DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
