@@ -54,6 +54,28 @@ describe('the state machine definition', () => {
     expect(uncaught.map(([name]) => name)).toEqual([]);
   });
 
+  it('uses no Map field the local engine ignores, so the local run means what AWS runs (no ItemReader, ItemBatcher, ResultWriter, tolerated failures or distributed mode)', () => {
+    const ignoredLocally = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'ToleratedFailurePercentagePath', 'ToleratedFailureCountPath'];
+    const maps = states.filter(([, s]) => s.Type === 'Map');
+    const used = maps.flatMap(([name, s]) => ignoredLocally.filter((field) => field in s).map((field) => `${name}.${field}`));
+    const distributed = maps.filter(([, s]) => (s.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED');
+
+    expect(used).toEqual([]);
+    expect(distributed.map(([name]) => name)).toEqual([]);
+  });
+
+  it('bounds every Map explicitly (MaxConcurrency 0 means 40 locally but 10,000 in AWS)', () => {
+    const unbounded = states.filter(([, s]) => s.Type === 'Map' && !('MaxConcurrencyPath' in s) && !(Number(s.MaxConcurrency ?? 0) > 0));
+
+    expect(unbounded.map(([name]) => name)).toEqual([]);
+  });
+
+  it('waits for all stack deletions in one loop: no Map iterates over stacks', () => {
+    const maps = states.filter(([, s]) => s.Type === 'Map').map(([, s]) => s.ItemsPath);
+
+    expect(maps).toEqual(['$.verification.standalone']);
+  });
+
   it('binds every Task to a handler file named after the function, as serverless.yml declares', async () => {
     const local = await loadLocalDefinition('us-east-1', '111122223333');
 
