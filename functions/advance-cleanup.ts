@@ -27,8 +27,8 @@ const config = loadConfig(
 
 /** Seconds between rounds: CloudFormation's own waiter polls every 30 s. */
 const ROUND_INTERVAL_MS = 30_000;
-/** Time a round may spend starting deletions (the function's timeout is 120 s). */
-const START_BUDGET_MS = 60_000;
+/** Time a round may spend (the function's timeout is 120 s): what is left waits for the next round. */
+const ROUND_BUDGET_MS = 60_000;
 
 export interface CleanupState {
   round: number;
@@ -60,7 +60,7 @@ export const handler = taskHandler({
   summarize: (state: CleanupState) => ({ round: state.round, done: state.done, counts: state.counts }),
   run: async ({ inventory, mode, environmentArn, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
-    const roundStarted = clock.now();
+    const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
     const { progress: advanced, startsLeft, deletionsStarted } = await advanceRound(await loadProgress(executionName, inventory.location), {
       executionName,
       environmentArn,
@@ -68,12 +68,13 @@ export const handler = taskHandler({
       retainFailedResources,
       maxStacksDeleting: config.MAX_STACKS_DELETING,
       maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
-      startUntil: roundStarted + START_BUDGET_MS,
+      until: clock.now() + ROUND_BUDGET_MS,
+      save: async (progress) => void (await putJson(stored, progress)),
     });
     const progress = advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? endWithoutFinishing(advanced, config.MAX_ROUNDS) : advanced;
-    const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, progress);
+    const location = await putJson(stored, progress);
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
-    // Deletions left to start for lack of time: go on at once; otherwise wait like CloudFormation's waiter.
+    // Out of time with deletions left to start: go on at once; otherwise wait like CloudFormation's waiter.
     const nextRoundAt = new Date(clock.now() + (startsLeft ? 0 : ROUND_INTERVAL_MS)).toISOString();
     return { round: progress.round, done: isCleanupDone(progress), nextRoundAt, progress: location, counts: countProgress(progress) };
   },

@@ -12,7 +12,8 @@ import { mapInPool } from '../runtime/pool.js';
  * One round of the cleanup loop, for every stack at once: read the status of every deleting
  * stack in a few calls, explain new failures, then start deletions into the free slots, each
  * re-checked right before its DeleteStack. Calls are paced per API by the clients; a call still
- * throttled after the SDK's retries leaves its stack as it was, for the next round.
+ * throttled after the SDK's retries leaves its stack as it was, for the next round, and so does
+ * a round that runs out of time.
  */
 export interface RoundSettings {
   executionName: string;
@@ -21,12 +22,16 @@ export interface RoundSettings {
   retainFailedResources: boolean;
   maxStacksDeleting: number;
   maxWaitMs: number;
-  /** Stop starting deletions after this instant (epoch ms): the Lambda's time budget. */
-  startUntil: number;
+  /** The round's time budget ends at this instant (epoch ms): what is left waits for the next round. */
+  until: number;
+  /** Stores the progress: called before DeleteStack calls, so that a round lost mid-way loses no deletion. */
+  save: (progress: CleanupProgress) => Promise<void>;
 }
 
 /** Calls for different stacks in flight at once; the pacers keep each API at its rate. */
 const CALLS_IN_FLIGHT = 8;
+/** The Tagging API takes at most 20 values per tag filter: one protect-tag query per batch. */
+const BATCH = 20;
 
 export function clientRequestToken(executionName: string, stackId: string): string {
   return `pcc-${createHash('sha256').update(`${executionName}\n${stackId}`).digest('hex').slice(0, 40)}`;
@@ -34,8 +39,12 @@ export function clientRequestToken(executionName: string, stackId: string): stri
 
 const isTransient = (error: unknown) => TRANSIENT_AWS_ERRORS.includes((error as Error).name as never);
 
-/** Runs one stack's step; a transient error leaves the stack for the next round, any other fails it (with the error). */
-async function guarded(stack: TrackedStack, step: () => Promise<Partial<TrackedStack>>): Promise<TrackedStack> {
+/**
+ * Runs one stack's step within the round's time. A transient error leaves the stack as it was,
+ * for the next round; any other fails it, with the error.
+ */
+async function guarded(stack: TrackedStack, settings: RoundSettings, step: () => Promise<Partial<TrackedStack>>): Promise<TrackedStack> {
+  if (clock.now() >= settings.until) return stack;
   try {
     return { ...stack, ...(await step()) };
   } catch (error) {
@@ -45,29 +54,31 @@ async function guarded(stack: TrackedStack, step: () => Promise<Partial<TrackedS
   }
 }
 
+/**
+ * What a status read says. Only a listed DELETE_IN_PROGRESS is taken from ListStacks as it is;
+ * anything else (gone from the list, DELETE_FAILED, a DeleteStack being called) is confirmed by
+ * stack ID, since a listing may lag or a page may miss a stack.
+ */
 async function observe(stack: TrackedStack, listed: StackStatusFacts | undefined, settings: RoundSettings): Promise<Partial<TrackedStack>> {
-  // Absent from the listing after it was seen deleting: DELETE_COMPLETE. Never seen: ask by ID (a listing may lag a DeleteStack).
-  const facts = listed ?? (stack.seenDeleting ? undefined : await describeStack(stack.stackId));
+  const facts = listed?.status === 'DELETE_IN_PROGRESS' ? listed : await describeStack(stack.stackId);
+  if (stack.outcome === 'starting' && facts && !facts.status.startsWith('DELETE_')) {
+    return { outcome: 'pending' }; // its DeleteStack never went through: re-checked and started again
+  }
   const waited = clock.now() - (stack.startedAt ?? clock.now());
   const decision = decidePoll(facts, waited, settings.maxWaitMs);
-  const seen = { polls: stack.polls + 1, status: facts?.status ?? 'DELETE_COMPLETE', seenDeleting: stack.seenDeleting || facts?.status === 'DELETE_IN_PROGRESS' };
+  const seen = { polls: stack.polls + 1, status: facts?.status ?? 'DELETE_COMPLETE' };
   if (decision.outcome !== 'failed' || facts?.status !== 'DELETE_FAILED') return { ...seen, outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
   const failed = await failedResources(stack.stackId);
   const retry = shouldRetryRetaining(stack, failed, settings.retainFailedResources);
   return { ...seen, outcome: retry ? 'retry-retaining' : 'failed', reason: describeFailure({ ...facts, terminationProtection: false }, failed), failedResources: failed };
 }
 
-/** retainFailedResources: DeleteStack once more, keeping exactly the resources that failed (its own token). */
-async function retryRetaining(stack: TrackedStack, settings: RoundSettings): Promise<Partial<TrackedStack>> {
-  const retain = stack.failedResources ?? [];
-  await deleteStack(stack.stackId, clientRequestToken(settings.executionName, `${stack.stackId}#retain`), retain.map((r) => r.logicalId));
-  return { outcome: 'deleting', startedAt: clock.now(), seenDeleting: false, retainedResources: retain };
-}
+type Protected = { arn: string; logicalId?: string }[];
 
-async function protectedResourcesByStack(candidates: readonly TrackedStack[], protectTagKey: string): Promise<Map<string, { arn: string; logicalId?: string }[]>> {
-  const rootOf = new Map(candidates.flatMap((s) => [s.stackId, ...s.nestedStackIds].map((id) => [id, s.stackId] as const)));
+async function protectedResourcesByStack(stacks: readonly TrackedStack[], protectTagKey: string): Promise<Map<string, Protected>> {
+  const rootOf = new Map(stacks.flatMap((s) => [s.stackId, ...s.nestedStackIds].map((id) => [id, s.stackId] as const)));
   const found = await resourcesInStacksWithTag(protectTagKey, [...rootOf.keys()]);
-  const byStack = new Map<string, { arn: string; logicalId?: string }[]>();
+  const byStack = new Map<string, Protected>();
   for (const r of found) {
     const root = rootOf.get(r.tags[TAG.stackId] ?? '');
     if (!root) continue;
@@ -76,13 +87,28 @@ async function protectedResourcesByStack(candidates: readonly TrackedStack[], pr
   return byStack;
 }
 
-/** Re-reads the stack and its protection and ownership, then starts its deletion by stack ID. */
-async function start(stack: TrackedStack, protectedInside: readonly { arn: string; logicalId?: string }[], settings: RoundSettings): Promise<Partial<TrackedStack>> {
+/** Re-reads the stack, its protection and its ownership: undefined when it may be deleted, else why not. */
+async function recheck(stack: TrackedStack, protectedInside: Protected, settings: RoundSettings): Promise<Partial<TrackedStack> | undefined> {
   const check = { environmentArn: settings.environmentArn, protectTagKey: settings.protectTagKey };
   const decision = decideForProtectedResources(decideDelete(await describeStack(stack.stackId), check), protectedInside, settings.protectTagKey);
-  if (decision.outcome !== 'deleting') return { outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
+  return decision.outcome === 'deleting' ? undefined : { outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
+}
+
+/** Starts the deletion by stack ID, with a token per execution and stack (a repeated call is the same request). */
+async function start(stack: TrackedStack, protectedInside: Protected, settings: RoundSettings): Promise<Partial<TrackedStack>> {
+  const refused = await recheck(stack, protectedInside, settings);
+  if (refused) return refused;
   await deleteStack(stack.stackId, clientRequestToken(settings.executionName, stack.stackId));
-  return { outcome: 'deleting', startedAt: clock.now(), seenDeleting: false };
+  return { outcome: 'deleting', startedAt: clock.now() };
+}
+
+/** retainFailedResources: re-checked like a first deletion, then deleted once more keeping exactly the resources that failed (its own token). */
+async function retryRetaining(stack: TrackedStack, protectedInside: Protected, settings: RoundSettings): Promise<Partial<TrackedStack>> {
+  const refused = await recheck(stack, protectedInside, settings);
+  if (refused) return refused;
+  const retain = stack.failedResources ?? [];
+  await deleteStack(stack.stackId, clientRequestToken(settings.executionName, `${stack.stackId}#retain`), retain.map((r) => r.logicalId));
+  return { outcome: 'deleting', startedAt: clock.now(), retainedResources: retain };
 }
 
 function replace(progress: CleanupProgress, updated: readonly TrackedStack[]): CleanupProgress {
@@ -90,9 +116,17 @@ function replace(progress: CleanupProgress, updated: readonly TrackedStack[]): C
   return { ...progress, stacks: progress.stacks.map((s) => byId.get(s.stackId) ?? s) };
 }
 
+/** The protect tags of a batch, or undefined when the Tagging API is throttled (the batch waits). */
+async function protectTagsOrWait(batch: readonly TrackedStack[], protectTagKey: string): Promise<Map<string, Protected> | undefined> {
+  return protectedResourcesByStack(batch, protectTagKey).catch((error: unknown) => {
+    if (isTransient(error)) return undefined;
+    throw error;
+  });
+}
+
 export interface RoundOutcome {
   progress: CleanupProgress;
-  /** Deletions that could start but did not for lack of time this round. */
+  /** The round ran out of time with deletions it could have started: the next one should not wait. */
   startsLeft: boolean;
   deletionsStarted: number;
 }
@@ -106,30 +140,34 @@ export async function advanceRound(initial: CleanupProgress, settings: RoundSett
       throw error;
     });
     if (listed) {
-      const watched = inFlight.filter((s) => s.outcome === 'deleting');
-      progress = replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, () => observe(s, listed.get(s.stackId), settings))));
+      const watched = inFlight.filter((s) => s.outcome === 'deleting' || s.outcome === 'starting');
+      progress = replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listed.get(s.stackId), settings))));
     }
     const retaining = progress.stacks.filter((s) => s.outcome === 'retry-retaining');
-    progress = replace(progress, await mapInPool(retaining, CALLS_IN_FLIGHT, (s) => guarded(s, () => retryRetaining(s, settings))));
+    for (let i = 0; i < retaining.length && clock.now() < settings.until; i += BATCH) {
+      const batch = retaining.slice(i, i + BATCH);
+      const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
+      if (!guardedBy) break;
+      progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, guardedBy.get(s.stackId) ?? [], settings))));
+    }
   }
 
   let deletionsStarted = 0;
   const tried = new Set<string>();
   let candidates = stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting));
-  // In batches: one protect-tag query per batch, then the batch's re-checks and DeleteStacks.
-  while (candidates.length > 0 && clock.now() < settings.startUntil) {
-    const batch = candidates.slice(0, 20);
-    const guardedBy = await protectedResourcesByStack(batch, settings.protectTagKey).catch((error: unknown) => {
-      if (isTransient(error)) return undefined;
-      throw error;
-    });
+  while (candidates.length > 0 && clock.now() < settings.until) {
+    const batch = candidates.slice(0, BATCH);
+    const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
     if (!guardedBy) break; // the protect tags could not be read: start nothing more this round
-    const started = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, () => start(s, guardedBy.get(s.stackId) ?? [], settings)));
+    // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
+    await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const }))));
+    const started = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, guardedBy.get(s.stackId) ?? [], settings)));
     deletionsStarted += started.filter((s) => s.outcome === 'deleting').length;
     progress = replace(progress, started);
-    // Stacks left pending by a transient error wait for the next round.
+    // Stacks left pending (a transient error, or out of time) wait for the next round.
     for (const s of batch) tried.add(s.stackId);
     candidates = stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).filter((s) => !tried.has(s.stackId));
   }
-  return { progress: { ...progress, round: progress.round + 1 }, startsLeft: candidates.length > 0, deletionsStarted };
+  const outOfTime = clock.now() >= settings.until;
+  return { progress: { ...progress, round: progress.round + 1 }, startsLeft: outOfTime && candidates.length > 0, deletionsStarted };
 }

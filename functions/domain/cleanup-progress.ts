@@ -10,7 +10,8 @@ import { STACK_OUTCOMES, StackProgressSchema, type StackProgress } from './stack
 /** Where, among the execution's files in the report bucket, the progress is kept. */
 export const PROGRESS_FILE = 'cleanup-progress.json';
 
-export const TRACKED_OUTCOMES = ['pending', ...STACK_OUTCOMES] as const;
+/** `starting`: its DeleteStack is being called (stored first, so that a round lost mid-way is never lost from the report). */
+export const TRACKED_OUTCOMES = ['pending', 'starting', ...STACK_OUTCOMES] as const;
 export type TrackedOutcome = (typeof TRACKED_OUTCOMES)[number];
 
 export const TrackedStackSchema = StackProgressSchema.extend({
@@ -20,8 +21,6 @@ export const TrackedStackSchema = StackProgressSchema.extend({
   hasExports: z.boolean(),
   /** When its current deletion started (epoch ms). */
   startedAt: z.number().optional(),
-  /** A status read showed DELETE_IN_PROGRESS since its current deletion started. */
-  seenDeleting: z.boolean().optional(),
   /** Calls for it that were still throttled after the SDK's retries (tried again next round). */
   throttled: z.number().int().optional(),
 });
@@ -36,35 +35,41 @@ export const CleanupProgressSchema = z.object({
 });
 export type CleanupProgress = z.infer<typeof CleanupProgressSchema>;
 
-const IN_FLIGHT: readonly TrackedOutcome[] = ['deleting', 'retry-retaining'];
+const IN_FLIGHT: readonly TrackedOutcome[] = ['starting', 'deleting', 'retry-retaining'];
 export const isInFlight = (stack: TrackedStack): boolean => IN_FLIGHT.includes(stack.outcome);
 export const isSettled = (stack: TrackedStack): boolean => stack.outcome !== 'pending' && !isInFlight(stack);
 
 /** Every stack the inventory plans to delete, pending, in dependency order. */
 export function startProgress(inventory: Inventory): CleanupProgress {
   const nested = new Map<string, string[]>();
+  const exporting = new Set<string>();
   for (const r of inventory.resources) {
-    if (r.type !== 'cloudformation:stack' || !r.stackId) continue;
-    nested.set(r.stackId, [...(nested.get(r.stackId) ?? []), r.id]);
+    if (r.type !== 'cloudformation:stack') continue;
+    // A root's exports include its nested stacks': deleting the root deletes them.
+    if (r.exports?.length) exporting.add(r.stackId ?? r.id);
+    if (r.stackId) nested.set(r.stackId, [...(nested.get(r.stackId) ?? []), r.id]);
   }
   const stacks = PHASES.flatMap((phase) =>
     inventory.resources
       .filter((r) => r.action === 'delete-stack' && r.phase === phase)
-      .map((r): TrackedStack => ({ stackId: r.id, phase, outcome: 'pending', polls: 0, nestedStackIds: nested.get(r.id) ?? [], hasExports: (r.exports?.length ?? 0) > 0 })),
+      .map((r): TrackedStack => ({ stackId: r.id, phase, outcome: 'pending', polls: 0, nestedStackIds: nested.get(r.id) ?? [], hasExports: exporting.has(r.id) })),
   );
   return { version: 1, round: 0, stacks };
 }
 
 /**
  * The pending stacks whose deletion may start now, at most `freeSlots`, in dependency order.
- * A stack with exports waits until every stack of the earlier phases has settled (one of them
- * may import from it: CloudFormation would refuse); a stack without exports never waits.
+ * The environment's stacks wait until every component and service instance stack has settled
+ * (they use its network and cluster, by export or by value); so does any stack with exports
+ * (one of the earlier stacks may import from it: CloudFormation would refuse). A component or
+ * service instance stack without exports never waits: nothing can import from it.
  */
 export function stacksToStart(progress: CleanupProgress, freeSlots: number): TrackedStack[] {
   if (freeSlots <= 0) return [];
   const unsettledPhases = new Set(progress.stacks.filter((s) => !isSettled(s)).map((s) => s.phase));
   const earlierUnsettled = (phase: string) => PHASES.slice(0, PHASES.indexOf(phase as never)).some((p) => unsettledPhases.has(p));
-  return progress.stacks.filter((s) => s.outcome === 'pending' && (!s.hasExports || !earlierUnsettled(s.phase))).slice(0, freeSlots);
+  const mayWait = (s: TrackedStack) => s.hasExports || s.phase === 'environment';
+  return progress.stacks.filter((s) => s.outcome === 'pending' && (!mayWait(s) || !earlierUnsettled(s.phase))).slice(0, freeSlots);
 }
 
 export function freeSlots(progress: CleanupProgress, maxStacksDeleting: number): number {
@@ -86,7 +91,7 @@ export function countProgress(progress: CleanupProgress): CleanupCounts {
   const count = (...outcomes: TrackedOutcome[]) => progress.stacks.filter((s) => outcomes.includes(s.outcome)).length;
   return {
     pending: count('pending'),
-    deleting: count('deleting', 'retry-retaining'),
+    deleting: count('starting', 'deleting', 'retry-retaining'),
     deleted: count('deleted'),
     alreadyAbsent: count('already-absent'),
     retained: count('retained'),
@@ -113,6 +118,7 @@ export function endWithoutFinishing(progress: CleanupProgress, rounds: number): 
 /** What the report needs of each stack the cleanup touched (pending ones were never processed). */
 export function stackResults(progress: CleanupProgress): StackProgress[] {
   return progress.stacks
-    .filter((s) => s.outcome !== 'pending')
-    .map(({ nestedStackIds: _n, hasExports: _e, startedAt: _s, seenDeleting: _d, throttled: _t, outcome, ...rest }) => ({ ...rest, outcome: outcome as StackProgress['outcome'] }));
+    .filter((s): s is TrackedStack & { outcome: Exclude<TrackedOutcome, 'pending'> } => s.outcome !== 'pending')
+    // A stack whose DeleteStack was being called when the run stopped is reported like one still deleting.
+    .map(({ nestedStackIds: _n, hasExports: _e, startedAt: _s, throttled: _t, outcome, ...rest }) => ({ ...rest, outcome: outcome === 'starting' ? 'deleting' : outcome }));
 }

@@ -265,6 +265,7 @@ export function buildInventory(facts: InventoryFacts): Inventory {
       stackId: root.id,
       action: root.action === 'delete-stack' ? 'delete-with-stack' : 'retain',
       reason: root.action === 'delete-stack' ? 'nested stack: goes with its root stack, which the cleanup deletes' : `nested stack: its root stack is retained: ${root.reason}`,
+      ...(nested.exports?.length ? { exports: nested.exports } : {}),
     });
   }
 

@@ -178,6 +178,7 @@ function resourceInStackOutcome(resource: InventoriedResource, input: ReportInpu
   const remaining = input.verification?.remaining.find((r) => r.id === resource.id);
   const kept = stack?.retainedResources?.find((r) => r.logicalId === resource.logicalId);
   if (kept) return { outcome: 'retained', reason: keptReason(kept) };
+  if (input.verification?.deferred.includes(resource.id)) return { outcome: 'retained', reason: deferredReason(remaining?.reason) };
   if (remaining?.outcome === 'failed') return { outcome: 'failed', error: remaining.reason };
   const stackLeftItBehind = stack && stack.outcome !== 'deleted' && stack.outcome !== 'already-absent';
   if (remaining && remaining.cause === 'still-present' && stackLeftItBehind) {
@@ -189,6 +190,11 @@ function resourceInStackOutcome(resource: InventoriedResource, input: ReportInpu
   if (stack.outcome === 'already-absent') return { outcome: 'already-absent', reason: 'its stack was already gone' };
   if (input.verification) return { outcome: 'deleted', reason: 'gone after the cleanup (deleted by CloudFormation before its stack stopped)' };
   return { outcome: 'retained', reason: `its stack was not deleted: ${stackProblem(stack)}` };
+}
+
+/** A stand-alone resource (deleteTypes) beyond what one run deletes. */
+function deferredReason(why?: string): string {
+  return `${why ? `${why}; ` : ''}not deleted in this run: a run deletes at most ${MAX_STANDALONE_PER_RUN} stand-alone resources; re-run to continue`;
 }
 
 function keptReason(kept: FailedResource): string {
@@ -248,7 +254,7 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
       return { ...rest, ...resourceInStackOutcome(resource, input) };
     default:
       if (resource.action === 'delete-resource' && input.verification?.deferred.includes(resource.id)) {
-        return { ...rest, outcome: 'retained', reason: `not deleted in this run: a run deletes at most ${MAX_STANDALONE_PER_RUN} stand-alone resources; re-run to continue` };
+        return { ...rest, outcome: 'retained', reason: deferredReason() };
       }
       // delete-resource not handed on by VerifyCleanup: no longer tagged for the environment by then.
       return resource.action === 'delete-resource' && input.verification && !input.failure

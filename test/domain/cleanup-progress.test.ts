@@ -40,6 +40,11 @@ describe('stacksToStart', () => {
     expect(names(stacksToStart(progress, 10))).toEqual(['instance-a']);
   });
 
+  it("makes the environment's stacks wait for every earlier stack even without exports (they use its network by value too)", () => {
+    const progress = progressOf(tracked('instance-a', 'service-instances', 'deleting'), tracked('environment', 'environment'));
+    expect(stacksToStart(progress, 10)).toEqual([]);
+  });
+
   it('starts a stack with exports once every earlier stack settled, whatever the outcome', () => {
     const progress = progressOf(
       tracked('component-a', 'components', 'failed'),
@@ -67,7 +72,7 @@ describe('isCleanupDone', () => {
     expect(isCleanupDone(progressOf(tracked('a', 'components', 'deleted'), tracked('b', 'environment', 'failed')))).toBe(true);
   });
 
-  it.each<TrackedOutcome>(['pending', 'deleting', 'retry-retaining'])('is not done while a stack is %s', (outcome) => {
+  it.each<TrackedOutcome>(['pending', 'starting', 'deleting', 'retry-retaining'])('is not done while a stack is %s', (outcome) => {
     expect(isCleanupDone(progressOf(tracked('a', 'components', 'deleted'), tracked('b', 'environment', outcome)))).toBe(false);
   });
 
@@ -108,8 +113,12 @@ describe('endWithoutFinishing', () => {
 });
 
 describe('stackResults', () => {
+  it('reports a stack whose DeleteStack was being called when the run stopped like one still deleting', () => {
+    expect(stackResults(progressOf(tracked('a', 'environment', 'starting')))).toMatchObject([{ outcome: 'deleting' }]);
+  });
+
   it('hands the report every stack the cleanup touched, without the loop bookkeeping', () => {
-    const progress = progressOf(tracked('a', 'components', 'pending'), tracked('b', 'environment', 'deleted', { startedAt: 1, seenDeleting: true, polls: 4, hasExports: true }));
+    const progress = progressOf(tracked('a', 'components', 'pending'), tracked('b', 'environment', 'deleted', { startedAt: 1, polls: 4, hasExports: true }));
     expect(stackResults(progress)).toEqual([{ stackId: stackIdOf('b'), phase: 'environment', outcome: 'deleted', polls: 4 }]);
   });
 });

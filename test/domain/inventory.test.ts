@@ -264,6 +264,12 @@ describe('the stacks to delete (the cleanup plan)', () => {
     expect(plannedStacks(inventoryFrom({ stacks: [envStack] }))).toEqual([{ stackId: stackIdOf(envStack.stackName), phase: 'environment', nestedStackIds: [] }]);
   });
 
+  it("counts a nested stack's exports as its root's: deleting the root deletes them", () => {
+    const root = stack('AWSProton-api-prod-cloudformation--ROOT', { tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }) });
+    const nested = stack('AWSProton-api-prod-cloudformation--ROOT-Network-ABC', { tags: root.tags, rootId: root.stackId, exports: ['api-prod-SubnetId'] });
+    expect(startProgress(inventoryFrom({ stacks: [root, nested] })).stacks).toMatchObject([{ stackId: root.stackId, hasExports: true }]);
+  });
+
   it("records whether a stack has exports (only then may another stack depend on it)", () => {
     const exporting = { ...envStack, exports: ['payments-prod-VpcId'] };
     const [env] = startProgress(inventoryFrom({ stacks: [exporting, apiStack] })).stacks.filter((s) => s.phase === 'environment');

@@ -246,6 +246,11 @@ describe('buildReport', () => {
       expect(entry(report, standalone.id)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/at most 200 stand-alone resources; re-run to continue/) });
     });
 
+    it('says a resource kept by its DeletionPolicy, and deferred to the next run, waits for a re-run', () => {
+      const verification = { ...verificationOf([{ id: bucket.id, outcome: 'retained' as const, cause: 'deletion-policy' as const, reason: 'kept by its DeletionPolicy (Retain)' }]), deferred: [bucket.id] };
+      expect(entry(buildReport(executeRun({ verification })), bucket.id)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/DeletionPolicy.*re-run to continue/) });
+    });
+
     it('succeeds without a failure section when nothing failed the run', () => {
       const report = buildReport(executeRun());
       expect(report.status).toBe('succeeded');

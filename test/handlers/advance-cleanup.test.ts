@@ -7,7 +7,7 @@ import {
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
@@ -28,7 +28,7 @@ import {
   stackEvent,
   stackResourceTags,
   tagMapping,
-  writtenObject,
+  taggingThrottled,
 } from '../helpers/sdk-fixtures.js';
 
 const [cloudFormation, tagging, s3] = mockedClients(CloudFormationClient, ResourceGroupsTaggingAPIClient, S3Client);
@@ -87,19 +87,29 @@ const advance = (overrides: { mode?: string; retainFailedResources?: boolean; ro
   });
 
 const deletedStackIds = () => cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input.StackName);
-const storedProgress = () => CleanupProgressSchema.parse(writtenObject(s3, PROGRESS_KEY));
+/** The progress as the round stored it last. */
+const storedProgress = () => {
+  const puts = s3.commandCalls(PutObjectCommand).filter((c) => c.args[0].input.Key === PROGRESS_KEY);
+  return CleanupProgressSchema.parse(JSON.parse(String(puts.at(-1)?.args[0].input.Body)));
+};
 const storedStack = (id: string) => storedProgress().stacks.find((s) => s.stackId === id);
 
 describe('AdvanceCleanup handler', () => {
   describe('the first round', () => {
-    it('starts the deletion of every stack the inventory plans to delete, by stack ID, each with its own request token', async () => {
+    it('starts the deletion of every stack that need not wait, by stack ID, with a request token per execution and stack', async () => {
       givenStored();
       givenStacks();
       await advance();
       expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
         { StackName: serviceInstanceStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, serviceInstanceStack) },
-        { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack) },
       ]);
+    });
+
+    it("leaves the environment's stack pending while a service instance stack is still there", async () => {
+      givenStored();
+      givenStacks();
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'pending' });
     });
 
     it('stores the progress and answers with its reference and counts only', async () => {
@@ -111,7 +121,7 @@ describe('AdvanceCleanup handler', () => {
         done: false,
         nextRoundAt: new Date(now + 30_000).toISOString(),
         progress: { bucket: REPORT_BUCKET, key: PROGRESS_KEY },
-        counts: { pending: 0, deleting: 2, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0 },
+        counts: { pending: 1, deleting: 1, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0 },
       });
     });
 
@@ -126,36 +136,37 @@ describe('AdvanceCleanup handler', () => {
   describe('the re-check right before DeleteStack', () => {
     it('retains a stack whose termination protection was switched on since the inventory', async () => {
       givenStored();
-      givenStacks({ [environmentStack]: { terminationProtection: true } });
+      givenStacks({ [serviceInstanceStack]: { terminationProtection: true } });
       await advance();
-      expect(deletedStackIds()).toEqual([serviceInstanceStack]);
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/termination protection/) });
+      // Settled (retained), it no longer holds the environment's stack back.
+      expect(deletedStackIds()).toEqual([environmentStack]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/termination protection/) });
     });
 
     it('retains a stack holding a resource tagged with the protect tag, asking the Tagging API for both tags at once', async () => {
       givenStored();
       givenStacks();
-      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping('arn:aws:s3:::prod-artifacts', { ...stackResourceTags(environmentStack, 'ArtifactBucket'), [PROTECT]: 'yes' })], PaginationToken: '' });
+      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping('arn:aws:sqs:us-east-1:111122223333:api-prod-jobs', { ...stackResourceTags(serviceInstanceStack, 'JobQueue'), [PROTECT]: 'yes' })], PaginationToken: '' });
       await advance();
       expect(tagging.commandCalls(GetResourcesCommand)[0]?.args[0].input.TagFilters).toEqual([
         { Key: PROTECT },
-        { Key: 'aws:cloudformation:stack-id', Values: [serviceInstanceStack, environmentStack] },
+        { Key: 'aws:cloudformation:stack-id', Values: [serviceInstanceStack] },
       ]);
-      expect(deletedStackIds()).toEqual([serviceInstanceStack]);
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource ArtifactBucket is tagged proton-cleanup:protect/) });
+      expect(deletedStackIds()).toEqual([environmentStack]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource JobQueue is tagged proton-cleanup:protect/) });
     });
 
     it('finds a stack deleted by someone else since the inventory already absent', async () => {
       givenStored();
-      givenStacks({ [environmentStack]: { status: 'DELETE_COMPLETE' } });
+      givenStacks({ [serviceInstanceStack]: { status: 'DELETE_COMPLETE' } });
       await advance();
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'already-absent' });
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'already-absent' });
     });
   });
 
   describe('later rounds', () => {
     it('continues from the stored progress, so a retried round never starts a deletion twice', async () => {
-      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { seenDeleting: true }), deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), deleting(environmentStack, 'environment')));
       givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS', [environmentStack]: 'DELETE_IN_PROGRESS' });
       const state = await advance();
       expect(deletedStackIds()).toEqual([]);
@@ -163,7 +174,7 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('reads every status with one ListStacks, filtered on deletion statuses, not one DescribeStacks per stack', async () => {
-      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { seenDeleting: true }), deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), deleting(environmentStack, 'environment')));
       givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS', [environmentStack]: 'DELETE_IN_PROGRESS' });
       await advance();
       expect(cloudFormation.commandCalls(ListStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackStatusFilter: ['DELETE_IN_PROGRESS', 'DELETE_FAILED'] }]);
@@ -171,26 +182,36 @@ describe('AdvanceCleanup handler', () => {
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', polls: 1 });
     });
 
-    it('finds a stack seen deleting and listed no more deleted', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
+    it('confirms by stack ID that a stack no longer listed is deleted, before reporting it so', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment')));
       givenBeingDeleted({});
+      givenStacks({ [environmentStack]: { status: 'DELETE_COMPLETE' } });
       const state = await advance();
+      expect(cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack }]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleted', status: 'DELETE_COMPLETE' });
       expect(state.done).toBe(true);
     });
 
-    it('asks by stack ID about a stack never seen deleting and not listed (a listing may lag the DeleteStack)', async () => {
+    it('keeps waiting for a stack missing from a lagging listing that its stack ID says is still deleting', async () => {
       givenStored(progressOf(deleting(environmentStack, 'environment')));
       givenBeingDeleted({});
       givenStacks({ [environmentStack]: { status: 'DELETE_IN_PROGRESS' } });
       await advance();
-      expect(cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack }]);
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', seenDeleting: true });
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', polls: 1 });
+    });
+
+    it('does not take a listed DELETE_FAILED at face value: a stale listing of an earlier failure is checked by stack ID', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment')));
+      givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
+      givenStacks({ [environmentStack]: { status: 'DELETE_IN_PROGRESS' } });
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
     });
 
     it('fails a DELETE_FAILED stack with the resources that failed and their reasons', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenStored(progressOf(deleting(environmentStack, 'environment')));
       givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
+      givenStacks({ [environmentStack]: { status: 'DELETE_FAILED' } });
       cloudFormation.on(DescribeStackEventsCommand).resolves({
         StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', physicalId: 'prod-artifacts', status: 'DELETE_FAILED', reason: 'The bucket is not empty' })],
       });
@@ -202,31 +223,83 @@ describe('AdvanceCleanup handler', () => {
       });
     });
 
-    it('with retainFailedResources, deletes a DELETE_FAILED stack once more keeping exactly the failed resources, with its own token', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
-      givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
-      cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_FAILED', reason: 'not empty' })] });
-      await advance({ retainFailedResources: true });
-      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
-        { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, `${environmentStack}#retain`), RetainResources: ['ArtifactBucket'] },
-      ]);
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', seenDeleting: false, retainedResources: [{ logicalId: 'ArtifactBucket' }] });
+    describe('with retainFailedResources', () => {
+      function givenDeletionFailedOn(logicalId: string): void {
+        givenStored(progressOf(deleting(environmentStack, 'environment')));
+        givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
+        givenStacks({ [environmentStack]: { status: 'DELETE_FAILED' } });
+        cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId, status: 'DELETE_FAILED', reason: 'not empty' })] });
+      }
+
+      it('deletes a DELETE_FAILED stack once more keeping exactly the failed resources, with its own token', async () => {
+        givenDeletionFailedOn('ArtifactBucket');
+        await advance({ retainFailedResources: true });
+        expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
+          { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, `${environmentStack}#retain`), RetainResources: ['ArtifactBucket'] },
+        ]);
+        expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', retainedResources: [{ logicalId: 'ArtifactBucket' }] });
+      });
+
+      it('re-checks the protect tag before the second deletion: a resource protected since the failure keeps the stack', async () => {
+        givenDeletionFailedOn('ArtifactBucket');
+        tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping('arn:aws:logs:us-east-1:111122223333:log-group:/proton/prod', { ...stackResourceTags(environmentStack, 'Logs'), [PROTECT]: 'yes' })], PaginationToken: '' });
+        await advance({ retainFailedResources: true });
+        expect(deletedStackIds()).toEqual([]);
+        expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource Logs is tagged proton-cleanup:protect/) });
+      });
     });
 
     it('fails a stack still deleting at its deadline (maxStackDeletionMinutes), saying CloudFormation goes on', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true, startedAt: now - 60 * MINUTE })));
+      givenStored(progressOf(deleting(environmentStack, 'environment', { startedAt: now - 60 * MINUTE })));
       givenBeingDeleted({ [environmentStack]: 'DELETE_IN_PROGRESS' });
       await advance();
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/still DELETE_IN_PROGRESS after 60 minutes/) });
     });
 
-    it('starts a stack with exports only once the stacks of earlier phases have settled', async () => {
-      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { seenDeleting: true }), tracked(environmentStack, 'environment', { hasExports: true })));
-      givenBeingDeleted({});
+    it('starts the environment stack only once the stacks of earlier phases have settled', async () => {
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), tracked(environmentStack, 'environment')));
+      givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS' });
       givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+    });
+
+    it('starts a stack with exports once the stacks of earlier phases have settled', async () => {
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), tracked(environmentStack, 'environment', { hasExports: true })));
+      givenBeingDeleted({});
+      givenStacks({ [serviceInstanceStack]: { status: 'DELETE_COMPLETE' } });
       await advance();
       expect(deletedStackIds()).toEqual([environmentStack]);
       expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleted' });
+    });
+  });
+
+  describe('a round lost mid-way (the Lambda timed out)', () => {
+    it('stores the stacks it is about to delete as starting before any DeleteStack', async () => {
+      givenStored();
+      givenStacks();
+      const order: string[] = [];
+      s3.on(PutObjectCommand).callsFake((input: { Body?: string }) => void order.push(`stored ${JSON.parse(String(input.Body)).stacks.map((t: TrackedStack) => t.outcome).join(',')}`));
+      cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
+      await advance();
+      expect(order).toEqual(['stored starting,pending', 'DeleteStack', 'stored deleting,pending']);
+    });
+
+    it('next round, starts again (same token) a stack stored as starting whose DeleteStack never went through', async () => {
+      givenStored(progressOf(tracked(environmentStack, 'environment', { outcome: 'starting' })));
+      givenBeingDeleted({});
+      givenStacks();
+      await advance();
+      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack) }]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
+    });
+
+    it('next round, follows a stack stored as starting whose DeleteStack did go through', async () => {
+      givenStored(progressOf(tracked(environmentStack, 'environment', { outcome: 'starting' })));
+      givenBeingDeleted({ [environmentStack]: 'DELETE_IN_PROGRESS' });
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
     });
   });
 
@@ -234,14 +307,23 @@ describe('AdvanceCleanup handler', () => {
     it('leaves a stack whose DeleteStack is still throttled after the SDK retries pending for the next round, without failing the round', async () => {
       givenStored();
       givenStacks();
-      cloudFormation.on(DeleteStackCommand, { StackName: environmentStack }).rejects(cloudFormationThrottling());
+      cloudFormation.on(DeleteStackCommand, { StackName: serviceInstanceStack }).rejects(cloudFormationThrottling());
       const state = await advance();
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'pending', throttled: 1 });
-      expect(state.counts).toMatchObject({ pending: 1, deleting: 1 });
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'pending', throttled: 1 });
+      expect(state.counts).toMatchObject({ pending: 2, deleting: 0, failed: 0 });
+    });
+
+    it('waits the usual 30 s before the next round when the protect tags cannot be read (no hot loop on a throttled API)', async () => {
+      givenStored();
+      givenStacks();
+      tagging.on(GetResourcesCommand).rejects(taggingThrottled());
+      const state = await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(state.nextRoundAt).toBe(new Date(now + 30_000).toISOString());
     });
 
     it('keeps every status as it was when ListStacks is throttled', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { seenDeleting: true })));
+      givenStored(progressOf(deleting(environmentStack, 'environment')));
       cloudFormation.on(ListStacksCommand).rejects(cloudFormationThrottling());
       await advance();
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', polls: 0 });
@@ -250,10 +332,10 @@ describe('AdvanceCleanup handler', () => {
     it('fails only the stack whose DeleteStack is denied, with the error, and goes on with the others', async () => {
       givenStored();
       givenStacks();
-      cloudFormation.on(DeleteStackCommand, { StackName: environmentStack }).rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DeleteStack'));
+      cloudFormation.on(DeleteStackCommand, { StackName: serviceInstanceStack }).rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DeleteStack'));
       await advance();
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', error: { Error: 'AccessDenied', Cause: expect.stringContaining('not authorized') } });
-      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleting' });
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'failed', error: { Error: 'AccessDenied', Cause: expect.stringContaining('not authorized') } });
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
     });
   });
 
