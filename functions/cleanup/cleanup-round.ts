@@ -139,10 +139,10 @@ export async function advanceRound(initial: CleanupProgress, settings: RoundSett
       if (isTransient(error)) return undefined; // statuses unknown this round: read them next round
       throw error;
     });
-    if (listed) {
-      const watched = inFlight.filter((s) => s.outcome === 'deleting' || s.outcome === 'starting');
-      progress = replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listed.get(s.stackId), settings))));
-    }
+    // Without the listing, only stacks at their deadline are read (by stack ID), so that the deadline holds.
+    const due = (s: TrackedStack) => listed !== undefined || clock.now() - (s.startedAt ?? 0) >= settings.maxWaitMs;
+    const watched = inFlight.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && due(s));
+    progress = replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listed?.get(s.stackId), settings))));
     const retaining = progress.stacks.filter((s) => s.outcome === 'retry-retaining');
     for (let i = 0; i < retaining.length && clock.now() < settings.until; i += BATCH) {
       const batch = retaining.slice(i, i + BATCH);

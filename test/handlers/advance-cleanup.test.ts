@@ -322,6 +322,14 @@ describe('AdvanceCleanup handler', () => {
       expect(state.nextRoundAt).toBe(new Date(now + 30_000).toISOString());
     });
 
+    it('still holds the deadline when ListStacks is throttled: a stack at its deadline is read by stack ID', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment', { startedAt: now - 60 * MINUTE })));
+      cloudFormation.on(ListStacksCommand).rejects(cloudFormationThrottling());
+      givenStacks({ [environmentStack]: { status: 'DELETE_IN_PROGRESS' } });
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/still DELETE_IN_PROGRESS after 60 minutes/) });
+    });
+
     it('keeps every status as it was when ListStacks is throttled', async () => {
       givenStored(progressOf(deleting(environmentStack, 'environment')));
       cloudFormation.on(ListStacksCommand).rejects(cloudFormationThrottling());
