@@ -61,8 +61,10 @@ async function guarded(stack: TrackedStack, settings: RoundSettings, step: () =>
  */
 async function observe(stack: TrackedStack, listed: StackStatusFacts | undefined, settings: RoundSettings): Promise<Partial<TrackedStack>> {
   const facts = listed?.status === 'DELETE_IN_PROGRESS' ? listed : await describeStack(stack.stackId);
-  if (stack.outcome === 'starting' && facts && !facts.status.startsWith('DELETE_')) {
-    return { outcome: 'pending' }; // its DeleteStack never went through: re-checked and started again
+  if (stack.outcome === 'starting' && facts?.status !== 'DELETE_IN_PROGRESS') {
+    // Not visibly deleting: start it again. The re-check finds a stack gone already absent, and a
+    // DeleteStack that did go through is the same request again (same token).
+    return { outcome: 'pending' };
   }
   const waited = clock.now() - (stack.startedAt ?? clock.now());
   const decision = decidePoll(facts, waited, settings.maxWaitMs);
@@ -148,26 +150,31 @@ export async function advanceRound(initial: CleanupProgress, settings: RoundSett
       const batch = retaining.slice(i, i + BATCH);
       const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
       if (!guardedBy) break;
+      // Stored first, with what it will keep: a round lost after the call still reports the kept resources.
+      await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] }))));
       progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, guardedBy.get(s.stackId) ?? [], settings))));
     }
   }
 
   let deletionsStarted = 0;
+  // Stacks a transient error left pending wait for the next round, without holding a slot now.
   const tried = new Set<string>();
-  let candidates = stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting));
+  const nextCandidates = () => stacksToStart(progress, Infinity).filter((s) => !tried.has(s.stackId)).slice(0, Math.max(0, freeSlots(progress, settings.maxStacksDeleting)));
+  let candidates = nextCandidates();
   while (candidates.length > 0 && clock.now() < settings.until) {
     const batch = candidates.slice(0, BATCH);
     const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
     if (!guardedBy) break; // the protect tags could not be read: start nothing more this round
     // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
-    await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const }))));
+    await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const, startedAt: clock.now() }))));
     const started = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, guardedBy.get(s.stackId) ?? [], settings)));
     deletionsStarted += started.filter((s) => s.outcome === 'deleting').length;
     progress = replace(progress, started);
-    // Stacks left pending (a transient error, or out of time) wait for the next round.
-    for (const s of batch) tried.add(s.stackId);
-    candidates = stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).filter((s) => !tried.has(s.stackId));
+    // guarded() hands back the very same stack when it ran out of time: that one was not tried.
+    started.forEach((s, i) => s !== batch[i] && tried.add(s.stackId));
+    candidates = nextCandidates();
   }
-  const outOfTime = clock.now() >= settings.until;
-  return { progress: { ...progress, round: progress.round + 1 }, startsLeft: outOfTime && candidates.length > 0, deletionsStarted };
+  // Out of time with deletions it could still start: the next round should not wait.
+  const startsLeft = clock.now() >= settings.until && stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).length > 0;
+  return { progress: { ...progress, round: progress.round + 1 }, startsLeft, deletionsStarted };
 }

@@ -109,6 +109,7 @@ export function endWithoutFinishing(progress: CleanupProgress, rounds: number): 
     ...progress,
     stacks: progress.stacks.map((s): TrackedStack => {
       if (s.outcome === 'pending') return { ...s, outcome: 'retained', reason: `not started: ${why}; re-run to continue` };
+      if (s.outcome === 'starting') return { ...s, outcome: 'failed', reason: `its deletion was being started when ${why}; re-run to see the result` };
       if (isInFlight(s)) return { ...s, outcome: 'failed', reason: `still deleting when ${why}; CloudFormation goes on: re-run to pick up the result` };
       return s;
     }),

@@ -23,8 +23,11 @@ import {
   mockedClients,
   sampleEnvironment,
   sampleInventory,
+  inventoryOf,
   serveObjects,
   stack,
+  stackId,
+  stackToDelete,
   stackEvent,
   stackResourceTags,
   tagMapping,
@@ -274,7 +277,7 @@ describe('AdvanceCleanup handler', () => {
     });
   });
 
-  describe('a round lost mid-way (the Lambda timed out)', () => {
+  describe('a round lost after it stored its progress (an error the state machine retries)', () => {
     it('stores the stacks it is about to delete as starting before any DeleteStack', async () => {
       givenStored();
       givenStacks();
@@ -285,6 +288,15 @@ describe('AdvanceCleanup handler', () => {
       expect(order).toEqual(['stored starting,pending', 'DeleteStack', 'stored deleting,pending']);
     });
 
+    it('stores when the deletion starts with the starting stack, so that its deadline holds', async () => {
+      givenStored();
+      givenStacks();
+      const puts: TrackedStack[][] = [];
+      s3.on(PutObjectCommand).callsFake((input: { Body?: string }) => void puts.push(JSON.parse(String(input.Body)).stacks));
+      await advance();
+      expect(puts[0]?.[0]).toMatchObject({ outcome: 'starting', startedAt: now });
+    });
+
     it('next round, starts again (same token) a stack stored as starting whose DeleteStack never went through', async () => {
       givenStored(progressOf(tracked(environmentStack, 'environment', { outcome: 'starting' })));
       givenBeingDeleted({});
@@ -292,6 +304,14 @@ describe('AdvanceCleanup handler', () => {
       await advance();
       expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack) }]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
+    });
+
+    it.each(['DELETE_FAILED', 'DELETE_COMPLETE'] as const)('next round, does not take a stack stored as starting and now %s for its own deletion: it is re-checked and started again', async (status) => {
+      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'starting', startedAt: now })));
+      givenBeingDeleted({});
+      givenStacks({ [serviceInstanceStack]: { status } });
+      await advance();
+      expect(storedStack(serviceInstanceStack)).toMatchObject(status === 'DELETE_COMPLETE' ? { outcome: 'already-absent' } : { outcome: 'deleting' });
     });
 
     it('next round, follows a stack stored as starting whose DeleteStack did go through', async () => {
@@ -311,6 +331,19 @@ describe('AdvanceCleanup handler', () => {
       const state = await advance();
       expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'pending', throttled: 1 });
       expect(state.counts).toMatchObject({ pending: 2, deleting: 0, failed: 0 });
+    });
+
+    it('goes on at once, without waiting, when the round ran out of time with deletions left to start', async () => {
+      const stacks = Array.from({ length: 25 }, (_, n) => stackId(`AWSProton-instance${n}-cloudformation-X`));
+      serveObjects(s3, { [INVENTORY_KEY]: inventoryOf(stacks.map((id) => stackToDelete(id, 'service-instances'))) });
+      for (const id of stacks) cloudFormation.on(DescribeStacksCommand, { StackName: id }).resolves({ Stacks: [stack({ name: id.split('/')[1] ?? '', id, tags: { 'proton:environment': ENVIRONMENT_ARN } })] });
+      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
+      // The first batch of 20 takes the whole round's time (a throttled API, slow answers).
+      cloudFormation.on(DeleteStackCommand).callsFake(() => void (now += 3_100));
+      const state = await advance();
+      expect(deletedStackIds()).toHaveLength(20);
+      expect(state.counts).toMatchObject({ pending: 5, deleting: 20 });
+      expect(state.nextRoundAt).toBe(new Date(now).toISOString());
     });
 
     it('waits the usual 30 s before the next round when the protect tags cannot be read (no hot loop on a throttled API)', async () => {
