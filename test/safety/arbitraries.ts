@@ -47,6 +47,7 @@ export const FAULTED_OPERATIONS = [
   'DeleteEnvironmentAccountConnection',
   'GetResources',
   'DescribeStacks',
+  'ListStacks',
   'DeleteStack',
   'DescribeStackEvents',
   'PutObject',

@@ -220,7 +220,9 @@ export function connectionEndsDeleted(run: LocalRunResult, scenario: ScenarioInp
   if (!present) return violations;
   const outcome = run.report?.connection.outcome;
   // An injected not-found: Proton itself said the connection was gone.
-  const protonSaidGone = callsOf(run, since).some((c) => c.operation === 'DeleteEnvironmentAccountConnection' && c.error === 'ResourceNotFoundException');
+  const protonSaidGone = callsOf(run, since).some(
+    (c) => (c.operation === 'DeleteEnvironmentAccountConnection' || c.operation === 'GetEnvironmentAccountConnection') && c.error === 'ResourceNotFoundException',
+  );
   if ((outcome === 'deleted' || outcome === 'already-absent') && !protonSaidGone) {
     violations.push(`the report says the connection is ${outcome}, but it still exists`);
   } else if (run.status === 'succeeded' && outcome !== 'unreachable' && !protonSaidGone) {
