@@ -133,48 +133,60 @@ export interface RoundOutcome {
   deletionsStarted: number;
 }
 
-export async function advanceRound(initial: CleanupProgress, settings: RoundSettings): Promise<RoundOutcome> {
-  let progress = initial;
-  const inFlight = progress.stacks.filter(isInFlight);
-  if (inFlight.length > 0) {
-    const listed = await stacksBeingDeleted().catch((error: unknown) => {
-      if (isTransient(error)) return undefined; // statuses unknown this round: read them next round
-      throw error;
-    });
-    // Without the listing, only stacks at their deadline are read (by stack ID), so that the deadline holds.
-    const due = (s: TrackedStack) => listed !== undefined || clock.now() - (s.startedAt ?? 0) >= settings.maxWaitMs;
-    const watched = inFlight.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && due(s));
-    progress = replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listed?.get(s.stackId), settings))));
-    const retaining = progress.stacks.filter((s) => s.outcome === 'retry-retaining');
-    for (let i = 0; i < retaining.length && clock.now() < settings.until; i += BATCH) {
-      const batch = retaining.slice(i, i + BATCH);
-      const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
-      if (!guardedBy) break;
-      // Stored first, with what it will keep: a round lost after the call still reports the kept resources.
-      await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] }))));
-      progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, guardedBy.get(s.stackId) ?? [], settings))));
-    }
-  }
+/** Reads every deleting stack's status (ListStacks, then by stack ID where the listing is not enough). */
+async function readStatuses(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
+  const listed = await stacksBeingDeleted().catch((error: unknown) => {
+    if (isTransient(error)) return undefined; // statuses unknown this round: read them next round
+    throw error;
+  });
+  // Without the listing, only stacks at their deadline are read (by stack ID), so that the deadline holds.
+  const due = (s: TrackedStack) => listed !== undefined || clock.now() - (s.startedAt ?? 0) >= settings.maxWaitMs;
+  const watched = progress.stacks.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && due(s));
+  return replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listed?.get(s.stackId), settings))));
+}
 
-  let deletionsStarted = 0;
+/** retainFailedResources: the second, retaining deletion of the stacks whose first one failed. */
+async function retainFailed(initial: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
+  let progress = initial;
+  const retaining = progress.stacks.filter((s) => s.outcome === 'retry-retaining');
+  for (let i = 0; i < retaining.length && clock.now() < settings.until; i += BATCH) {
+    const batch = retaining.slice(i, i + BATCH);
+    const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
+    if (!guardedBy) break;
+    // Stored first, with what it will keep: a round lost after the call still reports the kept resources.
+    await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] }))));
+    progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, guardedBy.get(s.stackId) ?? [], settings))));
+  }
+  return progress;
+}
+
+/** Starts deletions into the free slots, in dependency order, a batch at a time, within the round's time. */
+async function startDeletions(initial: CleanupProgress, settings: RoundSettings): Promise<{ progress: CleanupProgress; started: number }> {
+  let progress = initial;
+  let started = 0;
   // Stacks a transient error left pending wait for the next round, without holding a slot now.
   const tried = new Set<string>();
   const nextCandidates = () => stacksToStart(progress, Infinity).filter((s) => !tried.has(s.stackId)).slice(0, Math.max(0, freeSlots(progress, settings.maxStacksDeleting)));
-  let candidates = nextCandidates();
-  while (candidates.length > 0 && clock.now() < settings.until) {
+  for (let candidates = nextCandidates(); candidates.length > 0 && clock.now() < settings.until; candidates = nextCandidates()) {
     const batch = candidates.slice(0, BATCH);
     const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
     if (!guardedBy) break; // the protect tags could not be read: start nothing more this round
     // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
     await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const, startedAt: clock.now() }))));
-    const started = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, guardedBy.get(s.stackId) ?? [], settings)));
-    deletionsStarted += started.filter((s) => s.outcome === 'deleting').length;
-    progress = replace(progress, started);
+    const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, guardedBy.get(s.stackId) ?? [], settings)));
+    started += results.filter((s) => s.outcome === 'deleting').length;
+    progress = replace(progress, results);
     // guarded() hands back the very same stack when it ran out of time: that one was not tried.
-    started.forEach((s, i) => s !== batch[i] && tried.add(s.stackId));
-    candidates = nextCandidates();
+    results.forEach((s, i) => s !== batch[i] && tried.add(s.stackId));
   }
+  return { progress, started };
+}
+
+export async function advanceRound(initial: CleanupProgress, settings: RoundSettings): Promise<RoundOutcome> {
+  let progress = initial;
+  if (progress.stacks.some(isInFlight)) progress = await retainFailed(await readStatuses(progress, settings), settings);
+  const { progress: advanced, started } = await startDeletions(progress, settings);
   // Out of time with deletions it could still start: the next round should not wait.
-  const startsLeft = clock.now() >= settings.until && stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).length > 0;
-  return { progress: { ...progress, round: progress.round + 1 }, startsLeft, deletionsStarted };
+  const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, freeSlots(advanced, settings.maxStacksDeleting)).length > 0;
+  return { progress: { ...advanced, round: advanced.round + 1 }, startsLeft, deletionsStarted: started };
 }
