@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../local/workflow-definition.js';
 import { TEST_ENVIRONMENT } from '../test/environment.js';
 
 /**
@@ -14,7 +15,6 @@ import { TEST_ENVIRONMENT } from '../test/environment.js';
  * options are read from serverless.yml's custom.esbuild (never restated here, so they cannot
  * drift) and translated the way serverless-esbuild 1.x translates them.
  */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const SERVERLESS_FILE = path.join(PROJECT_ROOT, 'serverless.yml');
 
 export interface BundleMeasurement {

@@ -24,6 +24,13 @@ async function memoryByState(region: string, accountId: string): Promise<Map<str
   return new Map(tasks.map((t) => [t.state, serverless.functions[t.functionKey]?.memorySize ?? serverless.provider.memorySize]));
 }
 
+/** Calls answered by the sandbox, by API (service:Operation). */
+function callsByApi(calls: readonly { service: string; operation: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { service, operation } of calls) counts[`${service}:${operation}`] = (counts[`${service}:${operation}`] ?? 0) + 1;
+  return counts;
+}
+
 function scenarioFacts(resources: number) {
   const scenario = scaleScenario({ resources, seed: SEED, mode: 'execute' });
   const dependencies = deletionDependencies(scenario);
@@ -52,8 +59,6 @@ async function measureWorkflow(resources: number) {
     (sum, [state, ms]) => sum + ((ms + COMPUTE_MS_PER_INVOCATION * (result.invocations.get(state) ?? 0)) / 1000) * ((memory.get(state) ?? 256) / 1024),
     0,
   );
-  const callsByApi: Record<string, number> = {};
-  for (const call of result.sandbox.calls) callsByApi[`${call.service}:${call.operation}`] = (callsByApi[`${call.service}:${call.operation}`] ?? 0) + 1;
   const failedByThrottling = (result.report?.resources ?? []).filter((r) => r.outcome === 'failed' && /thrott|rate exceeded/i.test(`${r.error ?? ''} ${r.reason ?? ''}`)).length;
   return {
     kind: 'workflow' as const,
@@ -63,7 +68,7 @@ async function measureWorkflow(resources: number) {
     summary: result.report?.summary,
     failedByThrottling,
     simulatedMs: result.simulatedMs,
-    callsByApi,
+    callsByApi: callsByApi(result.sandbox.calls),
     throttledCalls: result.sandbox.calls.filter((c) => c.throttled).length,
     invocations,
     invocationsByState: Object.fromEntries(result.invocations),
@@ -82,9 +87,7 @@ async function measureScript(resources: number) {
   const environmentArn = sandbox.account.environmentArn(connection.environmentName, connection.managementAccountId);
   const wallStart = performance.now();
   const { simulatedMs, failed } = await runBaselineScript(sandbox, SCALE_CONNECTION_ID, environmentArn);
-  const callsByApi: Record<string, number> = {};
-  for (const call of sandbox.calls) callsByApi[`${call.service}:${call.operation}`] = (callsByApi[`${call.service}:${call.operation}`] ?? 0) + 1;
-  return { kind: 'script' as const, resources, ...facts, simulatedMs, failed, callsByApi, wallMs: performance.now() - wallStart, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { kind: 'script' as const, resources, ...facts, simulatedMs, failed, callsByApi: callsByApi(sandbox.calls), wallMs: performance.now() - wallStart, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 export type WorkflowMeasurement = Awaited<ReturnType<typeof measureWorkflow>>;

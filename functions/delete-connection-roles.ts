@@ -6,7 +6,7 @@ import type { DirectResult } from './domain/report.js';
 import { listStacks } from './aws/cloudformation.js';
 import { deleteRole, rolesUsedByOtherConnections } from './aws/iam-roles.js';
 import { getJson, ObjectRefSchema } from './aws/object-store.js';
-import { TRANSIENT_AWS_ERRORS } from './runtime/errors.js';
+import { isTransientAwsError } from './runtime/errors.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { taskHandler } from './runtime/task-handler.js';
 
@@ -46,7 +46,7 @@ export const handler = taskHandler({
       try {
         results.push({ id: decision.roleArn, outcome: await deleteRole(decision.roleArn), reason: decision.reason });
       } catch (error) {
-        if (TRANSIENT_AWS_ERRORS.includes((error as Error).name as never)) throw error; // the state machine retries it
+        if (isTransientAwsError(error)) throw error; // the state machine retries it
         results.push({ id: decision.roleArn, outcome: 'failed', error: `${(error as Error).name}: ${(error as Error).message}` });
       }
     }

@@ -13,7 +13,9 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { MiddlewareStack } from '@smithy/types';
+import { InvalidConfigurationError } from '../runtime/errors.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
+import { isThrottling } from './error-mapping.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
 
 /**
@@ -56,12 +58,19 @@ function traced<T>(client: T): T {
  * services' known limits: the Tagging API about 15/s, CloudFormation's DescribeStacks about 5/s.
  */
 export const DEFAULT_API_RATES = 'cloudformation=5,tagging=15';
-const pacers = new Pacers(parseApiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
+const pacers = new Pacers(apiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
+
+/** Read at cold start; a malformed value fails the function naming the variable, like loadConfig. */
+function apiRates(text: string) {
+  try {
+    return parseApiRates(text);
+  } catch (error) {
+    throw new InvalidConfigurationError(`Invalid environment variables: API_CALLS_PER_SECOND: ${(error as Error).message}`);
+  }
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PaceableClient = { middlewareStack: MiddlewareStack<any, any> };
-
-const THROTTLING_ERRORS = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'SlowDown']);
 
 /**
  * Every attempt (the SDK's retries included: this sits inside the retry middleware) waits for
@@ -75,7 +84,7 @@ function paced<T extends PaceableClient>(service: string, client: T): T {
       try {
         return await next(args);
       } catch (error) {
-        if (pacer && THROTTLING_ERRORS.has((error as Error).name)) pacer.backOff();
+        if (pacer && isThrottling(error)) pacer.backOff();
         throw error;
       }
     },

@@ -5,7 +5,7 @@ import { decideDelete, decideForProtectedResources, decidePoll, describeFailure,
 import { deleteStack, describeStack, failedResources, stacksBeingDeleted, type StackStatusFacts } from '../aws/cloudformation.js';
 import { resourcesInStacksWithTag } from '../aws/tagging.js';
 import { clock } from '../runtime/clock.js';
-import { TRANSIENT_AWS_ERRORS } from '../runtime/errors.js';
+import { isTransientAwsError as isTransient } from '../runtime/errors.js';
 import { mapInPool } from '../runtime/pool.js';
 
 /**
@@ -30,14 +30,12 @@ export interface RoundSettings {
 
 /** Calls for different stacks in flight at once; the pacers keep each API at its rate. */
 const CALLS_IN_FLIGHT = 8;
-/** The Tagging API takes at most 20 values per tag filter: one protect-tag query per batch. */
+/** Stacks handled per batch: one protect-tag query (the Tagging API takes 20 values per tag filter) when they have no nested stacks. */
 const BATCH = 20;
 
 export function clientRequestToken(executionName: string, stackId: string): string {
   return `pcc-${createHash('sha256').update(`${executionName}\n${stackId}`).digest('hex').slice(0, 40)}`;
 }
-
-const isTransient = (error: unknown) => TRANSIENT_AWS_ERRORS.includes((error as Error).name as never);
 
 /**
  * Runs one stack's step within the round's time. A transient error leaves the stack as it was,

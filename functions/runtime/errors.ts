@@ -48,6 +48,11 @@ export const TRANSIENT_AWS_ERRORS: readonly ErrorName[] = [
   ErrorName.InternalServerException,
 ];
 
+/** An error the state machine would retry (after callAws named it): worth trying again later. */
+export function isTransientAwsError(error: unknown): boolean {
+  return error instanceof Error && TRANSIENT_AWS_ERRORS.includes(error.name as ErrorName);
+}
+
 export abstract class WorkflowError extends Error {
   abstract override readonly name: ErrorName;
 }
