@@ -21,6 +21,14 @@ export const OwnerSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('component'), component: name }),
 ]);
 
+const accountIdText = z.string().regex(/^\d{12}$/);
+
+/** Tags a person (or another tool) put on a stack or resource: the protect tag, cost tags, anything. */
+const customTags = z
+  .record(z.string().min(1).max(128), z.string().max(256))
+  .default({})
+  .describe('customer tags (e.g. the protect tag proton-cleanup:protect, any value); never proton:* or aws:* keys, which the sandbox sets itself');
+
 export const ResourceSpecSchema = z.strictObject({
   logicalId: z.string().regex(/^[A-Za-z0-9]+$/).describe('logical ID in the stack template'),
   type: z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/).describe('CloudFormation resource type, e.g. AWS::S3::Bucket'),
@@ -29,7 +37,23 @@ export const ResourceSpecSchema = z.strictObject({
   failsToDelete: z.string().optional().describe('CloudFormation fails to delete it with this reason'),
   taggable: z.boolean().default(true).describe('false: the Tagging API never returns it'),
   objects: bucketObjects,
+  tags: customTags,
+  environment: name
+    .optional()
+    .describe("tagged proton:* for this environment instead of its stack's (a resource someone re-tagged, or moved between environments): mixed ownership"),
+  managementAccountId: accountIdText.optional().describe('with environment: its management account (defaults to the stack\'s)'),
 });
+
+/** The statuses a scenario's stack can start in. */
+export const STACK_STATUSES = [
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'ROLLBACK_COMPLETE',
+  'UPDATE_ROLLBACK_FAILED',
+  'DELETE_FAILED',
+  'DELETE_IN_PROGRESS',
+] as const;
 
 export const StackSpecSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z][-A-Za-z0-9]{0,127}$/),
@@ -45,8 +69,15 @@ export const StackSpecSchema = z.strictObject({
   terminationProtection: z.boolean().default(false),
   serviceRole: name.optional().describe('name of the IAM role CloudFormation uses for the stack (RoleARN)'),
   deleteSeconds: z.number().int().min(1).max(86400).default(60).describe('seconds CloudFormation takes to delete the stack (on the sandbox clock)'),
-  status: z.enum(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'DELETE_FAILED', 'UPDATE_ROLLBACK_COMPLETE']).default('CREATE_COMPLETE'),
+  status: z
+    .enum(STACK_STATUSES)
+    .default('CREATE_COMPLETE')
+    .describe('DELETE_IN_PROGRESS: someone else started its deletion; it settles after deleteSeconds'),
   resources: z.array(ResourceSpecSchema).default([]),
+  tags: customTags,
+  parent: name
+    .optional()
+    .describe('a nested stack: the name of its parent stack in this scenario (the root is the top-most ancestor); CloudFormation deletes it with its root'),
 });
 
 export const StandaloneResourceSchema = z.strictObject({
@@ -68,7 +99,12 @@ export const ConnectionSpecSchema = z.strictObject({
   tags: z.record(z.string(), z.string()).default({}).describe('customer tags on the connection, e.g. proton-cleanup:decommission-on'),
 });
 
-export const FAULT_KINDS = ['throttle', 'conflict', 'internal', 'not-found', 'access-denied', 'unreachable'] as const;
+/**
+ * `ECONNRESET`, `ETIMEDOUT`, `ENOTFOUND`: the network fails (connection reset, timed out, DNS name
+ * not resolved), as Node's HTTP stack reports it; `unreachable` is the same as `ENOTFOUND`.
+ */
+export const NETWORK_FAULT_KINDS = ['ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND'] as const;
+export const FAULT_KINDS = ['throttle', 'conflict', 'internal', 'not-found', 'access-denied', 'unreachable', ...NETWORK_FAULT_KINDS] as const;
 
 export const FaultSpecSchema = z.strictObject({
   operation: z.string().min(1).describe('API operation, e.g. DeleteEnvironmentAccountConnection, GetResources, DescribeStacks, or * for all'),
@@ -77,6 +113,30 @@ export const FaultSpecSchema = z.strictObject({
   times: z.number().int().min(1).optional().describe('how many calls fail; omit for every call from then on'),
   every: z.number().int().min(1).default(1).describe('fail one call in this many (1: every call)'),
 });
+
+/** What a change acts on: a stack, a resource of a stack (by logical ID), or a stand-alone resource. */
+const ChangeTargetSchema = z.union([
+  z.strictObject({ stack: name, logicalId: z.string().regex(/^[A-Za-z0-9]+$/).optional() }),
+  z.strictObject({ standalone: name }),
+]);
+
+/**
+ * Something that happens in the account while a run goes on, at a moment on the sandbox clock
+ * (`at`: seconds after the sandbox opened), the way a person or another tool would do it.
+ */
+export const ChangeSpecSchema = z.discriminatedUnion('action', [
+  z.strictObject({
+    at: z.number().min(0),
+    action: z.literal('tag'),
+    target: ChangeTargetSchema,
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).describe('tags set (added or overwritten), proton:* ones included'),
+  }),
+  z.strictObject({ at: z.number().min(0), action: z.literal('untag'), target: ChangeTargetSchema, keys: z.array(z.string().min(1)).min(1) }),
+  z.strictObject({ at: z.number().min(0), action: z.literal('termination-protection'), stack: name, enabled: z.boolean() }),
+  z.strictObject({ at: z.number().min(0), action: z.literal('create-connection'), connection: z.lazy(() => ConnectionSpecSchema) }),
+  z.strictObject({ at: z.number().min(0), action: z.literal('delete-connection'), id: z.guid() }),
+  z.strictObject({ at: z.number().min(0), action: z.literal('connection-status'), id: z.guid(), status: z.enum(['PENDING', 'CONNECTED', 'REJECTED']) }),
+]);
 
 /** The services the sandbox simulates: the keys of `timing`, alone or as service:Operation. */
 export const SANDBOX_SERVICES = ['proton', 'cloudformation', 'tagging', 's3', 'sns', 'eventbridge', 'stepfunctions', 'iam', 'logs', 'ecr', 'ssm'] as const;
@@ -117,6 +177,15 @@ export const ScenarioSchema = z
     stacks: z.array(StackSpecSchema).default([]),
     standaloneResources: z.array(StandaloneResourceSchema).default([]),
     faults: z.array(FaultSpecSchema).default([]),
+    changes: z.array(ChangeSpecSchema).default([]).describe('what others change in the account while the run goes on, on the sandbox clock'),
+    parameters: z
+      .record(z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/), z.string().max(4096))
+      .default({})
+      .describe('SSM parameters of the account (name → value), e.g. /proton-cleanup/decommission/<management account>/<environment> = YYYY-MM-DD'),
+    protonApi: z
+      .enum(['available', 'retired'])
+      .default('available')
+      .describe("the deployment's protonApi parameter: retired never calls Proton (requests name their environments)"),
     timing: TimingSpecSchema.default({ latencyMs: { ...DEFAULT_LATENCY_MS }, callsPerSecond: { ...DEFAULT_CALLS_PER_SECOND } }),
     input: z.unknown().describe('the trigger: console input or a whole EventBridge event'),
   })
@@ -130,3 +199,5 @@ export type StandaloneResourceSpec = z.infer<typeof StandaloneResourceSchema>;
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 export type TimingSpec = z.infer<typeof TimingSpecSchema>;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+export type ChangeSpec = z.infer<typeof ChangeSpecSchema>;
+export type ConnectionSpec = z.infer<typeof ConnectionSpecSchema>;

@@ -29,7 +29,7 @@ import { NoSuchBucket, S3ServiceException } from '@aws-sdk/client-s3';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { ParameterNotFound, SSMServiceException } from '@aws-sdk/client-ssm';
-import type { FaultKind } from './scenario.js';
+import { NETWORK_FAULT_KINDS, type FaultKind } from './scenario.js';
 
 /**
  * The errors each simulated service throws: the SDK's own exception classes with the names,
@@ -69,20 +69,36 @@ export function protonError(kind: FaultKind | 'validation', message: string): Er
     case 'validation':
       return new ValidationException({ message, $metadata: meta(400) });
     case 'unreachable':
-      return unreachable('proton');
+    case 'ENOTFOUND':
+    case 'ECONNRESET':
+    case 'ETIMEDOUT':
+      return networkError(kind, 'proton');
   }
 }
 
-function unreachable(service: string): Error {
-  const error = new Error(`getaddrinfo ENOTFOUND ${service}.sandbox.amazonaws.com`);
+/** How Node's HTTP stack reports a network failure: a plain Error with the system error code. */
+const NETWORK_MESSAGES: Record<NetworkFault, (host: string) => string> = {
+  ENOTFOUND: (host) => `getaddrinfo ENOTFOUND ${host}`,
+  ECONNRESET: () => 'socket hang up',
+  ETIMEDOUT: (host) => `connect ETIMEDOUT ${host}:443`,
+};
+type NetworkFault = (typeof NETWORK_FAULT_KINDS)[number];
+
+export function isNetworkFault(kind: FaultKind): kind is NetworkFault | 'unreachable' {
+  return kind === 'unreachable' || (NETWORK_FAULT_KINDS as readonly string[]).includes(kind);
+}
+
+function networkError(kind: NetworkFault | 'unreachable', service: string): Error {
+  const code = kind === 'unreachable' ? 'ENOTFOUND' : kind;
+  const error = new Error(NETWORK_MESSAGES[code](`${service}.sandbox.amazonaws.com`));
   error.name = 'Error';
-  (error as Error & { code: string }).code = 'ENOTFOUND';
+  Object.assign(error, { code, syscall: code === 'ENOTFOUND' ? 'getaddrinfo' : code === 'ETIMEDOUT' ? 'connect' : 'read' });
   return error;
 }
 
 export function faultError(service: ServiceName, kind: FaultKind, operation: string): Error {
   const message = `sandbox fault injected on ${operation}`;
-  if (kind === 'unreachable') return unreachable(service);
+  if (isNetworkFault(kind)) return networkError(kind, service);
   if (service === 'proton') return protonError(kind, message);
   if (service === 'tagging') {
     if (kind === 'throttle') return new ThrottledException({ message, $metadata: meta(400) });
@@ -100,13 +116,12 @@ export function faultError(service: ServiceName, kind: FaultKind, operation: str
     ecr: ECRServiceException,
     ssm: SSMServiceException,
   }[service];
-  const names: Record<FaultKind, [string, number]> = {
+  const names: Record<Exclude<FaultKind, 'unreachable' | NetworkFault>, [string, number]> = {
     throttle: [service === 'cloudformation' ? 'Throttling' : service === 's3' ? 'SlowDown' : 'ThrottlingException', 400],
     conflict: ['ConflictException', 409],
     internal: ['InternalFailure', 500],
     'not-found': ['ResourceNotFoundException', 404],
     'access-denied': ['AccessDenied', 403],
-    unreachable: ['Error', 0],
     ...OWN_FAULT_NAMES[service],
   };
   if (service === 's3' && kind === 'not-found') names['not-found'] = [operation === 'GetObject' ? 'NoSuchKey' : 'NoSuchBucket', 404];
@@ -115,7 +130,7 @@ export function faultError(service: ServiceName, kind: FaultKind, operation: str
 }
 
 /** Where a service answers a fault with a name of its own (the JSON protocol services). */
-const OWN_FAULT_NAMES: Partial<Record<ServiceName, Partial<Record<FaultKind, [string, number]>>>> = {
+const OWN_FAULT_NAMES: Partial<Record<ServiceName, Partial<Record<'internal' | 'not-found' | 'access-denied', [string, number]>>>> = {
   logs: {
     internal: ['ServiceUnavailableException', 500],
     'not-found': ['ResourceNotFoundException', 400],
@@ -194,7 +209,10 @@ export function iamError(kind: FaultKind, message: string): Error {
     case 'access-denied':
       return new IAMServiceException({ name: 'AccessDenied', message, $fault: 'client', $metadata: meta(403) });
     case 'unreachable':
-      return unreachable('iam');
+    case 'ENOTFOUND':
+    case 'ECONNRESET':
+    case 'ETIMEDOUT':
+      return networkError(kind, 'iam');
   }
 }
 
