@@ -1,5 +1,15 @@
 import * as z from '../runtime/zod.js';
-import { protonResourceName, resourceTypeOf } from './arn.js';
+import { resourceTypeOf } from './arn.js';
+import {
+  TAG,
+  judgeOwnership,
+  ownerFromTags,
+  protectionOf,
+  type OwnershipVerdict,
+  type StackOwnershipFacts,
+  type TaggedResource,
+  type Tags,
+} from './ownership.js';
 import { ConnectionFactsSchema, type ConnectionFacts } from './connection.js';
 
 /**
@@ -7,24 +17,11 @@ import { ConnectionFactsSchema, type ConnectionFacts } from './connection.js';
  * deleted. Safety is structural: only stacks whose ownership is *proven* by tags get the
  * action `delete-stack`; everything else is `retain` with the reason.
  */
-export const PROTON_STACK_PREFIX = 'AWSProton-';
-export const TAG = {
-  environment: 'proton:environment',
-  serviceInstance: 'proton:service-instance',
-  component: 'proton:component',
-  stackId: 'aws:cloudformation:stack-id',
-  logicalId: 'aws:cloudformation:logical-id',
-} as const;
-
+export { PROTON_STACK_PREFIX, TAG, type Owner, type Tags, type TaggedResource } from './ownership.js';
 /** Dependency order: components and service instances import from the environment stack. */
 export const PHASES = ['components', 'service-instances', 'environment'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export type Tags = Record<string, string>;
-export interface TaggedResource {
-  arn: string;
-  tags: Tags;
-}
 export interface StackFacts {
   stackId: string;
   stackName: string;
@@ -43,7 +40,6 @@ const OwnerSchema = z.object({
   kind: z.enum(['component', 'service-instance', 'environment', 'connection', 'unproven']),
   name: z.string().optional(),
 });
-export type Owner = z.infer<typeof OwnerSchema>;
 
 /**
  * delete-stack: DeleteStack by the cleanup; delete-with-stack: goes when its stack does;
@@ -71,11 +67,17 @@ export const InventorySchema = z.object({
   connection: ConnectionFactsSchema,
   resources: z.array(InventoriedResourceSchema),
   otherEnvironmentStacks: z.number().int(),
+  /** Why none of the environment's resources may be deleted (served by another connection, …), when that is so. */
+  heldBack: z.string().optional(),
 });
 export type Inventory = z.infer<typeof InventorySchema>;
 
 export interface InventoryFacts {
   connection: ConnectionFacts;
+  /**
+   * What the Tagging API returned: every resource tagged for this environment, and every tagged
+   * resource inside the stacks whose ownership is judged (with all its tags), once each.
+   */
   taggedResources: readonly TaggedResource[];
   stacks: readonly StackFacts[];
   takenAt: string;
@@ -84,6 +86,8 @@ export interface InventoryFacts {
   /** The request's options that widen what may be deleted. */
   deleteTypes?: readonly string[];
   deleteConnectionRoles?: boolean;
+  /** Set when the environment's resources may not be deleted at all (see serving.ts): every one is retained with this reason. */
+  heldBack?: string;
 }
 
 const PHASE_OF_OWNER: Record<'component' | 'service-instance' | 'environment', Phase> = {
@@ -92,96 +96,22 @@ const PHASE_OF_OWNER: Record<'component' | 'service-instance' | 'environment', P
   environment: 'environment',
 };
 
-function ownerFromTags(tagSets: readonly Tags[]): Owner {
-  const component = tagSets.find((tags) => tags[TAG.component])?.[TAG.component];
-  if (component) return { kind: 'component', name: protonResourceName(component) };
-  const instance = tagSets.find((tags) => tags[TAG.serviceInstance])?.[TAG.serviceInstance];
-  if (instance) return { kind: 'service-instance', name: protonResourceName(instance) };
-  const environment = tagSets.find((tags) => tags[TAG.environment])?.[TAG.environment];
-  return { kind: 'environment', ...(environment ? { name: protonResourceName(environment) } : {}) };
-}
+type ListedVerdict = Exclude<OwnershipVerdict, { kind: 'other-environment' | 'unrelated' }>;
 
-type StackVerdict =
-  | { kind: 'owned'; owner: Owner; proof: string }
-  | { kind: 'other-environment' }
-  | { kind: 'unproven'; reason: string };
-
-function judgeStack(stack: StackFacts, envArn: string, resourceTagsInStack: readonly Tags[]): StackVerdict {
-  const stackEnvironment = stack.tags[TAG.environment];
-  if (stackEnvironment !== undefined && stackEnvironment !== envArn) {
-    // Tagged for another environment: proven *not* ours, even if some resource inside says otherwise.
-    return resourceTagsInStack.length > 0
-      ? { kind: 'unproven', reason: `the stack is tagged ${TAG.environment}=${stackEnvironment}, but resources inside it are tagged for this environment` }
-      : { kind: 'other-environment' };
-  }
-  if (!stack.stackName.startsWith(PROTON_STACK_PREFIX)) {
-    return {
-      kind: 'unproven',
-      reason: `tagged for this environment, but the stack name does not start with ${PROTON_STACK_PREFIX}: not provisioned by Proton, delete it yourself if it should go`,
-    };
-  }
-  if (stackEnvironment === envArn) {
-    return { kind: 'owned', owner: ownerFromTags([stack.tags, ...resourceTagsInStack]), proof: `the stack is tagged ${TAG.environment} for this environment` };
-  }
-  if (resourceTagsInStack.length > 0) {
-    return {
-      kind: 'owned',
-      owner: ownerFromTags(resourceTagsInStack),
-      proof: `${resourceTagsInStack.length} of its resources are tagged ${TAG.environment} for this environment`,
-    };
-  }
-  return {
-    kind: 'unproven',
-    reason: `ownership not proven: the name starts with ${PROTON_STACK_PREFIX}, but neither the stack nor any resource in it is tagged ${TAG.environment} for this environment`,
-  };
-}
-
-/** Why an owned stack must stay: its own protect tag, or a protected resource that deleting it would delete. */
-function protection(stack: StackFacts, resourceTagsInStack: readonly Tags[], protectTagKey: string | undefined): string | undefined {
-  if (!protectTagKey) return undefined;
-  if (protectTagKey in stack.tags) return `protected: the stack is tagged ${protectTagKey}`;
-  const guarded = resourceTagsInStack.find((tags) => protectTagKey in tags);
-  if (guarded) {
-    const name = guarded[TAG.logicalId];
-    return `protected: ${name ? `its resource ${name}` : 'a resource in it'} is tagged ${protectTagKey}, and deleting the stack would delete it`;
-  }
-  return undefined;
-}
-
-function stackEntry(stack: StackFacts, verdict: StackVerdict & { kind: 'owned' | 'unproven' }, protectedBecause?: string): InventoriedResource {
-  if (verdict.kind === 'unproven') {
-    return { id: stack.stackId, type: 'cloudformation:stack', owner: { kind: 'unproven' }, action: 'retain', reason: verdict.reason };
-  }
+function stackEntry(stack: StackFacts, verdict: ListedVerdict, whyRetained: string | undefined): InventoriedResource {
+  const base = { id: stack.stackId, type: 'cloudformation:stack' };
+  if (verdict.kind === 'unproven') return { ...base, owner: { kind: 'unproven' }, action: 'retain', reason: verdict.reason };
   const phase = PHASE_OF_OWNER[verdict.owner.kind as keyof typeof PHASE_OF_OWNER];
-  if (stack.terminationProtection) {
-    return {
-      id: stack.stackId,
-      type: 'cloudformation:stack',
-      owner: verdict.owner,
-      phase,
-      action: 'retain',
-      reason: 'termination protection is on; the cleanup never switches it off: disable it yourself and re-run to delete',
-    };
-  }
-  if (protectedBecause) {
-    return { id: stack.stackId, type: 'cloudformation:stack', owner: verdict.owner, phase, action: 'retain', reason: protectedBecause };
-  }
-  return {
-    id: stack.stackId,
-    type: 'cloudformation:stack',
-    owner: verdict.owner,
-    phase,
-    action: 'delete-stack',
-    reason: verdict.proof,
-    ...(stack.exports?.length ? { exports: stack.exports } : {}),
-  };
+  const located = { ...base, owner: verdict.owner, ...(phase ? { phase } : {}), ...(stack.exports?.length ? { exports: stack.exports } : {}) };
+  if (verdict.kind === 'mixed') return { ...located, action: 'retain', reason: verdict.reason };
+  if (whyRetained) return { ...located, action: 'retain', reason: whyRetained };
+  return { ...located, action: 'delete-stack', reason: verdict.proof };
 }
 
 function taggedEntry(
   resource: TaggedResource,
   stacks: ReadonlyMap<string, InventoriedResource>,
-  deleteTypes: readonly string[],
-  protectTagKey: string | undefined,
+  options: { deleteTypes: readonly string[]; protectTagKey: string | undefined; heldBack: string | undefined },
   rootOf: (stackId: string) => string,
 ): InventoriedResource {
   // A resource of a nested stack goes (or stays) with the root stack the cleanup deletes.
@@ -197,11 +127,12 @@ function taggedEntry(
   const stack = stackId ? stacks.get(stackId) : undefined;
   if (!stackId) {
     const owner = ownerFromTags([resource.tags]);
-    if (protectTagKey && protectTagKey in resource.tags) return { ...base, owner, action: 'retain', reason: `protected: tagged ${protectTagKey}` };
-    if (deleteTypes.includes(base.type)) {
-      return { ...base, owner, action: 'delete-resource', reason: `not in a stack; deleteTypes lists ${base.type}: deleted if still tagged for this environment` };
+    if (options.protectTagKey && options.protectTagKey in resource.tags) return { ...base, owner, action: 'retain', reason: `protected: tagged ${options.protectTagKey}` };
+    if (!options.deleteTypes.includes(base.type)) {
+      return { ...base, owner, action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted (see deleteTypes)' };
     }
-    return { ...base, owner, action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted (see deleteTypes)' };
+    if (options.heldBack) return { ...base, owner, action: 'retain', reason: options.heldBack };
+    return { ...base, owner, action: 'delete-resource', reason: `not in a stack; deleteTypes lists ${base.type}: deleted if still tagged for this environment` };
   }
   if (!stack) {
     return { ...base, owner: ownerFromTags([resource.tags]), action: 'retain', reason: `its stack ${stackId} is not an active stack in this account` };
@@ -212,16 +143,30 @@ function taggedEntry(
   return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'delete-with-stack', reason: 'goes with its stack, which the cleanup deletes' };
 }
 
-function roleEntry(roleArn: string, deleteConnectionRoles: boolean): InventoriedResource {
-  return deleteConnectionRoles
-    ? { id: roleArn, type: 'iam:role', owner: { kind: 'connection' }, action: 'delete-role', reason: 'deleteConnectionRoles: deleted once the stacks are gone, unless another connection uses it' }
-    : {
-        id: roleArn,
-        type: 'iam:role',
-        owner: { kind: 'connection' },
-        action: 'retain',
-        reason: 'connection role: kept, because roles can be shared with other connections and stacks may still need them (see deleteConnectionRoles)',
-      };
+function roleEntry(roleArn: string, deleteConnectionRoles: boolean, heldBack: string | undefined): InventoriedResource {
+  const role = { id: roleArn, type: 'iam:role', owner: { kind: 'connection' as const } };
+  if (!deleteConnectionRoles) {
+    return {
+      ...role,
+      action: 'retain',
+      reason: 'connection role: kept, because roles can be shared with other connections and stacks may still need them (see deleteConnectionRoles)',
+    };
+  }
+  if (heldBack) return { ...role, action: 'retain', reason: heldBack };
+  return { ...role, action: 'delete-role', reason: 'deleteConnectionRoles: deleted once the stacks are gone, unless another connection uses it' };
+}
+
+/** The facts one root stack's proof is judged on: it, its nested stacks, and the tagged resources in all of them. */
+export function ownershipFactsOf(root: StackFacts, stacks: readonly StackFacts[], resources: readonly TaggedResource[]): StackOwnershipFacts {
+  const nested = stacks.filter((s) => s.rootId === root.stackId && s.stackId !== root.stackId);
+  const inTree = new Set([root.stackId, ...nested.map((n) => n.stackId)]);
+  return {
+    stackName: root.stackName,
+    tags: root.tags,
+    terminationProtection: root.terminationProtection,
+    nestedStacks: nested.map((n) => ({ stackId: n.stackId, tags: n.tags })),
+    resources: resources.filter((r) => inTree.has(r.tags[TAG.stackId] ?? '')),
+  };
 }
 
 /** Builds the inventory: one entry per resource, each with its owner, phase and planned action. */
@@ -230,27 +175,18 @@ export function buildInventory(facts: InventoryFacts): Inventory {
   // Resources of nested stacks count for their root: its proof, its protection, its fate.
   const roots = new Map(facts.stacks.filter((s) => s.rootId).map((s) => [s.stackId, s.rootId ?? s.stackId]));
   const rootOf = (stackId: string) => roots.get(stackId) ?? stackId;
-  const tagsByStack = new Map<string, Tags[]>();
-  for (const resource of facts.taggedResources) {
-    const directStack = resource.tags[TAG.stackId];
-    if (!directStack) continue;
-    const stackId = rootOf(directStack);
-    tagsByStack.set(stackId, [...(tagsByStack.get(stackId) ?? []), resource.tags]);
-  }
 
   const stackEntries = new Map<string, InventoriedResource>();
   let otherEnvironmentStacks = 0;
   for (const stack of facts.stacks.filter((s) => !s.rootId)) {
-    const taggedForUs = stack.tags[TAG.environment] === envArn || tagsByStack.has(stack.stackId);
-    const isProtonStack = stack.stackName.startsWith(PROTON_STACK_PREFIX);
-    if (!taggedForUs && !isProtonStack && stack.tags[TAG.environment] === undefined) continue; // unrelated stack
-    const resourceTags = tagsByStack.get(stack.stackId) ?? [];
-    const verdict = judgeStack(stack, envArn, resourceTags);
+    const ownership = ownershipFactsOf(stack, facts.stacks, facts.taggedResources);
+    const verdict = judgeOwnership(ownership, envArn);
+    if (verdict.kind === 'unrelated') continue;
     if (verdict.kind === 'other-environment') {
       otherEnvironmentStacks += 1;
       continue;
     }
-    stackEntries.set(stack.stackId, stackEntry(stack, verdict, protection(stack, resourceTags, facts.protectTagKey)));
+    stackEntries.set(stack.stackId, stackEntry(stack, verdict, protectionOf(ownership, facts.protectTagKey) ?? facts.heldBack));
   }
 
   // A nested stack is never deleted on its own (CloudFormation advises against it): it goes with its root.
@@ -271,18 +207,27 @@ export function buildInventory(facts: InventoryFacts): Inventory {
 
   const seen = new Set(stackEntries.keys());
   const resources: InventoriedResource[] = [...stackEntries.values()];
-  for (const resource of facts.taggedResources) {
+  const options = { deleteTypes: facts.deleteTypes ?? [], protectTagKey: facts.protectTagKey, heldBack: facts.heldBack };
+  // Only this environment's resources are listed; the others in judged stacks served as evidence.
+  for (const resource of facts.taggedResources.filter((r) => r.tags[TAG.environment] === envArn)) {
     if (seen.has(resource.arn)) continue; // a stack tagged for us is already listed as a stack
     seen.add(resource.arn);
-    resources.push(taggedEntry(resource, stackEntries, facts.deleteTypes ?? [], facts.protectTagKey, rootOf));
+    resources.push(taggedEntry(resource, stackEntries, options, rootOf));
   }
   for (const role of facts.connection.roleArns) {
     if (seen.has(role)) continue;
     seen.add(role);
-    resources.push(roleEntry(role, facts.deleteConnectionRoles ?? false));
+    resources.push(roleEntry(role, facts.deleteConnectionRoles ?? false, facts.heldBack));
   }
 
-  return { version: 1, takenAt: facts.takenAt, connection: facts.connection, resources, otherEnvironmentStacks };
+  return {
+    version: 1,
+    takenAt: facts.takenAt,
+    connection: facts.connection,
+    resources,
+    otherEnvironmentStacks,
+    ...(facts.heldBack ? { heldBack: facts.heldBack } : {}),
+  };
 }
 
 export interface InventoryCounts {

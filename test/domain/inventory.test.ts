@@ -90,7 +90,7 @@ describe('buildInventory', () => {
         owner: { kind: 'service-instance', name: 'api/prod' },
         phase: 'service-instances',
         action: 'delete-stack',
-        reason: expect.stringContaining('resources are tagged'),
+        reason: expect.stringContaining('1 of its resources is tagged proton:environment'),
       });
     });
 
@@ -108,10 +108,10 @@ describe('buildInventory', () => {
       expect(inventory.otherEnvironmentStacks).toBe(1);
     });
 
-    it('retains a stack tagged for another environment that holds resources tagged for this one, naming the conflict', () => {
+    it('retains a stack tagged for another environment that holds resources tagged for this one, as mixed ownership naming the other', () => {
       const other = stack('AWSProton-ledger-staging-cloudformation--MNBVCXZL', { tags: protonTags(OTHER_ENV) });
       const inventory = inventoryFrom({ stacks: [other], taggedResources: [resourceIn(other, arns.queue('shared-queue'), 'Queue')] });
-      expect(entry(inventory, other.stackId)).toMatchObject({ owner: { kind: 'unproven' }, action: 'retain', reason: expect.stringContaining(envArn(OTHER_ENV)) });
+      expect(entry(inventory, other.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/^mixed ownership: .*ledger-staging/) });
       expect(inventory.otherEnvironmentStacks).toBe(0);
     });
 
@@ -354,5 +354,84 @@ describe('resources of nested stacks', () => {
     const inventory = inventoryFrom({ stacks: [root, nested] });
 
     expect(plannedStacks(inventory)).toEqual([{ stackId: root.stackId, phase: 'environment', nestedStackIds: [nested.stackId] }]);
+  });
+});
+
+describe('ownership proof', () => {
+  const untagged = stack('AWSProton-api-prod-cloudformation--MIXEDONE');
+
+  it('retains an untagged stack whose resources are tagged for this environment and another, as mixed ownership', () => {
+    const ours = resourceIn(untagged, arns.queue('ours'), 'Ours');
+    const theirs = resourceIn(untagged, arns.queue('theirs'), 'Theirs', protonTags(OTHER_ENV));
+    const inventory = inventoryFrom({ stacks: [untagged], taggedResources: [ours, theirs] });
+
+    expect(entry(inventory, untagged.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/^mixed ownership/) });
+    expect(entry(inventory, ours.arn)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/its stack is retained: mixed ownership/) });
+  });
+
+  it('does not make a stack mixed for resources without proton tags', () => {
+    const ours = resourceIn(untagged, arns.queue('ours'), 'Ours');
+    const plain = resourceIn(untagged, arns.queue('plain'), 'Plain', {});
+
+    expect(entry(inventoryFrom({ stacks: [untagged], taggedResources: [ours, plain] }), untagged.stackId)).toMatchObject({ action: 'delete-stack' });
+  });
+
+  it('neither lists nor counts against this environment a stack proven for another environment by its resources alone', () => {
+    const theirs = resourceIn(untagged, arns.queue('theirs'), 'Theirs', protonTags(OTHER_ENV));
+    const inventory = inventoryFrom({ stacks: [untagged], taggedResources: [theirs] });
+
+    expect(inventory.resources).toEqual([]);
+    expect(inventory.otherEnvironmentStacks).toBe(1);
+  });
+
+  it('retains a root whose nested stack is tagged for another environment, as mixed ownership', () => {
+    const root = stack('AWSProton-api-prod-cloudformation--ROOTMIX', { tags: protonTags() });
+    const nested = stack('AWSProton-api-prod-cloudformation--ROOTMIX-Net', { tags: protonTags(OTHER_ENV), rootId: root.stackId });
+
+    expect(entry(inventoryFrom({ stacks: [root, nested] }), root.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/^mixed ownership/) });
+  });
+
+  it('retains a root whose nested stack carries the protect tag', () => {
+    const root = stack('AWSProton-api-prod-cloudformation--ROOTPRO', { tags: protonTags() });
+    const nested = stack('AWSProton-api-prod-cloudformation--ROOTPRO-Net', { tags: { 'proton-cleanup:protect': '' }, rootId: root.stackId });
+    const inventory = buildInventory({ connection: connectionFacts(), stacks: [root, nested], taggedResources: [], takenAt: 'now', protectTagKey: 'proton-cleanup:protect' });
+
+    expect(entry(inventory, root.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/nested stack .* is tagged proton-cleanup:protect/) });
+  });
+});
+
+describe('an environment held back (served by another connection, or the connection is PENDING or REJECTED)', () => {
+  const HELD = 'environment payments-prod is still served by connection 7b1e9a52-4d8c-4f0e-8a6b-2c3d4e5f6a7b (CONNECTED): nothing of it is deleted';
+  const heldInventory = (facts: { stacks?: StackFacts[]; taggedResources?: TaggedResource[] }) =>
+    buildInventory({
+      connection: connectionFacts({ roleArns: [arns.role('ProtonEnvironmentRole')] }),
+      stacks: facts.stacks ?? [],
+      taggedResources: facts.taggedResources ?? [],
+      takenAt: 'now',
+      deleteTypes: ['s3:bucket'],
+      deleteConnectionRoles: true,
+      heldBack: HELD,
+    });
+
+  it('retains every owned stack with the reason, keeping its owner and phase', () => {
+    expect(entry(heldInventory({ stacks: [envStack] }), envStack.stackId)).toMatchObject({ action: 'retain', phase: 'environment', reason: HELD });
+  });
+
+  it('retains the resources of its stacks with their stack', () => {
+    const queue = resourceIn(envStack, arns.queue('env-queue'), 'Queue');
+    expect(entry(heldInventory({ stacks: [envStack], taggedResources: [queue] }), queue.arn)).toMatchObject({ action: 'retain', reason: expect.stringContaining(HELD) });
+  });
+
+  it('retains stand-alone resources even of a type deleteTypes lists', () => {
+    const bucket = taggedResource(arns.bucket('loose-bucket'), protonTags());
+    expect(entry(heldInventory({ taggedResources: [bucket] }), bucket.arn)).toMatchObject({ action: 'retain', reason: HELD });
+  });
+
+  it('retains the connection roles even with deleteConnectionRoles', () => {
+    expect(entry(heldInventory({}), arns.role('ProtonEnvironmentRole'))).toMatchObject({ action: 'retain', reason: HELD });
+  });
+
+  it('records why in the inventory, for the report', () => {
+    expect(heldInventory({}).heldBack).toBe(HELD);
   });
 });
