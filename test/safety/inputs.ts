@@ -175,6 +175,7 @@ export interface ValidTrigger {
 
 const expectedFrom = (c: ValidConsoleInput, trigger: 'console' | 'event'): ValidTrigger['expected'] => ({
   connectionId: c.connectionId.toLowerCase(),
+  protonApi: 'available' as const,
   mode: c.mode ?? SETTINGS.defaultMode,
   ...(c.environment ? { environment: c.environment } : {}),
   options: {
@@ -194,11 +195,11 @@ export const validTrigger: fc.Arbitrary<ValidTrigger> = fc.oneof(
   })),
   fc.tuple(uuid, envelope).map(([id, env]) => ({
     input: { ...rejectedEvent({ id, status: 'REJECTED' }), ...env },
-    expected: { connectionId: id.toLowerCase(), mode: SETTINGS.defaultMode, options: DEFAULT_OPTIONS, trigger: 'event' as const },
+    expected: { connectionId: id.toLowerCase(), protonApi: 'available' as const, mode: SETTINGS.defaultMode, options: DEFAULT_OPTIONS, trigger: 'event' as const },
   })),
   fc.tuple(environmentRef, envelope).map(([ref, env]) => ({
     input: { ...deletedEvent({ name: ref.name, status: 'DELETED' }, ref.managementAccountId), ...env },
-    expected: { mode: SETTINGS.defaultMode, environment: ref, options: DEFAULT_OPTIONS, trigger: 'event' as const },
+    expected: { mode: SETTINGS.defaultMode, protonApi: 'available' as const, environment: ref, options: DEFAULT_OPTIONS, trigger: 'event' as const },
   })),
 );
 
