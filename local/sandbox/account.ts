@@ -3,7 +3,8 @@ import type { Clock } from '../../functions/runtime/clock.js';
 import { BucketContents } from './bucket-contents.js';
 import { DueQueue } from './due-queue.js';
 import { arnFor } from './resource-arns.js';
-import type { Scenario, StackSpec } from './scenario.js';
+import type { ConnectionSpec, Scenario, StackSpec } from './scenario.js';
+import { beginDeletion } from './stack-deletion.js';
 
 /**
  * The simulated environment account: what exists now. Built from a scenario; changed only
@@ -28,6 +29,8 @@ export interface StackResourceModel {
   arn: string;
   deletionPolicy: 'Delete' | 'Retain';
   failsToDelete?: string;
+  /** AWS::CloudFormation::Stack: the nested stack's ID (also its physical ID, `arn`). */
+  nestedStackId?: string;
 }
 
 export interface StackEventModel {
@@ -44,7 +47,14 @@ export interface StackModel {
   name: string;
   status: string;
   statusReason?: string;
+  /**
+   * What DescribeStacks answers in Tags, and (the same object) what the Tagging API returns for
+   * the stack's ARN once it has had a tag: a stack's tags are one set, however they are read.
+   */
   tags: Record<string, string>;
+  /** Nested stacks: the stack ID of the direct parent, and of the top-most one (AWS's ParentId, RootId). */
+  parentId?: string;
+  rootId?: string;
   terminationProtection: boolean;
   roleArn?: string;
   exports: string[];
@@ -88,6 +98,14 @@ function accountResource(arn: string, type: string, name: string, objects: numbe
   };
 }
 
+/** An SSM parameter (String): from the scenario's `parameters`, an AWS::SSM::Parameter resource, or PutParameter. */
+export interface ParameterModel {
+  name: string;
+  value: string;
+  version: number;
+  lastModified: Date;
+}
+
 export interface TaggedResourceModel {
   arn: string;
   tags: Record<string, string>;
@@ -124,6 +142,9 @@ export class SandboxAccount {
   readonly roles = new Map<string, RoleModel>();
   /** Stacks being deleted, by when their deletion settles. */
   readonly deletions = new DueQueue<StackModel>();
+  /** SSM Parameter Store, by parameter name. */
+  readonly parameters = new Map<string, ParameterModel>();
+  private readonly defaultManagementAccountId: string;
 
   constructor(
     scenario: Scenario,
@@ -132,28 +153,65 @@ export class SandboxAccount {
   ) {
     this.accountId = scenario.accountId;
     this.region = scenario.region;
-    for (const c of scenario.connections) {
-      const mgmt = c.managementAccountId ?? scenario.managementAccountId;
-      this.connections.set(c.id, {
-        id: c.id,
-        arn: `arn:aws:proton:${this.region}:${this.accountId}:environment-account-connection/${c.id}`,
-        environmentName: c.environmentName,
-        managementAccountId: mgmt,
-        environmentAccountId: this.accountId,
-        status: c.status,
-        roleArn: this.roleArn(c.roleName),
-        ...(c.componentRoleName ? { componentRoleArn: this.roleArn(c.componentRoleName) } : {}),
-        ...(c.codebuildRoleName ? { codebuildRoleArn: this.roleArn(c.codebuildRoleName) } : {}),
-        tags: c.tags,
-      });
-      for (const roleName of [c.roleName, c.componentRoleName, c.codebuildRoleName]) if (roleName) this.addRole(roleName);
-    }
-    for (const spec of scenario.stacks) this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId);
+    this.defaultManagementAccountId = scenario.managementAccountId;
+    for (const c of scenario.connections) this.addConnection(c);
+    const specs = new Map(scenario.stacks.map((spec) => [spec.name, spec]));
+    const built = new Map(scenario.stacks.map((spec) => [spec.name, this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId)]));
+    for (const spec of scenario.stacks) if (spec.parent !== undefined) this.nest(built.get(spec.name)!, built.get(spec.parent)!);
     for (const r of scenario.standaloneResources) {
       const arn = arnFor(r.type, r.name, this);
-      this.resources.set(arn, accountResource(arn, r.type, r.name, r.objects));
+      this.addResource(arn, r.type, r.name, r.objects);
       this.tagged.set(arn, { arn, tags: this.protonTags(r.environment, r.managementAccountId ?? scenario.managementAccountId) });
     }
+    for (const [name, value] of Object.entries(scenario.parameters)) this.parameters.set(name, { name, value, version: 1, lastModified: new Date(clock.now()) });
+    // Someone else started these deletions as the sandbox opened; a nested stack goes with its root's.
+    const deleting = (name: string | undefined): boolean => name !== undefined && (specs.get(name)?.status === 'DELETE_IN_PROGRESS' || deleting(specs.get(name)?.parent));
+    for (const spec of scenario.stacks) {
+      if (spec.status === 'DELETE_IN_PROGRESS' && !deleting(spec.parent)) beginDeletion(this, built.get(spec.name)!, clock.now(), []);
+    }
+  }
+
+  /** A connection of the account, with the roles it names (a role several connections name exists once). */
+  addConnection(c: ConnectionSpec): void {
+    const mgmt = c.managementAccountId ?? this.defaultManagementAccountId;
+    this.connections.set(c.id, {
+      id: c.id,
+      arn: `arn:aws:proton:${this.region}:${this.accountId}:environment-account-connection/${c.id}`,
+      environmentName: c.environmentName,
+      managementAccountId: mgmt,
+      environmentAccountId: this.accountId,
+      status: c.status,
+      roleArn: this.roleArn(c.roleName),
+      ...(c.componentRoleName ? { componentRoleArn: this.roleArn(c.componentRoleName) } : {}),
+      ...(c.codebuildRoleName ? { codebuildRoleArn: this.roleArn(c.codebuildRoleName) } : {}),
+      tags: { ...c.tags },
+    });
+    for (const roleName of [c.roleName, c.componentRoleName, c.codebuildRoleName]) if (roleName) this.addRole(roleName);
+  }
+
+  /** A resource exists; an SSM parameter is also in Parameter Store (its value is not modeled unless `parameters` gives it). */
+  private addResource(arn: string, type: string, name: string, objects: number): void {
+    this.resources.set(arn, accountResource(arn, type, name, objects));
+    if (type === 'AWS::SSM::Parameter' && !this.parameters.has(name)) {
+      this.parameters.set(name, { name, value: `sandbox value of ${name}`, version: 1, lastModified: new Date(this.clock.now()) });
+    }
+  }
+
+  /**
+   * The stack becomes a nested stack of `parent`: it reports ParentId and RootId, and the parent
+   * holds it as an AWS::CloudFormation::Stack resource whose physical ID is the nested stack's ID.
+   */
+  private nest(stack: StackModel, parent: StackModel): void {
+    stack.parentId = parent.stackId;
+    stack.rootId = parent.rootId ?? parent.stackId;
+    for (const s of this.stacks.values()) if (s.rootId === stack.stackId) s.rootId = stack.rootId;
+    parent.resources.push({
+      logicalId: stack.name.replace(/[^A-Za-z0-9]/g, ''),
+      type: 'AWS::CloudFormation::Stack',
+      arn: stack.stackId,
+      deletionPolicy: 'Delete',
+      nestedStackId: stack.stackId,
+    });
   }
 
   /** The resource of this CloudFormation type with this physical name, if it exists. */
@@ -163,6 +221,8 @@ export class SandboxAccount {
 
   /** The resource is gone: it no longer exists, and the Tagging API no longer returns it. */
   removeResource(arn: string): void {
+    const resource = this.resources.get(arn);
+    if (resource?.type === 'AWS::SSM::Parameter') this.parameters.delete(resource.name);
     this.resources.delete(arn);
     this.tagged.delete(arn);
   }
@@ -197,7 +257,7 @@ export class SandboxAccount {
     return tags;
   }
 
-  private addStack(spec: StackSpec, mgmt: string): void {
+  private addStack(spec: StackSpec, mgmt: string): StackModel {
     const stackId = `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${spec.name}/${randomUUID()}`;
     const proton = this.protonTags(spec.environment, mgmt, spec.owner);
     const onStack = spec.protonTags === 'stack' || spec.protonTags === 'both';
@@ -206,7 +266,7 @@ export class SandboxAccount {
       stackId,
       name: spec.name,
       status: spec.status,
-      tags: onStack ? proton : {},
+      tags: { ...(onStack ? proton : {}), ...spec.tags },
       terminationProtection: spec.terminationProtection,
       ...(spec.serviceRole ? { roleArn: this.roleArn(spec.serviceRole) } : {}),
       exports: spec.exports,
@@ -222,24 +282,30 @@ export class SandboxAccount {
       events: [],
     };
     this.stacks.set(stackId, stack);
-    spec.resources.forEach((r, i) => {
-      const arn = stack.resources[i]?.arn ?? '';
-      this.resources.set(arn, accountResource(arn, r.type, r.name, r.objects));
-    });
-    if (onStack) this.tagged.set(stackId, { arn: stackId, tags: { ...proton } });
+    spec.resources.forEach((r, i) => this.addResource(stack.resources[i]?.arn ?? '', r.type, r.name, r.objects));
+    if (Object.keys(stack.tags).length > 0) this.tagStack(stack);
     spec.resources.forEach((r, i) => {
       if (!r.taggable) return;
       const arn = stack.resources[i]?.arn ?? '';
+      // A resource tagged for another environment carries that environment's tags, whatever its stack's protonTags.
+      const own = r.environment !== undefined ? this.protonTags(r.environment, r.managementAccountId ?? mgmt) : onResources ? proton : {};
       this.tagged.set(arn, {
         arn,
         tags: {
-          ...(onResources ? proton : {}),
+          ...own,
           'aws:cloudformation:stack-name': spec.name,
           'aws:cloudformation:stack-id': stackId,
           'aws:cloudformation:logical-id': r.logicalId,
+          ...r.tags,
         },
       });
     });
+    return stack;
+  }
+
+  /** The Tagging API returns the stack from now on, with its tags (the same object DescribeStacks reads). */
+  tagStack(stack: StackModel): void {
+    if (!this.tagged.has(stack.stackId)) this.tagged.set(stack.stackId, { arn: stack.stackId, tags: stack.tags });
   }
 
   stackByIdOrName(idOrName: string): StackModel | undefined {

@@ -1,16 +1,19 @@
 import { SandboxAccount } from './account.js';
 import { ApiTiming } from './api-timing.js';
+import { ChangeSchedule, type AppliedChange } from './changes.js';
 import { FaultPlan } from './faults.js';
 import { faultError, type ServiceName } from './service-errors.js';
-import { accountBucketOperations, ecrOperations, logsOperations, ssmOperations } from './services/account-resources.js';
-import { cloudFormationOperations, settleDueDeletions } from './services/cloudformation.js';
+import { accountBucketOperations, ecrOperations, logsOperations } from './services/account-resources.js';
+import { cloudFormationOperations } from './services/cloudformation.js';
 import { iamOperations } from './services/iam.js';
 import { eventBridgeOperations, s3Operations, snsOperations } from './services/messaging.js';
 import type { Operations } from './services/operations.js';
+import { ssmOperations } from './services/parameters.js';
 import { protonOperations } from './services/proton.js';
 import { stepFunctionsOperations } from './services/step-functions.js';
 import { taggingOperations } from './services/tagging.js';
 import type { SANDBOX_SERVICES, Scenario } from './scenario.js';
+import { settleDueDeletions } from './stack-deletion.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
@@ -72,12 +75,19 @@ export class Sandbox {
   readonly calls: RecordedCall[] = [];
   private faults: FaultPlan;
   private readonly timing: ApiTiming;
+  private readonly changes: ChangeSchedule;
+  /** When the sandbox opened (epoch ms on its clock): a change's `at` counts from here. */
+  readonly openedAt: number;
+  /** The scenario's changes applied so far, in the order they were applied. */
+  readonly appliedChanges: AppliedChange[] = [];
 
   constructor(
     readonly scenario: Scenario,
     resources: SandboxResources,
   ) {
+    this.openedAt = this.clock.now();
     this.account = new SandboxAccount(scenario, this.clock);
+    this.changes = new ChangeSchedule(scenario.changes, this.openedAt);
     this.timing = new ApiTiming(scenario.timing);
     this.account.buckets.add(resources.reportBucket);
     this.account.topics.set(resources.topicArn, []);
@@ -133,9 +143,30 @@ export class Sandbox {
     }
   }
 
-  /** Settles every stack deletion due by now on the sandbox clock (done before each call). */
+  /**
+   * Brings the account up to now on the sandbox clock (done before each call): applies every
+   * change that has come due and settles every stack deletion due, all in time order. A deletion
+   * due at the same instant as a change settles first: it was decided before the change.
+   */
   settleDue(): void {
-    settleDueDeletions(this.account, this.clock.now());
+    const now = this.clock.now();
+    for (let dueAt = this.changes.nextDueAt(); dueAt !== undefined && dueAt <= now; dueAt = this.changes.nextDueAt()) {
+      settleDueDeletions(this.account, dueAt);
+      const applied = this.changes.applyNext(this.account);
+      if (applied) this.appliedChanges.push(applied);
+    }
+    settleDueDeletions(this.account, now);
+  }
+
+  /** Moves the sandbox clock to `instant` (epoch ms; never back) and brings the account up to it. */
+  advanceTo(instant: number): void {
+    this.clock.advanceTo(instant);
+    this.settleDue();
+  }
+
+  /** The epoch ms of `seconds` after the sandbox opened (a change's `at`). */
+  instantOf(seconds: number): number {
+    return this.changes.instantOf(seconds);
   }
 
   /** From now on no fault is injected: the services answer normally (a re-run after the outage). */

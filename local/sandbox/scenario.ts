@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { referenceIssues } from './scenario-references.js';
 
 /**
  * A sandbox scenario: a simulated environment account (connections, Proton stacks with
@@ -188,6 +189,10 @@ export const ScenarioSchema = z
       .describe("the deployment's protonApi parameter: retired never calls Proton (requests name their environments)"),
     timing: TimingSpecSchema.default({ latencyMs: { ...DEFAULT_LATENCY_MS }, callsPerSecond: { ...DEFAULT_CALLS_PER_SECOND } }),
     input: z.unknown().describe('the trigger: console input or a whole EventBridge event'),
+  })
+  // Names must resolve (parents, change targets, connections): checked at load, not when a change comes due.
+  .superRefine((scenario, ctx) => {
+    for (const issue of referenceIssues(scenario)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   })
   .meta({ title: 'proton-connection-cleanup sandbox scenario' });
 

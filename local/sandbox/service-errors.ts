@@ -28,7 +28,7 @@ import {
 import { NoSuchBucket, S3ServiceException } from '@aws-sdk/client-s3';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { SNSServiceException } from '@aws-sdk/client-sns';
-import { ParameterNotFound, SSMServiceException } from '@aws-sdk/client-ssm';
+import { InvalidNextToken, ParameterAlreadyExists, ParameterNotFound, SSMServiceException, ValidationException as SSMValidationException } from '@aws-sdk/client-ssm';
 import { NETWORK_FAULT_KINDS, type FaultKind } from './scenario.js';
 
 /**
@@ -186,6 +186,19 @@ export function repositoryNotFound(name: string, registryId: string): Error {
 
 export function parameterNotFound(name: string): Error {
   return new ParameterNotFound({ message: `Parameter ${name} not found.`, $metadata: meta(400) });
+}
+
+export function parameterAlreadyExists(): Error {
+  return new ParameterAlreadyExists({ message: 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.', $metadata: meta(400) });
+}
+
+export function invalidNextToken(): Error {
+  return new InvalidNextToken({ message: 'The specified token is not valid.', $metadata: meta(400) });
+}
+
+/** SSM's answer to a request outside the API's constraints. */
+export function ssmValidation(message: string): Error {
+  return new SSMValidationException({ message, $metadata: meta(400) });
 }
 
 export function snsNotFound(topic: string): Error {

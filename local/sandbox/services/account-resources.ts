@@ -1,12 +1,12 @@
 import type { SandboxAccount } from '../account.js';
 import type { BucketContents, ObjectVersionModel } from '../bucket-contents.js';
-import { bucketNotEmpty, logGroupNotFound, malformedXml, noSuchBucket, parameterNotFound, repositoryNotFound } from '../service-errors.js';
+import { bucketNotEmpty, logGroupNotFound, malformedXml, noSuchBucket, repositoryNotFound } from '../service-errors.js';
 import type { Operations } from './operations.js';
 
 /**
  * The account's own resources, as the services that own them delete them: S3 buckets
- * (emptied version by version, then deleted), CloudWatch Logs log groups, ECR repositories
- * and SSM parameters. A deleted resource no longer exists, and the Tagging API no longer
+ * (emptied version by version, then deleted), CloudWatch Logs log groups and ECR repositories
+ * (SSM parameters: services/parameters.ts). A deleted resource no longer exists, and the Tagging API no longer
  * returns it. The report bucket is not an account resource: it is answered by
  * s3Operations (services/messaging.ts).
  */
@@ -104,15 +104,5 @@ export const ecrOperations: Operations = {
         createdAt: LAST_MODIFIED,
       },
     };
-  },
-};
-
-export const ssmOperations: Operations = {
-  DeleteParameter: (account, input) => {
-    const name = String(input.Name);
-    const parameter = account.resourceNamed('AWS::SSM::Parameter', name);
-    if (!parameter) throw parameterNotFound(name);
-    account.removeResource(parameter.arn);
-    return {};
   },
 };

@@ -1,14 +1,12 @@
-import type { SandboxAccount, StackModel, StackResourceModel } from '../account.js';
+import type { SandboxAccount, StackModel } from '../account.js';
 import { cloudFormationValidation, stackDoesNotExist } from '../service-errors.js';
+import { beginDeletion } from '../stack-deletion.js';
 import { page, type Operations } from './operations.js';
 
 /**
  * CloudFormation as the cleanup sees it. DeleteStack starts a deletion that takes the stack's
- * `deleteSeconds` on the sandbox clock; before answering any call the sandbox settles every
- * deletion that is due (settleDueDeletions), in order of due time, as AWS would: refused while
- * another live stack imports one of its exports, DELETE_FAILED when a resource cannot be
- * deleted (a bucket with objects left cannot), otherwise DELETE_COMPLETE with Retain resources
- * skipped and left behind. Deleted stacks stay listed by ListStacks and described by stack ID.
+ * `deleteSeconds` on the sandbox clock; how it settles is stack-deletion.ts. Deleted stacks stay
+ * listed by ListStacks and described by stack ID; nested stacks report ParentId and RootId.
  */
 const CREATION_TIME = new Date('2024-03-01T10:00:00Z');
 const LIST_STACKS_PAGE = 100;
@@ -21,6 +19,8 @@ function summary(stack: StackModel) {
     StackStatus: stack.status,
     ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
     CreationTime: CREATION_TIME,
+    ...(stack.parentId ? { ParentId: stack.parentId } : {}),
+    ...(stack.rootId ? { RootId: stack.rootId } : {}),
     ...(stack.deletedAt !== undefined ? { DeletionTime: new Date(stack.deletedAt) } : {}),
   };
 }
@@ -33,79 +33,6 @@ function describe(stack: StackModel) {
     Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
     Outputs: stack.exports.map((name) => ({ OutputKey: name.replace(/[^A-Za-z0-9]/g, ''), OutputValue: `value-of-${name}`, ExportName: name })),
   };
-}
-
-function event(stack: StackModel, at: number, logicalId: string, physicalId: string, type: string, status: string, reason?: string) {
-  stack.events.unshift({ logicalId, physicalId, type, status, ...(reason ? { reason } : {}), timestamp: new Date(at) });
-}
-
-/** The first live stack importing one of the stack's exports, if any. */
-function importerOf(account: SandboxAccount, stack: StackModel): { exportName: string; importer: StackModel } | undefined {
-  for (const exportName of stack.exports) {
-    for (const importer of account.stacks.values()) {
-      if (importer !== stack && importer.status !== 'DELETE_COMPLETE' && importer.imports.includes(exportName)) return { exportName, importer };
-    }
-  }
-  return undefined;
-}
-
-/** Why CloudFormation cannot delete the resource, if it cannot: the scenario says so, or it is a bucket with objects left. */
-function deletionFailure(account: SandboxAccount, r: StackResourceModel): string | undefined {
-  if (r.failsToDelete) return r.failsToDelete;
-  if (account.resources.get(r.arn)?.contents?.size) {
-    return 'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Request ID: sandbox)"';
-  }
-  return undefined;
-}
-
-/** The deletion ends at `at`: how, CloudFormation decides now, from what the account holds. */
-function settleDeletion(account: SandboxAccount, stack: StackModel, at: number): void {
-  delete stack.deleteDueAt;
-  const inUse = importerOf(account, stack);
-  if (inUse) {
-    stack.status = 'DELETE_FAILED';
-    stack.statusReason = `Export ${inUse.exportName} cannot be deleted as it is in use by ${inUse.importer.name}`;
-    event(stack, at, stack.name, stack.stackId, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', stack.statusReason);
-    return;
-  }
-  const failing: StackResourceModel[] = [];
-  for (const r of stack.resources) {
-    const kept = r.deletionPolicy === 'Retain' || (stack.retainOnDelete ?? []).includes(r.logicalId);
-    const failure = kept ? undefined : deletionFailure(account, r);
-    if (kept) {
-      event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_SKIPPED');
-    } else if (failure) {
-      event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_FAILED', failure);
-      failing.push(r);
-    } else {
-      event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_COMPLETE');
-      account.removeResource(r.arn);
-    }
-  }
-  stack.resources = failing;
-  if (failing.length > 0) {
-    stack.status = 'DELETE_FAILED';
-    stack.statusReason = `The following resource(s) failed to delete: [${failing.map((r) => r.logicalId).join(', ')}].`;
-    event(stack, at, stack.name, stack.stackId, 'AWS::CloudFormation::Stack', 'DELETE_FAILED', stack.statusReason);
-    return;
-  }
-  stack.status = 'DELETE_COMPLETE';
-  stack.deletedAt = at;
-  delete stack.statusReason;
-  account.tagged.delete(stack.stackId);
-  event(stack, at, stack.name, stack.stackId, 'AWS::CloudFormation::Stack', 'DELETE_COMPLETE');
-}
-
-/**
- * Settles, in order of due time, every deletion due at or before `now`. Each settles at its
- * own due time, so one that completes first frees the exports another's deletion needed.
- */
-export function settleDueDeletions(account: SandboxAccount, now: number): void {
-  for (let due = account.deletions.takeDue(now); due; due = account.deletions.takeDue(now)) {
-    const stack = due.item;
-    // Skip an entry the stack no longer waits on (changed by hand in a test, say).
-    if (stack.status === 'DELETE_IN_PROGRESS' && stack.deleteDueAt === due.dueAt) settleDeletion(account, stack, due.dueAt);
-  }
 }
 
 interface ListStacksInput {
@@ -164,13 +91,7 @@ export const cloudFormationOperations: Operations = {
     if (retain.length > 0 && stack.status !== 'DELETE_FAILED') {
       throw cloudFormationValidation('Invalid operation on stack: RetainResources can only be specified when the stack is in the DELETE_FAILED state');
     }
-    const now = account.clock.now();
-    stack.retainOnDelete = retain;
-    stack.status = 'DELETE_IN_PROGRESS';
-    stack.statusReason = 'User Initiated';
-    stack.deleteDueAt = now + stack.deleteSeconds * 1000;
-    account.deletions.add(stack, stack.deleteDueAt);
-    event(stack, now, stack.name, stack.stackId, 'AWS::CloudFormation::Stack', 'DELETE_IN_PROGRESS', 'User Initiated');
+    beginDeletion(account, stack, account.clock.now(), retain);
     return {};
   },
   DescribeStackEvents: (account, input) => {

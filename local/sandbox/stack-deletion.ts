@@ -1,0 +1,128 @@
+import type { SandboxAccount, StackModel, StackResourceModel } from './account.js';
+
+/**
+ * How CloudFormation deletes a stack, on the sandbox clock. A deletion starts (beginDeletion)
+ * and settles `deleteSeconds` later (settleDueDeletions, before the sandbox answers any call):
+ * refused while a live stack outside it imports one of its exports; otherwise its nested stacks
+ * are deleted first, deepest first, then its own resources (Retain and retained ones skipped and
+ * left behind); DELETE_FAILED naming every resource that could not be deleted (a nested stack
+ * that failed is such a resource), else DELETE_COMPLETE.
+ */
+const STACK_TYPE = 'AWS::CloudFormation::Stack';
+
+function event(stack: StackModel, at: number, logicalId: string, physicalId: string, type: string, status: string, reason?: string): void {
+  stack.events.unshift({ logicalId, physicalId, type, status, ...(reason ? { reason } : {}), timestamp: new Date(at) });
+}
+
+/** Starts the stack's deletion at `now`; it settles after the stack's deleteSeconds. */
+export function beginDeletion(account: SandboxAccount, stack: StackModel, now: number, retain: string[]): void {
+  stack.retainOnDelete = retain;
+  stack.status = 'DELETE_IN_PROGRESS';
+  stack.statusReason = 'User Initiated';
+  stack.deleteDueAt = now + stack.deleteSeconds * 1000;
+  account.deletions.add(stack, stack.deleteDueAt);
+  event(stack, now, stack.name, stack.stackId, STACK_TYPE, 'DELETE_IN_PROGRESS', 'User Initiated');
+}
+
+/** Whether `stack` is `ancestor` or one of its nested stacks, at any depth. */
+function within(account: SandboxAccount, stack: StackModel, ancestor: StackModel): boolean {
+  for (let s: StackModel | undefined = stack; s; s = s.parentId === undefined ? undefined : account.stacks.get(s.parentId)) if (s === ancestor) return true;
+  return false;
+}
+
+/** The first live stack, outside this stack and its nested stacks, importing one of its exports. */
+function importerOf(account: SandboxAccount, stack: StackModel): { exportName: string; importer: StackModel } | undefined {
+  for (const exportName of stack.exports) {
+    for (const importer of account.stacks.values()) {
+      if (importer.status !== 'DELETE_COMPLETE' && importer.imports.includes(exportName) && !within(account, importer, stack)) return { exportName, importer };
+    }
+  }
+  return undefined;
+}
+
+/** Why CloudFormation cannot delete the resource, if it cannot: the scenario says so, or it is a bucket with objects left. */
+function deletionFailure(account: SandboxAccount, r: StackResourceModel): string | undefined {
+  if (r.failsToDelete) return r.failsToDelete;
+  if (account.resources.get(r.arn)?.contents?.size) {
+    return 'Resource handler returned message: "The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Request ID: sandbox)"';
+  }
+  return undefined;
+}
+
+/** Deletes one nested stack as a resource of its parent; true when it is gone. */
+function deleteNested(account: SandboxAccount, parent: StackModel, r: StackResourceModel, at: number): boolean {
+  const nested = account.stacks.get(r.nestedStackId ?? '');
+  if (nested && nested.status !== 'DELETE_COMPLETE') {
+    // Deleted with its parent now, whatever deletion of its own it had.
+    delete nested.deleteDueAt;
+    nested.retainOnDelete = [];
+    nested.status = 'DELETE_IN_PROGRESS';
+    delete nested.statusReason;
+    event(nested, at, nested.name, nested.stackId, STACK_TYPE, 'DELETE_IN_PROGRESS');
+    settle(account, nested, at);
+    if (nested.status !== 'DELETE_COMPLETE') {
+      event(parent, at, r.logicalId, r.arn, r.type, 'DELETE_FAILED', `Embedded stack ${nested.stackId} was not successfully deleted: ${nested.statusReason ?? ''}`);
+      return false;
+    }
+  }
+  event(parent, at, r.logicalId, r.arn, r.type, 'DELETE_COMPLETE');
+  return true;
+}
+
+/** The deletion ends at `at`: how, CloudFormation decides now, from what the account holds. */
+function settle(account: SandboxAccount, stack: StackModel, at: number): void {
+  delete stack.deleteDueAt;
+  const inUse = importerOf(account, stack);
+  if (inUse) {
+    stack.status = 'DELETE_FAILED';
+    stack.statusReason = `Export ${inUse.exportName} cannot be deleted as it is in use by ${inUse.importer.name}`;
+    event(stack, at, stack.name, stack.stackId, STACK_TYPE, 'DELETE_FAILED', stack.statusReason);
+    return;
+  }
+  const retained = (r: StackResourceModel) => r.deletionPolicy === 'Retain' || (stack.retainOnDelete ?? []).includes(r.logicalId);
+  const failing: StackResourceModel[] = [];
+  // Nested stacks first, so that the deepest go first; then the stack's own resources.
+  const ordered = [...stack.resources.filter((r) => r.nestedStackId), ...stack.resources.filter((r) => !r.nestedStackId)];
+  for (const r of ordered) {
+    if (retained(r)) {
+      event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_SKIPPED');
+      continue;
+    }
+    if (r.nestedStackId) {
+      if (!deleteNested(account, stack, r, at)) failing.push(r);
+      continue;
+    }
+    const failure = deletionFailure(account, r);
+    if (failure) {
+      event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_FAILED', failure);
+      failing.push(r);
+    } else {
+      event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_COMPLETE');
+      account.removeResource(r.arn);
+    }
+  }
+  stack.resources = stack.resources.filter((r) => failing.includes(r));
+  if (failing.length > 0) {
+    stack.status = 'DELETE_FAILED';
+    stack.statusReason = `The following resource(s) failed to delete: [${failing.map((r) => r.logicalId).join(', ')}].`;
+    event(stack, at, stack.name, stack.stackId, STACK_TYPE, 'DELETE_FAILED', stack.statusReason);
+    return;
+  }
+  stack.status = 'DELETE_COMPLETE';
+  stack.deletedAt = at;
+  delete stack.statusReason;
+  account.tagged.delete(stack.stackId);
+  event(stack, at, stack.name, stack.stackId, STACK_TYPE, 'DELETE_COMPLETE');
+}
+
+/**
+ * Settles, in order of due time, every deletion due at or before `now`. Each settles at its
+ * own due time, so one that completes first frees the exports another's deletion needed.
+ */
+export function settleDueDeletions(account: SandboxAccount, now: number): void {
+  for (let due = account.deletions.takeDue(now); due; due = account.deletions.takeDue(now)) {
+    const stack = due.item;
+    // Skip an entry the stack no longer waits on (deleted with its root meanwhile, or changed by hand in a test).
+    if (stack.status === 'DELETE_IN_PROGRESS' && stack.deleteDueAt === due.dueAt) settle(account, stack, due.dueAt);
+  }
+}
