@@ -27,6 +27,9 @@ const CLIENT_OF: Record<string, string> = {
   proton: 'ProtonClient',
   s3: 'S3Client',
   sns: 'SNSClient',
+  eventbridge: 'EventBridgeClient',
+  stepfunctions: 'SFNClient',
+  ssm: 'SSMClient',
 };
 
 /** One call, as the service's SDK client would send it: its output, or the name of the error it threw. */
@@ -37,6 +40,66 @@ export function send(sandbox: Sandbox, api: `${string}:${string}`, input: Record
   } catch (error) {
     return { error: (error as Error).name };
   }
+}
+
+/** The scenario of `sandboxOf`, parsed: the way a scenario file is loaded (its errors, or its content). */
+export function loadScenario(overrides: Partial<ScenarioInput> = {}): { ok: true } | { ok: false; issues: { path: string; message: string }[] } {
+  const parsed = ScenarioSchema.safeParse(scenario(overrides));
+  return parsed.success ? { ok: true } : { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+}
+
+interface DescribedStack {
+  StackId: string;
+  StackName: string;
+  StackStatus: string;
+  StackStatusReason?: string;
+  ParentId?: string;
+  RootId?: string;
+  EnableTerminationProtection?: boolean;
+  Tags: { Key: string; Value: string }[];
+}
+
+/** The stack as DescribeStacks answers it (by name or ID). */
+export function describeStack(sandbox: Sandbox, stackNameOrId: string): DescribedStack {
+  const { output, error } = send(sandbox, 'cloudformation:DescribeStacks', { StackName: stackNameOrId });
+  if (error) throw new Error(`DescribeStacks ${stackNameOrId} failed: ${error}`);
+  return (output as { Stacks: DescribedStack[] }).Stacks[0]!;
+}
+
+/** The stack's Tags from DescribeStacks, as a map. */
+export function stackTags(sandbox: Sandbox, stackNameOrId: string): Record<string, string> {
+  return Object.fromEntries(describeStack(sandbox, stackNameOrId).Tags.map((t) => [t.Key, t.Value]));
+}
+
+/** What GetResources answers for these ARNs: ARN → tags (an ARN it does not return is absent). */
+export function taggingView(sandbox: Sandbox, arns: string[]): Map<string, Record<string, string>> {
+  const { output, error } = send(sandbox, 'tagging:GetResources', { ResourceARNList: arns });
+  if (error) throw new Error(`GetResources failed: ${error}`);
+  const list = (output as { ResourceTagMappingList: { ResourceARN: string; Tags: { Key: string; Value: string }[] }[] }).ResourceTagMappingList;
+  return new Map(list.map((r) => [r.ResourceARN, Object.fromEntries(r.Tags.map((t) => [t.Key, t.Value]))]));
+}
+
+/** The ARN of the resource with this logical ID in the stack (as the sandbox named it). */
+export function resourceArnOf(sandbox: Sandbox, stackName: string, logicalId: string): string {
+  const arn = sandbox.account.stackByName(stackName)?.resources.find((r) => r.logicalId === logicalId)?.arn;
+  if (!arn) throw new Error(`no resource ${logicalId} in stack ${stackName}`);
+  return arn;
+}
+
+export interface StackEvent {
+  LogicalResourceId: string;
+  PhysicalResourceId: string;
+  ResourceType: string;
+  ResourceStatus: string;
+  ResourceStatusReason?: string;
+  Timestamp: Date;
+}
+
+/** Every event DescribeStackEvents answers for the stack, newest first. */
+export function stackEvents(sandbox: Sandbox, stackNameOrId: string): StackEvent[] {
+  const { output, error } = send(sandbox, 'cloudformation:DescribeStackEvents', { StackName: stackNameOrId });
+  if (error) throw new Error(`DescribeStackEvents failed: ${error}`);
+  return (output as { StackEvents: StackEvent[] }).StackEvents;
 }
 
 /** The stack's status as DescribeStacks answers it (by name or ID), or the error it answers. */
