@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { LOCAL_RESOURCES } from '../../local/local-environment.js';
+import { CONNECTION_ID, environmentStack, standaloneResource } from '../helpers/scenarios.js';
+import { UNTIMED, sandboxOf, send, stackIdOf } from './fixtures.js';
+
+/** The other services' rules, call by call: Proton, the Tagging API's filters, CloudFormation's refusals, S3, SNS, EventBridge, Step Functions. */
+const TOPIC = `arn:aws:sns:us-east-1:111122223333:${LOCAL_RESOURCES.topicName}`;
+
+describe('Proton', () => {
+  it('GetEnvironmentAccountConnection answers the connection', () => {
+    const { output } = send(sandboxOf(), 'proton:GetEnvironmentAccountConnection', { id: CONNECTION_ID });
+    expect(output).toMatchObject({ environmentAccountConnection: { id: CONNECTION_ID, status: 'CONNECTED', environmentAccountId: '111122223333' } });
+  });
+
+  it('a second DeleteEnvironmentAccountConnection answers ResourceNotFoundException', () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    expect(send(sandbox, 'proton:DeleteEnvironmentAccountConnection', { id: CONNECTION_ID }).error).toBeUndefined();
+    expect(send(sandbox, 'proton:DeleteEnvironmentAccountConnection', { id: CONNECTION_ID }).error).toBe('ResourceNotFoundException');
+  });
+
+  it('ListEnvironmentAccountConnections refuses a missing requestedBy with ValidationException', () => {
+    expect(send(sandboxOf(), 'proton:ListEnvironmentAccountConnections', {}).error).toBe('ValidationException');
+  });
+
+  it('ListTagsForResource answers the connection\'s customer tags', () => {
+    const sandbox = sandboxOf({ connections: [{ id: CONNECTION_ID, environmentName: 'payments-prod', roleName: 'R', tags: { 'proton-cleanup:decommission-on': '2026-12-01' } }] });
+    const arn = sandbox.account.connections.get(CONNECTION_ID)!.arn;
+    expect(send(sandbox, 'proton:ListTagsForResource', { resourceArn: arn }).output).toEqual({ tags: [{ key: 'proton-cleanup:decommission-on', value: '2026-12-01' }] });
+  });
+});
+
+describe('the Tagging API\'s GetResources filters', () => {
+  const arnsOf = (output: unknown) => (output as { ResourceTagMappingList: { ResourceARN: string }[] }).ResourceTagMappingList.map((r) => r.ResourceARN);
+  const sandbox = () =>
+    sandboxOf({
+      stacks: [],
+      timing: UNTIMED,
+      standaloneResources: [standaloneResource('AWS::S3::Bucket', 'a'), standaloneResource('AWS::S3::Bucket', 'b', { environment: 'other' }), standaloneResource('AWS::Logs::LogGroup', '/c')],
+    });
+
+  it('AND-s keys and OR-s the values of one key', () => {
+    const s = sandbox();
+    const env = (name: string) => `arn:aws:proton:us-east-1:444455556666:environment/${name}`;
+    const { output } = send(s, 'tagging:GetResources', { TagFilters: [{ Key: 'proton:environment', Values: [env('payments-prod'), env('other')] }, { Key: 'proton:account', Values: ['444455556666'] }] });
+    expect(arnsOf(output)).toHaveLength(3);
+    expect(arnsOf(send(s, 'tagging:GetResources', { TagFilters: [{ Key: 'proton:environment', Values: [env('other')] }] }).output)).toEqual(['arn:aws:s3:::b']);
+  });
+
+  it('narrows by ResourceTypeFilters', () => {
+    expect(arnsOf(send(sandbox(), 'tagging:GetResources', { ResourceTypeFilters: ['logs:log-group'] }).output)).toHaveLength(1);
+  });
+
+  it('refuses ResourcesPerPage outside 1–100 with InvalidParameterException', () => {
+    expect(send(sandbox(), 'tagging:GetResources', { ResourcesPerPage: 101 }).error).toBe('InvalidParameterException');
+  });
+
+  it('refuses ResourceARNList with TagFilters with InvalidParameterException', () => {
+    expect(send(sandbox(), 'tagging:GetResources', { ResourceARNList: ['arn:aws:s3:::a'], TagFilters: [{ Key: 'x' }] }).error).toBe('InvalidParameterException');
+  });
+});
+
+describe('CloudFormation refuses', () => {
+  it('DeleteStack on a stack with termination protection: ValidationError, and the stack is unchanged', () => {
+    const stack = environmentStack({ exports: [], terminationProtection: true });
+    const sandbox = sandboxOf({ stacks: [stack] });
+    expect(send(sandbox, 'cloudformation:DeleteStack', { StackName: stackIdOf(sandbox, stack.name) }).error).toBe('ValidationError');
+    expect(sandbox.account.stackByName(stack.name)?.status).toBe('CREATE_COMPLETE');
+  });
+
+  it('RetainResources on a stack that is not DELETE_FAILED: ValidationError', () => {
+    const stack = environmentStack({ exports: [] });
+    const sandbox = sandboxOf({ stacks: [stack] });
+    expect(send(sandbox, 'cloudformation:DeleteStack', { StackName: stackIdOf(sandbox, stack.name), RetainResources: ['Vpc'] }).error).toBe('ValidationError');
+  });
+});
+
+describe('S3, SNS, EventBridge and Step Functions hold what was sent', () => {
+  it('S3 GetObject answers what PutObject stored in the report bucket; a missing key is NoSuchKey', async () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    send(sandbox, 's3:PutObject', { Bucket: LOCAL_RESOURCES.reportBucket, Key: 'r.json', Body: '{"a":1}' });
+    const { output } = send(sandbox, 's3:GetObject', { Bucket: LOCAL_RESOURCES.reportBucket, Key: 'r.json' });
+    expect(await (output as { Body: { transformToString(): Promise<string> } }).Body.transformToString()).toBe('{"a":1}');
+    expect(send(sandbox, 's3:GetObject', { Bucket: LOCAL_RESOURCES.reportBucket, Key: 'nope' }).error).toBe('NoSuchKey');
+  });
+
+  it('S3 PutObject to a bucket that does not exist answers NoSuchBucket', () => {
+    expect(send(sandboxOf(), 's3:PutObject', { Bucket: 'nope', Key: 'k', Body: 'x' }).error).toBe('NoSuchBucket');
+  });
+
+  it('SNS Publish records the message on the topic; an unknown topic answers NotFoundException', () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    send(sandbox, 'sns:Publish', { TopicArn: TOPIC, Subject: 's', Message: 'm' });
+    expect(sandbox.account.topics.get(TOPIC)).toEqual([{ subject: 's', message: 'm' }]);
+    expect(send(sandbox, 'sns:Publish', { TopicArn: `${TOPIC}-nope`, Message: 'm' }).error).toBe('NotFoundException');
+  });
+
+  it('EventBridge PutEvents records each entry', () => {
+    const sandbox = sandboxOf();
+    send(sandbox, 'eventbridge:PutEvents', { Entries: [{ Source: 's', DetailType: 'd', Detail: '{"x":1}' }] });
+    expect(sandbox.account.events).toEqual([{ busName: 'default', source: 's', detailType: 'd', detail: { x: 1 }, resources: [] }]);
+  });
+
+  it('Step Functions StartExecution with a name already used answers ExecutionAlreadyExists', () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    const start = { stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:m', name: 'n', input: '{}' };
+    expect(send(sandbox, 'stepfunctions:StartExecution', start).error).toBeUndefined();
+    expect(send(sandbox, 'stepfunctions:StartExecution', start).error).toBe('ExecutionAlreadyExists');
+  });
+});
