@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { runWorkflow } from '../local/run-workflow.js';
 import { scenario } from '../test/helpers/scenarios.js';
-import { safetyCaseArbitrary } from '../test/safety/arbitraries.js';
+import { ENABLED_SHAPES, SHAPES, safetyCaseArbitrary } from '../test/safety/arbitraries.js';
 import { acceptanceProblems, badInput, rejectionProblems, validTrigger } from '../test/safety/inputs.js';
 import { knownBugsOf } from '../test/safety/known-bugs.js';
 import { DEFAULT_MODE, runCase, type InvariantName } from '../test/safety/run-case.js';
@@ -20,17 +20,23 @@ import { DEFAULT_MODE, runCase, type InvariantName } from '../test/safety/run-ca
  * Counts are of scenarios (or inputs) with at least one violation. A mishandled input counts as a
  * crash; a deleting call on a bad input as a wrongful delete.
  */
-const { values } = parseArgs({ options: { scenarios: { type: 'string' }, inputs: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({ options: { scenarios: { type: 'string' }, inputs: { type: 'string' }, seed: { type: 'string' }, examples: { type: 'string' } } });
 const SCENARIOS = Number(values.scenarios ?? 1000);
 const INPUTS = Number(values.inputs ?? 10_000);
 const SEED = Number(values.seed ?? 20261125);
 const WORKFLOW_INPUTS = Math.min(INPUTS, 20);
+const EXAMPLES = Number(values.examples ?? 5);
 
 const COUNTED: Record<InvariantName, 'wrongful-deletes' | 'lost-records' | 'unconverged' | 'crashes'> = {
   'no-wrongful-delete': 'wrongful-deletes',
+  'hold-dependents-back': 'wrongful-deletes',
+  'sweep-starts-only-orphans': 'wrongful-deletes',
+  'retired-never-calls-proton': 'wrongful-deletes',
   'no-lost-record': 'lost-records',
+  'report-scope': 'lost-records',
   convergence: 'unconverged',
   'connection-ends-deleted': 'unconverged',
+  'proton-errors-fail-the-run': 'unconverged',
   'no-crash': 'crashes',
 };
 const counts = { 'wrongful-deletes': 0, 'lost-records': 0, unconverged: 0, crashes: 0 };
@@ -42,10 +48,12 @@ let faults = 0;
 function found(seed: number | string, kind: keyof typeof counts, violations: string[], knownBug?: string): void {
   counts[kind] += 1;
   const list = knownBug ? examples.known : examples.new;
-  if (list.length < (knownBug ? 2 : 5)) list.push(`seed=${seed} ${kind}${knownBug ? ` (known bug ${knownBug})` : ''}:\n    ${violations.slice(0, 4).join('\n    ').slice(0, 1_500)}`);
+  if (list.length < (knownBug ? 2 : EXAMPLES)) list.push(`seed=${seed} ${kind}${knownBug ? ` (known bug ${knownBug})` : ''}:\n    ${violations.slice(0, 4).join('\n    ').slice(0, 1_500)}`);
 }
 
 const started = Date.now();
+const gated = SHAPES.filter((s) => !ENABLED_SHAPES.has(s));
+if (gated.length > 0) process.stderr.write(`scenario shapes not generated (sandbox support not detected; force with SAFETY_SHAPES=all): ${gated.join(', ')}\n`);
 const progress = (what: string) => process.stderr.write(`${what} (${Math.round((Date.now() - started) / 1000)} s)\n`);
 
 for (let i = 0; i < SCENARIOS; i += 1) {

@@ -1,90 +1,566 @@
 import { InventorySchema } from '../../functions/domain/inventory.js';
 import { COMPLETION_DETAIL_TYPE } from '../../functions/domain/notification.js';
 import { LOCAL_RESOURCES, type LocalRunResult } from '../../local/run-workflow.js';
-import type { StackModel } from '../../local/sandbox/account.js';
 import type { RecordedCall } from '../../local/sandbox/sandbox.js';
-import type { ScenarioInput } from '../../local/sandbox/scenario.js';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT } from '../helpers/scenarios.js';
+import type { Scenario } from '../../local/sandbox/scenario.js';
+import {
+  ENVIRONMENT_TAG,
+  PROTECT_TAG,
+  environmentArn,
+  environmentValues,
+  envKey,
+  everyConnection,
+  everyWorld,
+  rootOf,
+  sameEnvironment,
+  stackFamily,
+  visibleTagSets,
+  worldAt,
+  type ConnectionState,
+  type EnvironmentRef,
+  type StackState,
+  type WorldState,
+} from './world.js';
 
 /**
- * The safety invariants, as pure functions of a finished run (and the scenario it ran on),
- * each returning its violations as sentences. What may be deleted is computed here from the
- * scenario alone, never from the product's own inventory.
+ * The safety oracle: what the product may do, computed from the scenario (./world.ts) and the
+ * rules of the project's issue, never from the product's code or its own inventory. Each rule is
+ * a small named function citing the rule; the checks at the end apply them to a finished run.
  *
- * A re-run shares its sandbox with the run before it, so the sandbox's call record holds both:
- * `since` is the index of the run's first call. Each check reads the account as the run left it,
- * so call it before anything else changes the account.
+ * Time: a fact counts against the product as it was at the product's last read of that fact
+ * before the deleting call (DescribeStacks of the stack, GetResources, Proton's connection
+ * reads); a fact the product never read counts as it was at the deleting call itself.
  */
-type StackInput = NonNullable<ScenarioInput['stacks']>[number];
-
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Why the workflow may not delete this stack, or undefined when its ownership is proven (README "Safety model"). */
-export function whyNotProvenOwned(stack: StackInput, scenario: ScenarioInput): string | undefined {
-  const managementAccount = scenario.managementAccountId ?? MANAGEMENT_ACCOUNT;
-  if (stack.environment !== ENVIRONMENT) return `it belongs to environment ${stack.environment}`;
-  if ((stack.managementAccountId ?? managementAccount) !== managementAccount) {
-    return `it belongs to the ${ENVIRONMENT} environment of management account ${stack.managementAccountId}`;
+const ACTIVE_STATUSES = new Set(['CONNECTED', 'PENDING']);
+const PHASE = { component: 0, 'service-instance': 1, environment: 2 } as const;
+
+// ───────────────────────────── the request ─────────────────────────────
+
+export type ProtonApi = 'available' | 'retired';
+
+export interface Target {
+  kind: 'decommission' | 'sweep' | 'invalid';
+  mode: 'plan' | 'execute';
+  protonApi: ProtonApi;
+  connectionId?: string;
+  /** The environment the request names (console `environment`, or Proton's environment-deleted event). */
+  named?: EnvironmentRef;
+  /** Proton's environment-deleted event. */
+  environmentDeleted: boolean;
+  sweepEnvironments?: EnvironmentRef[];
+  deleteTypes: string[];
+  deleteConnectionRoles: boolean;
+}
+
+const ENV_TEXT = /^(.+)@(\d{12})$/;
+
+/**
+ * What the trigger asks for, read from the trigger itself (README "Starting it" and the issue):
+ * console input, the custom event (detail = console input), Proton's connection-rejected and
+ * environment-deleted events (default mode), or a sweep. `"protonApi": "retired"` in a request
+ * is invalid; `"available"` overrides a retired deployment.
+ */
+export function requestTarget(scenario: Scenario, defaultMode: 'plan' | 'execute'): Target {
+  const input = scenario.input;
+  const base = { mode: defaultMode, protonApi: scenario.protonApi, environmentDeleted: false, deleteTypes: [] as string[], deleteConnectionRoles: false };
+  if (isObject(input) && input.source === 'aws.proton' && isObject(input.detail)) {
+    const detail = input.detail;
+    if (input['detail-type'] === 'AWS Proton Environment Status Change' && typeof detail.name === 'string' && typeof input.account === 'string') {
+      return { ...base, kind: 'decommission', environmentDeleted: true, named: { name: detail.name, managementAccountId: input.account } };
+    }
+    if (typeof detail.id === 'string') return { ...base, kind: 'decommission', connectionId: detail.id.toLowerCase() };
+    return { ...base, kind: 'invalid' };
   }
-  if (!stack.name.startsWith('AWSProton-')) return 'its name does not start with AWSProton-';
-  const tags = stack.protonTags ?? 'both';
-  if (tags === 'none') return 'no proton:* tag proves its ownership';
-  if (tags === 'resources' && !(stack.resources ?? []).some((r) => r.taggable !== false)) return 'its proton:* tags are only on resources the Tagging API cannot see';
-  if (stack.terminationProtection) return 'termination protection is on';
+  const request = isObject(input) && 'detail-type' in input ? input.detail : input;
+  if (!isObject(request)) return { ...base, kind: 'invalid' };
+  const mode = request.mode === 'plan' || request.mode === 'execute' ? request.mode : defaultMode;
+  if (request.protonApi !== undefined && request.protonApi !== 'available') return { ...base, mode, kind: 'invalid' };
+  const protonApi: ProtonApi = request.protonApi === 'available' ? 'available' : scenario.protonApi;
+  const options = {
+    deleteTypes: Array.isArray(request.deleteTypes) ? request.deleteTypes.map(String) : [],
+    deleteConnectionRoles: request.deleteConnectionRoles === true,
+  };
+  if (request.sweep === true) {
+    const sweepEnvironments = Array.isArray(request.environments)
+      ? request.environments.flatMap((e) => {
+          const m = typeof e === 'string' ? ENV_TEXT.exec(e) : null;
+          return m ? [{ name: m[1] as string, managementAccountId: m[2] as string }] : [];
+        })
+      : undefined;
+    return { ...base, ...options, mode, protonApi, kind: 'sweep', ...(sweepEnvironments ? { sweepEnvironments } : {}) };
+  }
+  const env = isObject(request.environment) ? request.environment : undefined;
+  const named = env && typeof env.name === 'string' && typeof env.managementAccountId === 'string' ? { name: env.name, managementAccountId: env.managementAccountId } : undefined;
+  const connectionId = typeof request.connectionId === 'string' ? request.connectionId.toLowerCase() : undefined;
+  if (!named && !connectionId) return { ...base, mode, kind: 'invalid' };
+  return { ...base, ...options, mode, protonApi, kind: 'decommission', ...(connectionId ? { connectionId } : {}), ...(named ? { named } : {}) };
+}
+
+/**
+ * The environment whose stacks the request may delete, or why none: the requested connection's
+ * environment (checked against the one the request names), or the named one. With Proton
+ * retired, "requests name their environment": a request that names none deletes nothing.
+ */
+export function targetEnvironment(scenario: Scenario, target: Target): { environment?: EnvironmentRef; why?: string } {
+  if (target.kind !== 'decommission') return { why: `a ${target.kind} request deletes no stack` };
+  if (target.protonApi === 'retired') return target.named ? { environment: target.named } : { why: 'with Proton retired the request names no environment' };
+  const connection = target.connectionId ? everyConnection(scenario).get(target.connectionId) : undefined;
+  const ofConnection = connection ? { name: connection.environmentName, managementAccountId: connection.managementAccountId } : undefined;
+  if (ofConnection && target.named && !sameEnvironment(ofConnection, target.named)) {
+    return { why: `the request names ${envKey(target.named)} but connection ${target.connectionId} serves ${envKey(ofConnection)}` };
+  }
+  const environment = ofConnection ?? target.named;
+  return environment ? { environment } : { why: 'the request identifies no environment (unknown connection, no environment named)' };
+}
+
+// ───────────────────────────── the rules ─────────────────────────────
+
+/** "Nested stacks are never deleted on their own; they go with their root." */
+export function nestedNeverAlone(stack: StackState): string | undefined {
+  return stack.parent ? `it is a nested stack of ${stack.parent}: nested stacks go with their root` : undefined;
+}
+
+/** Proven ownership: "a root stack may be deleted only if its name starts with AWSProton-". */
+export function protonPrefix(stack: StackState): string | undefined {
+  return stack.name.startsWith('AWSProton-') ? undefined : 'its name does not start with AWSProton-';
+}
+
+/**
+ * Proven ownership: proton:environment = arn:aws:proton:<region>:<mgmt>:environment/<name> on the
+ * stack itself or on at least one resource inside it (or inside its nested stacks) that the
+ * Tagging API can see.
+ */
+export function provenFor(world: WorldState, root: StackState, environmentArnValue: string): string | undefined {
+  return environmentValues(world, root).has(environmentArnValue) ? undefined : `no proton:environment tag proves it belongs to ${environmentArnValue}`;
+}
+
+/**
+ * "A stack whose own tags, resources or nested stacks carry two or more distinct proton:environment
+ * values is retained ("mixed ownership: …"), never deleted (untagged resources do not make it mixed)."
+ */
+export function mixedOwnership(world: WorldState, root: StackState): string | undefined {
+  const values = environmentValues(world, root);
+  return values.size >= 2 ? `mixed ownership: ${[...values].sort().join(', ')}` : undefined;
+}
+
+/**
+ * Protection: the protect tag (any value, even empty) on the stack, on any resource in it, or on a
+ * nested stack or its resources; or termination protection on the stack: never deleted.
+ */
+export function protection(world: WorldState, root: StackState): string | undefined {
+  if (root.terminationProtection) return 'termination protection is on';
+  return visibleTagSets(world, root).some((tags) => PROTECT_TAG in tags) ? `it (or something in it) carries ${PROTECT_TAG}` : undefined;
+}
+
+/** A connection serves environment E when it is E's (name and management account) and CONNECTED or PENDING. */
+export function serves(connection: ConnectionState, environment: EnvironmentRef): boolean {
+  return ACTIVE_STATUSES.has(connection.status) && sameEnvironment({ name: connection.environmentName, managementAccountId: connection.managementAccountId }, environment);
+}
+
+/**
+ * "Served means untouchable. Environment E's stacks, stand-alone resources and roles are deleted only
+ * when no connection of this account other than the one being decommissioned serves E." With Proton
+ * available, "a Proton error must never lead to deleting anything of an environment a connection may
+ * still serve": the connection being decommissioned must be known gone too (deleted, or not found).
+ * With Proton retired the serving rule is skipped.
+ */
+export function servedUntouchable(
+  connections: ReadonlyMap<string, ConnectionState>,
+  environment: EnvironmentRef,
+  decommissioned: ReadonlySet<string>,
+  protonApi: ProtonApi,
+): string | undefined {
+  if (protonApi === 'retired') return undefined;
+  const serving = [...connections.values()].filter((c) => serves(c, environment));
+  const other = serving.find((c) => !decommissioned.has(c.id));
+  if (other) return `connection ${other.id} (${other.status}) still serves ${envKey(environment)}`;
+  const own = serving.find((c) => decommissioned.has(c.id));
+  if (own) return `the connection being decommissioned, ${own.id}, still exists (${own.status}) and serves ${envKey(environment)}`;
   return undefined;
 }
 
-export function provenOwnedStacks(scenario: ScenarioInput): StackInput[] {
-  return (scenario.stacks ?? []).filter((s) => whyNotProvenOwned(s, scenario) === undefined);
+/** "Decommissioning a PENDING or REJECTED connection deletes the connection only." */
+export function connectionOnly(decommissionedStatuses: ReadonlyMap<string, string>, protonApi: ProtonApi): string | undefined {
+  if (protonApi === 'retired') return undefined;
+  const inactive = [...decommissionedStatuses].find(([, status]) => status === 'PENDING' || status === 'REJECTED');
+  return inactive ? `decommissioning ${inactive[1]} connection ${inactive[0]} deletes the connection only` : undefined;
 }
-
-/** The mode the request asks for (the deployment default when it names none), read from the trigger itself. */
-export function requestedMode(input: unknown): 'plan' | 'execute' {
-  const defaultMode = process.env.DEFAULT_MODE === 'execute' ? 'execute' : 'plan';
-  const request = isObject(input) && 'detail-type' in input ? (input.source === 'proton-connection-cleanup' ? input.detail : undefined) : input;
-  const mode = isObject(request) ? request.mode : undefined;
-  return mode === 'plan' || mode === 'execute' ? mode : defaultMode;
-}
-
-const callsOf = (run: LocalRunResult, since: number): readonly RecordedCall[] => run.sandbox.calls.slice(since);
-
-function specOfStack(run: LocalRunResult, scenario: ScenarioInput, stackIdOrName: string): StackInput | undefined {
-  const stack = run.sandbox.account.stacks.get(stackIdOrName) ?? run.sandbox.account.stackByName(stackIdOrName);
-  return stack && (scenario.stacks ?? []).find((s) => s.name === stack.name);
-}
-
-/** Operations that delete: the safety model allows only DeleteStack and DeleteEnvironmentAccountConnection (the generated requests ask for no other deletion). */
-const DELETING = /^(Delete|Remove|Detach)/;
-const ALLOWED_DELETES = new Set(['DeleteStack', 'DeleteEnvironmentAccountConnection']);
 
 /**
- * No DeleteStack outside the proven-owned stacks, no other connection deleted, no other kind of
- * deletion, nothing deleted in plan mode.
+ * "Hold dependents back": the environment's stacks wait for all the environment's component and
+ * service-instance stacks; a stack with exports waits for the earlier-phase stacks (components,
+ * service instances, environment). The stacks a stack waits for, among the environment's root stacks.
  */
-export function noWrongfulDelete(run: LocalRunResult, scenario: ScenarioInput, since = 0): string[] {
+export function waitsFor(world: WorldState, stack: StackState, environmentArnValue: string): StackState[] {
+  const hasExports = stackFamily(world, stack).some((s) => s.exports.length > 0);
+  return [...world.stacks.values()].filter((other) => {
+    if (other === stack || other.parent || !environmentValues(world, other).has(environmentArnValue)) return false;
+    if (stack.ownerKind === 'environment' && other.ownerKind !== 'environment') return true;
+    return hasExports && PHASE[other.ownerKind] < PHASE[stack.ownerKind];
+  });
+}
+
+/** Environments whose management account is this account have no connection by design: never orphans. */
+export function ownAccountEnvironment(environment: EnvironmentRef, accountId: string): string | undefined {
+  return environment.managementAccountId === accountId ? `${envKey(environment)} is managed by this very account: never an orphan` : undefined;
+}
+
+/** SSM parameter /proton-cleanup/decommission/<management account>/<environment> = YYYY-MM-DD, on or before today. */
+export function decommissionDue(parameters: Readonly<Record<string, string>>, environment: EnvironmentRef, now: number): boolean {
+  const value = parameters[`/proton-cleanup/decommission/${environment.managementAccountId}/${environment.name}`];
+  if (value === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) return false;
+  return value <= new Date(now).toISOString().slice(0, 10);
+}
+
+/**
+ * With Proton retired "a sweep plans … and starts cleanups only for environments the request names or
+ * that have a due decommission date".
+ */
+export function retiredSweepMayStart(target: Target, parameters: Readonly<Record<string, string>>, environment: EnvironmentRef, now: number): string | undefined {
+  if (target.protonApi !== 'retired') return undefined;
+  if ((target.sweepEnvironments ?? []).some((e) => sameEnvironment(e, environment))) return undefined;
+  return decommissionDue(parameters, environment, now) ? undefined : `with Proton retired, ${envKey(environment)} is neither named by the sweep nor due`;
+}
+
+/** Why the stack may not be deleted for `environment` in this view of the account (undefined: it may, as far as the stack goes). */
+export function whyStackNotDeletable(world: WorldState, stack: StackState, environmentArnValue: string): string | undefined {
+  return nestedNeverAlone(stack) ?? protonPrefix(stack) ?? provenFor(world, stack, environmentArnValue) ?? mixedOwnership(world, stack) ?? protection(world, stack);
+}
+
+// ───────────────────────────── reading a run ─────────────────────────────
+
+export interface RunContext {
+  run: LocalRunResult;
+  scenario: Scenario;
+  target: Target;
+  /** Epoch ms on the sandbox clock when the sandbox opened (changes' `at` counts from there). */
+  openedAt: number;
+  /** Index of the run's first call in the sandbox's record (a re-run shares its sandbox). */
+  since: number;
+}
+
+const callsOf = (ctx: RunContext): readonly RecordedCall[] => ctx.run.sandbox.calls.slice(ctx.since);
+const ok = (c: RecordedCall) => c.error === undefined;
+
+class Timeline {
+  private readonly cache = new Map<number, WorldState>();
+  constructor(readonly ctx: RunContext) {}
+  at(t: number): WorldState {
+    let w = this.cache.get(t);
+    if (!w) {
+      w = worldAt(this.ctx.scenario, this.ctx.openedAt, t);
+      this.cache.set(t, w);
+    }
+    return w;
+  }
+  /** The latest successful call before `t` in this run that reads the fact, or `t` itself. */
+  lastRead(t: number, reads: (c: RecordedCall) => boolean): number {
+    let latest: number | undefined;
+    for (const c of callsOf(this.ctx)) if (c.at < t && ok(c) && reads(c)) latest = c.at;
+    return latest ?? t;
+  }
+}
+
+function stackNameOf(ctx: RunContext, idOrName: unknown): string | undefined {
+  if (typeof idOrName !== 'string') return undefined;
+  const account = ctx.run.sandbox.account;
+  return (account.stacks.get(idOrName) ?? account.stackByName(idOrName))?.name;
+}
+
+const describes = (ctx: RunContext, name: string) => (c: RecordedCall) =>
+  c.operation === 'DescribeStacks' && (c.input.StackName === undefined || stackNameOf(ctx, c.input.StackName) === name);
+const tagReads = (c: RecordedCall) => c.operation === 'GetResources';
+
+/**
+ * The account as the product knew it before `t`, fact by fact: a stack's tags as at its last
+ * DescribeStacks or GetResources, its termination protection as at its last DescribeStacks, the
+ * resources' tags as at the last GetResources; a fact never read, as at `t`.
+ */
+function stackView(timeline: Timeline, t: number): WorldState {
+  const now = timeline.at(t);
+  const view: WorldState = structuredClone(now);
+  const resourcesAt = timeline.at(timeline.lastRead(t, tagReads));
+  for (const stack of view.stacks.values()) {
+    const tagsAt = timeline.at(timeline.lastRead(t, (c) => tagReads(c) || describes(timeline.ctx, stack.name)(c)));
+    const protectionAt = timeline.at(timeline.lastRead(t, describes(timeline.ctx, stack.name)));
+    stack.tags = { ...(tagsAt.stacks.get(stack.name)?.tags ?? stack.tags) };
+    stack.terminationProtection = protectionAt.stacks.get(stack.name)?.terminationProtection ?? stack.terminationProtection;
+    const known = resourcesAt.stacks.get(stack.name)?.resources ?? [];
+    stack.resources = stack.resources.map((r) => ({ ...r, tags: { ...(known.find((k) => k.logicalId === r.logicalId)?.tags ?? r.tags) } }));
+  }
+  for (const resource of view.standalone.values()) resource.tags = { ...(resourcesAt.standalone.get(resource.name)?.tags ?? resource.tags) };
+  return view;
+}
+
+const PROTON_READS = new Set(['GetEnvironmentAccountConnection', 'ListEnvironmentAccountConnections', 'DeleteEnvironmentAccountConnection']);
+
+/** Successful DeleteEnvironmentAccountConnection calls of the whole sandbox (both runs): id → when. */
+function productDeletes(ctx: RunContext): Map<string, number> {
+  const deleted = new Map<string, number>();
+  for (const c of ctx.run.sandbox.calls) {
+    if (c.operation === 'DeleteEnvironmentAccountConnection' && ok(c) && !deleted.has(String(c.input.id).toLowerCase())) deleted.set(String(c.input.id).toLowerCase(), c.at);
+  }
+  return deleted;
+}
+
+/**
+ * The connections as the product knew them before `t`: each as at the product's last Proton read of
+ * it (Get or Delete of its id, a listing of its environment; a not-found answer says it is gone), or
+ * as at `t` when the product never read it. Connections the product deleted are gone from then on.
+ */
+function connectionView(timeline: Timeline, t: number): Map<string, ConnectionState> {
+  const ctx = timeline.ctx;
+  const deletedAt = productDeletes(ctx);
+  const view = new Map<string, ConnectionState>();
+  for (const [id, connection] of everyConnection(ctx.scenario)) {
+    let readAt: number | undefined;
+    let saidGone = false;
+    for (const c of callsOf(ctx)) {
+      if (c.at >= t || c.service !== 'proton' || !PROTON_READS.has(c.operation)) continue;
+      const aboutIt = c.operation === 'ListEnvironmentAccountConnections' ? c.input.environmentName === undefined || c.input.environmentName === connection.environmentName : String(c.input.id).toLowerCase() === id;
+      if (!aboutIt) continue;
+      if (ok(c)) {
+        readAt = c.at;
+        saidGone = c.operation === 'DeleteEnvironmentAccountConnection';
+      } else if (c.error === 'ResourceNotFoundException' && c.operation !== 'ListEnvironmentAccountConnections') {
+        readAt = c.at;
+        saidGone = true;
+      }
+    }
+    const at = readAt ?? t;
+    const state = timeline.at(at).connections.get(id);
+    const gone = saidGone || (deletedAt.get(id) ?? Infinity) <= at;
+    if (state && !gone) view.set(id, { ...state });
+  }
+  return view;
+}
+
+/** The connection's status as last known before it was gone (or at `t`). */
+function statusBefore(timeline: Timeline, id: string, t: number): string | undefined {
+  const ctx = timeline.ctx;
+  const until = Math.min(t, productDeletes(ctx).get(id) ?? Infinity);
+  let status = timeline.at(until).connections.get(id)?.status;
+  if (status !== undefined) return status;
+  // Gone by a change: its status in the last world that still had it.
+  for (const change of [...ctx.scenario.changes].sort((a, b) => a.at - b.at)) {
+    const when = ctx.openedAt + change.at * 1000;
+    if (when > until) break;
+    status = timeline.at(when - 1).connections.get(id)?.status ?? status;
+  }
+  return status ?? everyConnection(ctx.scenario).get(id)?.status;
+}
+
+/** The connections this run decommissions: the requested one, and (for an environment) those of E it deleted. */
+function decommissionedIds(ctx: RunContext, environment: EnvironmentRef): Set<string> {
+  const ids = new Set<string>(ctx.target.connectionId ? [ctx.target.connectionId] : []);
+  const all = everyConnection(ctx.scenario);
+  for (const c of callsOf(ctx)) {
+    if (c.operation !== 'DeleteEnvironmentAccountConnection' || !ok(c)) continue;
+    const id = String(c.input.id).toLowerCase();
+    const known = all.get(id);
+    if (known && serves({ ...known, status: 'CONNECTED' }, environment)) ids.add(id);
+  }
+  return ids;
+}
+
+/** Why nothing of environment E may be deleted at `t` for connection reasons (serving, connection only). */
+function connectionReasons(timeline: Timeline, environment: EnvironmentRef, t: number): string | undefined {
+  const ctx = timeline.ctx;
+  const decommissioned = decommissionedIds(ctx, environment);
+  const statuses = new Map<string, string>();
+  for (const id of decommissioned) {
+    const status = statusBefore(timeline, id, t);
+    if (status) statuses.set(id, status);
+  }
+  return connectionOnly(statuses, ctx.target.protonApi) ?? servedUntouchable(connectionView(timeline, t), environment, decommissioned, ctx.target.protonApi);
+}
+
+function stackDeletedBy(ctx: RunContext, name: string, t: number): boolean {
+  const stack = ctx.run.sandbox.account.stackByName(name);
+  return !stack || (stack.deletedAt !== undefined && stack.deletedAt <= t);
+}
+
+// ───────────────────────────── the checks ─────────────────────────────
+
+const DELETING = /^(Delete|Remove|Detach)/;
+const STANDALONE_OPERATIONS: Record<string, { type: string; key: string; name: (input: Record<string, unknown>) => unknown }> = {
+  DeleteBucket: { type: 'AWS::S3::Bucket', key: 's3:bucket', name: (i) => i.Bucket },
+  DeleteObjects: { type: 'AWS::S3::Bucket', key: 's3:bucket', name: (i) => i.Bucket },
+  DeleteLogGroup: { type: 'AWS::Logs::LogGroup', key: 'logs:log-group', name: (i) => i.logGroupName },
+  DeleteRepository: { type: 'AWS::ECR::Repository', key: 'ecr:repository', name: (i) => i.repositoryName },
+  DeleteParameter: { type: 'AWS::SSM::Parameter', key: 'ssm:parameter', name: (i) => i.Name },
+};
+const ROLE_OPERATIONS = new Set(['DeleteRole', 'DetachRolePolicy', 'DeleteRolePolicy', 'RemoveRoleFromInstanceProfile']);
+
+/**
+ * No wrongful delete: nothing in plan mode; a sweep deletes nothing; only DeleteStack,
+ * DeleteEnvironmentAccountConnection and the deletes the request's deleteTypes/deleteConnectionRoles
+ * ask for; only the requested connection; each DeleteStack passes every stack rule and the connection
+ * rules as the product knew them; stand-alone resources and roles likewise.
+ */
+export function noWrongfulDelete(ctx: RunContext): string[] {
+  const { target, scenario } = ctx;
   const violations: string[] = [];
-  const plan = requestedMode(scenario.input) === 'plan';
-  for (const call of callsOf(run, since)) {
-    if (call.operation === 'DeleteStack') {
-      const target = String(call.input.StackName);
-      const spec = specOfStack(run, scenario, target);
-      const why = spec ? whyNotProvenOwned(spec, scenario) : 'it is not a stack of the scenario';
-      if (why) violations.push(`DeleteStack ${spec?.name ?? target}, whose ownership is not proven: ${why}`);
-      if (plan) violations.push(`DeleteStack ${spec?.name ?? target} in plan mode`);
+  const timeline = new Timeline(ctx);
+  const { environment, why } = targetEnvironment(scenario, target);
+  const arn = environment ? environmentArn(scenario, environment) : '';
+  const connections = everyConnection(scenario);
+  for (const call of callsOf(ctx)) {
+    if (!DELETING.test(call.operation) || call.service === 's3' && call.input.Bucket === LOCAL_RESOURCES.reportBucket) continue;
+    const what = `${call.operation} ${JSON.stringify(call.input).slice(0, 160)}`;
+    if (target.mode === 'plan') violations.push(`[plan] ${what} in plan mode`);
+    if (target.kind !== 'decommission') {
+      violations.push(`[${target.kind}] ${what}: a ${target.kind} request deletes nothing`);
+      continue;
     }
     if (call.operation === 'DeleteEnvironmentAccountConnection') {
-      const id = String(call.input.id);
-      if (id.toLowerCase() !== CONNECTION_ID) violations.push(`DeleteEnvironmentAccountConnection of connection "${id}", not the requested ${CONNECTION_ID}`);
-      if (plan) violations.push(`DeleteEnvironmentAccountConnection ${id} in plan mode`);
+      const id = String(call.input.id).toLowerCase();
+      const known = connections.get(id);
+      const allowed = target.connectionId ? id === target.connectionId : environment !== undefined && known !== undefined && serves({ ...known, status: 'CONNECTED' }, environment);
+      if (!allowed) violations.push(`[only-the-requested-connection] DeleteEnvironmentAccountConnection ${id}: not the connection this request decommissions`);
+      continue;
     }
-    if (DELETING.test(call.operation) && !ALLOWED_DELETES.has(call.operation)) {
-      violations.push(`${call.operation} ${JSON.stringify(call.input).slice(0, 200)}: the request asked for no such deletion`);
+    if (call.operation === 'DeleteStack') {
+      const name = stackNameOf(ctx, call.input.StackName);
+      const view = stackView(timeline, call.at);
+      const stack = name ? view.stacks.get(name) : undefined;
+      if (!stack) {
+        violations.push(`[proven-ownership] DeleteStack ${String(call.input.StackName)}: not a stack of the scenario`);
+        continue;
+      }
+      if (!environment) {
+        violations.push(`[proven-ownership] DeleteStack ${stack.name}: ${why}`);
+        continue;
+      }
+      const reason = whyStackNotDeletable(view, stack, arn) ?? connectionReasons(timeline, environment, call.at);
+      if (reason) violations.push(`DeleteStack ${stack.name} for ${envKey(environment)}: ${reason}`);
+      continue;
     }
-    if (call.operation === 'PutObject' && call.input.Bucket !== LOCAL_RESOURCES.reportBucket) {
-      violations.push(`PutObject into bucket ${String(call.input.Bucket)}, not the report bucket`);
+    const standalone = STANDALONE_OPERATIONS[call.operation];
+    if (standalone) {
+      const name = String(standalone.name(call.input));
+      const view = stackView(timeline, call.at);
+      // A resource its stack's deletion left behind (Retain, or kept) is outside any stack from then on.
+      const inStack = [...view.stacks.values()].find((s) => !stackDeletedBy(ctx, s.name, call.at) && s.resources.some((r) => r.type === standalone.type && r.name === name));
+      const leftBehind = [...view.stacks.values()].flatMap((s) => (stackDeletedBy(ctx, s.name, call.at) ? s.resources : [])).find((r) => r.type === standalone.type && r.name === name);
+      const resource = [...view.standalone.values()].find((r) => r.type === standalone.type && r.name === name) ?? leftBehind;
+      const reason = !target.deleteTypes.includes(standalone.key)
+        ? `the request's deleteTypes do not include ${standalone.key}`
+        : inStack
+          ? `it is a resource of stack ${inStack.name}: it goes with its stack`
+          : !resource
+            ? 'not a stand-alone resource of the scenario'
+            : !environment
+              ? why
+              : resource.tags[ENVIRONMENT_TAG] !== arn
+                ? `it is not tagged for ${envKey(environment)}`
+                : PROTECT_TAG in resource.tags
+                  ? `it carries ${PROTECT_TAG}`
+                  : connectionReasons(timeline, environment, call.at);
+      if (reason) violations.push(`[stand-alone] ${call.operation} ${name}: ${reason}`);
+      continue;
+    }
+    if (ROLE_OPERATIONS.has(call.operation)) {
+      const role = String(call.input.RoleName);
+      const decommissioned = environment ? decommissionedIds(ctx, environment) : new Set<string>();
+      const ofDecommissioned = [...decommissioned].some((id) => connections.get(id)?.roleNames.includes(role));
+      const view = connectionView(timeline, call.at);
+      const sharer = [...view.values()].find((c) => !decommissioned.has(c.id) && c.roleNames.includes(role));
+      const reason = !target.deleteConnectionRoles
+        ? 'the request does not ask for deleteConnectionRoles'
+        : !environment
+          ? why
+          : !ofDecommissioned
+            ? 'not a role of the connection being decommissioned'
+            : sharer
+              ? `connection ${sharer.id} still references it`
+              : connectionReasons(timeline, environment, call.at);
+      if (reason) violations.push(`[roles] ${call.operation} ${role}: ${reason}`);
+      continue;
+    }
+    violations.push(`[only-these-deletes] ${what}: the request asked for no such deletion`);
+  }
+  return violations;
+}
+
+/**
+ * "Hold dependents back": a stack is not started unless what it waits for (see waitsFor) is deleted
+ * or already absent at the moment of its DeleteStack.
+ */
+export function holdDependentsBack(ctx: RunContext): string[] {
+  const { environment } = targetEnvironment(ctx.scenario, ctx.target);
+  if (!environment) return [];
+  const arn = environmentArn(ctx.scenario, environment);
+  const timeline = new Timeline(ctx);
+  const violations: string[] = [];
+  for (const call of callsOf(ctx)) {
+    if (call.operation !== 'DeleteStack') continue;
+    const name = stackNameOf(ctx, call.input.StackName);
+    const world = timeline.at(timeline.lastRead(call.at, tagReads));
+    const stack = name ? world.stacks.get(name) : undefined;
+    if (!stack) continue;
+    for (const waited of waitsFor(world, stack, arn)) {
+      if (!stackDeletedBy(ctx, waited.name, call.at)) {
+        const status = ctx.run.sandbox.account.stackByName(waited.name)?.status ?? 'absent';
+        violations.push(`DeleteStack ${stack.name} (${stack.ownerKind}) started while ${waited.name} (${waited.ownerKind}) is not deleted (${status})`);
+      }
     }
   }
   return violations;
+}
+
+function childEnvironment(call: RecordedCall): EnvironmentRef | undefined {
+  let input: unknown;
+  try {
+    input = JSON.parse(String(call.input.input ?? 'null'));
+  } catch {
+    return undefined;
+  }
+  const request = isObject(input) && isObject(input.detail) ? input.detail : input;
+  const env = isObject(request) && isObject(request.environment) ? request.environment : undefined;
+  return env && typeof env.name === 'string' && typeof env.managementAccountId === 'string' ? { name: env.name, managementAccountId: env.managementAccountId } : undefined;
+}
+
+/**
+ * Sweeps: never a child for an environment a connection serves (as the product knew the connections
+ * when it started it), nor for an environment of this account; with Proton available, a failed listing
+ * fails the sweep with nothing started; with Proton retired, only named or due environments.
+ */
+export function sweepStartsOnlyOrphans(ctx: RunContext): string[] {
+  if (ctx.target.kind !== 'sweep') return [];
+  const violations: string[] = [];
+  const timeline = new Timeline(ctx);
+  const calls = callsOf(ctx);
+  const listings = calls.filter((c) => c.operation === 'ListEnvironmentAccountConnections');
+  const listingFailed = ctx.target.protonApi === 'available' && listings.length > 0 && !ok(listings[listings.length - 1] as RecordedCall);
+  for (const call of calls) {
+    if (call.operation !== 'StartExecution' || !ok(call)) continue;
+    const environment = childEnvironment(call);
+    if (!environment) {
+      violations.push(`StartExecution ${String(call.input.name)} names no environment`);
+      continue;
+    }
+    if (listingFailed) violations.push(`StartExecution for ${envKey(environment)}: the connection listing failed, so the sweep must start nothing`);
+    if (ctx.target.protonApi === 'available' && !listings.some((c) => ok(c) && c.at < call.at)) {
+      violations.push(`StartExecution for ${envKey(environment)} before any successful connection listing`);
+    }
+    const reason =
+      ownAccountEnvironment(environment, ctx.scenario.accountId) ??
+      retiredSweepMayStart(ctx.target, ctx.scenario.parameters, environment, call.at) ??
+      servedUntouchable(connectionView(timeline, call.at), environment, new Set(), ctx.target.protonApi);
+    if (reason) violations.push(`StartExecution for ${envKey(environment)}: ${reason}`);
+  }
+  return violations;
+}
+
+/** "With protonApi retired, the product never calls any Proton operation (any Proton call is a violation)." */
+export function retiredNeverCallsProton(ctx: RunContext): string[] {
+  if (ctx.scenario.protonApi !== 'retired' || ctx.target.protonApi === 'available') return [];
+  return callsOf(ctx)
+    .filter((c) => c.service === 'proton')
+    .map((c) => `Proton ${c.operation} called on a retired deployment`);
 }
 
 const OUTCOME_COUNTS = [
@@ -104,7 +580,8 @@ function mentionsExecution(text: string, executionName: string): boolean {
  * a report or, at least, the failure notification (SNS message and EventBridge event), unless an
  * injected fault stopped exactly that.
  */
-export function noLostRecord(run: LocalRunResult, _scenario: ScenarioInput, since = 0): string[] {
+export function noLostRecord(ctx: RunContext): string[] {
+  const { run } = ctx;
   const violations: string[] = [];
   const { account } = run.sandbox;
   const name = run.executionName;
@@ -117,7 +594,7 @@ export function noLostRecord(run: LocalRunResult, _scenario: ScenarioInput, sinc
     const inventoryKey = `executions/${name}/inventory.json`;
     const stored = account.objects.get(`${LOCAL_RESOURCES.reportBucket}/${inventoryKey}`);
     // An injected fault on reading the stored inventory back is the one excuse for leaving it out.
-    const unreadable = callsOf(run, since).some((c) => c.operation === 'GetObject' && c.input.Key === inventoryKey && c.error !== undefined);
+    const unreadable = callsOf(ctx).some((c) => c.operation === 'GetObject' && c.input.Key === inventoryKey && c.error !== undefined);
     if (stored !== undefined && !unreadable) {
       for (const resource of InventorySchema.parse(JSON.parse(stored)).resources) {
         if (!times.has(resource.id)) violations.push(`${resource.id} (${resource.type}, ${resource.action}) is in the stored inventory but not in the report`);
@@ -132,12 +609,11 @@ export function noLostRecord(run: LocalRunResult, _scenario: ScenarioInput, sinc
     if (s.deleted + s.alreadyAbsent + s.retained + s.failed + s.planned !== s.total) violations.push(`the summary counts do not add up to ${s.total}`);
   }
   if (run.status === 'failed' && !report) {
-    const calls = callsOf(run, since);
+    const calls = callsOf(ctx);
     const faulted = (...operations: string[]) => calls.some((c) => c.error !== undefined && operations.includes(c.operation));
     const notifyTimedOut = run.lambdaFaultsFired.some((f) => f.state === 'NotifyFailure');
     const message = [...account.topics.values()].flat().some((m) => /FAILED/.test(m.subject ?? '') && mentionsExecution(m.message, name));
     const event = account.events.some((e) => e.detailType === COMPLETION_DETAIL_TYPE.failed && mentionsExecution(JSON.stringify(e.detail), name));
-    // Without a report NotifyFailure reads nothing: only its own calls, or its own timeout, can stop it.
     if (!message && !faulted('Publish') && !notifyTimedOut) {
       violations.push('the execution failed without a report and without an SNS failure message, and no injected fault prevented the message');
     }
@@ -148,87 +624,158 @@ export function noLostRecord(run: LocalRunResult, _scenario: ScenarioInput, sinc
   return violations;
 }
 
-function importersOf(stack: StackModel, run: LocalRunResult): StackModel[] {
-  return [...run.sandbox.account.stacks.values()].filter((s) => s !== stack && s.status !== 'DELETE_COMPLETE' && s.imports.some((i) => stack.exports.includes(i)));
+/** Whether a stack may appear in a report for E: proven (partly) for E, or an unproven AWSProton- stack, in some state of the run. */
+export function reportable(worlds: readonly WorldState[], name: string, environmentArnValue: string): boolean {
+  return worlds.some((world) => {
+    const stack = world.stacks.get(name);
+    if (!stack) return false;
+    const values = environmentValues(world, rootOf(world, stack));
+    return values.has(environmentArnValue) || (values.size === 0 && rootOf(world, stack).name.startsWith('AWSProton-'));
+  });
 }
 
 /**
- * What the request calls for, given the account it starts on: a cleanup when its connection exists
- * or it names the environment itself; Proton's environment-deleted event with no connection left is
- * "nothing to do" by design (Proton removed everything itself); a connection id alone, for a
- * connection that is gone, can only fail with ConnectionNotFound.
+ * "Reports list only this environment's resources and the unproven AWSProton- stacks — a stack proven
+ * for another environment (by its tags or its resources') is neither touched nor listed."
  */
-export function expectedOutcome(scenario: ScenarioInput): 'cleanup' | 'nothing-to-do' | 'connection-not-found' {
-  const input = scenario.input;
-  if ((scenario.connections ?? []).some((c) => c.id === CONNECTION_ID)) return 'cleanup';
-  if (isObject(input) && input.source === 'aws.proton') return isObject(input.detail) && 'name' in input.detail ? 'nothing-to-do' : 'connection-not-found';
-  const request = isObject(input) && 'detail-type' in input ? input.detail : input;
-  return isObject(request) && isObject(request.environment) ? 'cleanup' : 'connection-not-found';
-}
-
-/**
- * After a re-run without faults: the re-run succeeded, and in execute mode every proven-owned
- * stack is gone, unless CloudFormation cannot delete it (a resource fails to delete, or a stack
- * that stays imports one of its exports). A request that calls for no cleanup (see
- * expectedOutcome) must end as designed.
- */
-export function converged(rerun: LocalRunResult, scenario: ScenarioInput): string[] {
+export function reportScope(ctx: RunContext): string[] {
+  const report = ctx.run.report;
+  const { environment } = targetEnvironment(ctx.scenario, ctx.target);
+  if (!report || !environment || ctx.target.kind !== 'decommission') return [];
+  const arn = environmentArn(ctx.scenario, environment);
+  const worlds = everyWorld(ctx.scenario);
+  const account = ctx.run.sandbox.account;
   const violations: string[] = [];
-  const expected = expectedOutcome(scenario);
-  if (expected === 'connection-not-found' && rerun.error?.name !== 'ConnectionNotFound') {
-    violations.push(`its connection never existed and the request names no environment, yet the re-run ended ${rerun.status} ${rerun.error?.name ?? ''}`);
+  for (const entry of report.resources) {
+    const stackId = entry.type === 'cloudformation:stack' ? entry.id : entry.stackId;
+    if (stackId) {
+      const name = account.stacks.get(stackId)?.name;
+      if (name && !reportable(worlds, name, arn)) violations.push(`the report lists ${entry.type} ${entry.id} of stack ${name}, which is proven for another environment only`);
+      continue;
+    }
+    const standalone = [...(worlds[0]?.standalone.values() ?? [])].find((r) => r.arn === entry.id);
+    if (standalone && !worlds.some((w) => w.standalone.get(standalone.name)?.tags[ENVIRONMENT_TAG] === arn)) {
+      violations.push(`the report lists stand-alone ${standalone.name}, tagged for another environment`);
+    }
   }
-  if (expected === 'nothing-to-do' && (rerun.status !== 'succeeded' || rerun.report?.connection.outcome !== 'not-found')) {
-    violations.push(`no connection serves the deleted environment, yet the re-run ended ${rerun.status} ${rerun.error?.name ?? ''} (${rerun.report?.connection.outcome ?? 'no report'})`);
+  return violations;
+}
+
+/** Why CloudFormation cannot finish deleting the stack: a resource that fails to delete, a bucket with objects, a live importer. */
+function cloudFormationCannot(ctx: RunContext, world: WorldState, stack: StackState): string | undefined {
+  const account = ctx.run.sandbox.account;
+  const specs = new Map(ctx.scenario.stacks.map((s) => [s.name, s]));
+  for (const member of stackFamily(world, stack)) {
+    const spec = specs.get(member.name);
+    if (spec?.resources.some((r) => r.deletionPolicy !== 'Retain' && (r.failsToDelete !== undefined || r.objects > 0))) return `${member.name} has a resource CloudFormation cannot delete`;
+    for (const exported of member.exports) {
+      for (const other of account.stacks.values()) {
+        if (other.status !== 'DELETE_COMPLETE' && other.imports.includes(exported) && !stackFamily(world, stack).some((m) => m.name === other.name)) {
+          return `${other.name} still imports ${exported}`;
+        }
+      }
+    }
   }
-  if (expected !== 'cleanup') return violations;
-  if (rerun.status !== 'succeeded') {
-    violations.push(`the re-run failed: ${rerun.error?.name ?? 'unknown'}: ${(rerun.error?.cause ?? '').slice(0, 300)}`);
+  return undefined;
+}
+
+/**
+ * After a fault-free re-run, the execute request has converged: the re-run succeeded, and every stack
+ * that may be deleted (all rules, in the account as it ends) is gone, unless CloudFormation cannot
+ * delete it or it waits for a stack that stays.
+ */
+export function converged(ctx: RunContext): string[] {
+  const { run, target, scenario } = ctx;
+  const violations: string[] = [];
+  if (target.kind === 'invalid') {
+    if (run.error?.name !== 'InvalidRequest') violations.push(`an invalid request ended ${run.status} ${run.error?.name ?? ''}, not InvalidRequest`);
+    return violations;
   }
-  if (requestedMode(scenario.input) !== 'execute') return violations;
-  for (const spec of provenOwnedStacks(scenario)) {
-    const stack = rerun.sandbox.account.stackByName(spec.name);
-    if (!stack || stack.status === 'DELETE_COMPLETE') continue;
-    const undeletable = (spec.resources ?? []).some((r) => r.failsToDelete && r.deletionPolicy !== 'Retain');
-    const importers = importersOf(stack, rerun);
-    if (stack.status === 'DELETE_FAILED' && (undeletable || importers.length > 0)) continue;
-    violations.push(`${spec.name} is still ${stack.status} after the re-run${stack.statusReason ? ` (${stack.statusReason})` : ''}`);
+  const { environment } = targetEnvironment(scenario, target);
+  const requested = target.connectionId ? everyConnection(scenario).get(target.connectionId) : undefined;
+  const mustFail = target.kind === 'decommission' && !environment && !(target.protonApi === 'available' && requested);
+  if (mustFail) return violations; // nothing identifies an environment: failing (or reporting nothing) is right
+  if (run.status !== 'succeeded') violations.push(`the re-run failed: ${run.error?.name ?? 'unknown'}: ${(run.error?.cause ?? '').slice(0, 300)}`);
+  if (target.mode !== 'execute' || target.kind !== 'decommission' || !environment) return violations;
+  // Proton's environment-deleted event with no connection of E: "nothing to do" is allowed.
+  const hadConnection = [...everyConnection(scenario).values()].some((c) => sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, environment));
+  if (target.environmentDeleted && target.protonApi === 'available' && !hadConnection) return violations;
+  const timeline = new Timeline(ctx);
+  const end = run.sandbox.clock.now();
+  if (connectionReasons(timeline, environment, end)) return violations;
+  const world = timeline.at(end);
+  const arn = environmentArn(scenario, environment);
+  const stays = (s: StackState) => !stackDeletedBy(ctx, s.name, end);
+  for (const stack of world.stacks.values()) {
+    if (whyStackNotDeletable(world, stack, arn) || !stays(stack)) continue;
+    if (cloudFormationCannot(ctx, world, stack)) continue;
+    if (waitsFor(world, stack, arn).some(stays)) continue;
+    const model = run.sandbox.account.stackByName(stack.name);
+    violations.push(`${stack.name} is still ${model?.status ?? 'there'} after the re-run${model?.statusReason ? ` (${model.statusReason})` : ''}`);
   }
   return violations;
 }
 
 const RETRYABLE = ['ThrottlingException', 'ConflictException', 'InternalServerException'];
+const NOT_PROTON_FAILURES = new Set(['ResourceNotFoundException', 'ValidationException', 'ConflictException']);
 
-/** A permanent error for the connection: Proton unreachable, or a failure that retrying would not change. */
+/** A permanent error for the connection: a failure that retrying would not change. */
 function permanentConnectionError(run: LocalRunResult): boolean {
   const connection = run.report?.connection;
-  if (connection?.outcome === 'unreachable') return true;
   if (connection?.outcome !== 'failed') return false;
   const error = (connection.error ?? '').split(':')[0] ?? '';
   return !RETRYABLE.includes(error) && !error.startsWith('Lambda.');
 }
 
+/** The connection this request decommissions: the requested one, or the environment's only connection. */
+function decommissionedConnection(ctx: RunContext): string | undefined {
+  if (ctx.target.connectionId) return ctx.target.connectionId;
+  const named = ctx.target.named;
+  if (!named) return undefined;
+  const ofEnvironment = [...everyConnection(ctx.scenario).values()].filter((c) => sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, named));
+  return ofEnvironment.length === 1 ? ofEnvironment[0]?.id : undefined;
+}
+
 /**
- * In execute mode the connection ends deleted: a run never reports it deleted (or already absent)
- * while it exists, a successful run leaves it deleted unless Proton was unreachable, and at the end
- * (`final`: after the re-run) it is gone unless the report shows a permanent error for it.
+ * In execute mode with Proton available the connection ends deleted: a run never reports it deleted
+ * (or already absent) while it exists, a successful run leaves it deleted, and after the re-run it is
+ * gone unless the report shows a permanent error. With Proton retired the report records it
+ * `unreachable`.
  */
-export function connectionEndsDeleted(run: LocalRunResult, scenario: ScenarioInput, { since = 0, final = false } = {}): string[] {
-  if (requestedMode(scenario.input) !== 'execute') return [];
+export function connectionEndsDeleted(ctx: RunContext, { final = false } = {}): string[] {
+  const { run, target } = ctx;
+  if (target.kind !== 'decommission' || target.mode !== 'execute') return [];
+  if (target.protonApi === 'retired') {
+    const outcome = run.report?.connection.outcome;
+    return run.report && outcome !== 'unreachable' ? [`with Proton retired the report records the connection ${outcome}, not unreachable`] : [];
+  }
+  const id = decommissionedConnection(ctx);
+  if (!id || !run.sandbox.account.connections.has(id)) return [];
+  // Changes may create the connection (again) after the run deleted it: only judge what the run saw.
+  if (ctx.scenario.changes.some((c) => (c.action === 'create-connection' && c.connection.id.toLowerCase() === id) || c.action === 'delete-connection')) return [];
   const violations: string[] = [];
-  const present = run.sandbox.account.connections.has(CONNECTION_ID);
-  if (!present) return violations;
   const outcome = run.report?.connection.outcome;
-  // An injected not-found: Proton itself said the connection was gone.
-  const protonSaidGone = callsOf(run, since).some(
+  const protonSaidGone = callsOf(ctx).some(
     (c) => (c.operation === 'DeleteEnvironmentAccountConnection' || c.operation === 'GetEnvironmentAccountConnection') && c.error === 'ResourceNotFoundException',
   );
   if ((outcome === 'deleted' || outcome === 'already-absent') && !protonSaidGone) {
-    violations.push(`the report says the connection is ${outcome}, but it still exists`);
-  } else if (run.status === 'succeeded' && outcome !== 'unreachable' && !protonSaidGone) {
-    violations.push(`the execution succeeded in execute mode, but the connection still exists (outcome ${outcome ?? 'unknown'})`);
+    violations.push(`the report says connection ${id} is ${outcome}, but it still exists`);
+  } else if (run.status === 'succeeded' && !protonSaidGone) {
+    violations.push(`the execution succeeded in execute mode, but connection ${id} still exists (outcome ${outcome ?? 'unknown'})`);
   } else if (final && !permanentConnectionError(run)) {
-    violations.push(`the connection still exists after the re-run (outcome ${outcome ?? 'unknown'}${run.report?.connection.error ? `: ${run.report.connection.error}` : ''})`);
+    violations.push(`connection ${id} still exists after the re-run (outcome ${outcome ?? 'unknown'}${run.report?.connection.error ? `: ${run.report.connection.error}` : ''})`);
   }
   return violations;
+}
+
+/**
+ * "Proton errors are errors": with Proton available, a run whose last Proton call failed (network,
+ * throttling, 5xx, AccessDenied, unreachable) did not get past it: it must not end succeeded.
+ */
+export function protonErrorsFailTheRun(ctx: RunContext): string[] {
+  if (ctx.target.protonApi !== 'available' || ctx.run.status !== 'succeeded') return [];
+  const proton = callsOf(ctx).filter((c) => c.service === 'proton');
+  const last = proton[proton.length - 1];
+  if (!last || last.error === undefined || NOT_PROTON_FAILURES.has(last.error)) return [];
+  return [`the run succeeded, but its last Proton call (${last.operation}) failed with ${last.error}`];
 }

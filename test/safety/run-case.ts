@@ -1,14 +1,39 @@
-import { runWorkflow, type LocalRunResult, type RunOptions } from '../../local/run-workflow.js';
+import { openSandbox, runWorkflow, type LocalRunResult, type RunOptions } from '../../local/run-workflow.js';
+import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
 import type { SafetyCase } from './arbitraries.js';
-import { connectionEndsDeleted, converged, noLostRecord, noWrongfulDelete } from './invariants.js';
+import {
+  connectionEndsDeleted,
+  converged,
+  holdDependentsBack,
+  noLostRecord,
+  noWrongfulDelete,
+  protonErrorsFailTheRun,
+  reportScope,
+  requestTarget,
+  retiredNeverCallsProton,
+  sweepStartsOnlyOrphans,
+  type RunContext,
+} from './invariants.js';
+import { parseScenario } from './world.js';
 
 /**
  * Runs one safety case: the request on the faulty account, then the same request again on the
  * account it left, with every fault removed. Each invariant is checked right after the run it
  * is about, so it reads the account as that run left it.
  */
-export const INVARIANTS = ['no-wrongful-delete', 'no-lost-record', 'convergence', 'connection-ends-deleted', 'no-crash'] as const;
+export const INVARIANTS = [
+  'no-wrongful-delete',
+  'hold-dependents-back',
+  'sweep-starts-only-orphans',
+  'retired-never-calls-proton',
+  'no-lost-record',
+  'report-scope',
+  'convergence',
+  'connection-ends-deleted',
+  'proton-errors-fail-the-run',
+  'no-crash',
+] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
 export interface CaseOutcome {
@@ -35,32 +60,47 @@ async function runWithoutCrash(scenario: ScenarioInput, options: RunOptions, cra
   }
 }
 
+/** Every run-level check, for one run. */
+function checkRun(ctx: RunContext, record: (invariant: InvariantName, found: string[]) => void, final: boolean): void {
+  record('no-wrongful-delete', noWrongfulDelete(ctx));
+  record('hold-dependents-back', holdDependentsBack(ctx));
+  record('sweep-starts-only-orphans', sweepStartsOnlyOrphans(ctx));
+  record('retired-never-calls-proton', retiredNeverCallsProton(ctx));
+  record('no-lost-record', noLostRecord(ctx));
+  record('report-scope', reportScope(ctx));
+  record('proton-errors-fail-the-run', protonErrorsFailTheRun(ctx));
+  record('connection-ends-deleted', connectionEndsDeleted(ctx, { final }));
+  if (final) record('convergence', converged(ctx));
+}
+
 export async function runCase(safetyCase: SafetyCase): Promise<CaseOutcome> {
   const { scenario, lambdaFaults } = safetyCase;
   const name = `safety-${(executions += 1)}`;
   const violations = Object.fromEntries(INVARIANTS.map((i) => [i, [] as string[]])) as CaseOutcome['violations'];
-  const record = (invariant: InvariantName, run: string, found: string[]) => violations[invariant].push(...found.map((v) => `${run}: ${v}`));
+  const recorder = (run: string) => (invariant: InvariantName, found: string[]) => violations[invariant].push(...found.map((v) => `${run}: ${v}`));
+  const parsed = parseScenario(scenario);
+  const target = requestTarget(parsed, DEFAULT_MODE);
 
-  const first = await runWithoutCrash(scenario, { executionName: `${name}-first`, lambdaFaults }, violations['no-crash']);
+  let sandbox: Sandbox;
+  try {
+    sandbox = await openSandbox(scenario, { defaultMode: DEFAULT_MODE });
+  } catch (error) {
+    violations['no-crash'].push(`the sandbox refused the scenario: ${(error as Error).message}`);
+    return { violations, faultsFired: 0 };
+  }
+  // Changes happen `at` seconds after the sandbox opened.
+  const openedAt = sandbox.clock.now();
+  const first = await runWithoutCrash(scenario, { sandbox, executionName: `${name}-first`, lambdaFaults }, violations['no-crash']);
   if (!first) return { violations, faultsFired: 0 };
-  const faultsFired = first.sandbox.calls.filter((c) => c.error !== undefined).length + first.lambdaFaultsFired.length;
-  record('no-wrongful-delete', 'first run', noWrongfulDelete(first, scenario));
-  record('no-lost-record', 'first run', noLostRecord(first, scenario));
-  record('connection-ends-deleted', 'first run', connectionEndsDeleted(first, scenario));
+  const faultsFired = first.sandbox.calls.filter((c) => c.error !== undefined && !c.throttled).length + first.lambdaFaultsFired.length;
+  checkRun({ run: first, scenario: parsed, target, openedAt, since: 0 }, recorder('first run'), false);
 
   const since = first.sandbox.calls.length;
   first.sandbox.clearFaults();
   const withoutFaults = { ...scenario, faults: [] };
-  const rerun = await runWithoutCrash(
-    withoutFaults,
-    { sandbox: first.sandbox, input: scenario.input, executionName: `${name}-rerun` },
-    violations['no-crash'],
-  );
+  const rerun = await runWithoutCrash(withoutFaults, { sandbox: first.sandbox, input: scenario.input, executionName: `${name}-rerun` }, violations['no-crash']);
   if (!rerun) return { violations, faultsFired, first };
-  record('no-wrongful-delete', 're-run', noWrongfulDelete(rerun, scenario, since));
-  record('no-lost-record', 're-run', noLostRecord(rerun, scenario, since));
-  record('convergence', 're-run', converged(rerun, scenario));
-  record('connection-ends-deleted', 're-run', connectionEndsDeleted(rerun, scenario, { since, final: true }));
+  checkRun({ run: rerun, scenario: parsed, target, openedAt, since }, recorder('re-run'), true);
   return { violations, faultsFired, first, rerun };
 }
 
