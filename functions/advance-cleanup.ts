@@ -3,6 +3,8 @@ import { MODES } from './domain/request.js';
 import { InventorySchema } from './domain/inventory.js';
 import { CleanupProgressSchema, PROGRESS_FILE, countProgress, endWithoutFinishing, isCleanupDone, startProgress, type CleanupCounts, type CleanupProgress } from './domain/cleanup-progress.js';
 import { advanceRound } from './cleanup/cleanup-round.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
+import { ConnectionFactsSchema } from './domain/connection.js';
 import { executionKey, getJson, getJsonIfExists, ObjectRefSchema, putJson, type ObjectRef } from './aws/object-store.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
@@ -50,7 +52,7 @@ export const handler = taskHandler({
   input: z.object({
     inventory: z.object({ location: ObjectRefSchema }),
     mode: z.enum(MODES),
-    environmentArn: z.string().startsWith('arn:'),
+    connection: ConnectionFactsSchema,
     retainFailedResources: z.boolean(),
     /** When this round was due: WaitForDeletions waited until then (the local run moves its virtual clock there). */
     roundAt: z.string(),
@@ -58,18 +60,19 @@ export const handler = taskHandler({
   }),
   logKeys: ({ executionName }) => ({ executionName }),
   summarize: (state: CleanupState) => ({ round: state.round, done: state.done, counts: state.counts }),
-  run: async ({ inventory, mode, environmentArn, retainFailedResources, executionName }): Promise<CleanupState> => {
+  run: async ({ inventory, mode, connection, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
     const { progress: advanced, startsLeft, deletionsStarted } = await advanceRound(await loadProgress(executionName, inventory.location), {
       executionName,
-      environmentArn,
+      environmentArn: connection.environmentArn,
       protectTagKey: config.PROTECT_TAG_KEY,
       retainFailedResources,
       maxStacksDeleting: config.MAX_STACKS_DELETING,
       maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
       until: clock.now() + ROUND_BUDGET_MS,
       save: async (progress) => void (await putJson(stored, progress)),
+      checkEligibility: () => checkEligibility(connection),
     });
     const progress = advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? endWithoutFinishing(advanced, config.MAX_ROUNDS) : advanced;
     const location = await putJson(stored, progress);

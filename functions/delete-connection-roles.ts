@@ -1,6 +1,8 @@
 import * as z from './runtime/zod.js';
 import { decideRoleDeletions } from './domain/connection-roles.js';
 import { InventorySchema } from './domain/inventory.js';
+import { ConnectionFactsSchema } from './domain/connection.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
 import { MODES } from './domain/request.js';
 import type { DirectResult } from './domain/report.js';
 import { listStacks } from './aws/cloudformation.js';
@@ -17,16 +19,19 @@ import { taskHandler } from './runtime/task-handler.js';
 export const handler = taskHandler({
   task: 'DeleteConnectionRoles',
   input: z.object({
-    connectionId: z.string(),
-    roleArns: z.array(z.string()),
+    connection: ConnectionFactsSchema,
     inventory: z.object({ location: ObjectRefSchema }),
     mode: z.enum(MODES),
     executionName: z.string(),
   }),
-  logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
-  run: async ({ connectionId, roleArns, inventory: { location }, mode }): Promise<DirectResult[]> => {
+  logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
+  run: async ({ connection, inventory: { location }, mode }): Promise<DirectResult[]> => {
     requireExecuteMode('DeleteConnectionRoles', mode);
+    const { id: connectionId, roleArns } = connection;
     if (roleArns.length === 0) return [];
+    // The serving rule again: a role of an environment that is served again stays.
+    const verdict = await checkEligibility(connection);
+    if (!verdict.eligible) return roleArns.map((id) => ({ id, outcome: 'retained', reason: verdict.reason }));
     const inventory = await getJson(location, InventorySchema);
     // Every Proton stack of the environment, deleted or retained: any still there may need the roles.
     const stacks = inventory.resources.filter((r) => r.type === 'cloudformation:stack' && r.id.includes(':stack/AWSProton-') && r.owner.kind !== 'unproven');

@@ -1,5 +1,6 @@
 import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
+import { decideConnectionDeletion } from './domain/connection-deletion.js';
 import { MODES } from './domain/request.js';
 import { deleteConnection } from './aws/proton.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
@@ -7,9 +8,9 @@ import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /**
- * DeleteConnection: one DeleteEnvironmentAccountConnection call per invocation. The ASL
- * retries ThrottlingException and ConflictException; `retryCount` ($$.State.RetryCount)
- * tells which attempt this is, so the report shows how many it took.
+ * DeleteConnection: one DeleteEnvironmentAccountConnection (with the SDK's attempts) per
+ * invocation; the ASL retries ThrottlingException and ConflictException with a longer backoff.
+ * `retryCount` ($$.State.RetryCount) tells which invocation this is, for the report.
  */
 export const handler = taskHandler({
   task: 'DeleteConnection',
@@ -17,18 +18,10 @@ export const handler = taskHandler({
   logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
   run: async ({ connection, mode, retryCount }) => {
     requireExecuteMode('DeleteConnection', mode);
-    const connectionId = connection.id;
-    // Proton already answered that it is gone (or denied): do not ask again, record why.
-    if (connection.protonUnreachable) {
-      return { outcome: 'unreachable' as const, reason: connection.protonUnreachable, attempts: retryCount + 1 };
-    }
-    // No id: no connection serves the environment any more, or Proton could not be asked which. Never call Delete without one.
-    if (!connectionId) {
-      return connection.protonUnreachable
-        ? { outcome: 'unreachable' as const, reason: `the connection serving the environment is unknown: ${connection.protonUnreachable}`, attempts: retryCount + 1 }
-        : { outcome: 'already-absent' as const, attempts: retryCount + 1 };
-    }
+    const attempts = retryCount + 1;
+    const decision = decideConnectionDeletion(connection);
+    if (decision.action === 'skip') return { outcome: decision.outcome, reason: decision.reason, attempts };
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);
-    return { ...(await deleteConnection(connectionId)), attempts: retryCount + 1 };
+    return { outcome: await deleteConnection(decision.connectionId), attempts };
   },
 });

@@ -1,18 +1,20 @@
 import * as z from './runtime/zod.js';
 import { partitionOf } from './domain/arn.js';
-import { factsFromProton, factsFromRequest, type ConnectionFacts, type ProtonConnection } from './domain/connection.js';
-import { CleanupRequestSchema, type CleanupRequest } from './domain/request.js';
-import { connectionServing, getConnection } from './aws/proton.js';
+import { factsFromProton, factsFromRequest, type ConnectionFacts } from './domain/connection.js';
+import { CleanupRequestSchema, type CleanupRequest, type EnvironmentRef } from './domain/request.js';
+import { getConnection, listConnections } from './aws/proton.js';
 import { getJsonIfExists } from './aws/object-store.js';
 import { ConnectionMemorySchema, memoryKeyOfConnection, memoryKeyOfEnvironment, type ConnectionMemory } from './domain/connection-memory.js';
-import { callAws, hasName, unreachableBecause } from './aws/error-mapping.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
-import { ConnectionNotFoundError, InvalidRequestError, ProtonUnreachableError } from './runtime/errors.js';
+import { ConnectionNotFoundError, InvalidRequestError, SeveralConnectionsError } from './runtime/errors.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /**
- * DescribeConnection: what Proton says about the connection (found by id, or as the one serving
- * the request's environment), or what the request says when it is gone.
+ * DescribeConnection: what the run decommissions. By id: the connection as Proton describes it,
+ * or, once it is gone, the environment the request (or an earlier run) names. By environment
+ * alone: its leftovers, never a connection, except for Proton's environment-deleted event, which
+ * decommissions the one connection of that environment. Proton's errors fail the step (retried by
+ * the state machine); with protonApi=retired Proton is not asked at all.
  */
 const config = loadConfig(z.object({ AWS_REGION: nonEmpty, REPORT_BUCKET: nonEmpty }));
 
@@ -22,52 +24,65 @@ async function remembered(request: CleanupRequest): Promise<ConnectionMemory | u
   return key ? getJsonIfExists({ bucket: config.REPORT_BUCKET, key }, ConnectionMemorySchema) : undefined;
 }
 
+const place = (request: CleanupRequest) => ({ partition: partitionOf(config.AWS_REGION), region: config.AWS_REGION, protonApi: request.protonApi });
+
+function sameEnvironment(a: EnvironmentRef, b: { environmentName: string; managementAccountId: string }): boolean {
+  return a.name === b.environmentName && a.managementAccountId === b.managementAccountId;
+}
+
+async function byConnectionId(request: CleanupRequest & { connectionId: string }): Promise<ConnectionFacts> {
+  const connection = await getConnection(request.connectionId);
+  const named = request.environment;
+  if (connection) {
+    if (named && !sameEnvironment(named, connection)) {
+      throw new InvalidRequestError([
+        `environment: the request names ${named.name} in ${named.managementAccountId}, but connection ${connection.id} serves ` +
+          `${connection.environmentName} in ${connection.managementAccountId}; fix or drop "environment"`,
+      ]);
+    }
+    return factsFromProton(connection);
+  }
+  // Gone: an earlier run may have recorded which environment it served, and in what status.
+  const memory = await remembered(request);
+  const known = named ?? (memory ? { name: memory.environmentName, managementAccountId: memory.managementAccountId } : undefined);
+  if (!known) throw new ConnectionNotFoundError(request.connectionId);
+  const status = memory && sameEnvironment(known, memory) ? memory.status : undefined;
+  return factsFromRequest({ connectionId: request.connectionId, status, environment: known }, place(request));
+}
+
+/** Proton deleted the environment: decommission its one connection here, if it has one. */
+async function forDeletedEnvironment(request: CleanupRequest, environment: EnvironmentRef): Promise<ConnectionFacts> {
+  const connections = (await listConnections(environment.name)).filter((c) => sameEnvironment(environment, c));
+  if (connections.length > 1) {
+    throw new SeveralConnectionsError(
+      `Environment ${environment.name} of management account ${environment.managementAccountId} has ${connections.length} connections in this account ` +
+        `(${connections.map((c) => `${c.id} ${c.status}`).join(', ')}): start one cleanup per connection you mean to decommission, with "connectionId"`,
+    );
+  }
+  const [only] = connections;
+  const connection = only ? await getConnection(only.id) : undefined;
+  if (connection) return factsFromProton(connection);
+  // No connection: clean up what an earlier run of ours was cleaning, else there is nothing to do.
+  const memory = await remembered(request);
+  if (!memory) return factsFromRequest({ environment }, place(request), 'none');
+  return factsFromRequest({ connectionId: memory.connectionId, status: memory.status, environment }, place(request));
+}
+
 export const handler = taskHandler({
   task: 'DescribeConnection',
   input: z.object({ request: CleanupRequestSchema, executionName: z.string() }),
   logKeys: ({ request, executionName }) => ({ executionName, connectionId: request.connectionId }),
   run: async ({ request }): Promise<ConnectionFacts> => {
     const { connectionId, environment } = request;
-    const { connection, unreachable } = await lookUp(request);
-    if (connection) {
-      const named = request.environment;
-      if (named && (named.name !== connection.environmentName || named.managementAccountId !== connection.managementAccountId)) {
-        throw new InvalidRequestError([
-          `environment: the request names ${named.name} in ${named.managementAccountId}, but connection ${connection.id} serves ` +
-            `${connection.environmentName} in ${connection.managementAccountId}; fix or drop "environment"`,
-        ]);
-      }
-      return factsFromProton(connection);
+    if (request.protonApi === 'retired') {
+      // ResolveRequest made sure the request names its environment: Proton is not asked anything.
+      if (!environment) throw new InvalidRequestError(['environment: required with protonApi=retired']);
+      return factsFromRequest({ connectionId, environment }, place(request));
     }
-    // Gone (or Proton unreachable): an earlier run may have recorded which environment it served.
-    const memory = await remembered(request);
-    const known = environment ?? (memory ? { name: memory.environmentName, managementAccountId: memory.managementAccountId } : undefined);
-    if (!known) {
-      throw unreachable ? new ProtonUnreachableError(connectionId ?? 'unknown', unreachable) : new ConnectionNotFoundError(connectionId ?? 'unknown');
-    }
-    const fromRequest = (source: 'request' | 'none') => ({
-      ...factsFromRequest({ ...request, environment: known }, partitionOf(config.AWS_REGION), config.AWS_REGION, source),
-      ...(memory && !connectionId ? { id: memory.connectionId } : {}),
-    });
-    // Proton gone: work from the account's own inventory, for the environment the request names.
-    if (unreachable) return { ...fromRequest('request'), protonUnreachable: unreachable };
-    // No connection: clean up what it left, unless Proton itself deleted the environment and no
-    // earlier run of ours was cleaning it (nothing to do).
-    return fromRequest(request.ifNoConnection === 'nothing-to-do' && !memory ? 'none' : 'request');
+    if (connectionId) return byConnectionId({ ...request, connectionId });
+    if (!environment) throw new InvalidRequestError(['connectionId: expected the connection id or "environment"']);
+    if (request.ifNoConnection === 'nothing-to-do') return forDeletedEnvironment(request, environment);
+    // The leftovers of an environment: no connection is deleted; Inventory checks that none serves it.
+    return factsFromRequest({ environment }, place(request));
   },
 });
-
-/** Asks Proton; an API that is gone (retired, unknown operation, denied) is an answer too. */
-async function lookUp(request: CleanupRequest): Promise<{ connection?: ProtonConnection; unreachable?: string }> {
-  const { connectionId, environment } = request;
-  try {
-    const connection = connectionId
-      ? await callAws(`GetEnvironmentAccountConnection ${connectionId}`, () => getConnection(connectionId))
-      : environment && (await callAws(`ListEnvironmentAccountConnections ${environment.name}`, () => connectionServing(environment)));
-    return connection ? { connection } : {};
-  } catch (error) {
-    const why = unreachableBecause(error) ?? (hasName(error, 'AccessDeniedException') ? `AccessDeniedException: ${(error as Error).message}` : undefined);
-    if (!why) throw error;
-    return { unreachable: why };
-  }
-}

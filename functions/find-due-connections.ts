@@ -1,43 +1,115 @@
 import * as z from './runtime/zod.js';
-import { decommissionDueEvent, judgeConnection, todayUtc, type TaggedConnection } from './domain/decommission-schedule.js';
-import { scheduledExecutionName } from './domain/execution-names.js';
+import {
+  DEFAULT_DECOMMISSION_PATH,
+  decommissionDates,
+  decommissionDueEvent,
+  judgeConnection,
+  todayUtc,
+  type TaggedConnection,
+} from './domain/decommission-schedule.js';
+import { scheduledEnvironmentExecutionName, scheduledExecutionName } from './domain/execution-names.js';
 import { DECOMMISSION_DUE } from './domain/request.js';
-import { callAws } from './aws/error-mapping.js';
-import { connectionTags, listConnections } from './aws/proton.js';
+import { parametersUnder } from './aws/decommission-dates.js';
+import { connectionTags, listConnections, type ListedConnection } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
+import { clock } from './runtime/clock.js';
 import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
+import { deploymentAccountId, protonApiSetting } from './runtime/deployment.js';
 import { SweepIncompleteError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /**
- * The scheduled sweep: lists this account's connections, reads their decommission tag, and
- * starts one execution for each that is due, named per connection and day. Malformed tags and
- * unreadable connections are reported, never fatal.
+ * The daily schedule: starts one execution for each decommission whose date has come, named per
+ * target, mode and day. While Proton is available, the dates are connection tags; with Proton
+ * retired (protonApi=retired), SSM parameters `<path>/<management account>/<environment>`.
+ * Malformed dates and unreadable connections are reported, never fatal, never a reason to delete.
  */
 const config = loadConfig(
   z.object({
     STATE_MACHINE_ARN: nonEmpty,
+    AWS_REGION: nonEmpty,
     DECOMMISSION_TAG_KEY: nonEmpty.default('proton-cleanup:decommission-on'),
+    DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH),
     SCHEDULE_MODE: modeVariable.default('plan'),
     REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
   }),
 );
+protonApiSetting(); // a bad PROTON_API fails the cold start
 
+/** What is due, by connection id (Proton available) or environment (`name@management account`, retired). */
 export interface SweepResult {
-  started: { connectionId: string; executionName: string }[];
-  alreadyStarted: { connectionId: string; executionName: string }[];
-  notDue: { connectionId: string; decommissionOn: string }[];
-  malformed: { connectionId: string; value: string; problem: string }[];
-  unreadable: { connectionId: string; error: string }[];
-  failedToStart: { connectionId: string; executionName: string; error: string }[];
+  started: { target: string; executionName: string }[];
+  alreadyStarted: { target: string; executionName: string }[];
+  notDue: { target: string; decommissionOn: string }[];
+  malformed: { target: string; value: string; problem: string }[];
+  unreadable: { target: string; error: string }[];
+  failedToStart: { target: string; executionName: string; error: string }[];
   untagged: number;
 }
 
-async function withTags(connection: { id?: string; arn?: string; environmentName?: string; status?: string }): Promise<TaggedConnection> {
-  const arn = connection.arn ?? '';
-  const tags = await callAws(`ListTagsForResource ${arn}`, () => connectionTags(arn));
-  return { id: connection.id ?? '', arn, environmentName: connection.environmentName ?? '', status: connection.status ?? '', tags };
+interface Due {
+  target: string;
+  executionName: string;
+  input: Record<string, unknown>;
+}
+
+const emptyResult = (): SweepResult => ({ started: [], alreadyStarted: [], notDue: [], malformed: [], unreadable: [], failedToStart: [], untagged: 0 });
+
+async function withTags(connection: ListedConnection): Promise<TaggedConnection> {
+  return { id: connection.id, arn: connection.arn, environmentName: connection.environmentName, status: connection.status, tags: await connectionTags(connection.arn) };
+}
+
+/** Proton available: the connections' decommission tags. */
+async function dueConnections(result: SweepResult, now: Date): Promise<Due[]> {
+  const today = todayUtc(now);
+  const due: Due[] = [];
+  for (const summary of await listConnections()) {
+    let connection: TaggedConnection;
+    try {
+      connection = await withTags(summary);
+    } catch (error) {
+      result.unreadable.push({ target: summary.id, error: `${(error as Error).name}: ${(error as Error).message}` });
+      continue;
+    }
+    const verdict = judgeConnection(connection, config.DECOMMISSION_TAG_KEY, today);
+    if (verdict.kind === 'untagged') result.untagged += 1;
+    if (verdict.kind === 'not-due') result.notDue.push({ target: connection.id, decommissionOn: verdict.decommissionOn });
+    if (verdict.kind === 'malformed') result.malformed.push({ target: connection.id, value: verdict.value, problem: verdict.problem });
+    if (verdict.kind !== 'due') continue;
+    const executionName = scheduledExecutionName(connection.id, today, config.SCHEDULE_MODE);
+    const [, , , region = config.AWS_REGION, account = deploymentAccountId()] = connection.arn.split(':');
+    const input = decommissionDueEvent({ connectionId: connection.id }, { ...eventOptions(executionName, now), region, account, resources: [connection.arn] });
+    due.push({ target: connection.id, executionName, input });
+  }
+  return due;
+}
+
+/** Proton retired: the SSM parameters, one per environment. */
+async function dueEnvironments(result: SweepResult, now: Date): Promise<Due[]> {
+  const today = todayUtc(now);
+  const { dates, ignored } = decommissionDates(await parametersUnder(config.DECOMMISSION_PARAMETER_PATH), config.DECOMMISSION_PARAMETER_PATH);
+  for (const i of ignored) result.malformed.push({ target: i.name, value: '', problem: i.problem });
+  const due: Due[] = [];
+  for (const date of dates) {
+    const target = `${date.environment.name}@${date.environment.managementAccountId}`;
+    if ('problem' in date) {
+      result.malformed.push({ target, value: date.source, problem: date.problem });
+      continue;
+    }
+    if (date.day > today) {
+      result.notDue.push({ target, decommissionOn: date.day });
+      continue;
+    }
+    const executionName = scheduledEnvironmentExecutionName(date.environment, today, config.SCHEDULE_MODE);
+    const input = decommissionDueEvent({ environment: date.environment }, { ...eventOptions(executionName, now), region: config.AWS_REGION, account: deploymentAccountId(), resources: [] });
+    due.push({ target, executionName, input });
+  }
+  return due;
+}
+
+function eventOptions(name: string, now: Date) {
+  return { name, source: config.REQUEST_EVENT_SOURCE, detailType: DECOMMISSION_DUE, mode: config.SCHEDULE_MODE, now };
 }
 
 export const handler = taskHandler({
@@ -45,38 +117,23 @@ export const handler = taskHandler({
   input: z.unknown(),
   summarize: (result: SweepResult) => result,
   run: async (): Promise<SweepResult> => {
-    const now = new Date();
-    const today = todayUtc(now);
-    const result: SweepResult = { started: [], alreadyStarted: [], notDue: [], malformed: [], unreadable: [], failedToStart: [], untagged: 0 };
-    const connections = await callAws('ListEnvironmentAccountConnections', () => listConnections());
-    for (const summary of connections) {
-      let connection: TaggedConnection;
-      try {
-        connection = await withTags(summary);
-      } catch (error) {
-        result.unreadable.push({ connectionId: summary.id ?? '', error: `${(error as Error).name}: ${(error as Error).message}` });
-        continue;
-      }
-      const verdict = judgeConnection(connection, config.DECOMMISSION_TAG_KEY, today);
-      if (verdict.kind === 'untagged') result.untagged += 1;
-      if (verdict.kind === 'not-due') result.notDue.push({ connectionId: connection.id, decommissionOn: verdict.decommissionOn });
-      if (verdict.kind === 'malformed') result.malformed.push({ connectionId: connection.id, value: verdict.value, problem: verdict.problem });
-      if (verdict.kind !== 'due') continue;
-      const executionName = scheduledExecutionName(connection.id, today);
-      const input = decommissionDueEvent(connection, { name: executionName, source: config.REQUEST_EVENT_SOURCE, detailType: DECOMMISSION_DUE, mode: config.SCHEDULE_MODE, now });
+    const now = new Date(clock.now());
+    const result = emptyResult();
+    const due = protonApiSetting() === 'retired' ? await dueEnvironments(result, now) : await dueConnections(result, now);
+    for (const { target, executionName, input } of due) {
       try {
         const outcome = await startNamedExecution(config.STATE_MACHINE_ARN, executionName, input);
-        result[outcome === 'started' ? 'started' : 'alreadyStarted'].push({ connectionId: connection.id, executionName });
+        result[outcome === 'started' ? 'started' : 'alreadyStarted'].push({ target, executionName });
       } catch (error) {
-        result.failedToStart.push({ connectionId: connection.id, executionName, error: `${(error as Error).name}: ${(error as Error).message}` });
+        result.failedToStart.push({ target, executionName, error: `${(error as Error).name}: ${(error as Error).message}` });
       }
     }
-    metrics.addMetric('ConnectionsDue', MetricUnit.Count, result.started.length + result.alreadyStarted.length + result.failedToStart.length);
+    metrics.addMetric('DecommissionsDue', MetricUnit.Count, due.length);
     metrics.addMetric('ExecutionsStarted', MetricUnit.Count, result.started.length);
-    metrics.addMetric('MalformedDecommissionTags', MetricUnit.Count, result.malformed.length);
+    metrics.addMetric('MalformedDecommissionDates', MetricUnit.Count, result.malformed.length);
     if (result.failedToStart.length > 0) {
-      // Fail the invocation so it is retried: the names make a retry start only what is missing.
-      const which = result.failedToStart.map((f) => `${f.connectionId} (${f.error})`).join('; ');
+      // Fail the invocation so that Lambda's asynchronous retries run it again: the names make a retry start only what is missing.
+      const which = result.failedToStart.map((f) => `${f.target} (${f.error})`).join('; ');
       throw new SweepIncompleteError(`Started ${result.started.length} execution(s) but could not start ${result.failedToStart.length}: ${which}`);
     }
     return result;

@@ -1,11 +1,12 @@
 import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { buildInventory, countInventory, type InventoryCounts } from './domain/inventory.js';
+import { buildInventory, countInventory, stacksToExamine, type InventoryCounts } from './domain/inventory.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
 import { listStacks } from './aws/cloudformation.js';
 import { executionKey, putJson, type ObjectRef } from './aws/object-store.js';
-import { resourcesTaggedFor } from './aws/tagging.js';
+import { resourcesInStacks, resourcesTaggedFor } from './aws/tagging.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
@@ -25,11 +26,16 @@ export const handler = taskHandler({
   logKeys: ({ request, executionName }) => ({ executionName, connectionId: request.connectionId }),
   summarize: (result: InventoryResult) => result.counts,
   run: async ({ request, connection, executionName }): Promise<InventoryResult> => {
-    const [taggedResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
+    // The serving rule first: a Proton error fails the step before anything is read or stored.
+    const verdict = await checkEligibility(connection);
+    const [environmentResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
+    const inStacks = await resourcesInStacks(stacksToExamine(stacks, environmentResources, connection.environmentArn));
+    const taggedResources = [...new Map([...environmentResources, ...inStacks].map((r) => [r.arn, r])).values()];
     const inventory = buildInventory({
       connection,
       taggedResources,
       stacks,
+      ...(verdict.eligible ? {} : { heldBack: verdict.reason }),
       takenAt: clock.isoNow(),
       protectTagKey: config.PROTECT_TAG_KEY,
       deleteTypes: request.options.deleteTypes,

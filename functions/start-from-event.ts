@@ -1,8 +1,8 @@
 import * as z from './runtime/zod.js';
-import { eventExecutionName } from './domain/execution-names.js';
+import { eventExecutionName, modeOfEvent } from './domain/execution-names.js';
 import { EventBridgeEventSchema } from './domain/request-resolution.js';
 import { startNamedExecution } from './aws/step-functions.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
@@ -12,14 +12,21 @@ import { taskHandler } from './runtime/task-handler.js';
  * (A rule cannot name the executions it starts; this is the only reason this Lambda exists.)
  * The event's content is judged by ResolveRequest, where a bad one is reported and notified.
  */
-const config = loadConfig(z.object({ STATE_MACHINE_ARN: nonEmpty }));
+const config = loadConfig(
+  z.object({
+    STATE_MACHINE_ARN: nonEmpty,
+    DEFAULT_MODE: modeVariable.default('plan'),
+    REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
+  }),
+);
 
 export const handler = taskHandler({
   task: 'StartFromEvent',
   input: EventBridgeEventSchema,
   logKeys: (event) => ({ eventId: event.id, detailType: event['detail-type'] }),
   run: async (event) => {
-    const executionName = eventExecutionName({ source: event.source, id: event.id, detailType: event['detail-type'] });
+    const mode = modeOfEvent(event, { defaultMode: config.DEFAULT_MODE, requestEventSource: config.REQUEST_EVENT_SOURCE });
+    const executionName = eventExecutionName({ source: event.source, id: event.id, detailType: event['detail-type'] }, mode);
     const outcome = await startNamedExecution(config.STATE_MACHINE_ARN, executionName, event);
     metrics.addMetric(outcome === 'started' ? 'ExecutionsStarted' : 'DuplicateTriggers', MetricUnit.Count, 1);
     return { executionName, outcome };

@@ -1,59 +1,58 @@
 import * as z from './runtime/zod.js';
-import { todayUtc } from './domain/decommission-schedule.js';
-import { CleanupOptionsSchema, MODES } from './domain/request.js';
-import { orphanedEnvironments, sweepExecutionName } from './domain/sweep.js';
-import { callAws, unreachableBecause } from './aws/error-mapping.js';
+import { DEFAULT_DECOMMISSION_PATH, decommissionDates, todayUtc } from './domain/decommission-schedule.js';
+import { CleanupRequestSchema } from './domain/request.js';
+import { decideSweep, environmentsFound, sweepChildName, type SweepDecision } from './domain/sweep.js';
+import type { SweepSection } from './domain/report.js';
+import { TAG } from './domain/ownership.js';
+import { parametersUnder } from './aws/decommission-dates.js';
 import { listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { resourcesWithTag } from './aws/tagging.js';
-import { TAG } from './domain/inventory.js';
+import { clock } from './runtime/clock.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
+import { deploymentAccountId } from './runtime/deployment.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /**
- * StartSweep: finds every environment tagged in this account that no connection serves any
- * more, and starts one cleanup execution for each (named per environment and day, so a
- * repeated sweep starts nothing twice). Each execution writes its own report.
+ * StartSweep: lists every environment tagged in this account and decides, for each, whether to
+ * start a cleanup (see domain/sweep.ts): with Proton available, those no connection serves; with
+ * Proton retired, those the request names or whose decommission date has come. A Proton error
+ * fails the sweep before anything starts. Each child writes its own report.
  */
-export interface SweepSection {
-  environmentName: string;
-  managementAccountId: string;
-  environmentArn: string;
-  execution: string;
-  outcome: 'started' | 'already-started' | 'failed-to-start';
-  error?: string;
-  report: string;
-}
+const config = loadConfig(z.object({ DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH) }));
 
-async function connectionsOrNone() {
-  try {
-    return await callAws('ListEnvironmentAccountConnections', () => listConnections());
-  } catch (error) {
-    // Proton gone (endpoint or operation): no connection serves anything any more. A denial is
-    // not proof of that (an SCP, an IAM mistake): it fails the sweep rather than orphan every environment.
-    if (unreachableBecause(error)) return [];
-    throw error;
-  }
+async function decide(input: { protonApi: 'available' | 'retired'; environments?: { name: string; managementAccountId: string }[] | undefined }): Promise<SweepDecision[]> {
+  const tagged = await resourcesWithTag(TAG.environment);
+  const found = environmentsFound(tagged.map((r) => r.tags[TAG.environment] ?? ''));
+  const common = { found, protonApi: input.protonApi, accountId: deploymentAccountId(), ...(input.environments ? { named: input.environments } : {}) };
+  if (input.protonApi === 'available') return decideSweep({ ...common, connections: await listConnections() });
+  const { dates } = decommissionDates(await parametersUnder(config.DECOMMISSION_PARAMETER_PATH), config.DECOMMISSION_PARAMETER_PATH);
+  return decideSweep({ ...common, dates, today: todayUtc(new Date(clock.now())) });
 }
 
 export const handler = taskHandler({
   task: 'StartSweep',
-  input: z.object({ mode: z.enum(MODES), options: CleanupOptionsSchema, stateMachineArn: z.string(), executionName: z.string() }),
+  input: z.object({ request: CleanupRequestSchema, stateMachineArn: z.string(), executionName: z.string() }),
   logKeys: ({ executionName }) => ({ executionName }),
-  run: async ({ mode, options, stateMachineArn }): Promise<{ environments: SweepSection[] }> => {
-    const tagged = await resourcesWithTag(TAG.environment);
-    const orphans = orphanedEnvironments(tagged.map((r) => r.tags[TAG.environment] ?? ''), await connectionsOrNone());
-    const day = todayUtc(new Date());
-    const environments: SweepSection[] = [];
-    for (const environment of orphans) {
-      const execution = sweepExecutionName(environment, day);
-      const section = { environmentName: environment.name, managementAccountId: environment.managementAccountId, environmentArn: environment.environmentArn, execution, report: `reports/${execution}.json` };
-      const input = { environment: { name: environment.name, managementAccountId: environment.managementAccountId }, mode, ...options };
+  run: async ({ request, stateMachineArn, executionName }): Promise<{ environments: SweepSection[] }> => {
+    const { mode, options, protonApi, environments } = request;
+    const sections: SweepSection[] = [];
+    for (const { environment, action, reason } of await decide({ protonApi, environments })) {
+      const section = { environmentName: environment.name, managementAccountId: environment.managementAccountId, environmentArn: environment.environmentArn, resources: environment.resources, reason };
+      if (action === 'skip') {
+        sections.push({ ...section, outcome: 'skipped' });
+        continue;
+      }
+      const execution = sweepChildName(executionName, environment, mode);
+      const target = { execution, report: `reports/${execution}.json` };
+      // The child asks Proton when this sweep does (a request may ask for it on a retired deployment).
+      const input = { environment: { name: environment.name, managementAccountId: environment.managementAccountId }, mode, ...options, ...(protonApi === 'available' ? { protonApi } : {}) };
       try {
-        environments.push({ ...section, outcome: await startNamedExecution(stateMachineArn, execution, input) });
+        sections.push({ ...section, ...target, outcome: await startNamedExecution(stateMachineArn, execution, input) });
       } catch (error) {
-        environments.push({ ...section, outcome: 'failed-to-start', error: `${(error as Error).name}: ${(error as Error).message}` });
+        sections.push({ ...section, ...target, outcome: 'failed-to-start', error: `${(error as Error).name}: ${(error as Error).message}` });
       }
     }
-    return { environments };
+    return { environments: sections };
   },
 });

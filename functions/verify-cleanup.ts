@@ -1,13 +1,15 @@
 import * as z from './runtime/zod.js';
 import { InventorySchema } from './domain/inventory.js';
-import { stacksToExplain, verify, type ResourceDeletionEvent } from './domain/verification.js';
+import { holdBackStandalone, stacksToExplain, verify, type ResourceDeletionEvent } from './domain/verification.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
+import { clock } from './runtime/clock.js';
 import { resourceDeletionEvents } from './aws/cloudformation.js';
 import { executionKey, getJson, ObjectRefSchema, putJson, type ObjectRef } from './aws/object-store.js';
 import { resourcesTaggedFor } from './aws/tagging.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { taskHandler } from './runtime/task-handler.js';
 
-/** VerifyCleanup: inventories the environment again and explains whatever is still there. */
+/** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on the stand-alone resources to delete. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
 
 export interface VerifyResult {
@@ -29,7 +31,10 @@ export const handler = taskHandler({
     for (const stackId of stacksToExplain(inventory, stillTagged)) {
       events.set(stackId, await resourceDeletionEvents(stackId));
     }
-    const verification = verify(inventory, stillTagged, events, new Date().toISOString(), deleteTypes);
+    const verified = verify(inventory, stillTagged, events, clock.isoNow(), deleteTypes);
+    // The serving rule again, before the stand-alone deletions that follow: nothing of a served environment goes.
+    const verdict = verified.standalone.length > 0 ? await checkEligibility(inventory.connection) : { eligible: true as const };
+    const verification = verdict.eligible ? verified : holdBackStandalone(verified, verdict.reason);
     const stored = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'verification.json') }, verification);
     return { location: stored, remaining: verification.remaining.length, appeared: verification.appeared.length, standalone: verification.standalone };
   },

@@ -1,5 +1,6 @@
 import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
+import { ConnectionDeletionResultSchema } from './domain/connection-deletion.js';
 import { InventorySchema, type Inventory } from './domain/inventory.js';
 import { buildReport, CaughtErrorSchema, DirectResultSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
@@ -23,13 +24,7 @@ const GatheredStateSchema = z.object({
   concurrency: z.object({ runningCleanup: z.string().nullable() }).optional(),
   sweep: z.object({ environments: z.array(SweepSectionSchema) }).optional(),
   inventory: ReferenceSchema.optional(),
-  deletion: z
-    .union([
-      z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int() }),
-      z.object({ outcome: z.literal('unreachable'), attempts: z.number().int(), reason: z.string() }),
-      CaughtErrorSchema,
-    ])
-    .optional(),
+  deletion: z.union([ConnectionDeletionResultSchema, CaughtErrorSchema]).optional(),
   /** AdvanceCleanup's last answer: the progress itself is in S3. */
   cleanup: z.object({ round: z.number().int() }).optional(),
   standaloneCleanup: z.array(DirectResultSchema.extend({ outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']) })).optional(),
@@ -85,6 +80,7 @@ export const handler = taskHandler({
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),
       stackResults: progress ? stackResults(progress) : [],
+      ...(progress?.heldBack ? { cleanupHeldBack: progress.heldBack } : {}),
       directResults: [...(state.standaloneCleanup ?? []), ...(state.roleCleanup ?? [])],
       ...(verification ? { verification } : {}),
       ...(state.failure ? { failure: state.failure } : {}),

@@ -26,6 +26,7 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
   environment = { region: scenario.region, accountId: scenario.accountId };
   Object.assign(process.env, {
     AWS_REGION: scenario.region,
+    ACCOUNT_ID: scenario.accountId,
     // Never real credentials, never a real endpoint: every call is answered by the sandbox.
     AWS_ACCESS_KEY_ID: 'SANDBOX',
     AWS_SECRET_ACCESS_KEY: 'SANDBOX',
@@ -65,6 +66,8 @@ function topicArn(scenario: Scenario): string {
 export async function openSandbox(scenarioInput: ScenarioInput | Scenario, options: { defaultMode?: string; sandbox?: Sandbox } = {}): Promise<Sandbox> {
   const scenario = ScenarioSchema.parse(scenarioInput);
   prepareEnvironment(scenario, options.defaultMode ?? 'plan');
+  // The deployment's protonApi is read on each use: each scenario plays its own deployment's choice.
+  process.env.PROTON_API = scenario.protonApi;
   const { allClients } = await import('../functions/aws/clients.js');
   answerFromSandbox(allClients());
   const sandbox = options.sandbox ?? new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });

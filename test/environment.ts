@@ -1,6 +1,7 @@
 /** The environment every handler validates at import, as the tests and the benchmark give it. */
 export const TEST_ENVIRONMENT: Record<string, string> = {
   AWS_REGION: 'us-east-1',
+  ACCOUNT_ID: '111122223333',
   AWS_ACCESS_KEY_ID: 'TEST',
   AWS_SECRET_ACCESS_KEY: 'TEST',
   AWS_SESSION_TOKEN: 'TEST',

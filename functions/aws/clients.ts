@@ -99,7 +99,7 @@ function once<T extends PaceableClient>(service: string, create: () => T): () =>
   return () => (client ??= traced(paced(service, create())));
 }
 
-export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient(clientOptions(1)));
+export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient(clientOptions(sdkMaxAttempts)));
 export const cloudFormation = /* @__PURE__ */ once('cloudformation', () => new CloudFormationClient(clientOptions(sdkMaxAttempts)));
 export const tagging = /* @__PURE__ */ once('tagging', () => new ResourceGroupsTaggingAPIClient(clientOptions(sdkMaxAttempts)));
 export const s3 = /* @__PURE__ */ once('s3', () => new S3Client(clientOptions(sdkMaxAttempts)));

@@ -74,6 +74,7 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
     const stack = Stacks?.[0];
     if (!stack) return undefined;
     return {
+      stackName: stack.StackName ?? '',
       status: stack.StackStatus ?? 'UNKNOWN',
       ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
       terminationProtection: stack.EnableTerminationProtection ?? false,

@@ -1,4 +1,4 @@
-import { ConflictError, InternalServerError, ThrottlingError } from '../runtime/errors.js';
+import { ConflictError, InternalServerError, NetworkError, ThrottlingError } from '../runtime/errors.js';
 
 /**
  * Maps an AWS SDK error to the workflow's error names, so the ASL retries one name per
@@ -42,12 +42,30 @@ export function hasName(error: unknown, ...names: string[]): boolean {
   return typeof name === 'string' && names.includes(name);
 }
 
+/**
+ * Network failures as Node's HTTP stack and the SDK report them: system error codes, and the
+ * SDK's own TimeoutError. Smithy classifies most of them as transient (ECONNRESET, ETIMEDOUT,
+ * TimeoutError…); a name that does not resolve is transient too: DNS fails for a moment.
+ */
+const NETWORK_ERROR_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+export function isNetworkError(error: unknown): boolean {
+  const sdk = asSdkError(error) as (SdkErrorShape & { code?: unknown }) | undefined;
+  if (!sdk) return false;
+  return (typeof sdk.code === 'string' && NETWORK_ERROR_CODES.has(sdk.code)) || (typeof sdk.name === 'string' && NETWORK_ERROR_NAMES.has(sdk.name));
+}
+
 /** What the caller was doing, for the message: "DeleteStack arn:...: Rate exceeded". */
 export function toWorkflowError(error: unknown, action: string): unknown {
   const message = `${action}: ${error instanceof Error ? error.message : String(error)}`;
   if (isThrottling(error)) return new ThrottlingError(message, { cause: error });
   if (hasName(error, 'ConflictException')) return new ConflictError(message, { cause: error });
   if (isServerFault(error)) return new InternalServerError(message, { cause: error });
+  if (isNetworkError(error)) {
+    const code = (error as { code?: unknown }).code;
+    return new NetworkError(`${action}: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   return error;
 }
 
@@ -58,19 +76,4 @@ export async function callAws<T>(action: string, call: () => Promise<T>): Promis
   } catch (error) {
     throw toWorkflowError(error, action);
   }
-}
-
-const NETWORK_ERROR_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-const GONE_NAMES = new Set(['UnknownOperationException', 'InvalidAction', 'UnrecognizedClientException', 'TimeoutError']);
-
-/**
- * Why a service looks gone, or undefined when it answered normally: its endpoint does not
- * resolve or refuses, or it no longer knows the operation (what a retired API answers).
- */
-export function unreachableBecause(error: unknown): string | undefined {
-  const sdk = asSdkError(error) as (SdkErrorShape & { code?: unknown }) | undefined;
-  if (!sdk) return undefined;
-  if (typeof sdk.code === 'string' && NETWORK_ERROR_CODES.has(sdk.code)) return `${sdk.code}: ${String(sdk.message)}`;
-  if (typeof sdk.name === 'string' && GONE_NAMES.has(sdk.name)) return `${sdk.name}: ${String(sdk.message)}`;
-  return undefined;
 }

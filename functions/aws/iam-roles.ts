@@ -109,12 +109,12 @@ export async function deleteRole(roleArn: string): Promise<'deleted' | 'already-
  * list and the read keeps its roles retained rather than risk deleting a role still in use).
  */
 export async function rolesUsedByOtherConnections(exceptConnectionId: string): Promise<Map<string, string[]>> {
-  const summaries = await callAws('ListEnvironmentAccountConnections', () => listConnections());
+  const summaries = await listConnections();
   const used = new Map<string, string[]>();
   for (const summary of summaries) {
     const id = summary.id;
     if (!id || id === exceptConnectionId) continue;
-    const connection = await callAws(`GetEnvironmentAccountConnection ${id}`, () => getConnection(id));
+    const connection = await getConnection(id);
     const roles = [summary.roleArn, summary.componentRoleArn, connection?.roleArn, connection?.componentRoleArn, connection?.codebuildRoleArn];
     for (const role of new Set(roles)) {
       if (!role) continue;

@@ -3,17 +3,44 @@ import {
   GetEnvironmentAccountConnectionCommand,
   ListTagsForResourceCommand,
   paginateListEnvironmentAccountConnections,
-  type EnvironmentAccountConnectionSummary,
 } from '@aws-sdk/client-proton';
-import type { EnvironmentRef } from '../domain/request.js';
 import type { ProtonConnection } from '../domain/connection.js';
+import type { ConnectionSummary } from '../domain/serving.js';
+import { ProtonCallFailedError, isTransientAwsError, ErrorName } from '../runtime/errors.js';
 import { proton } from './clients.js';
-import { callAws, hasName, unreachableBecause } from './error-mapping.js';
+import { hasName, toWorkflowError } from './error-mapping.js';
 
-/** Proton, in the environment account. NotFound is an answer here, not an error. */
+/**
+ * Proton, in the environment account. Its errors are errors: a network failure, throttling or a
+ * 5xx is retried (the SDK's attempts, then the state machine's) and, when it persists, fails the
+ * run; a denial or an unknown operation fails it at once. Nothing here ever concludes that Proton
+ * is gone: that is the deployment's choice (protonApi=retired), never an inference.
+ */
+export const PROTON_RETIRED_HINT =
+  'if Proton is retired for your account, deploy with protonApi=retired and name the environment in the request; otherwise check the network and this function\'s permissions, and re-run';
+
+/** Runs one Proton call; its error comes back under the workflow's name for it, with what to do next. */
+async function callProton<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const mapped = toWorkflowError(error, `Proton ${action}`);
+    const message = `${mapped instanceof Error ? mapped.message : String(mapped)} (${PROTON_RETIRED_HINT})`;
+    if (isTransientAwsError(mapped) || hasName(mapped, ErrorName.ConflictException)) {
+      (mapped as Error).message = message;
+      throw mapped;
+    }
+    const name = error instanceof Error ? error.name : 'Error';
+    throw new ProtonCallFailedError(`${name}: ${message}`, { cause: error });
+  }
+}
+
+/** One connection by id; undefined when Proton answers that it does not exist. */
 export async function getConnection(id: string): Promise<ProtonConnection | undefined> {
   try {
-    const { environmentAccountConnection: c } = await proton().send(new GetEnvironmentAccountConnectionCommand({ id }));
+    const { environmentAccountConnection: c } = await callProton(`GetEnvironmentAccountConnection ${id}`, () =>
+      proton().send(new GetEnvironmentAccountConnectionCommand({ id })),
+    );
     if (!c) return undefined;
     return {
       id: c.id ?? id,
@@ -26,58 +53,69 @@ export async function getConnection(id: string): Promise<ProtonConnection | unde
       ...(c.codebuildRoleArn ? { codebuildRoleArn: c.codebuildRoleArn } : {}),
     };
   } catch (error) {
-    if (hasName(error, 'ResourceNotFoundException')) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-export type ConnectionDeletion = { outcome: 'deleted' | 'already-absent' } | { outcome: 'unreachable'; reason: string };
+function isNotFound(error: unknown): boolean {
+  return error instanceof ProtonCallFailedError && hasName(error.cause, 'ResourceNotFoundException');
+}
 
-/**
- * Deletes the connection. A connection that is already gone is "already-absent", and a Proton
- * API that is gone (retired mid-run) is "unreachable": neither is a failure of the cleanup.
- */
-export async function deleteConnection(id: string): Promise<ConnectionDeletion> {
+/** Deletes the connection. One that is already gone is "already-absent": the delete is idempotent. */
+export async function deleteConnection(id: string): Promise<'deleted' | 'already-absent'> {
   try {
-    await callAws(`DeleteEnvironmentAccountConnection ${id}`, () =>
-      proton().send(new DeleteEnvironmentAccountConnectionCommand({ id })),
-    );
-    return { outcome: 'deleted' };
+    await callProton(`DeleteEnvironmentAccountConnection ${id}`, () => proton().send(new DeleteEnvironmentAccountConnectionCommand({ id })));
+    return 'deleted';
   } catch (error) {
-    if (hasName(error, 'ResourceNotFoundException')) return { outcome: 'already-absent' };
-    const unreachable = unreachableBecause(error);
-    if (unreachable) return { outcome: 'unreachable', reason: unreachable };
+    if (isNotFound(error)) return 'already-absent';
     throw error;
   }
 }
 
-/** This account's connections (it is the environment account), all pages. */
-export async function listConnections(environmentName?: string): Promise<EnvironmentAccountConnectionSummary[]> {
-  const connections: EnvironmentAccountConnectionSummary[] = [];
-  const pages = paginateListEnvironmentAccountConnections(
-    { client: proton(), pageSize: 100 },
-    { requestedBy: 'ENVIRONMENT_ACCOUNT', ...(environmentName ? { environmentName } : {}) },
-  );
-  for await (const page of pages) connections.push(...(page.environmentAccountConnections ?? []));
-  return connections;
+/** This account's connections (it is the environment account), for one environment name or all, every page. */
+export interface ListedConnection extends ConnectionSummary {
+  arn: string;
+  /** The summaries name these two roles (not the CodeBuild role). */
+  roleArn?: string;
+  componentRoleArn?: string;
 }
 
-/** The connection that serves the named environment of that management account, if any. */
-export async function connectionServing(environment: EnvironmentRef): Promise<ProtonConnection | undefined> {
-  const match = (await listConnections(environment.name)).find(
-    (c) => c.environmentName === environment.name && c.managementAccountId === environment.managementAccountId,
-  );
-  return match?.id ? getConnection(match.id) : undefined;
+export async function listConnections(environmentName?: string): Promise<ListedConnection[]> {
+  return callProton(`ListEnvironmentAccountConnections${environmentName ? ` ${environmentName}` : ''}`, async () => {
+    const connections: ListedConnection[] = [];
+    const pages = paginateListEnvironmentAccountConnections(
+      { client: proton(), pageSize: 100 },
+      { requestedBy: 'ENVIRONMENT_ACCOUNT', ...(environmentName ? { environmentName } : {}) },
+    );
+    for await (const page of pages) {
+      for (const c of page.environmentAccountConnections ?? []) {
+        if (!c.id) continue;
+        connections.push({
+          id: c.id,
+          arn: c.arn ?? '',
+          status: c.status ?? 'UNKNOWN',
+          environmentName: c.environmentName ?? '',
+          managementAccountId: c.managementAccountId ?? '',
+          ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+          ...(c.componentRoleArn ? { componentRoleArn: c.componentRoleArn } : {}),
+        });
+      }
+    }
+    return connections;
+  });
 }
 
 /** A connection's tags (customer tags: Proton puts none of its own on connections), all pages. */
 export async function connectionTags(arn: string): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
-  let nextToken: string | undefined;
-  do {
-    const page = await proton().send(new ListTagsForResourceCommand({ resourceArn: arn, ...(nextToken ? { nextToken } : {}) }));
-    for (const tag of page.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? '';
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return tags;
+  return callProton(`ListTagsForResource ${arn}`, async () => {
+    const tags: Record<string, string> = {};
+    let nextToken: string | undefined;
+    do {
+      const page = await proton().send(new ListTagsForResourceCommand({ resourceArn: arn, ...(nextToken ? { nextToken } : {}) }));
+      for (const tag of page.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? '';
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return tags;
+  });
 }

@@ -1,19 +1,40 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DescribeExecutionCommand, paginateListExecutions, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionNameTakenError } from '../runtime/errors.js';
 import { sfn } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
 
+/** `arn:…:stateMachine:<name>` → `arn:…:execution:<name>:<execution>`. */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+function parsed(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? 'null');
+  } catch {
+    return text;
+  }
+}
+
 /**
- * Starts the workflow under a deterministic name. An execution already started under that
- * name (running with the same input, or closed: ExecutionAlreadyExists) means this trigger was
- * already handled: not an error.
+ * Starts the workflow under a deterministic name. An execution already started under that name
+ * with the same input (StartExecution answers ExecutionAlreadyExists once it has closed) means
+ * this trigger was already handled: not an error. The same name for a different request is an
+ * error, never a silent success.
  */
 export async function startNamedExecution(stateMachineArn: string, name: string, input: unknown): Promise<'started' | 'already-started'> {
   try {
     await callAws(`StartExecution ${name}`, () => sfn().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) })));
     return 'started';
   } catch (error) {
-    if (hasName(error, 'ExecutionAlreadyExists')) return 'already-started';
-    throw error;
+    if (!hasName(error, 'ExecutionAlreadyExists')) throw error;
+    const existing = await callAws(`DescribeExecution ${name}`, () => sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })));
+    if (isDeepStrictEqual(parsed(existing.input), parsed(JSON.stringify(input)))) return 'already-started';
+    throw new ExecutionNameTakenError(
+      `Execution ${name} already exists with a different input: this request was not started (its name must be unique per request; ` +
+        'if you meant to run it again, start it from the console or under another name)',
+    );
   }
 }
 

@@ -26,15 +26,15 @@ export async function currentTags(arns: readonly string[]): Promise<Map<string, 
 const VALUES_PER_FILTER = 20;
 
 /**
- * The resources inside these stacks that carry the tag key: one GetResources per 20 stacks,
- * filtered on both tags, instead of listing every resource with the key.
+ * Every tagged resource inside these stacks (by `aws:cloudformation:stack-id`), with all its tags:
+ * one query per 20 stack IDs, all pages. The evidence an ownership proof is judged on.
  */
-export async function resourcesInStacksWithTag(key: string, stackIds: readonly string[]): Promise<TaggedResource[]> {
+export async function resourcesInStacks(stackIds: readonly string[]): Promise<TaggedResource[]> {
   const found: TaggedResource[] = [];
   for (let i = 0; i < stackIds.length; i += VALUES_PER_FILTER) {
     const batch = stackIds.slice(i, i + VALUES_PER_FILTER);
-    const filters = [{ Key: key }, { Key: TAG.stackId, Values: batch }];
-    await callAws(`GetResources ${key} in ${batch.length} stack(s)`, async () => {
+    await callAws(`GetResources in ${batch.length} stack(s)`, async () => {
+      const filters = [{ Key: TAG.stackId, Values: batch }];
       for await (const page of paginateGetResources({ client: tagging(), pageSize: 100 }, { TagFilters: filters, ResourcesPerPage: 100 })) {
         for (const mapping of page.ResourceTagMappingList ?? []) {
           if (mapping.ResourceARN) found.push({ arn: mapping.ResourceARN, tags: tagMap(mapping.Tags) });

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { TAG } from '../domain/inventory.js';
-import { freeSlots, isInFlight, stacksToStart, type CleanupProgress, type TrackedStack } from '../domain/cleanup-progress.js';
-import { decideDelete, decideForProtectedResources, decidePoll, describeFailure, shouldRetryRetaining } from '../domain/stack-deletion.js';
+import { TAG, type TaggedResource } from '../domain/ownership.js';
+import {
+  freeSlots,
+  holdBackDependents,
+  isInFlight,
+  retainPending,
+  stacksToStart,
+  type CleanupProgress,
+  type TrackedStack,
+} from '../domain/cleanup-progress.js';
+import type { Eligibility } from '../domain/serving.js';
+import { decidePoll, decideRecheck, describeFailure, shouldRetryRetaining } from '../domain/stack-deletion.js';
 import { deleteStack, describeStack, failedResources, stacksBeingDeleted, type StackStatusFacts } from '../aws/cloudformation.js';
-import { resourcesInStacksWithTag } from '../aws/tagging.js';
+import { resourcesInStacks } from '../aws/tagging.js';
 import { clock } from '../runtime/clock.js';
 import { isTransientAwsError as isTransient } from '../runtime/errors.js';
 import { mapInPool } from '../runtime/pool.js';
@@ -26,11 +35,13 @@ export interface RoundSettings {
   until: number;
   /** Stores the progress: called before DeleteStack calls, so that a round lost mid-way loses no deletion. */
   save: (progress: CleanupProgress) => Promise<void>;
+  /** The serving rule, read afresh (once per round, before its first deletion); its errors fail the round. */
+  checkEligibility: () => Promise<Eligibility>;
 }
 
 /** Calls for different stacks in flight at once; the pacers keep each API at its rate. */
 const CALLS_IN_FLIGHT = 8;
-/** Stacks handled per batch: one protect-tag query (the Tagging API takes 20 values per tag filter) when they have no nested stacks. */
+/** Stacks handled per batch: one query for their resources (the Tagging API takes 20 values per tag filter) when they have no nested stacks. */
 const BATCH = 20;
 
 export function clientRequestToken(executionName: string, stackId: string): string {
@@ -70,41 +81,39 @@ async function observe(stack: TrackedStack, listed: StackStatusFacts | undefined
   if (decision.outcome !== 'failed' || facts?.status !== 'DELETE_FAILED') return { ...seen, outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
   const failed = await failedResources(stack.stackId);
   const retry = shouldRetryRetaining(stack, failed, settings.retainFailedResources);
-  return { ...seen, outcome: retry ? 'retry-retaining' : 'failed', reason: describeFailure({ ...facts, terminationProtection: false }, failed), failedResources: failed };
+  return { ...seen, outcome: retry ? 'retry-retaining' : 'failed', reason: describeFailure(facts, failed), failedResources: failed };
 }
 
-type Protected = { arn: string; logicalId?: string }[];
-
-async function protectedResourcesByStack(stacks: readonly TrackedStack[], protectTagKey: string): Promise<Map<string, Protected>> {
+/** Every tagged resource inside each stack of the batch (its nested stacks' included), by root: the evidence its re-check judges. */
+async function resourcesByStack(stacks: readonly TrackedStack[]): Promise<Map<string, TaggedResource[]>> {
   const rootOf = new Map(stacks.flatMap((s) => [s.stackId, ...s.nestedStackIds].map((id) => [id, s.stackId] as const)));
-  const found = await resourcesInStacksWithTag(protectTagKey, [...rootOf.keys()]);
-  const byStack = new Map<string, Protected>();
-  for (const r of found) {
+  const byStack = new Map<string, TaggedResource[]>(stacks.map((s) => [s.stackId, []]));
+  for (const r of await resourcesInStacks([...rootOf.keys()])) {
     const root = rootOf.get(r.tags[TAG.stackId] ?? '');
-    if (!root) continue;
-    byStack.set(root, [...(byStack.get(root) ?? []), { arn: r.arn, ...(r.tags[TAG.logicalId] ? { logicalId: r.tags[TAG.logicalId] } : {}) }]);
+    if (root) byStack.get(root)?.push(r);
   }
   return byStack;
 }
 
-/** Re-reads the stack, its protection and its ownership: undefined when it may be deleted, else why not. */
-async function recheck(stack: TrackedStack, protectedInside: Protected, settings: RoundSettings): Promise<Partial<TrackedStack> | undefined> {
-  const check = { environmentArn: settings.environmentArn, protectTagKey: settings.protectTagKey };
-  const decision = decideForProtectedResources(decideDelete(await describeStack(stack.stackId), check), protectedInside, settings.protectTagKey);
+/** The inventory's proof, again: the stack and its nested stacks as they are now, with the resources just read. Undefined when it may be deleted, else why not. */
+async function recheck(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings): Promise<Partial<TrackedStack> | undefined> {
+  const [live, ...nested] = await Promise.all([stack.stackId, ...stack.nestedStackIds].map((id) => describeStack(id)));
+  const nestedStacks = nested.flatMap((n, i) => (n ? [{ stackId: stack.nestedStackIds[i] ?? '', tags: n.tags }] : []));
+  const decision = decideRecheck(live, { nestedStacks, resources }, { environmentArn: settings.environmentArn, protectTagKey: settings.protectTagKey });
   return decision.outcome === 'deleting' ? undefined : { outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
 }
 
 /** Starts the deletion by stack ID, with a token per execution and stack (a repeated call is the same request). */
-async function start(stack: TrackedStack, protectedInside: Protected, settings: RoundSettings): Promise<Partial<TrackedStack>> {
-  const refused = await recheck(stack, protectedInside, settings);
+async function start(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings): Promise<Partial<TrackedStack>> {
+  const refused = await recheck(stack, resources, settings);
   if (refused) return refused;
   await deleteStack(stack.stackId, clientRequestToken(settings.executionName, stack.stackId));
   return { outcome: 'deleting', startedAt: clock.now() };
 }
 
 /** retainFailedResources: re-checked like a first deletion, then deleted once more keeping exactly the resources that failed (its own token). */
-async function retryRetaining(stack: TrackedStack, protectedInside: Protected, settings: RoundSettings): Promise<Partial<TrackedStack>> {
-  const refused = await recheck(stack, protectedInside, settings);
+async function retryRetaining(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings): Promise<Partial<TrackedStack>> {
+  const refused = await recheck(stack, resources, settings);
   if (refused) return refused;
   const retain = stack.failedResources ?? [];
   await deleteStack(stack.stackId, clientRequestToken(settings.executionName, `${stack.stackId}#retain`), retain.map((r) => r.logicalId));
@@ -116,9 +125,9 @@ function replace(progress: CleanupProgress, updated: readonly TrackedStack[]): C
   return { ...progress, stacks: progress.stacks.map((s) => byId.get(s.stackId) ?? s) };
 }
 
-/** The protect tags of a batch, or undefined when the Tagging API is throttled (the batch waits). */
-async function protectTagsOrWait(batch: readonly TrackedStack[], protectTagKey: string): Promise<Map<string, Protected> | undefined> {
-  return protectedResourcesByStack(batch, protectTagKey).catch((error: unknown) => {
+/** The resources of a batch, or undefined when the Tagging API is throttled (the batch waits for the next round). */
+async function evidenceOrWait(batch: readonly TrackedStack[]): Promise<Map<string, TaggedResource[]> | undefined> {
+  return resourcesByStack(batch).catch((error: unknown) => {
     if (isTransient(error)) return undefined;
     throw error;
   });
@@ -149,11 +158,11 @@ async function retainFailed(initial: CleanupProgress, settings: RoundSettings): 
   const retaining = progress.stacks.filter((s) => s.outcome === 'retry-retaining');
   for (let i = 0; i < retaining.length && clock.now() < settings.until; i += BATCH) {
     const batch = retaining.slice(i, i + BATCH);
-    const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
-    if (!guardedBy) break;
+    const evidence = await evidenceOrWait(batch);
+    if (!evidence) break;
     // Stored first, with what it will keep: a round lost after the call still reports the kept resources.
     await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] }))));
-    progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, guardedBy.get(s.stackId) ?? [], settings))));
+    progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, evidence.get(s.stackId) ?? [], settings))));
   }
   return progress;
 }
@@ -167,11 +176,11 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
   const nextCandidates = () => stacksToStart(progress, Infinity).filter((s) => !tried.has(s.stackId)).slice(0, Math.max(0, freeSlots(progress, settings.maxStacksDeleting)));
   for (let candidates = nextCandidates(); candidates.length > 0 && clock.now() < settings.until; candidates = nextCandidates()) {
     const batch = candidates.slice(0, BATCH);
-    const guardedBy = await protectTagsOrWait(batch, settings.protectTagKey);
-    if (!guardedBy) break; // the protect tags could not be read: start nothing more this round
+    const evidence = await evidenceOrWait(batch);
+    if (!evidence) break; // the resources could not be read: start nothing more this round
     // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
     await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const, startedAt: clock.now() }))));
-    const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, guardedBy.get(s.stackId) ?? [], settings)));
+    const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, evidence.get(s.stackId) ?? [], settings)));
     started += results.filter((s) => s.outcome === 'deleting').length;
     progress = replace(progress, results);
     // guarded() hands back the very same stack when it ran out of time: that one was not tried.
@@ -180,9 +189,31 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
   return { progress, started };
 }
 
+/** A stack whose retaining deletion will not be started: it stays failed, saying why. */
+function failRetaining(progress: CleanupProgress, why: string): CleanupProgress {
+  return {
+    ...progress,
+    stacks: progress.stacks.map((s): TrackedStack => (s.outcome === 'retry-retaining' ? { ...s, outcome: 'failed', reason: `${s.reason ?? 'DELETE_FAILED'}; not deleted again: ${why}` } : s)),
+  };
+}
+
+/**
+ * The serving rule once per round, before the round's first deletion: when the environment is
+ * served again, nothing more starts (what is already deleting goes on: CloudFormation cannot be
+ * stopped) and the rest is retained with the reason.
+ */
+async function applyServingRule(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
+  const wantsToDelete = progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).length > 0;
+  if (!wantsToDelete) return progress;
+  const verdict = await settings.checkEligibility();
+  return verdict.eligible ? progress : failRetaining(retainPending(progress, verdict.reason), verdict.reason);
+}
+
 export async function advanceRound(initial: CleanupProgress, settings: RoundSettings): Promise<RoundOutcome> {
   let progress = initial;
-  if (progress.stacks.some(isInFlight)) progress = await retainFailed(await readStatuses(progress, settings), settings);
+  if (progress.stacks.some(isInFlight)) progress = await readStatuses(progress, settings);
+  progress = await applyServingRule(holdBackDependents(progress), settings);
+  progress = await retainFailed(progress, settings);
   const { progress: advanced, started } = await startDeletions(progress, settings);
   // Out of time with deletions it could still start: the next round should not wait.
   const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, freeSlots(advanced, settings.maxStacksDeleting)).length > 0;

@@ -26,12 +26,18 @@ export const TrackedStackSchema = StackProgressSchema.extend({
 });
 export type TrackedStack = z.infer<typeof TrackedStackSchema>;
 
+/** An owned stack the inventory retained (protected, mixed, …): never deleted, and still there for the stacks that wait for it. */
+const KeptStackSchema = z.object({ stackId: z.string(), phase: z.enum(PHASES), reason: z.string() });
+
 export const CleanupProgressSchema = z.object({
   version: z.literal(1),
   /** Rounds completed. */
   round: z.number().int().nonnegative(),
   /** In phase order: components, service instances, environment. */
   stacks: z.array(TrackedStackSchema),
+  keptByInventory: z.array(KeptStackSchema).default([]),
+  /** Set when the serving rule stopped the cleanup mid-way: why nothing more was started. */
+  heldBack: z.string().optional(),
 });
 export type CleanupProgress = z.infer<typeof CleanupProgressSchema>;
 
@@ -54,7 +60,41 @@ export function startProgress(inventory: Inventory): CleanupProgress {
       .filter((r) => r.action === 'delete-stack' && r.phase === phase)
       .map((r): TrackedStack => ({ stackId: r.id, phase, outcome: 'pending', polls: 0, nestedStackIds: nested.get(r.id) ?? [], hasExports: exporting.has(r.id) })),
   );
-  return { version: 1, round: 0, stacks };
+  const keptByInventory = inventory.resources.flatMap((r) =>
+    r.type === 'cloudformation:stack' && r.action === 'retain' && r.phase && !r.stackId ? [{ stackId: r.id, phase: r.phase, reason: r.reason }] : [],
+  );
+  return { version: 1, round: 0, stacks, keptByInventory };
+}
+
+/** A stack that may be imported from (it has exports), or the environment's, waits for every stack of the earlier phases. */
+const waitsForEarlierPhases = (s: TrackedStack) => s.hasExports || s.phase === 'environment';
+const isEarlier = (phase: string, than: string) => PHASES.indexOf(phase as never) < PHASES.indexOf(than as never);
+const stackName = (stackId: string) => stackId.split('/')[1] ?? stackId;
+
+/** Why a stack it waits for will not go away in this run (failed, timed out, retained), or undefined. */
+function blockedBy(stack: TrackedStack, progress: CleanupProgress): string | undefined {
+  if (!waitsForEarlierPhases(stack)) return undefined;
+  const kept = progress.keptByInventory.find((k) => isEarlier(k.phase, stack.phase));
+  if (kept) return `${stackName(kept.stackId)} (retained: ${kept.reason})`;
+  const stuck = progress.stacks.find((s) => isEarlier(s.phase, stack.phase) && (s.outcome === 'failed' || s.outcome === 'retained'));
+  if (stuck) return `${stackName(stuck.stackId)} (${stuck.outcome}: ${stuck.error ? `${stuck.error.Error}: ${stuck.error.Cause}` : (stuck.reason ?? 'no reason given')})`;
+  return undefined;
+}
+
+/**
+ * Holds dependents back: a pending stack that waits for one that failed, timed out or was
+ * retained is never started (CloudFormation would refuse it, or worse, take what the other still
+ * uses): it is retained, saying what it waits for.
+ */
+export function holdBackDependents(progress: CleanupProgress): CleanupProgress {
+  return {
+    ...progress,
+    stacks: progress.stacks.map((s): TrackedStack => {
+      if (s.outcome !== 'pending') return s;
+      const blocker = blockedBy(s, progress);
+      return blocker ? { ...s, outcome: 'retained', reason: `not started: waits for ${blocker}; re-run after fixing it` } : s;
+    }),
+  };
 }
 
 /**
@@ -68,8 +108,14 @@ export function stacksToStart(progress: CleanupProgress, freeSlots: number): Tra
   if (freeSlots <= 0) return [];
   const unsettledPhases = new Set(progress.stacks.filter((s) => !isSettled(s)).map((s) => s.phase));
   const earlierUnsettled = (phase: string) => PHASES.slice(0, PHASES.indexOf(phase as never)).some((p) => unsettledPhases.has(p));
-  const mayWait = (s: TrackedStack) => s.hasExports || s.phase === 'environment';
-  return progress.stacks.filter((s) => s.outcome === 'pending' && (!mayWait(s) || !earlierUnsettled(s.phase))).slice(0, freeSlots);
+  // Held back (see holdBackDependents) as well as waiting: only a stack all of whose predecessors are gone may start.
+  const ready = (s: TrackedStack) => !waitsForEarlierPhases(s) || (!earlierUnsettled(s.phase) && blockedBy(s, progress) === undefined);
+  return progress.stacks.filter((s) => s.outcome === 'pending' && ready(s)).slice(0, freeSlots);
+}
+
+/** The environment is served again (or otherwise held back) since the inventory: nothing more starts. */
+export function retainPending(progress: CleanupProgress, reason: string): CleanupProgress {
+  return { ...progress, heldBack: reason, stacks: progress.stacks.map((s): TrackedStack => (s.outcome === 'pending' ? { ...s, outcome: 'retained', reason } : s)) };
 }
 
 export function freeSlots(progress: CleanupProgress, maxStacksDeleting: number): number {

@@ -13,6 +13,8 @@ export const ConnectionMemorySchema = z.object({
   environmentName: z.string(),
   managementAccountId: z.string(),
   environmentArn: z.string(),
+  /** Its status when the inventory was taken: a PENDING or REJECTED connection stays "connection only" after it is gone. */
+  status: z.string().optional(),
   rememberedBy: z.string().describe('the execution that took the inventory'),
 });
 export type ConnectionMemory = z.infer<typeof ConnectionMemorySchema>;
@@ -32,6 +34,7 @@ export function rememberConnection(facts: ConnectionFacts, executionName: string
     environmentName: facts.environmentName,
     managementAccountId: facts.managementAccountId,
     environmentArn: facts.environmentArn,
+    ...(facts.status ? { status: facts.status } : {}),
     rememberedBy: executionName,
   };
 }

@@ -1,6 +1,7 @@
 import * as z from '../runtime/zod.js';
+import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
 import { environmentArn, parseArn } from './arn.js';
-import type { CleanupRequest } from './request.js';
+import type { EnvironmentRef } from './request.js';
 
 /** What the workflow knows about the connection it decommissions (DescribeConnection's result). */
 export const ConnectionFactsSchema = z.object({
@@ -16,8 +17,8 @@ export const ConnectionFactsSchema = z.object({
    * or nowhere: the environment named by the request has no connection here (nothing to do).
    */
   source: z.enum(['proton', 'request', 'none']),
-  /** Set when Proton's API could not be reached: why. The cleanup then works from the account alone. */
-  protonUnreachable: z.string().optional(),
+  /** Whether this run asks Proton (retired: never, by the deployment's choice; the cleanup works from the account alone). */
+  protonApi: z.enum(PROTON_API_SETTINGS),
 });
 export type ConnectionFacts = z.infer<typeof ConnectionFactsSchema>;
 
@@ -48,25 +49,28 @@ export function factsFromProton(connection: ProtonConnection): ConnectionFacts {
     environmentArn: environmentArn(partition, region, connection.managementAccountId, connection.environmentName),
     roleArns: [...new Set(roles)],
     source: 'proton',
+    protonApi: 'available',
   };
 }
 
 /**
- * When Proton no longer knows the connection, the request says which environment's leftovers
- * to clean (`request`); when the environment has no connection at all, there is nothing to do (`none`).
+ * When Proton no longer knows the connection (or is not asked), the request (or an earlier run's
+ * memory) says which environment's leftovers to clean (`request`); when the environment has no
+ * connection at all, there is nothing to do (`none`).
  */
 export function factsFromRequest(
-  request: CleanupRequest & { environment: NonNullable<CleanupRequest['environment']> },
-  partition: string,
-  region: string,
+  target: { connectionId?: string | undefined; status?: string | undefined; environment: EnvironmentRef },
+  place: { partition: string; region: string; protonApi: ProtonApi },
   source: 'request' | 'none' = 'request',
 ): ConnectionFacts {
   return {
-    id: request.connectionId ?? '',
-    environmentName: request.environment.name,
-    managementAccountId: request.environment.managementAccountId,
-    environmentArn: environmentArn(partition, region, request.environment.managementAccountId, request.environment.name),
+    id: target.connectionId ?? '',
+    ...(target.status ? { status: target.status } : {}),
+    environmentName: target.environment.name,
+    managementAccountId: target.environment.managementAccountId,
+    environmentArn: environmentArn(place.partition, place.region, target.environment.managementAccountId, target.environment.name),
     roleArns: [],
     source,
+    protonApi: place.protonApi,
   };
 }

@@ -42,21 +42,55 @@ export function todayUtc(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** The execution input for a due connection: an event-shaped request, so the report names its trigger. */
+/**
+ * With Proton retired, decommission dates live outside the stacks (tagging a stack is a stack
+ * update): one SSM parameter per environment, `<path>/<management account>/<environment>` =
+ * `YYYY-MM-DD`. A malformed one is reported, never a reason to delete.
+ */
+export const DEFAULT_DECOMMISSION_PATH = '/proton-cleanup/decommission';
+
+export type DecommissionDate = { environment: { name: string; managementAccountId: string }; source: string } & ({ day: string } | { problem: string });
+
+export interface ParameterValue {
+  name: string;
+  value: string;
+}
+
+export function decommissionDates(parameters: readonly ParameterValue[], path: string): { dates: DecommissionDate[]; ignored: { name: string; problem: string }[] } {
+  const prefix = `${path.replace(/\/+$/, '')}/`;
+  const dates: DecommissionDate[] = [];
+  const ignored: { name: string; problem: string }[] = [];
+  for (const { name, value } of parameters) {
+    const match = /^(\d{12})\/([0-9A-Za-z][0-9A-Za-z_-]{0,99})$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (!match) {
+      ignored.push({ name, problem: `expected ${prefix}<12-digit management account id>/<environment name>` });
+      continue;
+    }
+    const environment = { managementAccountId: match[1] as string, name: match[2] as string };
+    const parsed = parseDecommissionDate(value);
+    dates.push({ environment, source: `SSM parameter ${name}`, ...parsed });
+  }
+  return { dates, ignored };
+}
+
+export function parameterNameOf(path: string, environment: { name: string; managementAccountId: string }): string {
+  return `${path.replace(/\/+$/, '')}/${environment.managementAccountId}/${environment.name}`;
+}
+
+/** The execution input for a due decommission: an event-shaped request, so the report names its trigger. */
 export function decommissionDueEvent(
-  connection: TaggedConnection,
-  options: { name: string; source: string; detailType: string; mode: string; now: Date },
+  detail: { connectionId: string } | { environment: { name: string; managementAccountId: string } },
+  options: { name: string; source: string; detailType: string; mode: string; now: Date; account: string; region: string; resources: string[] },
 ): Record<string, unknown> {
-  const [, , , region = '', account = ''] = connection.arn.split(':');
   return {
     version: '0',
     id: options.name,
     source: options.source,
     'detail-type': options.detailType,
-    account,
+    account: options.account,
     time: options.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region,
-    resources: [connection.arn],
-    detail: { connectionId: connection.id, mode: options.mode },
+    region: options.region,
+    resources: options.resources,
+    detail: { ...detail, mode: options.mode },
   };
 }

@@ -8,13 +8,28 @@ import { createHash } from 'node:crypto';
  */
 const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
-/** One name per EventBridge event: redelivery carries the same id. */
-export function eventExecutionName(event: { source: string; id: string; detailType: string }): string {
-  const kind = event.detailType.toLowerCase().replace(/^aws proton /, 'proton-').replace(/[^a-z0-9]+/g, '-').slice(0, 40).replace(/-$/, '');
-  return `event-${kind}-${hash(`${event.source}\n${event.id}`, 24)}`;
+/**
+ * One name per EventBridge event and mode: redelivery carries the same id, and a plan never takes
+ * the name of the execute that follows it.
+ */
+export function eventExecutionName(event: { source: string; id: string; detailType: string }, mode: string): string {
+  const kind = event.detailType.toLowerCase().replace(/^aws proton /, 'proton-').replace(/[^a-z0-9]+/g, '-').slice(0, 32).replace(/-$/, '');
+  return `event-${mode}-${kind}-${hash(`${event.source}\n${event.id}`, 24)}`;
 }
 
-/** One name per connection per day: the daily sweep starts at most one run a day for each due connection. */
-export function scheduledExecutionName(connectionId: string, day: string): string {
-  return `scheduled-${connectionId}-${day.replaceAll('-', '')}`;
+/** One name per connection, mode and day: the daily schedule starts at most one run a day for each due connection. */
+export function scheduledExecutionName(connectionId: string, day: string, mode: string): string {
+  return `scheduled-${mode}-${connectionId}-${day.replaceAll('-', '')}`;
+}
+
+/** The same for an environment whose decommission date (an SSM parameter) has come, with Proton retired. */
+export function scheduledEnvironmentExecutionName(environment: { name: string; managementAccountId: string }, day: string, mode: string): string {
+  const name = environment.name.replace(/[^A-Za-z0-9-_]/g, '-').slice(0, 24);
+  return `scheduled-${mode}-${environment.managementAccountId}-${name}-${hash(`${environment.managementAccountId}/${environment.name}`, 8)}-${day.replaceAll('-', '')}`;
+}
+
+/** The mode an event's run will have: its detail's (the custom event), else the deployment's default (Proton's events name none). */
+export function modeOfEvent(event: { source: string; detail: unknown }, settings: { defaultMode: string; requestEventSource: string }): string {
+  const detail = event.source === settings.requestEventSource && typeof event.detail === 'object' && event.detail !== null ? (event.detail as { mode?: unknown }) : {};
+  return detail.mode === 'plan' || detail.mode === 'execute' ? detail.mode : settings.defaultMode;
 }

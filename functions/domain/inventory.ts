@@ -1,6 +1,7 @@
 import * as z from '../runtime/zod.js';
 import { resourceTypeOf } from './arn.js';
 import {
+  PROTON_STACK_PREFIX,
   TAG,
   judgeOwnership,
   ownerFromTags,
@@ -167,6 +168,26 @@ export function ownershipFactsOf(root: StackFacts, stacks: readonly StackFacts[]
     nestedStacks: nested.map((n) => ({ stackId: n.stackId, tags: n.tags })),
     resources: resources.filter((r) => inTree.has(r.tags[TAG.stackId] ?? '')),
   };
+}
+
+/**
+ * The stacks whose every tagged resource the inventory must read to judge them (their roots and
+ * nested stacks, by ID): those tagged for this environment, those holding a resource tagged for
+ * it, and `AWSProton-` stacks no stack tag assigns (their resources may prove them for us, for
+ * another environment, or both). A stack tagged for another environment that holds nothing tagged
+ * for this one is that environment's: its resources are not read.
+ */
+export function stacksToExamine(stacks: readonly StackFacts[], environmentResources: readonly TaggedResource[], environmentArn: string): string[] {
+  const rootOf = new Map(stacks.map((s) => [s.stackId, s.rootId ?? s.stackId]));
+  const holding = new Set(environmentResources.flatMap((r) => (r.tags[TAG.stackId] ? [rootOf.get(r.tags[TAG.stackId] as string) ?? ''] : [])));
+  const roots = new Set<string>();
+  for (const stack of stacks) {
+    const root = stack.rootId ?? stack.stackId;
+    const rootStack = stacks.find((s) => s.stackId === root);
+    const unassigned = rootStack !== undefined && rootStack.stackName.startsWith(PROTON_STACK_PREFIX) && rootStack.tags[TAG.environment] === undefined;
+    if (stack.tags[TAG.environment] === environmentArn || holding.has(root) || unassigned) roots.add(root);
+  }
+  return stacks.filter((s) => roots.has(s.rootId ?? s.stackId)).map((s) => s.stackId);
 }
 
 /** Builds the inventory: one entry per resource, each with its owner, phase and planned action. */

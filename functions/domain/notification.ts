@@ -42,7 +42,7 @@ export function composeNotification(report: Report, location: { bucket: string; 
   const who = connectionId
     ? `connection ${connectionId}`
     : report.sweep
-      ? 'a sweep of the environments without a connection'
+      ? 'a sweep of the environments'
       : report.connection.environmentName
         ? `environment ${report.connection.environmentName}`
         : 'a rejected request';
@@ -59,8 +59,15 @@ export function composeNotification(report: Report, location: { bucket: string; 
     `Connection: ${report.connection.outcome}${report.connection.attempts ? ` after ${report.connection.attempts} attempt(s)` : ''}${report.connection.error ? ` (${report.connection.error})` : ''}`,
     `Resources: ${s.total} total: ${s.deleted} deleted, ${s.alreadyAbsent} already absent, ${s.retained} retained, ${s.failed} failed, ${s.planned} planned.`,
     ...(report.failure ? ['', `The run failed: ${report.failure.error}: ${report.failure.message}`] : []),
+    ...(report.heldBack ? ['', `Nothing of the environment was deleted: ${report.heldBack}.`] : []),
     ...(report.sweep
-      ? ['', `Sweep: ${report.sweep.length} environment(s) without a connection:`, ...report.sweep.map((s) => `- ${s.environmentName} (${s.managementAccountId}): ${s.outcome} ${s.execution}${s.error ? `: ${s.error}` : ''}`)]
+      ? [
+          '',
+          `Sweep: ${report.sweep.length} environment(s) found:`,
+          ...report.sweep.map(
+            (s) => `- ${s.environmentName} (${s.managementAccountId}): ${s.outcome}${s.execution ? ` ${s.execution}` : ''}: ${s.error ?? s.reason}`,
+          ),
+        ]
       : []),
     ...(problems.length > 0
       ? ['', 'Failures:', ...problems.slice(0, MAX_LISTED_FAILURES).map((r) => `- ${r.id}: ${r.error ?? r.reason ?? 'no reason given'}`)]
@@ -81,6 +88,7 @@ export function composeNotification(report: Report, location: { bucket: string; 
       connectionOutcome: report.connection.outcome,
       summary: report.summary,
       ...(report.failure ? { failure: report.failure } : {}),
+      ...(report.heldBack ? { heldBack: report.heldBack } : {}),
       report: { uri, ...location },
     },
   };

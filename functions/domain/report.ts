@@ -7,6 +7,7 @@ export { CaughtErrorSchema, errorMessage, type CaughtError } from './caught-erro
 import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 import type { ConnectionFacts } from './connection.js';
+import type { ConnectionDeletionResult } from './connection-deletion.js';
 
 /**
  * The report: every inventoried resource exactly once, with what happened to it, and a
@@ -51,10 +52,12 @@ export const SweepSectionSchema = z.object({
   environmentName: z.string(),
   managementAccountId: z.string(),
   environmentArn: z.string(),
-  execution: z.string(),
-  outcome: z.enum(['started', 'already-started', 'failed-to-start']),
+  resources: z.number().int().describe('resources (stacks included) tagged for it in this account'),
+  outcome: z.enum(['started', 'already-started', 'failed-to-start', 'skipped']),
+  reason: z.string().describe('why it was, or was not, cleaned up'),
+  execution: z.string().optional().describe('the execution cleaning it up'),
   error: z.string().optional(),
-  report: z.string().describe('where that execution writes its report, in the same bucket'),
+  report: z.string().optional().describe('where that execution writes its report, in the same bucket'),
 });
 export type SweepSection = z.infer<typeof SweepSectionSchema>;
 
@@ -88,16 +91,18 @@ export const ReportSchema = z
     }),
     resources: z.array(ReportEntrySchema),
     summary: SummarySchema,
-    /** A sweep: one section per environment no connection serves, with the execution cleaning it up. */
+    /** A sweep: one section per environment found, with what was decided and the execution cleaning it up. */
     sweep: z.array(SweepSectionSchema).optional(),
+    heldBack: z
+      .string()
+      .optional()
+      .describe("why the environment's resources were not candidates for deletion (served by another connection, a PENDING or REJECTED connection, …)"),
   })
   .meta({ title: 'proton-connection-cleanup report', description: 'What one execution found and did, resource by resource.' });
 export type Report = z.infer<typeof ReportSchema>;
 
-export type ConnectionDeletion =
-  | { outcome: 'deleted' | 'already-absent'; attempts: number }
-  | { outcome: 'unreachable'; attempts: number; reason: string }
-  | CaughtError;
+/** DeleteConnection's result, or the error that stopped it. */
+export type ConnectionDeletion = ConnectionDeletionResult | CaughtError;
 
 export interface ReportInput {
   execution: { name: string; startedAt: string; finishedAt: string };
@@ -112,6 +117,8 @@ export interface ReportInput {
   inventory?: Inventory;
   deletion?: ConnectionDeletion;
   stackResults: readonly StackProgress[];
+  /** The cleanup loop stopped starting deletions: why (the environment became served during the run). */
+  cleanupHeldBack?: string;
   verification?: Verification;
   failure?: CaughtError;
 }
@@ -125,7 +132,8 @@ function connectionSection(input: ReportInput): Report['connection'] {
     ...(facts ? { environmentName: facts.environmentName, environmentArn: facts.environmentArn } : {}),
   };
   if (input.sweep) {
-    return { ...base, outcome: 'not-attempted', reason: `sweep: ${input.sweep.length} environment(s) without a connection, each cleaned up by its own execution (see sweep)` };
+    const started = input.sweep.filter((s) => s.outcome !== 'skipped').length;
+    return { ...base, outcome: 'not-attempted', reason: `sweep: ${input.sweep.length} environment(s) found, ${started} cleaned up by their own execution each (see sweep)` };
   }
   if (input.runningCleanup) {
     return { ...base, outcome: 'not-attempted', reason: `another cleanup of this connection is running (execution ${input.runningCleanup}): this run changed nothing` };
@@ -135,8 +143,7 @@ function connectionSection(input: ReportInput): Report['connection'] {
   }
   const deletion = input.deletion;
   if (deletion && 'outcome' in deletion) {
-    const why = deletion.outcome === 'unreachable' ? { reason: `the Proton API could not be reached (${deletion.reason}); the cleanup went on from this account's own inventory` } : {};
-    return { ...base, outcome: deletion.outcome, attempts: deletion.attempts, ...why };
+    return { ...base, outcome: deletion.outcome, attempts: deletion.attempts, ...('reason' in deletion ? { reason: deletion.reason } : {}) };
   }
   if (deletion) return { ...base, outcome: 'failed', error: `${deletion.Error}: ${errorMessage(deletion)}` };
   if (input.request?.mode === 'plan' && !input.failure) {
@@ -256,6 +263,7 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
       if (resource.action === 'delete-resource' && input.verification?.deferred.includes(resource.id)) {
         return { ...rest, outcome: 'retained', reason: deferredReason() };
       }
+      if (input.verification?.heldBack) return { ...rest, outcome: 'retained', reason: input.verification.heldBack };
       // delete-resource not handed on by VerifyCleanup: no longer tagged for the environment by then.
       return resource.action === 'delete-resource' && input.verification && !input.failure
         ? { ...rest, outcome: 'retained', reason: 'no longer tagged for this environment when verified (gone, or re-tagged by someone): not touched' }
@@ -292,5 +300,10 @@ export function buildReport(input: ReportInput): Report {
     resources: entries,
     summary: summarize(entries),
     ...(input.sweep ? { sweep: [...input.sweep] } : {}),
+    ...(heldBackOf(input) ? { heldBack: heldBackOf(input) } : {}),
   };
+}
+
+function heldBackOf(input: ReportInput): string | undefined {
+  return input.inventory?.heldBack ?? input.cleanupHeldBack ?? input.verification?.heldBack;
 }

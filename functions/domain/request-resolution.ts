@@ -13,9 +13,11 @@ import {
   environmentNameSchema,
   type CleanupRequest,
   type ConsoleInput,
+  ENVIRONMENT_KEY,
   type Mode,
   type Trigger,
 } from './request.js';
+import type { ProtonApi } from '../runtime/deployment.js';
 
 /**
  * ResolveRequest's decision: any trigger (console input, custom event, Proton event) becomes one
@@ -26,6 +28,8 @@ export interface RequestSettings {
   defaultMode: Mode;
   /** `source` of the custom decommission event this deployment accepts. */
   requestEventSource: string;
+  /** The deployment's protonApi (default `available`). */
+  protonApi?: ProtonApi;
 }
 
 /**
@@ -80,10 +84,19 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, prefix?: string):
   return parsed.data;
 }
 
+function environmentsOf(keys: readonly string[]): { name: string; managementAccountId: string }[] {
+  return [...new Set(keys)].map((key) => {
+    const [, name = '', managementAccountId = ''] = ENVIRONMENT_KEY.exec(key) ?? [];
+    return { name, managementAccountId };
+  });
+}
+
 function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigger: Trigger): CleanupRequest {
   return {
     ...(input.connectionId ? { connectionId: input.connectionId.toLowerCase() } : {}),
     ...(input.sweep ? { sweep: true as const } : {}),
+    ...(input.environments ? { environments: environmentsOf(input.environments) } : {}),
+    protonApi: input.protonApi ?? settings.protonApi ?? 'available',
     mode: input.mode ?? settings.defaultMode,
     ...(input.environment ? { environment: input.environment } : {}),
     options: {
@@ -111,6 +124,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
     const account = parseOrThrow(z.string().regex(/^\d{12}$/, 'expected the 12-digit management account id'), event.account, 'account');
     return {
       mode: settings.defaultMode,
+      protonApi: settings.protonApi ?? 'available',
       environment: { name: detail.name, managementAccountId: account },
       ifNoConnection: 'nothing-to-do',
       options: DEFAULT_OPTIONS,
@@ -124,7 +138,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
         `detail.status: "${detail.status}" does not call for a decommission; expected "REJECTED" (a rejected connection is final)`,
       ]);
     }
-    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, options: DEFAULT_OPTIONS, trigger };
+    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, protonApi: settings.protonApi ?? 'available', options: DEFAULT_OPTIONS, trigger };
   }
   throw new InvalidRequestError([
     `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +
@@ -133,13 +147,25 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
   ]);
 }
 
+/** With Proton retired nothing can say which environment a connection served: the request must. */
+function requireEnvironmentWhenRetired(request: CleanupRequest): CleanupRequest {
+  if (request.protonApi === 'retired' && !request.environment && !request.sweep) {
+    throw new InvalidRequestError([
+      'environment: this deployment has protonApi=retired, so Proton is never asked which environment a connection served; ' +
+        'name it: "environment": {"name": "<environment name>", "managementAccountId": "<12-digit account id>"} ' +
+        '(or add "protonApi": "available" to ask Proton in this run)',
+    ]);
+  }
+  return request;
+}
+
 /** Normalizes a console input or an EventBridge event into a CleanupRequest, or throws InvalidRequest. */
 export function resolveRequest(raw: unknown, settings: RequestSettings): CleanupRequest {
-  if (isEventEnvelope(raw)) return fromEvent(raw, settings);
+  if (isEventEnvelope(raw)) return requireEnvironmentWhenRetired(fromEvent(raw, settings));
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidRequestError([
       `input: expected a JSON object such as {"connectionId": "<uuid>", "mode": "plan"}, got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`,
     ]);
   }
-  return fromConsoleInput(parseOrThrow(ConsoleInputSchema, raw), settings, { type: 'console' });
+  return requireEnvironmentWhenRetired(fromConsoleInput(parseOrThrow(ConsoleInputSchema, raw), settings, { type: 'console' }));
 }

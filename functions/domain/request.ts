@@ -1,4 +1,5 @@
 import * as z from '../runtime/zod.js';
+import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
 
 /**
  * The one request shape every trigger is normalized into (ResolveRequest). Pure: no AWS.
@@ -28,6 +29,13 @@ export type EnvironmentRef = z.infer<typeof EnvironmentRefSchema>;
 export const STANDALONE_TYPES = ['s3:bucket', 'logs:log-group', 'ecr:repository', 'ssm:parameter'] as const;
 export type StandaloneType = (typeof STANDALONE_TYPES)[number];
 
+/** `"name@managementAccountId"`: how a sweep request names the environments it may clean up. */
+export const ENVIRONMENT_KEY = /^([0-9A-Za-z][0-9A-Za-z_-]{0,99})@(\d{12})$/;
+
+export function environmentKey(environment: EnvironmentRef): string {
+  return `${environment.name}@${environment.managementAccountId}`;
+}
+
 const flag = (what: string) => z.boolean({ error: `expected true or false (${what})` }).optional();
 
 /** What a person types into the Step Functions console, and the custom event's `detail`. */
@@ -45,8 +53,31 @@ export const ConsoleInputSchema = z
       .max(STANDALONE_TYPES.length)
       .optional(),
     deleteConnectionRoles: flag("delete the connection's IAM roles once its stacks are gone"),
+    protonApi: z
+      .enum(PROTON_API_SETTINGS, { error: 'expected "available" (ask Proton in this run, on a deployment that has protonApi=retired)' })
+      .optional(),
+    environments: z
+      .array(
+        z
+          .string({ error: 'expected "<environment name>@<12-digit management account id>"' })
+          .regex(ENVIRONMENT_KEY, 'expected "<environment name>@<12-digit management account id>", e.g. "payments-prod@444455556666"'),
+        { error: 'expected a list of "<environment name>@<management account id>"' },
+      )
+      .min(1)
+      .max(1000)
+      .optional(),
   })
   .superRefine((input, context) => {
+    if (input.protonApi === 'retired') {
+      context.addIssue({
+        code: 'custom',
+        path: ['protonApi'],
+        message: 'only the deployment may choose "retired" (it skips the check that no other connection serves the environment); a request may ask for "available" only',
+      });
+    }
+    if (input.environments && !input.sweep) {
+      context.addIssue({ code: 'custom', path: ['environments'], message: 'names the environments a sweep may clean up: use it with "sweep": true' });
+    }
     const targets = [input.connectionId, input.environment, input.sweep].filter((t) => t !== undefined).length;
     if (targets === 0) {
       context.addIssue({
@@ -89,6 +120,10 @@ export interface CleanupRequest {
   connectionId?: string;
   /** Find every environment of the account whose connection is gone, and clean each up (one execution each). */
   sweep?: true;
+  /** A sweep: only these environments (with Proton retired: these, and those whose decommission date has come). */
+  environments?: EnvironmentRef[];
+  /** Whether this run asks Proton: the deployment's setting, or `available` when the request asks for it. */
+  protonApi: ProtonApi;
   /** Only Proton's "environment deleted" event: no connection left means Proton removed everything itself. */
   ifNoConnection?: 'nothing-to-do';
   mode: Mode;
@@ -106,6 +141,8 @@ export const CleanupOptionsSchema = z.object({
 export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
   connectionId: z.string().optional(),
   sweep: z.literal(true).optional(),
+  environments: z.array(EnvironmentRefSchema).optional(),
+  protonApi: z.enum(PROTON_API_SETTINGS),
   ifNoConnection: z.literal('nothing-to-do').optional(),
   mode: z.enum(MODES),
   environment: EnvironmentRefSchema.optional(),

@@ -1,5 +1,6 @@
 import * as z from '../runtime/zod.js';
 import { CaughtErrorSchema } from './caught-error.js';
+import { judgeOwnership, protectionOf, type StackOwnershipFacts } from './ownership.js';
 
 /**
  * Decisions for one stack's deletion: whether to call DeleteStack, and what a poll of its
@@ -35,46 +36,38 @@ export const StackProgressSchema = z.object({
 export type StackProgress = z.infer<typeof StackProgressSchema>;
 
 export interface LiveStack {
+  stackName: string;
   status: string;
   statusReason?: string;
   terminationProtection: boolean;
-  tags?: Record<string, string>;
-}
-
-export interface OwnershipCheck {
-  environmentArn: string;
-  protectTagKey: string;
+  tags: Record<string, string>;
 }
 
 type DeleteDecision = { outcome: 'deleting' | 'already-absent' | 'retained'; reason?: string };
 
 /**
- * Right before DeleteStack the stack is read again: gone since the inventory is not an error,
- * and a stack whose protection or ownership tags changed since the inventory is left alone.
+ * Right before DeleteStack the inventory's proof is evaluated afresh: the stack as it is now, its
+ * nested stacks and every tagged resource inside. Gone since the inventory is not an error;
+ * anything that no longer proves it is this environment's alone, or that protects it, leaves it.
  */
-export function decideDelete(stack: LiveStack | undefined, check?: OwnershipCheck): DeleteDecision {
-  if (!stack || stack.status === 'DELETE_COMPLETE') return { outcome: 'already-absent', reason: 'the stack no longer exists' };
-  if (stack.terminationProtection) {
-    return { outcome: 'retained', reason: 'termination protection is on; the cleanup never switches it off: disable it yourself and re-run to delete' };
+export function decideRecheck(
+  live: LiveStack | undefined,
+  now: Omit<StackOwnershipFacts, 'stackName' | 'tags' | 'terminationProtection'>,
+  check: { environmentArn: string; protectTagKey: string },
+): DeleteDecision {
+  if (!live || live.status === 'DELETE_COMPLETE') return { outcome: 'already-absent', reason: 'the stack no longer exists' };
+  const facts: StackOwnershipFacts = { stackName: live.stackName, tags: live.tags, terminationProtection: live.terminationProtection, ...now };
+  const verdict = judgeOwnership(facts, check.environmentArn);
+  if (verdict.kind === 'mixed' || verdict.kind === 'unproven') return { outcome: 'retained', reason: `re-checked before deletion: ${verdict.reason}` };
+  if (verdict.kind !== 'owned') {
+    return { outcome: 'retained', reason: 're-checked before deletion: its tags no longer prove it is this environment\'s (they now name another environment, or none)' };
   }
-  if (check && stack.tags && check.protectTagKey in stack.tags) {
-    return { outcome: 'retained', reason: `protected: the stack was tagged ${check.protectTagKey} after the inventory` };
-  }
-  const taggedFor = stack.tags?.['proton:environment'];
-  if (check && taggedFor !== undefined && taggedFor !== check.environmentArn) {
-    return { outcome: 'retained', reason: `its tags changed since the inventory: it is now tagged proton:environment=${taggedFor}` };
-  }
+  const protectedBecause = protectionOf(facts, check.protectTagKey);
+  if (protectedBecause) return { outcome: 'retained', reason: `re-checked before deletion: ${protectedBecause}` };
   return { outcome: 'deleting' };
 }
 
-/** The same re-check for the resources inside: deleting the stack would delete a protected one. */
-export function decideForProtectedResources(decision: DeleteDecision, protectedInside: readonly { arn: string; logicalId?: string }[], protectTagKey: string): DeleteDecision {
-  const [first] = protectedInside;
-  if (decision.outcome !== 'deleting' || !first) return decision;
-  return { outcome: 'retained', reason: `protected: its resource ${first.logicalId ?? first.arn} is tagged ${protectTagKey}, and deleting the stack would delete it` };
-}
-
-export function describeFailure(stack: LiveStack, failedResources: readonly FailedResource[]): string {
+export function describeFailure(stack: Pick<LiveStack, 'statusReason'>, failedResources: readonly FailedResource[]): string {
   const details = failedResources.map((r) => `${r.logicalId}${r.type ? ` (${r.type})` : ''}: ${r.reason}`);
   return [`DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}`, ...details].join('; ');
 }

@@ -26,6 +26,8 @@ export const VerificationSchema = z.object({
   standalone: z.array(z.object({ arn: z.string(), type: z.string() })).default([]),
   /** More of those than one run deletes (MAX_STANDALONE_PER_RUN): left for the next run, and reported so. */
   deferred: z.array(z.string()).default([]),
+  /** Why no stand-alone resource is deleted after all (the environment is served again), when that is so. */
+  heldBack: z.string().optional(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 
@@ -95,6 +97,11 @@ export function verify(
     standalone: standalone.slice(0, MAX_STANDALONE_PER_RUN),
     deferred: standalone.slice(MAX_STANDALONE_PER_RUN).map((r) => r.arn),
   };
+}
+
+/** The environment is served again since the inventory: no stand-alone resource is deleted, and the report says why. */
+export function holdBackStandalone(verification: Verification, reason: string): Verification {
+  return { ...verification, standalone: [], deferred: [], heldBack: reason };
 }
 
 /** The stacks whose resources are still there: Verify reads their deletion events, and only theirs. */

@@ -19,8 +19,14 @@ export const ErrorName = {
   InvalidStateInput: 'InvalidStateInput',
   /** A required environment variable is missing or malformed (raised at cold start). */
   InvalidConfiguration: 'InvalidConfiguration',
-  /** Proton's API cannot be reached (retired, unknown operation, denied) and the request names no environment. */
-  ProtonUnreachable: 'ProtonUnreachable',
+  /** The network failed (connection reset, timed out, name not resolved) after the SDK's attempts; transient. */
+  NetworkError: 'NetworkError',
+  /** Proton answered with an error that retrying will not change (access denied, bad credentials, unknown operation). */
+  ProtonCallFailed: 'ProtonCallFailed',
+  /** Several connections of this account are for the environment an event names: which one to decommission is a person's call. */
+  SeveralConnections: 'SeveralConnections',
+  /** An execution with that name already exists for a different request: refusing to report it as started. */
+  ExecutionNameTaken: 'ExecutionNameTaken',
   /** The scheduled sweep could not start every due execution; it is retried (names make that safe). */
   SweepIncomplete: 'SweepIncomplete',
 } as const;
@@ -36,7 +42,7 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
-/** What DeleteConnection retries with backoff; anything else goes to the failure path. */
+/** What DeleteConnection retries with its longer backoff; 5xx and network errors are retried like every task's. */
 export const CONNECTION_DELETE_RETRYABLE: readonly ErrorName[] = [
   ErrorName.ThrottlingException,
   ErrorName.ConflictException,
@@ -46,6 +52,7 @@ export const CONNECTION_DELETE_RETRYABLE: readonly ErrorName[] = [
 export const TRANSIENT_AWS_ERRORS: readonly ErrorName[] = [
   ErrorName.ThrottlingException,
   ErrorName.InternalServerException,
+  ErrorName.NetworkError,
 ];
 
 /** An error the state machine would retry (after callAws named it): worth trying again later. */
@@ -75,15 +82,20 @@ export class ConnectionNotFoundError extends WorkflowError {
   }
 }
 
-export class ProtonUnreachableError extends WorkflowError {
-  override readonly name = ErrorName.ProtonUnreachable;
-  constructor(connectionId: string, why: string) {
-    super(
-      `The Proton API cannot be reached (${why}), so connection ${connectionId} cannot be described. To clean up what its ` +
-        `environment left in this account anyway, pass "environment": {"name": "<environment name>", "managementAccountId": ` +
-        `"<12-digit account id>"} in the request.`,
-    );
-  }
+export class NetworkError extends WorkflowError {
+  override readonly name = ErrorName.NetworkError;
+}
+
+export class ProtonCallFailedError extends WorkflowError {
+  override readonly name = ErrorName.ProtonCallFailed;
+}
+
+export class SeveralConnectionsError extends WorkflowError {
+  override readonly name = ErrorName.SeveralConnections;
+}
+
+export class ExecutionNameTakenError extends WorkflowError {
+  override readonly name = ErrorName.ExecutionNameTaken;
 }
 
 export class ThrottlingError extends WorkflowError {

@@ -39,7 +39,7 @@ export function connectionFacts(overrides: Partial<ConnectionFacts> = {}): Conne
 }
 
 export function cleanupRequest(overrides: Partial<CleanupRequest> = {}): CleanupRequest {
-  return { connectionId: CONNECTION_ID, mode: 'execute', options: DEFAULT_OPTIONS, trigger: { type: 'console' }, ...overrides };
+  return { connectionId: CONNECTION_ID, mode: 'execute', protonApi: 'available', options: DEFAULT_OPTIONS, trigger: { type: 'console' }, ...overrides };
 }
 
 export type ProtonOwner =

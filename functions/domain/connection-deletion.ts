@@ -1,0 +1,36 @@
+import * as z from '../runtime/zod.js';
+import type { ConnectionFacts } from './connection.js';
+
+/**
+ * Whether DeleteConnection calls Proton at all. Pure. Never a delete without a connection id
+ * (a cleanup by environment deletes no connection), and never a Proton call when the deployment
+ * retired Proton.
+ */
+export type ConnectionDeletionDecision =
+  | { action: 'delete'; connectionId: string }
+  | { action: 'skip'; outcome: 'unreachable' | 'not-attempted'; reason: string };
+
+export function decideConnectionDeletion(connection: Pick<ConnectionFacts, 'id' | 'protonApi' | 'environmentName'>): ConnectionDeletionDecision {
+  if (connection.protonApi === 'retired') {
+    return {
+      action: 'skip',
+      outcome: 'unreachable',
+      reason: 'protonApi=retired: this deployment never calls Proton, by choice; the cleanup went on from this account\'s own inventory',
+    };
+  }
+  if (!connection.id) {
+    return {
+      action: 'skip',
+      outcome: 'not-attempted',
+      reason: `the request names environment ${connection.environmentName}, not a connection: a cleanup by environment never deletes a connection`,
+    };
+  }
+  return { action: 'delete', connectionId: connection.id };
+}
+
+/** DeleteConnection's result, as the state carries it to the report. */
+export const ConnectionDeletionResultSchema = z.union([
+  z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int() }),
+  z.object({ outcome: z.enum(['unreachable', 'not-attempted']), attempts: z.number().int(), reason: z.string() }),
+]);
+export type ConnectionDeletionResult = z.infer<typeof ConnectionDeletionResultSchema>;
