@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  holdBackDependents,
+  retainPending,
+  startProgress,
   countProgress,
   endWithoutFinishing,
   freeSlots,
@@ -11,13 +14,13 @@ import {
   type TrackedStack,
 } from '../../functions/domain/cleanup-progress.js';
 import type { Phase } from '../../functions/domain/inventory.js';
-import { stackIdOf } from '../helpers/domain-fixtures.js';
+import { connectionFacts, stackEntry, stackIdOf } from '../helpers/domain-fixtures.js';
 
 function tracked(name: string, phase: Phase, outcome: TrackedOutcome = 'pending', overrides: Partial<TrackedStack> = {}): TrackedStack {
   return { stackId: stackIdOf(name), phase, outcome, polls: 0, nestedStackIds: [], hasExports: false, ...overrides };
 }
 
-const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 0, stacks });
+const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 0, stacks, keptByInventory: [] });
 const names = (stacks: readonly TrackedStack[]) => stacks.map((s) => s.stackId.split('/')[1]);
 
 describe('stacksToStart', () => {
@@ -45,13 +48,18 @@ describe('stacksToStart', () => {
     expect(stacksToStart(progress, 10)).toEqual([]);
   });
 
-  it('starts a stack with exports once every earlier stack settled, whatever the outcome', () => {
+  it('starts a stack with exports once every earlier stack is deleted or already absent', () => {
     const progress = progressOf(
-      tracked('component-a', 'components', 'failed'),
+      tracked('component-a', 'components', 'already-absent'),
       tracked('instance-a', 'service-instances', 'deleted'),
       tracked('environment', 'environment', 'pending', { hasExports: true }),
     );
     expect(names(stacksToStart(progress, 10))).toEqual(['environment']);
+  });
+
+  it('never starts a stack that waits for one that failed', () => {
+    const progress = progressOf(tracked('component-a', 'components', 'failed'), tracked('environment', 'environment'));
+    expect(stacksToStart(progress, 10)).toEqual([]);
   });
 
   it('makes the environment stack wait for a service instance still waiting to start', () => {
@@ -120,5 +128,65 @@ describe('stackResults', () => {
   it('hands the report every stack the cleanup touched, without the loop bookkeeping', () => {
     const progress = progressOf(tracked('a', 'components', 'pending'), tracked('b', 'environment', 'deleted', { startedAt: 1, polls: 4, hasExports: true }));
     expect(stackResults(progress)).toEqual([{ stackId: stackIdOf('b'), phase: 'environment', outcome: 'deleted', polls: 4 }]);
+  });
+});
+
+describe('holdBackDependents', () => {
+  it('retains a stack that waits for one that failed, naming it and its error, and saying to re-run after fixing it', () => {
+    const progress = holdBackDependents(
+      progressOf(tracked('component-a', 'components', 'failed', { reason: 'DELETE_FAILED: Bucket not empty' }), tracked('environment', 'environment')),
+    );
+    expect(progress.stacks[1]).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/^not started: waits for component-a \(failed: DELETE_FAILED: Bucket not empty\); re-run after fixing it/) });
+  });
+
+  it('retains a stack that waits for one that timed out (reported failed, still deleting)', () => {
+    const progress = holdBackDependents(
+      progressOf(tracked('instance-a', 'service-instances', 'failed', { reason: 'still DELETE_IN_PROGRESS after 60 minutes' }), tracked('environment', 'environment', 'pending', { hasExports: true })),
+    );
+    expect(progress.stacks[1]).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('waits for instance-a (failed: still DELETE_IN_PROGRESS') });
+  });
+
+  it('retains a stack that waits for one the re-check kept', () => {
+    const progress = holdBackDependents(progressOf(tracked('component-a', 'components', 'retained', { reason: 'protected' }), tracked('instance-a', 'service-instances', 'pending', { hasExports: true })));
+    expect(progress.stacks[1]?.outcome).toBe('retained');
+  });
+
+  it('retains a stack that waits for one the inventory kept (termination protection, mixed ownership…)', () => {
+    const progress = holdBackDependents({ ...progressOf(tracked('environment', 'environment')), keptByInventory: [{ stackId: stackIdOf('component-kept'), phase: 'components', reason: 'termination protection is on' }] });
+    expect(progress.stacks[0]).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('waits for component-kept (retained: termination protection is on)') });
+  });
+
+  it('leaves alone a stack without exports, which waits for nothing', () => {
+    const progress = holdBackDependents(progressOf(tracked('component-a', 'components', 'failed'), tracked('instance-a', 'service-instances')));
+    expect(progress.stacks[1]?.outcome).toBe('pending');
+  });
+
+  it('leaves alone a stack whose predecessors are still deleting: it waits', () => {
+    const progress = holdBackDependents(progressOf(tracked('component-a', 'components', 'deleting'), tracked('environment', 'environment')));
+    expect(progress.stacks[1]?.outcome).toBe('pending');
+  });
+});
+
+describe('retainPending', () => {
+  it('retains every stack not yet started with the reason, leaves those deleting, and records why', () => {
+    const progress = retainPending(progressOf(tracked('component-a', 'components', 'deleting'), tracked('environment', 'environment')), 'served by connection B');
+    expect(progress.stacks.map((s) => s.outcome)).toEqual(['deleting', 'retained']);
+    expect(progress.heldBack).toBe('served by connection B');
+  });
+});
+
+describe('startProgress', () => {
+  it('keeps the owned stacks the inventory retained, for the stacks that wait for them', () => {
+    const inventory = {
+      version: 1 as const,
+      takenAt: 'now',
+      connection: connectionFacts(),
+      otherEnvironmentStacks: 0,
+      resources: [
+        stackEntry('component-kept', 'components', { action: 'retain', reason: 'protected' }),
+        stackEntry('environment', 'environment'),
+      ],
+    };
+    expect(startProgress(inventory).keptByInventory).toEqual([{ stackId: stackIdOf('component-kept'), phase: 'components', reason: 'protected' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionFactsSchema, factsFromProton, factsFromRequest, type ProtonConnection } from '../../functions/domain/connection.js';
-import { ACCOUNT, arns, cleanupRequest, CONNECTION_ID, ENV, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
+import { ACCOUNT, arns, CONNECTION_ID, ENV, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
 
 function protonConnection(overrides: Partial<ProtonConnection> = {}): ProtonConnection {
   return {
@@ -51,19 +51,20 @@ describe('factsFromProton', () => {
 });
 
 describe('factsFromRequest', () => {
-  const request = { ...cleanupRequest(), environment: { name: ENV, managementAccountId: MANAGEMENT_ACCOUNT } };
+  const request = { connectionId: CONNECTION_ID, environment: { name: ENV, managementAccountId: MANAGEMENT_ACCOUNT } };
 
   it("takes the environment from the request and builds its ARN in this Lambda's partition and Region", () => {
-    const facts = factsFromRequest(request, 'aws-us-gov', 'us-gov-west-1');
+    const facts = factsFromRequest(request, { partition: 'aws-us-gov', region: 'us-gov-west-1', protonApi: 'available' });
     expect(facts).toMatchObject({ id: CONNECTION_ID, environmentName: ENV, managementAccountId: MANAGEMENT_ACCOUNT });
     expect(facts.environmentArn).toBe(`arn:aws-us-gov:proton:us-gov-west-1:${MANAGEMENT_ACCOUNT}:environment/${ENV}`);
   });
 
   it('knows no roles and no connection ARN, and says the facts come from the request', () => {
-    const facts = factsFromRequest(request, 'aws', 'us-east-1');
+    const facts = factsFromRequest(request, { partition: 'aws', region: 'us-east-1', protonApi: 'retired' });
     expect(facts.roleArns).toEqual([]);
     expect(facts.arn).toBeUndefined();
     expect(facts.source).toBe('request');
+    expect(facts.protonApi).toBe('retired');
     expect(() => ConnectionFactsSchema.parse(facts)).not.toThrow();
   });
 });

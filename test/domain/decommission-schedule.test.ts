@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decommissionDueEvent, judgeConnection, parseDecommissionDate, todayUtc } from '../../functions/domain/decommission-schedule.js';
+import { decommissionDates, decommissionDueEvent, judgeConnection, parseDecommissionDate, todayUtc } from '../../functions/domain/decommission-schedule.js';
 import { ACCOUNT, CONNECTION_ID, REGION, taggedConnection } from '../helpers/domain-fixtures.js';
 
 const TAG = 'proton-cleanup:decommission-on';
@@ -98,17 +98,20 @@ describe('todayUtc', () => {
 });
 
 describe('decommissionDueEvent', () => {
+  const connection = taggedConnection();
   const options = {
-    name: `scheduled-${CONNECTION_ID}-20261125`,
+    name: `scheduled-execute-${CONNECTION_ID}-20261125`,
     source: 'proton-connection-cleanup',
     detailType: 'Proton Connection Decommission Due',
     mode: 'execute',
     now: new Date('2026-11-25T06:00:00.000Z'),
+    account: ACCOUNT,
+    region: REGION,
+    resources: [connection.arn],
   };
 
-  it('is an EventBridge-shaped event: our source and detail-type, the connection as resource, the connection id and mode as detail', () => {
-    const connection = taggedConnection();
-    expect(decommissionDueEvent(connection, options)).toEqual({
+  it('is an EventBridge-shaped event: our source and detail-type, the resources given, the target and mode as detail', () => {
+    expect(decommissionDueEvent({ connectionId: CONNECTION_ID }, options)).toEqual({
       version: '0',
       id: options.name,
       source: 'proton-connection-cleanup',
@@ -121,18 +124,42 @@ describe('decommissionDueEvent', () => {
     });
   });
 
-  it('takes the account and Region from the connection ARN', () => {
-    const connection = taggedConnection({}, { arn: `arn:aws:proton:eu-west-1:999988887777:environment-account-connection/${CONNECTION_ID}` });
-    expect(decommissionDueEvent(connection, options)).toMatchObject({ account: '999988887777', region: 'eu-west-1' });
+  it('names an environment instead of a connection when Proton is retired', () => {
+    const environment = { name: 'payments-prod', managementAccountId: '444455556666' };
+    expect(decommissionDueEvent({ environment }, { ...options, resources: [] })).toMatchObject({ resources: [], detail: { environment, mode: 'execute' } });
   });
 
   it('writes the time to the second, as EventBridge does', () => {
-    expect(decommissionDueEvent(taggedConnection(), { ...options, now: new Date('2026-11-25T06:00:07.123Z') })).toMatchObject({
+    expect(decommissionDueEvent({ connectionId: CONNECTION_ID }, { ...options, now: new Date('2026-11-25T06:00:07.123Z') })).toMatchObject({
       time: '2026-11-25T06:00:07Z',
     });
   });
 
   it('carries the mode it is given', () => {
-    expect(decommissionDueEvent(taggedConnection(), { ...options, mode: 'plan' })).toMatchObject({ detail: { connectionId: CONNECTION_ID, mode: 'plan' } });
+    expect(decommissionDueEvent({ connectionId: CONNECTION_ID }, { ...options, mode: 'plan' })).toMatchObject({ detail: { connectionId: CONNECTION_ID, mode: 'plan' } });
+  });
+});
+
+describe('decommissionDates (SSM parameters, with Proton retired)', () => {
+  const PATH = '/proton-cleanup/decommission';
+
+  it('reads <path>/<management account>/<environment> = YYYY-MM-DD', () => {
+    const { dates } = decommissionDates([{ name: `${PATH}/444455556666/payments-prod`, value: '2026-12-01' }], PATH);
+    expect(dates).toEqual([{ environment: { name: 'payments-prod', managementAccountId: '444455556666' }, source: `SSM parameter ${PATH}/444455556666/payments-prod`, day: '2026-12-01' }]);
+  });
+
+  it('reports a malformed date, with what is expected', () => {
+    const { dates } = decommissionDates([{ name: `${PATH}/444455556666/payments-prod`, value: '01/12/2026' }], PATH);
+    expect(dates[0]).toMatchObject({ problem: expect.stringContaining('YYYY-MM-DD') });
+  });
+
+  it('ignores, and reports, a parameter whose name is not <management account>/<environment>', () => {
+    const { dates, ignored } = decommissionDates([{ name: `${PATH}/payments-prod`, value: '2026-12-01' }], PATH);
+    expect(dates).toEqual([]);
+    expect(ignored).toEqual([{ name: `${PATH}/payments-prod`, problem: expect.stringContaining('<12-digit management account id>/<environment name>') }]);
+  });
+
+  it('accepts the path with a trailing slash', () => {
+    expect(decommissionDates([{ name: `${PATH}/444455556666/a`, value: '2026-12-01' }], `${PATH}/`).dates).toHaveLength(1);
   });
 });

@@ -11,7 +11,6 @@ import {
 import {
   arns,
   connectionFacts,
-  envArn,
   OTHER_ENV,
   protonTags,
   resourceIn,

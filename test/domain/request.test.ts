@@ -23,7 +23,7 @@ function rejectionOf(raw: unknown, with_: RequestSettings = settings): InvalidRe
 describe('resolveRequest', () => {
   describe('console input', () => {
     it('defaults a console input to the deployment default mode', () => {
-      expect(resolveRequest({ connectionId: id }, settings)).toEqual({ connectionId: id, mode: 'plan', options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
+      expect(resolveRequest({ connectionId: id }, settings)).toEqual({ connectionId: id, protonApi: 'available', mode: 'plan', options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
     });
 
     it('uses the mode the input gives over the default', () => {
@@ -116,6 +116,7 @@ describe('resolveRequest', () => {
       const raw = event({ connectionId: id, mode: 'execute', environment });
       expect(resolveRequest(raw, settings)).toEqual({
         connectionId: id,
+        protonApi: 'available',
         mode: 'execute',
         environment,
         options: DEFAULT_OPTIONS,
@@ -156,6 +157,7 @@ describe('resolveRequest', () => {
       const raw = event({ id, status: 'REJECTED' });
       expect(resolveRequest(raw, settings)).toEqual({
         connectionId: id,
+        protonApi: 'available',
         mode: 'plan',
         options: DEFAULT_OPTIONS,
         trigger: { type: 'event', source: 'aws.proton', detailType: PROTON_CONNECTION_STATUS_CHANGE, eventId: raw.id },
@@ -214,5 +216,48 @@ describe('cleanup options', () => {
     [{ deleteConnectionRoles: 1 }, /deleteConnectionRoles: expected true or false/],
   ])('rejects %j, naming the option and what it takes', (option, message) => {
     expect(() => resolveRequest({ connectionId: id, ...option }, settings)).toThrow(message);
+  });
+});
+
+describe('protonApi', () => {
+  const retired = { ...settings, protonApi: 'retired' as const };
+  const environmentOnly = { environment: { name: 'payments-prod', managementAccountId: '444455556666' } };
+
+  it("follows the deployment's setting when the request says nothing", () => {
+    expect(resolveRequest(environmentOnly, retired).protonApi).toBe('retired');
+    expect(resolveRequest({ connectionId: id }, settings).protonApi).toBe('available');
+  });
+
+  it('lets a request ask for "available" on a retired deployment', () => {
+    expect(resolveRequest({ connectionId: id, protonApi: 'available' }, retired).protonApi).toBe('available');
+  });
+
+  it('rejects "retired" in a request, saying only the deployment may choose it and why', () => {
+    expect(rejectionOf({ ...environmentOnly, protonApi: 'retired' }).problems).toEqual([expect.stringMatching(/^protonApi: only the deployment may choose "retired".*serves the environment/)]);
+  });
+
+  it('requires the environment on a retired deployment, saying how to name it', () => {
+    expect(rejectionOf({ connectionId: id }, retired).problems).toEqual([expect.stringMatching(/^environment: this deployment has protonApi=retired.*"environment": \{"name"/)]);
+  });
+
+  it("rejects Proton's connection-rejected event on a retired deployment: it names no environment", () => {
+    const raw = eventBridgeEvent('aws.proton', PROTON_CONNECTION_STATUS_CHANGE, { id, status: 'REJECTED' });
+    expect(rejectionOf(raw, retired).problems).toEqual([expect.stringMatching(/^environment: /)]);
+  });
+});
+
+describe('a sweep\'s environments', () => {
+  it('reads "<name>@<management account>" into environments', () => {
+    expect(resolveRequest({ sweep: true, environments: ['payments-prod@444455556666', 'payments-prod@444455556666'] }, settings).environments).toEqual([
+      { name: 'payments-prod', managementAccountId: '444455556666' },
+    ]);
+  });
+
+  it('rejects a malformed entry, naming it and the expected form', () => {
+    expect(rejectionOf({ sweep: true, environments: ['payments-prod'] }).problems).toEqual([expect.stringMatching(/^environments\.0: expected "<environment name>@<12-digit management account id>"/)]);
+  });
+
+  it('rejects environments without a sweep', () => {
+    expect(rejectionOf({ connectionId: id, environments: ['payments-prod@444455556666'] }).problems).toEqual([expect.stringMatching(/^environments: .*"sweep": true/)]);
   });
 });

@@ -1,29 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { decideDelete, decidePoll, describeFailure, StackProgressSchema, type LiveStack } from '../../functions/domain/stack-deletion.js';
-import { stackIdOf } from '../helpers/domain-fixtures.js';
+import { decidePoll, decideRecheck, describeFailure, StackProgressSchema, type LiveStack } from '../../functions/domain/stack-deletion.js';
+import { envArn, OTHER_ENV, protonTags, stackIdOf } from '../helpers/domain-fixtures.js';
 
 function live(status: string, overrides: Partial<LiveStack> = {}): LiveStack {
-  return { status, terminationProtection: false, ...overrides };
+  return { stackName: 'AWSProton-payments-prod-cloudformation--ENV', status, terminationProtection: false, tags: protonTags(), ...overrides };
 }
 
-describe('decideDelete', () => {
+const CHECK = { environmentArn: envArn(), protectTagKey: 'proton-cleanup:protect' };
+const NOTHING_INSIDE = { nestedStacks: [], resources: [] };
+
+describe('decideRecheck (the inventory\'s proof, evaluated again right before DeleteStack)', () => {
   it('finds a stack that no longer exists already absent', () => {
-    expect(decideDelete(undefined)).toEqual({ outcome: 'already-absent', reason: expect.any(String) });
+    expect(decideRecheck(undefined, NOTHING_INSIDE, CHECK)).toEqual({ outcome: 'already-absent', reason: expect.any(String) });
   });
 
   it('finds a DELETE_COMPLETE stack already absent', () => {
-    expect(decideDelete(live('DELETE_COMPLETE')).outcome).toBe('already-absent');
+    expect(decideRecheck(live('DELETE_COMPLETE'), NOTHING_INSIDE, CHECK).outcome).toBe('already-absent');
   });
 
   it('retains a stack whose termination protection was switched on, with the reason', () => {
-    expect(decideDelete(live('UPDATE_COMPLETE', { terminationProtection: true }))).toEqual({
+    expect(decideRecheck(live('UPDATE_COMPLETE', { terminationProtection: true }), NOTHING_INSIDE, CHECK)).toEqual({
       outcome: 'retained',
       reason: expect.stringContaining('termination protection'),
     });
   });
 
-  it.each(['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_FAILED'])('starts deleting a %s stack', (status) => {
-    expect(decideDelete(live(status))).toEqual({ outcome: 'deleting' });
+  it.each(['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED'])('starts deleting a proven %s stack', (status) => {
+    expect(decideRecheck(live(status), NOTHING_INSIDE, CHECK)).toEqual({ outcome: 'deleting' });
+  });
+
+  it('retains a stack re-tagged for another environment since the inventory', () => {
+    expect(decideRecheck(live('CREATE_COMPLETE', { tags: protonTags(OTHER_ENV) }), NOTHING_INSIDE, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('no longer prove') });
+  });
+
+  it('retains a stack one of whose resources was re-tagged for another environment since the inventory (mixed ownership)', () => {
+    const stack = live('CREATE_COMPLETE');
+    const moved = { arn: 'arn:aws:sqs:us-east-1:111122223333:moved', tags: { ...protonTags(OTHER_ENV), 'aws:cloudformation:logical-id': 'Queue' } };
+    expect(decideRecheck(stack, { nestedStacks: [], resources: [moved] }, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('mixed ownership') });
+  });
+
+  it('retains a stack whose nested stack was tagged for another environment since the inventory', () => {
+    const nested = { stackId: stackIdOf('nested'), tags: protonTags(OTHER_ENV) };
+    expect(decideRecheck(live('CREATE_COMPLETE'), { nestedStacks: [nested], resources: [] }, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('mixed ownership') });
+  });
+
+  it('retains a stack proven only by its resources once those lost their proton tags', () => {
+    const untagged = live('CREATE_COMPLETE', { tags: {} });
+    expect(decideRecheck(untagged, NOTHING_INSIDE, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('ownership not proven') });
+  });
+
+  it('retains a stack whose resource was given the protect tag (any value) since the inventory', () => {
+    const guarded = { arn: 'arn:aws:s3:::keep', tags: { ...protonTags(), 'proton-cleanup:protect': '', 'aws:cloudformation:logical-id': 'Keep' } };
+    expect(decideRecheck(live('CREATE_COMPLETE'), { nestedStacks: [], resources: [guarded] }, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('its resource Keep is tagged proton-cleanup:protect') });
   });
 });
 
