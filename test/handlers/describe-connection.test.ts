@@ -13,7 +13,11 @@ import {
   MANAGEMENT_ACCOUNT_ID,
   ROLE_ARN,
   cleanupRequest,
+  PROTON_RETIRED_HINT_TEXT,
+  connectionIdOf,
+  connectionSummary,
   mockedClients,
+  networkError,
   protonConnection,
   protonError,
   serveObjects,
@@ -45,6 +49,7 @@ describe('DescribeConnection handler', () => {
         managementAccountId: MANAGEMENT_ACCOUNT_ID,
         environmentArn: `arn:aws:proton:us-east-1:${MANAGEMENT_ACCOUNT_ID}:environment/${ENVIRONMENT_NAME}`,
         source: 'proton',
+        protonApi: 'available',
       });
     });
 
@@ -79,7 +84,7 @@ describe('DescribeConnection handler', () => {
   });
 
   describe('when Proton no longer knows the connection', () => {
-    it("takes the facts from the request's environment", async () => {
+    it("takes the facts from the request's environment, with no roles and no status", async () => {
       proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
       await expect(describeConnection(cleanupRequest({ environment: namedEnvironment }))).resolves.toEqual({
         id: CONNECTION_ID,
@@ -88,6 +93,7 @@ describe('DescribeConnection handler', () => {
         environmentArn: ENVIRONMENT_ARN,
         roleArns: [],
         source: 'request',
+        protonApi: 'available',
       });
     });
 
@@ -100,41 +106,131 @@ describe('DescribeConnection handler', () => {
     });
   });
 
-  describe('when Proton fails', () => {
+  describe('when Proton fails (its errors are errors: never taken for "Proton is retired")', () => {
     it.each([
       ['throttling', 'ThrottlingException', protonError.throttling],
       ['a server fault', 'InternalServerException', protonError.internal],
-    ])('surfaces %s as %s', async (_failure, name, protonFailure) => {
+    ])('surfaces %s as %s, for the state machine to retry', async (_failure, name, protonFailure) => {
       proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonFailure());
       await expect(describeConnection()).rejects.toMatchObject({ name });
     });
 
-    it('lets other Proton errors through under their own name', async () => {
-      const invalid = Object.assign(new Error('bad id'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
-      proton.on(GetEnvironmentAccountConnectionCommand).rejects(invalid);
-      await expect(describeConnection()).rejects.toBe(invalid);
+    it.each([
+      ['a reset connection', () => networkError.code('ECONNRESET')],
+      ['a connection that timed out', () => networkError.code('ETIMEDOUT')],
+      ['a name that does not resolve', () => networkError.code('ENOTFOUND')],
+      ['a DNS failure of the moment', () => networkError.code('EAI_AGAIN')],
+      ["the SDK's own TimeoutError", networkError.timeout],
+    ])('surfaces %s as NetworkError, for the state machine to retry', async (_failure, failure) => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(failure());
+      await expect(describeConnection()).rejects.toMatchObject({ name: 'NetworkError' });
+    });
+
+    it('fails on a network error even when the request names the environment, rather than cleaning up from the request', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(networkError.code('ENOTFOUND'));
+      await expect(describeConnection(cleanupRequest({ environment: namedEnvironment }))).rejects.toMatchObject({ name: 'NetworkError' });
+    });
+
+    it('says what happened and how to proceed, including that a retired Proton is a deployment setting', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(networkError.code('ECONNRESET'));
+      const error = await describeConnection().catch((e: unknown) => e as Error);
+      expect(error.message).toContain('ECONNRESET');
+      expect(error.message).toContain(PROTON_RETIRED_HINT_TEXT);
+    });
+
+    it.each([
+      ['it denies access', protonError.accessDenied, 'AccessDeniedException'],
+      ['the credentials are not recognized', protonError.unrecognizedClient, 'UnrecognizedClientException'],
+      ['it does not know the operation', protonError.unknownOperation, 'UnknownOperationException'],
+      ['it rejects the request', protonError.validation, 'ValidationException'],
+    ])('fails with ProtonCallFailed when %s, naming the error and the protonApi=retired hint, even when the request names the environment', async (_why, failure, original) => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(failure());
+      const error = await describeConnection(cleanupRequest({ environment: namedEnvironment })).catch((e: unknown) => e as Error);
+      expect(error).toMatchObject({ name: 'ProtonCallFailed', message: expect.stringContaining(original) });
+      expect(error.message).toContain(PROTON_RETIRED_HINT_TEXT);
     });
   });
 
-  describe('when the Proton API is gone (retired)', () => {
-    const gone = () => Object.assign(new Error('getaddrinfo ENOTFOUND proton.us-east-1.amazonaws.com'), { code: 'ENOTFOUND' });
-    const unknownOperation = () => Object.assign(new Error('unknown operation'), { name: 'UnknownOperationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  describe('with protonApi=retired (the deployment chose it)', () => {
+    const retired = (overrides: Partial<CleanupRequest> = {}) => cleanupRequest({ protonApi: 'retired', environment: namedEnvironment, ...overrides });
 
-    it.each([
-      ['its endpoint does not resolve', gone],
-      ['it no longer knows the operation', unknownOperation],
-      ['it denies access', () => protonError.accessDenied()],
-    ])('cleans up from the request\'s environment when %s, recording why', async (_why, error) => {
-      proton.on(GetEnvironmentAccountConnectionCommand).rejects(error());
-      const facts = await describeConnection(cleanupRequest({ environment: namedEnvironment }));
-
-      expect(facts).toMatchObject({ source: 'request', environmentArn: ENVIRONMENT_ARN, protonUnreachable: expect.any(String) });
+    it('asks Proton nothing', async () => {
+      await describeConnection(retired());
+      expect(proton.calls()).toEqual([]);
     });
 
-    it('fails with ProtonUnreachable, saying to pass "environment", when the request names none', async () => {
-      proton.on(GetEnvironmentAccountConnectionCommand).rejects(gone());
+    it("takes the facts from the request's environment, keeping the connection id the request names", async () => {
+      await expect(describeConnection(retired())).resolves.toEqual({
+        id: CONNECTION_ID,
+        environmentName: ENVIRONMENT_NAME,
+        managementAccountId: MANAGEMENT_ACCOUNT_ID,
+        environmentArn: ENVIRONMENT_ARN,
+        roleArns: [],
+        source: 'request',
+        protonApi: 'retired',
+      });
+    });
 
-      await expect(describeConnection()).rejects.toMatchObject({ name: 'ProtonUnreachable', message: expect.stringContaining('"environment"') });
+    it('rejects a request that names no environment with InvalidRequest naming "environment"', async () => {
+      await expect(describeConnection(retired({ environment: undefined }))).rejects.toMatchObject({ name: 'InvalidRequest', message: expect.stringContaining('environment') });
+      expect(proton.calls()).toEqual([]);
+    });
+  });
+
+  describe('a request that names an environment and no connection (its leftovers)', () => {
+    const byEnvironment = () => cleanupRequest({ connectionId: undefined, environment: namedEnvironment });
+
+    it('names no connection to delete (id ""), even when the environment has one: a cleanup by environment never deletes a connection', async () => {
+      proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: [connectionSummary()] });
+      await expect(describeConnection(byEnvironment())).resolves.toEqual({
+        id: '',
+        environmentName: ENVIRONMENT_NAME,
+        managementAccountId: MANAGEMENT_ACCOUNT_ID,
+        environmentArn: ENVIRONMENT_ARN,
+        roleArns: [],
+        source: 'request',
+        protonApi: 'available',
+      });
+    });
+  });
+
+  describe("Proton's environment-deleted event (the environment's one connection, if it has one)", () => {
+    const OTHER = connectionIdOf(2);
+    const environmentDeleted = () => cleanupRequest({ connectionId: undefined, environment: namedEnvironment, ifNoConnection: 'nothing-to-do' });
+    const listed = (...summaries: ReturnType<typeof connectionSummary>[]) =>
+      proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
+
+    it("lists this account's connections for the environment's name", async () => {
+      listed();
+      await describeConnection(environmentDeleted());
+      const calls = proton.commandCalls(ListEnvironmentAccountConnectionsCommand);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.args[0].input).toMatchObject({ requestedBy: 'ENVIRONMENT_ACCOUNT', environmentName: ENVIRONMENT_NAME });
+    });
+
+    it('decommissions the one connection of the environment, as Proton describes it', async () => {
+      listed(connectionSummary(CONNECTION_ID));
+      proton.on(GetEnvironmentAccountConnectionCommand, { id: CONNECTION_ID }).resolves({ environmentAccountConnection: protonConnection() });
+      await expect(describeConnection(environmentDeleted())).resolves.toMatchObject({ id: CONNECTION_ID, source: 'proton', status: 'CONNECTED' });
+    });
+
+    it('ignores a connection to an environment of the same name in another management account', async () => {
+      listed(connectionSummary(OTHER, { managementAccountId: '999999999999' }));
+      await expect(describeConnection(environmentDeleted())).resolves.toMatchObject({ id: '', source: 'none' });
+      expect(proton.commandCalls(GetEnvironmentAccountConnectionCommand)).toEqual([]);
+    });
+
+    it('fails with SeveralConnections, naming each, when the environment has more than one connection here', async () => {
+      listed(connectionSummary(CONNECTION_ID, { status: 'REJECTED' }), connectionSummary(OTHER, { status: 'CONNECTED' }));
+      await expect(describeConnection(environmentDeleted())).rejects.toMatchObject({
+        name: 'SeveralConnections',
+        message: expect.stringMatching(new RegExp(`${CONNECTION_ID}.*${OTHER}`)),
+      });
+    });
+
+    it('fails, rather than finding nothing to do, when the listing fails', async () => {
+      proton.on(ListEnvironmentAccountConnectionsCommand).rejects(networkError.code('ETIMEDOUT'));
+      await expect(describeConnection(environmentDeleted())).rejects.toMatchObject({ name: 'NetworkError' });
     });
   });
 
@@ -148,12 +244,19 @@ describe('DescribeConnection handler', () => {
       await expect(describeConnection()).resolves.toMatchObject({ source: 'request', id: CONNECTION_ID, environmentArn: ENVIRONMENT_ARN });
     });
 
+    it('keeps the status the connection had when remembered, so a PENDING one stays "connection only" once gone', async () => {
+      proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
+      serveObjects(s3, { [`memory/connections/${CONNECTION_ID}.json`]: { ...memory, status: 'PENDING' } });
+
+      await expect(describeConnection()).resolves.toMatchObject({ id: CONNECTION_ID, status: 'PENDING', source: 'request' });
+    });
+
     it("cleans up after Proton's environment-deleted event when an earlier run of ours was cleaning that environment", async () => {
-      serveObjects(s3, { [`memory/environments/${MANAGEMENT_ACCOUNT_ID}/${ENVIRONMENT_NAME}.json`]: memory });
+      serveObjects(s3, { [`memory/environments/${MANAGEMENT_ACCOUNT_ID}/${ENVIRONMENT_NAME}.json`]: { ...memory, status: 'CONNECTED' } });
       const request = cleanupRequest({ connectionId: undefined, environment: namedEnvironment, ifNoConnection: 'nothing-to-do' });
       proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: [] });
 
-      await expect(describeConnection(request)).resolves.toMatchObject({ source: 'request', id: CONNECTION_ID });
+      await expect(describeConnection(request)).resolves.toMatchObject({ source: 'request', id: CONNECTION_ID, status: 'CONNECTED' });
     });
 
     it('does not take a denied read of the memory for "nothing remembered"', async () => {
@@ -167,7 +270,7 @@ describe('DescribeConnection handler', () => {
       const request = cleanupRequest({ connectionId: undefined, environment: namedEnvironment, ifNoConnection: 'nothing-to-do' });
       proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: [] });
 
-      await expect(describeConnection(request)).resolves.toMatchObject({ source: 'none' });
+      await expect(describeConnection(request)).resolves.toMatchObject({ source: 'none', id: '' });
     });
   });
 });

@@ -10,6 +10,7 @@ import {
   AccessDeniedException,
   ConflictException,
   InternalServerException,
+  ProtonServiceException,
   ResourceNotFoundException,
   ThrottlingException,
   type EnvironmentAccountConnection,
@@ -104,7 +105,31 @@ export const protonError = {
   conflict: () => new ConflictException({ message: 'A concurrent operation is in progress', $metadata: metadata(409) }),
   internal: () => new InternalServerException({ message: 'Internal failure', $metadata: metadata(500) }),
   accessDenied: () => new AccessDeniedException({ message: 'User is not authorized', $metadata: metadata(403) }),
+  /** What an endpoint answers for an operation it does not know (e.g. once an API is withdrawn). */
+  unknownOperation: () =>
+    new ProtonServiceException({ name: 'UnknownOperationException', $fault: 'client', $metadata: metadata(400), message: 'The operation is not supported' }),
+  /** Bad or expired credentials. */
+  unrecognizedClient: () =>
+    new ProtonServiceException({ name: 'UnrecognizedClientException', $fault: 'client', $metadata: metadata(403), message: 'The security token included in the request is invalid.' }),
+  validation: () => new ProtonServiceException({ name: 'ValidationException', $fault: 'client', $metadata: metadata(400), message: 'id: malformed' }),
 };
+
+/**
+ * A network failure as Node's HTTP stack hands it to the SDK (once its attempts are spent): a
+ * system error with its code (ECONNRESET, ETIMEDOUT, ENOTFOUND, EAI_AGAIN…), or the SDK's own
+ * TimeoutError when no connection was made in time.
+ */
+export const networkError = {
+  code: (code: string, host = 'proton.us-east-1.amazonaws.com') =>
+    Object.assign(new Error(code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `getaddrinfo ${code} ${host}` : `read ${code}`), {
+      code,
+      $metadata: { attempts: 3 },
+    }),
+  timeout: () => Object.assign(new Error('Socket timed out without establishing a connection within 1000 ms'), { name: 'TimeoutError', $metadata: { attempts: 3 } }),
+};
+
+/** The hint every persistent Proton error carries: retirement is a deployment setting, never inferred. */
+export const PROTON_RETIRED_HINT_TEXT = 'deploy with protonApi=retired';
 
 export const taggingThrottled = () => new ThrottledException({ message: 'Rate exceeded', $metadata: metadata(400) });
 
@@ -299,6 +324,7 @@ export function connectionFacts(overrides: Partial<ConnectionFacts> = {}): Conne
     environmentArn: ENVIRONMENT_ARN,
     roleArns: [ROLE_ARN],
     source: 'proton',
+    protonApi: 'available',
     ...overrides,
   };
 }
