@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { proton } from '../../functions/aws/clients.js';
 import { handler } from '../../functions/delete-connection.js';
-import { CONNECTION_ID, EXECUTION_NAME, connectionFacts, protonError, throttlingProtonEndpoint } from '../helpers/sdk-fixtures.js';
+import { CONNECTION_ID, EXECUTION_NAME, PROTON_RETIRED_HINT_TEXT, connectionFacts, networkError, protonError, throttlingProtonEndpoint } from '../helpers/sdk-fixtures.js';
 
 // Not mockedClients(): the real-middleware tests below restore this mock and put a new one in its place.
 let protonMock = mockClient(ProtonClient);
@@ -35,10 +35,18 @@ describe('DeleteConnection handler', () => {
     ['ThrottlingException', 'when Proton throttles, for the state machine to retry', protonError.throttling],
     ['ConflictException', 'when a concurrent operation holds the connection', protonError.conflict],
     ['InternalServerException', 'on a Proton server fault', protonError.internal],
-    ['AccessDeniedException', 'under its own name when Proton denies access', protonError.accessDenied],
+    ['NetworkError', 'when the connection to Proton is reset', () => networkError.code('ECONNRESET')],
+    ['NetworkError', "when Proton's name does not resolve", () => networkError.code('ENOTFOUND')],
+    ['ProtonCallFailed', 'when Proton denies access', protonError.accessDenied],
+    ['ProtonCallFailed', 'when Proton does not know the operation', protonError.unknownOperation],
   ])('throws %s %s', async (name, _when, protonFailure) => {
     protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonFailure());
     await expect(deleteConnection()).rejects.toMatchObject({ name });
+  });
+
+  it('never takes an unreachable Proton for a retired one: the error says to deploy with protonApi=retired if that is meant', async () => {
+    protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(networkError.code('ENOTFOUND'));
+    await expect(deleteConnection()).rejects.toMatchObject({ message: expect.stringContaining(PROTON_RETIRED_HINT_TEXT) });
   });
 
   it('refuses to run in plan mode with InvalidStateInput, and sends no command', async () => {
@@ -72,24 +80,33 @@ describe('DeleteConnection handler', () => {
       protonMock = mockClient(ProtonClient);
     });
 
-    it('makes exactly one attempt per invocation: the state machine owns the retries', async () => {
+    it("makes the SDK's attempts like every other client (SDK_MAX_ATTEMPTS, default 3), then hands the error to the state machine", async () => {
       const endpoint = throttlingProtonEndpoint();
       proton().config.requestHandler = endpoint;
       await expect(deleteConnection()).rejects.toMatchObject({ name: 'ThrottlingException' });
-      expect(endpoint.requests).toBe(1);
+      expect(endpoint.requests).toBe(3);
     });
   });
 });
 
-describe('DeleteConnection handler, when no connection id is known', () => {
-  it('records already-absent, calling nothing, when no connection serves the environment any more', async () => {
-    await expect(deleteConnection({ connection: connectionFacts({ id: '', source: 'request' }) })).resolves.toMatchObject({ outcome: 'already-absent' });
-    expect(protonMock.commandCalls(DeleteEnvironmentAccountConnectionCommand)).toEqual([]);
+describe('DeleteConnection handler, when it must not ask Proton', () => {
+  it('records not-attempted, calling nothing, when the request named an environment and no connection', async () => {
+    const connection = connectionFacts({ id: '', source: 'request' });
+    await expect(deleteConnection({ connection })).resolves.toEqual({
+      outcome: 'not-attempted',
+      attempts: 1,
+      reason: expect.stringContaining('never deletes a connection'),
+    });
+    expect(protonMock.calls()).toEqual([]);
   });
 
-  it('records unreachable, calling nothing, when Proton could not be asked', async () => {
-    const connection = connectionFacts({ id: '', source: 'request', protonUnreachable: 'ENOTFOUND: proton' });
-    await expect(deleteConnection({ connection })).resolves.toMatchObject({ outcome: 'unreachable', reason: expect.stringContaining('ENOTFOUND') });
-    expect(protonMock.commandCalls(DeleteEnvironmentAccountConnectionCommand)).toEqual([]);
+  it('records unreachable by choice, calling nothing, with protonApi=retired, even when a connection id is known', async () => {
+    const connection = connectionFacts({ source: 'request', protonApi: 'retired' });
+    await expect(deleteConnection({ connection })).resolves.toEqual({
+      outcome: 'unreachable',
+      attempts: 1,
+      reason: expect.stringContaining('protonApi=retired'),
+    });
+    expect(protonMock.calls()).toEqual([]);
   });
 });

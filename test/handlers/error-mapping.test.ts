@@ -1,8 +1,8 @@
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { callAws, hasName, toWorkflowError } from '../../functions/aws/error-mapping.js';
-import { ConflictError, InternalServerError, ThrottlingError } from '../../functions/runtime/errors.js';
-import { cloudFormationError, cloudFormationThrottling, protonError, taggingThrottled } from '../helpers/sdk-fixtures.js';
+import { ConflictError, InternalServerError, NetworkError, ThrottlingError } from '../../functions/runtime/errors.js';
+import { cloudFormationError, cloudFormationThrottling, networkError, protonError, taggingThrottled } from '../helpers/sdk-fixtures.js';
 
 const ACTION = 'DeleteStack arn:aws:cloudformation:us-east-1:111122223333:stack/x/1';
 
@@ -53,8 +53,20 @@ describe('toWorkflowError', () => {
     expect(toWorkflowError(unavailable, ACTION)).toHaveProperty('name', 'InternalServerException');
   });
 
+  it.each(['ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED'])('maps a network failure with code %s to NetworkError, naming the code', (code) => {
+    const mapped = toWorkflowError(networkError.code(code), ACTION);
+    expect(mapped).toBeInstanceOf(NetworkError);
+    expect(mapped).toMatchObject({ name: 'NetworkError', message: expect.stringContaining(`${ACTION}: ${code}: `) });
+  });
+
+  it("maps the SDK's TimeoutError to NetworkError", () => {
+    expect(toWorkflowError(networkError.timeout(), ACTION)).toHaveProperty('name', 'NetworkError');
+  });
+
   it.each([
     ['AccessDeniedException', protonError.accessDenied],
+    ['UnrecognizedClientException', protonError.unrecognizedClient],
+    ['UnknownOperationException', protonError.unknownOperation],
     ['ResourceNotFoundException', protonError.notFound],
     ['ValidationError', () => cloudFormationError('ValidationError', 'Stack name is invalid')],
   ])('returns %s unchanged', (name, build) => {
