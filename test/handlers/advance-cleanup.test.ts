@@ -6,6 +6,7 @@ import {
   ListStacksCommand,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
+import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,13 +14,20 @@ import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
 import { CleanupProgressSchema, type CleanupProgress, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import { useClock } from '../../functions/runtime/clock.js';
+import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import {
+  CONNECTION_ID,
   ENVIRONMENT_ARN,
+  ENVIRONMENT_NAME,
   EXECUTION_NAME,
   REPORT_BUCKET,
   cloudFormationError,
   cloudFormationThrottling,
+  connectionFacts,
+  connectionIdOf,
+  connectionSummary,
   executionKey,
+  networkError,
   mockedClients,
   sampleEnvironment,
   sampleInventory,
@@ -34,9 +42,16 @@ import {
   taggingThrottled,
 } from '../helpers/sdk-fixtures.js';
 
-const [cloudFormation, tagging, s3] = mockedClients(CloudFormationClient, ResourceGroupsTaggingAPIClient, S3Client);
+const [cloudFormation, tagging, s3, proton] = mockedClients(CloudFormationClient, ResourceGroupsTaggingAPIClient, S3Client, ProtonClient);
 
-const { environmentStack, environmentStackName, serviceInstanceStack, serviceInstanceStackName } = sampleEnvironment;
+/** This account's connections for the environment, as Proton lists them: by default, only the one decommissioned. */
+function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]): void {
+  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
+}
+beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
+
+const { environmentStack, environmentStackName, serviceInstanceStack, serviceInstanceStackName, queueArn } = sampleEnvironment;
+const OTHER_ENVIRONMENT_ARN = 'arn:aws:proton:us-east-1:444455556666:environment/staging';
 const INVENTORY_KEY = executionKey('inventory.json');
 const PROGRESS_KEY = executionKey('cleanup-progress.json');
 const PROTECT = 'proton-cleanup:protect';
@@ -57,7 +72,7 @@ function tracked(stackId: string, phase: TrackedStack['phase'], overrides: Parti
 const deleting = (id: string, phase: TrackedStack['phase'], overrides: Partial<TrackedStack> = {}) =>
   tracked(id, phase, { outcome: 'deleting', startedAt: now - MINUTE, ...overrides });
 
-const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 3, stacks });
+const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 3, stacks, keptByInventory: [] });
 
 /** What S3 holds: the inventory, and the progress stored by an earlier round (none in round 0). */
 function givenStored(progress?: CleanupProgress): void {
@@ -73,17 +88,24 @@ function givenStacks(overrides: Record<string, Partial<Parameters<typeof stack>[
   tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
 }
 
+/** An inventory of service instance stacks only (none waits for another), each unchanged since. */
+function givenIndependentStacks(ids: readonly string[]): void {
+  serveObjects(s3, { [INVENTORY_KEY]: inventoryOf(ids.map((id) => stackToDelete(id, 'service-instances'))) });
+  for (const id of ids) cloudFormation.on(DescribeStacksCommand, { StackName: id }).resolves({ Stacks: [stack({ name: id.split('/')[1] ?? '', id, tags: { 'proton:environment': ENVIRONMENT_ARN } })] });
+  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
+}
+
 function givenBeingDeleted(statuses: Record<string, StackStatus>): void {
   cloudFormation.on(ListStacksCommand).resolves({
     StackSummaries: Object.entries(statuses).map(([StackId, StackStatus]) => ({ StackId, StackName: StackId.split('/')[1], StackStatus, CreationTime: new Date(0) })),
   });
 }
 
-const advance = (overrides: { mode?: string; retainFailedResources?: boolean; roundAt?: string } = {}) =>
+const advance = (overrides: { mode?: string; retainFailedResources?: boolean; roundAt?: string; connection?: ConnectionFacts } = {}) =>
   handler({
     inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } },
     mode: overrides.mode ?? 'execute',
-    environmentArn: ENVIRONMENT_ARN,
+    connection: overrides.connection ?? connectionFacts(),
     retainFailedResources: overrides.retainFailedResources ?? false,
     roundAt: overrides.roundAt ?? new Date(now).toISOString(),
     executionName: EXECUTION_NAME,
@@ -141,22 +163,60 @@ describe('AdvanceCleanup handler', () => {
       givenStored();
       givenStacks({ [serviceInstanceStack]: { terminationProtection: true } });
       await advance();
-      // Settled (retained), it no longer holds the environment's stack back.
-      expect(deletedStackIds()).toEqual([environmentStack]);
+      expect(deletedStackIds()).toEqual([]);
       expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/termination protection/) });
     });
 
-    it('retains a stack holding a resource tagged with the protect tag, asking the Tagging API for both tags at once', async () => {
+    it('reads every tagged resource of the stack (its nested stacks included) by aws:cloudformation:stack-id, with all their tags', async () => {
+      const nested = stackId('AWSProton-api-prod-cloudformation-DEF456-Queue-1', '88888888-2222-3333-4444-555555555555');
+      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { nestedStackIds: [nested] })));
+      givenStacks();
+      cloudFormation.on(DescribeStacksCommand, { StackName: nested }).resolves({ Stacks: [stack({ name: nested.split('/')[1] ?? '', id: nested })] });
+      await advance();
+      expect(tagging.commandCalls(GetResourcesCommand).map((c) => c.args[0].input.TagFilters)).toEqual([
+        [{ Key: 'aws:cloudformation:stack-id', Values: [serviceInstanceStack, nested] }],
+      ]);
+    });
+
+    it('retains a stack holding a resource tagged with the protect tag', async () => {
       givenStored();
       givenStacks();
-      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping('arn:aws:sqs:us-east-1:111122223333:api-prod-jobs', { ...stackResourceTags(serviceInstanceStack, 'JobQueue'), [PROTECT]: 'yes' })], PaginationToken: '' });
+      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping(queueArn, { ...stackResourceTags(serviceInstanceStack, 'JobQueue'), [PROTECT]: 'yes' })], PaginationToken: '' });
       await advance();
-      expect(tagging.commandCalls(GetResourcesCommand)[0]?.args[0].input.TagFilters).toEqual([
-        { Key: PROTECT },
-        { Key: 'aws:cloudformation:stack-id', Values: [serviceInstanceStack] },
-      ]);
-      expect(deletedStackIds()).toEqual([environmentStack]);
+      expect(deletedStackIds()).toEqual([]);
       expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource JobQueue is tagged proton-cleanup:protect/) });
+    });
+
+    it('retains a stack one of whose resources was re-tagged for another environment since the inventory (mixed ownership)', async () => {
+      givenStored();
+      givenStacks();
+      tagging.on(GetResourcesCommand).resolves({
+        ResourceTagMappingList: [tagMapping(queueArn, { ...stackResourceTags(serviceInstanceStack, 'JobQueue'), 'proton:environment': OTHER_ENVIRONMENT_ARN })],
+        PaginationToken: '',
+      });
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('mixed ownership') });
+    });
+
+    it('retains a stack whose nested stack is now tagged for another environment (mixed ownership)', async () => {
+      const nested = stackId('AWSProton-api-prod-cloudformation-DEF456-Queue-1', '88888888-2222-3333-4444-555555555555');
+      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { nestedStackIds: [nested] })));
+      givenStacks();
+      cloudFormation.on(DescribeStacksCommand, { StackName: nested }).resolves({
+        Stacks: [stack({ name: nested.split('/')[1] ?? '', id: nested, tags: { 'proton:environment': OTHER_ENVIRONMENT_ARN } })],
+      });
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('mixed ownership') });
+    });
+
+    it('retains a stack re-tagged for another environment since the inventory', async () => {
+      givenStored();
+      givenStacks({ [serviceInstanceStack]: { tags: { 'proton:environment': OTHER_ENVIRONMENT_ARN } } });
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('re-checked before deletion') });
     });
 
     it('finds a stack deleted by someone else since the inventory already absent', async () => {
@@ -335,9 +395,7 @@ describe('AdvanceCleanup handler', () => {
 
     it('goes on at once, without waiting, when the round ran out of time with deletions left to start', async () => {
       const stacks = Array.from({ length: 25 }, (_, n) => stackId(`AWSProton-instance${n}-cloudformation-X`));
-      serveObjects(s3, { [INVENTORY_KEY]: inventoryOf(stacks.map((id) => stackToDelete(id, 'service-instances'))) });
-      for (const id of stacks) cloudFormation.on(DescribeStacksCommand, { StackName: id }).resolves({ Stacks: [stack({ name: id.split('/')[1] ?? '', id, tags: { 'proton:environment': ENVIRONMENT_ARN } })] });
-      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
+      givenIndependentStacks(stacks);
       // The first batch of 20 takes the whole round's time (a throttled API, slow answers).
       cloudFormation.on(DeleteStackCommand).callsFake(() => void (now += 3_100));
       const state = await advance();
@@ -346,7 +404,7 @@ describe('AdvanceCleanup handler', () => {
       expect(state.nextRoundAt).toBe(new Date(now).toISOString());
     });
 
-    it('waits the usual 30 s before the next round when the protect tags cannot be read (no hot loop on a throttled API)', async () => {
+    it("waits the usual 30 s before the next round when the stacks' resources cannot be read for the re-check (no hot loop on a throttled API)", async () => {
       givenStored();
       givenStacks();
       tagging.on(GetResourcesCommand).rejects(taggingThrottled());
@@ -371,12 +429,139 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('fails only the stack whose DeleteStack is denied, with the error, and goes on with the others', async () => {
+      const [denied, other] = [stackId('AWSProton-a-prod-cloudformation-A', 'aaaaaaaa-2222-3333-4444-555555555555'), stackId('AWSProton-b-prod-cloudformation-B', 'bbbbbbbb-2222-3333-4444-555555555555')] as const;
+      givenIndependentStacks([denied, other]);
+      cloudFormation.on(DeleteStackCommand, { StackName: denied }).rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DeleteStack'));
+      await advance();
+      expect(storedStack(denied)).toMatchObject({ outcome: 'failed', error: { Error: 'AccessDenied', Cause: expect.stringContaining('not authorized') } });
+      expect(storedStack(other)).toMatchObject({ outcome: 'deleting' });
+    });
+  });
+
+  describe('the serving rule, read again before the round\'s first deletion', () => {
+    const OTHER = connectionIdOf(2);
+    const servedBy = `environment ${ENVIRONMENT_NAME} is still served by connection ${OTHER} (CONNECTED)`;
+
+    it("lists this account's connections for the environment once, before the round's first DeleteStack", async () => {
       givenStored();
       givenStacks();
-      cloudFormation.on(DeleteStackCommand, { StackName: serviceInstanceStack }).rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DeleteStack'));
+      const order: string[] = [];
+      proton.on(ListEnvironmentAccountConnectionsCommand).callsFake(() => (order.push('ListEnvironmentAccountConnections'), { environmentAccountConnections: [connectionSummary(CONNECTION_ID)] }));
+      cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
       await advance();
-      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'failed', error: { Error: 'AccessDenied', Cause: expect.stringContaining('not authorized') } });
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
+      expect(order).toEqual(['ListEnvironmentAccountConnections', 'DeleteStack']);
+      expect(proton.commandCalls(ListEnvironmentAccountConnectionsCommand)[0]?.args[0].input).toMatchObject({ environmentName: ENVIRONMENT_NAME, requestedBy: 'ENVIRONMENT_ACCOUNT' });
+    });
+
+    it('starts nothing, and retains every pending stack with the reason, when another connection serves the environment again', async () => {
+      givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER));
+      givenStored();
+      givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(servedBy) });
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(servedBy) });
+    });
+
+    it('records in the progress why the cleanup was held back, for the report', async () => {
+      givenConnections(connectionSummary(OTHER, { status: 'PENDING' }));
+      givenStored();
+      givenStacks();
+      await advance();
+      expect(storedProgress().heldBack).toContain(`connection ${OTHER} (PENDING)`);
+    });
+
+    it('lets a stack already deleting go on (CloudFormation cannot stop it), while holding back the stacks still pending', async () => {
+      const another = stackId('AWSProton-web-prod-cloudformation-GHI789', 'cccccccc-2222-3333-4444-555555555555');
+      givenConnections(connectionSummary(OTHER));
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), tracked(another, 'service-instances')));
+      givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS' });
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleting' });
+      expect(storedStack(another)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(servedBy) });
+    });
+
+    it('does not delete a DELETE_FAILED stack again (retainFailedResources) once the environment is served: it stays failed, saying why', async () => {
+      givenConnections(connectionSummary(OTHER));
+      givenStored(progressOf(deleting(environmentStack, 'environment')));
+      givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
+      givenStacks({ [environmentStack]: { status: 'DELETE_FAILED' } });
+      cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_FAILED', reason: 'not empty' })] });
+      await advance({ retainFailedResources: true });
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining(`not deleted again: ${servedBy}`) });
+    });
+
+    it('asks Proton nothing in a round that has nothing to start', async () => {
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), tracked(environmentStack, 'environment')));
+      givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS' });
+      await advance();
+      expect(proton.calls()).toEqual([]);
+    });
+
+    it('asks Proton nothing with protonApi=retired, and deletes what the inventory proved', async () => {
+      givenStored();
+      givenStacks();
+      await advance({ connection: connectionFacts({ source: 'request', protonApi: 'retired' }) });
+      expect(proton.calls()).toEqual([]);
+      expect(deletedStackIds()).toEqual([serviceInstanceStack]);
+    });
+
+    it('fails the round, starting nothing, when the connections cannot be listed (the state machine retries it)', async () => {
+      proton.on(ListEnvironmentAccountConnectionsCommand).rejects(networkError.code('ECONNRESET'));
+      givenStored();
+      givenStacks();
+      await expect(advance()).rejects.toMatchObject({ name: 'NetworkError' });
+      expect(deletedStackIds()).toEqual([]);
+    });
+  });
+
+  describe('holding dependents back', () => {
+    const blockerName = serviceInstanceStackName;
+
+    it("retains the environment's stack, not started, when a service instance stack's deletion failed", async () => {
+      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'failed', reason: 'DELETE_FAILED: bucket not empty' }), tracked(environmentStack, 'environment')));
+      givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(environmentStack)).toMatchObject({
+        outcome: 'retained',
+        reason: expect.stringMatching(new RegExp(`^not started: waits for ${blockerName} \\(failed: DELETE_FAILED: bucket not empty\\).*re-run after fixing`)),
+      });
+    });
+
+    it("retains the environment's stack, not started, when a service instance stack timed out (maxStackDeletionMinutes)", async () => {
+      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { startedAt: now - 60 * MINUTE }), tracked(environmentStack, 'environment')));
+      givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS' });
+      givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`not started: waits for ${blockerName} (failed: still DELETE_IN_PROGRESS`) });
+    });
+
+    it("retains the environment's stack, not started, when the re-check retained a service instance stack", async () => {
+      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'retained', reason: 're-checked before deletion: termination protection is on' }), tracked(environmentStack, 'environment')));
+      givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`not started: waits for ${blockerName} (retained: re-checked before deletion`) });
+    });
+
+    it("retains the environment's stack, not started, when the inventory retained a service instance stack", async () => {
+      const kept = { ...stackToDelete(serviceInstanceStack, 'service-instances'), action: 'retain' as const, reason: 'protected: tagged proton-cleanup:protect' };
+      serveObjects(s3, { [INVENTORY_KEY]: inventoryOf([kept, stackToDelete(environmentStack, 'environment')]) });
+      givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`not started: waits for ${blockerName} (retained: protected`) });
+    });
+
+    it("starts the environment's stack once every stack it waits for is deleted or already absent", async () => {
+      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'already-absent' }), tracked(environmentStack, 'environment')));
+      givenStacks();
+      await advance();
+      expect(deletedStackIds()).toEqual([environmentStack]);
     });
   });
 
