@@ -19,7 +19,41 @@ describe('ResolveRequest handler', () => {
   it('keeps the mode and environment the console input names', async () => {
     const environment = { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID };
     const { request } = await resolve({ connectionId: CONNECTION_ID, mode: 'execute', environment });
-    expect(request).toEqual({ connectionId: CONNECTION_ID, mode: 'execute', environment, options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
+    expect(request).toEqual({ connectionId: CONNECTION_ID, mode: 'execute', environment, protonApi: 'available', options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
+  });
+
+  describe('protonApi', () => {
+    const withDeployment = async <T>(protonApi: string, body: () => Promise<T>): Promise<T> => {
+      const original = process.env.PROTON_API;
+      process.env.PROTON_API = protonApi;
+      try {
+        return await body();
+      } finally {
+        if (original === undefined) delete process.env.PROTON_API;
+        else process.env.PROTON_API = original;
+      }
+    };
+    const environment = { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID };
+
+    it('asks Proton by default (the deployment default is "available")', async () => {
+      await expect(resolve({ connectionId: CONNECTION_ID })).resolves.toMatchObject({ request: { protonApi: 'available' } });
+    });
+
+    it('takes "retired" from the deployment (PROTON_API)', async () => {
+      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID, environment }))).resolves.toMatchObject({ request: { protonApi: 'retired' } });
+    });
+
+    it('lets a request ask for "available" on a retired deployment', async () => {
+      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID, protonApi: 'available' }))).resolves.toMatchObject({ request: { protonApi: 'available' } });
+    });
+
+    it('rejects a request asking for "retired" with InvalidRequest naming protonApi: only the deployment may choose it', async () => {
+      await expect(resolve({ connectionId: CONNECTION_ID, environment, protonApi: 'retired' })).rejects.toMatchObject({ name: 'InvalidRequest', message: expect.stringContaining('protonApi') });
+    });
+
+    it('rejects, on a retired deployment, a request that names no environment, with InvalidRequest naming "environment"', async () => {
+      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID }))).rejects.toMatchObject({ name: 'InvalidRequest', message: expect.stringContaining('environment:') });
+    });
   });
 
   it('rejects a malformed connection id with InvalidRequest naming the field', async () => {

@@ -1,16 +1,22 @@
 import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { VerificationSchema } from '../../functions/domain/verification.js';
 import { handler } from '../../functions/verify-cleanup.js';
 import {
+  CONNECTION_ID,
   ENVIRONMENT_ARN,
+  ENVIRONMENT_NAME,
   EXECUTION_NAME,
   REPORT_BUCKET,
   ROLE_ARN,
+  connectionIdOf,
+  connectionSummary,
   executionKey,
   mockedClients,
+  networkError,
   sampleEnvironment,
   sampleInventory,
   serveObjects,
@@ -21,7 +27,13 @@ import {
   writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
-const [tagging, cloudFormation, s3] = mockedClients(ResourceGroupsTaggingAPIClient, CloudFormationClient, S3Client);
+const [tagging, cloudFormation, s3, proton] = mockedClients(ResourceGroupsTaggingAPIClient, CloudFormationClient, S3Client, ProtonClient);
+
+/** This account's connections for the environment, as Proton lists them: by default, only the one decommissioned. */
+function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]): void {
+  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
+}
+beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
 
 /** Inventoried: the sample environment, its stacks and their resources, and the connection role. */
 const { environmentStack, bucketArn, logGroupArn } = sampleEnvironment;
@@ -117,6 +129,34 @@ describe('VerifyCleanup handler', () => {
 
     await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: [{ arn: bucketArn, type: 's3:bucket' }] });
     await expect(verifyCleanup([])).resolves.toMatchObject({ standalone: [] });
+  });
+
+  describe('the serving rule, before handing stand-alone resources on', () => {
+    const OTHER = connectionIdOf(2);
+    const bucketKeptByCloudFormation = () => {
+      givenStillTagged(bucketTagging);
+      cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_SKIPPED' })] });
+    };
+
+    it('hands nothing on, and records why, when another connection serves the environment again', async () => {
+      givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER));
+      bucketKeptByCloudFormation();
+      await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: [] });
+      expect(storedVerification().heldBack).toContain(`environment ${ENVIRONMENT_NAME} is still served by connection ${OTHER} (CONNECTED)`);
+    });
+
+    it('fails, handing nothing on, when the connections cannot be listed', async () => {
+      proton.on(ListEnvironmentAccountConnectionsCommand).rejects(networkError.code('ETIMEDOUT'));
+      bucketKeptByCloudFormation();
+      await expect(verifyCleanup(['s3:bucket'])).rejects.toMatchObject({ name: 'NetworkError' });
+      expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    });
+
+    it('asks Proton nothing when there is nothing to hand on', async () => {
+      givenStillTagged(bucketTagging);
+      await verifyCleanup([]);
+      expect(proton.calls()).toEqual([]);
+    });
   });
 
   it('surfaces a Tagging API ThrottledException as ThrottlingException', async () => {
