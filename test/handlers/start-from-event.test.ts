@@ -1,7 +1,7 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/start-from-event.js';
-import { ACCOUNT_ID, REGION, STATE_MACHINE_ARN, deliveredEvent, mockedClients, sfnError } from '../helpers/sdk-fixtures.js';
+import { ACCOUNT_ID, CONNECTION_ID, REGION, STATE_MACHINE_ARN, deliveredEvent, mockedClients, sfnError } from '../helpers/sdk-fixtures.js';
 
 const [sfn] = mockedClients(SFNClient);
 
@@ -40,10 +40,27 @@ describe('StartFromEvent handler (the EventBridge rules’ target)', () => {
     expect(result).toEqual({ executionName: startedExecutions()[0]?.name, outcome: 'started' });
   });
 
-  it('names the execution "event-…", in at most 80 characters of [A-Za-z0-9-_]', async () => {
+  it('names the execution "event-<mode>-…", in at most 80 characters of [A-Za-z0-9-_]', async () => {
     const name = await executionNameFor(deliveredEvent());
-    expect(name).toMatch(/^event-[A-Za-z0-9_-]+$/);
+    expect(name).toMatch(/^event-plan-[A-Za-z0-9_-]+$/);
     expect(name.length).toBeLessThanOrEqual(80);
+  });
+
+  it("names a Proton event's execution after the deployment's default mode (DEFAULT_MODE)", async () => {
+    expect(await executionNameFor(deliveredEvent())).toMatch(/^event-plan-/);
+  });
+
+  it('names a decommission request after the mode its detail asks for', async () => {
+    const requested = (mode: string) =>
+      deliveredEvent({ source: 'proton-connection-cleanup', 'detail-type': 'Proton Connection Decommission Requested', detail: { connectionId: CONNECTION_ID, mode } });
+    expect(await executionNameFor(requested('execute'))).toMatch(/^event-execute-/);
+    expect(await executionNameFor(requested('plan'))).toMatch(/^event-plan-/);
+  });
+
+  it('gives a plan and an execute requested by events with the same id different names, so the execute is not taken for the plan', async () => {
+    const requested = (mode: string) =>
+      deliveredEvent({ source: 'proton-connection-cleanup', 'detail-type': 'Proton Connection Decommission Requested', detail: { connectionId: CONNECTION_ID, mode } });
+    expect(await executionNameFor(requested('execute'))).not.toBe(await executionNameFor(requested('plan')));
   });
 
   it('gives a redelivered event (same source and id) the same execution name', async () => {
@@ -58,10 +75,33 @@ describe('StartFromEvent handler (the EventBridge rules’ target)', () => {
     expect(second).not.toBe(first);
   });
 
-  it('answers "already-started", under the same name, when Step Functions says the execution already exists', async () => {
-    const name = await executionNameFor(deliveredEvent());
-    sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists(name));
-    await expect(handler(deliveredEvent())).resolves.toEqual({ executionName: name, outcome: 'already-started' });
+  describe('when Step Functions says an execution of that name already exists', () => {
+    /** The existing execution, as DescribeExecution describes it, started with this input. */
+    const existingWith = (input: unknown) => sfn.on(DescribeExecutionCommand).resolves({ input: JSON.stringify(input) });
+
+    it('answers "already-started", under the same name, when it was started with the same event (a redelivery)', async () => {
+      const name = await executionNameFor(deliveredEvent());
+      sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists(name));
+      existingWith(deliveredEvent());
+      await expect(handler(deliveredEvent())).resolves.toEqual({ executionName: name, outcome: 'already-started' });
+    });
+
+    it('reads the existing execution by its ARN on the same state machine', async () => {
+      const name = await executionNameFor(deliveredEvent());
+      sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists(name));
+      existingWith(deliveredEvent());
+      await handler(deliveredEvent());
+      expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toEqual([
+        { executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}` },
+      ]);
+    });
+
+    it('fails with ExecutionNameTaken, never a silent success, when it was started with a different input', async () => {
+      const name = await executionNameFor(deliveredEvent());
+      sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists(name));
+      existingWith(deliveredEvent({ detail: { id: CONNECTION_ID, status: 'CONNECTED', previousStatus: 'PENDING' } }));
+      await expect(handler(deliveredEvent())).rejects.toMatchObject({ name: 'ExecutionNameTaken', message: expect.stringContaining(name) });
+    });
   });
 
   it('rejects input that is not an EventBridge event (no detail-type) with InvalidStateInput naming the field, starting nothing', async () => {
