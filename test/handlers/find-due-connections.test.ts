@@ -7,7 +7,8 @@ import {
   type ListEnvironmentAccountConnectionsCommandOutput,
   type ListTagsForResourceCommandOutput,
 } from '@aws-sdk/client-proton';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetParametersByPathCommand, SSMClient, type Parameter } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/find-due-connections.js';
 import { handler as resolveRequest } from '../../functions/resolve-request.js';
@@ -18,15 +19,17 @@ import {
   STATE_MACHINE_ARN,
   connectionArnOf,
   connectionIdOf,
+  MANAGEMENT_ACCOUNT_ID,
   connectionSummary,
   mockedClients,
+  networkError,
   pagedByToken,
   protonError,
   protonTagList,
   sfnError,
 } from '../helpers/sdk-fixtures.js';
 
-const [proton, sfn] = mockedClients(ProtonClient, SFNClient);
+const [proton, sfn, ssm] = mockedClients(ProtonClient, SFNClient, SSMClient);
 
 /** "Now" for every test: 25 November 2026, 06:00 UTC. */
 const NOW = '2026-11-25T06:00:00Z';
@@ -99,14 +102,14 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
     it('is started when the date is today', async () => {
       givenConnections({ [DUE]: decommissionOn(TODAY) });
       const result = await sweep();
-      expect(result.started).toEqual([{ connectionId: DUE, executionName: `scheduled-${DUE}-20261125` }]);
+      expect(result.started).toEqual([{ target: DUE, executionName: `scheduled-execute-${DUE}-20261125` }]);
       expect(startedExecutions()).toHaveLength(1);
     });
 
     it('is started when the date has passed', async () => {
       givenConnections({ [DUE]: decommissionOn('2026-03-01') });
       const result = await sweep();
-      expect(result.started.map((s) => s.connectionId)).toEqual([DUE]);
+      expect(result.started.map((s) => s.target)).toEqual([DUE]);
       expect(startedExecutions()).toHaveLength(1);
     });
 
@@ -116,17 +119,17 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
       expect(startedExecutions()[0]?.stateMachineArn).toBe(STATE_MACHINE_ARN);
     });
 
-    it('is started under the name scheduled-<connectionId>-<today as YYYYMMDD>, whatever its own date', async () => {
+    it('is started under the name scheduled-<SCHEDULE_MODE>-<connectionId>-<today as YYYYMMDD>, whatever its own date', async () => {
       givenConnections({ [DUE]: decommissionOn('2026-03-01') });
       await sweep();
-      expect(startedExecutions()[0]?.name).toBe(`scheduled-${DUE}-20261125`);
+      expect(startedExecutions()[0]?.name).toBe(`scheduled-execute-${DUE}-20261125`);
     });
 
     it("is judged against today's UTC date, not the local one", async () => {
       vi.setSystemTime(new Date('2026-11-25T23:30:00-05:00')); // still 25 November in New York, already 26 November in UTC
       givenConnections({ [DUE]: decommissionOn('2026-11-26') });
       await inTimeZone('America/New_York', sweep);
-      expect(startedExecutions().map((input) => input.name)).toEqual([`scheduled-${DUE}-20261126`]);
+      expect(startedExecutions().map((input) => input.name)).toEqual([`scheduled-execute-${DUE}-20261126`]);
     });
 
     it('is started with an event-shaped request: our source, "Proton Connection Decommission Due", the connection in SCHEDULE_MODE', async () => {
@@ -135,11 +138,11 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
       expect(startedInputs()).toEqual([
         {
           version: '0',
-          id: `scheduled-${DUE}-20261125`,
+          id: `scheduled-execute-${DUE}-20261125`,
           source: 'proton-connection-cleanup',
           'detail-type': 'Proton Connection Decommission Due',
           account: ACCOUNT_ID,
-          time: NOW,
+          time: expect.stringMatching(/^2026-11-25T\d{2}:\d{2}:\d{2}Z$/),
           region: REGION,
           resources: [connectionArnOf(DUE)],
           detail: { connectionId: DUE, mode: 'execute' },
@@ -151,20 +154,26 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
       givenConnections({ [DUE]: decommissionOn(TODAY) });
       await sweep();
       const [input] = startedInputs();
-      const { request } = await resolveRequest({ input, executionName: `scheduled-${DUE}-20261125` });
+      const { request } = await resolveRequest({ input, executionName: `scheduled-execute-${DUE}-20261125` });
       expect(request).toEqual({
         connectionId: DUE,
         mode: 'execute',
+        protonApi: 'available',
         options: DEFAULT_OPTIONS,
-        trigger: { type: 'event', source: 'proton-connection-cleanup', detailType: 'Proton Connection Decommission Due', eventId: `scheduled-${DUE}-20261125` },
+        trigger: { type: 'event', source: 'proton-connection-cleanup', detailType: 'Proton Connection Decommission Due', eventId: `scheduled-execute-${DUE}-20261125` },
       });
     });
 
-    it('whose execution for today already exists is listed in alreadyStarted, not failed', async () => {
+    it('whose execution an earlier run of the schedule started today is listed in alreadyStarted, not failed (a repeated schedule is deduplicated)', async () => {
       givenConnections({ [DUE]: decommissionOn(TODAY) });
-      sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists(`scheduled-${DUE}-20261125`));
+      await sweep();
+      const [sameInput] = startedInputs();
+      vi.setSystemTime(new Date('2026-11-25T18:30:00Z')); // the schedule runs again later the same day
+      sfn.reset();
+      sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists(`scheduled-execute-${DUE}-20261125`));
+      sfn.on(DescribeExecutionCommand).resolves({ input: JSON.stringify(sameInput) });
       const result = await sweep();
-      expect(result.alreadyStarted).toEqual([{ connectionId: DUE, executionName: `scheduled-${DUE}-20261125` }]);
+      expect(result.alreadyStarted).toEqual([{ target: DUE, executionName: `scheduled-execute-${DUE}-20261125` }]);
       expect(result.started).toEqual([]);
     });
   });
@@ -172,7 +181,7 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
   it('lists a connection whose date is still to come in notDue, with its date, and starts nothing', async () => {
     givenConnections({ [LATER]: decommissionOn('2026-11-26') });
     const result = await sweep();
-    expect(result.notDue).toEqual([{ connectionId: LATER, decommissionOn: '2026-11-26' }]);
+    expect(result.notDue).toEqual([{ target: LATER, decommissionOn: '2026-11-26' }]);
     expect(startedExecutions()).toEqual([]);
   });
 
@@ -181,7 +190,7 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
     async (value) => {
       givenConnections({ [OTHER]: decommissionOn(value) });
       const result = await sweep();
-      expect(result.malformed).toEqual([{ connectionId: OTHER, value, problem: expect.stringContaining('expected a date written YYYY-MM-DD') }]);
+      expect(result.malformed).toEqual([{ target: OTHER, value, problem: expect.stringContaining('expected a date written YYYY-MM-DD') }]);
       expect(startedExecutions()).toEqual([]);
     },
   );
@@ -189,8 +198,8 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
   it('still starts the due connections when another one has a malformed tag', async () => {
     givenConnections({ [OTHER]: decommissionOn('soon'), [DUE]: decommissionOn(TODAY) });
     const result = await sweep();
-    expect(result.started.map((s) => s.connectionId)).toEqual([DUE]);
-    expect(result.malformed.map((m) => m.connectionId)).toEqual([OTHER]);
+    expect(result.started.map((s) => s.target)).toEqual([DUE]);
+    expect(result.malformed.map((m) => m.target)).toEqual([OTHER]);
   });
 
   it('counts the connections without the decommission tag in untagged, and starts nothing for them', async () => {
@@ -237,10 +246,10 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
       const tagsOf = (_id: string, n: number) => [decommissionOn('2026-11-01'), decommissionOn('2027-01-01'), {}][n % 3] ?? {};
       givenTwoHundredFiftyConnectionsOnThreePages(tagsOf);
       const result = await sweep();
-      expect(result.started.map((s) => s.connectionId)).toEqual(CONNECTIONS.filter((_, n) => n % 3 === 0));
-      expect(result.notDue.map((s) => s.connectionId)).toEqual(CONNECTIONS.filter((_, n) => n % 3 === 1));
+      expect(result.started.map((s) => s.target)).toEqual(CONNECTIONS.filter((_, n) => n % 3 === 0));
+      expect(result.notDue.map((s) => s.target)).toEqual(CONNECTIONS.filter((_, n) => n % 3 === 1));
       expect(result.untagged).toBe(83);
-      expect(startedExecutions().map((input) => input.name)).toContain(`scheduled-${connectionIdOf(250)}-20261125`);
+      expect(startedExecutions().map((input) => input.name)).toContain(`scheduled-execute-${connectionIdOf(250)}-20261125`);
     });
   });
 
@@ -253,14 +262,14 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
     proton.on(ListTagsForResourceCommand).callsFake(tagPages.answer);
     const result = await sweep();
     expect(tagPages.tokensSent).toEqual([undefined, 'tags-page-2']);
-    expect(result.started.map((s) => s.connectionId)).toEqual([DUE]);
+    expect(result.started.map((s) => s.target)).toEqual([DUE]);
   });
 
   it('lists a connection whose tags cannot be read in unreadable, with the error, and still judges the others', async () => {
     givenConnections({ [OTHER]: protonError.accessDenied(), [DUE]: decommissionOn(TODAY) });
     const result = await sweep();
-    expect(result.unreadable).toEqual([{ connectionId: OTHER, error: expect.stringContaining('AccessDeniedException') }]);
-    expect(result.started.map((s) => s.connectionId)).toEqual([DUE]);
+    expect(result.unreadable).toEqual([{ target: OTHER, error: expect.stringContaining('AccessDeniedException') }]);
+    expect(result.started.map((s) => s.target)).toEqual([DUE]);
   });
 
   it('starts every other due connection when one cannot be started, then fails so the schedule retries', async () => {
@@ -279,5 +288,73 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
     proton.on(ListEnvironmentAccountConnectionsCommand).rejects(protonError.throttling());
     await expect(sweep()).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(startedExecutions()).toEqual([]);
+  });
+  it('rejects with NetworkError when Proton cannot be reached, starting nothing: silence is never taken for "no connection"', async () => {
+    proton.on(ListEnvironmentAccountConnectionsCommand).rejects(networkError.code('ENOTFOUND'));
+    await expect(sweep()).rejects.toMatchObject({ name: 'NetworkError' });
+    expect(startedExecutions()).toEqual([]);
+  });
+
+  describe('with protonApi=retired: decommission dates in SSM Parameter Store', () => {
+    const PATH = '/proton-cleanup/decommission';
+    const ENVIRONMENT = `prod@${MANAGEMENT_ACCOUNT_ID}`;
+    beforeEach(() => {
+      process.env.PROTON_API = 'retired';
+    });
+    afterEach(() => {
+      delete process.env.PROTON_API;
+    });
+
+    /** The parameters under the path, on one page. */
+    function givenParameters(values: Record<string, string>) {
+      const Parameters: Parameter[] = Object.entries(values).map(([Name, Value]) => ({ Name, Value, Type: 'String' }));
+      ssm.on(GetParametersByPathCommand).resolves({ Parameters });
+    }
+
+    it('reads every parameter under the decommission path, recursively, and asks Proton nothing', async () => {
+      givenParameters({});
+      await sweep();
+      const calls = ssm.commandCalls(GetParametersByPathCommand);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.args[0].input).toMatchObject({ Path: PATH, Recursive: true });
+      expect(proton.calls()).toEqual([]);
+    });
+
+    it('starts the environment whose date has come, named scheduled-<SCHEDULE_MODE>-<management account>-<environment>-…-<today>', async () => {
+      givenParameters({ [`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`]: '2026-11-01' });
+      const result = await sweep();
+      expect(result.started).toEqual([{ target: ENVIRONMENT, executionName: expect.stringMatching(new RegExp(`^scheduled-execute-${MANAGEMENT_ACCOUNT_ID}-prod-[0-9a-f]{8}-20261125$`)) }]);
+      expect(startedInputs()).toEqual([expect.objectContaining({ detail: { environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute' } })]);
+    });
+
+    it('starts it with an input that ResolveRequest, on a retired deployment, turns into a request for that environment', async () => {
+      givenParameters({ [`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`]: TODAY });
+      const result = await sweep();
+      const [input] = startedInputs();
+      const { request } = await resolveRequest({ input, executionName: result.started[0]?.executionName });
+      expect(request).toMatchObject({ environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute', protonApi: 'retired' });
+      expect(request.connectionId).toBeUndefined();
+    });
+
+    it('lists an environment whose date is still to come in notDue, and starts nothing', async () => {
+      givenParameters({ [`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`]: '2026-11-26' });
+      const result = await sweep();
+      expect(result.notDue).toEqual([{ target: ENVIRONMENT, decommissionOn: '2026-11-26' }]);
+      expect(startedExecutions()).toEqual([]);
+    });
+
+    it('lists a malformed date in malformed, and starts nothing', async () => {
+      givenParameters({ [`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`]: 'soon' });
+      const result = await sweep();
+      expect(result.malformed).toEqual([{ target: ENVIRONMENT, value: expect.stringContaining(`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`), problem: expect.stringContaining('YYYY-MM-DD') }]);
+      expect(startedExecutions()).toEqual([]);
+    });
+
+    it('lists a parameter not named <path>/<management account>/<environment> in malformed, and starts nothing', async () => {
+      givenParameters({ [`${PATH}/prod`]: TODAY });
+      const result = await sweep();
+      expect(result.malformed).toEqual([{ target: `${PATH}/prod`, value: '', problem: expect.stringContaining('12-digit management account id') }]);
+      expect(startedExecutions()).toEqual([]);
+    });
   });
 });
