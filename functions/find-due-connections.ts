@@ -109,7 +109,7 @@ async function dueEnvironments(result: SweepResult, now: Date): Promise<Due[]> {
 }
 
 function eventOptions(name: string, now: Date) {
-  return { name, source: config.REQUEST_EVENT_SOURCE, detailType: DECOMMISSION_DUE, mode: config.SCHEDULE_MODE, now };
+  return { name, source: config.REQUEST_EVENT_SOURCE, detailType: DECOMMISSION_DUE, mode: config.SCHEDULE_MODE, day: todayUtc(now) };
 }
 
 export const handler = taskHandler({

@@ -77,10 +77,14 @@ export function parameterNameOf(path: string, environment: { name: string; manag
   return `${path.replace(/\/+$/, '')}/${environment.managementAccountId}/${environment.name}`;
 }
 
-/** The execution input for a due decommission: an event-shaped request, so the report names its trigger. */
+/**
+ * The execution input for a due decommission: an event-shaped request, so the report names its
+ * trigger. Its time is the day it is due for, not the moment of the run: every run of the
+ * schedule that day builds the same input, so a second one is known for the same request.
+ */
 export function decommissionDueEvent(
   detail: { connectionId: string } | { environment: { name: string; managementAccountId: string } },
-  options: { name: string; source: string; detailType: string; mode: string; now: Date; account: string; region: string; resources: string[] },
+  options: { name: string; source: string; detailType: string; mode: string; day: string; account: string; region: string; resources: string[] },
 ): Record<string, unknown> {
   return {
     version: '0',
@@ -88,7 +92,7 @@ export function decommissionDueEvent(
     source: options.source,
     'detail-type': options.detailType,
     account: options.account,
-    time: options.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    time: `${options.day}T00:00:00Z`,
     region: options.region,
     resources: options.resources,
     detail: { ...detail, mode: options.mode },

@@ -104,7 +104,7 @@ describe('decommissionDueEvent', () => {
     source: 'proton-connection-cleanup',
     detailType: 'Proton Connection Decommission Due',
     mode: 'execute',
-    now: new Date('2026-11-25T06:00:00.000Z'),
+    day: '2026-11-25',
     account: ACCOUNT,
     region: REGION,
     resources: [connection.arn],
@@ -117,7 +117,7 @@ describe('decommissionDueEvent', () => {
       source: 'proton-connection-cleanup',
       'detail-type': 'Proton Connection Decommission Due',
       account: ACCOUNT,
-      time: '2026-11-25T06:00:00Z',
+      time: '2026-11-25T00:00:00Z',
       region: REGION,
       resources: [connection.arn],
       detail: { connectionId: CONNECTION_ID, mode: 'execute' },
@@ -129,10 +129,8 @@ describe('decommissionDueEvent', () => {
     expect(decommissionDueEvent({ environment }, { ...options, resources: [] })).toMatchObject({ resources: [], detail: { environment, mode: 'execute' } });
   });
 
-  it('writes the time to the second, as EventBridge does', () => {
-    expect(decommissionDueEvent({ connectionId: CONNECTION_ID }, { ...options, now: new Date('2026-11-25T06:00:07.123Z') })).toMatchObject({
-      time: '2026-11-25T06:00:07Z',
-    });
+  it('is the same input for every run of the same day (its time is the day it is due for), so a second run is known for the same request', () => {
+    expect(decommissionDueEvent({ connectionId: CONNECTION_ID }, options)).toMatchObject({ time: '2026-11-25T00:00:00Z' });
   });
 
   it('carries the mode it is given', () => {

@@ -20,14 +20,18 @@ describe('CleanupOrphans', () => {
     expect(failed.failedResources?.map((r) => r.logicalId)).toEqual(['Queue']);
   });
 
-  it('reports the environment stack as failed, with CloudFormation\'s reason, when a stack importing its export could not be deleted', async () => {
+  it('holds the environment stack back, never deleting it, when a stack that imports its export could not be deleted', async () => {
     const env = environmentStack();
     const stuck = serviceInstanceStack('api', {
       resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'api-queue', failsToDelete: 'in use' }],
     });
     const result = await run(scenario({ stacks: [env, stuck] }));
 
-    expect(entryFor(reportOf(result), stackIdOf(result, env.name)).error).toMatch(/Export .* is in use by/);
+    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringMatching(new RegExp(`^not started: waits for ${stuck.name} \\(failed: DELETE_FAILED.*re-run after fixing it`)),
+    });
+    expect(result.sandbox.callsTo('DeleteStack').map((c) => c.input.StackName)).toEqual([stackIdOf(result, stuck.name)]);
   });
 
   it('reports a stack still deleting after the poll bound as failed, saying it is still in progress', async () => {

@@ -8,13 +8,20 @@ import { deletingCalls, reportOf, run } from '../helpers/workflow.js';
 const DELETE = 'DeleteEnvironmentAccountConnection';
 
 describe('DeleteConnection', () => {
-  it('retries throttling and succeeds, with the attempts in the report', async () => {
+  it("absorbs throttling within one invocation by the SDK's own retries (3 calls)", async () => {
     const result = await run(scenario({ faults: [fault(DELETE, 'throttle', { times: 2 })] }));
     const report = reportOf(result);
 
     expect(result.status).toBe('succeeded');
-    expect(report.connection).toMatchObject({ outcome: 'deleted', attempts: 3 });
+    expect(report.connection).toMatchObject({ outcome: 'deleted', attempts: 1 });
     expect(result.sandbox.callsTo(DELETE)).toHaveLength(3);
+  });
+
+  it('retries throttling that outlasts the SDK\'s attempts in a new invocation, with the invocations in the report', async () => {
+    const result = await run(scenario({ faults: [fault(DELETE, 'throttle', { times: 4 })] }));
+
+    expect(reportOf(result).connection).toMatchObject({ outcome: 'deleted', attempts: 2 });
+    expect(result.sandbox.callsTo(DELETE).map((c) => c.error ?? 'ok')).toEqual(['ThrottlingException', 'ThrottlingException', 'ThrottlingException', 'ThrottlingException', 'ok']);
   });
 
   it('retries a conflict twice and succeeds on the third attempt', async () => {
@@ -87,10 +94,11 @@ describe('DeleteConnection', () => {
     });
   });
 
-  it('does not retry an access denial: one attempt, then the failure path', async () => {
+  it('does not retry an access denial: one call, then the failure path, naming the denial and what to do', async () => {
     const result = await run(scenario({ faults: [fault(DELETE, 'access-denied')] }));
 
-    expect(result.error?.name).toBe('AccessDeniedException');
+    expect(result.error?.name).toBe('ProtonCallFailed');
+    expect(result.error?.cause).toMatch(/AccessDeniedException: .*protonApi=retired/);
     expect(result.sandbox.callsTo(DELETE)).toHaveLength(1);
   });
 });

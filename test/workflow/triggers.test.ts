@@ -118,8 +118,8 @@ describe('the scheduled decommission run', () => {
     const sweep = await runSchedule();
     const [result] = await runStarted(spec, sandbox);
 
-    expect(sweep.started.map((s) => s.connectionId)).toEqual([CONNECTION_ID]);
-    expect(sweep.notDue).toEqual([{ connectionId: OTHER_CONNECTION_ID, decommissionOn: '2999-01-01' }]);
+    expect(sweep.started.map((s) => s.target)).toEqual([CONNECTION_ID]);
+    expect(sweep.notDue).toEqual([{ target: OTHER_CONNECTION_ID, decommissionOn: '2999-01-01' }]);
     expect(reportOf(result!).request?.trigger).toMatchObject({ detailType: 'Proton Connection Decommission Due' });
     expect(reportOf(result!).connection.outcome).toBe('deleted');
   });
@@ -130,7 +130,38 @@ describe('the scheduled decommission run', () => {
     const again = await runSchedule();
 
     expect(again.started).toEqual([]);
-    expect(again.alreadyStarted.map((s) => s.connectionId)).toEqual([CONNECTION_ID]);
+    expect(again.alreadyStarted.map((s) => s.target)).toEqual([CONNECTION_ID]);
     expect(sandbox.account.executions).toHaveLength(1);
+  });
+});
+
+describe('the scheduled decommission run with protonApi=retired', () => {
+  const datedScenario = () =>
+    scenario({
+      protonApi: 'retired',
+      parameters: {
+        [`/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}`]: '2026-01-15',
+        [`/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/ledger-staging`]: '2999-01-01',
+        [`/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/broken`]: 'next week',
+      },
+    });
+
+  it('starts one execution for each environment whose date (an SSM parameter) has come, which cleans it up without asking Proton', async () => {
+    const spec = datedScenario();
+    const sandbox = await openSandbox(spec);
+    const schedule = await runSchedule();
+    const [result] = await runStarted(spec, sandbox);
+
+    expect(schedule.started.map((s) => s.target)).toEqual([`${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`]);
+    expect(schedule.notDue).toEqual([{ target: `ledger-staging@${MANAGEMENT_ACCOUNT}`, decommissionOn: '2999-01-01' }]);
+    expect(reportOf(result!).resources.filter((r) => r.type === 'cloudformation:stack').every((r) => r.outcome === 'deleted')).toBe(true);
+    expect(sandbox.calls.filter((c) => c.service === 'proton')).toEqual([]);
+  });
+
+  it('reports a malformed date and starts nothing for it', async () => {
+    await openSandbox(datedScenario());
+    const schedule = await runSchedule();
+
+    expect(schedule.malformed).toEqual([expect.objectContaining({ target: `broken@${MANAGEMENT_ACCOUNT}`, problem: expect.stringContaining('YYYY-MM-DD') })]);
   });
 });
