@@ -48,6 +48,7 @@ const progress: CleanupProgress = {
     { ...stackProgress({ stackId: serviceInstanceStack, phase: 'service-instances', outcome: 'deleted', polls: 3 }), nestedStackIds: [], hasExports: false },
     { ...stackProgress({ stackId: environmentStack, outcome: 'failed', polls: 5, reason: 'DELETE_FAILED; ArtifactBucket: not empty' }), nestedStackIds: [], hasExports: true },
   ],
+  keptByInventory: [],
 };
 
 function givenACompletedExecuteRun() {
@@ -127,6 +128,57 @@ describe('WriteReport handler', () => {
     });
     expect(result.summary).toEqual({ total: 6, deleted: 0, alreadyAbsent: 0, retained: 1, failed: 0, planned: 5 });
     expect(storedReport().connection.outcome).toBe('planned');
+  });
+
+  describe('what the connection safety rules decided', () => {
+    const SERVED = 'environment prod is still served by connection 00000000-0000-4000-8000-000000000002 (CONNECTED): nothing of it is deleted';
+
+    it('says why the cleanup was held back when the environment became served during the run', async () => {
+      const state = givenACompletedExecuteRun();
+      const heldBackProgress: CleanupProgress = {
+        ...progress,
+        heldBack: SERVED,
+        stacks: progress.stacks.map((s) => (s.stackId === environmentStack ? { ...s, outcome: 'retained', reason: SERVED } : s)),
+      };
+      serveObjects(s3, { [INVENTORY_KEY]: inventory, [VERIFICATION_KEY]: verification, [PROGRESS_KEY]: heldBackProgress });
+      await writeReport(state);
+      expect(storedReport().heldBack).toBe(SERVED);
+      expect(storedReport().resources.find((r) => r.id === environmentStack)).toMatchObject({ outcome: 'retained', reason: SERVED });
+    });
+
+    it('says why the environment was held back when the inventory found it served', async () => {
+      serveObjects(s3, { [INVENTORY_KEY]: { ...inventory, heldBack: SERVED } });
+      await writeReport({ request: cleanupRequest({ mode: 'plan' }), inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } } });
+      expect(storedReport().heldBack).toBe(SERVED);
+    });
+
+    it('has no heldBack when nothing was held back', async () => {
+      await writeReport(givenACompletedExecuteRun());
+      expect(storedReport()).not.toHaveProperty('heldBack');
+    });
+
+    it('records the connection as not-attempted, with the reason, for a cleanup by environment', async () => {
+      const reason = 'the request names environment prod, not a connection: a cleanup by environment never deletes a connection';
+      await writeReport({ ...givenACompletedExecuteRun(), deletion: { outcome: 'not-attempted', attempts: 1, reason } });
+      expect(storedReport().connection).toMatchObject({ outcome: 'not-attempted', reason });
+    });
+
+    it('records the connection as unreachable by choice with protonApi=retired, with the reason', async () => {
+      const reason = 'protonApi=retired: this deployment never calls Proton, by choice';
+      await writeReport({ ...givenACompletedExecuteRun(), deletion: { outcome: 'unreachable', attempts: 1, reason } });
+      expect(storedReport().connection).toMatchObject({ outcome: 'unreachable', reason });
+    });
+
+    it('lists every environment a sweep found, skipped ones with why, started ones with their execution', async () => {
+      const section = { environmentName: 'prod', managementAccountId: '444455556666', environmentArn: 'arn:aws:proton:us-east-1:444455556666:environment/prod', resources: 4 };
+      const sweep = [
+        { ...section, outcome: 'started', reason: "no connection of this account serves it any more (Proton's own list)", execution: 'sweep-x-execute-prod-1', report: 'reports/sweep-x-execute-prod-1.json' },
+        { ...section, environmentName: 'dev', environmentArn: section.environmentArn.replace('/prod', '/dev'), outcome: 'skipped', reason: SERVED },
+      ];
+      await writeReport({ request: cleanupRequest({ connectionId: undefined, sweep: true, mode: 'execute' }), sweep: { environments: sweep } });
+      expect(storedReport().sweep).toEqual(sweep);
+      expect(storedReport().connection).toMatchObject({ outcome: 'not-attempted', reason: expect.stringContaining('2 environment(s) found, 1 cleaned up') });
+    });
   });
 
   describe('on the failure path', () => {
