@@ -28,6 +28,15 @@ const [proton, s3] = mockedClients(ProtonClient, S3Client);
 beforeEach(() => serveObjects(s3, {}));
 
 const describeConnection = (request: CleanupRequest = cleanupRequest()) => handler({ request, executionName: EXECUTION_NAME });
+/** The error a call fails with (the test fails if it succeeds). */
+async function failureOf(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
 const namedEnvironment = { name: ENVIRONMENT_NAME, managementAccountId: MANAGEMENT_ACCOUNT_ID };
 
 describe('DescribeConnection handler', () => {
@@ -133,7 +142,7 @@ describe('DescribeConnection handler', () => {
 
     it('says what happened and how to proceed, including that a retired Proton is a deployment setting', async () => {
       proton.on(GetEnvironmentAccountConnectionCommand).rejects(networkError.code('ECONNRESET'));
-      const error = await describeConnection().catch((e: unknown) => e as Error);
+      const error = await failureOf(describeConnection());
       expect(error.message).toContain('ECONNRESET');
       expect(error.message).toContain(PROTON_RETIRED_HINT_TEXT);
     });
@@ -145,7 +154,7 @@ describe('DescribeConnection handler', () => {
       ['it rejects the request', protonError.validation, 'ValidationException'],
     ])('fails with ProtonCallFailed when %s, naming the error and the protonApi=retired hint, even when the request names the environment', async (_why, failure, original) => {
       proton.on(GetEnvironmentAccountConnectionCommand).rejects(failure());
-      const error = await describeConnection(cleanupRequest({ environment: namedEnvironment })).catch((e: unknown) => e as Error);
+      const error = await failureOf(describeConnection(cleanupRequest({ environment: namedEnvironment })));
       expect(error).toMatchObject({ name: 'ProtonCallFailed', message: expect.stringContaining(original) });
       expect(error.message).toContain(PROTON_RETIRED_HINT_TEXT);
     });

@@ -222,7 +222,7 @@ describe('Inventory handler', () => {
       expect(calls[0]?.args[0].input).toMatchObject({ requestedBy: 'ENVIRONMENT_ACCOUNT', environmentName: ENVIRONMENT_NAME });
     });
 
-    it.each(['CONNECTED', 'PENDING'])('retains every resource, saying which connection serves it, when another connection is %s for the environment', async (status) => {
+    it.each(['CONNECTED', 'PENDING'] as const)('retains every resource, saying which connection serves it, when another connection is %s for the environment', async (status) => {
       givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER, { status }));
       givenTheEnvironmentSpreadOverTwoPagesEach();
       await takeInventory();
@@ -264,7 +264,7 @@ describe('Inventory handler', () => {
       expect(storedInventory().heldBack).toBeUndefined();
     });
 
-    it.each(['PENDING', 'REJECTED'])('retains every resource of the environment when the decommissioned connection is %s: only the connection goes', async (status) => {
+    it.each(['PENDING', 'REJECTED'] as const)('retains every resource of the environment when the decommissioned connection is %s: only the connection goes', async (status) => {
       givenConnections(connectionSummary(CONNECTION_ID, { status }));
       givenTheEnvironmentSpreadOverTwoPagesEach();
       await takeInventory(connectionFacts({ status }));
