@@ -1,0 +1,110 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  DeleteRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { GetEnvironmentAccountConnectionCommand, ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
+import { S3Client } from '@aws-sdk/client-s3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ConnectionFacts } from '../../functions/domain/connection.js';
+import { handler } from '../../functions/delete-connection-roles.js';
+import {
+  CONNECTION_ID,
+  ENVIRONMENT_NAME,
+  EXECUTION_NAME,
+  REPORT_BUCKET,
+  ROLE_ARN,
+  attachedPoliciesPage,
+  connectionFacts,
+  connectionIdOf,
+  connectionSummary,
+  executionKey,
+  inlinePoliciesPage,
+  instanceProfilesPage,
+  mockedClients,
+  networkError,
+  protonConnection,
+  sampleInventory,
+  serveObjects,
+} from '../helpers/sdk-fixtures.js';
+
+const [proton, iam, cloudFormation, s3] = mockedClients(ProtonClient, IAMClient, CloudFormationClient, S3Client);
+
+const INVENTORY_KEY = executionKey('inventory.json');
+const OTHER = connectionIdOf(2);
+
+/** This account's connections, as Proton lists them: by default, only the one decommissioned. */
+function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]): void {
+  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
+  for (const summary of summaries) {
+    proton.on(GetEnvironmentAccountConnectionCommand, { id: summary.id }).resolves({ environmentAccountConnection: protonConnection({ ...summary }) });
+  }
+}
+
+beforeEach(() => {
+  givenConnections(connectionSummary(CONNECTION_ID));
+  serveObjects(s3, { [INVENTORY_KEY]: sampleInventory() });
+  // Every stack of the environment is gone; the role has nothing attached.
+  cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [] });
+  iam.on(ListAttachedRolePoliciesCommand).resolves(attachedPoliciesPage([]));
+  iam.on(ListRolePoliciesCommand).resolves(inlinePoliciesPage([]));
+  iam.on(ListInstanceProfilesForRoleCommand).resolves(instanceProfilesPage([]));
+  iam.on(DeleteRoleCommand).resolves({});
+});
+
+const deleteConnectionRoles = (connection: ConnectionFacts = connectionFacts(), mode = 'execute') =>
+  handler({ connection, inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, mode, executionName: EXECUTION_NAME });
+
+describe('DeleteConnectionRoles handler', () => {
+  it('deletes the connection role once its stacks are gone and no other connection references it', async () => {
+    await expect(deleteConnectionRoles()).resolves.toEqual([{ id: ROLE_ARN, outcome: 'deleted', reason: expect.any(String) }]);
+    expect(iam.commandCalls(DeleteRoleCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: 'proton-environment-role' }]);
+  });
+
+  it('does nothing, asking nothing, when the connection has no roles', async () => {
+    await expect(deleteConnectionRoles(connectionFacts({ roleArns: [] }))).resolves.toEqual([]);
+    expect(proton.calls()).toEqual([]);
+    expect(iam.calls()).toEqual([]);
+  });
+
+  describe('the serving rule, checked first', () => {
+    it.each(['CONNECTED', 'PENDING'] as const)('retains every role, with the reason, when another connection is %s for the environment', async (status) => {
+      givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER, { status }));
+      await expect(deleteConnectionRoles()).resolves.toEqual([
+        { id: ROLE_ARN, outcome: 'retained', reason: expect.stringContaining(`environment ${ENVIRONMENT_NAME} is still served by connection ${OTHER} (${status})`) },
+      ]);
+      expect(iam.calls()).toEqual([]);
+    });
+
+    it('lists the connections for the environment before reading anything else', async () => {
+      givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER));
+      await deleteConnectionRoles();
+      expect(proton.commandCalls(ListEnvironmentAccountConnectionsCommand)[0]?.args[0].input).toMatchObject({ environmentName: ENVIRONMENT_NAME });
+      expect(s3.calls()).toEqual([]);
+      expect(cloudFormation.calls()).toEqual([]);
+    });
+
+    it.each(['PENDING', 'REJECTED'] as const)('retains the roles of a %s connection: only the connection itself is deleted', async (status) => {
+      givenConnections(connectionSummary(CONNECTION_ID, { status }));
+      await expect(deleteConnectionRoles(connectionFacts({ status }))).resolves.toEqual([
+        { id: ROLE_ARN, outcome: 'retained', reason: expect.stringContaining(`${CONNECTION_ID} is ${status}`) },
+      ]);
+      expect(iam.calls()).toEqual([]);
+    });
+
+    it('fails, deleting nothing, when the connections cannot be listed', async () => {
+      proton.on(ListEnvironmentAccountConnectionsCommand).rejects(networkError.code('ECONNRESET'));
+      await expect(deleteConnectionRoles()).rejects.toMatchObject({ name: 'NetworkError' });
+      expect(iam.calls()).toEqual([]);
+    });
+  });
+
+  it('refuses to run in plan mode with InvalidStateInput, calling nothing', async () => {
+    await expect(deleteConnectionRoles(connectionFacts(), 'plan')).rejects.toMatchObject({ name: 'InvalidStateInput' });
+    expect(proton.calls()).toEqual([]);
+    expect(iam.calls()).toEqual([]);
+  });
+});
