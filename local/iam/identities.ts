@@ -86,6 +86,10 @@ export interface Deployment {
   /** The identity whose role has this ARN, if the template defines it. */
   identityOfRoleArn(roleArn: string): Identity | undefined;
   physical(logicalId: string): Physical;
+  /** A template value with its intrinsic functions resolved for the local deployment. */
+  resolve(value: unknown): unknown;
+  /** The template it was built from. */
+  template: Template;
   /** KMS key ARN a bucket (by name) or topic (by ARN) encrypts with, from the template. */
   encryptionKeyOf(resource: { bucket: string } | { topicArn: string }): string | undefined;
 }
@@ -421,6 +425,8 @@ export function deploymentFrom(template: Template, options: DeploymentOptions): 
     rolesTrustedBy: (service) => [...identities.values()].filter((i) => i.trustedServices.some((s) => s === service || s.replace(/\.[a-z0-9-]+\.amazonaws\.com$/, '.amazonaws.com') === service)),
     identityOfRoleArn: (roleArn) => roleByArn.get(roleArn),
     physical: (logicalId) => r.physical(logicalId),
+    resolve: (value) => r.value(value),
+    template,
     encryptionKeyOf(resource) {
       return 'bucket' in resource ? encryption.buckets.get(resource.bucket) : encryption.topics.get(resource.topicArn);
     },

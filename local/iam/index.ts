@@ -1,0 +1,145 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { accessDeniedError, assumedRoleArn } from './access-denied.js';
+import { CoverageRecord } from './coverage.js';
+import { deletionFailureReason, firstDeniedDeletionAction, type DeletionDenial } from './deletion.js';
+import { deploymentFrom, type Deployment, type DeploymentOptions, type Identity } from './identities.js';
+import { evaluate, type Decision } from './policy.js';
+import { authorizationsFor, type CallLookup, type RequiredAuthorization } from './requests.js';
+import { packagedTemplate } from './template.js';
+
+/**
+ * The sandbox's IAM: the integration API the sandbox calls.
+ *
+ *   // once per local run (openSandbox): the template as the framework packages it, resolved for the scenario
+ *   const deployment = await loadDeployment({ region: scenario.region, accountId: scenario.accountId });
+ *   const iam = new SandboxIam(deployment, { lookup: { stackArn: (n) => account.stackByIdOrName(n)?.stackId, encryptionKeyOf: deployment.encryptionKeyOf } });
+ *
+ *   // local/lambda-binding.ts, around each handler invocation: who is calling
+ *   await runAsFunction(deployment, binding.functionKey, () => handler(event, context));
+ *
+ *   // Sandbox.answer(clientName, commandName, input), before the operation runs
+ *   const denied = iam.check(currentCaller(), clientName, commandName, input);
+ *   if (denied) throw denied;        // the service's own AccessDenied exception
+ *
+ *   // CloudFormation deleting a stack's resources: with the stack's RoleARN identity, else the caller's
+ *   const who = iam.deletionCaller(stack.roleArn, callerOfDeleteStack);
+ *   const reason = iam.deletionDenied(who, { type, arn });   // DELETE_FAILED status reason, or undefined
+ *
+ * Calls made outside any runAs (tests that drive the sandbox directly) have no caller:
+ * check() then allows them (and records nothing), so existing tests keep working until they opt in.
+ */
+
+/** Who is calling: an identity of the template and the session its role is assumed under. */
+export interface Caller {
+  identity: Identity;
+  /** Lambda names a function's role session after the function; CloudFormation uses "AWSCloudFormation". */
+  sessionName: string;
+}
+
+const callers = new AsyncLocalStorage<Caller>();
+
+/** The caller of the code running now (set by runAs around a handler invocation). */
+export function currentCaller(): Caller | undefined {
+  return callers.getStore();
+}
+
+export function runAs<T>(caller: Caller, fn: () => T): T {
+  return callers.run(caller, fn);
+}
+
+/** A function's caller: its role, in the session Lambda names after the function (`<stack>-<key>`). */
+export function functionCaller(deployment: Deployment, functionKey: string): Caller {
+  return { identity: deployment.identityOfFunction(functionKey), sessionName: `${deployment.stackName}-${functionKey}` };
+}
+
+export function runAsFunction<T>(deployment: Deployment, functionKey: string, fn: () => T): T {
+  return runAs(functionCaller(deployment, functionKey), fn);
+}
+
+export function principalArnOf(deployment: Deployment, caller: Caller): string {
+  return assumedRoleArn(deployment.place.accountId, caller.identity.roleName, caller.sessionName, deployment.place.partition);
+}
+
+/** The template as `serverless package --stage local` renders it now, resolved for the scenario's account and Region. */
+export async function loadDeployment(options: DeploymentOptions & { root?: string }): Promise<Deployment> {
+  const template = await packagedTemplate({ region: options.region, ...(options.root ? { root: options.root } : {}) });
+  return deploymentFrom(template, options);
+}
+
+export interface Denial {
+  request: RequiredAuthorization;
+  decision: Exclude<Decision, 'Allow'>;
+  principalArn: string;
+}
+
+export class SandboxIam {
+  readonly coverage: CoverageRecord;
+  private readonly lookup: CallLookup;
+
+  constructor(
+    readonly deployment: Deployment,
+    options: { lookup?: CallLookup; coverage?: CoverageRecord } = {},
+  ) {
+    this.coverage = options.coverage ?? new CoverageRecord();
+    this.lookup = { encryptionKeyOf: (r) => deployment.encryptionKeyOf(r), ...options.lookup };
+  }
+
+  /**
+   * The first authorization of the call the caller's identity does not have, or undefined if it
+   * has them all (each one allowed is recorded in the coverage record). No caller: undefined.
+   */
+  denial(caller: Caller | undefined, clientName: string, commandName: string, input: Record<string, unknown>): Denial | undefined {
+    if (!caller) return undefined;
+    const principalArn = principalArnOf(this.deployment, caller);
+    const requests = authorizationsFor(clientName, commandName, input, { ...this.deployment.place, principalArn }, this.lookup);
+    for (const request of requests) {
+      const { decision } = evaluate(caller.identity.policies, request);
+      if (decision !== 'Allow') return { request, decision, principalArn };
+      this.coverage.record({ identity: caller.identity.roleLogicalId, action: request.action, resource: request.resource, by: 'sdk' });
+    }
+    return undefined;
+  }
+
+  /** The service's AccessDenied exception for a call the caller may not make, or undefined. */
+  check(caller: Caller | undefined, clientName: string, commandName: string, input: Record<string, unknown>): Error | undefined {
+    const denial = this.denial(caller, clientName, commandName, input);
+    return denial && accessDeniedError(clientName, { principalArn: denial.principalArn, action: denial.request.action, resource: denial.request.resource, decision: denial.decision });
+  }
+
+  /**
+   * What S3 answers for a missing key: NoSuchKey when the caller may list the bucket
+   * (s3:ListBucket), else AccessDenied (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+   */
+  missingObjectAnswer(caller: Caller | undefined, bucket: string): 'NoSuchKey' | 'AccessDenied' {
+    if (!caller) return 'NoSuchKey';
+    return this.denial(caller, 'S3Client', 'ListObjectsV2Command', { Bucket: bucket }) ? 'AccessDenied' : 'NoSuchKey';
+  }
+
+  /**
+   * The identity CloudFormation deletes a stack's resources with: the stack's service role
+   * (RoleARN, a role of the template or of the scenario) in CloudFormation's session, else the
+   * caller of DeleteStack. A RoleARN the template does not define is resolved by `externalRoles`.
+   */
+  deletionCaller(roleArn: string | undefined, caller: Caller | undefined, externalRoles: (arn: string) => Identity | undefined = () => undefined): Caller | undefined {
+    if (!roleArn) return caller;
+    const identity = this.deployment.identityOfRoleArn(roleArn) ?? externalRoles(roleArn);
+    if (!identity) throw new Error(`Stack role ${roleArn} is neither in the template nor given to the sandbox`);
+    return { identity, sessionName: 'AWSCloudFormation' };
+  }
+
+  /** DELETE_FAILED's status reason if the identity may not delete the resource, else undefined (the actions are recorded). */
+  deletionDenied(caller: Caller | undefined, resource: { type: string; arn: string }): string | undefined {
+    if (!caller) return undefined;
+    const denial: DeletionDenial | undefined = firstDeniedDeletionAction(caller.identity.policies, resource);
+    if (denial) return deletionFailureReason(principalArnOf(this.deployment, caller), denial, resource.arn);
+    return undefined;
+  }
+}
+
+export { CoverageRecord, grantedPermissions, grantsOfUnknownActions, platformExercised, unexercisedPermissions } from './coverage.js';
+export { DELETE_PERMISSIONS, firstDeniedDeletionAction } from './deletion.js';
+export { accessDeniedError, accessDeniedMessage, assumedRoleArn } from './access-denied.js';
+export { deploymentFrom, type Deployment, type Identity } from './identities.js';
+export { evaluate } from './policy.js';
+export { authorizationsFor, OPERATION_MAPPINGS } from './requests.js';
+export { packagedTemplate } from './template.js';
