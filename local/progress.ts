@@ -27,23 +27,26 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
   ResolveRequest: (o) => {
     const r = asRecord(o.request);
     const trigger = asRecord(r.trigger);
-    return `connection ${String(r.connectionId)}, ${String(r.mode)} mode, from ${trigger.type === 'event' ? `event ${String(trigger.detailType)}` : 'console input'}`;
+    const environment = asRecord(r.environment);
+    const target = r.sweep ? 'sweep' : r.connectionId ? `connection ${String(r.connectionId)}` : `environment ${String(environment.name)}@${String(environment.managementAccountId)}`;
+    return `${target}, ${String(r.mode)} mode${r.protonApi === 'retired' ? ' (protonApi=retired: Proton is not called)' : ''}, from ${trigger.type === 'event' ? `event ${String(trigger.detailType)}` : 'console input'}`;
   },
   DescribeConnection: (o) => {
     const c = asRecord(o.connection);
     const roles = Array.isArray(c.roleArns) ? c.roleArns.length : 0;
     if (c.source === 'none') return `no connection serves environment ${String(c.environmentName)} here: nothing to do`;
-    return c.source === 'request'
-      ? `connection already gone; cleaning environment ${String(c.environmentName)} from the request`
-      : `environment ${String(c.environmentName)} (${String(c.status)}), ${roles} role(s)`;
+    if (c.source === 'proton') return `environment ${String(c.environmentName)} (${String(c.status)}), ${roles} role(s)`;
+    if (c.protonApi === 'retired') return `environment ${String(c.environmentName)} from the request (Proton is not asked)`;
+    return c.id ? `connection already gone; cleaning environment ${String(c.environmentName)} from the request` : `environment ${String(c.environmentName)}: its leftovers, no connection is deleted`;
   },
   CheckForRunningCleanup: (o) => {
     const running = asRecord(o.concurrency).runningCleanup;
     return running ? `another cleanup of this connection is running (${String(running)}): this run changes nothing` : 'no other cleanup of this connection is running';
   },
   StartSweep: (o) => {
-    const environments = Array.isArray(asRecord(o.sweep).environments) ? (asRecord(o.sweep).environments as unknown[]) : [];
-    return `${environments.length} environment(s) without a connection: one cleanup execution each`;
+    const environments = Array.isArray(asRecord(o.sweep).environments) ? (asRecord(o.sweep).environments as State[]) : [];
+    const started = environments.filter((e) => e.outcome !== 'skipped').length;
+    return `${environments.length} environment(s) found; ${started} cleaned up by their own execution, ${environments.length - started} left alone`;
   },
   DeleteConnectionRoles: (o) => {
     const roles = Array.isArray(o.roleCleanup) ? (o.roleCleanup as State[]) : [];
