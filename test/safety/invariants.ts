@@ -695,6 +695,10 @@ export function converged(ctx: RunContext): string[] {
   const requested = target.connectionId ? everyConnection(scenario).get(target.connectionId) : undefined;
   const mustFail = target.kind === 'decommission' && !environment && !(target.protonApi === 'available' && requested);
   if (mustFail) return violations; // nothing identifies an environment: failing (or reporting nothing) is right
+  // Proton's environment-deleted event for an environment with several connections here: which one to
+  // decommission is a person's call, so the run refuses (SeveralConnections), as designed.
+  const ambiguous = target.environmentDeleted && target.protonApi === 'available' && environment !== undefined && connectionsOf(ctx, environment).length > 1;
+  if (ambiguous && run.error?.name === 'SeveralConnections') return violations;
   if (run.status !== 'succeeded') violations.push(`the re-run failed: ${run.error?.name ?? 'unknown'}: ${(run.error?.cause ?? '').slice(0, 300)}`);
   if (target.mode !== 'execute' || target.kind !== 'decommission' || !environment) return violations;
   // Proton's environment-deleted event with no connection of E: "nothing to do" is allowed.
@@ -727,12 +731,22 @@ function permanentConnectionError(run: LocalRunResult): boolean {
   return !RETRYABLE.includes(error) && !error.startsWith('Lambda.');
 }
 
-/** The connection this request decommissions: the requested one, or the environment's only connection. */
+/** The connections of the environment, in the scenario as it starts. */
+function connectionsOf(ctx: RunContext, environment: EnvironmentRef): ConnectionState[] {
+  return [...everyConnection(ctx.scenario).values()].filter((c) => sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, environment));
+}
+
+/**
+ * The connection this request decommissions: the requested one, or, for Proton's environment-deleted
+ * event, the environment's only connection. A request that names only an environment asks for its
+ * leftovers: it decommissions no connection (README "Starting it"; a sweep's children are such
+ * requests, and must never take over a connection that appeared since the sweep).
+ */
 function decommissionedConnection(ctx: RunContext): string | undefined {
   if (ctx.target.connectionId) return ctx.target.connectionId;
   const named = ctx.target.named;
-  if (!named) return undefined;
-  const ofEnvironment = [...everyConnection(ctx.scenario).values()].filter((c) => sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, named));
+  if (!named || !ctx.target.environmentDeleted) return undefined;
+  const ofEnvironment = connectionsOf(ctx, named);
   return ofEnvironment.length === 1 ? ofEnvironment[0]?.id : undefined;
 }
 

@@ -24,8 +24,9 @@ describe('fixed', () => {
     // Was: DeleteEnvironmentAccountConnection {id: ""}; the sandbox's not-found made the report say "already-absent" while the connection existed.
     const result = await run(scenario({ stacks: [], faults: [fault('ListEnvironmentAccountConnections', 'unreachable')], input: environmentDeletedEvent() }));
 
+    // Now: Proton's silence is an error, never an answer: the run fails, and nothing is deleted.
     expect(result.sandbox.callsTo('DeleteEnvironmentAccountConnection')).toEqual([]);
-    expect(result.report?.connection.outcome).toBe('unreachable');
+    expect(result.error?.name).toBe('NetworkError');
     expect(result.sandbox.account.connections.has(CONNECTION_ID)).toBe(true);
   });
 
