@@ -14,6 +14,8 @@ import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { MiddlewareStack } from '@smithy/types';
 import { InvalidConfigurationError } from '../runtime/errors.js';
+import { loadConfig } from '../runtime/config.js';
+import * as z from '../runtime/zod.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { isThrottling } from './error-mapping.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
@@ -21,14 +23,18 @@ import { SERVICE_NAME } from '../runtime/powertools.js';
 /**
  * Every AWS SDK client, built once per function instance and traced.
  *
- * Retry budget: the state machine owns retries. The Proton client makes exactly one attempt
- * per invocation, so DeleteConnection's attempts are exactly the ASL's. The other clients
- * retry throttling and 5xx inside the call (SDK_MAX_ATTEMPTS, default 3, full-jitter backoff
- * from SDK_RETRY_BASE_MS) so that one throttled page does not re-run a whole inventory; the
- * ASL's retrier then multiplies that (documented in the README).
+ * Retry budget: the state machine owns retries. Every client, Proton's included (a network blip
+ * must never reach the workflow as an answer), retries throttling, 5xx and network errors inside
+ * the call (SDK_MAX_ATTEMPTS, default 3, full-jitter backoff from SDK_RETRY_BASE_MS) so that one
+ * throttled page does not re-run a whole inventory; the ASL's retrier then multiplies that
+ * (documented in the README).
  */
-const sdkMaxAttempts = Number(process.env.SDK_MAX_ATTEMPTS ?? '3');
-const baseDelayMs = Number(process.env.SDK_RETRY_BASE_MS ?? '200');
+const { SDK_MAX_ATTEMPTS: sdkMaxAttempts, SDK_RETRY_BASE_MS: baseDelayMs } = loadConfig(
+  z.object({
+    SDK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    SDK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(200),
+  }),
+);
 const maxDelayMs = 5_000;
 
 function retryStrategy(maxAttempts: number): ConfiguredRetryStrategy {
