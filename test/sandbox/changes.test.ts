@@ -6,7 +6,6 @@ import { resourceArnOf, sandboxOf, send, stackIdOf, stackTags, statusOf, tagging
  * A scenario's `changes`: what others do in the account while a run goes on, each at its `at`
  * seconds after the sandbox opened, applied before the first call answered once it is due.
  */
-const SECOND = 1_000;
 const NEW_ID = '11111111-2222-4333-8444-555555555555';
 const PROTECT = { 'proton-cleanup:protect': 'true' };
 
