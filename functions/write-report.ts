@@ -2,7 +2,7 @@ import * as z from './runtime/zod.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { ConnectionDeletionResultSchema } from './domain/connection-deletion.js';
 import { InventorySchema, type Inventory } from './domain/inventory.js';
-import { buildReport, CaughtErrorSchema, DirectResultSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
+import { buildReport, CaughtErrorSchema, DirectResultSchema, ReportSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { CleanupProgressSchema, PROGRESS_FILE, stackResults, type CleanupProgress } from './domain/cleanup-progress.js';
 import { VerificationSchema } from './domain/verification.js';
@@ -23,6 +23,7 @@ const GatheredStateSchema = z.object({
   connection: ConnectionFactsSchema.optional(),
   concurrency: z.object({ runningCleanup: z.string().nullable() }).optional(),
   sweep: z.object({ environments: z.array(SweepSectionSchema) }).optional(),
+  scheduled: ReportSchema.shape.scheduled,
   inventory: ReferenceSchema.optional(),
   deletion: z.union([ConnectionDeletionResultSchema, CaughtErrorSchema]).optional(),
   /** AdvanceCleanup's last answer: the progress itself is in S3. */
@@ -77,6 +78,7 @@ export const handler = taskHandler({
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
       ...(state.sweep ? { sweep: state.sweep.environments } : {}),
+      ...(state.scheduled ? { scheduled: state.scheduled } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),
       stackResults: progress ? stackResults(progress) : [],

@@ -48,6 +48,10 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
     const started = environments.filter((e) => e.outcome !== 'skipped').length;
     return `${environments.length} environment(s) found; ${started} cleaned up by their own execution, ${environments.length - started} left alone`;
   },
+  ScheduleDecommission: (o) => {
+    const scheduled = asRecord(o.scheduled);
+    return `decommission of ${String(scheduled.environmentName)} scheduled for ${String(scheduled.decommissionOn)} (${String(scheduled.parameter)}); nothing deleted now`;
+  },
   DeleteConnectionRoles: (o) => {
     const roles = Array.isArray(o.roleCleanup) ? (o.roleCleanup as State[]) : [];
     return roles.map((r) => `${String(r.id).split('/').pop()}: ${String(r.outcome)}`).join(', ') || 'no roles';

@@ -93,6 +93,10 @@ export const ReportSchema = z
     summary: SummarySchema,
     /** A sweep: one section per environment found, with what was decided and the execution cleaning it up. */
     sweep: z.array(SweepSectionSchema).optional(),
+    scheduled: z
+      .object({ environmentName: z.string(), managementAccountId: z.string(), decommissionOn: z.string(), parameter: z.string() })
+      .optional()
+      .describe('a request that scheduled a decommission: the date written and where the daily schedule reads it'),
     heldBack: z
       .string()
       .optional()
@@ -114,6 +118,7 @@ export interface ReportInput {
   /** Resources deleted one by one (stand-alone resources, connection roles), by ARN. */
   directResults?: readonly DirectResult[];
   sweep?: readonly SweepSection[];
+  scheduled?: Report['scheduled'];
   inventory?: Inventory;
   deletion?: ConnectionDeletion;
   stackResults: readonly StackProgress[];
@@ -134,6 +139,10 @@ function connectionSection(input: ReportInput): Report['connection'] {
   if (input.sweep) {
     const started = input.sweep.filter((s) => s.outcome !== 'skipped').length;
     return { ...base, outcome: 'not-attempted', reason: `sweep: ${input.sweep.length} environment(s) found, ${started} cleaned up by their own execution each (see sweep)` };
+  }
+  if (input.scheduled) {
+    const { environmentName, decommissionOn, parameter } = input.scheduled;
+    return { environmentName, outcome: 'not-attempted', reason: `the decommission of ${environmentName} is scheduled for ${decommissionOn} (SSM parameter ${parameter}); nothing is deleted now` };
   }
   if (input.runningCleanup) {
     return { ...base, outcome: 'not-attempted', reason: `another cleanup of this connection is running (execution ${input.runningCleanup}): this run changed nothing` };
@@ -300,6 +309,7 @@ export function buildReport(input: ReportInput): Report {
     resources: entries,
     summary: summarize(entries),
     ...(input.sweep ? { sweep: [...input.sweep] } : {}),
+    ...(input.scheduled ? { scheduled: input.scheduled } : {}),
     ...(heldBackOf(input) ? { heldBack: heldBackOf(input) } : {}),
   };
 }

@@ -96,6 +96,7 @@ function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigge
     ...(input.connectionId ? { connectionId: input.connectionId.toLowerCase() } : {}),
     ...(input.sweep ? { sweep: true as const } : {}),
     ...(input.environments ? { environments: environmentsOf(input.environments) } : {}),
+    ...(input.decommissionOn ? { decommissionOn: input.decommissionOn } : {}),
     protonApi: input.protonApi ?? settings.protonApi ?? 'available',
     mode: input.mode ?? settings.defaultMode,
     ...(input.environment ? { environment: input.environment } : {}),

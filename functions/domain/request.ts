@@ -1,5 +1,6 @@
 import * as z from '../runtime/zod.js';
 import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
+import { parseDecommissionDate } from './decommission-schedule.js';
 
 /**
  * The one request shape every trigger is normalized into (ResolveRequest). Pure: no AWS.
@@ -66,8 +67,20 @@ export const ConsoleInputSchema = z
       .min(1)
       .max(1000)
       .optional(),
+    decommissionOn: z
+      .string({ error: 'expected a date written YYYY-MM-DD (e.g. 2026-12-15)' })
+      .max(10, 'expected a date written YYYY-MM-DD (e.g. 2026-12-15)')
+      .refine((day) => 'day' in parseDecommissionDate(day), 'expected a calendar date written YYYY-MM-DD (e.g. 2026-12-15)')
+      .optional(),
   })
   .superRefine((input, context) => {
+    if (input.decommissionOn && (!input.environment || input.connectionId || input.sweep)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['decommissionOn'],
+        message: 'schedules the decommission of one environment: use it with "environment" alone (no "connectionId", no "sweep")',
+      });
+    }
     if (input.protonApi === 'retired') {
       context.addIssue({
         code: 'custom',
@@ -124,6 +137,8 @@ export interface CleanupRequest {
   environments?: EnvironmentRef[];
   /** Whether this run asks Proton: the deployment's setting, or `available` when the request asks for it. */
   protonApi: ProtonApi;
+  /** Schedule the environment's decommission for this day (an SSM parameter the daily schedule reads) instead of cleaning up now. */
+  decommissionOn?: string;
   /** Only Proton's "environment deleted" event: no connection left means Proton removed everything itself. */
   ifNoConnection?: 'nothing-to-do';
   mode: Mode;
@@ -143,6 +158,7 @@ export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
   sweep: z.literal(true).optional(),
   environments: z.array(EnvironmentRefSchema).optional(),
   protonApi: z.enum(PROTON_API_SETTINGS),
+  decommissionOn: z.string().optional(),
   ifNoConnection: z.literal('nothing-to-do').optional(),
   mode: z.enum(MODES),
   environment: EnvironmentRefSchema.optional(),

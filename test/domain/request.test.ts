@@ -261,3 +261,20 @@ describe('a sweep\'s environments', () => {
     expect(rejectionOf({ connectionId: id, environments: ['payments-prod@444455556666'] }).problems).toEqual([expect.stringMatching(/^environments: .*"sweep": true/)]);
   });
 });
+
+describe('decommissionOn', () => {
+  const environment = { name: 'payments-prod', managementAccountId: '444455556666' };
+
+  it('carries the date of an environment-only request', () => {
+    expect(resolveRequest({ environment, decommissionOn: '2026-12-24' }, settings).decommissionOn).toBe('2026-12-24');
+  });
+
+  it.each(['24/12/2026', '2026-02-30', 'soon'])('rejects %s, saying a YYYY-MM-DD date is expected', (day) => {
+    expect(rejectionOf({ environment, decommissionOn: day }).problems).toEqual([expect.stringMatching(/^decommissionOn: expected .*YYYY-MM-DD/)]);
+  });
+
+  it('rejects it with a connection id, or without an environment', () => {
+    expect(rejectionOf({ environment, connectionId: id, decommissionOn: '2026-12-24' }).problems).toEqual([expect.stringMatching(/^decommissionOn: .*"environment" alone/)]);
+    expect(rejectionOf({ sweep: true, decommissionOn: '2026-12-24' }).problems).toEqual([expect.stringMatching(/^decommissionOn: /)]);
+  });
+});

@@ -760,8 +760,10 @@ export function connectionEndsDeleted(ctx: RunContext, { final = false } = {}): 
   const { run, target } = ctx;
   if (target.kind !== 'decommission' || target.mode !== 'execute') return [];
   if (target.protonApi === 'retired') {
+    // "Requests name their environment(s)": one that names none is refused, and nothing else is judged.
+    if (!target.named) return run.error?.name === 'InvalidRequest' ? [] : [`with Proton retired a request naming no environment ended ${run.status} ${run.error?.name ?? ''}, not InvalidRequest`];
     const outcome = run.report?.connection.outcome;
-    return run.report && outcome !== 'unreachable' ? [`with Proton retired the report records the connection ${outcome}, not unreachable`] : [];
+    return run.report && run.status === 'succeeded' && outcome !== 'unreachable' ? [`with Proton retired the report records the connection ${outcome}, not unreachable`] : [];
   }
   const id = decommissionedConnection(ctx);
   if (!id || !run.sandbox.account.connections.has(id)) return [];

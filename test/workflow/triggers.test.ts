@@ -165,3 +165,28 @@ describe('the scheduled decommission run with protonApi=retired', () => {
     expect(schedule.malformed).toEqual([expect.objectContaining({ target: `broken@${MANAGEMENT_ACCOUNT}`, problem: expect.stringContaining('YYYY-MM-DD') })]);
   });
 });
+
+describe('a request that schedules a decommission', () => {
+  const schedule = (day: string) => ({ environment: { name: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT }, decommissionOn: day, mode: 'execute' });
+
+  it('writes the date where the daily schedule reads it, deletes nothing, and says so in the report', async () => {
+    const spec = scenario({ protonApi: 'retired', input: schedule('2026-12-24') });
+    const sandbox = await openSandbox(spec);
+    const result = await runWorkflow(spec, { sandbox, executionName: 'schedule-it' });
+    const report = reportOf(result);
+
+    expect(result.status).toBe('succeeded');
+    expect(deletingCalls(result)).toEqual([]);
+    expect(report.scheduled).toEqual({ environmentName: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT, decommissionOn: '2026-12-24', parameter: `/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}` });
+    expect(sandbox.callsTo('PutParameter')).toEqual([expect.objectContaining({ input: expect.objectContaining({ Value: '2026-12-24', Overwrite: true }) })]);
+  });
+
+  it('is read by the daily schedule once the date has come', async () => {
+    const spec = scenario({ protonApi: 'retired', input: schedule('2020-01-01') });
+    const sandbox = await openSandbox(spec);
+    await runWorkflow(spec, { sandbox, executionName: 'schedule-past' });
+    const due = await runSchedule();
+
+    expect(due.started.map((s) => s.target)).toEqual([`${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`]);
+  });
+});
