@@ -34,6 +34,7 @@ export function connectionFacts(overrides: Partial<ConnectionFacts> = {}): Conne
     environmentArn: envArn(),
     roleArns: [],
     source: 'proton',
+    protonApi: 'available',
     ...overrides,
   };
 }
