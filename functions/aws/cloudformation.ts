@@ -1,5 +1,6 @@
 import {
   DeleteStackCommand,
+  paginateListImports,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   paginateDescribeStacks,
@@ -144,4 +145,21 @@ export async function failedResources(stackId: string): Promise<FailedResource[]
   return events
     .filter((e) => e.status === 'DELETE_FAILED')
     .map((e) => ({ logicalId: e.logicalId, reason: e.reason ?? 'no reason given', ...(e.physicalId ? { physicalId: e.physicalId } : {}), ...(e.type ? { type: e.type } : {}) }));
+}
+
+/**
+ * The stacks (by name) importing an export: CloudFormation refuses to delete an export in use. An
+ * export nothing imports answers ValidationError "… is not imported by any stack.": no importers.
+ */
+export async function importersOf(exportName: string): Promise<string[]> {
+  try {
+    return await callAws(`ListImports ${exportName}`, async () => {
+      const names: string[] = [];
+      for await (const page of paginateListImports({ client: cloudFormation() }, { ExportName: exportName })) names.push(...(page.Imports ?? []));
+      return names;
+    });
+  } catch (error) {
+    if (hasName(error, 'ValidationError') && /is not imported by any stack/i.test((error as Error).message)) return [];
+    throw error;
+  }
 }

@@ -4,6 +4,7 @@ import {
   freeSlots,
   holdBackDependents,
   isInFlight,
+  judgeImporters,
   retainPending,
   stacksToStart,
   type CleanupProgress,
@@ -11,7 +12,7 @@ import {
 } from '../domain/cleanup-progress.js';
 import type { Eligibility } from '../domain/serving.js';
 import { decidePoll, decideRecheck, describeFailure, shouldRetryRetaining } from '../domain/stack-deletion.js';
-import { deleteStack, describeStack, failedResources, stacksBeingDeleted, type StackStatusFacts } from '../aws/cloudformation.js';
+import { deleteStack, describeStack, failedResources, importersOf, stacksBeingDeleted, type StackStatusFacts } from '../aws/cloudformation.js';
 import { resourcesInStacks } from '../aws/tagging.js';
 import { clock } from '../runtime/clock.js';
 import { isTransientAwsError as isTransient } from '../runtime/errors.js';
@@ -103,18 +104,30 @@ async function recheck(stack: TrackedStack, resources: readonly TaggedResource[]
   return decision.outcome === 'deleting' ? undefined : { outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
 }
 
+/**
+ * The stacks importing its exports, read now (ListImports): a stack this run still deletes makes it
+ * wait (back to pending, tried again next round); one it will not delete holds it back for good.
+ */
+async function importsAllow(stack: TrackedStack, progress: CleanupProgress): Promise<Partial<TrackedStack> | undefined> {
+  if (!stack.exports?.length) return undefined;
+  const importers = (await Promise.all(stack.exports.map(async (exportName) => (await importersOf(exportName)).map((stackName) => ({ exportName, stackName }))))).flat();
+  const verdict = judgeImporters(stack, importers, progress);
+  if (verdict.verdict === 'start') return undefined;
+  return verdict.verdict === 'wait' ? { outcome: 'pending' } : { outcome: 'retained', reason: verdict.reason };
+}
+
 /** Starts the deletion by stack ID, with a token per execution and stack (a repeated call is the same request). */
-async function start(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings): Promise<Partial<TrackedStack>> {
-  const refused = await recheck(stack, resources, settings);
+async function start(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
+  const refused = (await recheck(stack, resources, settings)) ?? (await importsAllow(stack, progress));
   if (refused) return refused;
   await deleteStack(stack.stackId, clientRequestToken(settings.executionName, stack.stackId));
   return { outcome: 'deleting', startedAt: clock.now() };
 }
 
 /** retainFailedResources: re-checked like a first deletion, then deleted once more keeping exactly the resources that failed (its own token). */
-async function retryRetaining(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings): Promise<Partial<TrackedStack>> {
-  const refused = await recheck(stack, resources, settings);
-  if (refused) return refused;
+async function retryRetaining(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
+  const refused = (await recheck(stack, resources, settings)) ?? (await importsAllow(stack, progress));
+  if (refused) return refused.outcome === 'pending' ? { outcome: 'failed', reason: `${stack.reason ?? 'DELETE_FAILED'}; not deleted again: a stack still deleting imports its export` } : refused;
   const retain = stack.failedResources ?? [];
   await deleteStack(stack.stackId, clientRequestToken(settings.executionName, `${stack.stackId}#retain`), retain.map((r) => r.logicalId));
   return { outcome: 'deleting', startedAt: clock.now(), retainedResources: retain };
@@ -162,7 +175,7 @@ async function retainFailed(initial: CleanupProgress, settings: RoundSettings): 
     if (!evidence) break;
     // Stored first, with what it will keep: a round lost after the call still reports the kept resources.
     await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] }))));
-    progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, evidence.get(s.stackId) ?? [], settings))));
+    progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, evidence.get(s.stackId) ?? [], settings, progress))));
   }
   return progress;
 }
@@ -180,7 +193,7 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
     if (!evidence) break; // the resources could not be read: start nothing more this round
     // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
     await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const, startedAt: clock.now() }))));
-    const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, evidence.get(s.stackId) ?? [], settings)));
+    const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, evidence.get(s.stackId) ?? [], settings, progress)));
     started += results.filter((s) => s.outcome === 'deleting').length;
     progress = replace(progress, results);
     // guarded() hands back the very same stack when it ran out of time: that one was not tried.

@@ -19,6 +19,8 @@ export const TrackedStackSchema = StackProgressSchema.extend({
   nestedStackIds: z.array(z.string()),
   /** A stack without exports cannot be imported from, so nothing has to be deleted before it. */
   hasExports: z.boolean(),
+  /** Its exports and its nested stacks': CloudFormation refuses to delete one another live stack imports. */
+  exports: z.array(z.string()).optional(),
   /** When its current deletion started (epoch ms). */
   startedAt: z.number().optional(),
   /** Calls for it that were still throttled after the SDK's retries (tried again next round). */
@@ -48,17 +50,21 @@ export const isSettled = (stack: TrackedStack): boolean => stack.outcome !== 'pe
 /** Every stack the inventory plans to delete, pending, in dependency order. */
 export function startProgress(inventory: Inventory): CleanupProgress {
   const nested = new Map<string, string[]>();
-  const exporting = new Set<string>();
+  const exportsOf = new Map<string, string[]>();
   for (const r of inventory.resources) {
     if (r.type !== 'cloudformation:stack') continue;
     // A root's exports include its nested stacks': deleting the root deletes them.
-    if (r.exports?.length) exporting.add(r.stackId ?? r.id);
+    const root = r.stackId ?? r.id;
+    if (r.exports?.length) exportsOf.set(root, [...(exportsOf.get(root) ?? []), ...r.exports]);
     if (r.stackId) nested.set(r.stackId, [...(nested.get(r.stackId) ?? []), r.id]);
   }
   const stacks = PHASES.flatMap((phase) =>
     inventory.resources
       .filter((r) => r.action === 'delete-stack' && r.phase === phase)
-      .map((r): TrackedStack => ({ stackId: r.id, phase, outcome: 'pending', polls: 0, nestedStackIds: nested.get(r.id) ?? [], hasExports: exporting.has(r.id) })),
+      .map((r): TrackedStack => {
+        const exports = exportsOf.get(r.id) ?? [];
+        return { stackId: r.id, phase, outcome: 'pending', polls: 0, nestedStackIds: nested.get(r.id) ?? [], hasExports: exports.length > 0, ...(exports.length ? { exports } : {}) };
+      }),
   );
   const keptByInventory = inventory.resources.flatMap((r) =>
     r.type === 'cloudformation:stack' && r.action === 'retain' && r.phase && !r.stackId ? [{ stackId: r.id, phase: r.phase, reason: r.reason }] : [],
@@ -69,7 +75,27 @@ export function startProgress(inventory: Inventory): CleanupProgress {
 /** A stack that may be imported from (it has exports), or the environment's, waits for every stack of the earlier phases. */
 const waitsForEarlierPhases = (s: TrackedStack) => s.hasExports || s.phase === 'environment';
 const isEarlier = (phase: string, than: string) => PHASES.indexOf(phase as never) < PHASES.indexOf(than as never);
-const stackName = (stackId: string) => stackId.split('/')[1] ?? stackId;
+export const stackName = (stackId: string) => stackId.split('/')[1] ?? stackId;
+
+/**
+ * What the live importers of a stack's exports mean for it: go ahead (none, or only its own nested
+ * stacks), wait (a stack this run is still deleting or about to), or never start (a stack this run
+ * will not delete imports it: CloudFormation would refuse, and the importer still needs it).
+ */
+export function judgeImporters(stack: TrackedStack, importers: readonly { exportName: string; stackName: string }[], progress: CleanupProgress): { verdict: 'start' } | { verdict: 'wait' } | { verdict: 'hold'; reason: string } {
+  const own = new Set([stack.stackId, ...stack.nestedStackIds].map(stackName));
+  const others = importers.filter((i) => !own.has(i.stackName));
+  if (others.length === 0) return { verdict: 'start' };
+  const tracked = new Map(progress.stacks.map((s) => [stackName(s.stackId), s]));
+  const blocking = others.find((i) => {
+    const other = tracked.get(i.stackName);
+    return !other || other.outcome === 'failed' || other.outcome === 'retained';
+  });
+  if (!blocking) return { verdict: 'wait' };
+  const other = tracked.get(blocking.stackName);
+  const why = other ? `${other.outcome}: ${other.reason ?? other.error?.Cause ?? 'no reason given'}` : 'this run does not delete it';
+  return { verdict: 'hold', reason: `not started: stack ${blocking.stackName} imports its export ${blocking.exportName} (${why}); re-run after fixing it` };
+}
 
 /** Why a stack it waits for will not go away in this run (failed, timed out, retained), or undefined. */
 function blockedBy(stack: TrackedStack, progress: CleanupProgress): string | undefined {

@@ -64,7 +64,6 @@ export const ConsoleInputSchema = z
           .regex(ENVIRONMENT_KEY, 'expected "<environment name>@<12-digit management account id>", e.g. "payments-prod@444455556666"'),
         { error: 'expected a list of "<environment name>@<management account id>"' },
       )
-      .min(1)
       .max(1000)
       .optional(),
     decommissionOn: z

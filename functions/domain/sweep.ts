@@ -70,6 +70,10 @@ function decideWithProton(facts: SweepFacts, environment: FoundEnvironment): Swe
 }
 
 function decideRetired(facts: SweepFacts, environment: FoundEnvironment): SweepDecision {
+  // Proton's own environments here have no connection by design: a sweep never takes them for
+  // orphans, named or dated; a request for that one environment alone can still clean it up.
+  const own = ownAccountBecause(environment, facts.accountId);
+  if (own) return { environment, action: 'skip', reason: `${own}; a sweep never cleans it up: start a cleanup for that environment alone if you mean it` };
   if (isNamed(facts, environment)) return { environment, action: 'start', reason: 'named in the request\'s "environments"' };
   const date = (facts.dates ?? []).find((d) => environmentKey(d.environment) === environmentKey(environment));
   if (date && 'problem' in date) return { environment, action: 'skip', reason: `its decommission date (${date.source}) is malformed: ${date.problem}; never a reason to delete` };

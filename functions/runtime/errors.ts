@@ -42,6 +42,12 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
+/**
+ * How Step Functions reports a Lambda invocation that timed out or ran out of memory: not one of the
+ * service errors above, so retried separately, on idempotent tasks only.
+ */
+export const LAMBDA_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout'] as const;
+
 /** What DeleteConnection retries with its longer backoff; 5xx and network errors are retried like every task's. */
 export const CONNECTION_DELETE_RETRYABLE: readonly ErrorName[] = [
   ErrorName.ThrottlingException,

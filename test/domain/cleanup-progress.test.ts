@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  judgeImporters,
   holdBackDependents,
   retainPending,
   startProgress,
@@ -188,5 +189,32 @@ describe('startProgress', () => {
       ],
     };
     expect(startProgress(inventory).keptByInventory).toEqual([{ stackId: stackIdOf('component-kept'), phase: 'components', reason: 'protected' }]);
+  });
+});
+
+describe('judgeImporters (who imports a stack\'s exports, read right before its DeleteStack)', () => {
+  const exporter = tracked('environment', 'environment', 'starting', { hasExports: true, exports: ['VpcId'], nestedStackIds: [stackIdOf('environment-Network')] });
+  const importer = (stackName: string) => ({ exportName: 'VpcId', stackName });
+
+  it('lets it start when nothing imports its exports, or only its own nested stacks', () => {
+    expect(judgeImporters(exporter, [], progressOf(exporter))).toEqual({ verdict: 'start' });
+    expect(judgeImporters(exporter, [importer('environment-Network')], progressOf(exporter))).toEqual({ verdict: 'start' });
+  });
+
+  it('makes it wait while a stack this run deletes (pending or deleting) still imports one', () => {
+    const progress = progressOf(tracked('instance-a', 'environment', 'deleting'), exporter);
+    expect(judgeImporters(exporter, [importer('instance-a')], progress)).toEqual({ verdict: 'wait' });
+  });
+
+  it('holds it back when a stack this run does not delete imports one, naming the stack and the export', () => {
+    expect(judgeImporters(exporter, [importer('someone-elses-stack')], progressOf(exporter))).toEqual({
+      verdict: 'hold',
+      reason: expect.stringMatching(/^not started: stack someone-elses-stack imports its export VpcId \(this run does not delete it\); re-run after fixing it/),
+    });
+  });
+
+  it('holds it back when the importer failed to delete', () => {
+    const progress = progressOf(tracked('instance-a', 'service-instances', 'failed', { reason: 'DELETE_FAILED' }), exporter);
+    expect(judgeImporters(exporter, [importer('instance-a')], progress)).toMatchObject({ verdict: 'hold', reason: expect.stringContaining('(failed: DELETE_FAILED)') });
   });
 });

@@ -354,7 +354,9 @@ function statusBefore(timeline: Timeline, id: string, t: number): string | undef
 
 /** The connections this run decommissions: the requested one, and (for an environment) those of E it deleted. */
 function decommissionedIds(ctx: RunContext, environment: EnvironmentRef): Set<string> {
-  const ids = new Set<string>(ctx.target.connectionId ? [ctx.target.connectionId] : []);
+  // The request's connection, whichever run deleted it: a re-run decommissions the same one.
+  const requested = decommissionedConnection(ctx);
+  const ids = new Set<string>(requested ? [requested] : []);
   const all = everyConnection(ctx.scenario);
   for (const c of callsOf(ctx)) {
     if (c.operation !== 'DeleteEnvironmentAccountConnection' || !ok(c)) continue;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONNECTION_DELETE_RETRYABLE, ErrorName, LAMBDA_SERVICE_ERRORS } from '../../functions/runtime/errors.js';
+import { CONNECTION_DELETE_RETRYABLE, ErrorName, LAMBDA_SERVICE_ERRORS, LAMBDA_TIMEOUT_ERRORS } from '../../functions/runtime/errors.js';
 import { ASL_FILE, PROJECT_ROOT, loadLocalDefinition } from '../../local/workflow-definition.js';
 
 type State = Record<string, unknown> & { Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[]; Catch?: { ErrorEquals: string[] }[] };
@@ -25,7 +25,7 @@ describe('the state machine definition', () => {
   });
 
   it('names only errors the code defines (one list, shared by code and ASL)', () => {
-    const known = new Set<string>([...Object.values(ErrorName), ...LAMBDA_SERVICE_ERRORS, 'States.ALL']);
+    const known = new Set<string>([...Object.values(ErrorName), ...LAMBDA_SERVICE_ERRORS, ...LAMBDA_TIMEOUT_ERRORS, 'States.ALL']);
     const named = states.flatMap(([, s]) => [...(s.Retry ?? []), ...(s.Catch ?? [])].flatMap((r) => r.ErrorEquals));
 
     expect(named.filter((name) => !known.has(name))).toEqual([]);
@@ -46,6 +46,13 @@ describe('the state machine definition', () => {
     const missing = tasks.filter(([, s]) => !(s.Retry ?? []).some((r) => LAMBDA_SERVICE_ERRORS.every((e) => r.ErrorEquals.includes(e))));
 
     expect(missing.map(([name]) => name)).toEqual([]);
+  });
+
+  it('retries a Lambda timeout (Lambda.Unknown, Sandbox.Timedout) on every Task but the ones that publish (Notify, NotifyFailure), which are not idempotent', () => {
+    const tasks = states.filter(([, s]) => s.Type === 'Task');
+    const retried = tasks.filter(([, s]) => (s.Retry ?? []).some((r) => LAMBDA_TIMEOUT_ERRORS.every((e) => r.ErrorEquals.includes(e)))).map(([name]) => name);
+
+    expect(tasks.map(([name]) => name).filter((name) => !retried.includes(name))).toEqual(['Notify', 'NotifyFailure']);
   });
 
   it('catches every error of every Task, so failures are reported', () => {

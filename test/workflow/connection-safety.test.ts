@@ -174,6 +174,28 @@ describe('5. dependents are held back', () => {
   });
 });
 
+describe('5b. an export is never deleted while a live stack imports it (ListImports), whatever the tags say', () => {
+  it('waits for a stack that imports its export though its tags make it look like the environment\'s own', async () => {
+    const env = environmentStack({ exports: ['payments-prod-VpcId'] });
+    // Only environment-level tags on its resources: nothing says it is a service instance.
+    const importer = serviceInstanceStack('api', { protonTags: 'resources', resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'q-env-tags', environment: ENVIRONMENT }] });
+    const result = await run(scenario({ stacks: [importer, env] }));
+    const deletes = stackDeletes(result).map((c) => c.input.StackName);
+
+    expect(deletes).toEqual([stackIdOf(result, importer.name), stackIdOf(result, env.name)]);
+    expect(reportOf(result).summary.failed).toBe(0);
+  });
+
+  it('holds it back when a stack of another environment imports its export', async () => {
+    const env = environmentStack({ exports: ['payments-prod-VpcId'] });
+    const foreign = environmentStack({ name: `AWSProton-${OTHER_ENVIRONMENT}-cloudformation--IMPORTS`, environment: OTHER_ENVIRONMENT, exports: [], imports: ['payments-prod-VpcId'] });
+    const result = await run(scenario({ stacks: [env, foreign] }));
+
+    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`stack ${foreign.name} imports its export payments-prod-VpcId`) });
+    expect(stackDeletes(result)).toEqual([]);
+  });
+});
+
 describe('6. reports list only this environment\'s resources and the unproven AWSProton- stacks', () => {
   it('neither lists nor touches a stack of another environment proven only by its resources\' tags', async () => {
     const theirs = environmentStack({ name: `AWSProton-${OTHER_ENVIRONMENT}-cloudformation--ONLYRES`, environment: OTHER_ENVIRONMENT, protonTags: 'resources', exports: [] });

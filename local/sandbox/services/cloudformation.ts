@@ -81,6 +81,17 @@ export const cloudFormationOperations: Operations = {
       ...(position < stacks.length ? { NextToken: Buffer.from(String(position)).toString('base64') } : {}),
     };
   },
+  /**
+   * The stacks importing an export, by name (all live ones: a page is enough at scenario sizes).
+   * An export no stack imports answers ValidationError "Export '…' is not imported by any stack."
+   * (what the API answers, though its reference does not say so: an assumption, docs/sandbox.md).
+   */
+  ListImports: (account, input) => {
+    const exportName = String(input.ExportName ?? '');
+    const importers = [...account.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE' && s.imports.includes(exportName)).map((s) => s.name);
+    if (importers.length === 0) throw cloudFormationValidation(`Export '${exportName}' is not imported by any stack.`);
+    return { Imports: importers };
+  },
   DeleteStack: (account, input) => {
     const stack = stackOrThrow(account, input.StackName);
     if (stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return {};
