@@ -3,6 +3,7 @@ import { decideRoleDeletions } from './domain/connection-roles.js';
 import { InventorySchema } from './domain/inventory.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
+import { stoppedBecause } from './domain/serving.js';
 import { MODES } from './domain/request.js';
 import type { DirectResult } from './domain/report.js';
 import { listStacks } from './aws/cloudformation.js';
@@ -31,7 +32,7 @@ export const handler = taskHandler({
     if (roleArns.length === 0) return [];
     // The serving rule again: a role of an environment that is served again stays.
     const verdict = await checkEligibility(connection);
-    if (!verdict.eligible) return roleArns.map((id) => ({ id, outcome: 'retained', reason: verdict.reason }));
+    if (!verdict.eligible) return roleArns.map((id) => ({ id, outcome: 'retained', reason: stoppedBecause(verdict.fact) }));
     const inventory = await getJson(location, InventorySchema);
     // Every Proton stack of the environment, deleted or retained: any still there may need the roles.
     const stacks = inventory.resources.filter((r) => r.type === 'cloudformation:stack' && r.id.includes(':stack/AWSProton-') && r.owner.kind !== 'unproven');

@@ -20,7 +20,8 @@ export const handler = taskHandler({
     requireExecuteMode('DeleteConnection', mode);
     const attempts = retryCount + 1;
     const decision = decideConnectionDeletion(connection);
-    if (decision.action === 'skip') return { outcome: decision.outcome, reason: decision.reason, attempts };
+    // Nothing was called: no attempt to count.
+    if (decision.action === 'skip') return { outcome: decision.outcome, reason: decision.reason, attempts: 0 };
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);
     return { outcome: await deleteConnection(decision.connectionId), attempts };
   },

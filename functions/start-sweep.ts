@@ -8,6 +8,7 @@ import { parametersUnder } from './aws/decommission-dates.js';
 import { listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { resourcesWithTag } from './aws/tagging.js';
+import { executionKey, putJson, type ObjectRef } from './aws/object-store.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { deploymentAccountId } from './runtime/deployment.js';
@@ -19,7 +20,15 @@ import { taskHandler } from './runtime/task-handler.js';
  * Proton retired, those the request names or whose decommission date has come. A Proton error
  * fails the sweep before anything starts. Each child writes its own report.
  */
-const config = loadConfig(z.object({ DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH) }));
+const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty, DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH) }));
+
+/** Where the sweep's sections are kept: one per environment found, so they travel by reference, never in the state. */
+export const SWEEP_FILE = 'sweep.json';
+
+export interface SweepResult {
+  location: ObjectRef;
+  counts: { environments: number; started: number; skipped: number; failedToStart: number };
+}
 
 async function decide(input: { protonApi: 'available' | 'retired'; environments?: { name: string; managementAccountId: string }[] | undefined }): Promise<SweepDecision[]> {
   const tagged = await resourcesWithTag(TAG.environment);
@@ -34,7 +43,8 @@ export const handler = taskHandler({
   task: 'StartSweep',
   input: z.object({ request: CleanupRequestSchema, stateMachineArn: z.string(), executionName: z.string() }),
   logKeys: ({ executionName }) => ({ executionName }),
-  run: async ({ request, stateMachineArn, executionName }): Promise<{ environments: SweepSection[] }> => {
+  summarize: (result: SweepResult) => result.counts,
+  run: async ({ request, stateMachineArn, executionName }): Promise<SweepResult> => {
     const { mode, options, protonApi, environments } = request;
     const sections: SweepSection[] = [];
     for (const { environment, action, reason } of await decide({ protonApi, environments })) {
@@ -53,6 +63,8 @@ export const handler = taskHandler({
         sections.push({ ...section, ...target, outcome: 'failed-to-start', error: `${(error as Error).name}: ${(error as Error).message}` });
       }
     }
-    return { environments: sections };
+    const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, SWEEP_FILE) }, { environments: sections });
+    const count = (...outcomes: SweepSection['outcome'][]) => sections.filter((s) => outcomes.includes(s.outcome)).length;
+    return { location, counts: { environments: sections.length, started: count('started', 'already-started'), skipped: count('skipped'), failedToStart: count('failed-to-start') } };
   },
 });

@@ -2,6 +2,7 @@ import * as z from './runtime/zod.js';
 import { InventorySchema } from './domain/inventory.js';
 import { holdBackStandalone, stacksToExplain, verify, type ResourceDeletionEvent } from './domain/verification.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
+import { stoppedBecause } from './domain/serving.js';
 import { clock } from './runtime/clock.js';
 import { resourceDeletionEvents } from './aws/cloudformation.js';
 import { executionKey, getJson, ObjectRefSchema, putJson, type ObjectRef } from './aws/object-store.js';
@@ -34,7 +35,7 @@ export const handler = taskHandler({
     const verified = verify(inventory, stillTagged, events, clock.isoNow(), deleteTypes);
     // The serving rule again, before the stand-alone deletions that follow: nothing of a served environment goes.
     const verdict = verified.standalone.length > 0 ? await checkEligibility(inventory.connection) : { eligible: true as const };
-    const verification = verdict.eligible ? verified : holdBackStandalone(verified, verdict.reason);
+    const verification = verdict.eligible ? verified : holdBackStandalone(verified, stoppedBecause(verdict.fact));
     const stored = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'verification.json') }, verification);
     return { location: stored, remaining: verification.remaining.length, appeared: verification.appeared.length, standalone: verification.standalone };
   },

@@ -16,13 +16,14 @@ import { taskHandler } from './runtime/task-handler.js';
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
 
 const ReferenceSchema = z.object({ location: ObjectRefSchema });
+const SweepSectionsSchema = z.object({ environments: z.array(SweepSectionSchema) });
 
 /** Only the parts of the workflow's state the report needs; everything is optional on the failure path. */
 const GatheredStateSchema = z.object({
   request: CleanupRequestSchema.optional(),
   connection: ConnectionFactsSchema.optional(),
   concurrency: z.object({ runningCleanup: z.string().nullable() }).optional(),
-  sweep: z.object({ environments: z.array(SweepSectionSchema) }).optional(),
+  sweep: ReferenceSchema.optional(),
   scheduled: ReportSchema.shape.scheduled,
   inventory: ReferenceSchema.optional(),
   deletion: z.union([ConnectionDeletionResultSchema, CaughtErrorSchema]).optional(),
@@ -72,12 +73,13 @@ export const handler = taskHandler({
       state.verification ? getJson(state.verification.location, VerificationSchema) : undefined,
       state.cleanup || (state.failure && state.deletion) ? storedProgress(executionName) : undefined,
     ]);
+    const sweep = state.sweep ? (await getJson(state.sweep.location, SweepSectionsSchema)).environments : undefined;
     const report = buildReport({
       execution: { name: executionName, startedAt, finishedAt: clock.isoNow() },
       ...(state.request ? { request: state.request } : {}),
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
-      ...(state.sweep ? { sweep: state.sweep.environments } : {}),
+      ...(sweep ? { sweep } : {}),
       ...(state.scheduled ? { scheduled: state.scheduled } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),

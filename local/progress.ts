@@ -44,9 +44,8 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
     return running ? `another cleanup of this connection is running (${String(running)}): this run changes nothing` : 'no other cleanup of this connection is running';
   },
   StartSweep: (o) => {
-    const environments = Array.isArray(asRecord(o.sweep).environments) ? (asRecord(o.sweep).environments as State[]) : [];
-    const started = environments.filter((e) => e.outcome !== 'skipped').length;
-    return `${environments.length} environment(s) found; ${started} cleaned up by their own execution, ${environments.length - started} left alone`;
+    const n = asRecord(asRecord(o.sweep).counts);
+    return `${String(n.environments)} environment(s) found or named; ${String(n.started)} cleaned up by their own execution, ${String(n.skipped)} left alone${n.failedToStart ? `, ${String(n.failedToStart)} failed to start` : ''}`;
   },
   ScheduleDecommission: (o) => {
     const scheduled = asRecord(o.scheduled);

@@ -19,7 +19,7 @@ function table(rows: string[][], widths: number[]): string[] {
 export function summaryTable(report: Report, reasonWidth = 70): string[] {
   const c = report.connection;
   const s = report.summary;
-  const connection = `Connection ${c.id ?? 'unknown'}${c.environmentName ? ` (environment ${c.environmentName})` : ''}: ${c.outcome}` +
+  const connection = `${c.id ? `Connection ${c.id}` : 'No connection named'}${c.environmentName ? ` (environment ${c.environmentName})` : ''}: ${c.outcome}` +
     `${c.attempts ? ` after ${c.attempts} attempt(s)` : ''}${c.error ? `: ${c.error}` : c.reason ? ` (${c.reason})` : ''}`;
   const counts = table(
     [
@@ -42,7 +42,7 @@ export function summaryTable(report: Report, reasonWidth = 70): string[] {
   return [
     `${report.status === 'failed' ? 'FAILED' : 'Succeeded'} (${report.mode ?? 'no'} mode)${report.failure ? `: ${report.failure.error}: ${report.failure.message}` : ''}`,
     connection,
-    ...(report.heldBack ? [`Nothing of the environment was deleted: ${report.heldBack}`] : []),
+    ...(report.heldBack ? [`Held back: ${report.heldBack}`] : []),
     ...(report.sweep ? ['', ...report.sweep.map((e) => `${e.outcome.padEnd(16)}${e.environmentName}@${e.managementAccountId} (${e.resources} resource(s)): ${e.error ?? e.reason}`)] : []),
     '',
     ...counts,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TAG, type TaggedResource } from '../domain/ownership.js';
+import type { TaggedResource } from '../domain/ownership.js';
 import {
   freeSlots,
   holdBackDependents,
@@ -10,7 +10,7 @@ import {
   type CleanupProgress,
   type TrackedStack,
 } from '../domain/cleanup-progress.js';
-import type { Eligibility } from '../domain/serving.js';
+import { stoppedBecause, type Eligibility } from '../domain/serving.js';
 import { decidePoll, decideRecheck, describeFailure, shouldRetryRetaining } from '../domain/stack-deletion.js';
 import { deleteStack, describeStack, failedResources, importersOf, stacksBeingDeleted, type StackStatusFacts } from '../aws/cloudformation.js';
 import { resourcesInStacks } from '../aws/tagging.js';
@@ -42,8 +42,13 @@ export interface RoundSettings {
 
 /** Calls for different stacks in flight at once; the pacers keep each API at its rate. */
 const CALLS_IN_FLIGHT = 8;
-/** Stacks handled per batch: one query for their resources (the Tagging API takes 20 values per tag filter) when they have no nested stacks. */
+/** Stacks stored as starting at once (one S3 write each batch). */
 const BATCH = 20;
+/**
+ * How old the serving rule's answer may be when a DeleteStack goes out: a connection created while
+ * the round runs stops the deletions that follow within about this long.
+ */
+const SERVING_FRESH_MS = 1_000;
 
 export function clientRequestToken(executionName: string, stackId: string): string {
   return `pcc-${createHash('sha256').update(`${executionName}\n${stackId}`).digest('hex').slice(0, 40)}`;
@@ -85,20 +90,14 @@ async function observe(stack: TrackedStack, listed: StackStatusFacts | undefined
   return { ...seen, outcome: retry ? 'retry-retaining' : 'failed', reason: describeFailure(facts, failed), failedResources: failed };
 }
 
-/** Every tagged resource inside each stack of the batch (its nested stacks' included), by root: the evidence its re-check judges. */
-async function resourcesByStack(stacks: readonly TrackedStack[]): Promise<Map<string, TaggedResource[]>> {
-  const rootOf = new Map(stacks.flatMap((s) => [s.stackId, ...s.nestedStackIds].map((id) => [id, s.stackId] as const)));
-  const byStack = new Map<string, TaggedResource[]>(stacks.map((s) => [s.stackId, []]));
-  for (const r of await resourcesInStacks([...rootOf.keys()])) {
-    const root = rootOf.get(r.tags[TAG.stackId] ?? '');
-    if (root) byStack.get(root)?.push(r);
-  }
-  return byStack;
-}
-
-/** The inventory's proof, again: the stack and its nested stacks as they are now, with the resources just read. Undefined when it may be deleted, else why not. */
-async function recheck(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings): Promise<Partial<TrackedStack> | undefined> {
-  const [live, ...nested] = await Promise.all([stack.stackId, ...stack.nestedStackIds].map((id) => describeStack(id)));
+/**
+ * The inventory's proof, again, read right before the DeleteStack: the stack and its nested stacks
+ * as they are now, and every tagged resource inside them. Undefined when it may be deleted, else why not.
+ */
+async function recheck(stack: TrackedStack, settings: RoundSettings): Promise<Partial<TrackedStack> | undefined> {
+  const tree = [stack.stackId, ...stack.nestedStackIds];
+  const [live, ...nested] = await Promise.all(tree.map((id) => describeStack(id)));
+  const resources: TaggedResource[] = await resourcesInStacks(tree);
   const nestedStacks = nested.flatMap((n, i) => (n ? [{ stackId: stack.nestedStackIds[i] ?? '', tags: n.tags }] : []));
   const decision = decideRecheck(live, { nestedStacks, resources }, { environmentArn: settings.environmentArn, protectTagKey: settings.protectTagKey });
   return decision.outcome === 'deleting' ? undefined : { outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
@@ -116,17 +115,28 @@ async function importsAllow(stack: TrackedStack, progress: CleanupProgress): Pro
   return verdict.verdict === 'wait' ? { outcome: 'pending' } : { outcome: 'retained', reason: verdict.reason };
 }
 
+/** The serving rule, fresh: nothing more starts once the environment is served (or otherwise held back). */
+async function stillEligible(settings: RoundSettings): Promise<Partial<TrackedStack> | undefined> {
+  const verdict = await settings.checkEligibility();
+  return verdict.eligible ? undefined : { outcome: 'retained', reason: stoppedBecause(verdict.fact) };
+}
+
+/** Every check, in this order, the last ones read right before the call: proof and protection, importers, the serving rule. */
+async function mayDelete(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack> | undefined> {
+  return (await recheck(stack, settings)) ?? (await importsAllow(stack, progress)) ?? (await stillEligible(settings));
+}
+
 /** Starts the deletion by stack ID, with a token per execution and stack (a repeated call is the same request). */
-async function start(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
-  const refused = (await recheck(stack, resources, settings)) ?? (await importsAllow(stack, progress));
+async function start(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
+  const refused = await mayDelete(stack, settings, progress);
   if (refused) return refused;
   await deleteStack(stack.stackId, clientRequestToken(settings.executionName, stack.stackId));
   return { outcome: 'deleting', startedAt: clock.now() };
 }
 
 /** retainFailedResources: re-checked like a first deletion, then deleted once more keeping exactly the resources that failed (its own token). */
-async function retryRetaining(stack: TrackedStack, resources: readonly TaggedResource[], settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
-  const refused = (await recheck(stack, resources, settings)) ?? (await importsAllow(stack, progress));
+async function retryRetaining(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
+  const refused = await mayDelete(stack, settings, progress);
   if (refused) return refused.outcome === 'pending' ? { outcome: 'failed', reason: `${stack.reason ?? 'DELETE_FAILED'}; not deleted again: a stack still deleting imports its export` } : refused;
   const retain = stack.failedResources ?? [];
   await deleteStack(stack.stackId, clientRequestToken(settings.executionName, `${stack.stackId}#retain`), retain.map((r) => r.logicalId));
@@ -136,14 +146,6 @@ async function retryRetaining(stack: TrackedStack, resources: readonly TaggedRes
 function replace(progress: CleanupProgress, updated: readonly TrackedStack[]): CleanupProgress {
   const byId = new Map(updated.map((s) => [s.stackId, s]));
   return { ...progress, stacks: progress.stacks.map((s) => byId.get(s.stackId) ?? s) };
-}
-
-/** The resources of a batch, or undefined when the Tagging API is throttled (the batch waits for the next round). */
-async function evidenceOrWait(batch: readonly TrackedStack[]): Promise<Map<string, TaggedResource[]> | undefined> {
-  return resourcesByStack(batch).catch((error: unknown) => {
-    if (isTransient(error)) return undefined;
-    throw error;
-  });
 }
 
 export interface RoundOutcome {
@@ -171,11 +173,9 @@ async function retainFailed(initial: CleanupProgress, settings: RoundSettings): 
   const retaining = progress.stacks.filter((s) => s.outcome === 'retry-retaining');
   for (let i = 0; i < retaining.length && clock.now() < settings.until; i += BATCH) {
     const batch = retaining.slice(i, i + BATCH);
-    const evidence = await evidenceOrWait(batch);
-    if (!evidence) break;
     // Stored first, with what it will keep: a round lost after the call still reports the kept resources.
     await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] }))));
-    progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, evidence.get(s.stackId) ?? [], settings, progress))));
+    progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, settings, progress))));
   }
   return progress;
 }
@@ -189,13 +189,14 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
   const nextCandidates = () => stacksToStart(progress, Infinity).filter((s) => !tried.has(s.stackId)).slice(0, Math.max(0, freeSlots(progress, settings.maxStacksDeleting)));
   for (let candidates = nextCandidates(); candidates.length > 0 && clock.now() < settings.until; candidates = nextCandidates()) {
     const batch = candidates.slice(0, BATCH);
-    const evidence = await evidenceOrWait(batch);
-    if (!evidence) break; // the resources could not be read: start nothing more this round
     // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
     await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const, startedAt: clock.now() }))));
-    const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, evidence.get(s.stackId) ?? [], settings, progress)));
+    const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, settings, progress)));
     started += results.filter((s) => s.outcome === 'deleting').length;
     progress = replace(progress, results);
+    // Found served mid-batch: the stacks not yet tried stay undeleted, with the reason.
+    const verdict = await settings.checkEligibility();
+    if (!verdict.eligible) return { progress: retainPending(progress, stoppedBecause(verdict.fact)), started };
     // guarded() hands back the very same stack when it ran out of time: that one was not tried.
     results.forEach((s, i) => s !== batch[i] && tried.add(s.stackId));
   }
@@ -219,10 +220,24 @@ async function applyServingRule(progress: CleanupProgress, settings: RoundSettin
   const wantsToDelete = progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).length > 0;
   if (!wantsToDelete) return progress;
   const verdict = await settings.checkEligibility();
-  return verdict.eligible ? progress : failRetaining(retainPending(progress, verdict.reason), verdict.reason);
+  return verdict.eligible ? progress : failRetaining(retainPending(progress, stoppedBecause(verdict.fact)), verdict.fact);
 }
 
-export async function advanceRound(initial: CleanupProgress, settings: RoundSettings): Promise<RoundOutcome> {
+/** One reading of the serving rule shared by the calls that ask within `freshMs` of it (concurrent ones included). */
+function freshFor(check: () => Promise<Eligibility>, freshMs: number): () => Promise<Eligibility> {
+  let last: { at: number; answer: Promise<Eligibility> } | undefined;
+  return () => {
+    if (!last || clock.now() - last.at > freshMs) {
+      const answer = check();
+      last = { at: clock.now(), answer };
+      answer.catch(() => (last = undefined)); // an error is never reused as an answer
+    }
+    return last.answer;
+  };
+}
+
+export async function advanceRound(initial: CleanupProgress, given: RoundSettings): Promise<RoundOutcome> {
+  const settings = { ...given, checkEligibility: freshFor(given.checkEligibility, SERVING_FRESH_MS) };
   let progress = initial;
   if (progress.stacks.some(isInFlight)) progress = await readStatuses(progress, settings);
   progress = await applyServingRule(holdBackDependents(progress), settings);

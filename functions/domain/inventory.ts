@@ -3,6 +3,7 @@ import { resourceTypeOf } from './arn.js';
 import {
   PROTON_STACK_PREFIX,
   TAG,
+  hasProtectTag,
   judgeOwnership,
   ownerFromTags,
   protectionOf,
@@ -128,7 +129,7 @@ function taggedEntry(
   const stack = stackId ? stacks.get(stackId) : undefined;
   if (!stackId) {
     const owner = ownerFromTags([resource.tags]);
-    if (options.protectTagKey && options.protectTagKey in resource.tags) return { ...base, owner, action: 'retain', reason: `protected: tagged ${options.protectTagKey}` };
+    if (options.protectTagKey && hasProtectTag(resource.tags, options.protectTagKey)) return { ...base, owner, action: 'retain', reason: `protected: tagged ${options.protectTagKey}` };
     if (!options.deleteTypes.includes(base.type)) {
       return { ...base, owner, action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted (see deleteTypes)' };
     }

@@ -59,7 +59,7 @@ export function composeNotification(report: Report, location: { bucket: string; 
     `Connection: ${report.connection.outcome}${report.connection.attempts ? ` after ${report.connection.attempts} attempt(s)` : ''}${report.connection.error ? ` (${report.connection.error})` : ''}`,
     `Resources: ${s.total} total: ${s.deleted} deleted, ${s.alreadyAbsent} already absent, ${s.retained} retained, ${s.failed} failed, ${s.planned} planned.`,
     ...(report.failure ? ['', `The run failed: ${report.failure.error}: ${report.failure.message}`] : []),
-    ...(report.heldBack ? ['', `Nothing of the environment was deleted: ${report.heldBack}.`] : []),
+    ...(report.heldBack ? ['', `Held back: ${report.heldBack}.`] : []),
     ...(report.sweep
       ? [
           '',

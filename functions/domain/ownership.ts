@@ -110,14 +110,23 @@ export function judgeOwnership(facts: StackOwnershipFacts, environmentArn: strin
   return { kind: 'owned', owner, proof: proofOf(facts, environmentArn) };
 }
 
+/**
+ * Whether the tags carry the protect tag, any value. Keys are compared without case: AWS tag keys
+ * are case-sensitive, but "Proton-Cleanup:Protect" is meant to protect as surely as the exact key.
+ */
+export function hasProtectTag(tags: Tags, protectTagKey: string): boolean {
+  const wanted = protectTagKey.toLowerCase();
+  return Object.keys(tags).some((key) => key.toLowerCase() === wanted);
+}
+
 /** Why a stack must stay whoever owns it: termination protection, or the protect tag on it, a nested stack or a resource that deleting it would delete. */
 export function protectionOf(facts: StackOwnershipFacts, protectTagKey: string | undefined): string | undefined {
   if (facts.terminationProtection) return 'termination protection is on; the cleanup never switches it off: disable it yourself and re-run to delete';
   if (!protectTagKey) return undefined;
-  if (protectTagKey in facts.tags) return `protected: the stack is tagged ${protectTagKey}`;
-  const nested = facts.nestedStacks.find((n) => protectTagKey in n.tags);
+  if (hasProtectTag(facts.tags, protectTagKey)) return `protected: the stack is tagged ${protectTagKey}`;
+  const nested = facts.nestedStacks.find((n) => hasProtectTag(n.tags, protectTagKey));
   if (nested) return `protected: its nested stack ${nested.stackId} is tagged ${protectTagKey}, and deleting the stack would delete it`;
-  const guarded = facts.resources.find((r) => protectTagKey in r.tags);
+  const guarded = facts.resources.find((r) => hasProtectTag(r.tags, protectTagKey));
   if (guarded) {
     const name = guarded.tags[TAG.logicalId];
     return `protected: ${name ? `its resource ${name}` : `its resource ${guarded.arn}`} is tagged ${protectTagKey}, and deleting the stack would delete it`;

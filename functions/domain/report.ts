@@ -7,7 +7,7 @@ export { CaughtErrorSchema, errorMessage, type CaughtError } from './caught-erro
 import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 import type { ConnectionFacts } from './connection.js';
-import type { ConnectionDeletionResult } from './connection-deletion.js';
+import { decideConnectionDeletion, type ConnectionDeletionResult } from './connection-deletion.js';
 
 /**
  * The report: every inventoried resource exactly once, with what happened to it, and a
@@ -156,6 +156,9 @@ function connectionSection(input: ReportInput): Report['connection'] {
   }
   if (deletion) return { ...base, outcome: 'failed', error: `${deletion.Error}: ${errorMessage(deletion)}` };
   if (input.request?.mode === 'plan' && !input.failure) {
+    // What execute would do: the same decision DeleteConnection takes.
+    const decision = facts ? decideConnectionDeletion(facts) : undefined;
+    if (decision?.action === 'skip') return { ...base, outcome: decision.outcome, reason: `plan mode; in execute mode too: ${decision.reason}` };
     return { ...base, outcome: 'planned', reason: 'plan mode: DeleteEnvironmentAccountConnection would be called' };
   }
   return { ...base, outcome: 'not-attempted', reason: input.failure ? 'the run failed before the connection was deleted' : 'not reached' };
@@ -177,7 +180,13 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
   switch (result.outcome) {
     case 'deleting':
     case 'retry-retaining':
-      return { outcome: 'failed', error: 'deletion did not finish', ...details };
+      return {
+        outcome: 'failed',
+        error: input.failure
+          ? 'the run failed while CloudFormation was deleting it; CloudFormation goes on: re-run to see the result'
+          : 'deletion did not finish; CloudFormation goes on: re-run to see the result',
+        ...details,
+      };
     case 'failed':
       return { outcome: 'failed', error: result.error ? `${result.error.Error}: ${errorMessage(result.error)}` : (result.reason ?? 'deletion failed'), ...details };
     case 'deleted':
@@ -205,6 +214,9 @@ function resourceInStackOutcome(resource: InventoriedResource, input: ReportInpu
   if (stack.outcome === 'deleted') return { outcome: 'deleted', reason: 'deleted with its stack' };
   if (stack.outcome === 'already-absent') return { outcome: 'already-absent', reason: 'its stack was already gone' };
   if (input.verification) return { outcome: 'deleted', reason: 'gone after the cleanup (deleted by CloudFormation before its stack stopped)' };
+  if (stack.outcome === 'deleting' || stack.outcome === 'retry-retaining') {
+    return { outcome: 'retained', reason: 'its stack was still being deleted when this run stopped; CloudFormation goes on: re-run to see the result' };
+  }
   return { outcome: 'retained', reason: `its stack was not deleted: ${stackProblem(stack)}` };
 }
 

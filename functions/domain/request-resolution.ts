@@ -150,6 +150,12 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
 
 /** With Proton retired nothing can say which environment a connection served: the request must. */
 function requireEnvironmentWhenRetired(request: CleanupRequest): CleanupRequest {
+  if (request.decommissionOn && request.protonApi !== 'retired') {
+    throw new InvalidRequestError([
+      'decommissionOn: decommission dates are SSM parameters only while Proton is retired (protonApi=retired); with Proton available ' +
+        'the daily schedule reads the connection\'s decommission tag instead: tag the connection (README "On a schedule")',
+    ]);
+  }
   if (request.protonApi === 'retired' && !request.environment && !request.sweep) {
     throw new InvalidRequestError([
       'environment: this deployment has protonApi=retired, so Proton is never asked which environment a connection served; ' +

@@ -30,6 +30,9 @@ export type EnvironmentRef = z.infer<typeof EnvironmentRefSchema>;
 export const STANDALONE_TYPES = ['s3:bucket', 'logs:log-group', 'ecr:repository', 'ssm:parameter'] as const;
 export type StandaloneType = (typeof STANDALONE_TYPES)[number];
 
+/** A sweep names at most this many environments: the request travels in the state (256 KiB at most). */
+export const MAX_SWEEP_ENVIRONMENTS = 200;
+
 /** `"name@managementAccountId"`: how a sweep request names the environments it may clean up. */
 export const ENVIRONMENT_KEY = /^([0-9A-Za-z][0-9A-Za-z_-]{0,99})@(\d{12})$/;
 
@@ -51,7 +54,7 @@ export const ConsoleInputSchema = z
       .array(z.enum(STANDALONE_TYPES, { error: `expected one of ${STANDALONE_TYPES.map((t) => `"${t}"`).join(', ')}` }), {
         error: 'expected a list of resource types',
       })
-      .max(STANDALONE_TYPES.length)
+      .max(STANDALONE_TYPES.length, { error: `expected at most ${STANDALONE_TYPES.length} resource types, each once` })
       .optional(),
     deleteConnectionRoles: flag("delete the connection's IAM roles once its stacks are gone"),
     protonApi: z
@@ -64,7 +67,7 @@ export const ConsoleInputSchema = z
           .regex(ENVIRONMENT_KEY, 'expected "<environment name>@<12-digit management account id>", e.g. "payments-prod@444455556666"'),
         { error: 'expected a list of "<environment name>@<management account id>"' },
       )
-      .max(1000)
+      .max(MAX_SWEEP_ENVIRONMENTS, { error: `expected at most ${MAX_SWEEP_ENVIRONMENTS} environments (start several sweeps for more)` })
       .optional(),
     decommissionOn: z
       .string({ error: 'expected a date written YYYY-MM-DD (e.g. 2026-12-15)' })

@@ -29,12 +29,18 @@ export function servingConnections(environment: EnvironmentRef, connections: rea
   );
 }
 
+/** The fact alone: "environment E is still served by connection B (STATUS)". */
+export function servedBy(environment: EnvironmentRef, serving: readonly ConnectionSummary[]): string {
+  return `environment ${environment.name} is still served by connection ${serving.map((c) => `${c.id} (${c.status})`).join(', ')}`;
+}
+
+function advice(serving: readonly ConnectionSummary[]): string {
+  return `decommission ${serving.length === 1 ? 'that connection' : 'those connections'} first, or re-run once ${serving.length === 1 ? 'it is' : 'they are'} gone`;
+}
+
+/** Why nothing of the environment is deleted, found before anything was. */
 export function describeServing(environment: EnvironmentRef, serving: readonly ConnectionSummary[]): string {
-  const which = serving.map((c) => `${c.id} (${c.status})`).join(', ');
-  return (
-    `environment ${environment.name} is still served by connection ${which}: nothing of it is deleted; ` +
-    `decommission ${serving.length === 1 ? 'that connection' : 'those connections'} first, or re-run once ${serving.length === 1 ? 'it is' : 'they are'} gone`
-  );
+  return `${servedBy(environment, serving)}: nothing of it is deleted; ${advice(serving)}`;
 }
 
 /** What the decommissioned connection itself says about its environment's resources, whatever other connections do. */
@@ -51,6 +57,11 @@ export function connectionOnlyBecause(connection: { id: string; status?: string 
   return undefined;
 }
 
+/** Why the rest of a cleanup stops when the environment turns out served (or held back) mid-way: what was deleted before stays deleted. */
+export function stoppedBecause(fact: string): string {
+  return `found during the cleanup: ${fact}; no further deletion was started`;
+}
+
 /** An environment whose management account is this account is Proton's own here: it has no connection by design, and is never an orphan. */
 export function ownAccountBecause(environment: EnvironmentRef, accountId: string): string | undefined {
   if (environment.managementAccountId !== accountId) return undefined;
@@ -60,7 +71,8 @@ export function ownAccountBecause(environment: EnvironmentRef, accountId: string
   );
 }
 
-export type Eligibility = { eligible: true } | { eligible: false; reason: string };
+/** `reason`: why nothing of the environment may be deleted; `fact`: the bare fact, for a run that finds it mid-way. */
+export type Eligibility = { eligible: true } | { eligible: false; reason: string; fact: string };
 
 export interface EligibilityFacts {
   environment: EnvironmentRef;
@@ -81,11 +93,11 @@ export interface EligibilityFacts {
  */
 export function eligibility(facts: EligibilityFacts): Eligibility {
   const only = facts.connection ? connectionOnlyBecause({ ...facts.connection, environmentName: facts.environment.name }) : undefined;
-  if (only) return { eligible: false, reason: only };
+  if (only) return { eligible: false, reason: only, fact: only };
   if (facts.protonApi === 'retired') return { eligible: true };
   const own = ownAccountBecause(facts.environment, facts.accountId);
-  if (own) return { eligible: false, reason: own };
+  if (own) return { eligible: false, reason: own, fact: own };
   const serving = servingConnections(facts.environment, facts.connections, facts.connection?.id);
-  if (serving.length > 0) return { eligible: false, reason: describeServing(facts.environment, serving) };
+  if (serving.length > 0) return { eligible: false, reason: describeServing(facts.environment, serving), fact: `${servedBy(facts.environment, serving)}; ${advice(serving)}` };
   return { eligible: true };
 }

@@ -1,3 +1,4 @@
+import { hasProtectTag } from './ownership.js';
 import { TAG, type Tags } from './inventory.js';
 
 /**
@@ -9,7 +10,7 @@ export const MAX_EMPTYING_CALLS = 200;
 export function recheckStandalone(tags: Tags | undefined, environmentArn: string, protectTagKey: string): string | undefined {
   if (!tags) return 'no longer tagged for this environment (or already gone): left alone';
   if (tags[TAG.environment] !== environmentArn) return `its tags changed since the inventory: now proton:environment=${tags[TAG.environment] ?? '(none)'}`;
-  if (protectTagKey in tags) return `protected: tagged ${protectTagKey}`;
+  if (hasProtectTag(tags, protectTagKey)) return `protected: tagged ${protectTagKey}`;
   return undefined;
 }
 

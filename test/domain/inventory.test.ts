@@ -313,6 +313,12 @@ describe('the protect tag', () => {
   const protectedInventory = (facts: { stacks: StackFacts[]; taggedResources?: TaggedResource[] }) =>
     buildInventory({ connection: connectionFacts(), taggedResources: facts.taggedResources ?? [], stacks: facts.stacks, takenAt: 'now', protectTagKey: PROTECT });
 
+  it('retains an owned stack tagged with it in another case ("Proton-Cleanup:Protect"): meant to protect, taken to protect', () => {
+    const guarded = stack('AWSProton-payments-prod-cloudformation--ENV', { tags: { ...protonTags(), 'Proton-Cleanup:Protect': 'yes' } });
+
+    expect(protectedInventory({ stacks: [guarded] }).resources[0]).toMatchObject({ action: 'retain', reason: expect.stringMatching(/^protected/) });
+  });
+
   it('retains an owned stack tagged with it, saying so', () => {
     const guarded = stack('AWSProton-payments-prod-cloudformation--ENV', { tags: { ...protonTags(), [PROTECT]: 'true' } });
 

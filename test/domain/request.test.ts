@@ -264,6 +264,19 @@ describe('a sweep\'s environments', () => {
 
 describe('decommissionOn', () => {
   const environment = { name: 'payments-prod', managementAccountId: '444455556666' };
+  const settings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup', protonApi: 'retired' as const };
+  const rejectionOf = (raw: unknown) => {
+    try {
+      resolveRequest(raw, settings);
+    } catch (error) {
+      return error as InvalidRequestError;
+    }
+    return expect.fail(`expected ${JSON.stringify(raw)} to be rejected`);
+  };
+
+  it('is refused on a deployment where Proton is available, saying the schedule reads connection tags there', () => {
+    expect(() => resolveRequest({ environment, decommissionOn: '2026-12-24' }, { ...settings, protonApi: 'available' })).toThrow(/decommissionOn: .*protonApi=retired.*tag the connection/);
+  });
 
   it('carries the date of an environment-only request', () => {
     expect(resolveRequest({ environment, decommissionOn: '2026-12-24' }, settings).decommissionOn).toBe('2026-12-24');
@@ -276,5 +289,17 @@ describe('decommissionOn', () => {
   it('rejects it with a connection id, or without an environment', () => {
     expect(rejectionOf({ environment, connectionId: id, decommissionOn: '2026-12-24' }).problems).toEqual([expect.stringMatching(/^decommissionOn: .*"environment" alone/)]);
     expect(rejectionOf({ sweep: true, decommissionOn: '2026-12-24' }).problems).toEqual([expect.stringMatching(/^decommissionOn: /)]);
+  });
+});
+
+describe('request limits', () => {
+  it('names the real problem of a deleteTypes list that is too long', () => {
+    const five = ['s3:bucket', 's3:bucket', 's3:bucket', 's3:bucket', 's3:bucket'];
+    expect(rejectionOf({ connectionId: id, deleteTypes: five }).problems).toEqual(['deleteTypes: expected at most 4 resource types, each once']);
+  });
+
+  it('takes at most 200 environments in a sweep (the request travels in the state), saying so', () => {
+    const many = Array.from({ length: 201 }, (_, i) => `env-${i}@444455556666`);
+    expect(rejectionOf({ sweep: true, environments: many }).problems).toEqual([expect.stringMatching(/^environments: expected at most 200 environments/)]);
   });
 });

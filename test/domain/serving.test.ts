@@ -40,7 +40,7 @@ describe('eligibility', () => {
   });
 
   it.each(['CONNECTED', 'PENDING'])('holds back an environment another %s connection serves, naming it and its status', (status) => {
-    expect(check({ connections: [connection(DECOMMISSIONED, 'CONNECTED'), connection(OTHER, status)] })).toEqual({
+    expect(check({ connections: [connection(DECOMMISSIONED, 'CONNECTED'), connection(OTHER, status)] })).toMatchObject({
       eligible: false,
       reason: expect.stringContaining(`still served by connection ${OTHER} (${status})`),
     });
@@ -51,11 +51,11 @@ describe('eligibility', () => {
   });
 
   it.each(['PENDING', 'REJECTED'])('deletes only the connection when the decommissioned one is %s', (status) => {
-    expect(check({ connection: { id: DECOMMISSIONED, status } })).toEqual({ eligible: false, reason: expect.stringContaining(`is ${status}`) });
+    expect(check({ connection: { id: DECOMMISSIONED, status } })).toMatchObject({ eligible: false, reason: expect.stringContaining(`is ${status}`) });
   });
 
   it('holds back an environment managed from this very account while Proton is available', () => {
-    expect(check({ environment: { ...ENVIRONMENT, managementAccountId: ACCOUNT } })).toEqual({ eligible: false, reason: expect.stringContaining('managed from this very account') });
+    expect(check({ environment: { ...ENVIRONMENT, managementAccountId: ACCOUNT } })).toMatchObject({ eligible: false, reason: expect.stringContaining('managed from this very account') });
   });
 
   it('skips the checks that need Proton when it is retired (the deployment chose so), but not the connection\'s own status', () => {
@@ -65,5 +65,13 @@ describe('eligibility', () => {
 
   it('holds back an environment served by any connection when no connection is being decommissioned (a cleanup by environment)', () => {
     expect(eligibility({ environment: ENVIRONMENT, protonApi: 'available', accountId: ACCOUNT, connections: [connection(DECOMMISSIONED, 'CONNECTED')] }).eligible).toBe(false);
+  });
+});
+
+describe('what a run found served mid-way says', () => {
+  it('gives the bare fact, without claiming that nothing was deleted', () => {
+    const verdict = check({ connections: [connection(OTHER, 'CONNECTED')] });
+    expect(verdict.eligible === false && verdict.fact).toMatch(new RegExp(`^environment payments-prod is still served by connection ${OTHER} \\(CONNECTED\\); decommission`));
+    expect(verdict.eligible === false && verdict.fact).not.toContain('nothing of it is deleted');
   });
 });

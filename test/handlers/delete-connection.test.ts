@@ -94,7 +94,7 @@ describe('DeleteConnection handler, when it must not ask Proton', () => {
     const connection = connectionFacts({ id: '', source: 'request' });
     await expect(deleteConnection({ connection })).resolves.toEqual({
       outcome: 'not-attempted',
-      attempts: 1,
+      attempts: 0,
       reason: expect.stringContaining('never deletes a connection'),
     });
     expect(protonMock.calls()).toEqual([]);
@@ -104,7 +104,7 @@ describe('DeleteConnection handler, when it must not ask Proton', () => {
     const connection = connectionFacts({ source: 'request', protonApi: 'retired' });
     await expect(deleteConnection({ connection })).resolves.toEqual({
       outcome: 'unreachable',
-      attempts: 1,
+      attempts: 0,
       reason: expect.stringContaining('protonApi=retired'),
     });
     expect(protonMock.calls()).toEqual([]);

@@ -2,6 +2,7 @@ import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CleanupRequest } from '../../functions/domain/request.js';
 import type { SweepSection } from '../../functions/domain/report.js';
@@ -17,9 +18,10 @@ import {
   networkError,
   sfnError,
   tagMapping,
+  writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
-const [tagging, proton, sfn, ssm] = mockedClients(ResourceGroupsTaggingAPIClient, ProtonClient, SFNClient, SSMClient);
+const [tagging, proton, sfn, ssm, s3] = mockedClients(ResourceGroupsTaggingAPIClient, ProtonClient, SFNClient, SSMClient, S3Client);
 
 const SWEEP_EXECUTION = 'sweep-run-1';
 const envArn = (name: string, account = MANAGEMENT_ACCOUNT_ID) => `arn:aws:proton:us-east-1:${account}:environment/${name}`;
@@ -44,13 +46,17 @@ beforeEach(() => {
   givenTaggedEnvironments();
   givenConnections();
   ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
+  s3.on(PutObjectCommand).resolves({});
   sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => ({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() }));
 });
 afterEach(() => vi.useRealTimers());
 
 const sweepRequest = (overrides: Partial<CleanupRequest> = {}) => cleanupRequest({ connectionId: undefined, sweep: true, mode: 'execute', ...overrides });
-const startSweep = async (request = sweepRequest(), executionName = SWEEP_EXECUTION) =>
-  (await handler({ request, stateMachineArn: STATE_MACHINE_ARN, executionName })).environments;
+/** Runs the sweep; its sections, as stored for the report (one per environment, by reference, never in the state). */
+async function startSweep(request = sweepRequest(), executionName = SWEEP_EXECUTION): Promise<SweepSection[]> {
+  await handler({ request, stateMachineArn: STATE_MACHINE_ARN, executionName });
+  return (writtenObject(s3, `executions/${executionName}/sweep.json`) as { environments: SweepSection[] }).environments;
+}
 const sectionFor = (sections: SweepSection[], name: string) => sections.find((s) => s.environmentName === name);
 const started = () => sfn.commandCalls(StartExecutionCommand).map((c) => ({ name: c.args[0].input.name ?? '', input: JSON.parse(c.args[0].input.input ?? 'null') }));
 
@@ -195,5 +201,15 @@ describe('StartSweep handler', () => {
       expect(sectionFor(await startSweep(retired()), 'dev')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('malformed') });
       expect(started()).toEqual([]);
     });
+  });
+});
+
+describe('StartSweep state output', () => {
+  it('carries only a reference to the sections and counts, whatever the number of environments', async () => {
+    givenTaggedEnvironments(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [envArn(`env-${i}`), 1])));
+    const result = await handler({ request: sweepRequest({ mode: 'plan' }), stateMachineArn: STATE_MACHINE_ARN, executionName: SWEEP_EXECUTION });
+
+    expect(result.counts).toEqual({ environments: 500, started: 500, skipped: 0, failedToStart: 0 });
+    expect(JSON.stringify(result).length).toBeLessThan(1_000);
   });
 });

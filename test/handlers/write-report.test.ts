@@ -175,7 +175,9 @@ describe('WriteReport handler', () => {
         { ...section, outcome: 'started', reason: "no connection of this account serves it any more (Proton's own list)", execution: 'sweep-x-execute-prod-1', report: 'reports/sweep-x-execute-prod-1.json' },
         { ...section, environmentName: 'dev', environmentArn: section.environmentArn.replace('/prod', '/dev'), outcome: 'skipped', reason: SERVED },
       ];
-      await writeReport({ request: cleanupRequest({ connectionId: undefined, sweep: true, mode: 'execute' }), sweep: { environments: sweep } });
+      const SWEEP_KEY = executionKey('sweep.json');
+      serveObjects(s3, { [SWEEP_KEY]: { environments: sweep } });
+      await writeReport({ request: cleanupRequest({ connectionId: undefined, sweep: true, mode: 'execute' }), sweep: { location: { bucket: REPORT_BUCKET, key: SWEEP_KEY } } });
       expect(storedReport().sweep).toEqual(sweep);
       expect(storedReport().connection).toMatchObject({ outcome: 'not-attempted', reason: expect.stringContaining('2 environment(s) found, 1 cleaned up') });
     });

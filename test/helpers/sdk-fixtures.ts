@@ -303,7 +303,7 @@ export function serveObjects(s3: AwsClientStub<S3Client>, objects: Record<string
 
 /** The JSON a handler wrote with PutObject to `key`. */
 export function writtenObject(s3: AwsClientStub<S3Client>, key: string): unknown {
-  const put = s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key === key);
+  const put = s3.commandCalls(PutObjectCommand).findLast((call) => call.args[0].input.Key === key);
   if (!put) throw new Error(`nothing was written to ${key}`);
   return JSON.parse(String(put.args[0].input.Body));
 }

@@ -80,6 +80,12 @@ describe('1. ownership is per connection: an environment another connection serv
     expect(deletingCalls(result)).toEqual([]);
   });
 
+  it('plans as it executes: a plan that names only the environment says no connection would be deleted', async () => {
+    const result = await run(scenario({ input: consoleInput('plan', { connectionId: undefined, environment }) }));
+
+    expect(reportOf(result).connection).toMatchObject({ outcome: 'not-attempted', reason: expect.stringContaining('never deletes a connection') });
+  });
+
   it('never deletes a connection for a request that names only the environment, and deletes nothing while one serves it', async () => {
     const result = await run(scenario({ input: consoleInput('execute', { connectionId: undefined, environment }) }));
 
@@ -203,5 +209,33 @@ describe('6. reports list only this environment\'s resources and the unproven AW
 
     expect(reportOf(result).resources.map((r) => r.id)).not.toContain(stackIdOf(result, theirs.name));
     expect(stackDeletes(result).map((c) => c.input.StackName)).not.toContain(stackIdOf(result, theirs.name));
+  });
+});
+
+describe('the checks before each DeleteStack are fresh however long a round runs (review findings)', () => {
+  // 20 service instance stacks of 4 nested stacks each: a batch takes many seconds at CloudFormation's pace.
+  const manyStacks = () =>
+    Array.from({ length: 20 }, (_, i) =>
+      serviceInstanceStack(`svc${String(i).padStart(2, '0')}`, { name: `AWSProton-svc${String(i).padStart(2, '0')}-x--R`, imports: [] }),
+    ).flatMap((root) => [root, ...[1, 2, 3, 4].map((n) => serviceInstanceStack('nested', { name: `${root.name}-N${n}`, parent: root.name, imports: [], resources: [] }))]);
+  const deleteTimes = (result: Awaited<ReturnType<typeof run>>) =>
+    result.sandbox.calls.filter((c) => c.operation === 'DeleteStack').map((c) => ({ name: String(c.input.StackName).split('/')[1], at: c.at - result.sandbox.openedAt }));
+
+  it('never deletes a stack whose resource was protected after the batch started, but before its own DeleteStack', async () => {
+    const stacks = manyStacks();
+    const protect = { at: 10, action: 'tag' as const, target: { stack: 'AWSProton-svc19-x--R', logicalId: 'Queue' }, tags: { 'proton-cleanup:protect': 'yes' } };
+    const result = await run(scenario({ stacks: [...stacks, environmentStack()], changes: [protect] }));
+
+    expect(deleteTimes(result).map((d) => d.name)).not.toContain('AWSProton-svc19-x--R');
+    expect(entryFor(reportOf(result), stackIdOf(result, 'AWSProton-svc19-x--R'))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('protect') });
+  });
+
+  it('starts no deletion more than a moment after a connection takes the environment over mid-round, and says deletions stopped', async () => {
+    const newcomer = 'c0ffee00-1111-4222-8333-444455556666';
+    const created = { at: 5, action: 'create-connection' as const, connection: connectionOf(newcomer, 'CONNECTED') };
+    const result = await run(scenario({ stacks: [...manyStacks(), environmentStack()], changes: [created] }));
+
+    expect(deleteTimes(result).filter((d) => d.at > 7_000)).toEqual([]);
+    expect(reportOf(result).heldBack).toMatch(new RegExp(`^found during the cleanup: environment payments-prod is still served by connection ${newcomer} \\(CONNECTED\\).*no further deletion was started`));
   });
 });
