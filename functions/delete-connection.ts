@@ -23,6 +23,9 @@ export const handler = taskHandler({
     // Nothing was called: no attempt to count.
     if (decision.action === 'skip') return { outcome: decision.outcome, reason: decision.reason, attempts: 0 };
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);
-    return { outcome: await deleteConnection(decision.connectionId), attempts };
+    const outcome = await deleteConnection(decision.connectionId);
+    // Gone on a retried invocation: the earlier one may have deleted it and lost its answer (a Lambda timeout).
+    const why = outcome === 'already-absent' && retryCount > 0 ? { reason: 'gone when this retried invocation called; an earlier invocation of this run may have deleted it and lost the answer' } : {};
+    return { outcome, attempts, ...why };
   },
 });

@@ -30,7 +30,7 @@ export function decideConnectionDeletion(connection: Pick<ConnectionFacts, 'id' 
 
 /** DeleteConnection's result, as the state carries it to the report. */
 export const ConnectionDeletionResultSchema = z.union([
-  z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int() }),
+  z.object({ outcome: z.enum(['deleted', 'already-absent']), attempts: z.number().int(), reason: z.string().optional() }),
   z.object({ outcome: z.enum(['unreachable', 'not-attempted']), attempts: z.number().int(), reason: z.string() }),
 ]);
 export type ConnectionDeletionResult = z.infer<typeof ConnectionDeletionResultSchema>;

@@ -9,20 +9,21 @@ const run = (lambdaFaults: NonNullable<Parameters<typeof runWorkflow>[1]>['lambd
   runWorkflow(scenario({ stacks: [], input: consoleInput('execute') }), { lambdaFaults, executionName: `lambda-fault-${(executions += 1)}`, defaultMode: DEFAULT_MODE });
 
 describe('RunOptions.lambdaFaults', () => {
-  it('timeout-before: the handler never runs, and the state fails with Lambda.Unknown', async () => {
+  it('timeout-before: the handler never runs, and the state fails with Lambda.Unknown (once its retries are spent)', async () => {
     const result = await run([{ state: 'DeleteConnection', kind: 'timeout-before' }]);
 
     expect(result.error?.name).toBe('Lambda.Unknown');
     expect(result.sandbox.callsTo('DeleteEnvironmentAccountConnection')).toEqual([]);
     expect(result.sandbox.account.connections.has(CONNECTION_ID)).toBe(true);
-    expect(result.lambdaFaultsFired).toEqual([{ state: 'DeleteConnection', kind: 'timeout-before', invocation: 1 }]);
+    expect(result.lambdaFaultsFired.map((f) => f.invocation)).toEqual([1, 2, 3]);
   });
 
-  it('timeout-after: the handler runs (the connection is deleted), then its response is lost', async () => {
+  it('timeout-after: the handler runs (the connection is deleted), then its response is lost, and the retried invocation finds it already gone', async () => {
     const result = await run([{ state: 'DeleteConnection', kind: 'timeout-after', times: 1 }]);
 
-    expect(result.error?.name).toBe('Lambda.Unknown');
+    expect(result.status).toBe('succeeded');
     expect(result.sandbox.account.connections.has(CONNECTION_ID)).toBe(false);
+    expect(result.report?.connection.outcome).toBe('already-absent');
   });
 
   it('counts invocations per state: `after` invocations pass first, then `times` fail', async () => {

@@ -32,7 +32,8 @@ describe('fixed', () => {
 
   it('a failure report lists the inventory the execution stored, even when Inventory timed out after storing it', async () => {
     // Was: Inventory ran, stored executions/<name>/inventory.json and timed out; the failure report listed 0 resources.
-    const result = await run(scenario({ stacks: [environmentStack()] }), { lambdaFaults: [{ state: 'Inventory', kind: 'timeout-after', times: 1 }] });
+    // Inventory's timeouts are retried now: three in a row (1 + 2 retries) still fail the run.
+    const result = await run(scenario({ stacks: [environmentStack()] }), { lambdaFaults: [{ state: 'Inventory', kind: 'timeout-after', times: 3 }] });
     const stored = result.sandbox.account.objects.get(`${LOCAL_RESOURCES.reportBucket}/executions/${result.executionName}/inventory.json`);
     const inventory = InventorySchema.parse(JSON.parse(stored ?? 'null'));
 
