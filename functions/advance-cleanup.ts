@@ -20,6 +20,7 @@ import { taskHandler } from './runtime/task-handler.js';
 const config = loadConfig(
   z.object({
     REPORT_BUCKET: nonEmpty,
+    DELETION_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'expected the ARN of the CloudFormation deletion role (arn:aws:iam::<account>:role/<name>)'),
     PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect'),
     MAX_STACKS_DELETING: z.coerce.number().int().min(1).max(500).default(50),
     MAX_STACK_DELETION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
@@ -65,6 +66,7 @@ export const handler = taskHandler({
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
     const { progress: advanced, startsLeft, deletionsStarted } = await advanceRound(await loadProgress(executionName, inventory.location), {
       executionName,
+      deletionRoleArn: config.DELETION_ROLE_ARN,
       environmentArn: connection.environmentArn,
       protectTagKey: config.PROTECT_TAG_KEY,
       retainFailedResources,

@@ -40,6 +40,8 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
     DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
     SCHEDULE_MODE: 'execute',
     REPORT_BUCKET: LOCAL_RESOURCES.reportBucket,
+    // The deletion role as serverless.yml names it for the stage "local" (CloudFormationDeletionRole).
+    DELETION_ROLE_ARN: `arn:aws:iam::${scenario.accountId}:role/pcc-local-${scenario.region}-cfn-delete`,
     TOPIC_ARN: topicArn(scenario),
     EVENT_BUS_NAME: 'default',
     EVENT_SOURCE: 'proton-connection-cleanup',

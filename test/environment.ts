@@ -8,6 +8,7 @@ export const TEST_ENVIRONMENT: Record<string, string> = {
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   SDK_RETRY_BASE_MS: '0',
   REPORT_BUCKET: 'proton-connection-cleanup-local-reports',
+  DELETION_ROLE_ARN: 'arn:aws:iam::111122223333:role/pcc-local-us-east-1-cfn-delete',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:proton-connection-cleanup-local',
   EVENT_BUS_NAME: 'default',
   EVENT_SOURCE: 'proton-connection-cleanup',

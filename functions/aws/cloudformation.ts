@@ -76,6 +76,7 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
     if (!stack) return undefined;
     return {
       stackName: stack.StackName ?? '',
+      ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
       status: stack.StackStatus ?? 'UNKNOWN',
       ...(stack.StackStatusReason ? { statusReason: stack.StackStatusReason } : {}),
       terminationProtection: stack.EnableTerminationProtection ?? false,
@@ -89,15 +90,17 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
 
 /**
  * Starts the deletion. The token makes a retried call the same request, not a second one.
- * `retainResources` (logical IDs; only for a stack in DELETE_FAILED) keeps those resources.
+ * `roleArn` is the identity CloudFormation deletes the resources with (the deployment's deletion
+ * role); `retainResources` (logical IDs; only for a stack in DELETE_FAILED) keeps those resources.
  */
-export async function deleteStack(stackId: string, clientRequestToken: string, retainResources?: readonly string[]): Promise<void> {
+export async function deleteStack(stackId: string, options: { clientRequestToken: string; roleArn: string; retainResources?: readonly string[] }): Promise<void> {
   await callAws(`DeleteStack ${stackId}`, () =>
     cloudFormation().send(
       new DeleteStackCommand({
         StackName: stackId,
-        ClientRequestToken: clientRequestToken,
-        ...(retainResources?.length ? { RetainResources: [...retainResources] } : {}),
+        ClientRequestToken: options.clientRequestToken,
+        RoleARN: options.roleArn,
+        ...(options.retainResources?.length ? { RetainResources: [...options.retainResources] } : {}),
       }),
     ),
   );

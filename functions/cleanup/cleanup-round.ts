@@ -27,6 +27,8 @@ import { mapInPool } from '../runtime/pool.js';
  */
 export interface RoundSettings {
   executionName: string;
+  /** The identity CloudFormation deletes with: passed as RoleARN on every DeleteStack. */
+  deletionRoleArn: string;
   environmentArn: string;
   protectTagKey: string;
   retainFailedResources: boolean;
@@ -90,17 +92,22 @@ async function observe(stack: TrackedStack, listed: StackStatusFacts | undefined
   return { ...seen, outcome: retry ? 'retry-retaining' : 'failed', reason: describeFailure(facts, failed), failedResources: failed };
 }
 
+/** What a check before DeleteStack found: why not (the stack's new state), or the go-ahead with what the stack looked like. */
+type Check = { refused: Partial<TrackedStack> } | { refused?: undefined; previousRoleArn: string };
+
 /**
  * The inventory's proof, again, read right before the DeleteStack: the stack and its nested stacks
- * as they are now, and every tagged resource inside them. Undefined when it may be deleted, else why not.
+ * as they are now, and every tagged resource inside them.
  */
-async function recheck(stack: TrackedStack, settings: RoundSettings): Promise<Partial<TrackedStack> | undefined> {
+async function recheck(stack: TrackedStack, settings: RoundSettings): Promise<Check> {
   const tree = [stack.stackId, ...stack.nestedStackIds];
   const [live, ...nested] = await Promise.all(tree.map((id) => describeStack(id)));
   const resources: TaggedResource[] = await resourcesInStacks(tree);
   const nestedStacks = nested.flatMap((n, i) => (n ? [{ stackId: stack.nestedStackIds[i] ?? '', tags: n.tags }] : []));
   const decision = decideRecheck(live, { nestedStacks, resources }, { environmentArn: settings.environmentArn, protectTagKey: settings.protectTagKey });
-  return decision.outcome === 'deleting' ? undefined : { outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
+  if (decision.outcome !== 'deleting') return { refused: { outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) } };
+  // Recorded for the report: a stack that had a service role of its own is deleted with the deletion role instead.
+  return { previousRoleArn: live?.roleArn ?? 'none' };
 }
 
 /**
@@ -122,24 +129,33 @@ async function stillEligible(settings: RoundSettings): Promise<Partial<TrackedSt
 }
 
 /** Every check, in this order, the last ones read right before the call: proof and protection, importers, the serving rule. */
-async function mayDelete(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack> | undefined> {
-  return (await recheck(stack, settings)) ?? (await importsAllow(stack, progress)) ?? (await stillEligible(settings));
+async function mayDelete(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Check> {
+  const proof = await recheck(stack, settings);
+  if (proof.refused) return proof;
+  const refused = (await importsAllow(stack, progress)) ?? (await stillEligible(settings));
+  return refused ? { refused } : proof;
 }
 
-/** Starts the deletion by stack ID, with a token per execution and stack (a repeated call is the same request). */
+/** Starts the deletion by stack ID, with the deletion role and a token per execution and stack (a repeated call is the same request). */
 async function start(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
-  const refused = await mayDelete(stack, settings, progress);
-  if (refused) return refused;
-  await deleteStack(stack.stackId, clientRequestToken(settings.executionName, stack.stackId));
-  return { outcome: 'deleting', startedAt: clock.now() };
+  const check = await mayDelete(stack, settings, progress);
+  if (check.refused) return check.refused;
+  await deleteStack(stack.stackId, { clientRequestToken: clientRequestToken(settings.executionName, stack.stackId), roleArn: settings.deletionRoleArn });
+  return { outcome: 'deleting', startedAt: clock.now(), previousRoleArn: stack.previousRoleArn ?? check.previousRoleArn };
 }
 
 /** retainFailedResources: re-checked like a first deletion, then deleted once more keeping exactly the resources that failed (its own token). */
 async function retryRetaining(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
-  const refused = await mayDelete(stack, settings, progress);
-  if (refused) return refused.outcome === 'pending' ? { outcome: 'failed', reason: `${stack.reason ?? 'DELETE_FAILED'}; not deleted again: a stack still deleting imports its export` } : refused;
+  const check = await mayDelete(stack, settings, progress);
+  if (check.refused) {
+    return check.refused.outcome === 'pending' ? { outcome: 'failed', reason: `${stack.reason ?? 'DELETE_FAILED'}; not deleted again: a stack still deleting imports its export` } : check.refused;
+  }
   const retain = stack.failedResources ?? [];
-  await deleteStack(stack.stackId, clientRequestToken(settings.executionName, `${stack.stackId}#retain`), retain.map((r) => r.logicalId));
+  await deleteStack(stack.stackId, {
+    clientRequestToken: clientRequestToken(settings.executionName, `${stack.stackId}#retain`),
+    roleArn: settings.deletionRoleArn,
+    retainResources: retain.map((r) => r.logicalId),
+  });
   return { outcome: 'deleting', startedAt: clock.now(), retainedResources: retain };
 }
 

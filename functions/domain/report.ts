@@ -35,6 +35,10 @@ export const ReportEntrySchema = z.object({
   error: z.string().optional(),
   failedResources: z.array(FailedResourceSchema).optional(),
   polls: z.number().int().optional().describe('status polls while waiting for the stack deletion'),
+  previousRoleArn: z
+    .string()
+    .optional()
+    .describe('a stack the cleanup deleted: its own service role before the deletion role was passed ("none": it had none); a stack left DELETE_FAILED stays bound to the deletion role'),
 });
 export type ReportEntry = z.infer<typeof ReportEntrySchema>;
 
@@ -175,6 +179,7 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
   if (!result) return { outcome: 'retained', reason: notProcessed(input) };
   const details = {
     polls: result.polls,
+    ...(result.previousRoleArn ? { previousRoleArn: result.previousRoleArn } : {}),
     ...(result.failedResources?.length ? { failedResources: result.failedResources } : {}),
   };
   switch (result.outcome) {

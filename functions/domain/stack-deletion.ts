@@ -32,11 +32,15 @@ export const StackProgressSchema = z.object({
   retainedResources: z.array(FailedResourceSchema).optional(),
   /** An AWS error that stopped the cleanup of this stack (e.g. AccessDenied on DeleteStack). */
   error: CaughtErrorSchema.optional(),
+  /** The stack's own service role before the cleanup passed the deletion role ("none": it had none). */
+  previousRoleArn: z.string().optional(),
 });
 export type StackProgress = z.infer<typeof StackProgressSchema>;
 
 export interface LiveStack {
   stackName: string;
+  /** The stack's own service role, if it has one (it stays, once set). */
+  roleArn?: string;
   status: string;
   statusReason?: string;
   terminationProtection: boolean;

@@ -42,6 +42,9 @@ import {
   taggingThrottled,
 } from '../helpers/sdk-fixtures.js';
 
+/** The deployment's CloudFormation deletion role (test/environment.ts), passed as RoleARN on every DeleteStack. */
+const DELETION_ROLE_ARN = 'arn:aws:iam::111122223333:role/pcc-local-us-east-1-cfn-delete';
+
 const [cloudFormation, tagging, s3, proton] = mockedClients(CloudFormationClient, ResourceGroupsTaggingAPIClient, S3Client, ProtonClient);
 
 /** This account's connections for the environment, as Proton lists them: by default, only the one decommissioned. */
@@ -126,7 +129,7 @@ describe('AdvanceCleanup handler', () => {
       givenStacks();
       await advance();
       expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
-        { StackName: serviceInstanceStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, serviceInstanceStack) },
+        { StackName: serviceInstanceStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, serviceInstanceStack), RoleARN: DELETION_ROLE_ARN },
       ]);
     });
 
@@ -298,7 +301,7 @@ describe('AdvanceCleanup handler', () => {
         givenDeletionFailedOn('ArtifactBucket');
         await advance({ retainFailedResources: true });
         expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
-          { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, `${environmentStack}#retain`), RetainResources: ['ArtifactBucket'] },
+          { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, `${environmentStack}#retain`), RoleARN: DELETION_ROLE_ARN, RetainResources: ['ArtifactBucket'] },
         ]);
         expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', retainedResources: [{ logicalId: 'ArtifactBucket' }] });
       });
@@ -362,7 +365,7 @@ describe('AdvanceCleanup handler', () => {
       givenBeingDeleted({});
       givenStacks();
       await advance();
-      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack) }]);
+      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack), RoleARN: DELETION_ROLE_ARN }]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
     });
 
