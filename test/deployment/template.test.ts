@@ -31,8 +31,16 @@ const roleOf = (fn: string) => template.Resources[fn]?.Properties?.Role?.['Fn::G
 const fnArn = (fn: string) => ({ 'Fn::GetAtt': [fn, 'Arn'] });
 const json = (value: unknown) => JSON.stringify(value);
 
-/** Every Allow statement in the template: role policies and resource policies, with where it is. */
+/** The role CloudFormation deletes Proton's stacks' resources with: broad by necessity, confined by who may use it. */
+const DELETION_ROLE = 'CloudFormationDeletionRole';
+
+/** Every Allow statement of the functions' and the state machine's roles, key and bucket policies: all but the deletion role's. */
 function allowStatements(): { where: string; statement: Statement }[] {
+  return everyAllowStatement().filter(({ where }) => where !== DELETION_ROLE);
+}
+
+/** Every Allow statement in the template: role policies and resource policies, with where it is. */
+function everyAllowStatement(): { where: string; statement: Statement }[] {
   return Object.entries(template.Resources).flatMap(([id, r]) => {
     const documents = [
       ...(r.Type === 'AWS::IAM::Role' ? roleStatements(r) : []),
@@ -114,10 +122,59 @@ describe('IAM', () => {
     const role = template.Resources[stateMachine().RoleArn['Fn::GetAtt'][0]]!;
     const invoke = roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = new Set(invoke.flatMap((s) => resourcesOf(s)).map((r) => json(r).match(/"(\w+LambdaFunction)"/)?.[1]));
-    const taskFunctions = ['ResolveRequest', 'StartSweep', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'AdvanceCleanup', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
+    const taskFunctions = ['ResolveRequest', 'StartSweep', 'ScheduleDecommission', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'AdvanceCleanup', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
 
     expect([...invoked].sort()).toEqual(taskFunctions.sort());
     expect(invoke.flatMap((s) => resourcesOf(s))).not.toContain('*');
+  });
+});
+
+describe('the CloudFormation deletion role', () => {
+  const role = () => template.Resources[DELETION_ROLE]!;
+  const roleArn = { 'Fn::GetAtt': [DELETION_ROLE, 'Arn'] };
+  const statements = () => roleStatements(role());
+
+  it('is trusted by CloudFormation alone, with no condition CloudFormation is not documented to send', () => {
+    expect(role().Properties!.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+  });
+
+  it('may be passed by AdvanceCleanup alone, and only to CloudFormation', () => {
+    const passing = everyAllowStatement().filter(({ statement }) => actionsOf(statement).includes('iam:PassRole'));
+
+    expect(passing.map(({ where }) => where)).toEqual([roleOf('AdvanceCleanupLambdaFunction')]);
+    expect(passing[0]!.statement.Resource).toEqual(roleArn);
+    expect(passing[0]!.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+  });
+
+  it('is the only role AdvanceCleanup may delete stacks with (cloudformation:RoleArn)', () => {
+    const deleteStack = allowStatements().filter(({ statement }) => actionsOf(statement).includes('cloudformation:DeleteStack'));
+
+    expect(deleteStack.map(({ statement }) => statement.Condition)).toEqual([{ StringEquals: { 'cloudformation:RoleArn': roleArn } }]);
+    expect(deleteStack.map(({ statement }) => actionsOf(statement))).toEqual([['cloudformation:DeleteStack']]);
+  });
+
+  it('grants verbs that delete, detach, deregister or read, never a whole service (service:*) nor every action (*)', () => {
+    const actions = statements().flatMap((s) => actionsOf(s));
+    const wildcards = actions.filter((a) => a.includes('*'));
+
+    expect(actions).not.toContain('*');
+    expect(wildcards.filter((a) => !/^[a-z0-9-]+:(Delete|Detach|Disassociate|Release|Revoke|Deregister|Describe|Get|List)\*$/.test(a))).toEqual([]);
+    expect(actions.filter((a) => /:(Create|Put|Update|Modify|Attach|Tag|Run|Start|Invoke)/.test(a) && a !== 'ecs:UpdateService')).toEqual([]);
+  });
+
+  it('may delete nested stacks only of AWSProton-* roots', () => {
+    const cloudformation = statements().filter((s) => actionsOf(s).some((a) => a.startsWith('cloudformation:')));
+
+    expect(json(cloudformation.map((s) => s.Resource))).toMatch(/:stack\/AWSProton-\*\/\*/);
+    expect(cloudformation.flatMap((s) => resourcesOf(s))).not.toContain('*');
+  });
+
+  it('takes more managed policies from the deletionRolePolicyArns parameter, and none by default', () => {
+    expect(json(role().Properties!.ManagedPolicyArns)).toMatch(/HasDeletionRolePolicyArns/);
+    expect(template.Conditions?.HasDeletionRolePolicyArns).toBeDefined();
   });
 });
 
