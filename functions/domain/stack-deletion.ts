@@ -71,9 +71,18 @@ export function decideRecheck(
   return { outcome: 'deleting' };
 }
 
+/** The IAM action a resource's deletion was denied, from CloudFormation's reason ("… is not authorized to perform: ec2:DeleteVpc on resource …"). */
+export function deniedAction(reason: string): string | undefined {
+  return /is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec(reason)?.[1];
+}
+
 export function describeFailure(stack: Pick<LiveStack, 'statusReason'>, failedResources: readonly FailedResource[]): string {
   const details = failedResources.map((r) => `${r.logicalId}${r.type ? ` (${r.type})` : ''}: ${r.reason}`);
-  return [`DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}`, ...details].join('; ');
+  const denied = [...new Set(failedResources.flatMap((r) => deniedAction(r.reason) ?? []))];
+  const nextStep = denied.length
+    ? [`next: allow ${denied.join(', ')} to the CloudFormation deletion role (deploy parameter deletionRolePolicyArns), then re-run`]
+    : [];
+  return [`DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}`, ...details, ...nextStep].join('; ');
 }
 
 /** After a status read: finished, failed, or keep waiting (until `maxWaitMs` after the deletion started). */
@@ -97,5 +106,7 @@ export function decidePoll(stack: Pick<LiveStack, 'status' | 'statusReason'> | u
  * the request asks for it, and only once: they stay in the report as retained.
  */
 export function shouldRetryRetaining(progress: Pick<StackProgress, 'retainedResources'>, failed: readonly FailedResource[], retainFailedResources: boolean): boolean {
+  // A resource the deletion role may not delete is never kept: that would orphan it silently. Fix the permission instead.
+  if (failed.some((r) => deniedAction(r.reason))) return false;
   return retainFailedResources && !progress.retainedResources && failed.length > 0;
 }

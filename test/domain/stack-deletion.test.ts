@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePoll, decideRecheck, describeFailure, StackProgressSchema, type LiveStack } from '../../functions/domain/stack-deletion.js';
+import { decidePoll, decideRecheck, describeFailure, shouldRetryRetaining, StackProgressSchema, type LiveStack } from '../../functions/domain/stack-deletion.js';
 import { envArn, OTHER_ENV, protonTags, stackIdOf } from '../helpers/domain-fixtures.js';
 
 function live(status: string, overrides: Partial<LiveStack> = {}): LiveStack {
@@ -123,5 +123,23 @@ describe('StackProgressSchema', () => {
       error: { Error: 'AccessDenied', Cause: 'not authorized to perform: cloudformation:DeleteStack' },
     });
     expect(progress.polls).toBe(0);
+  });
+});
+
+describe('a resource the deletion role may not delete', () => {
+  const denied = {
+    logicalId: 'Vpc',
+    type: 'AWS::EC2::VPC',
+    reason:
+      'Resource handler returned message: "User: arn:aws:sts::111122223333:assumed-role/pcc-prod-us-east-1-cfn-delete/AWSCloudFormation is not authorized to perform: ec2:DeleteVpc on resource: arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1 because no identity-based policy allows the ec2:DeleteVpc action (Service: Ec2, Status Code: 403)"',
+  };
+
+  it('is reported with the denied action and the permission to add', () => {
+    expect(describeFailure({ statusReason: 'The following resource(s) failed to delete: [Vpc].' }, [denied])).toMatch(/next: allow ec2:DeleteVpc to the CloudFormation deletion role \(deploy parameter deletionRolePolicyArns\)/);
+  });
+
+  it('is never kept by retainFailedResources (that would orphan it silently)', () => {
+    expect(shouldRetryRetaining({}, [denied], true)).toBe(false);
+    expect(shouldRetryRetaining({}, [{ logicalId: 'Bucket', reason: 'The bucket you tried to delete is not empty' }], true)).toBe(true);
   });
 });
