@@ -1,6 +1,7 @@
 import * as z from '../runtime/zod.js';
 import { InventoriedResourceSchema, TAG, type Inventory, type InventoriedResource, type TaggedResource } from './inventory.js';
 import { resourceTypeOf } from './arn.js';
+import { deniedAction } from './stack-deletion.js';
 
 /**
  * Verify re-inventories the environment after cleanup. What is still there is explained,
@@ -45,7 +46,9 @@ function explainRemaining(resource: InventoriedResource, event: ResourceDeletion
     return { id: resource.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain): CloudFormation skipped it when deleting the stack; delete it yourself if it is no longer needed' };
   }
   if (event?.status === 'DELETE_FAILED') {
-    return { id: resource.id, outcome: 'failed', cause: 'delete-failed', reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}` };
+    const denied = deniedAction(event.reason ?? '');
+    const next = denied ? `; next: allow ${denied} to the CloudFormation deletion role (deploy parameter deletionRolePolicyArns), then re-run` : '';
+    return { id: resource.id, outcome: 'failed', cause: 'delete-failed', reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}${next}` };
   }
   return { id: resource.id, outcome: 'retained', cause: 'still-present', reason: 'still present and tagged for this environment after the cleanup' };
 }
