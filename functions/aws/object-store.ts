@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import * as z from '../runtime/zod.js';
-import { InvalidStateInputError } from '../runtime/errors.js';
+import { InternalServerError, InvalidStateInputError } from '../runtime/errors.js';
 import { s3 } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
 
@@ -50,4 +50,57 @@ export async function getJsonIfExists<T>(ref: ObjectRef, schema: z.ZodType<T>): 
 /** Keys are per execution, so a re-run never overwrites an earlier run's record. */
 export function executionKey(executionName: string, file: string): string {
   return `executions/${executionName}/${file}`;
+}
+
+/**
+ * Conditional writes (S3 User Guide, "How to prevent object overwrites with conditional writes",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html; PutObject
+ * `IfNoneMatch`/`IfMatch`): `ifNoneMatch: '*'` writes only if no object has the key, `ifMatch`
+ * only if the object's ETag is the one given. S3 answers `412 PreconditionFailed` otherwise (and
+ * `NoSuchKey` for `ifMatch` on a key that does not exist); both mean "someone else's write is
+ * there": `{ written: false }`. A `409 ConditionalRequestConflict` (a conflicting write in
+ * flight) is retried at once, as the PutObject reference advises, then reported as transient.
+ */
+export type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
+export type ConditionalWrite = { written: true; etag: string } | { written: false };
+
+const CONFLICT_ATTEMPTS = 3;
+
+export async function putJsonIf(ref: ObjectRef, value: unknown, condition: WriteCondition): Promise<ConditionalWrite> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = await callAws(`PutObject ${s3Uri(ref)} (conditional)`, () =>
+        s3().send(
+          new PutObjectCommand({
+            Bucket: ref.bucket,
+            Key: ref.key,
+            Body: JSON.stringify(value, null, 2),
+            ContentType: 'application/json',
+            ...('ifNoneMatch' in condition ? { IfNoneMatch: condition.ifNoneMatch } : { IfMatch: condition.ifMatch }),
+          }),
+        ),
+      );
+      return { written: true, etag: out.ETag ?? '' };
+    } catch (error) {
+      if (hasName(error, 'PreconditionFailed') || ('ifMatch' in condition && hasName(error, 'NoSuchKey'))) return { written: false };
+      if (!hasName(error, 'ConditionalRequestConflict')) throw error;
+      if (attempt >= CONFLICT_ATTEMPTS) {
+        throw new InternalServerError(`PutObject ${s3Uri(ref)}: a conflicting write was in progress ${CONFLICT_ATTEMPTS} times (409 ConditionalRequestConflict)`, { cause: error });
+      }
+    }
+  }
+}
+
+/** The object and its ETag (what a later `ifMatch` write names), or undefined when there is none. */
+export async function getJsonWithEtag<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<{ value: T; etag: string } | undefined> {
+  try {
+    const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
+    const text = (await out.Body?.transformToString()) ?? '';
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new InvalidStateInputError(`${s3Uri(ref)} does not hold what was expected: ${parsed.error.message}`);
+    return { value: parsed.data, etag: out.ETag ?? '' };
+  } catch (error) {
+    if (hasName(error, 'NoSuchKey')) return undefined;
+    throw error;
+  }
 }

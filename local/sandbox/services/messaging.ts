@@ -1,21 +1,65 @@
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { noSuchBucket, noSuchKey, snsNotFound } from '../service-errors.js';
 import type { Operations } from './operations.js';
 
-/** S3 (the report bucket), SNS (the topic) and EventBridge (the bus): just enough to hold what was sent. */
+/**
+ * S3 (the report bucket), SNS (the topic) and EventBridge (the bus): just enough to hold what was sent.
+ *
+ * The report bucket answers conditional writes as S3 does (S3 User Guide, "How to prevent object
+ * overwrites with conditional writes"; PutObject `IfNoneMatch`/`IfMatch`): every write gets a new
+ * ETag, GetObject and PutObject answer it, `IfNoneMatch: '*'` on an existing key and `IfMatch` with
+ * another ETag answer `412 PreconditionFailed`, `IfMatch` on a missing key `NoSuchKey`.
+ */
+const s3Error = (name: string, message: string, status: number) =>
+  new S3ServiceException({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 } });
+const preconditionFailed = (key: string) => s3Error('PreconditionFailed', `At least one of the pre-conditions you specified did not hold: ${key}`, 412);
+const s3NotImplemented = (what: string) => s3Error('NotImplemented', `A header you provided implies functionality that is not implemented: ${what}`, 501);
+
+const etags = new WeakMap<object, Map<string, { body: string; etag: string }>>();
+let writes = 0;
+
+function etagsOf(account: object): Map<string, { body: string; etag: string }> {
+  let map = etags.get(account);
+  if (!map) etags.set(account, (map = new Map()));
+  return map;
+}
+
+/** The object's ETag: the one its last PutObject answered, or (an object the scenario put there) one from its content. */
+function etagOf(account: { objects: Map<string, string> }, key: string): string | undefined {
+  const body = account.objects.get(key);
+  if (body === undefined) return undefined;
+  const written = etagsOf(account).get(key);
+  return written && written.body === body ? written.etag : `"${createHash('md5').update(body).digest('hex')}"`;
+}
+
 export const s3Operations: Operations = {
   PutObject: (account, input) => {
     const bucket = String(input.Bucket);
     if (!account.buckets.has(bucket)) throw noSuchBucket(bucket);
-    account.objects.set(`${bucket}/${String(input.Key)}`, String(input.Body));
-    return { ETag: '"sandbox"' };
+    const key = `${bucket}/${String(input.Key)}`;
+    const current = etagOf(account, key);
+    if (input.IfNoneMatch !== undefined) {
+      if (input.IfNoneMatch !== '*') throw s3NotImplemented(`If-None-Match accepts only "*" (got ${String(input.IfNoneMatch)})`);
+      if (current !== undefined) throw preconditionFailed(key);
+    }
+    if (input.IfMatch !== undefined) {
+      if (current === undefined) throw noSuchKey(key);
+      if (current !== String(input.IfMatch)) throw preconditionFailed(key);
+    }
+    const body = String(input.Body);
+    account.objects.set(key, body);
+    const etag = `"${createHash('md5').update(`${body}#${++writes}`).digest('hex')}"`;
+    etagsOf(account).set(key, { body, etag });
+    return { ETag: etag };
   },
   GetObject: (account, input) => {
     const key = `${String(input.Bucket)}/${String(input.Key)}`;
     const body = account.objects.get(key);
     if (body === undefined) throw noSuchKey(key);
-    return { Body: sdkStreamMixin(Readable.from([Buffer.from(body)])), ContentType: 'application/json' };
+    return { Body: sdkStreamMixin(Readable.from([Buffer.from(body)])), ContentType: 'application/json', ETag: etagOf(account, key) };
   },
 };
 
