@@ -85,11 +85,21 @@ export function describeFailure(stack: Pick<LiveStack, 'statusReason'>, failedRe
   return [`DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}`, ...details, ...nextStep].join('; ');
 }
 
+/** CloudFormation's reason for refusing to delete a stack whose export another imports. */
+const EXPORT_IN_USE = /Export (\S+) cannot be deleted as it is in use by (\S+)/;
+
 /** After a status read: finished, failed, or keep waiting (until `maxWaitMs` after the deletion started). */
 export function decidePoll(stack: Pick<LiveStack, 'status' | 'statusReason'> | undefined, waitedMs: number, maxWaitMs: number): { outcome: StackOutcome; reason?: string } {
   if (!stack || stack.status === 'DELETE_COMPLETE') return { outcome: 'deleted' };
   if (stack.status === 'DELETE_FAILED') return { outcome: 'failed', reason: `DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}` };
   if (stack.status !== 'DELETE_IN_PROGRESS') {
+    const inUse = EXPORT_IN_USE.exec(stack.statusReason ?? '');
+    if (inUse) {
+      return {
+        outcome: 'failed',
+        reason: `CloudFormation refused to delete it: export ${inUse[1]} is in use by ${inUse[2]} (the stack is back to ${stack.status}); delete that stack first, or stop it importing the export, then re-run`,
+      };
+    }
     return { outcome: 'failed', reason: `the stack left deletion: it is now ${stack.status}; something else is changing it` };
   }
   if (waitedMs >= maxWaitMs) {

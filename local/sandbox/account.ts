@@ -70,6 +70,8 @@ export interface StackModel {
   events: StackEventModel[];
   /** Logical IDs a DeleteStack with RetainResources asked to keep. */
   retainOnDelete?: string[];
+  /** Its status when its deletion began: where a refused deletion (export in use) leaves it. */
+  statusBeforeDeletion?: string;
 }
 
 /** A resource that exists in the account, in a stack or stand-alone, whether or not the Tagging API sees it. */

@@ -15,11 +15,18 @@ function event(stack: StackModel, at: number, logicalId: string, physicalId: str
 }
 
 /** Starts the stack's deletion at `now`; it settles after the stack's deleteSeconds. */
+/**
+ * How soon CloudFormation gives up a deletion whose export another stack imports: "within seconds"
+ * it is back in its previous status (DOMAIN.md, serverless/serverless#2984, aws/aws-cdk#604).
+ */
+const EXPORT_IN_USE_AFTER_MS = 3_000;
+
 export function beginDeletion(account: SandboxAccount, stack: StackModel, now: number, retain: string[]): void {
   stack.retainOnDelete = retain;
+  stack.statusBeforeDeletion = stack.status;
   stack.status = 'DELETE_IN_PROGRESS';
   stack.statusReason = 'User Initiated';
-  stack.deleteDueAt = now + stack.deleteSeconds * 1000;
+  stack.deleteDueAt = now + (importerOf(account, stack) ? EXPORT_IN_USE_AFTER_MS : stack.deleteSeconds * 1000);
   account.deletions.add(stack, stack.deleteDueAt);
   event(stack, now, stack.name, stack.stackId, STACK_TYPE, 'DELETE_IN_PROGRESS', 'User Initiated');
 }
@@ -74,9 +81,12 @@ function settle(account: SandboxAccount, stack: StackModel, at: number): void {
   delete stack.deleteDueAt;
   const inUse = importerOf(account, stack);
   if (inUse) {
-    stack.status = 'DELETE_FAILED';
     stack.statusReason = `Export ${inUse.exportName} cannot be deleted as it is in use by ${inUse.importer.name}`;
-    event(stack, at, stack.name, stack.stackId, STACK_TYPE, 'DELETE_FAILED', stack.statusReason);
+    // A stack its own DeleteStack started is not DELETE_FAILED: CloudFormation refuses the whole
+    // operation and the stack is back where it was. A nested stack fails as its root's resource.
+    stack.status = stack.statusBeforeDeletion ?? 'DELETE_FAILED';
+    delete stack.statusBeforeDeletion;
+    event(stack, at, stack.name, stack.stackId, STACK_TYPE, stack.status, stack.statusReason);
     return;
   }
   const retained = (r: StackResourceModel) => r.deletionPolicy === 'Retain' || (stack.retainOnDelete ?? []).includes(r.logicalId);

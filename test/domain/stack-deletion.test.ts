@@ -80,6 +80,14 @@ describe('decidePoll', () => {
     expect(decidePoll(live(status), 0, maxWait)).toEqual({ outcome: 'failed', reason: expect.stringContaining(`now ${status}`) });
   });
 
+  it('fails a stack CloudFormation refused to delete because another stack imports its export, naming the export and the importer', () => {
+    const refused = live('UPDATE_COMPLETE', { statusReason: 'Export payments-prod-VpcId cannot be deleted as it is in use by AWSProton-api-prod-cloudformation--X' });
+    expect(decidePoll(refused, 0, maxWait)).toEqual({
+      outcome: 'failed',
+      reason: expect.stringMatching(/^CloudFormation refused to delete it: export payments-prod-VpcId is in use by AWSProton-api-prod-cloudformation--X \(the stack is back to UPDATE_COMPLETE\)/),
+    });
+  });
+
   it('keeps waiting for a DELETE_IN_PROGRESS stack before its deadline', () => {
     expect(decidePoll(live('DELETE_IN_PROGRESS'), maxWait - 1, maxWait)).toEqual({ outcome: 'deleting' });
   });

@@ -79,6 +79,7 @@ describe('changes interleave with stack deletions in time order', () => {
     const api = serviceInstanceStack('api', { name: 'Importer', deleteSeconds: 60 });
     const sandbox = sandboxOf({ stacks: [env, api], changes: [{ at: 90, action: 'tag', target: { stack: 'Importer' }, tags: PROTECT }] });
     send(sandbox, 'cloudformation:DeleteStack', { StackName: stackIdOf(sandbox, 'Importer') });
+    sandbox.advanceTo(sandbox.instantOf(60));
     send(sandbox, 'cloudformation:DeleteStack', { StackName: stackIdOf(sandbox, 'Exporter') });
     sandbox.advanceTo(sandbox.instantOf(3_600));
 

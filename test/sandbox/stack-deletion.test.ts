@@ -60,39 +60,49 @@ describe('a stack deletion settles by sandbox time', () => {
     expect(sandbox.account.stackByName(stack.name)?.status).toBe('DELETE_COMPLETE');
   });
 
-  it('fails at settle time while another live stack imports one of its exports', () => {
-    const env = environmentStack({ deleteSeconds: 60 });
+  it('is refused within seconds while another live stack imports one of its exports: back to its previous status, with the reason (not DELETE_FAILED)', () => {
+    const env = environmentStack({ deleteSeconds: 60, status: 'UPDATE_COMPLETE' });
     const api = serviceInstanceStack('api');
     const sandbox = sandboxOf({ stacks: [env, api] });
     const started = deleteStack(sandbox, env.name);
 
-    sandbox.clock.advanceTo(started + 60 * SECOND - 1);
     expect(statusOf(sandbox, env.name)).toBe('DELETE_IN_PROGRESS');
-    sandbox.clock.advanceTo(started + 60 * SECOND);
-    expect(statusOf(sandbox, env.name)).toBe('DELETE_FAILED');
-    expect(sandbox.account.stackByName(env.name)?.statusReason).toMatch(new RegExp(`Export .* cannot be deleted as it is in use by ${api.name}`));
+    sandbox.clock.advanceTo(started + 3 * SECOND);
+    expect(statusOf(sandbox, env.name)).toBe('UPDATE_COMPLETE');
+    expect(sandbox.account.stackByName(env.name)?.statusReason).toMatch(new RegExp(`^Export .* cannot be deleted as it is in use by ${api.name}$`));
   });
 
-  it('settles due deletions in order of due time: an importer due first frees the export for its exporter', () => {
+  it('refuses an exporter whose importer is still being deleted, and completes the importer', () => {
     const env = environmentStack({ deleteSeconds: 120 });
     const api = serviceInstanceStack('api', { deleteSeconds: 60 });
     const sandbox = sandboxOf({ stacks: [env, api] });
-    deleteStack(sandbox, env.name);
     deleteStack(sandbox, api.name);
+    deleteStack(sandbox, env.name);
     sandbox.clock.advance(3_600 * SECOND);
 
-    expect([statusOf(sandbox, stackIdOf(sandbox, api.name)), statusOf(sandbox, stackIdOf(sandbox, env.name))]).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE']);
+    expect([statusOf(sandbox, stackIdOf(sandbox, api.name)), statusOf(sandbox, stackIdOf(sandbox, env.name))]).toEqual(['DELETE_COMPLETE', 'CREATE_COMPLETE']);
   });
 
-  it('settles due deletions in order of due time: an exporter due first fails, though its importer is gone when first seen', () => {
+  it('deletes an exporter whose importer is gone', () => {
     const env = environmentStack({ deleteSeconds: 60 });
-    const api = serviceInstanceStack('api', { deleteSeconds: 120 });
+    const api = serviceInstanceStack('api', { deleteSeconds: 60 });
     const sandbox = sandboxOf({ stacks: [env, api] });
-    deleteStack(sandbox, api.name);
+    const started = deleteStack(sandbox, api.name);
+    sandbox.clock.advanceTo(started + 60 * SECOND);
     deleteStack(sandbox, env.name);
     sandbox.clock.advance(3_600 * SECOND);
 
-    expect([statusOf(sandbox, stackIdOf(sandbox, api.name)), statusOf(sandbox, stackIdOf(sandbox, env.name))]).toEqual(['DELETE_COMPLETE', 'DELETE_FAILED']);
+    expect(statusOf(sandbox, stackIdOf(sandbox, env.name))).toBe('DELETE_COMPLETE');
+  });
+
+  it('refuses an exporter whose importer appears while it deletes, at its due time', () => {
+    const env = environmentStack({ deleteSeconds: 60, exports: ['payments-prod-VpcId'] });
+    const sandbox = sandboxOf({ stacks: [env, serviceInstanceStack('api', { imports: [] })] });
+    const started = deleteStack(sandbox, env.name);
+    [...sandbox.account.stacks.values()].find((s) => s.name.includes('api'))!.imports.push('payments-prod-VpcId');
+    sandbox.clock.advanceTo(started + 60 * SECOND);
+
+    expect(statusOf(sandbox, env.name)).toBe('CREATE_COMPLETE');
   });
 
   it('starts a new timed deletion for a retaining DeleteStack on a DELETE_FAILED stack', () => {
