@@ -360,7 +360,9 @@ export function deploymentFrom(template: Template, options: DeploymentOptions): 
     if (resource.Type !== 'AWS::IAM::Role') continue;
     const physical = r.physical(logicalId);
     const inline = list(resource.Properties?.Policies as Json[] | undefined).map((p) => r.value(p) as { PolicyName: string; PolicyDocument: PolicyDocument });
-    const managedPolicyArns = list(r.value(resource.Properties?.ManagedPolicyArns ?? []) as string[]);
+    // Fn::If with AWS::NoValue (a deploy parameter left empty) removes the property.
+    const managed = r.value(resource.Properties?.ManagedPolicyArns ?? []);
+    const managedPolicyArns = managed === NO_VALUE ? [] : list(managed as string[]).map(String);
     identities.set(logicalId, {
       roleLogicalId: logicalId,
       roleName: physical.ref,

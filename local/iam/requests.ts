@@ -147,6 +147,8 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
   cloudformation: {
     DescribeStacks: simple('cloudformation:DescribeStacks', (i, b) => (i.StackName ? stackArn(b, str(i.StackName)) : '*')),
     ListStacks: simple('cloudformation:ListStacks', ANY),
+    // No resource type in the reference: authorized on *.
+    ListImports: simple('cloudformation:ListImports', ANY),
     DescribeStackEvents: simple('cloudformation:DescribeStackEvents', (i, b) => stackArn(b, str(i.StackName))),
     DescribeStackResources: simple('cloudformation:DescribeStackResources', (i, b) => stackArn(b, str(i.StackName))),
     ListStackResources: simple('cloudformation:ListStackResources', (i, b) => stackArn(b, str(i.StackName))),

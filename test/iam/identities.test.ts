@@ -38,7 +38,15 @@ describe('a fixture template: intrinsic functions resolved for a local deploymen
           ],
         },
       },
-      DeletionRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, Policies: [] } },
+      DeletionRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+          // serverless.yml's deletionRolePolicyArns: a comma-separated parameter, none when empty.
+          ManagedPolicyArns: { 'Fn::If': ['Never', { 'Fn::Split': [',', 'arn:aws:iam::aws:policy/A,arn:aws:iam::aws:policy/B'] }, { Ref: 'AWS::NoValue' }] },
+          Policies: [],
+        },
+      },
     },
   };
   const deployment = deploymentFrom(template, { region: 'eu-west-1', accountId: ACCOUNT });
@@ -68,6 +76,10 @@ describe('a fixture template: intrinsic functions resolved for a local deploymen
   it('a role attached to no function is found by logical id and by the service that may assume it', () => {
     expect(deployment.identityOfRole('DeletionRole').functions).toEqual([]);
     expect(deployment.rolesTrustedBy('cloudformation.amazonaws.com').map((i) => i.roleLogicalId)).toEqual(['DeletionRole']);
+  });
+  it('ManagedPolicyArns that Fn::If turns into AWS::NoValue is no managed policy at all', () => {
+    expect(deployment.identityOfRole('DeletionRole').managedPolicyArns).toEqual([]);
+    expect(deployment.identityOfRole('DeletionRole').unresolvedManagedPolicyArns).toEqual([]);
   });
   it('the KMS key a bucket encrypts with', () => {
     expect(deployment.encryptionKeyOf({ bucket: 'proton-connection-cleanup-local-reports' })).toBe(deployment.physical('Key').attributes.Arn);

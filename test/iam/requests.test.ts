@@ -91,6 +91,10 @@ describe('operations whose action or resource is not the obvious one (each row c
   it('CloudFormation DeleteStack without a RoleARN passes no role', () => {
     expect(at('cloudformation', 'DeleteStack', { StackName: 'arn:aws:cloudformation:us-east-1:111122223333:stack/s/1' }).map((r) => r.action)).toEqual(['cloudformation:DeleteStack']);
   });
+  it('CloudFormation ListImports has no resource type in the reference: authorized on *', () => {
+    expect(referenceAction('cloudformation:ListImports')?.resourceTypes).toEqual([]);
+    expect(only('cloudformation', 'ListImports', { ExportName: 'payments-prod-VpcId' })).toEqual([{ action: 'cloudformation:ListImports', resource: '*' }]);
+  });
   it('DescribeStacks without a stack name is authorized on *', () => {
     expect(only('cloudformation', 'DescribeStacks', {})).toEqual([{ action: 'cloudformation:DescribeStacks', resource: '*' }]);
   });
