@@ -3,13 +3,19 @@ import { composeBareFailure, composeNotification } from './domain/notification.j
 import { CaughtErrorSchema, ReportSchema } from './domain/report.js';
 import { getJson, ObjectRefSchema } from './aws/object-store.js';
 import { publishToTopic, putEvent } from './aws/notifications.js';
+import { markerRef, publishOnce } from './aws/publish-once.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
+import { logger } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
-/** Notify / NotifyFailure: an SNS message for people and an EventBridge event for machines. */
+/**
+ * Notify / NotifyFailure: an SNS message for people and an EventBridge event for machines, each
+ * at most once per execution however often the state is retried (aws/publish-once.ts).
+ */
 const config = loadConfig(
   z.object({
     TOPIC_ARN: nonEmpty,
+    REPORT_BUCKET: nonEmpty,
     EVENT_BUS_NAME: nonEmpty.default('default'),
     EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
   }),
@@ -28,14 +34,25 @@ export const handler = taskHandler({
       'location' in report
         ? composeNotification(await getJson(report.location, ReportSchema), report.location)
         : composeBareFailure(executionName, report);
-    const messageId = await publishToTopic(config.TOPIC_ARN, notification.subject, notification.message);
-    const eventId = await putEvent({
-      busName: config.EVENT_BUS_NAME,
-      source: config.EVENT_SOURCE,
-      detailType: notification.detailType,
-      resources: notification.resources,
-      detail: notification.detail,
-    });
-    return { messageId, eventId };
+    const sns = await publishOnce(markerRef(config.REPORT_BUCKET, executionName, 'sns'), executionName, 'sns', () =>
+      publishToTopic(config.TOPIC_ARN, notification.subject, notification.message),
+    );
+    const events = await publishOnce(markerRef(config.REPORT_BUCKET, executionName, 'events'), executionName, 'events', () =>
+      putEvent({
+        busName: config.EVENT_BUS_NAME,
+        source: config.EVENT_SOURCE,
+        detailType: notification.detailType,
+        resources: notification.resources,
+        detail: notification.detail,
+      }),
+    );
+    for (const channel of [sns, events]) {
+      if (channel.outcome === 'unknown') logger.error('notification not sent: outcome of an earlier attempt unknown', { channel: channel.channel, reason: channel.reason });
+    }
+    return {
+      messageId: 'id' in sns ? sns.id : undefined,
+      eventId: 'id' in events ? events.id : undefined,
+      channels: { sns: sns.outcome, events: events.outcome },
+    };
   },
 });

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { NotFoundException } from '@aws-sdk/client-sns';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/notify.js';
@@ -11,11 +12,13 @@ import {
   TOPIC_ARN,
   mockedClients,
   serveObjects,
+  s3JsonBody,
   storedReport,
 } from '../helpers/sdk-fixtures.js';
 
 const [s3, sns, eventBridge] = mockedClients(S3Client, SNSClient, EventBridgeClient);
 beforeEach(() => {
+  s3.on(PutObjectCommand).resolves({ ETag: '"marker-1"' });
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
 });
@@ -80,7 +83,7 @@ describe('Notify handler', () => {
 
     it('returns the message and event ids', async () => {
       serveObjects(s3, { [REPORT_KEY]: storedReport() });
-      await expect(notify(writtenReport)).resolves.toEqual({ messageId: 'message-1', eventId: 'event-1' });
+      await expect(notify(writtenReport)).resolves.toEqual({ messageId: 'message-1', eventId: 'event-1', channels: { sns: 'published', events: 'published' } });
     });
   });
 
@@ -107,9 +110,9 @@ describe('Notify handler', () => {
       expect(published()[0]?.Subject?.length).toBeLessThan(100);
     });
 
-    it('reads nothing from S3', async () => {
+    it('reads nothing from S3 (it only marks the channels)', async () => {
       await notify(unwritten);
-      expect(s3.calls()).toHaveLength(0);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     });
   });
 
@@ -123,5 +126,68 @@ describe('Notify handler', () => {
     await expect(notify({ uri: 's3://somewhere' })).rejects.toMatchObject({ name: 'InvalidStateInput' });
     expect(sns.calls()).toHaveLength(0);
     expect(eventBridge.calls()).toHaveLength(0);
+  });
+
+  describe('at most once per execution and channel (a conditional marker in the report bucket)', () => {
+    const markerKey = (channel: string) => `notifications/${EXECUTION_NAME}/${channel}.json`;
+    const unwritten = { Error: 'States.TaskFailed', Cause: 'boom' };
+    const puts = () => s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    // S3 answers 412 Precondition Failed when IfNoneMatch: '*' meets an existing key (S3 User Guide, conditional writes).
+    const preconditionFailed = () => new S3ServiceException({ name: 'PreconditionFailed', message: 'At least one of the pre-conditions you specified did not hold', $fault: 'client', $metadata: { httpStatusCode: 412 } });
+    const existingMarkers = (state: string) => {
+      s3.on(PutObjectCommand).callsFake((input: { IfNoneMatch?: string }) => {
+        if (input.IfNoneMatch === '*') throw preconditionFailed();
+        return { ETag: '"marker-2"' };
+      });
+      s3.on(GetObjectCommand).callsFake((input: { Key?: string }) => ({
+        Body: s3JsonBody({ executionName: EXECUTION_NAME, channel: input.Key?.includes('/sns') ? 'sns' : 'events', state, at: '2026-11-25T10:00:00Z', id: 'earlier' }),
+        ETag: '"marker-1"',
+      }));
+    };
+
+    it('claims each channel with IfNoneMatch "*" before publishing, then records it published with IfMatch', async () => {
+      await notify(unwritten);
+
+      expect(puts().filter((p) => p.Key === markerKey('sns'))).toEqual([
+        expect.objectContaining({ Bucket: REPORT_BUCKET, IfNoneMatch: '*' }),
+        expect.objectContaining({ Bucket: REPORT_BUCKET, IfMatch: '"marker-1"' }),
+      ]);
+      expect(puts().filter((p) => p.Key === markerKey('events'))).toHaveLength(2);
+      expect(JSON.parse(String(puts().at(-1)?.Body))).toMatchObject({ state: 'published', id: 'event-1' });
+    });
+
+    it('sends nothing again when an earlier attempt published (a retry after the answer was lost)', async () => {
+      existingMarkers('published');
+      await expect(notify(unwritten)).resolves.toMatchObject({ channels: { sns: 'already-published', events: 'already-published' } });
+      expect(sns.calls()).toHaveLength(0);
+      expect(eventBridge.calls()).toHaveLength(0);
+    });
+
+    it('sends nothing when an earlier attempt started publishing and its outcome is unknown, and says so', async () => {
+      existingMarkers('publishing');
+      await expect(notify(unwritten)).resolves.toMatchObject({ channels: { sns: 'unknown', events: 'unknown' } });
+      expect(sns.calls()).toHaveLength(0);
+    });
+
+    it('publishes again after a refusal: the earlier attempt marked the channel rejected, this one claims it with IfMatch', async () => {
+      existingMarkers('rejected');
+      await expect(notify(unwritten)).resolves.toMatchObject({ channels: { sns: 'published', events: 'published' } });
+      expect(sns.calls()).toHaveLength(1);
+      expect(puts().filter((p) => p.Key === markerKey('sns'))[1]).toMatchObject({ IfMatch: '"marker-1"' });
+    });
+
+    it('marks the channel rejected when SNS refuses the one attempt (nothing was sent), and fails so the state retries', async () => {
+      sns.on(PublishCommand).rejects(new NotFoundException({ message: 'Topic does not exist', $metadata: { httpStatusCode: 404, attempts: 1 } }));
+      await expect(notify(unwritten)).rejects.toMatchObject({ name: 'NotFoundException' });
+      const marks = puts().filter((p) => p.Key === markerKey('sns'));
+      expect(JSON.parse(String(marks.at(-1)?.Body))).toMatchObject({ state: 'rejected' });
+      expect(marks.at(-1)).toMatchObject({ IfMatch: '"marker-1"' });
+    });
+
+    it('leaves the channel claimed when the outcome is unknown (a network failure): a retry will not send it twice', async () => {
+      sns.on(PublishCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      await expect(notify(unwritten)).rejects.toMatchObject({ name: 'NetworkError' });
+      expect(puts().filter((p) => p.Key === markerKey('sns'))).toHaveLength(1);
+    });
   });
 });

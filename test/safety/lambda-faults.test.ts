@@ -28,11 +28,12 @@ describe('RunOptions.lambdaFaults', () => {
 
   it('counts invocations per state: `after` invocations pass first, then `times` fail', async () => {
     const passes = await run([{ state: 'Notify', kind: 'timeout-before', after: 1 }]);
-    const fails = await run([{ state: 'Notify', kind: 'timeout-before', after: 0, times: 1 }]);
+    // Notify's timeouts are retried (1 + 2 invocations): all three time out.
+    const fails = await run([{ state: 'Notify', kind: 'timeout-before', after: 0, times: 3 }]);
 
     expect(passes.status).toBe('succeeded');
     expect(passes.lambdaFaultsFired).toEqual([]);
     expect(fails.error?.name).toBe('Lambda.Unknown');
-    expect(fails.lambdaFaultsFired).toEqual([{ state: 'Notify', kind: 'timeout-before', invocation: 1 }]);
+    expect(fails.lambdaFaultsFired.map((f) => [f.state, f.invocation])).toEqual([['Notify', 1], ['Notify', 2], ['Notify', 3]]);
   });
 });

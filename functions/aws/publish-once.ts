@@ -1,0 +1,90 @@
+import * as z from '../runtime/zod.js';
+import { getJsonWithEtag, putJsonIf, type ObjectRef } from './object-store.js';
+
+/**
+ * At most one message per execution and channel, however often Notify is retried.
+ *
+ * Before publishing, the attempt *claims* the channel with a conditional write of a marker
+ * `notifications/<execution>/<channel>.json` (`IfNoneMatch: '*'`: S3 answers 412 when the key
+ * exists). Only the attempt whose write succeeds publishes. Then:
+ * - published: the marker says so (`published`, with the message or event id);
+ * - the service *refused* the publish (a 4xx answer on the first and only attempt: nothing was
+ *   sent): the marker says `rejected`, and the next attempt claims it again (`IfMatch` on its ETag);
+ * - the outcome is unknown (network failure, 5xx, SDK retries, Lambda timed out mid-call): the
+ *   marker stays `publishing`, and every later attempt skips the channel and says `unknown`.
+ * So a message is never sent twice; it can be lost only when an attempt's outcome is unknown,
+ * and then the Notify result and the log say so.
+ */
+export type Channel = 'sns' | 'events';
+
+const MarkerSchema = z.object({
+  executionName: z.string(),
+  channel: z.string(),
+  state: z.enum(['publishing', 'published', 'rejected']),
+  at: z.string(),
+  id: z.string().optional(),
+  error: z.string().optional(),
+});
+type Marker = z.infer<typeof MarkerSchema>;
+
+export type ChannelOutcome =
+  | { channel: Channel; outcome: 'published'; id?: string }
+  | { channel: Channel; outcome: 'already-published'; id?: string }
+  | { channel: Channel; outcome: 'unknown'; reason: string };
+
+export function markerRef(bucket: string, executionName: string, channel: Channel): ObjectRef {
+  return { bucket, key: `notifications/${executionName}/${channel}.json` };
+}
+
+/** The SDK error inside a workflow error (callAws keeps it as the cause). */
+function sdkErrorOf(error: unknown): { $metadata?: { httpStatusCode?: number; attempts?: number } } | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ('$metadata' in e) return e as { $metadata?: { httpStatusCode?: number; attempts?: number } };
+  }
+  return undefined;
+}
+
+/** Nothing was sent: the service answered 4xx to the one attempt made, or refused the entry (PutEvents' FailedEntryCount). */
+export function definitelyNotSent(error: unknown): boolean {
+  if (error instanceof Error && (error as { entryRejected?: unknown }).entryRejected === true) return true;
+  const status = sdkErrorOf(error)?.$metadata?.httpStatusCode;
+  const attempts = sdkErrorOf(error)?.$metadata?.attempts ?? 1;
+  return status !== undefined && status >= 400 && status < 500 && attempts <= 1;
+}
+
+export async function publishOnce(
+  ref: ObjectRef,
+  executionName: string,
+  channel: Channel,
+  publish: () => Promise<string | undefined>,
+  now: () => Date = () => new Date(),
+): Promise<ChannelOutcome> {
+  const marker = (state: Marker['state'], extra: Partial<Marker> = {}): Marker => ({ executionName, channel, state, at: now().toISOString(), ...extra });
+
+  let claim = await putJsonIf(ref, marker('publishing'), { ifNoneMatch: '*' });
+  if (!claim.written) {
+    const existing = await getJsonWithEtag(ref, MarkerSchema);
+    if (existing?.value.state === 'published') return { channel, outcome: 'already-published', ...(existing.value.id ? { id: existing.value.id } : {}) };
+    if (existing?.value.state === 'publishing') {
+      return { channel, outcome: 'unknown', reason: `an earlier attempt (${existing.value.at}) started publishing and its outcome is unknown: not sent again` };
+    }
+    claim = existing
+      ? await putJsonIf(ref, marker('publishing'), { ifMatch: existing.etag })
+      : await putJsonIf(ref, marker('publishing'), { ifNoneMatch: '*' });
+    if (!claim.written) return { channel, outcome: 'unknown', reason: 'another attempt claimed this channel at the same moment: not sent by this one' };
+  }
+
+  let id: string | undefined;
+  try {
+    id = await publish();
+  } catch (error) {
+    if (definitelyNotSent(error)) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
+      await putJsonIf(ref, marker('rejected', { error: reason }), { ifMatch: claim.etag });
+    }
+    throw error;
+  }
+  // Recorded for the reader; a retry that finds `publishing` instead skips the channel all the same.
+  await putJsonIf(ref, marker('published', id ? { id } : {}), { ifMatch: claim.etag });
+  return { channel, outcome: 'published', ...(id ? { id } : {}) };
+}
