@@ -5,9 +5,8 @@ import { parseArn } from './arn.js';
  * codebuildRoleArn): which may be deleted, and which must stay. Pure decisions: no AWS calls.
  *
  * A role is deleted only when nothing may still need it: no other connection of the account
- * names it (roles are often shared between connections), and none of this connection's stacks
- * remain (CloudFormation deletes a stack with the connection's role; without it, a stack that
- * still exists can no longer be deleted or updated).
+ * names it (roles are often shared between connections), and no live stack uses it as its service
+ * role (CloudFormation would need it to update or delete that stack).
  */
 export interface RoleDecision {
   roleArn: string;
@@ -35,8 +34,23 @@ export function roleNameOf(arn: string, partition: string): string | undefined {
   return name;
 }
 
+/**
+ * Which live stacks use each role as their service role: CloudFormation needs it for any later
+ * update or deletion of those stacks (a stack's role stays once set). Stacks the cleanup tried to
+ * delete carry the deletion role instead; stacks without a role need no connection role: the
+ * cleanup passes its deletion role.
+ */
+export function stacksUsingRoles(roleArns: readonly string[], liveStacks: readonly { stackName: string; roleArn?: string | undefined }[]): Map<string, string[]> {
+  const using = new Map<string, string[]>();
+  for (const stack of liveStacks) {
+    if (!stack.roleArn || !roleArns.includes(stack.roleArn)) continue;
+    using.set(stack.roleArn, [...(using.get(stack.roleArn) ?? []), stack.stackName]);
+  }
+  return using;
+}
+
 /** The connection's roles, each once, with the decision and why. */
-export function decideRoleDeletions(roleArns: string[], usedElsewhere: Map<string, string[]>, stacksRemain: boolean): RoleDecision[] {
+export function decideRoleDeletions(roleArns: string[], usedElsewhere: ReadonlyMap<string, string[]>, serviceRoleOf: ReadonlyMap<string, string[]>): RoleDecision[] {
   const roles = [...new Set(roleArns.filter((arn) => arn.length > 0))];
   return roles.map((roleArn) => {
     const reasons: string[] = [];
@@ -45,8 +59,11 @@ export function decideRoleDeletions(roleArns: string[], usedElsewhere: Map<strin
       const which = others.length === 1 ? 'connection' : 'connections';
       reasons.push(`also the role of ${which} ${others.join(', ')}, which still ${others.length === 1 ? 'needs' : 'need'} it`);
     }
-    if (stacksRemain) reasons.push('stacks that may still need it remain: delete them first');
+    const stacks = serviceRoleOf.get(roleArn) ?? [];
+    if (stacks.length > 0) {
+      reasons.push(`the service role of live stack(s) ${stacks.join(', ')}: CloudFormation needs it to update or delete them; delete them first`);
+    }
     if (reasons.length > 0) return { roleArn, action: 'retain', reason: reasons.join('; ') };
-    return { roleArn, action: 'delete', reason: 'no other connection references it and none of its stacks remain' };
+    return { roleArn, action: 'delete', reason: 'no other connection references it and no live stack uses it as its service role' };
   });
 }

@@ -1,48 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { decideRoleDeletions, roleNameOf } from '../../functions/domain/connection-roles.js';
+import { decideRoleDeletions, roleNameOf, stacksUsingRoles } from '../../functions/domain/connection-roles.js';
 import { ACCOUNT } from '../helpers/domain-fixtures.js';
 
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const OTHER_CONNECTION = '7b1e9a52-4d8c-4f0e-8a6b-2c3d4e5f6a7b';
 const THIRD_CONNECTION = '00000000-0000-4000-8000-000000000003';
 const nothingElse = new Map<string, string[]>();
+const noStack = new Map<string, string[]>();
+
+describe('stacksUsingRoles', () => {
+  it('names, for each of the roles, the live stacks that use it as their service role', () => {
+    const live = [
+      { stackName: 'A', roleArn: role('EnvRole') },
+      { stackName: 'B', roleArn: 'arn:aws:iam::111122223333:role/pcc-prod-us-east-1-cfn-delete' },
+      { stackName: 'C' },
+    ];
+    expect(stacksUsingRoles([role('EnvRole'), role('ComponentRole')], live)).toEqual(new Map([[role('EnvRole'), ['A']]]));
+  });
+});
 
 describe('decideRoleDeletions', () => {
-  it('deletes a role no other connection references once no stack of the connection remains', () => {
-    expect(decideRoleDeletions([role('EnvRole')], nothingElse, false)).toEqual([
+  it('deletes a role no other connection references and no live stack uses as its service role', () => {
+    expect(decideRoleDeletions([role('EnvRole')], nothingElse, noStack)).toEqual([
       { roleArn: role('EnvRole'), action: 'delete', reason: expect.any(String) },
     ]);
   });
 
   it('retains a role another connection references, naming that connection', () => {
-    const [decision] = decideRoleDeletions([role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION]]]), false);
+    const [decision] = decideRoleDeletions([role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION]]]), noStack);
     expect(decision).toMatchObject({ roleArn: role('SharedRole'), action: 'retain' });
     expect(decision?.reason).toContain(OTHER_CONNECTION);
   });
 
   it('names every other connection that references the role', () => {
-    const [decision] = decideRoleDeletions([role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION, THIRD_CONNECTION]]]), false);
+    const [decision] = decideRoleDeletions([role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION, THIRD_CONNECTION]]]), noStack);
     expect(decision?.reason).toContain(OTHER_CONNECTION);
     expect(decision?.reason).toContain(THIRD_CONNECTION);
   });
 
-  it('retains every role while stacks of the connection remain, saying to delete them first', () => {
-    const decisions = decideRoleDeletions([role('EnvRole'), role('ComponentRole')], nothingElse, true);
+  it('retains a role a live stack uses as its service role, naming the stack and saying to delete it first, and decides the others on their own', () => {
+    const decisions = decideRoleDeletions([role('EnvRole'), role('ComponentRole')], nothingElse, new Map([[role('EnvRole'), ['AWSProton-api-x']]]));
     expect(decisions).toEqual([
-      { roleArn: role('EnvRole'), action: 'retain', reason: 'stacks that may still need it remain: delete them first' },
-      { roleArn: role('ComponentRole'), action: 'retain', reason: 'stacks that may still need it remain: delete them first' },
+      { roleArn: role('EnvRole'), action: 'retain', reason: expect.stringMatching(/^the service role of live stack\(s\) AWSProton-api-x: .*delete them first/) },
+      { roleArn: role('ComponentRole'), action: 'delete', reason: expect.any(String) },
     ]);
   });
 
-  it('gives both reasons for a shared role while stacks remain', () => {
-    const [decision] = decideRoleDeletions([role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION]]]), true);
+  it('gives both reasons for a shared role that a live stack also uses', () => {
+    const [decision] = decideRoleDeletions([role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION]]]), new Map([[role('SharedRole'), ['AWSProton-api-x']]]));
     expect(decision?.action).toBe('retain');
     expect(decision?.reason).toContain(OTHER_CONNECTION);
     expect(decision?.reason).toContain('delete them first');
   });
 
   it('decides each role on its own: a shared role stays while the connection-only role goes', () => {
-    const decisions = decideRoleDeletions([role('EnvRole'), role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION]]]), false);
+    const decisions = decideRoleDeletions([role('EnvRole'), role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION]]]), noStack);
     expect(decisions.map((d) => [d.roleArn, d.action])).toEqual([
       [role('EnvRole'), 'delete'],
       [role('SharedRole'), 'retain'],
@@ -50,15 +62,15 @@ describe('decideRoleDeletions', () => {
   });
 
   it('ignores what other connections reference that this connection does not use', () => {
-    expect(decideRoleDeletions([role('EnvRole')], new Map([[role('OtherRole'), [OTHER_CONNECTION]]]), false)[0]?.action).toBe('delete');
+    expect(decideRoleDeletions([role('EnvRole')], new Map([[role('OtherRole'), [OTHER_CONNECTION]]]), noStack)[0]?.action).toBe('delete');
   });
 
   it('decides a role the connection names twice (e.g. as environment and component role) once', () => {
-    expect(decideRoleDeletions([role('EnvRole'), role('EnvRole')], nothingElse, false)).toHaveLength(1);
+    expect(decideRoleDeletions([role('EnvRole'), role('EnvRole')], nothingElse, noStack)).toHaveLength(1);
   });
 
   it('leaves out empty role ARNs', () => {
-    expect(decideRoleDeletions(['', role('EnvRole')], nothingElse, false).map((d) => d.roleArn)).toEqual([role('EnvRole')]);
+    expect(decideRoleDeletions(['', role('EnvRole')], nothingElse, noStack).map((d) => d.roleArn)).toEqual([role('EnvRole')]);
   });
 });
 

@@ -132,12 +132,19 @@ describe('deleteConnectionRoles', () => {
     expect(result.sandbox.account.roles.has('ProtonComponentRole-shared')).toBe(true);
   });
 
-  it('keeps every role while a stack of the environment remains', async () => {
+  it('keeps a role a live stack still uses as its service role, naming the stack', async () => {
+    const kept = environmentStack({ terminationProtection: true, serviceRole: 'ProtonEnvironmentRole-payments' });
+    const result = await run({ ...withRoles(false), stacks: [kept] }, consoleInput('execute', { deleteConnectionRoles: true }));
+
+    expect(entryFor(reportOf(result), role('ProtonEnvironmentRole-payments'))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`the service role of live stack(s) ${kept.name}`) });
+    expect(result.sandbox.callsTo('DeleteRole')).toEqual([]);
+  });
+
+  it('deletes the roles though a stack is left DELETE_FAILED: it has no role of its own, and the cleanup deletes with its deletion role', async () => {
     const stuck = environmentStack({ resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC', name: 'vpc-1', failsToDelete: 'in use' }] });
     const result = await run({ ...withRoles(false), stacks: [stuck] }, consoleInput('execute', { deleteConnectionRoles: true }));
 
-    expect(entryFor(reportOf(result), role('ProtonEnvironmentRole-payments'))).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/stacks/) });
-    expect(result.sandbox.callsTo('DeleteRole')).toEqual([]);
+    expect(entryFor(reportOf(result), role('ProtonEnvironmentRole-payments'))).toMatchObject({ outcome: 'deleted' });
   });
 
   it('deletes no role without it', async () => {
