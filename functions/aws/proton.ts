@@ -3,6 +3,7 @@ import {
   GetEnvironmentAccountConnectionCommand,
   ListTagsForResourceCommand,
   paginateListEnvironmentAccountConnections,
+  type EnvironmentAccountConnectionSummary,
 } from '@aws-sdk/client-proton';
 import type { ProtonConnection } from '../domain/connection.js';
 import type { ConnectionSummary } from '../domain/serving.js';
@@ -35,23 +36,26 @@ async function callProton<T>(action: string, call: () => Promise<T>): Promise<T>
   }
 }
 
+/** A connection as Proton describes or lists it (list summaries name no CodeBuild role). */
+function connectionOf(c: Omit<EnvironmentAccountConnectionSummary, 'id'> & { id: string }): ListedConnection {
+  return {
+    id: c.id,
+    arn: c.arn ?? '',
+    status: c.status ?? 'UNKNOWN',
+    environmentName: c.environmentName ?? '',
+    managementAccountId: c.managementAccountId ?? '',
+    ...(c.roleArn ? { roleArn: c.roleArn } : {}),
+    ...(c.componentRoleArn ? { componentRoleArn: c.componentRoleArn } : {}),
+  };
+}
+
 /** One connection by id; undefined when Proton answers that it does not exist. */
 export async function getConnection(id: string): Promise<ProtonConnection | undefined> {
   try {
     const { environmentAccountConnection: c } = await callProton(`GetEnvironmentAccountConnection ${id}`, () =>
       proton().send(new GetEnvironmentAccountConnectionCommand({ id })),
     );
-    if (!c) return undefined;
-    return {
-      id: c.id ?? id,
-      arn: c.arn ?? '',
-      status: c.status ?? 'UNKNOWN',
-      environmentName: c.environmentName ?? '',
-      managementAccountId: c.managementAccountId ?? '',
-      ...(c.roleArn ? { roleArn: c.roleArn } : {}),
-      ...(c.componentRoleArn ? { componentRoleArn: c.componentRoleArn } : {}),
-      ...(c.codebuildRoleArn ? { codebuildRoleArn: c.codebuildRoleArn } : {}),
-    };
+    return c ? { ...connectionOf({ ...c, id: c.id ?? id }), ...(c.codebuildRoleArn ? { codebuildRoleArn: c.codebuildRoleArn } : {}) } : undefined;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -90,16 +94,7 @@ export async function listConnections(environmentName?: string): Promise<ListedC
     );
     for await (const page of pages) {
       for (const c of page.environmentAccountConnections ?? []) {
-        if (!c.id) continue;
-        connections.push({
-          id: c.id,
-          arn: c.arn ?? '',
-          status: c.status ?? 'UNKNOWN',
-          environmentName: c.environmentName ?? '',
-          managementAccountId: c.managementAccountId ?? '',
-          ...(c.roleArn ? { roleArn: c.roleArn } : {}),
-          ...(c.componentRoleArn ? { componentRoleArn: c.componentRoleArn } : {}),
-        });
+        if (c.id) connections.push(connectionOf({ ...c, id: c.id }));
       }
     }
     return connections;
