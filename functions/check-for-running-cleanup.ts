@@ -1,19 +1,17 @@
 import * as z from './runtime/zod.js';
-import { earlierCleanupOf } from './domain/concurrent-runs.js';
-import { runningExecutions } from './aws/step-functions.js';
-import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
+import { leaseKey } from './domain/concurrent-runs.js';
+import { acquireLease, type LeaseRef } from './aws/cleanup-lease.js';
+import { clock } from './runtime/clock.js';
+import { loadConfig, nonEmpty } from './runtime/config.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /**
- * CheckForRunningCleanup: a console start cannot be deduplicated by name, so before touching
- * anything the run looks for an earlier running execution for the same connection, and yields.
+ * CheckForRunningCleanup: before touching anything, an execute run takes the cleanup lease of
+ * its environment (or connection) in the report bucket, or yields to the running execution that
+ * holds it. A constant number of calls per run, however many executions run (no scan). Plan runs
+ * delete nothing: they neither take nor yield to a lease. WriteReport releases the lease.
  */
-const config = loadConfig(
-  z.object({
-    DEFAULT_MODE: modeVariable.default('plan'),
-    REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
-  }),
-);
+const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
 
 export const handler = taskHandler({
   task: 'CheckForRunningCleanup',
@@ -21,15 +19,18 @@ export const handler = taskHandler({
     connectionId: z.string(),
     environmentName: z.string(),
     managementAccountId: z.string(),
+    mode: z.enum(['plan', 'execute']),
     stateMachineArn: z.string(),
     executionName: z.string(),
-    startedAt: z.string(),
   }),
   logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
-  run: async ({ connectionId, environmentName, managementAccountId, stateMachineArn, executionName, startedAt }): Promise<{ runningCleanup: string | null }> => {
-    const settings = { defaultMode: config.DEFAULT_MODE, requestEventSource: config.REQUEST_EVENT_SOURCE };
-    const target = { ...(connectionId ? { connectionId } : {}), environment: { name: environmentName, managementAccountId } };
-    const earlier = earlierCleanupOf(target, { name: executionName, startedAt }, await runningExecutions(stateMachineArn), settings);
-    return { runningCleanup: earlier?.name ?? null };
+  run: async ({ connectionId, environmentName, managementAccountId, mode, stateMachineArn, executionName }): Promise<{ runningCleanup: string | null; lease: LeaseRef | null }> => {
+    if (mode !== 'execute') return { runningCleanup: null, lease: null };
+    const key = leaseKey({ ...(connectionId ? { connectionId } : {}), environment: { name: environmentName, managementAccountId } });
+    const outcome = await acquireLease(
+      { bucket: config.REPORT_BUCKET, key },
+      { executionName, target: environmentName ? `${environmentName}@${managementAccountId}` : connectionId, stateMachineArn, now: new Date(clock.isoNow()) },
+    );
+    return 'held' in outcome ? { runningCleanup: null, lease: outcome.held } : { runningCleanup: outcome.yieldTo, lease: null };
   },
 });

@@ -7,22 +7,25 @@ import { CleanupRequestSchema } from './domain/request.js';
 import { CleanupProgressSchema, PROGRESS_FILE, stackResults, type CleanupProgress } from './domain/cleanup-progress.js';
 import { VerificationSchema } from './domain/verification.js';
 import { executionKey, getJson, getJsonIfExists, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
+import { releaseLease, type LeaseRef } from './aws/cleanup-lease.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
-import { MetricUnit, metrics } from './runtime/powertools.js';
+import { logger, MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
 
 const ReferenceSchema = z.object({ location: ObjectRefSchema });
+/** The cleanup lease CheckForRunningCleanup took (released here: the run deletes nothing more). */
+const LeaseRefSchema = ObjectRefSchema.extend({ etag: z.string() });
 const SweepSectionsSchema = z.object({ environments: z.array(SweepSectionSchema) });
 
 /** Only the parts of the workflow's state the report needs; everything is optional on the failure path. */
 const GatheredStateSchema = z.object({
   request: CleanupRequestSchema.optional(),
   connection: ConnectionFactsSchema.optional(),
-  concurrency: z.object({ runningCleanup: z.string().nullable() }).optional(),
+  concurrency: z.object({ runningCleanup: z.string().nullable(), lease: LeaseRefSchema.nullable().optional() }).optional(),
   sweep: ReferenceSchema.optional(),
   scheduled: ReportSchema.shape.scheduled,
   inventory: ReferenceSchema.optional(),
@@ -58,6 +61,18 @@ async function storedProgress(executionName: string): Promise<CleanupProgress | 
   return getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, CleanupProgressSchema);
 }
 
+/**
+ * Best effort: a lease left behind names this execution, which is about to close, so the next run
+ * takes it over after one DescribeExecution. A failed release never fails the report.
+ */
+async function release(lease: LeaseRef, executionName: string): Promise<void> {
+  try {
+    await releaseLease(lease, executionName, new Date(clock.isoNow()));
+  } catch (error) {
+    logger.warn('cleanup lease not released; the next run takes it over', { lease: lease.key, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 export const handler = taskHandler({
   task: 'WriteReport',
   input: z.object({ executionName: z.string(), startedAt: z.string(), state: GatheredStateSchema }),
@@ -90,6 +105,7 @@ export const handler = taskHandler({
       ...(state.failure ? { failure: state.failure } : {}),
     });
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: `reports/${executionName}.json` }, report);
+    if (state.concurrency?.lease) await release(state.concurrency.lease, executionName);
     metrics.addMetric('ResourcesDeleted', MetricUnit.Count, report.summary.deleted + report.summary.alreadyAbsent);
     metrics.addMetric('ResourcesRetained', MetricUnit.Count, report.summary.retained);
     metrics.addMetric('ResourcesFailed', MetricUnit.Count, report.summary.failed);

@@ -1,50 +1,50 @@
+import * as z from '../runtime/zod.js';
 import type { EnvironmentRef } from './request.js';
-import { resolveRequest, type RequestSettings } from './request-resolution.js';
 
 /**
- * One cleanup per connection at a time. Of two executions that would delete for the same
- * connection (named by id) or the same environment (named by name and management account), the
- * one that started later yields (ties broken by name), so exactly one goes on. Plan runs delete
- * nothing: nobody yields to them.
+ * One cleanup per connection at a time, by a lease rather than a scan: every execute run takes the
+ * lease of the environment it cleans up (a connection serves exactly one environment; the
+ * connection id names the lease only when the environment is unknown) before it deletes
+ * anything. A lease is an S3 object written with a conditional write: taken when there is none
+ * (`IfNoneMatch: '*'`), or taken over (`IfMatch` on its ETag) when it is released or its holder
+ * is no longer running (one DescribeExecution). A run that finds the lease held by a running
+ * execution yields. Plan runs delete nothing: they neither take nor yield to a lease.
  */
-export interface RunningExecution {
-  name: string;
-  startedAt: string;
-  input: unknown;
-}
-
 export interface CleanupTarget {
   connectionId?: string;
   environment?: EnvironmentRef;
 }
 
-function deletingTargetOf(input: unknown, settings: RequestSettings): CleanupTarget | undefined {
-  try {
-    const request = resolveRequest(input, settings);
-    return request.mode === 'execute' && !request.sweep ? request : undefined;
-  } catch {
-    return undefined; // a malformed input fails at its own ResolveRequest: it cleans nothing
+export const LeaseSchema = z.object({
+  holder: z.string(),
+  target: z.string(),
+  takenAt: z.string(),
+  released: z.boolean().optional(),
+});
+export type Lease = z.infer<typeof LeaseSchema>;
+
+export function leaseKey(target: CleanupTarget): string {
+  const part = encodeURIComponent;
+  if (target.environment?.name && target.environment.managementAccountId) {
+    return `leases/environment/${part(target.environment.managementAccountId)}/${part(target.environment.name)}.json`;
   }
+  if (target.connectionId) return `leases/connection/${part(target.connectionId)}.json`;
+  throw new Error('a cleanup target names an environment or a connection');
 }
 
-function sameTarget(a: CleanupTarget, b: CleanupTarget): boolean {
-  if (a.connectionId && b.connectionId) return a.connectionId === b.connectionId;
-  return Boolean(a.environment && b.environment && a.environment.name === b.environment.name && a.environment.managementAccountId === b.environment.managementAccountId);
+/** What the run does about a lease it found (after its `IfNoneMatch` write was refused). */
+export type LeaseFinding = 'ours' | 'free' | 'ask-holder';
+
+export function judgeLease(lease: Lease, self: string): LeaseFinding {
+  if (lease.released) return 'free';
+  return lease.holder === self ? 'ours' : 'ask-holder';
 }
 
-export function earlierCleanupOf(
-  target: CleanupTarget,
-  self: { name: string; startedAt: string },
-  running: readonly RunningExecution[],
-  settings: RequestSettings,
-): RunningExecution | undefined {
-  const startedBefore = (other: RunningExecution) => {
-    const [theirs, ours] = [Date.parse(other.startedAt), Date.parse(self.startedAt)];
-    return theirs < ours || (theirs === ours && other.name < self.name);
-  };
-  return running.find((other) => {
-    if (other.name === self.name || !startedBefore(other)) return false;
-    const theirs = deletingTargetOf(other.input, settings);
-    return theirs !== undefined && sameTarget(theirs, target);
-  });
+/**
+ * Step Functions execution statuses (DescribeExecution `status`): RUNNING and PENDING_REDRIVE
+ * may still delete; SUCCEEDED, FAILED, TIMED_OUT and ABORTED are closed. An execution that no
+ * longer exists (ExecutionDoesNotExist: closed executions are kept 90 days) is closed too.
+ */
+export function holderMayStillDelete(status: string | undefined): boolean {
+  return status === 'RUNNING' || status === 'PENDING_REDRIVE';
 }

@@ -1,45 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { earlierCleanupOf } from '../../functions/domain/concurrent-runs.js';
+import { holderMayStillDelete, judgeLease, leaseKey } from '../../functions/domain/concurrent-runs.js';
 import { CONNECTION_ID, ENV, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
 
-const settings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup' };
-const self = { name: 'this-run', startedAt: '2026-11-25T10:00:00.500Z' };
 const environment = { name: ENV, managementAccountId: MANAGEMENT_ACCOUNT };
-const running = (name: string, input: unknown, startedAt = '2026-11-25T10:00:00Z') => ({ name, startedAt, input });
+const lease = (holder: string, released?: boolean) => ({ holder, target: `${ENV}@${MANAGEMENT_ACCOUNT}`, takenAt: '2026-11-25T10:00:00Z', ...(released === undefined ? {} : { released }) });
 
-describe('earlierCleanupOf', () => {
-  it('finds an earlier execute run for the same connection', () => {
-    const earlier = running('first', { connectionId: CONNECTION_ID, mode: 'execute' });
-
-    expect(earlierCleanupOf({ connectionId: CONNECTION_ID, environment }, self, [earlier], settings)?.name).toBe('first');
+describe('the cleanup lease', () => {
+  it('is one per environment: a run by connection id and a run naming only the environment share it', () => {
+    expect(leaseKey({ connectionId: CONNECTION_ID, environment })).toBe(leaseKey({ environment }));
+    expect(leaseKey({ environment })).toBe(`leases/environment/${MANAGEMENT_ACCOUNT}/${ENV}.json`);
   });
 
-  it('finds an earlier execute run for the same environment named without a connection id', () => {
-    const earlier = running('by-environment', { environment, mode: 'execute' });
-
-    expect(earlierCleanupOf({ connectionId: CONNECTION_ID, environment }, self, [earlier], settings)?.name).toBe('by-environment');
+  it('differs for the same environment name under another management account', () => {
+    expect(leaseKey({ environment })).not.toBe(leaseKey({ environment: { name: ENV, managementAccountId: '999988887777' } }));
   });
 
-  it('does not yield to a plan run, which deletes nothing', () => {
-    expect(earlierCleanupOf({ connectionId: CONNECTION_ID, environment }, self, [running('plan', { connectionId: CONNECTION_ID, mode: 'plan' })], settings)).toBeUndefined();
+  it('is the connection\'s when the environment is unknown', () => {
+    expect(leaseKey({ connectionId: CONNECTION_ID, environment: { name: '', managementAccountId: '' } })).toBe(`leases/connection/${CONNECTION_ID}.json`);
   });
 
-  it('does not yield to a later run, nor to itself', () => {
-    const later = running('later', { connectionId: CONNECTION_ID, mode: 'execute' }, '2026-11-25T10:00:01Z');
-
-    expect(earlierCleanupOf({ connectionId: CONNECTION_ID, environment }, self, [later, running('this-run', { connectionId: CONNECTION_ID, mode: 'execute' })], settings)).toBeUndefined();
+  it('held by this very execution (an earlier attempt of the task took it) is ours; released is free; anyone else\'s asks its holder', () => {
+    expect(judgeLease(lease('me'), 'me')).toBe('ours');
+    expect(judgeLease(lease('other', true), 'me')).toBe('free');
+    expect(judgeLease(lease('other'), 'me')).toBe('ask-holder');
   });
 
-  it('compares start times as instants, not as text', () => {
-    const sameInstant = running('a-first', { connectionId: CONNECTION_ID, mode: 'execute' }, '2026-11-25T10:00:00.500Z');
-    const withoutMillis = running('b', { connectionId: CONNECTION_ID, mode: 'execute' }, '2026-11-25T10:00:00Z');
-
-    expect(earlierCleanupOf({ connectionId: CONNECTION_ID, environment }, self, [sameInstant], settings)?.name).toBe('a-first');
-    // The same instant written two ways: a tie, broken by name (as text, "00Z" would sort after "00.000Z").
-    expect(earlierCleanupOf({ connectionId: CONNECTION_ID, environment }, { ...self, startedAt: '2026-11-25T10:00:00.000Z' }, [withoutMillis], settings)?.name).toBe('b');
-  });
-
-  it('ignores runs whose input is malformed (they clean nothing)', () => {
-    expect(earlierCleanupOf({ connectionId: CONNECTION_ID, environment }, self, [running('bad', { connectionId: 'nope' })], settings)).toBeUndefined();
+  it('yields only to a holder that may still delete (DescribeExecution status RUNNING or PENDING_REDRIVE)', () => {
+    expect(['RUNNING', 'PENDING_REDRIVE'].map(holderMayStillDelete)).toEqual([true, true]);
+    expect(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', undefined].map(holderMayStillDelete)).toEqual([false, false, false, false, false]);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow, stateMachineArn } from '../../local/run-workflow.js';
 import { ScenarioSchema } from '../../local/sandbox/scenario.js';
 import { COMPLETION_DETAIL_TYPE } from '../../functions/domain/notification.js';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, consoleInput, fault, scenario } from '../helpers/scenarios.js';
+import { LOCAL_RESOURCES } from '../../local/local-environment.js';
+import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, OTHER_ENVIRONMENT, consoleInput, fault, scenario } from '../helpers/scenarios.js';
 import { deletingCalls, reportOf, run } from '../helpers/workflow.js';
 
 const DELETE = 'DeleteEnvironmentAccountConnection';
@@ -103,35 +104,84 @@ describe('DeleteConnection', () => {
   });
 });
 
-describe('one cleanup per connection at a time', () => {
-  it('yields to an earlier running cleanup of the same connection, changing nothing and saying so', async () => {
+describe('one cleanup per connection at a time (a lease in the report bucket)', () => {
+  // The lease of the environment the run cleans up (README "Safety model"): an S3 object naming the execution holding it.
+  const leaseKey = `${LOCAL_RESOURCES.reportBucket}/leases/environment/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}.json`;
+  const lease = (holder: string, extra: object = {}) => JSON.stringify({ holder, target: `${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`, takenAt: '2026-11-25T09:59:00Z', ...extra });
+  const execution = (spec: unknown, name: string, status: 'RUNNING' | 'SUCCEEDED' | 'FAILED', input: unknown = consoleInput('execute')) => ({
+    stateMachineArn: stateMachineArn(ScenarioSchema.parse(spec)),
+    name,
+    input,
+    status,
+    startedAt: new Date(Date.now() - 60_000),
+  });
+
+  it('yields to the running cleanup that holds the lease, changing nothing and saying so', async () => {
     const spec = scenario();
     const sandbox = await openSandbox(spec);
-    sandbox.account.executions.push({
-      stateMachineArn: stateMachineArn(ScenarioSchema.parse(spec)),
-      name: 'console-started-earlier',
-      input: consoleInput('execute'),
-      status: 'RUNNING',
-      startedAt: new Date(Date.now() - 60_000),
-    });
+    sandbox.account.executions.push(execution(spec, 'console-started-earlier', 'RUNNING'));
+    sandbox.account.objects.set(leaseKey, lease('console-started-earlier'));
     const result = await runWorkflow(spec, { sandbox });
     const report = reportOf(result);
 
     expect(result.status).toBe('succeeded');
     expect(report.connection).toMatchObject({ outcome: 'not-attempted', reason: expect.stringContaining('console-started-earlier') });
     expect(deletingCalls(result)).toEqual([]);
+    expect(JSON.parse(sandbox.account.objects.get(leaseKey)!)).toMatchObject({ holder: 'console-started-earlier' });
   });
 
-  it('goes on when the earlier cleanup is for another connection, or has finished', async () => {
+  it('takes over a lease whose holder has finished (or no longer exists), and goes on', async () => {
+    for (const [holder, executions] of [['finished', ['SUCCEEDED']], ['failed-earlier', ['FAILED']], ['expired-long-ago', []]] as const) {
+      const spec = scenario();
+      const sandbox = await openSandbox(spec);
+      for (const status of executions) sandbox.account.executions.push(execution(spec, holder, status));
+      sandbox.account.objects.set(leaseKey, lease(holder));
+      const result = await runWorkflow(spec, { sandbox, executionName: `after-${holder}` });
+
+      expect(reportOf(result).connection.outcome, holder).toBe('deleted');
+      expect(JSON.parse(sandbox.account.objects.get(leaseKey)!), holder).toMatchObject({ holder: `after-${holder}`, released: true });
+    }
+  });
+
+  it('goes on when the running cleanup is for another environment, and takes a released lease', async () => {
     const spec = scenario();
     const sandbox = await openSandbox(spec);
-    const earlier = { stateMachineArn: stateMachineArn(ScenarioSchema.parse(spec)), startedAt: new Date(Date.now() - 60_000) };
-    sandbox.account.executions.push(
-      { ...earlier, name: 'other-connection', input: { connectionId: OTHER_CONNECTION_ID, mode: 'execute' }, status: 'RUNNING' },
-      { ...earlier, name: 'finished', input: consoleInput('execute'), status: 'SUCCEEDED' },
-    );
+    sandbox.account.executions.push(execution(spec, 'other-connection', 'RUNNING', { connectionId: OTHER_CONNECTION_ID, mode: 'execute' }));
+    sandbox.account.objects.set(`${LOCAL_RESOURCES.reportBucket}/leases/environment/${MANAGEMENT_ACCOUNT}/${OTHER_ENVIRONMENT}.json`, lease('other-connection'));
+    sandbox.account.objects.set(leaseKey, lease('done-before', { released: true }));
     const result = await runWorkflow(spec, { sandbox });
 
     expect(reportOf(result).connection.outcome).toBe('deleted');
+    expect(result.sandbox.callsTo('DescribeExecution')).toEqual([]);
+  });
+
+  it('releases its lease when the run ends, so the next run takes it with no DescribeExecution', async () => {
+    const spec = scenario();
+    const first = await runWorkflow(spec, { executionName: 'first-run' });
+    expect(JSON.parse(first.sandbox.account.objects.get(leaseKey)!)).toMatchObject({ holder: 'first-run', released: true });
+  });
+
+  it('a plan run neither takes nor yields to a lease', async () => {
+    const spec = scenario({ input: consoleInput('plan') });
+    const sandbox = await openSandbox(spec);
+    sandbox.account.executions.push(execution(spec, 'console-started-earlier', 'RUNNING'));
+    sandbox.account.objects.set(leaseKey, lease('console-started-earlier'));
+    const result = await runWorkflow(spec, { sandbox });
+
+    expect(reportOf(result).connection.outcome).toBe('planned');
+    expect(JSON.parse(sandbox.account.objects.get(leaseKey)!)).toMatchObject({ holder: 'console-started-earlier' });
+  });
+
+  it('costs a constant number of calls however many executions run (no ListExecutions, at most one DescribeExecution)', async () => {
+    const spec = scenario();
+    const sandbox = await openSandbox(spec);
+    for (let i = 0; i < 200; i++) sandbox.account.executions.push(execution(spec, `sweep-child-${i}`, 'RUNNING', { environment: { name: `env-${i}`, managementAccountId: MANAGEMENT_ACCOUNT }, mode: 'execute' }));
+    sandbox.account.executions.push(execution(spec, 'finished', 'SUCCEEDED'));
+    sandbox.account.objects.set(leaseKey, lease('finished'));
+    const result = await runWorkflow(spec, { sandbox });
+
+    expect(reportOf(result).connection.outcome).toBe('deleted');
+    expect(result.sandbox.callsTo('ListExecutions')).toEqual([]);
+    expect(result.sandbox.callsTo('DescribeExecution')).toHaveLength(1);
   });
 });
