@@ -100,10 +100,20 @@ describe('S3, SNS, EventBridge and Step Functions hold what was sent', () => {
     expect(sandbox.account.events).toEqual([{ busName: 'default', source: 's', detailType: 'd', detail: { x: 1 }, resources: [] }]);
   });
 
-  it('Step Functions StartExecution with a name already used answers ExecutionAlreadyExists', () => {
+  it('Step Functions StartExecution with the name and input of a running execution succeeds and starts nothing', () => {
     const sandbox = sandboxOf({ timing: UNTIMED });
-    const start = { stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:m', name: 'n', input: '{}' };
+    const start = { stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:m', name: 'n', input: '{"a":1}' };
     expect(send(sandbox, 'stepfunctions:StartExecution', start).error).toBeUndefined();
+    expect(send(sandbox, 'stepfunctions:StartExecution', start).error).toBeUndefined();
+    expect(sandbox.account.executions).toHaveLength(1);
+  });
+
+  it('Step Functions StartExecution with a name already used, with another input or once closed, answers ExecutionAlreadyExists', () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    const start = { stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:m', name: 'n', input: '{"a":1}' };
+    send(sandbox, 'stepfunctions:StartExecution', start);
+    expect(send(sandbox, 'stepfunctions:StartExecution', { ...start, input: '{"a":2}' }).error).toBe('ExecutionAlreadyExists');
+    sandbox.account.executions[0]!.status = 'SUCCEEDED';
     expect(send(sandbox, 'stepfunctions:StartExecution', start).error).toBe('ExecutionAlreadyExists');
   });
 });

@@ -78,7 +78,9 @@ describe('the sweep', () => {
     await runWorkflow(spec, { sandbox, input: { sweep: true, mode: 'plan' }, executionName: 'sweep-one' });
     const again = await runWorkflow(spec, { sandbox, input: { sweep: true, mode: 'plan' }, executionName: 'sweep-one' });
 
-    expect(reportOf(again).sweep?.map((s) => s.outcome)).toEqual(['skipped', 'already-started']);
+    // The child started the first time is still running: the second StartExecution is the same request.
+    expect(reportOf(again).sweep?.map((s) => s.outcome)).toEqual(['skipped', 'started']);
+    expect(sandbox.account.executions.filter((e) => e.name.startsWith('sweep-') && e.name !== 'sweep-one')).toHaveLength(1);
   });
 
   it('starts its own cleanups when an execute sweep follows a plan sweep the same day', async () => {

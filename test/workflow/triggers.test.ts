@@ -46,14 +46,15 @@ describe('the custom "Proton Connection Decommission Requested" event', () => {
     expect(report.connection.outcome).toBe('deleted');
   });
 
-  it('does not start a second cleanup when the same event is delivered again', async () => {
+  it('does not start a second cleanup when the same event is delivered again while the first runs', async () => {
     const sandbox = await openSandbox(scenario());
     const event = decommissionRequested({ connectionId: CONNECTION_ID, mode: 'execute' });
     const first = await deliverEvent(event);
     const second = await deliverEvent(event);
 
+    // While the first runs, StartExecution answers the redelivery as the same request: no second execution.
     expect(first.outcome).toBe('started');
-    expect(second).toEqual({ executionName: first.executionName, outcome: 'already-started' });
+    expect(second.executionName).toBe(first.executionName);
     expect(sandbox.account.executions).toHaveLength(1);
   });
 });
@@ -129,8 +130,8 @@ describe('the scheduled decommission run', () => {
     await runSchedule();
     const again = await runSchedule();
 
-    expect(again.started).toEqual([]);
-    expect(again.alreadyStarted.map((s) => s.target)).toEqual([CONNECTION_ID]);
+    // The first is still running: StartExecution answers the same request with success, and starts nothing.
+    expect([...again.started, ...again.alreadyStarted].map((s) => s.target)).toEqual([CONNECTION_ID]);
     expect(sandbox.account.executions).toHaveLength(1);
   });
 });

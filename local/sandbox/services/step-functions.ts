@@ -1,17 +1,27 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ExecutionAlreadyExists, ExecutionDoesNotExist } from '@aws-sdk/client-sfn';
 import { page, type Operations } from './operations.js';
 
 const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
-/** Step Functions' StartExecution as the triggers use it: one execution per name, ever. */
+/**
+ * Step Functions' StartExecution as the triggers use it: one execution per name, ever. "If
+ * StartExecution is called with the same name and input as a running execution, the call succeeds
+ * and return the same response as the original request. If the execution is closed or if the input
+ * is different, it returns a 400 ExecutionAlreadyExists error." (StartExecution API reference.)
+ */
 export const stepFunctionsOperations: Operations = {
   StartExecution: (account, input) => {
     const name = String(input.name);
-    if (account.executions.some((e) => e.name === name)) {
-      throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: { httpStatusCode: 400 } });
+    const given = JSON.parse(String(input.input ?? '{}')) as unknown;
+    const existing = account.executions.find((e) => e.name === name);
+    if (existing && existing.status === 'RUNNING' && isDeepStrictEqual(existing.input, given)) {
+      return { executionArn: executionArn(existing.stateMachineArn, name), startDate: existing.startedAt };
     }
-    account.executions.push({ stateMachineArn: String(input.stateMachineArn), name, input: JSON.parse(String(input.input ?? '{}')), status: 'RUNNING', startedAt: new Date() });
-    return { executionArn: executionArn(String(input.stateMachineArn), name), startDate: new Date() };
+    if (existing) throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${name}'`, $metadata: { httpStatusCode: 400 } });
+    const startedAt = new Date(account.clock.now());
+    account.executions.push({ stateMachineArn: String(input.stateMachineArn), name, input: given, status: 'RUNNING', startedAt });
+    return { executionArn: executionArn(String(input.stateMachineArn), name), startDate: startedAt };
   },
   ListExecutions: (account, input) => {
     const matching = account.executions.filter(
