@@ -1,6 +1,8 @@
 import * as z from './runtime/zod.js';
 import { MODES, STANDALONE_TYPES } from './domain/request.js';
-import { emptyingBoundReached, MAX_EMPTYING_CALLS, recheckStandalone } from './domain/standalone-deletion.js';
+import { recheckStandalone } from './domain/standalone-deletion.js';
+import { emptyingCallsAllowed } from './domain/history-budget.js';
+import { ErrorName } from './runtime/errors.js';
 import { deleteStandaloneResource } from './aws/standalone-resources.js';
 import { currentTags } from './aws/tagging.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
@@ -11,8 +13,13 @@ import { taskHandler } from './runtime/task-handler.js';
 /**
  * DeleteStandaloneResource (deleteTypes): re-reads the resource's tags, then deletes it. A
  * bucket is emptied a bounded amount per call: 'in-progress' sends the state machine round
- * its Wait loop, up to MAX_EMPTYING_CALLS calls.
+ * its Wait loop, for as many calls as the execution's history budget leaves this item
+ * (domain/history-budget.ts). A deletion that fails for good is returned as a value with a
+ * bounded message (200 failures must fit the 256 KB state); only transient errors are thrown,
+ * for the state machine to retry.
  */
+const ERROR_CHARS = 300;
+const TRANSIENT: readonly string[] = [ErrorName.ThrottlingException, ErrorName.InternalServerException, ErrorName.NetworkError];
 const config = loadConfig(z.object({ PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));
 
 export interface StandaloneProgress {
@@ -31,18 +38,28 @@ export const handler = taskHandler({
     mode: z.enum(MODES),
     environmentArn: z.string().startsWith('arn:'),
     calls: z.number().int().nonnegative(),
+    /** The cleanup loop's rounds so far, and the Map's item count: this item's share of the history budget. */
+    roundsUsed: z.number().int().nonnegative().default(0),
+    items: z.number().int().positive().default(1),
     executionName: z.string(),
   }),
   logKeys: ({ arn, executionName }) => ({ executionName, resourceArn: arn }),
-  run: async ({ arn, type, mode, environmentArn, calls }): Promise<StandaloneProgress> => {
+  run: async ({ arn, type, mode, environmentArn, calls, roundsUsed, items }): Promise<StandaloneProgress> => {
     requireExecuteMode('DeleteStandaloneResource', mode);
-    const leftAlone = recheckStandalone((await currentTags([arn])).get(arn), environmentArn, config.PROTECT_TAG_KEY);
-    if (leftAlone) return { id: arn, outcome: 'retained', calls: calls + 1, reason: leftAlone };
-    const outcome = await deleteStandaloneResource(arn, type);
-    if (outcome === 'deleted') metrics.addMetric('StandaloneResourcesDeleted', MetricUnit.Count, 1);
-    if (outcome === 'in-progress' && emptyingBoundReached(calls + 1)) {
-      return { id: arn, outcome: 'failed', calls: calls + 1, error: `still emptying after ${MAX_EMPTYING_CALLS} calls: re-run to go on` };
+    try {
+      const leftAlone = recheckStandalone((await currentTags([arn])).get(arn), environmentArn, config.PROTECT_TAG_KEY);
+      if (leftAlone) return { id: arn, outcome: 'retained', calls: calls + 1, reason: leftAlone };
+      const outcome = await deleteStandaloneResource(arn, type);
+      if (outcome === 'deleted') metrics.addMetric('StandaloneResourcesDeleted', MetricUnit.Count, 1);
+      const allowed = emptyingCallsAllowed(roundsUsed, items);
+      if (outcome === 'in-progress' && calls + 1 >= allowed) {
+        return { id: arn, outcome: 'failed', calls: calls + 1, error: `still emptying after ${calls + 1} calls (this run's history budget allows ${allowed}): re-run to go on` };
+      }
+      return { id: arn, outcome, calls: calls + 1, ...(outcome === 'deleted' ? { reason: `deleted (deleteTypes lists ${type})` } : {}) };
+    } catch (error) {
+      if (error instanceof Error && TRANSIENT.includes(error.name)) throw error;
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { id: arn, outcome: 'failed', calls: calls + 1, error: text.length > ERROR_CHARS ? `${text.slice(0, ERROR_CHARS - 1)}…` : text };
     }
-    return { id: arn, outcome, calls: calls + 1, ...(outcome === 'deleted' ? { reason: `deleted (deleteTypes lists ${type})` } : {}) };
   },
 });
