@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { clock } from '../functions/runtime/clock.js';
+import { runAsFunction, type Deployment } from './iam/index.js';
 import type { TaskBinding } from './workflow-definition.js';
 
 /**
@@ -104,7 +105,12 @@ async function playTheWait(binding: TaskBinding, input: unknown): Promise<void> 
   }
 }
 
-export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: readonly LambdaFault[]): Promise<BoundTasks> {
+/**
+ * `deployment`: each invocation runs as its function's identity (the role serverless.yml gives
+ * the function the state's `Fn::GetAtt: [fnKey, Arn]` names), so the sandbox authorizes the
+ * handler's calls against that role, as Lambda's execution role is in AWS.
+ */
+export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: readonly LambdaFault[], deployment?: Deployment): Promise<BoundTasks> {
   const retryCounts = new Map<string, number>();
   const invocations = new Map<string, number>();
   const lambdaTime: LambdaTime = new Map();
@@ -126,7 +132,8 @@ export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: rea
         throw lambdaTimeout();
       }
       try {
-        const output = await handler(json(input), lambdaContext(binding)).finally(ran);
+        const invoke = () => handler(json(input), lambdaContext(binding));
+        const output = await (deployment ? runAsFunction(deployment, binding.functionKey, invoke) : invoke()).finally(ran);
         if (fault === 'timeout-after') throw lambdaTimeout();
         retryCounts.set(binding.state, 0);
         return json(output) as never;

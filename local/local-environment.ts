@@ -1,4 +1,5 @@
 import { useClock } from '../functions/runtime/clock.js';
+import { functionEnvironment, loadDeployment, type CoverageRecord, type Deployment } from './iam/index.js';
 import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
@@ -16,7 +17,7 @@ export const LOCAL_RESOURCES = {
 let environment: { region: string; accountId: string } | undefined;
 
 /** The handlers read their configuration once, at import: set it once per process, as Lambda would. */
-function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
+function prepareEnvironment(scenario: Scenario, defaultMode: string, deployment: Deployment): void {
   if (environment) {
     if (environment.region !== scenario.region || environment.accountId !== scenario.accountId) {
       throw new Error('One process runs scenarios of one account and Region (the handlers are already configured)');
@@ -40,8 +41,8 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string): void {
     DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
     SCHEDULE_MODE: 'execute',
     REPORT_BUCKET: LOCAL_RESOURCES.reportBucket,
-    // The deletion role as serverless.yml names it for the stage "local" (CloudFormationDeletionRole).
-    DELETION_ROLE_ARN: `arn:aws:iam::${scenario.accountId}:role/pcc-local-${scenario.region}-cfn-delete`,
+    // The deletion role as the packaged serverless.yml gives it to advanceCleanup (CloudFormationDeletionRole).
+    DELETION_ROLE_ARN: functionEnvironment(deployment, 'advanceCleanup').DELETION_ROLE_ARN,
     TOPIC_ARN: topicArn(scenario),
     EVENT_BUS_NAME: 'default',
     EVENT_SOURCE: 'proton-connection-cleanup',
@@ -59,20 +60,48 @@ function topicArn(scenario: Scenario): string {
   return `arn:aws:sns:${scenario.region}:${scenario.accountId}:${LOCAL_RESOURCES.topicName}`;
 }
 
+export interface OpenOptions {
+  defaultMode?: string;
+  /** Re-runs: the account an earlier run left (with the IAM it enforces). */
+  sandbox?: Sandbox;
+  /** The deployment whose IAM the sandbox enforces; default: serverless.yml as packaged now (loadDeployment). */
+  deployment?: Deployment;
+  /** Package this content instead of serverless.yml (a modified deployment, in a test). */
+  serverlessYml?: string;
+  /** Where the sandbox records the permissions used (least-privilege coverage across runs). */
+  coverage?: CoverageRecord;
+}
+
+const PACKAGING_MESSAGE = 'Packaging serverless.yml (serverless package --stage local) to enforce its IAM roles locally; cached until it changes...\n';
+
+/** The deployment the local run enforces: serverless.yml packaged for the stage "local" (on first use; then cached). */
+export function localDeployment(scenario: Pick<Scenario, 'region' | 'accountId'>, serverlessYml?: string): Promise<Deployment> {
+  return loadDeployment({
+    region: scenario.region,
+    accountId: scenario.accountId,
+    ...(serverlessYml !== undefined ? { serverlessYml } : {}),
+    onPackage: () => process.stderr.write(PACKAGING_MESSAGE),
+  });
+}
+
 /**
  * Configures this process as the functions' Lambda environment and answers every AWS SDK
  * client from a new sandbox built from the scenario (or from the sandbox given: re-runs).
  * The functions' clock becomes the sandbox's virtual clock, so paced calls and waits move
- * simulated time only.
+ * simulated time only. The sandbox enforces the deployment's IAM: each function's calls are
+ * authorized against its role in serverless.yml (local/lambda-binding.ts names the caller).
  */
-export async function openSandbox(scenarioInput: ScenarioInput | Scenario, options: { defaultMode?: string; sandbox?: Sandbox } = {}): Promise<Sandbox> {
+export async function openSandbox(scenarioInput: ScenarioInput | Scenario, options: OpenOptions = {}): Promise<Sandbox> {
   const scenario = ScenarioSchema.parse(scenarioInput);
-  prepareEnvironment(scenario, options.defaultMode ?? 'plan');
+  const deployment = options.sandbox?.iam?.deployment ?? options.deployment ?? (await localDeployment(scenario, options.serverlessYml));
+  prepareEnvironment(scenario, options.defaultMode ?? 'plan', deployment);
   // The deployment's protonApi is read on each use: each scenario plays its own deployment's choice.
   process.env.PROTON_API = scenario.protonApi;
   const { allClients } = await import('../functions/aws/clients.js');
   answerFromSandbox(allClients());
-  const sandbox = options.sandbox ?? new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) });
+  const sandbox =
+    options.sandbox ??
+    new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) }, { deployment, ...(options.coverage ? { coverage: options.coverage } : {}) });
   useSandbox(sandbox);
   useClock(sandbox.clock);
   return sandbox;

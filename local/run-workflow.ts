@@ -1,6 +1,7 @@
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ReportSchema, type Report } from '../functions/domain/report.js';
 import { clock } from '../functions/runtime/clock.js';
+import type { CoverageRecord } from './iam/index.js';
 import { bindTasks, json, type FiredLambdaFault, type LambdaFault, type LambdaTime } from './lambda-binding.js';
 import { LOCAL_RESOURCES, openSandbox, stateMachineArn } from './local-environment.js';
 import type { Sandbox } from './sandbox/sandbox.js';
@@ -41,6 +42,10 @@ export interface RunOptions {
   sandbox?: Sandbox;
   /** Lambda timeouts to inject, per Task state (see LambdaFault). */
   lambdaFaults?: LambdaFault[];
+  /** Run against this serverless.yml content instead of the file's (a modified deployment; packaged once, then cached). */
+  serverlessYml?: string;
+  /** Record the permissions the run uses here (least-privilege coverage across runs). */
+  coverage?: CoverageRecord;
 }
 
 export interface LocalRunResult {
@@ -66,10 +71,15 @@ const validatedDefinitions = new Set<string>();
 
 export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}): Promise<LocalRunResult> {
   const scenario = ScenarioSchema.parse(scenarioInput);
-  const sandbox = await openSandbox(scenario, options);
+  const sandbox = await openSandbox(scenario, {
+    ...(options.defaultMode !== undefined ? { defaultMode: options.defaultMode } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.serverlessYml !== undefined ? { serverlessYml: options.serverlessYml } : {}),
+    ...(options.coverage ? { coverage: options.coverage } : {}),
+  });
 
   const local = await loadLocalDefinition(scenario.region, scenario.accountId);
-  const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = await bindTasks(local.tasks, options.lambdaFaults ?? []);
+  const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = await bindTasks(local.tasks, options.lambdaFaults ?? [], sandbox.iam?.deployment);
 
   const input = options.input ?? scenario.input;
   const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;

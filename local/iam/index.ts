@@ -5,7 +5,7 @@ import { deletionFailureReason, firstDeniedDeletionAction, type DeletionDenial }
 import { deploymentFrom, type Deployment, type DeploymentOptions, type Identity } from './identities.js';
 import { evaluate, type Decision } from './policy.js';
 import { authorizationsFor, type CallLookup, type RequiredAuthorization } from './requests.js';
-import { packagedTemplate } from './template.js';
+import { packagedTemplate, type Template } from './template.js';
 
 /**
  * The sandbox's IAM: the integration API the sandbox calls.
@@ -60,10 +60,47 @@ export function principalArnOf(deployment: Deployment, caller: Caller): string {
   return assumedRoleArn(deployment.place.accountId, caller.identity.roleName, caller.sessionName, deployment.place.partition);
 }
 
-/** The template as `serverless package --stage local` renders it now, resolved for the scenario's account and Region. */
-export async function loadDeployment(options: DeploymentOptions & { root?: string }): Promise<Deployment> {
-  const template = await packagedTemplate({ region: options.region, ...(options.root ? { root: options.root } : {}) });
-  return deploymentFrom(template, options);
+export interface LoadOptions extends DeploymentOptions {
+  root?: string;
+  /** Package this serverless.yml content instead of the file's (a modified deployment, in a test). */
+  serverlessYml?: string;
+  /** Called before packaging when no cached template fits (it takes seconds). */
+  onPackage?: () => void;
+}
+
+/** Deployments already resolved in this process, per packaged template (cached per process and on disk by template.ts). */
+const resolved = new WeakMap<Template, Map<string, Deployment>>();
+
+/**
+ * The template as `serverless package --stage local` renders it now, resolved for the scenario's
+ * account and Region: packaged on first use (then cached on disk by a hash of serverless.yml and
+ * the other inputs, and in this process), so editing serverless.yml changes the next local run.
+ */
+export async function loadDeployment(options: LoadOptions): Promise<Deployment> {
+  const template = await packagedTemplate({
+    region: options.region,
+    ...(options.root ? { root: options.root } : {}),
+    ...(options.serverlessYml !== undefined ? { serverlessYml: options.serverlessYml } : {}),
+    ...(options.onPackage ? { onPackage: options.onPackage } : {}),
+  });
+  const key = JSON.stringify([options.region, options.accountId, options.partition ?? 'aws', options.stackName ?? '', options.names ?? '']);
+  let byPlace = resolved.get(template);
+  if (!byPlace) resolved.set(template, (byPlace = new Map()));
+  let deployment = byPlace.get(key);
+  if (!deployment) byPlace.set(key, (deployment = deploymentFrom(template, options)));
+  return deployment;
+}
+
+/** A function's environment variables as the deployment sets them (intrinsics resolved), by its serverless.yml key. */
+export function functionEnvironment(deployment: Deployment, functionKey: string): Record<string, string> {
+  const functionName = `${deployment.stackName}-${functionKey}`;
+  for (const resource of Object.values(deployment.template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const properties = deployment.resolve(resource.Properties) as { FunctionName?: string; Environment?: { Variables?: Record<string, unknown> } };
+    if (properties.FunctionName !== functionName) continue;
+    return Object.fromEntries(Object.entries(properties.Environment?.Variables ?? {}).map(([k, v]) => [k, String(v)]));
+  }
+  throw new Error(`No function ${functionKey} in the template`);
 }
 
 export interface Denial {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -47,10 +47,16 @@ function templateInputs(root: string): string[] {
   return files.filter((f) => existsSync(f));
 }
 
-/** A hash of everything that shapes the template, and of the stage and Region it is rendered for. */
-export function templateInputsHash(root: string, region: string, stage = LOCAL_STAGE): string {
+/**
+ * A hash of everything that shapes the template, and of the stage and Region it is rendered for.
+ * `serverlessYml`: the content to package instead of the file's (a modified copy, in a test).
+ */
+export function templateInputsHash(root: string, region: string, stage = LOCAL_STAGE, serverlessYml?: string): string {
   const hash = createHash('sha256').update(`${stage}\0${region}\0`);
-  for (const file of templateInputs(root)) hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of templateInputs(root)) {
+    const relative = path.relative(root, file);
+    hash.update(relative).update('\0').update(relative === 'serverless.yml' && serverlessYml !== undefined ? serverlessYml : readFileSync(file)).update('\0');
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -65,6 +71,10 @@ export interface PackageOptions {
   root?: string;
   /** Package even if a template for these inputs is cached (on disk and in this process). */
   force?: boolean;
+  /** Package this content as serverless.yml instead of the file (the rest of the service is the same): a modified deployment. */
+  serverlessYml?: string;
+  /** Called once before `serverless package` runs (not when the template comes from a cache): it takes seconds. */
+  onPackage?: () => void;
 }
 
 /**
@@ -75,21 +85,22 @@ export interface PackageOptions {
 export function packagedTemplate(options: PackageOptions): Promise<Template> {
   const root = options.root ?? PROJECT_ROOT;
   const stage = options.stage ?? LOCAL_STAGE;
-  const key = `${stage}-${options.region}-${templateInputsHash(root, options.region, stage)}`;
+  const key = `${stage}-${options.region}-${templateInputsHash(root, options.region, stage, options.serverlessYml)}`;
   if (!options.force) {
     const cached = memory.get(key);
     if (cached) return cached;
   }
-  const loading = loadOrPackage(root, stage, options.region, key, options.force ?? false);
+  const loading = loadOrPackage(root, stage, options.region, key, options);
   memory.set(key, loading);
   loading.catch(() => memory.delete(key));
   return loading;
 }
 
-async function loadOrPackage(root: string, stage: string, region: string, key: string, force: boolean): Promise<Template> {
+async function loadOrPackage(root: string, stage: string, region: string, key: string, options: PackageOptions): Promise<Template> {
   const dir = path.join(root, 'out', 'iam-package', key);
   const file = path.join(dir, 'cloudformation-template-update-stack.json');
-  if (!force && existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Template;
+  if (!options.force && existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Template;
+  options.onPackage?.();
   // Package in a copy of the service (serverless-esbuild works in <service>/.esbuild: two packagings
   // of one directory at once clobber each other), then move the result into place, so a concurrent
   // reader never sees half a package.
@@ -99,6 +110,7 @@ async function loadOrPackage(root: string, stage: string, region: string, key: s
     for (const entry of SERVICE_FILES) {
       if (existsSync(path.join(root, entry))) await cp(path.join(root, entry), path.join(work, entry), { recursive: true });
     }
+    if (options.serverlessYml !== undefined) await writeFile(path.join(work, 'serverless.yml'), options.serverlessYml);
     await symlink(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
     const output = path.join(work, 'package-output');
     await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'serverless'), ['package', '--stage', stage, '--region', region, '--package', output], {
@@ -110,7 +122,13 @@ async function loadOrPackage(root: string, stage: string, region: string, key: s
     await mkdir(staged, { recursive: true });
     await cp(path.join(output, 'cloudformation-template-update-stack.json'), path.join(staged, 'cloudformation-template-update-stack.json'));
     await rm(dir, { recursive: true, force: true });
-    await rename(staged, dir);
+    try {
+      await rename(staged, dir);
+    } catch (error) {
+      // Another process packaged the same inputs and moved its result into place first: same content.
+      await rm(staged, { recursive: true, force: true });
+      if (!existsSync(file)) throw error;
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }

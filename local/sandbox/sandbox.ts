@@ -1,3 +1,4 @@
+import { currentCaller, SandboxIam, type CoverageRecord, type Deployment } from '../iam/index.js';
 import { SandboxAccount } from './account.js';
 import { ApiTiming } from './api-timing.js';
 import { ChangeSchedule, type AppliedChange } from './changes.js';
@@ -13,6 +14,7 @@ import { protonOperations } from './services/proton.js';
 import { stepFunctionsOperations } from './services/step-functions.js';
 import { taggingOperations } from './services/tagging.js';
 import type { SANDBOX_SERVICES, Scenario } from './scenario.js';
+import { enforceDeletionIdentity } from './deletion-identity.js';
 import { settleDueDeletions } from './stack-deletion.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -68,6 +70,18 @@ export interface SandboxResources {
   topicArn: string;
 }
 
+export interface SandboxOptions {
+  /**
+   * The deployment whose IAM the sandbox enforces (local/iam): every call made by a caller (a
+   * function's handler, local/lambda-binding.ts) is authorized against that function's role, and
+   * CloudFormation deletes each stack's resources as its deletion identity. Without it, or for a
+   * call with no caller (a test driving the sandbox directly), calls are not checked.
+   */
+  deployment?: Deployment;
+  /** Where allowed authorizations are recorded (least-privilege coverage); a new record if not given. */
+  coverage?: CoverageRecord;
+}
+
 export class Sandbox {
   /** The sandbox's time; the local run installs it as the functions' clock (openSandbox). */
   readonly clock = new VirtualClock();
@@ -80,10 +94,13 @@ export class Sandbox {
   readonly openedAt: number;
   /** The scenario's changes applied so far, in the order they were applied. */
   readonly appliedChanges: AppliedChange[] = [];
+  /** The IAM the sandbox enforces (SandboxOptions.deployment), if any. */
+  readonly iam: SandboxIam | undefined;
 
   constructor(
     readonly scenario: Scenario,
     resources: SandboxResources,
+    options: SandboxOptions = {},
   ) {
     this.openedAt = this.clock.now();
     this.account = new SandboxAccount(scenario, this.clock);
@@ -92,6 +109,16 @@ export class Sandbox {
     this.account.buckets.add(resources.reportBucket);
     this.account.topics.set(resources.topicArn, []);
     this.faults = new FaultPlan(scenario.faults);
+    if (options.deployment) {
+      const account = this.account;
+      this.iam = new SandboxIam(options.deployment, {
+        lookup: { stackArn: (name) => account.stackByIdOrName(name)?.stackId },
+        ...(options.coverage ? { coverage: options.coverage } : {}),
+      });
+      enforceDeletionIdentity(account, this.iam);
+    } else {
+      this.iam = undefined;
+    }
   }
 
   private readonly hooks: { operation: string; act: (account: SandboxAccount) => void }[] = [];
@@ -115,6 +142,13 @@ export class Sandbox {
         this.hooks.splice(this.hooks.indexOf(hook), 1);
         hook.act(this.account);
       }
+      // IAM first: a call its caller's role does not allow answers the service's AccessDenied.
+      const caller = currentCaller();
+      const denied = this.authorize(caller, clientName, commandName, input);
+      if (denied) {
+        call.error = denied.name;
+        throw denied;
+      }
       // A throttled call never reaches the service: injected faults count the calls it answers.
       if (!this.timing.admit(service, operation, at)) {
         const error = faultError(service, 'throttle', operation);
@@ -133,14 +167,31 @@ export class Sandbox {
       if (!run) throw new Error(`The sandbox does not simulate ${service} ${operation}`);
       try {
         return run(this.account, input);
-      } catch (error) {
-        call.error = (error as Error).name;
+      } catch (thrown) {
+        const error = this.missingObjectError(caller, service, operation, input, thrown as Error);
+        call.error = error.name;
         throw error;
       }
     } finally {
       // The answer comes back after the API's latency, whatever it is.
       this.clock.advance(this.timing.latencyOf(service, operation));
     }
+  }
+
+  /** The AccessDenied exception for a call the caller may not make (no caller, or no IAM: never). */
+  private authorize(caller: ReturnType<typeof currentCaller>, clientName: string, commandName: string, input: Record<string, unknown>): Error | undefined {
+    if (!this.iam || !caller) return undefined;
+    return this.iam.check(caller, clientName, commandName, input);
+  }
+
+  /**
+   * S3 answers a missing key with NoSuchKey only to a caller that may list the bucket
+   * (s3:ListBucket), else with AccessDenied, so as not to reveal whether the key exists
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
+   */
+  private missingObjectError(caller: ReturnType<typeof currentCaller>, service: ServiceName, operation: string, input: Record<string, unknown>, error: Error): Error {
+    if (service !== 's3' || (operation !== 'GetObject' && operation !== 'HeadObject') || !/^(NoSuchKey|NotFound)$/.test(error.name)) return error;
+    return this.authorize(caller, 'S3Client', 'ListObjectsV2Command', { Bucket: input.Bucket }) ?? error;
   }
 
   /**

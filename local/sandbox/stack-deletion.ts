@@ -1,4 +1,5 @@
 import type { SandboxAccount, StackModel, StackResourceModel } from './account.js';
+import { deletionAuthority } from './deletion-identity.js';
 
 /**
  * How CloudFormation deletes a stack, on the sandbox clock. A deletion starts (beginDeletion)
@@ -96,6 +97,13 @@ function settle(account: SandboxAccount, stack: StackModel, at: number): void {
   for (const r of ordered) {
     if (retained(r)) {
       event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_SKIPPED');
+      continue;
+    }
+    // The deletion identity (deletion-identity.ts) may not be allowed to delete it.
+    const denied = deletionAuthority(account)?.denied(stack, r);
+    if (denied) {
+      event(stack, at, r.logicalId, r.arn, r.type, 'DELETE_FAILED', denied);
+      failing.push(r);
       continue;
     }
     if (r.nestedStackId) {

@@ -1,5 +1,6 @@
 import type { SandboxAccount, StackModel } from '../account.js';
 import { cloudFormationValidation, stackDoesNotExist } from '../service-errors.js';
+import { deletionAuthority } from '../deletion-identity.js';
 import { beginDeletion } from '../stack-deletion.js';
 import { page, type Operations } from './operations.js';
 
@@ -102,6 +103,10 @@ export const cloudFormationOperations: Operations = {
     if (retain.length > 0 && stack.status !== 'DELETE_FAILED') {
       throw cloudFormationValidation('Invalid operation on stack: RetainResources can only be specified when the stack is in the DELETE_FAILED state');
     }
+    // A role passed becomes the stack's role and stays; who deletes the resources is captured now.
+    const roleArn = typeof input.RoleARN === 'string' ? input.RoleARN : undefined;
+    deletionAuthority(account)?.deleteStackRequested(stack, roleArn);
+    if (roleArn) stack.roleArn = roleArn;
     beginDeletion(account, stack, account.clock.now(), retain);
     return {};
   },
