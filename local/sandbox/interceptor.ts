@@ -13,6 +13,11 @@ export function useSandbox(sandbox: Sandbox | undefined): void {
   current = sandbox;
 }
 
+/** The sandbox answering the SDK clients now, if any. */
+export function installedSandbox(): Sandbox | undefined {
+  return current;
+}
+
 const MIDDLEWARE_NAME = 'protonCleanupSandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

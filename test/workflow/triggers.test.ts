@@ -3,6 +3,7 @@ import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
 import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, eventBridgeEvent, scenario } from '../helpers/scenarios.js';
+import { asFunction } from '../helpers/functions.js';
 import { deletingCalls, reportOf } from '../helpers/workflow.js';
 
 /**
@@ -11,12 +12,12 @@ import { deletingCalls, reportOf } from '../helpers/workflow.js';
  */
 async function deliverEvent(event: unknown) {
   const { handler } = await import('../../functions/start-from-event.js');
-  return handler(event);
+  return asFunction('startFromEvent', () => handler(event));
 }
 
 async function runSchedule() {
   const { handler } = await import('../../functions/find-due-connections.js');
-  return handler({});
+  return asFunction('findDueConnections', () => handler({}));
 }
 
 /** Runs every execution the trigger started, in order, on the same account. */
