@@ -103,8 +103,10 @@ export function grantsOfUnknownActions(deployment: Deployment): GrantedPermissio
  * with active tracing it sends X-Ray segments (xray:PutTraceSegments, xray:PutTelemetryRecords);
  * an asynchronous invocation's on-failure destination is sent to with the function's role
  * (sqs:SendMessage); the state machine's role invokes the functions its Task states name
- * (lambda:InvokeFunction). Read from the template: TracingConfig, EventInvokeConfig, the state
- * machine's definition.
+ * (lambda:InvokeFunction), and with tracing sends X-Ray segments; EventBridge Scheduler invokes
+ * its target and sends to its dead-letter queue with the schedule's role. Read from the template:
+ * TracingConfig, EventInvokeConfig, the state machine's definition and TracingConfiguration, the
+ * schedules' targets.
  */
 export function platformExercised(deployment: Deployment): ExercisedPermission[] {
   const { region, accountId, partition } = deployment.place;
@@ -132,9 +134,26 @@ export function platformExercised(deployment: Deployment): ExercisedPermission[]
     if (destination?.startsWith(`arn:${partition}:sqs:`) && identity) out.push({ identity: identity.roleLogicalId, action: 'sqs:SendMessage', resource: destination, by: 'platform' });
   }
   for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Scheduler::Schedule') continue;
+    // EventBridge Scheduler invokes the target, and sends what it could not deliver to the
+    // dead-letter queue, with the schedule's role (Scheduler User Guide, execution role).
+    const target = (deployment.resolve(resource.Properties) as { Target?: { Arn?: string; RoleArn?: string; DeadLetterConfig?: { Arn?: string } } }).Target;
+    const identity = target?.RoleArn ? deployment.identityOfRoleArn(target.RoleArn) : undefined;
+    if (!identity || !target?.Arn) continue;
+    if (target.Arn.startsWith(`arn:${partition}:lambda:`)) out.push({ identity: identity.roleLogicalId, action: 'lambda:InvokeFunction', resource: target.Arn, by: 'platform' });
+    if (target.DeadLetterConfig?.Arn) out.push({ identity: identity.roleLogicalId, action: 'sqs:SendMessage', resource: target.DeadLetterConfig.Arn, by: 'platform' });
+  }
+  for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
     const identity = deployment.identityOfRoleArn(String(deployment.resolve(resource.Properties?.RoleArn)));
     if (!identity) continue;
+    // With X-Ray tracing, Step Functions sends segments and reads sampling rules with the state
+    // machine's role (Step Functions Developer Guide, "IAM policies for using AWS X-Ray").
+    if ((resource.Properties?.TracingConfiguration as { Enabled?: boolean } | undefined)?.Enabled === true) {
+      for (const action of ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets']) {
+        out.push({ identity: identity.roleLogicalId, action, resource: '*', by: 'platform' });
+      }
+    }
     const definition = JSON.stringify(resource.Properties?.DefinitionString ?? resource.Properties?.Definition ?? '');
     for (const [logicalId, functionName] of functionNameOf) {
       if (definition.includes(`"${logicalId}"`)) {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { accessDeniedError, assumedRoleArn } from './access-denied.js';
 import { CoverageRecord } from './coverage.js';
-import { deletionFailureReason, firstDeniedDeletionAction, type DeletionDenial } from './deletion.js';
+import { DELETE_PERMISSIONS, deletionFailureReason, firstDeniedDeletionAction, type DeletionDenial } from './deletion.js';
 import { deploymentFrom, type Deployment, type DeploymentOptions, type Identity } from './identities.js';
 import { evaluate, type Decision } from './policy.js';
 import { authorizationsFor, type CallLookup, type RequiredAuthorization } from './requests.js';
@@ -103,6 +103,19 @@ export function functionEnvironment(deployment: Deployment, functionKey: string)
   throw new Error(`No function ${functionKey} in the template`);
 }
 
+/** Decisions already taken, per identity: a local run asks the same few questions thousands of times. */
+const decisions = new WeakMap<Identity, Map<string, Decision>>();
+
+/** IAM's decision for the identity's policies (cached per identity, action, resource and context). */
+function decide(identity: Identity, request: RequiredAuthorization): Decision {
+  let cache = decisions.get(identity);
+  if (!cache) decisions.set(identity, (cache = new Map()));
+  const key = `${request.action}\0${request.resource}\0${JSON.stringify(request.context)}`;
+  let decision = cache.get(key);
+  if (decision === undefined) cache.set(key, (decision = evaluate(identity.policies, request).decision));
+  return decision;
+}
+
 export interface Denial {
   request: RequiredAuthorization;
   decision: Exclude<Decision, 'Allow'>;
@@ -130,7 +143,7 @@ export class SandboxIam {
     const principalArn = principalArnOf(this.deployment, caller);
     const requests = authorizationsFor(clientName, commandName, input, { ...this.deployment.place, principalArn }, this.lookup);
     for (const request of requests) {
-      const { decision } = evaluate(caller.identity.policies, request);
+      const decision = decide(caller.identity, request);
       if (decision !== 'Allow') return { request, decision, principalArn };
       this.coverage.record({ identity: caller.identity.roleLogicalId, action: request.action, resource: request.resource, by: 'sdk' });
     }
@@ -169,6 +182,9 @@ export class SandboxIam {
     if (!caller) return undefined;
     const denial: DeletionDenial | undefined = firstDeniedDeletionAction(caller.identity.policies, resource);
     if (denial) return deletionFailureReason(principalArnOf(this.deployment, caller), denial, resource.arn);
+    for (const action of DELETE_PERMISSIONS[resource.type]?.actions ?? []) {
+      this.coverage.record({ identity: caller.identity.roleLogicalId, action, resource: resource.arn, by: 'deletion' });
+    }
     return undefined;
   }
 }
