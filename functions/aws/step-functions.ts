@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { DescribeExecutionCommand, paginateListExecutions, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ExecutionNameTakenError } from '../runtime/errors.js';
 import { sfn } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
@@ -36,19 +36,4 @@ export async function startNamedExecution(stateMachineArn: string, name: string,
         'if you meant to run it again, start it from the console or under another name)',
     );
   }
-}
-
-/** The running executions of a state machine, with their inputs (ListExecutions pages, then DescribeExecution each). */
-export async function runningExecutions(stateMachineArn: string): Promise<{ name: string; startedAt: string; input: unknown }[]> {
-  return callAws(`ListExecutions ${stateMachineArn}`, async () => {
-    const running: { name: string; startedAt: string; input: unknown }[] = [];
-    for await (const page of paginateListExecutions({ client: sfn(), pageSize: 100 }, { stateMachineArn, statusFilter: 'RUNNING' })) {
-      for (const execution of page.executions ?? []) {
-        if (!execution.executionArn || !execution.name) continue;
-        const described = await sfn().send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
-        running.push({ name: execution.name, startedAt: (execution.startDate ?? new Date(0)).toISOString(), input: JSON.parse(described.input ?? 'null') });
-      }
-    }
-    return running;
-  });
 }
