@@ -15,12 +15,16 @@ import { reportOf } from '../helpers/workflow.js';
  *   scenarios/demo.json by the rules the README states, not read from the product.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const demo = JSON.parse(readFileSync(path.join(ROOT, 'scenarios', 'demo.json'), 'utf8')) as ScenarioInput & {
+/** The fields of scenarios/demo.json the expectations are computed from. */
+interface Demo {
   input: { connectionId: string };
   stacks: { name: string; environment?: string; protonTags?: string; resources: { deletionPolicy?: string }[] }[];
   standaloneResources: { environment: string }[];
   connections: { id: string; environmentName: string; roleName: string; componentRoleName?: string; codebuildRoleName?: string }[];
-};
+}
+const scenarioText = readFileSync(path.join(ROOT, 'scenarios', 'demo.json'), 'utf8');
+const demo = JSON.parse(scenarioText) as Demo;
+const demoScenario = JSON.parse(scenarioText) as ScenarioInput;
 
 /**
  * What the demo's report says, from the scenario: the connection's environment's stacks whose
@@ -44,7 +48,7 @@ function expectedDemoSummary() {
 
 describe('the demo against serverless.yml as it is', () => {
   it('deletes everything it did: the summary computed from the scenario, every proven stack DELETE_COMPLETE, nothing denied', async () => {
-    const result = await runWorkflow(demo, { executionName: 'iam-demo' });
+    const result = await runWorkflow(demoScenario, { executionName: 'iam-demo' });
     const report = reportOf(result);
 
     expect(expectedDemoSummary()).toEqual({ total: 22, deleted: 16, alreadyAbsent: 0, retained: 6, failed: 0, planned: 0 });
@@ -58,7 +62,7 @@ describe('the demo against serverless.yml as it is', () => {
 
 describe('the demo against serverless.yml with cloudformation:DeleteStack replaced by another action', () => {
   it('deletes no stack, and the report says AccessDenied for each stack it meant to delete (the demo has 5 proven stacks)', async () => {
-    const result = await runWorkflow(demo, { executionName: 'iam-demo-no-delete-stack', serverlessYml: withoutDeleteStack() });
+    const result = await runWorkflow(demoScenario, { executionName: 'iam-demo-no-delete-stack', serverlessYml: withoutDeleteStack() });
     const report = reportOf(result);
     const deleteStacks = result.sandbox.callsTo('DeleteStack');
 
