@@ -48,6 +48,7 @@ export const handler = taskHandler({
     );
     for (const channel of [sns, events]) {
       if (channel.outcome === 'unknown') logger.error('notification not sent: outcome of an earlier attempt unknown', { channel: channel.channel, reason: channel.reason });
+      if (channel.outcome === 'published-unguarded') logger.warn('notification sent without its at-most-once marker (the report bucket refused it)', { channel: channel.channel, reason: channel.reason });
     }
     return {
       messageId: 'id' in sns ? sns.id : undefined,

@@ -13,7 +13,9 @@ import { getJsonWithEtag, putJsonIf, type ObjectRef } from './object-store.js';
  * - the outcome is unknown (network failure, 5xx, SDK retries, Lambda timed out mid-call): the
  *   marker stays `publishing`, and every later attempt skips the channel and says `unknown`.
  * So a message is never sent twice; it can be lost only when an attempt's outcome is unknown,
- * and then the Notify result and the log say so.
+ * and then the Notify result and the log say so. One exception, so that a failure is always
+ * heard: when the marker cannot be written at all (the bucket is missing, denied or down), the
+ * attempt publishes unguarded, and a retry may send the message again.
  */
 export type Channel = 'sns' | 'events';
 
@@ -29,6 +31,8 @@ type Marker = z.infer<typeof MarkerSchema>;
 
 export type ChannelOutcome =
   | { channel: Channel; outcome: 'published'; id?: string }
+  /** The marker could not be written: sent anyway (a failure must be heard), so a retry may send it again. */
+  | { channel: Channel; outcome: 'published-unguarded'; reason: string; id?: string }
   | { channel: Channel; outcome: 'already-published'; id?: string }
   | { channel: Channel; outcome: 'unknown'; reason: string };
 
@@ -61,7 +65,16 @@ export async function publishOnce(
 ): Promise<ChannelOutcome> {
   const marker = (state: Marker['state'], extra: Partial<Marker> = {}): Marker => ({ executionName, channel, state, at: now().toISOString(), ...extra });
 
-  let claim = await putJsonIf(ref, marker('publishing'), { ifNoneMatch: '*' });
+  let claim: Awaited<ReturnType<typeof putJsonIf>>;
+  try {
+    claim = await putJsonIf(ref, marker('publishing'), { ifNoneMatch: '*' });
+  } catch (error) {
+    // The report bucket cannot take the marker (missing, denied, unavailable): people must still
+    // hear, so this attempt publishes unguarded. A retry may then send it twice; never none.
+    const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : String(error).slice(0, 300);
+    const id = await publish();
+    return { channel, outcome: 'published-unguarded', reason, ...(id ? { id } : {}) };
+  }
   if (!claim.written) {
     const existing = await getJsonWithEtag(ref, MarkerSchema);
     if (existing?.value.state === 'published') return { channel, outcome: 'already-published', ...(existing.value.id ? { id: existing.value.id } : {}) };

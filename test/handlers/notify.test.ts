@@ -184,6 +184,13 @@ describe('Notify handler', () => {
       expect(marks.at(-1)).toMatchObject({ IfMatch: '"marker-1"' });
     });
 
+    it('publishes anyway when the report bucket refuses the marker itself (missing, denied, down): a failure must be heard', async () => {
+      s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'NoSuchBucket', message: 'The specified bucket does not exist', $fault: 'client', $metadata: { httpStatusCode: 404 } }));
+      await expect(notify(unwritten)).resolves.toMatchObject({ channels: { sns: 'published-unguarded', events: 'published-unguarded' } });
+      expect(sns.calls()).toHaveLength(1);
+      expect(eventBridge.calls()).toHaveLength(1);
+    });
+
     it('leaves the channel claimed when the outcome is unknown (a network failure): a retry will not send it twice', async () => {
       sns.on(PublishCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       await expect(notify(unwritten)).rejects.toMatchObject({ name: 'NetworkError' });
