@@ -72,6 +72,8 @@ export interface StackModel {
   retainOnDelete?: string[];
   /** Its status when its deletion began: where a refused deletion (export in use) leaves it. */
   statusBeforeDeletion?: string;
+  /** The ClientRequestTokens of the DeleteStack calls that started its deletions. */
+  clientRequestTokens?: string[];
 }
 
 /** A resource that exists in the account, in a stack or stand-alone, whether or not the Tagging API sees it. */

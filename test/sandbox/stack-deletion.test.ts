@@ -208,4 +208,17 @@ describe('ListStacks', () => {
     const sandbox = sandboxOf();
     expect(send(sandbox, 'cloudformation:ListStacks', { NextToken: 'not-a-token' }).error).toBe('ValidationError');
   });
+
+  it('runs a DeleteStack with a ClientRequestToken already used on the stack as the same request: nothing starts again', () => {
+    const stack = environmentStack({ exports: [], resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC', name: 'vpc-token', failsToDelete: 'in use' }] });
+    const sandbox = sandboxOf({ stacks: [stack] });
+    const started = deleteStack(sandbox, stack.name, { ClientRequestToken: 'token-1' });
+    sandbox.clock.advanceTo(started + 60 * SECOND);
+    expect(statusOf(sandbox, stack.name)).toBe('DELETE_FAILED');
+
+    deleteStack(sandbox, stack.name, { ClientRequestToken: 'token-1' });
+    expect(statusOf(sandbox, stack.name)).toBe('DELETE_FAILED');
+    deleteStack(sandbox, stack.name, { ClientRequestToken: 'token-2' });
+    expect(statusOf(sandbox, stack.name)).toBe('DELETE_IN_PROGRESS');
+  });
 });

@@ -95,6 +95,9 @@ export const cloudFormationOperations: Operations = {
   },
   DeleteStack: (account, input) => {
     const stack = stackOrThrow(account, input.StackName);
+    // The same ClientRequestToken is the same request: answered again, never run twice.
+    const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
+    if (token && stack.clientRequestTokens?.includes(token)) return {};
     if (stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return {};
     if (stack.terminationProtection) {
       throw cloudFormationValidation(`Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`);
@@ -107,6 +110,7 @@ export const cloudFormationOperations: Operations = {
     const roleArn = typeof input.RoleARN === 'string' ? input.RoleARN : undefined;
     deletionAuthority(account)?.deleteStackRequested(stack, roleArn);
     if (roleArn) stack.roleArn = roleArn;
+    if (token) stack.clientRequestTokens = [...(stack.clientRequestTokens ?? []), token];
     beginDeletion(account, stack, account.clock.now(), retain);
     return {};
   },
