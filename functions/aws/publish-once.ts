@@ -93,11 +93,13 @@ export async function publishOnce(
   } catch (error) {
     if (definitelyNotSent(error)) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500);
-      await putJsonIf(ref, marker('rejected', { error: reason }), { ifMatch: claim.etag });
+      // Best effort: if this cannot be recorded, a retry finds `publishing` and sends nothing (not twice, at worst never).
+      await putJsonIf(ref, marker('rejected', { error: reason }), { ifMatch: claim.etag }).catch(() => undefined);
     }
     throw error;
   }
-  // Recorded for the reader; a retry that finds `publishing` instead skips the channel all the same.
-  await putJsonIf(ref, marker('published', id ? { id } : {}), { ifMatch: claim.etag });
+  // Recorded for the reader, best effort: a retry that finds `publishing` instead skips the channel all
+  // the same, and the message is out: a failure to record it must not stop the other channel.
+  await putJsonIf(ref, marker('published', id ? { id } : {}), { ifMatch: claim.etag }).catch(() => undefined);
   return { channel, outcome: 'published', ...(id ? { id } : {}) };
 }

@@ -191,6 +191,15 @@ describe('Notify handler', () => {
       expect(eventBridge.calls()).toHaveLength(1);
     });
 
+    it('goes on to the other channel when the marker cannot be updated after a publish: the message is out', async () => {
+      s3.on(PutObjectCommand).callsFake((input: { IfNoneMatch?: string }) => {
+        if (input.IfNoneMatch === '*') return { ETag: '"marker-1"' };
+        throw new S3ServiceException({ name: 'AccessDenied', message: 'Access Denied', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+      });
+      await expect(notify(unwritten)).resolves.toMatchObject({ channels: { sns: 'published', events: 'published' } });
+      expect(eventBridge.calls()).toHaveLength(1);
+    });
+
     it('leaves the channel claimed when the outcome is unknown (a network failure): a retry will not send it twice', async () => {
       sns.on(PublishCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       await expect(notify(unwritten)).rejects.toMatchObject({ name: 'NetworkError' });
