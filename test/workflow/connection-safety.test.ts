@@ -14,6 +14,7 @@ import {
   serviceInstanceStack,
 } from '../helpers/scenarios.js';
 import { deletingCalls, entryFor, reportOf, run, stackIdOf } from '../helpers/workflow.js';
+import { asFunction } from '../helpers/functions.js';
 
 /**
  * Never delete what a live connection still serves (issue #9), one case per way it went wrong,
@@ -151,8 +152,8 @@ describe('4. distinct runs stay distinct', () => {
     const sandbox = await openSandbox(spec);
     const { handler } = await import('../../functions/start-from-event.js');
     const event = (mode: string) => ({ ...environmentDeletedEvent(), source: 'proton-connection-cleanup', 'detail-type': 'Proton Connection Decommission Requested', detail: consoleInput(mode as 'plan') });
-    const plan = await handler(event('plan'));
-    const execute = await handler(event('execute'));
+    const plan = await asFunction('startFromEvent', () => handler(event('plan')));
+    const execute = await asFunction('startFromEvent', () => handler(event('execute')));
 
     expect(plan).toMatchObject({ outcome: 'started' });
     expect(execute).toMatchObject({ outcome: 'started' });
