@@ -88,6 +88,7 @@ function roundLine(cleanup: State): string {
 export class ProgressPrinter {
   private readonly lastError = new Map<string, string>();
   private lastRound = '';
+  private readonly caught = new Set<string>();
 
   constructor(private readonly write: (line: string) => void) {}
 
@@ -103,8 +104,11 @@ export class ProgressPrinter {
         return;
       case 'StateCaught':
         this.write(`  ✗ ${name.padEnd(24)} ${this.lastError.get(name) ?? 'failed'}`);
+        this.caught.add(name);
         return;
       case 'StateExited': {
+        // A caught state still exits (into its Catch): its failure line said it all.
+        if (this.caught.delete(name)) return;
         if (name === 'AdvanceCleanup') {
           const line = roundLine(asRecord(output.cleanup));
           // Rounds that changed nothing are waits: not worth a line.
