@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { accessDeniedError, assumedRoleArn } from './access-denied.js';
 import { CoverageRecord } from './coverage.js';
-import { DELETE_PERMISSIONS, deletionFailureReason, firstDeniedDeletionAction, type DeletionDenial } from './deletion.js';
+import { deletionAuthorizations, deletionFailureReason, firstDeniedDeletionAction, type DeletionDenial } from './deletion.js';
 import { deploymentFrom, type Deployment, type DeploymentOptions, type Identity } from './identities.js';
 import { evaluate, type Decision } from './policy.js';
 import { authorizationsFor, type CallLookup, type RequiredAuthorization } from './requests.js';
@@ -182,15 +182,15 @@ export class SandboxIam {
     if (!caller) return undefined;
     const denial: DeletionDenial | undefined = firstDeniedDeletionAction(caller.identity.policies, resource);
     if (denial) return deletionFailureReason(principalArnOf(this.deployment, caller), denial, resource.arn);
-    for (const action of DELETE_PERMISSIONS[resource.type]?.actions ?? []) {
-      this.coverage.record({ identity: caller.identity.roleLogicalId, action, resource: resource.arn, by: 'deletion' });
+    for (const request of deletionAuthorizations(resource) ?? []) {
+      this.coverage.record({ identity: caller.identity.roleLogicalId, action: request.action, resource: request.resource, by: 'deletion' });
     }
     return undefined;
   }
 }
 
 export { CoverageRecord, grantedPermissions, grantsOfUnknownActions, platformExercised, unexercisedPermissions } from './coverage.js';
-export { DELETE_PERMISSIONS, firstDeniedDeletionAction } from './deletion.js';
+export { DELETE_PERMISSIONS, deletionAuthorizations, firstDeniedDeletionAction, PASS_ROLE } from './deletion.js';
 export { accessDeniedError, accessDeniedMessage, assumedRoleArn } from './access-denied.js';
 export { deploymentFrom, type Deployment, type Identity } from './identities.js';
 export { evaluate } from './policy.js';

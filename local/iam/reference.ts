@@ -63,7 +63,9 @@ export function actionsMatching(pattern: string): string[] {
 export function arnFormat(service: string, resourceType: string): string {
   const key = service.toLowerCase();
   if (!resourceTypesByService.has(key)) resourceTypesByService.set(key, readJson(path.join(DATA_DIR, 'resourceTypes', `${key}.json`)));
-  const format = resourceTypesByService.get(key)?.[resourceType]?.arn;
+  const types = resourceTypesByService.get(key);
+  // Actions name their resource types as the service's page spells them ("autoScalingGroup"), the resource-type file may not.
+  const format = (types?.[resourceType] ?? Object.entries(types ?? {}).find(([name]) => name.toLowerCase() === resourceType.toLowerCase())?.[1])?.arn;
   if (!format) throw new Error(`The Service Authorization Reference has no resource type ${service}:${resourceType}`);
   return format;
 }
