@@ -179,6 +179,7 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     source: STRIPPED('AWS::EC2::SecurityGroupIngress', 'aws-ec2-securitygroupingress.json', '214656a5aa0896f2bc0498cbaf18f3e23adebd4a'),
     verified: false,
   },
+  'AWS::EC2::SecurityGroupEgress': { actions: ['ec2:DescribeSecurityGroupRules', 'ec2:RevokeSecurityGroupEgress'], source: UNVERIFIED('AWS::EC2::SecurityGroupEgress'), verified: false },
   'AWS::EC2::VPCGatewayAttachment': {
     actions: ['ec2:DetachInternetGateway', 'ec2:DetachVpnGateway', 'ec2:DescribeInternetGateways', 'ec2:DescribeVpnGateways'],
     source: STRIPPED('AWS::EC2::VPCGatewayAttachment', 'aws-ec2-vpcgatewayattachment.json', '00501ed97409678a7366908b1cb46fec43d3e783'),
