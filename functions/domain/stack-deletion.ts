@@ -76,12 +76,21 @@ export function deniedAction(reason: string): string | undefined {
   return /is not authorized to perform: ([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec(reason)?.[1];
 }
 
+/**
+ * What to do about denied actions of the deletion role. Never advises granting iam:PassRole: a
+ * deletion that asks for it needs a role passed, and the deletion role must not hold PassRole broadly.
+ */
+export function deletionRoleNextStep(denied: readonly string[]): string {
+  const grantable = denied.filter((action) => action.toLowerCase() !== 'iam:passrole');
+  const steps = grantable.length ? [`next: allow ${grantable.join(', ')} to the CloudFormation deletion role (deploy parameter deletionRolePolicyArns), then re-run`] : [];
+  if (grantable.length < denied.length) steps.push('iam:PassRole: this deletion needs a role passed, which the deletion role must not be given broadly; delete the resource yourself, then re-run');
+  return steps.join('; ');
+}
+
 export function describeFailure(stack: Pick<LiveStack, 'statusReason'>, failedResources: readonly FailedResource[]): string {
   const details = failedResources.map((r) => `${r.logicalId}${r.type ? ` (${r.type})` : ''}: ${r.reason}`);
   const denied = [...new Set(failedResources.flatMap((r) => deniedAction(r.reason) ?? []))];
-  const nextStep = denied.length
-    ? [`next: allow ${denied.join(', ')} to the CloudFormation deletion role (deploy parameter deletionRolePolicyArns), then re-run`]
-    : [];
+  const nextStep = denied.length ? [deletionRoleNextStep(denied)] : [];
   return [`DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}`, ...details, ...nextStep].join('; ');
 }
 

@@ -1,7 +1,7 @@
 import * as z from '../runtime/zod.js';
 import { InventoriedResourceSchema, TAG, type Inventory, type InventoriedResource, type TaggedResource } from './inventory.js';
 import { resourceTypeOf } from './arn.js';
-import { deniedAction } from './stack-deletion.js';
+import { deletionRoleNextStep, deniedAction } from './stack-deletion.js';
 
 /**
  * Verify re-inventories the environment after cleanup. What is still there is explained,
@@ -47,7 +47,7 @@ function explainRemaining(resource: InventoriedResource, event: ResourceDeletion
   }
   if (event?.status === 'DELETE_FAILED') {
     const denied = deniedAction(event.reason ?? '');
-    const next = denied ? `; next: allow ${denied} to the CloudFormation deletion role (deploy parameter deletionRolePolicyArns), then re-run` : '';
+    const next = denied ? `; ${deletionRoleNextStep([denied])}` : '';
     return { id: resource.id, outcome: 'failed', cause: 'delete-failed', reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}${next}` };
   }
   return { id: resource.id, outcome: 'retained', cause: 'still-present', reason: 'still present and tagged for this environment after the cleanup' };

@@ -151,3 +151,12 @@ describe('a resource the deletion role may not delete', () => {
     expect(shouldRetryRetaining({}, [{ logicalId: 'Bucket', reason: 'The bucket you tried to delete is not empty' }], true)).toBe(true);
   });
 });
+
+describe('a deletion denied iam:PassRole', () => {
+  it('never advises granting iam:PassRole to the deletion role; says a role must be passed instead', () => {
+    const reason = 'User: arn:aws:sts::111122223333:assumed-role/R/AWSCloudFormation is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role/x';
+    const text = describeFailure({ statusReason: 'failed' }, [{ logicalId: 'Rule', type: 'AWS::Events::Rule', reason }]);
+    expect(text).not.toMatch(/allow iam:PassRole/);
+    expect(text).toContain('iam:PassRole: this deletion needs a role passed, which the deletion role must not be given broadly');
+  });
+});
