@@ -107,7 +107,20 @@ function arnLike(pattern: string, value: string): boolean {
   return p.every((part, i) => wildcardMatch(part, v[i] as string));
 }
 
+/**
+ * IAM refuses a policy whose statement names neither Action nor NotAction, or neither Resource nor
+ * NotResource (MalformedPolicyDocument): such a statement must never be read here as "every
+ * action" or "every resource", or the sandbox would allow what AWS never deploys.
+ */
+export function malformedStatement(statement: PolicyStatement): string | undefined {
+  if (statement.Action === undefined && statement.NotAction === undefined) return 'it has neither Action nor NotAction';
+  if (statement.Resource === undefined && statement.NotResource === undefined) return 'it has neither Resource nor NotResource';
+  return undefined;
+}
+
 function statementApplies(statement: PolicyStatement, request: AuthorizationRequest): boolean {
+  const malformed = malformedStatement(statement);
+  if (malformed) throw new Error(`MalformedPolicyDocument: statement ${statement.Sid ?? JSON.stringify(statement).slice(0, 120)} is refused by IAM: ${malformed}`);
   const actionOk =
     statement.Action !== undefined
       ? list(statement.Action).some((p) => actionMatches(p, request.action))

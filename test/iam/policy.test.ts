@@ -23,6 +23,16 @@ describe('evaluation logic', () => {
   });
 });
 
+describe('a statement IAM would refuse (MalformedPolicyDocument)', () => {
+  it('with neither Action nor NotAction is refused loudly, never read as every action', () => {
+    expect(() => decide(policy({ Effect: 'Allow', Resource: '*' } as PolicyStatement), 's3:GetObject', `${BUCKET}/a`)).toThrow(/MalformedPolicyDocument: .*neither Action nor NotAction/);
+  });
+
+  it('with neither Resource nor NotResource is refused loudly', () => {
+    expect(() => decide(policy({ Effect: 'Allow', Action: 's3:GetObject' } as PolicyStatement), 's3:GetObject', `${BUCKET}/a`)).toThrow(/MalformedPolicyDocument: .*neither Resource nor NotResource/);
+  });
+});
+
 describe('Action and NotAction', () => {
   it('actions match case-insensitively', () => {
     expect(decide(policy({ Effect: 'Allow', Action: 'S3:getobject', Resource: '*' }), 's3:GetObject', `${BUCKET}/a`)).toBe('Allow');
