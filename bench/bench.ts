@@ -4,8 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_API_RATES } from '../functions/aws/clients.js';
 import { parseApiRates } from '../functions/runtime/pacer.js';
-import { measureBundles, type BundleMeasurement } from './bundles.js';
-import { lowerBound, minimumCalls, type LowerBound } from './lower-bound.js';
+import { type BundleMeasurement, measureBundles } from './bundles.js';
+import { type LowerBound, lowerBound, minimumCalls } from './lower-bound.js';
 import type { ScriptMeasurement, WorkflowMeasurement } from './measure-run.js';
 import { runCost } from './prices.js';
 
@@ -59,7 +59,14 @@ function analyse(workflow: WorkflowMeasurement, script: ScriptMeasurement): Row 
     s3Puts: workflow.callsByApi['s3:PutObject'] ?? 0,
     s3Gets: workflow.callsByApi['s3:GetObject'] ?? 0,
   });
-  return { workflow, script, bound, minimum, costPer1000Stacks: ((cost.stepFunctions + cost.lambda) / workflow.stacks) * 1000, s3CostPer1000Stacks: (cost.s3 / workflow.stacks) * 1000 };
+  return {
+    workflow,
+    script,
+    bound,
+    minimum,
+    costPer1000Stacks: ((cost.stepFunctions + cost.lambda) / workflow.stacks) * 1000,
+    s3CostPer1000Stacks: (cost.s3 / workflow.stacks) * 1000,
+  };
 }
 
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
@@ -68,7 +75,13 @@ const hours = (ms: number) => (ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)}
 function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r, n) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ') + (n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n');
+  return cells
+    .map(
+      (r, n) =>
+        r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ') +
+        (n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''),
+    )
+    .join('\n');
 }
 
 function report(rows: Row[], bundles: BundleMeasurement[]): string {
@@ -125,11 +138,22 @@ function report(rows: Row[], bundles: BundleMeasurement[]): string {
   out.push(
     table(
       ['N', 'workflow wall', 'workflow peak MB', 'script wall', 'script peak MB'],
-      rows.map(({ workflow: w, script: s }) => [w.resources, `${(w.wallMs / 1000).toFixed(1)} s`, w.peakRssMb.toFixed(0), `${(s.wallMs / 1000).toFixed(1)} s`, s.peakRssMb.toFixed(0)]),
+      rows.map(({ workflow: w, script: s }) => [
+        w.resources,
+        `${(w.wallMs / 1000).toFixed(1)} s`,
+        w.peakRssMb.toFixed(0),
+        `${(s.wallMs / 1000).toFixed(1)} s`,
+        s.peakRssMb.toFixed(0),
+      ]),
     ),
   );
   out.push('', 'Bundles (minified, as serverless-esbuild builds them) and cold import (median of 5 fresh processes)');
-  out.push(table(['function', 'KB', 'cold import ms'], bundles.map((b) => [b.functionName, (b.minifiedBytes / 1024).toFixed(0), b.coldImportMs.toFixed(0)])));
+  out.push(
+    table(
+      ['function', 'KB', 'cold import ms'],
+      bundles.map((b) => [b.functionName, (b.minifiedBytes / 1024).toFixed(0), b.coldImportMs.toFixed(0)]),
+    ),
+  );
   return out.join('\n');
 }
 

@@ -18,4 +18,6 @@ const rows = measurements.map((m) => ({
 }));
 console.table(rows);
 const total = measurements.reduce((sum, m) => sum + m.minifiedBytes, 0);
-console.log(`${measurements.length} functions, ${(total / 1024).toFixed(1)} KB in all; cold import: median of ${runs} fresh Node ${process.version} processes each`);
+console.log(
+  `${measurements.length} functions, ${(total / 1024).toFixed(1)} KB in all; cold import: median of ${runs} fresh Node ${process.version} processes each`,
+);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../local/workflow-definition.js';
 import { TEST_ENVIRONMENT } from '../test/environment.js';
@@ -176,9 +176,7 @@ export async function buildBundles(options: BuildBundlesOptions = {}): Promise<B
  */
 export function loadTimeExternalImports(bundle: BuiltBundle): string[] {
   const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  return (output?.imports ?? [])
-    .filter((i) => i.external && i.kind !== 'dynamic-import' && !isBuiltin(i.path))
-    .map((i) => `${i.path} (${i.kind})`);
+  return (output?.imports ?? []).filter((i) => i.external && i.kind !== 'dynamic-import' && !isBuiltin(i.path)).map((i) => `${i.path} (${i.kind})`);
 }
 
 const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);

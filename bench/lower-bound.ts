@@ -23,7 +23,7 @@ export interface LowerBound {
 }
 
 export function lowerBound(input: LowerBoundInput): LowerBound {
-  const callsSeconds = Math.max(0, ...Object.entries(input.minimumCalls).map(([api, calls]) => calls / (input.rateOf(api) ?? Infinity)));
+  const callsSeconds = Math.max(0, ...Object.entries(input.minimumCalls).map(([api, calls]) => calls / (input.rateOf(api) ?? Number.POSITIVE_INFINITY)));
   const throughputSeconds = (input.stacks / input.concurrency) * input.meanDeletionSeconds;
   const terms = { chain: input.chainSeconds, calls: callsSeconds, throughput: throughputSeconds };
   const bindingTerm = (Object.keys(terms) as (keyof typeof terms)[]).reduce((a, b) => (terms[b] > terms[a] ? b : a));

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ExecutionMeter } from './execution-model.js';
-import { runBaselineScript } from './baseline-script.js';
 import { openSandbox, runWorkflow } from '../local/run-workflow.js';
-import { deletionDependencies, longestDeletionChain, scaleScenario, SCALE_CONNECTION_ID } from '../local/scale-scenario.js';
+import { deletionDependencies, longestDeletionChain, SCALE_CONNECTION_ID, scaleScenario } from '../local/scale-scenario.js';
 import { loadLocalDefinition, PROJECT_ROOT } from '../local/workflow-definition.js';
+import { runBaselineScript } from './baseline-script.js';
+import { ExecutionMeter } from './execution-model.js';
 
 /**
  * One measurement, in a process of its own (so that its peak memory is its own):
@@ -59,7 +59,9 @@ async function measureWorkflow(resources: number) {
     (sum, [state, ms]) => sum + ((ms + COMPUTE_MS_PER_INVOCATION * (result.invocations.get(state) ?? 0)) / 1000) * ((memory.get(state) ?? 256) / 1024),
     0,
   );
-  const failedByThrottling = (result.report?.resources ?? []).filter((r) => r.outcome === 'failed' && /thrott|rate exceeded/i.test(`${r.error ?? ''} ${r.reason ?? ''}`)).length;
+  const failedByThrottling = (result.report?.resources ?? []).filter(
+    (r) => r.outcome === 'failed' && /thrott|rate exceeded/i.test(`${r.error ?? ''} ${r.reason ?? ''}`),
+  ).length;
   return {
     kind: 'workflow' as const,
     resources,
@@ -87,7 +89,16 @@ async function measureScript(resources: number) {
   const environmentArn = sandbox.account.environmentArn(connection.environmentName, connection.managementAccountId);
   const wallStart = performance.now();
   const { simulatedMs, failed } = await runBaselineScript(sandbox, SCALE_CONNECTION_ID, environmentArn);
-  return { kind: 'script' as const, resources, ...facts, simulatedMs, failed, callsByApi: callsByApi(sandbox.calls), wallMs: performance.now() - wallStart, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return {
+    kind: 'script' as const,
+    resources,
+    ...facts,
+    simulatedMs,
+    failed,
+    callsByApi: callsByApi(sandbox.calls),
+    wallMs: performance.now() - wallStart,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 export type WorkflowMeasurement = Awaited<ReturnType<typeof measureWorkflow>>;

@@ -9,7 +9,8 @@ export const WILDCARD_RESOURCE_ACTIONS: Record<string, string> = {
   'tag:GetResources': 'the Resource Groups Tagging API has no resource-level permissions',
   'cloudformation:DescribeStacks': 'listing every stack (Inventory; DeleteConnectionRoles looks for stacks still using a role) is only allowed on "*"',
   'cloudformation:ListStacks': 'the status of every deleting stack in one call (AdvanceCleanup); list operations cannot be scoped to a resource',
-  'cloudformation:ListImports': 'which stacks import an export, before deleting the stack that exports it (AdvanceCleanup); exports are account-wide, the action takes no resource',
+  'cloudformation:ListImports':
+    'which stacks import an export, before deleting the stack that exports it (AdvanceCleanup); exports are account-wide, the action takes no resource',
   'proton:ListEnvironmentAccountConnections': 'list operations cannot be scoped to a resource',
   'xray:PutTraceSegments': 'X-Ray has no resource-level permissions',
   'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions',
@@ -74,7 +75,7 @@ export const GUARD_EXCEPTIONS: GuardException[] = [
     rule: 's3_lifecycle_policy_check',
     control: 'CT.S3.PR.6',
     resources: ['ServerlessDeploymentBucket'],
-    why: "the framework prunes its own deployment artifacts",
+    why: 'the framework prunes its own deployment artifacts',
   },
   {
     rule: 's3_bucket_policy_ssl_requests_only_check',

@@ -1,16 +1,25 @@
-import * as z from './runtime/zod.js';
-import { MODES } from './domain/request.js';
-import { InventorySchema } from './domain/inventory.js';
-import { CleanupProgressSchema, PROGRESS_FILE, countProgress, endWithoutFinishing, isCleanupDone, startProgress, type CleanupCounts, type CleanupProgress } from './domain/cleanup-progress.js';
+import { executionKey, getJson, getJsonIfExists, type ObjectRef, ObjectRefSchema, putJson } from './aws/object-store.js';
 import { advanceRound } from './cleanup/cleanup-round.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
+import {
+  type CleanupCounts,
+  type CleanupProgress,
+  CleanupProgressSchema,
+  countProgress,
+  endWithoutFinishing,
+  isCleanupDone,
+  PROGRESS_FILE,
+  startProgress,
+} from './domain/cleanup-progress.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { executionKey, getJson, getJsonIfExists, ObjectRefSchema, putJson, type ObjectRef } from './aws/object-store.js';
+import { InventorySchema } from './domain/inventory.js';
+import { MODES } from './domain/request.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * AdvanceCleanup: one round of the cleanup loop (AdvanceCleanup → IsCleanupDone →
@@ -20,10 +29,17 @@ import { taskHandler } from './runtime/task-handler.js';
 const config = loadConfig(
   z.object({
     REPORT_BUCKET: nonEmpty,
-    DELETION_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'expected the ARN of the CloudFormation deletion role (arn:aws:iam::<account>:role/<name>)'),
+    DELETION_ROLE_ARN: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'expected the ARN of the CloudFormation deletion role (arn:aws:iam::<account>:role/<name>)'),
     PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect'),
     MAX_STACKS_DELETING: z.coerce.number().int().min(1).max(500).default(50),
-    MAX_STACK_DELETION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    MAX_STACK_DELETION_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
     MAX_ROUNDS: z.coerce.number().int().min(10).max(2000).default(1800),
   }),
 );
@@ -64,7 +80,11 @@ export const handler = taskHandler({
   run: async ({ inventory, mode, connection, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
-    const { progress: advanced, startsLeft, deletionsStarted } = await advanceRound(await loadProgress(executionName, inventory.location), {
+    const {
+      progress: advanced,
+      startsLeft,
+      deletionsStarted,
+    } = await advanceRound(await loadProgress(executionName, inventory.location), {
       executionName,
       deletionRoleArn: config.DELETION_ROLE_ARN,
       environmentArn: connection.environmentArn,

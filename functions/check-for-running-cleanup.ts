@@ -1,9 +1,9 @@
-import * as z from './runtime/zod.js';
-import { leaseKey } from './domain/concurrent-runs.js';
 import { acquireLease, type LeaseRef } from './aws/cleanup-lease.js';
+import { leaseKey } from './domain/concurrent-runs.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * CheckForRunningCleanup: before touching anything, an execute run takes the cleanup lease of
@@ -24,7 +24,14 @@ export const handler = taskHandler({
     executionName: z.string(),
   }),
   logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
-  run: async ({ connectionId, environmentName, managementAccountId, mode, stateMachineArn, executionName }): Promise<{ runningCleanup: string | null; lease: LeaseRef | null }> => {
+  run: async ({
+    connectionId,
+    environmentName,
+    managementAccountId,
+    mode,
+    stateMachineArn,
+    executionName,
+  }): Promise<{ runningCleanup: string | null; lease: LeaseRef | null }> => {
     if (mode !== 'execute') return { runningCleanup: null, lease: null };
     const key = leaseKey({ ...(connectionId ? { connectionId } : {}), environment: { name: environmentName, managementAccountId } });
     const outcome = await acquireLease(

@@ -1,15 +1,15 @@
-import * as z from './runtime/zod.js';
-import { decideRoleDeletions, stacksUsingRoles } from './domain/connection-roles.js';
-import { ConnectionFactsSchema } from './domain/connection.js';
-import { checkEligibility } from './cleanup/eligibility-check.js';
-import { stoppedBecause } from './domain/serving.js';
-import { MODES } from './domain/request.js';
-import type { DirectResult } from './domain/report.js';
 import { listStacks } from './aws/cloudformation.js';
 import { deleteRole, rolesUsedByOtherConnections } from './aws/iam-roles.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
+import { ConnectionFactsSchema } from './domain/connection.js';
+import { decideRoleDeletions, stacksUsingRoles } from './domain/connection-roles.js';
+import type { DirectResult } from './domain/report.js';
+import { MODES } from './domain/request.js';
+import { stoppedBecause } from './domain/serving.js';
 import { isTransientAwsError } from './runtime/errors.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * DeleteConnectionRoles (deleteConnectionRoles): deletes the connection's roles that no other

@@ -1,11 +1,11 @@
-import * as z from './runtime/zod.js';
+import { deleteConnection } from './aws/proton.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { decideConnectionDeletion } from './domain/connection-deletion.js';
 import { MODES } from './domain/request.js';
-import { deleteConnection } from './aws/proton.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * DeleteConnection: one DeleteEnvironmentAccountConnection (with the SDK's attempts) per
@@ -25,7 +25,10 @@ export const handler = taskHandler({
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);
     const outcome = await deleteConnection(decision.connectionId);
     // Gone on a retried invocation: the earlier one may have deleted it and lost its answer (a Lambda timeout).
-    const why = outcome === 'already-absent' && retryCount > 0 ? { reason: 'gone when this retried invocation called; an earlier invocation of this run may have deleted it and lost the answer' } : {};
+    const why =
+      outcome === 'already-absent' && retryCount > 0
+        ? { reason: 'gone when this retried invocation called; an earlier invocation of this run may have deleted it and lost the answer' }
+        : {};
     return { outcome, attempts, ...why };
   },
 });

@@ -1,14 +1,14 @@
-import * as z from './runtime/zod.js';
-import { MODES, STANDALONE_TYPES } from './domain/request.js';
-import { recheckStandalone } from './domain/standalone-deletion.js';
-import { emptyingCallsAllowed } from './domain/history-budget.js';
-import { ErrorName } from './runtime/errors.js';
 import { deleteStandaloneResource } from './aws/standalone-resources.js';
 import { currentTags } from './aws/tagging.js';
+import { emptyingCallsAllowed } from './domain/history-budget.js';
+import { MODES, STANDALONE_TYPES } from './domain/request.js';
+import { recheckStandalone } from './domain/standalone-deletion.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
+import { ErrorName } from './runtime/errors.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * DeleteStandaloneResource (deleteTypes): re-reads the resource's tags, then deletes it. A
@@ -53,7 +53,12 @@ export const handler = taskHandler({
       if (outcome === 'deleted') metrics.addMetric('StandaloneResourcesDeleted', MetricUnit.Count, 1);
       const allowed = emptyingCallsAllowed(roundsUsed, items);
       if (outcome === 'in-progress' && calls + 1 >= allowed) {
-        return { id: arn, outcome: 'failed', calls: calls + 1, error: `still emptying after ${calls + 1} calls (this run's history budget allows ${allowed}): re-run to go on` };
+        return {
+          id: arn,
+          outcome: 'failed',
+          calls: calls + 1,
+          error: `still emptying after ${calls + 1} calls (this run's history budget allows ${allowed}): re-run to go on`,
+        };
       }
       return { id: arn, outcome, calls: calls + 1, ...(outcome === 'deleted' ? { reason: `deleted (deleteTypes lists ${type})` } : {}) };
     } catch (error) {

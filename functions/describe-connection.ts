@@ -1,13 +1,13 @@
-import * as z from './runtime/zod.js';
-import { partitionOf } from './domain/arn.js';
-import { factsFromProton, factsFromRequest, type ConnectionFacts } from './domain/connection.js';
-import { CleanupRequestSchema, type CleanupRequest, type EnvironmentRef } from './domain/request.js';
-import { getConnection, listConnections } from './aws/proton.js';
 import { getJsonIfExists } from './aws/object-store.js';
-import { ConnectionMemorySchema, memoryKeyOfConnection, memoryKeyOfEnvironment, type ConnectionMemory } from './domain/connection-memory.js';
+import { getConnection, listConnections } from './aws/proton.js';
+import { partitionOf } from './domain/arn.js';
+import { type ConnectionFacts, factsFromProton, factsFromRequest } from './domain/connection.js';
+import { type ConnectionMemory, ConnectionMemorySchema, memoryKeyOfConnection, memoryKeyOfEnvironment } from './domain/connection-memory.js';
+import { type CleanupRequest, CleanupRequestSchema, type EnvironmentRef } from './domain/request.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { ConnectionNotFoundError, InvalidRequestError, SeveralConnectionsError } from './runtime/errors.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * DescribeConnection: what the run decommissions. By id: the connection as Proton describes it,
@@ -20,7 +20,11 @@ const config = loadConfig(z.object({ AWS_REGION: nonEmpty, REPORT_BUCKET: nonEmp
 
 /** The environment an earlier run of this workflow saw the connection (or environment) serve. */
 async function remembered(request: CleanupRequest): Promise<ConnectionMemory | undefined> {
-  const key = request.connectionId ? memoryKeyOfConnection(request.connectionId) : request.environment ? memoryKeyOfEnvironment(request.environment) : undefined;
+  const key = request.connectionId
+    ? memoryKeyOfConnection(request.connectionId)
+    : request.environment
+      ? memoryKeyOfEnvironment(request.environment)
+      : undefined;
   return key ? getJsonIfExists({ bucket: config.REPORT_BUCKET, key }, ConnectionMemorySchema) : undefined;
 }
 

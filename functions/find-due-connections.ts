@@ -1,23 +1,23 @@
-import * as z from './runtime/zod.js';
+import { parametersUnder } from './aws/decommission-dates.js';
+import { connectionTags, type ListedConnection, listConnections } from './aws/proton.js';
+import { startNamedExecution } from './aws/step-functions.js';
 import {
   DEFAULT_DECOMMISSION_PATH,
   decommissionDates,
   decommissionDueEvent,
   judgeConnection,
-  todayUtc,
   type TaggedConnection,
+  todayUtc,
 } from './domain/decommission-schedule.js';
 import { scheduledEnvironmentExecutionName, scheduledExecutionName } from './domain/execution-names.js';
 import { DECOMMISSION_DUE } from './domain/request.js';
-import { parametersUnder } from './aws/decommission-dates.js';
-import { connectionTags, listConnections, type ListedConnection } from './aws/proton.js';
-import { startNamedExecution } from './aws/step-functions.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
 import { deploymentAccountId, protonApiSetting } from './runtime/deployment.js';
 import { SweepIncompleteError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * The daily schedule: starts one execution for each decommission whose date has come, named per
@@ -57,7 +57,13 @@ interface Due {
 const emptyResult = (): SweepResult => ({ started: [], alreadyStarted: [], notDue: [], malformed: [], unreadable: [], failedToStart: [], untagged: 0 });
 
 async function withTags(connection: ListedConnection): Promise<TaggedConnection> {
-  return { id: connection.id, arn: connection.arn, environmentName: connection.environmentName, status: connection.status, tags: await connectionTags(connection.arn) };
+  return {
+    id: connection.id,
+    arn: connection.arn,
+    environmentName: connection.environmentName,
+    status: connection.status,
+    tags: await connectionTags(connection.arn),
+  };
 }
 
 /** Proton available: the connections' decommission tags. */
@@ -102,7 +108,10 @@ async function dueEnvironments(result: SweepResult, now: Date): Promise<Due[]> {
       continue;
     }
     const executionName = scheduledEnvironmentExecutionName(date.environment, today, config.SCHEDULE_MODE);
-    const input = decommissionDueEvent({ environment: date.environment }, { ...eventOptions(executionName, now), region: config.AWS_REGION, account: deploymentAccountId(), resources: [] });
+    const input = decommissionDueEvent(
+      { environment: date.environment },
+      { ...eventOptions(executionName, now), region: config.AWS_REGION, account: deploymentAccountId(), resources: [] },
+    );
     due.push({ target, executionName, input });
   }
   return due;

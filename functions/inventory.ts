@@ -1,16 +1,16 @@
-import * as z from './runtime/zod.js';
-import { ConnectionFactsSchema } from './domain/connection.js';
-import { buildInventory, countInventory, stacksToExamine, type InventoryCounts } from './domain/inventory.js';
-import { checkEligibility } from './cleanup/eligibility-check.js';
-import { CleanupRequestSchema } from './domain/request.js';
-import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
 import { listStacks } from './aws/cloudformation.js';
-import { executionKey, putJson, type ObjectRef } from './aws/object-store.js';
+import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
 import { resourcesInStacks, resourcesTaggedFor } from './aws/tagging.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
+import { ConnectionFactsSchema } from './domain/connection.js';
+import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
+import { buildInventory, countInventory, type InventoryCounts, stacksToExamine } from './domain/inventory.js';
+import { CleanupRequestSchema } from './domain/request.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /** Inventory: everything tied to the connection's environment, stored in S3; the state gets its reference and counts. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty, PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));

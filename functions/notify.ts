@@ -1,12 +1,12 @@
-import * as z from './runtime/zod.js';
+import { publishToTopic, putEvent } from './aws/notifications.js';
+import { getJson, ObjectRefSchema } from './aws/object-store.js';
+import { markerRef, publishOnce } from './aws/publish-once.js';
 import { composeBareFailure, composeNotification } from './domain/notification.js';
 import { CaughtErrorSchema, ReportSchema } from './domain/report.js';
-import { getJson, ObjectRefSchema } from './aws/object-store.js';
-import { publishToTopic, putEvent } from './aws/notifications.js';
-import { markerRef, publishOnce } from './aws/publish-once.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { logger } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * Notify / NotifyFailure: an SNS message for people and an EventBridge event for machines, each
@@ -31,9 +31,7 @@ export const handler = taskHandler({
   logKeys: ({ executionName }) => ({ executionName }),
   run: async ({ executionName, report }) => {
     const notification =
-      'location' in report
-        ? composeNotification(await getJson(report.location, ReportSchema), report.location)
-        : composeBareFailure(executionName, report);
+      'location' in report ? composeNotification(await getJson(report.location, ReportSchema), report.location) : composeBareFailure(executionName, report);
     const sns = await publishOnce(markerRef(config.REPORT_BUCKET, executionName, 'sns'), executionName, 'sns', () =>
       publishToTopic(config.TOPIC_ARN, notification.subject, notification.message),
     );
@@ -47,8 +45,10 @@ export const handler = taskHandler({
       }),
     );
     for (const channel of [sns, events]) {
-      if (channel.outcome === 'unknown') logger.error('notification not sent: outcome of an earlier attempt unknown', { channel: channel.channel, reason: channel.reason });
-      if (channel.outcome === 'published-unguarded') logger.warn('notification sent without its at-most-once marker (the report bucket refused it)', { channel: channel.channel, reason: channel.reason });
+      if (channel.outcome === 'unknown')
+        logger.error('notification not sent: outcome of an earlier attempt unknown', { channel: channel.channel, reason: channel.reason });
+      if (channel.outcome === 'published-unguarded')
+        logger.warn('notification sent without its at-most-once marker (the report bucket refused it)', { channel: channel.channel, reason: channel.reason });
     }
     return {
       messageId: 'id' in sns ? sns.id : undefined,

@@ -1,9 +1,9 @@
-import * as z from './runtime/zod.js';
 import type { CleanupRequest } from './domain/request.js';
 import { resolveRequest } from './domain/request-resolution.js';
 import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
 import { protonApiSetting } from './runtime/deployment.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /** ResolveRequest: any trigger (console input, custom event, Proton event) → one CleanupRequest. */
 protonApiSetting(); // a bad PROTON_API fails the cold start

@@ -1,10 +1,10 @@
-import * as z from './runtime/zod.js';
+import { putParameter } from './aws/decommission-dates.js';
 import { DEFAULT_DECOMMISSION_PATH, parameterNameOf } from './domain/decommission-schedule.js';
 import { CleanupRequestSchema } from './domain/request.js';
-import { putParameter } from './aws/decommission-dates.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { InvalidStateInputError } from './runtime/errors.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * ScheduleDecommission: `{"environment": …, "decommissionOn": "YYYY-MM-DD"}` writes the

@@ -1,10 +1,10 @@
-import * as z from './runtime/zod.js';
+import { startNamedExecution } from './aws/step-functions.js';
 import { eventExecutionName, modeOfEvent } from './domain/execution-names.js';
 import { EventBridgeEventSchema } from './domain/request-resolution.js';
-import { startNamedExecution } from './aws/step-functions.js';
 import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * The EventBridge rules' target: starts the workflow with the whole event as input, under a

@@ -1,18 +1,18 @@
-import * as z from './runtime/zod.js';
-import { DEFAULT_DECOMMISSION_PATH, decommissionDates, todayUtc } from './domain/decommission-schedule.js';
-import { CleanupRequestSchema } from './domain/request.js';
-import { decideSweep, environmentsFound, sweepChildName, type SweepDecision } from './domain/sweep.js';
-import type { SweepSection } from './domain/report.js';
-import { TAG } from './domain/ownership.js';
 import { parametersUnder } from './aws/decommission-dates.js';
+import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
 import { listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { resourcesWithTag } from './aws/tagging.js';
-import { executionKey, putJson, type ObjectRef } from './aws/object-store.js';
+import { DEFAULT_DECOMMISSION_PATH, decommissionDates, todayUtc } from './domain/decommission-schedule.js';
+import { TAG } from './domain/ownership.js';
+import type { SweepSection } from './domain/report.js';
+import { CleanupRequestSchema } from './domain/request.js';
+import { decideSweep, environmentsFound, type SweepDecision, sweepChildName } from './domain/sweep.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { deploymentAccountId } from './runtime/deployment.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /**
  * StartSweep: lists every environment tagged in this account and decides, for each, whether to
@@ -30,7 +30,10 @@ export interface SweepResult {
   counts: { environments: number; started: number; skipped: number; failedToStart: number };
 }
 
-async function decide(input: { protonApi: 'available' | 'retired'; environments?: { name: string; managementAccountId: string }[] | undefined }): Promise<SweepDecision[]> {
+async function decide(input: {
+  protonApi: 'available' | 'retired';
+  environments?: { name: string; managementAccountId: string }[] | undefined;
+}): Promise<SweepDecision[]> {
   const tagged = await resourcesWithTag(TAG.environment);
   const found = environmentsFound(tagged.map((r) => r.tags[TAG.environment] ?? ''));
   const common = { found, protonApi: input.protonApi, accountId: deploymentAccountId(), ...(input.environments ? { named: input.environments } : {}) };
@@ -48,7 +51,13 @@ export const handler = taskHandler({
     const { mode, options, protonApi, environments } = request;
     const sections: SweepSection[] = [];
     for (const { environment, action, reason } of await decide({ protonApi, environments })) {
-      const section = { environmentName: environment.name, managementAccountId: environment.managementAccountId, environmentArn: environment.environmentArn, resources: environment.resources, reason };
+      const section = {
+        environmentName: environment.name,
+        managementAccountId: environment.managementAccountId,
+        environmentArn: environment.environmentArn,
+        resources: environment.resources,
+        reason,
+      };
       if (action === 'skip') {
         sections.push({ ...section, outcome: 'skipped' });
         continue;
@@ -56,7 +65,12 @@ export const handler = taskHandler({
       const execution = sweepChildName(executionName, environment, mode);
       const target = { execution, report: `reports/${execution}.json` };
       // The child asks Proton when this sweep does (a request may ask for it on a retired deployment).
-      const input = { environment: { name: environment.name, managementAccountId: environment.managementAccountId }, mode, ...options, ...(protonApi === 'available' ? { protonApi } : {}) };
+      const input = {
+        environment: { name: environment.name, managementAccountId: environment.managementAccountId },
+        mode,
+        ...options,
+        ...(protonApi === 'available' ? { protonApi } : {}),
+      };
       try {
         sections.push({ ...section, ...target, outcome: await startNamedExecution(stateMachineArn, execution, input) });
       } catch (error) {
@@ -65,6 +79,14 @@ export const handler = taskHandler({
     }
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, SWEEP_FILE) }, { environments: sections });
     const count = (...outcomes: SweepSection['outcome'][]) => sections.filter((s) => outcomes.includes(s.outcome)).length;
-    return { location, counts: { environments: sections.length, started: count('started', 'already-started'), skipped: count('skipped'), failedToStart: count('failed-to-start') } };
+    return {
+      location,
+      counts: {
+        environments: sections.length,
+        started: count('started', 'already-started'),
+        skipped: count('skipped'),
+        failedToStart: count('failed-to-start'),
+      },
+    };
   },
 });

@@ -1,14 +1,14 @@
-import * as z from './runtime/zod.js';
-import { InventorySchema } from './domain/inventory.js';
-import { holdBackStandalone, stacksToExplain, verify, type ResourceDeletionEvent } from './domain/verification.js';
-import { checkEligibility } from './cleanup/eligibility-check.js';
-import { stoppedBecause } from './domain/serving.js';
-import { clock } from './runtime/clock.js';
 import { resourceDeletionEvents } from './aws/cloudformation.js';
-import { executionKey, getJson, ObjectRefSchema, putJson, type ObjectRef } from './aws/object-store.js';
+import { executionKey, getJson, type ObjectRef, ObjectRefSchema, putJson } from './aws/object-store.js';
 import { resourcesTaggedFor } from './aws/tagging.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
+import { InventorySchema } from './domain/inventory.js';
+import { stoppedBecause } from './domain/serving.js';
+import { holdBackStandalone, type ResourceDeletionEvent, stacksToExplain, verify } from './domain/verification.js';
+import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on the stand-alone resources to delete. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));

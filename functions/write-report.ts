@@ -1,17 +1,17 @@
-import * as z from './runtime/zod.js';
+import { type LeaseRef, releaseLease } from './aws/cleanup-lease.js';
+import { executionKey, getJson, getJsonIfExists, type ObjectRef, ObjectRefSchema, putJson, s3Uri } from './aws/object-store.js';
+import { type CleanupProgress, CleanupProgressSchema, PROGRESS_FILE, stackResults } from './domain/cleanup-progress.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { ConnectionDeletionResultSchema } from './domain/connection-deletion.js';
-import { InventorySchema, type Inventory } from './domain/inventory.js';
-import { buildReport, CaughtErrorSchema, DirectResultSchema, ReportSchema, SweepSectionSchema, type Report, type Summary } from './domain/report.js';
+import { type Inventory, InventorySchema } from './domain/inventory.js';
+import { buildReport, CaughtErrorSchema, DirectResultSchema, type Report, ReportSchema, type Summary, SweepSectionSchema } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
-import { CleanupProgressSchema, PROGRESS_FILE, stackResults, type CleanupProgress } from './domain/cleanup-progress.js';
 import { VerificationSchema } from './domain/verification.js';
-import { executionKey, getJson, getJsonIfExists, ObjectRefSchema, putJson, s3Uri, type ObjectRef } from './aws/object-store.js';
-import { releaseLease, type LeaseRef } from './aws/cleanup-lease.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig, nonEmpty } from './runtime/config.js';
 import { logger, MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
 
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
 const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));

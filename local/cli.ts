@@ -104,7 +104,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const parsedScenario = ScenarioSchema.safeParse(await readJson(options.scenario, 'scenario'));
   if (!parsedScenario.success) {
-    throw new UsageError(`scenario ${options.scenario} does not match schemas/scenario.schema.json:\n${parsedScenario.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new UsageError(
+      `scenario ${options.scenario} does not match schemas/scenario.schema.json:\n${parsedScenario.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const scenario = parsedScenario.data;
   const rawInput = options.input ? await readJson(options.input, 'input') : scenario.input;
@@ -117,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   const { summaryTable } = await import('./summary-table.js');
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`proton-connection-cleanup: local run on the embedded sandbox`);
+  out('proton-connection-cleanup: local run on the embedded sandbox');
   out(`scenario ${scenario.name} (${path.relative(process.cwd(), options.scenario) || options.scenario})`);
   out('');
   const printer = new ProgressPrinter(out);

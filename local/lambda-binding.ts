@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { clock } from '../functions/runtime/clock.js';
-import { runAsFunction, type Deployment } from './iam/index.js';
+import { type Deployment, runAsFunction } from './iam/index.js';
 import type { TaskBinding } from './workflow-definition.js';
 
 /**

@@ -1,8 +1,8 @@
 import { useClock } from '../functions/runtime/clock.js';
-import { functionEnvironment, loadDeployment, type CoverageRecord, type Deployment } from './iam/index.js';
+import { type CoverageRecord, type Deployment, functionEnvironment, loadDeployment } from './iam/index.js';
 import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
 import { Sandbox } from './sandbox/sandbox.js';
-import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
+import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/scenario.js';
 
 /**
  * This process as the functions' Lambda environment: the configuration they validate at cold
@@ -101,7 +101,11 @@ export async function openSandbox(scenarioInput: ScenarioInput | Scenario, optio
   answerFromSandbox(allClients());
   const sandbox =
     options.sandbox ??
-    new Sandbox(scenario, { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) }, { deployment, ...(options.coverage ? { coverage: options.coverage } : {}) });
+    new Sandbox(
+      scenario,
+      { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) },
+      { deployment, ...(options.coverage ? { coverage: options.coverage } : {}) },
+    );
   useSandbox(sandbox);
   useClock(sandbox.clock);
   return sandbox;

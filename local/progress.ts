@@ -28,7 +28,11 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
     const r = asRecord(o.request);
     const trigger = asRecord(r.trigger);
     const environment = asRecord(r.environment);
-    const target = r.sweep ? 'sweep' : r.connectionId ? `connection ${String(r.connectionId)}` : `environment ${String(environment.name)}@${String(environment.managementAccountId)}`;
+    const target = r.sweep
+      ? 'sweep'
+      : r.connectionId
+        ? `connection ${String(r.connectionId)}`
+        : `environment ${String(environment.name)}@${String(environment.managementAccountId)}`;
     return `${target}, ${String(r.mode)} mode${r.protonApi === 'retired' ? ' (protonApi=retired: Proton is not called)' : ''}, from ${trigger.type === 'event' ? `event ${String(trigger.detailType)}` : 'console input'}`;
   },
   DescribeConnection: (o) => {
@@ -37,11 +41,15 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
     if (c.source === 'none') return `no connection serves environment ${String(c.environmentName)} here: nothing to do`;
     if (c.source === 'proton') return `environment ${String(c.environmentName)} (${String(c.status)}), ${roles} role(s)`;
     if (c.protonApi === 'retired') return `environment ${String(c.environmentName)} from the request (Proton is not asked)`;
-    return c.id ? `connection already gone; cleaning environment ${String(c.environmentName)} from the request` : `environment ${String(c.environmentName)}: its leftovers, no connection is deleted`;
+    return c.id
+      ? `connection already gone; cleaning environment ${String(c.environmentName)} from the request`
+      : `environment ${String(c.environmentName)}: its leftovers, no connection is deleted`;
   },
   CheckForRunningCleanup: (o) => {
     const running = asRecord(o.concurrency).runningCleanup;
-    return running ? `another cleanup of this connection is running (${String(running)}): this run changes nothing` : 'no other cleanup of this connection is running';
+    return running
+      ? `another cleanup of this connection is running (${String(running)}): this run changes nothing`
+      : 'no other cleanup of this connection is running';
   },
   StartSweep: (o) => {
     const n = asRecord(asRecord(o.sweep).counts);
@@ -118,7 +126,10 @@ export class ProgressPrinter {
         }
         if (name === 'DeleteStandaloneResource') {
           const result = asRecord(output.result);
-          if (result.outcome !== 'in-progress') this.write(`    ${result.outcome === 'deleted' || result.outcome === 'already-absent' ? '✓' : '■'} ${String(result.id)}: ${String(result.outcome)}${result.reason && result.outcome !== 'deleted' ? `: ${String(result.reason)}` : ''}`);
+          if (result.outcome !== 'in-progress')
+            this.write(
+              `    ${result.outcome === 'deleted' || result.outcome === 'already-absent' ? '✓' : '■'} ${String(result.id)}: ${String(result.outcome)}${result.reason && result.outcome !== 'deleted' ? `: ${String(result.reason)}` : ''}`,
+            );
           return;
         }
         const describe = describeExit[name];

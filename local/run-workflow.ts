@@ -1,15 +1,15 @@
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { ReportSchema, type Report } from '../functions/domain/report.js';
+import { type Report, ReportSchema } from '../functions/domain/report.js';
 import { clock } from '../functions/runtime/clock.js';
 import type { CoverageRecord } from './iam/index.js';
-import { bindTasks, json, type FiredLambdaFault, type LambdaFault, type LambdaTime } from './lambda-binding.js';
+import { bindTasks, type FiredLambdaFault, json, type LambdaFault, type LambdaTime } from './lambda-binding.js';
 import { LOCAL_RESOURCES, openSandbox, stateMachineArn } from './local-environment.js';
 import type { Sandbox } from './sandbox/sandbox.js';
-import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
+import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/scenario.js';
 import { loadLocalDefinition } from './workflow-definition.js';
 
-export { LOCAL_RESOURCES, openSandbox, stateMachineArn } from './local-environment.js';
 export type { FiredLambdaFault, LambdaFault } from './lambda-binding.js';
+export { LOCAL_RESOURCES, openSandbox, stateMachineArn } from './local-environment.js';
 
 /**
  * Runs the real ASL in aws-local-stepfunctions, each Task bound to its real handler, with
@@ -68,7 +68,6 @@ export interface LocalRunResult {
 /** The workflow definitions (as JSON) aws-local-stepfunctions has already validated in this process. */
 const validatedDefinitions = new Set<string>();
 
-
 export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}): Promise<LocalRunResult> {
   const scenario = ScenarioSchema.parse(scenarioInput);
   const sandbox = await openSandbox(scenario, {
@@ -79,13 +78,23 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   });
 
   const local = await loadLocalDefinition(scenario.region, scenario.accountId);
-  const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = await bindTasks(local.tasks, options.lambdaFaults ?? [], sandbox.iam?.deployment);
+  const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = await bindTasks(
+    local.tasks,
+    options.lambdaFaults ?? [],
+    sandbox.iam?.deployment,
+  );
 
   const input = options.input ?? scenario.input;
   const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   // This run is an execution of the state machine, visible to the API like any other.
   const started = sandbox.account.executions.find((e) => e.name === executionName);
-  const thisExecution = started ?? { stateMachineArn: stateMachineArn(scenario), name: executionName, input: json(input), status: 'RUNNING' as const, startedAt: new Date(clock.now()) };
+  const thisExecution = started ?? {
+    stateMachineArn: stateMachineArn(scenario),
+    name: executionName,
+    input: json(input),
+    status: 'RUNNING' as const,
+    startedAt: new Date(clock.now()),
+  };
   if (!started) sandbox.account.executions.push(thisExecution);
   // Validating a definition compiles the ASL JSON Schemas anew each time (most of a run's CPU time):
   // each distinct definition is validated once per process.

@@ -1,4 +1,4 @@
-import { ScenarioSchema, type Scenario, type ScenarioInput } from './sandbox/scenario.js';
+import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/scenario.js';
 
 /**
  * A large, seeded scenario for measuring the workflow at scale: one environment (prod-env)
@@ -45,7 +45,14 @@ export function scaleComposition(resources: number) {
   const standalone = Math.max(1, Math.round(resources / 100));
   const others = stacks - 1;
   const components = Math.round(others * 0.15);
-  return { stacks, environmentStacks: 1, serviceInstanceStacks: others - components, componentStacks: components, inStackResources: resources - stacks - standalone, standalone };
+  return {
+    stacks,
+    environmentStacks: 1,
+    serviceInstanceStacks: others - components,
+    componentStacks: components,
+    inStackResources: resources - stacks - standalone,
+    standalone,
+  };
 }
 
 export function scaleScenario(options: ScaleOptions): Scenario {
@@ -102,7 +109,12 @@ export function scaleScenario(options: ScaleOptions): Scenario {
     name: `scale-${resources}-seed-${seed}`,
     description: `${resources} resources: ${counts.stacks} Proton stacks of ${SCALE_ENVIRONMENT}, ${counts.inStackResources} tagged resources in them, ${counts.standalone} stand-alone (seed ${seed}).`,
     connections: [
-      { id: SCALE_CONNECTION_ID, environmentName: SCALE_ENVIRONMENT, roleName: `ProtonEnvironmentRole-${SCALE_ENVIRONMENT}`, componentRoleName: `ProtonComponentRole-${SCALE_ENVIRONMENT}` },
+      {
+        id: SCALE_CONNECTION_ID,
+        environmentName: SCALE_ENVIRONMENT,
+        roleName: `ProtonEnvironmentRole-${SCALE_ENVIRONMENT}`,
+        componentRoleName: `ProtonComponentRole-${SCALE_ENVIRONMENT}`,
+      },
     ],
     stacks,
     standaloneResources,

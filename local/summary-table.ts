@@ -13,13 +13,19 @@ function truncate(text: string, width: number): string {
 }
 
 function table(rows: string[][], widths: number[]): string[] {
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : truncate(cell, widths[i] ?? 20).padEnd(widths[i] ?? 20))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : truncate(cell, widths[i] ?? 20).padEnd(widths[i] ?? 20)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function summaryTable(report: Report, reasonWidth = 70): string[] {
   const c = report.connection;
   const s = report.summary;
-  const connection = `${c.id ? `Connection ${c.id}` : 'No connection named'}${c.environmentName ? ` (environment ${c.environmentName})` : ''}: ${c.outcome}` +
+  const connection =
+    `${c.id ? `Connection ${c.id}` : 'No connection named'}${c.environmentName ? ` (environment ${c.environmentName})` : ''}: ${c.outcome}` +
     `${c.attempts ? ` after ${c.attempts} attempt(s)` : ''}${c.error ? `: ${c.error}` : c.reason ? ` (${c.reason})` : ''}`;
   const counts = table(
     [
@@ -43,7 +49,14 @@ export function summaryTable(report: Report, reasonWidth = 70): string[] {
     `${report.status === 'failed' ? 'FAILED' : 'Succeeded'} (${report.mode ?? 'no'} mode)${report.failure ? `: ${report.failure.error}: ${report.failure.message}` : ''}`,
     connection,
     ...(report.heldBack ? [`Held back: ${report.heldBack}`] : []),
-    ...(report.sweep ? ['', ...report.sweep.map((e) => `${e.outcome.padEnd(16)}${e.environmentName}@${e.managementAccountId} (${e.resources} resource(s)): ${e.error ?? e.reason}`)] : []),
+    ...(report.sweep
+      ? [
+          '',
+          ...report.sweep.map(
+            (e) => `${e.outcome.padEnd(16)}${e.environmentName}@${e.managementAccountId} (${e.resources} resource(s)): ${e.error ?? e.reason}`,
+          ),
+        ]
+      : []),
     '',
     ...counts,
     '',

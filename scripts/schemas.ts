@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConsoleInputSchema } from '../functions/domain/request.js';
 import { ReportSchema } from '../functions/domain/report.js';
+import { ConsoleInputSchema } from '../functions/domain/request.js';
 import { ScenarioSchema } from '../local/sandbox/scenario.js';
 
 /**

@@ -5,7 +5,7 @@ import { scenario } from '../test/helpers/scenarios.js';
 import { ENABLED_SHAPES, SHAPES, safetyCaseArbitrary } from '../test/safety/arbitraries.js';
 import { acceptanceProblems, badInput, rejectionProblems, validTrigger } from '../test/safety/inputs.js';
 import { knownBugsOf } from '../test/safety/known-bugs.js';
-import { DEFAULT_MODE, runCase, type InvariantName } from '../test/safety/run-case.js';
+import { DEFAULT_MODE, type InvariantName, runCase } from '../test/safety/run-case.js';
 
 /**
  * `npm run verify:safety`: a seeded sweep of the safety generators and invariants of test/safety/.
@@ -20,7 +20,9 @@ import { DEFAULT_MODE, runCase, type InvariantName } from '../test/safety/run-ca
  * Counts are of scenarios (or inputs) with at least one violation. A mishandled input counts as a
  * crash; a deleting call on a bad input as a wrongful delete.
  */
-const { values } = parseArgs({ options: { scenarios: { type: 'string' }, inputs: { type: 'string' }, seed: { type: 'string' }, examples: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { scenarios: { type: 'string' }, inputs: { type: 'string' }, seed: { type: 'string' }, examples: { type: 'string' } },
+});
 const SCENARIOS = Number(values.scenarios ?? 1000);
 const INPUTS = Number(values.inputs ?? 10_000);
 const SEED = Number(values.seed ?? 20261125);
@@ -48,7 +50,8 @@ let faults = 0;
 function found(seed: number | string, kind: keyof typeof counts, violations: string[], knownBug?: string): void {
   counts[kind] += 1;
   const list = knownBug ? examples.known : examples.new;
-  if (list.length < (knownBug ? 2 : EXAMPLES)) list.push(`seed=${seed} ${kind}${knownBug ? ` (known bug ${knownBug})` : ''}:\n    ${violations.slice(0, 4).join('\n    ').slice(0, 1_500)}`);
+  if (list.length < (knownBug ? 2 : EXAMPLES))
+    list.push(`seed=${seed} ${kind}${knownBug ? ` (known bug ${knownBug})` : ''}:\n    ${violations.slice(0, 4).join('\n    ').slice(0, 1_500)}`);
 }
 
 const started = Date.now();
@@ -95,9 +98,15 @@ for (let i = 0; i < INPUTS; i += 1) {
     const result = await runWorkflow(scenario({ input }), { input, executionName: `verify-input-${i}`, defaultMode: DEFAULT_MODE });
     const touched = result.sandbox.calls.filter((c) => !['PutObject', 'GetObject', 'Publish', 'PutEvents'].includes(c.operation)).map((c) => c.operation);
     const deleting = touched.filter((operation) => /^(Delete|Remove|Detach)/.test(operation));
-    if (deleting.length > 0) found(`${seed} (bad input)`, 'wrongful-deletes', deleting.map((operation) => `${operation} on a bad input`));
+    if (deleting.length > 0)
+      found(
+        `${seed} (bad input)`,
+        'wrongful-deletes',
+        deleting.map((operation) => `${operation} on a bad input`),
+      );
     if (touched.length > deleting.length) found(`${seed} (bad input)`, 'crashes', [`a bad input got past ResolveRequest: ${touched.join(', ')}`]);
-    if (result.error?.name !== 'InvalidRequest') found(`${seed} (bad input)`, 'crashes', [`the execution ended ${result.status} ${result.error?.name ?? ''}, not InvalidRequest`]);
+    if (result.error?.name !== 'InvalidRequest')
+      found(`${seed} (bad input)`, 'crashes', [`the execution ended ${result.status} ${result.error?.name ?? ''}, not InvalidRequest`]);
   } catch (error) {
     found(`${seed} (bad input)`, 'crashes', [`the runner threw: ${(error as Error).stack ?? String(error)}`]);
   }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PUBLISHED_SCHEMAS, jsonSchemaText } from './schemas.js';
+import { jsonSchemaText, PUBLISHED_SCHEMAS } from './schemas.js';
 
 /** `npm run schemas`: regenerates schemas/*.schema.json from the code's zod schemas. */
 const dir = path.resolve(import.meta.dirname, '..', 'schemas');

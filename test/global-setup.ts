@@ -17,5 +17,6 @@ export default async function setup(): Promise<void> {
     packagedTemplate({ region: TEST_REGION, onPackage }),
     ...Object.values(MODIFIED_DEPLOYMENTS).map((content) => packagedTemplate({ region: TEST_REGION, serverlessYml: content(), onPackage })),
   ]);
-  if (packaged > 0) process.stdout.write(`global setup: packaged ${packaged} template(s) for the local IAM in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (packaged > 0)
+    process.stdout.write(`global setup: packaged ${packaged} template(s) for the local IAM in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

@@ -5,4 +5,3 @@ import { TEST_ENVIRONMENT } from './environment.js';
  * local run uses; no test can reach AWS: credentials are fake and the endpoint is closed.
  */
 Object.assign(process.env, TEST_ENVIRONMENT);
-

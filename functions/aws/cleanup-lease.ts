@@ -1,9 +1,9 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { holderMayStillDelete, judgeLease, type Lease, LeaseSchema } from '../domain/concurrent-runs.js';
 import { InternalServerError } from '../runtime/errors.js';
-import { holderMayStillDelete, judgeLease, LeaseSchema, type Lease } from '../domain/concurrent-runs.js';
 import { sfn } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
-import { getJsonWithEtag, putJsonIf, type ObjectRef } from './object-store.js';
+import { getJsonWithEtag, type ObjectRef, putJsonIf } from './object-store.js';
 import { executionArnOf } from './step-functions.js';
 
 /**
@@ -21,7 +21,9 @@ const ATTEMPTS = 3;
 /** DescribeExecution's status of the holder; undefined when the execution no longer exists. */
 async function executionStatus(stateMachineArn: string, name: string): Promise<string | undefined> {
   try {
-    const out = await callAws(`DescribeExecution ${name}`, () => sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })));
+    const out = await callAws(`DescribeExecution ${name}`, () =>
+      sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })),
+    );
     return out.status;
   } catch (error) {
     if (hasName(error, 'ExecutionDoesNotExist')) return undefined;

@@ -11,14 +11,14 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import type { MiddlewareStack } from '@smithy/types';
-import { InvalidConfigurationError } from '../runtime/errors.js';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { loadConfig } from '../runtime/config.js';
-import * as z from '../runtime/zod.js';
+import { InvalidConfigurationError } from '../runtime/errors.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
-import { isThrottling } from './error-mapping.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
+import * as z from '../runtime/zod.js';
+import { isThrottling } from './error-mapping.js';
 
 /**
  * Every AWS SDK client, built once per function instance and traced.

@@ -1,9 +1,9 @@
 import {
   DeleteStackCommand,
-  paginateListImports,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   paginateDescribeStacks,
+  paginateListImports,
   paginateListStacks,
 } from '@aws-sdk/client-cloudformation';
 import type { StackFacts } from '../domain/inventory.js';
@@ -69,9 +69,7 @@ export async function stacksBeingDeleted(): Promise<Map<string, StackStatusFacts
 /** One stack by ID; undefined when CloudFormation says it does not exist. */
 export async function describeStack(stackId: string): Promise<LiveStack | undefined> {
   try {
-    const { Stacks } = await callAws(`DescribeStacks ${stackId}`, () =>
-      cloudFormation().send(new DescribeStacksCommand({ StackName: stackId })),
-    );
+    const { Stacks } = await callAws(`DescribeStacks ${stackId}`, () => cloudFormation().send(new DescribeStacksCommand({ StackName: stackId })));
     const stack = Stacks?.[0];
     if (!stack) return undefined;
     return {
@@ -93,7 +91,10 @@ export async function describeStack(stackId: string): Promise<LiveStack | undefi
  * `roleArn` is the identity CloudFormation deletes the resources with (the deployment's deletion
  * role); `retainResources` (logical IDs; only for a stack in DELETE_FAILED) keeps those resources.
  */
-export async function deleteStack(stackId: string, options: { clientRequestToken: string; roleArn: string; retainResources?: readonly string[] }): Promise<void> {
+export async function deleteStack(
+  stackId: string,
+  options: { clientRequestToken: string; roleArn: string; retainResources?: readonly string[] },
+): Promise<void> {
   await callAws(`DeleteStack ${stackId}`, () =>
     cloudFormation().send(
       new DeleteStackCommand({
@@ -147,7 +148,12 @@ export async function failedResources(stackId: string): Promise<FailedResource[]
   const events = await resourceDeletionEvents(stackId);
   return events
     .filter((e) => e.status === 'DELETE_FAILED')
-    .map((e) => ({ logicalId: e.logicalId, reason: e.reason ?? 'no reason given', ...(e.physicalId ? { physicalId: e.physicalId } : {}), ...(e.type ? { type: e.type } : {}) }));
+    .map((e) => ({
+      logicalId: e.logicalId,
+      reason: e.reason ?? 'no reason given',
+      ...(e.physicalId ? { physicalId: e.physicalId } : {}),
+      ...(e.type ? { type: e.type } : {}),
+    }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { paginateGetParametersByPath, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { PutParameterCommand, paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 import type { ParameterValue } from '../domain/decommission-schedule.js';
 import { ssm } from './clients.js';
 import { callAws } from './error-mapping.js';
@@ -17,6 +17,14 @@ export async function parametersUnder(path: string): Promise<ParameterValue[]> {
 /** Writes (or moves) an environment's decommission date: one String parameter, overwritten if it exists. */
 export async function putParameter(name: string, value: string): Promise<void> {
   await callAws(`PutParameter ${name}`, () =>
-    ssm().send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true, Description: 'proton-connection-cleanup: decommission date (YYYY-MM-DD)' })),
+    ssm().send(
+      new PutParameterCommand({
+        Name: name,
+        Value: value,
+        Type: 'String',
+        Overwrite: true,
+        Description: 'proton-connection-cleanup: decommission date (YYYY-MM-DD)',
+      }),
+    ),
   );
 }

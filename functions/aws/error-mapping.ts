@@ -47,7 +47,17 @@ export function hasName(error: unknown, ...names: string[]): boolean {
  * SDK's own TimeoutError. Smithy classifies most of them as transient (ECONNRESET, ETIMEDOUT,
  * TimeoutError…); a name that does not resolve is transient too: DNS fails for a moment.
  */
-const NETWORK_ERROR_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_ERROR_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 export function isNetworkError(error: unknown): boolean {
@@ -64,7 +74,9 @@ export function toWorkflowError(error: unknown, action: string): unknown {
   if (isServerFault(error)) return new InternalServerError(message, { cause: error });
   if (isNetworkError(error)) {
     const code = (error as { code?: unknown }).code;
-    return new NetworkError(`${action}: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    return new NetworkError(`${action}: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return error;
 }

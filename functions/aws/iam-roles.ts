@@ -71,9 +71,7 @@ export async function deleteRole(roleArn: string): Promise<'deleted' | 'already-
     }
 
     const inline = await allPages(async (Marker) => {
-      const page = await callAws(`ListRolePolicies ${RoleName}`, () =>
-        client.send(new ListRolePoliciesCommand({ RoleName, ...(Marker ? { Marker } : {}) })),
-      );
+      const page = await callAws(`ListRolePolicies ${RoleName}`, () => client.send(new ListRolePoliciesCommand({ RoleName, ...(Marker ? { Marker } : {}) })));
       return { ...page, items: page.PolicyNames };
     });
     for (const PolicyName of inline) {

@@ -38,7 +38,9 @@ export async function putEvent(event: CompletionEvent): Promise<string | undefin
   const entry = out.Entries?.[0];
   if (out.FailedEntryCount || entry?.ErrorCode) {
     // Refused, not sent: a retry may send it (publish-once.ts reads entryRejected).
-    throw Object.assign(new Error(`PutEvents rejected the completion event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim()), { entryRejected: true });
+    throw Object.assign(new Error(`PutEvents rejected the completion event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim()), {
+      entryRejected: true,
+    });
   }
   return entry?.EventId;
 }

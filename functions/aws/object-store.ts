@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import * as z from '../runtime/zod.js';
 import { InternalServerError, InvalidStateInputError } from '../runtime/errors.js';
+import * as z from '../runtime/zod.js';
 import { s3 } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
 
@@ -85,7 +85,10 @@ export async function putJsonIf(ref: ObjectRef, value: unknown, condition: Write
       if (hasName(error, 'PreconditionFailed') || ('ifMatch' in condition && hasName(error, 'NoSuchKey'))) return { written: false };
       if (!hasName(error, 'ConditionalRequestConflict')) throw error;
       if (attempt >= CONFLICT_ATTEMPTS) {
-        throw new InternalServerError(`PutObject ${s3Uri(ref)}: a conflicting write was in progress ${CONFLICT_ATTEMPTS} times (409 ConditionalRequestConflict)`, { cause: error });
+        throw new InternalServerError(
+          `PutObject ${s3Uri(ref)}: a conflicting write was in progress ${CONFLICT_ATTEMPTS} times (409 ConditionalRequestConflict)`,
+          { cause: error },
+        );
       }
     }
   }

@@ -1,13 +1,13 @@
 import {
   DeleteEnvironmentAccountConnectionCommand,
+  type EnvironmentAccountConnectionSummary,
   GetEnvironmentAccountConnectionCommand,
   ListTagsForResourceCommand,
   paginateListEnvironmentAccountConnections,
-  type EnvironmentAccountConnectionSummary,
 } from '@aws-sdk/client-proton';
 import type { ProtonConnection } from '../domain/connection.js';
 import type { ConnectionSummary } from '../domain/serving.js';
-import { ProtonCallFailedError, isTransientAwsError, ErrorName } from '../runtime/errors.js';
+import { ErrorName, isTransientAwsError, ProtonCallFailedError } from '../runtime/errors.js';
 import { proton } from './clients.js';
 import { hasName, toWorkflowError } from './error-mapping.js';
 
@@ -18,7 +18,7 @@ import { hasName, toWorkflowError } from './error-mapping.js';
  * is gone: that is the deployment's choice (protonApi=retired), never an inference.
  */
 export const PROTON_RETIRED_HINT =
-  'if Proton is retired for your account, deploy with protonApi=retired and name the environment in the request; otherwise check the network and this function\'s permissions, and re-run';
+  "if Proton is retired for your account, deploy with protonApi=retired and name the environment in the request; otherwise check the network and this function's permissions, and re-run";
 
 /** Runs one Proton call; its error comes back under the workflow's name for it, with what to do next. */
 async function callProton<T>(action: string, call: () => Promise<T>): Promise<T> {

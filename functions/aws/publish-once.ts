@@ -1,5 +1,5 @@
 import * as z from '../runtime/zod.js';
-import { getJsonWithEtag, putJsonIf, type ObjectRef } from './object-store.js';
+import { getJsonWithEtag, type ObjectRef, putJsonIf } from './object-store.js';
 
 /**
  * At most one message per execution and channel, however often Notify is retried.

@@ -1,13 +1,8 @@
 import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
-import {
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectVersionsCommand,
-  type ObjectIdentifier,
-} from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
-import { resourceNameOf, type DeletableType } from '../domain/standalone-resource.js';
+import { type DeletableType, resourceNameOf } from '../domain/standalone-resource.js';
 import { ecr, logs, s3, ssm } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
 
@@ -33,9 +28,7 @@ export async function deleteStandaloneResource(arn: string, type: DeletableType)
     case 's3:bucket':
       return deleteBucket(name);
     case 'logs:log-group':
-      return deleteOrAbsent(`DeleteLogGroup ${name}`, ['ResourceNotFoundException'], () =>
-        logs().send(new DeleteLogGroupCommand({ logGroupName: name })),
-      );
+      return deleteOrAbsent(`DeleteLogGroup ${name}`, ['ResourceNotFoundException'], () => logs().send(new DeleteLogGroupCommand({ logGroupName: name })));
     case 'ecr:repository':
       // force: the repository's images go with it.
       return deleteOrAbsent(`DeleteRepository ${name}`, ['RepositoryNotFoundException'], () =>

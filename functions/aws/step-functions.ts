@@ -29,7 +29,9 @@ export async function startNamedExecution(stateMachineArn: string, name: string,
     return 'started';
   } catch (error) {
     if (!hasName(error, 'ExecutionAlreadyExists')) throw error;
-    const existing = await callAws(`DescribeExecution ${name}`, () => sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })));
+    const existing = await callAws(`DescribeExecution ${name}`, () =>
+      sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })),
+    );
     if (isDeepStrictEqual(parsed(existing.input), parsed(JSON.stringify(input)))) return 'already-started';
     throw new ExecutionNameTakenError(
       `Execution ${name} already exists with a different input: this request was not started (its name must be unique per request; ` +

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { TaggedResource } from '../domain/ownership.js';
+import { deleteStack, describeStack, failedResources, importersOf, type StackStatusFacts, stacksBeingDeleted } from '../aws/cloudformation.js';
+import { resourcesInStacks } from '../aws/tagging.js';
 import {
+  type CleanupProgress,
   freeSlots,
   holdBackDependents,
   isInFlight,
   judgeImporters,
   retainPending,
   stacksToStart,
-  type CleanupProgress,
   type TrackedStack,
 } from '../domain/cleanup-progress.js';
-import { stoppedBecause, type Eligibility } from '../domain/serving.js';
+import type { TaggedResource } from '../domain/ownership.js';
+import { type Eligibility, stoppedBecause } from '../domain/serving.js';
 import { decidePoll, decideRecheck, describeFailure, shouldRetryRetaining } from '../domain/stack-deletion.js';
-import { deleteStack, describeStack, failedResources, importersOf, stacksBeingDeleted, type StackStatusFacts } from '../aws/cloudformation.js';
-import { resourcesInStacks } from '../aws/tagging.js';
 import { clock } from '../runtime/clock.js';
 import { isTransientAwsError as isTransient } from '../runtime/errors.js';
 import { mapInPool } from '../runtime/pool.js';
@@ -86,7 +86,8 @@ async function observe(stack: TrackedStack, listed: StackStatusFacts | undefined
   const waited = clock.now() - (stack.startedAt ?? clock.now());
   const decision = decidePoll(facts, waited, settings.maxWaitMs);
   const seen = { polls: stack.polls + 1, status: facts?.status ?? 'DELETE_COMPLETE' };
-  if (decision.outcome !== 'failed' || facts?.status !== 'DELETE_FAILED') return { ...seen, outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
+  if (decision.outcome !== 'failed' || facts?.status !== 'DELETE_FAILED')
+    return { ...seen, outcome: decision.outcome, ...(decision.reason ? { reason: decision.reason } : {}) };
   const failed = await failedResources(stack.stackId);
   const retry = shouldRetryRetaining(stack, failed, settings.retainFailedResources);
   return { ...seen, outcome: retry ? 'retry-retaining' : 'failed', reason: describeFailure(facts, failed), failedResources: failed };
@@ -116,7 +117,9 @@ async function recheck(stack: TrackedStack, settings: RoundSettings): Promise<Ch
  */
 async function importsAllow(stack: TrackedStack, progress: CleanupProgress): Promise<Partial<TrackedStack> | undefined> {
   if (!stack.exports?.length) return undefined;
-  const importers = (await Promise.all(stack.exports.map(async (exportName) => (await importersOf(exportName)).map((stackName) => ({ exportName, stackName }))))).flat();
+  const importers = (
+    await Promise.all(stack.exports.map(async (exportName) => (await importersOf(exportName)).map((stackName) => ({ exportName, stackName }))))
+  ).flat();
   const verdict = judgeImporters(stack, importers, progress);
   if (verdict.verdict === 'start') return undefined;
   return verdict.verdict === 'wait' ? { outcome: 'pending' } : { outcome: 'retained', reason: verdict.reason };
@@ -148,7 +151,9 @@ async function start(stack: TrackedStack, settings: RoundSettings, progress: Cle
 async function retryRetaining(stack: TrackedStack, settings: RoundSettings, progress: CleanupProgress): Promise<Partial<TrackedStack>> {
   const check = await mayDelete(stack, settings, progress);
   if (check.refused) {
-    return check.refused.outcome === 'pending' ? { outcome: 'failed', reason: `${stack.reason ?? 'DELETE_FAILED'}; not deleted again: a stack still deleting imports its export` } : check.refused;
+    return check.refused.outcome === 'pending'
+      ? { outcome: 'failed', reason: `${stack.reason ?? 'DELETE_FAILED'}; not deleted again: a stack still deleting imports its export` }
+      : check.refused;
   }
   const retain = stack.failedResources ?? [];
   await deleteStack(stack.stackId, {
@@ -190,7 +195,12 @@ async function retainFailed(initial: CleanupProgress, settings: RoundSettings): 
   for (let i = 0; i < retaining.length && clock.now() < settings.until; i += BATCH) {
     const batch = retaining.slice(i, i + BATCH);
     // Stored first, with what it will keep: a round lost after the call still reports the kept resources.
-    await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] }))));
+    await settings.save(
+      replace(
+        progress,
+        batch.map((s) => ({ ...s, outcome: 'deleting' as const, startedAt: clock.now(), retainedResources: s.failedResources ?? [] })),
+      ),
+    );
     progress = replace(progress, await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => retryRetaining(s, settings, progress))));
   }
   return progress;
@@ -202,11 +212,19 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
   let started = 0;
   // Stacks a transient error left pending wait for the next round, without holding a slot now.
   const tried = new Set<string>();
-  const nextCandidates = () => stacksToStart(progress, Infinity).filter((s) => !tried.has(s.stackId)).slice(0, Math.max(0, freeSlots(progress, settings.maxStacksDeleting)));
+  const nextCandidates = () =>
+    stacksToStart(progress, Number.POSITIVE_INFINITY)
+      .filter((s) => !tried.has(s.stackId))
+      .slice(0, Math.max(0, freeSlots(progress, settings.maxStacksDeleting)));
   for (let candidates = nextCandidates(); candidates.length > 0 && clock.now() < settings.until; candidates = nextCandidates()) {
     const batch = candidates.slice(0, BATCH);
     // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
-    await settings.save(replace(progress, batch.map((s) => ({ ...s, outcome: 'starting' as const, startedAt: clock.now() }))));
+    await settings.save(
+      replace(
+        progress,
+        batch.map((s) => ({ ...s, outcome: 'starting' as const, startedAt: clock.now() })),
+      ),
+    );
     const results = await mapInPool(batch, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => start(s, settings, progress)));
     started += results.filter((s) => s.outcome === 'deleting').length;
     progress = replace(progress, results);
@@ -223,7 +241,10 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
 function failRetaining(progress: CleanupProgress, why: string): CleanupProgress {
   return {
     ...progress,
-    stacks: progress.stacks.map((s): TrackedStack => (s.outcome === 'retry-retaining' ? { ...s, outcome: 'failed', reason: `${s.reason ?? 'DELETE_FAILED'}; not deleted again: ${why}` } : s)),
+    stacks: progress.stacks.map(
+      (s): TrackedStack =>
+        s.outcome === 'retry-retaining' ? { ...s, outcome: 'failed', reason: `${s.reason ?? 'DELETE_FAILED'}; not deleted again: ${why}` } : s,
+    ),
   };
 }
 
@@ -233,7 +254,8 @@ function failRetaining(progress: CleanupProgress, why: string): CleanupProgress 
  * stopped) and the rest is retained with the reason.
  */
 async function applyServingRule(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
-  const wantsToDelete = progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).length > 0;
+  const wantsToDelete =
+    progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).length > 0;
   if (!wantsToDelete) return progress;
   const verdict = await settings.checkEligibility();
   return verdict.eligible ? progress : failRetaining(retainPending(progress, stoppedBecause(verdict.fact)), verdict.fact);

@@ -1,6 +1,6 @@
-import type { ConnectionFacts } from '../domain/connection.js';
-import { eligibility, type Eligibility } from '../domain/serving.js';
 import { listConnections } from '../aws/proton.js';
+import type { ConnectionFacts } from '../domain/connection.js';
+import { type Eligibility, eligibility } from '../domain/serving.js';
 import { deploymentAccountId } from '../runtime/deployment.js';
 
 /**

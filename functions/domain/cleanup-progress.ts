@@ -1,6 +1,6 @@
 import * as z from '../runtime/zod.js';
-import { PHASES, type Inventory } from './inventory.js';
-import { STACK_OUTCOMES, StackProgressSchema, type StackProgress } from './stack-deletion.js';
+import { type Inventory, PHASES } from './inventory.js';
+import { STACK_OUTCOMES, type StackProgress, StackProgressSchema } from './stack-deletion.js';
 
 /**
  * The cleanup's progress, stack by stack, kept in S3 between rounds of the AdvanceCleanup loop
@@ -63,7 +63,15 @@ export function startProgress(inventory: Inventory): CleanupProgress {
       .filter((r) => r.action === 'delete-stack' && r.phase === phase)
       .map((r): TrackedStack => {
         const exports = exportsOf.get(r.id) ?? [];
-        return { stackId: r.id, phase, outcome: 'pending', polls: 0, nestedStackIds: nested.get(r.id) ?? [], hasExports: exports.length > 0, ...(exports.length ? { exports } : {}) };
+        return {
+          stackId: r.id,
+          phase,
+          outcome: 'pending',
+          polls: 0,
+          nestedStackIds: nested.get(r.id) ?? [],
+          hasExports: exports.length > 0,
+          ...(exports.length ? { exports } : {}),
+        };
       }),
   );
   const keptByInventory = inventory.resources.flatMap((r) =>
@@ -82,7 +90,11 @@ export const stackName = (stackId: string) => stackId.split('/')[1] ?? stackId;
  * stacks), wait (a stack this run is still deleting or about to), or never start (a stack this run
  * will not delete imports it: CloudFormation would refuse, and the importer still needs it).
  */
-export function judgeImporters(stack: TrackedStack, importers: readonly { exportName: string; stackName: string }[], progress: CleanupProgress): { verdict: 'start' } | { verdict: 'wait' } | { verdict: 'hold'; reason: string } {
+export function judgeImporters(
+  stack: TrackedStack,
+  importers: readonly { exportName: string; stackName: string }[],
+  progress: CleanupProgress,
+): { verdict: 'start' } | { verdict: 'wait' } | { verdict: 'hold'; reason: string } {
   const own = new Set([stack.stackId, ...stack.nestedStackIds].map(stackName));
   const others = importers.filter((i) => !own.has(i.stackName));
   if (others.length === 0) return { verdict: 'start' };
@@ -103,7 +115,8 @@ function blockedBy(stack: TrackedStack, progress: CleanupProgress): string | und
   const kept = progress.keptByInventory.find((k) => isEarlier(k.phase, stack.phase));
   if (kept) return `${stackName(kept.stackId)} (retained: ${kept.reason})`;
   const stuck = progress.stacks.find((s) => isEarlier(s.phase, stack.phase) && (s.outcome === 'failed' || s.outcome === 'retained'));
-  if (stuck) return `${stackName(stuck.stackId)} (${stuck.outcome}: ${stuck.error ? `${stuck.error.Error}: ${stuck.error.Cause}` : (stuck.reason ?? 'no reason given')})`;
+  if (stuck)
+    return `${stackName(stuck.stackId)} (${stuck.outcome}: ${stuck.error ? `${stuck.error.Error}: ${stuck.error.Cause}` : (stuck.reason ?? 'no reason given')})`;
   return undefined;
 }
 
@@ -141,7 +154,11 @@ export function stacksToStart(progress: CleanupProgress, freeSlots: number): Tra
 
 /** The environment is served again (or otherwise held back) since the inventory: nothing more starts. */
 export function retainPending(progress: CleanupProgress, reason: string): CleanupProgress {
-  return { ...progress, heldBack: reason, stacks: progress.stacks.map((s): TrackedStack => (s.outcome === 'pending' ? { ...s, outcome: 'retained', reason } : s)) };
+  return {
+    ...progress,
+    heldBack: reason,
+    stacks: progress.stacks.map((s): TrackedStack => (s.outcome === 'pending' ? { ...s, outcome: 'retained', reason } : s)),
+  };
 }
 
 export function freeSlots(progress: CleanupProgress, maxStacksDeleting: number): number {
@@ -190,8 +207,13 @@ export function endWithoutFinishing(progress: CleanupProgress, rounds: number): 
 
 /** What the report needs of each stack the cleanup touched (pending ones were never processed). */
 export function stackResults(progress: CleanupProgress): StackProgress[] {
-  return progress.stacks
-    .filter((s): s is TrackedStack & { outcome: Exclude<TrackedOutcome, 'pending'> } => s.outcome !== 'pending')
-    // A stack whose DeleteStack was being called when the run stopped is reported like one still deleting.
-    .map(({ nestedStackIds: _n, hasExports: _e, startedAt: _s, throttled: _t, outcome, ...rest }) => ({ ...rest, outcome: outcome === 'starting' ? 'deleting' : outcome }));
+  return (
+    progress.stacks
+      .filter((s): s is TrackedStack & { outcome: Exclude<TrackedOutcome, 'pending'> } => s.outcome !== 'pending')
+      // A stack whose DeleteStack was being called when the run stopped is reported like one still deleting.
+      .map(({ nestedStackIds: _n, hasExports: _e, startedAt: _s, throttled: _t, outcome, ...rest }) => ({
+        ...rest,
+        outcome: outcome === 'starting' ? 'deleting' : outcome,
+      }))
+  );
 }

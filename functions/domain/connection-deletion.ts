@@ -15,7 +15,7 @@ export function decideConnectionDeletion(connection: Pick<ConnectionFacts, 'id' 
     return {
       action: 'skip',
       outcome: 'unreachable',
-      reason: 'protonApi=retired: this deployment never calls Proton, by choice; the cleanup went on from this account\'s own inventory',
+      reason: "protonApi=retired: this deployment never calls Proton, by choice; the cleanup went on from this account's own inventory",
     };
   }
   if (!connection.id) {

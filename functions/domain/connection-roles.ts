@@ -40,7 +40,10 @@ export function roleNameOf(arn: string, partition: string): string | undefined {
  * delete carry the deletion role instead; stacks without a role need no connection role: the
  * cleanup passes its deletion role.
  */
-export function stacksUsingRoles(roleArns: readonly string[], liveStacks: readonly { stackName: string; roleArn?: string | undefined }[]): Map<string, string[]> {
+export function stacksUsingRoles(
+  roleArns: readonly string[],
+  liveStacks: readonly { stackName: string; roleArn?: string | undefined }[],
+): Map<string, string[]> {
   const using = new Map<string, string[]>();
   for (const stack of liveStacks) {
     if (!stack.roleArn || !roleArns.includes(stack.roleArn)) continue;
@@ -50,7 +53,11 @@ export function stacksUsingRoles(roleArns: readonly string[], liveStacks: readon
 }
 
 /** The connection's roles, each once, with the decision and why. */
-export function decideRoleDeletions(roleArns: string[], usedElsewhere: ReadonlyMap<string, string[]>, serviceRoleOf: ReadonlyMap<string, string[]>): RoleDecision[] {
+export function decideRoleDeletions(
+  roleArns: string[],
+  usedElsewhere: ReadonlyMap<string, string[]>,
+  serviceRoleOf: ReadonlyMap<string, string[]>,
+): RoleDecision[] {
   const roles = [...new Set(roleArns.filter((arn) => arn.length > 0))];
   return roles.map((roleArn) => {
     const reasons: string[] = [];

@@ -1,5 +1,5 @@
-import * as z from '../runtime/zod.js';
 import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
+import * as z from '../runtime/zod.js';
 import { environmentArn, parseArn } from './arn.js';
 import type { EnvironmentRef } from './request.js';
 

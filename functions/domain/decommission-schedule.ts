@@ -56,7 +56,10 @@ export interface ParameterValue {
   value: string;
 }
 
-export function decommissionDates(parameters: readonly ParameterValue[], path: string): { dates: DecommissionDate[]; ignored: { name: string; problem: string }[] } {
+export function decommissionDates(
+  parameters: readonly ParameterValue[],
+  path: string,
+): { dates: DecommissionDate[]; ignored: { name: string; problem: string }[] } {
   const prefix = `${path.replace(/\/+$/, '')}/`;
   const dates: DecommissionDate[] = [];
   const ignored: { name: string; problem: string }[] = [];

@@ -13,7 +13,12 @@ const hash = (text: string, length: number) => createHash('sha256').update(text)
  * the name of the execute that follows it.
  */
 export function eventExecutionName(event: { source: string; id: string; detailType: string }, mode: string): string {
-  const kind = event.detailType.toLowerCase().replace(/^aws proton /, 'proton-').replace(/[^a-z0-9]+/g, '-').slice(0, 32).replace(/-$/, '');
+  const kind = event.detailType
+    .toLowerCase()
+    .replace(/^aws proton /, 'proton-')
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 32)
+    .replace(/-$/, '');
   return `event-${mode}-${kind}-${hash(`${event.source}\n${event.id}`, 24)}`;
 }
 
@@ -30,6 +35,7 @@ export function scheduledEnvironmentExecutionName(environment: { name: string; m
 
 /** The mode an event's run will have: its detail's (the custom event), else the deployment's default (Proton's events name none). */
 export function modeOfEvent(event: { source: string; detail: unknown }, settings: { defaultMode: string; requestEventSource: string }): string {
-  const detail = event.source === settings.requestEventSource && typeof event.detail === 'object' && event.detail !== null ? (event.detail as { mode?: unknown }) : {};
+  const detail =
+    event.source === settings.requestEventSource && typeof event.detail === 'object' && event.detail !== null ? (event.detail as { mode?: unknown }) : {};
   return detail.mode === 'plan' || detail.mode === 'execute' ? detail.mode : settings.defaultMode;
 }

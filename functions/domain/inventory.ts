@@ -1,25 +1,25 @@
 import * as z from '../runtime/zod.js';
 import { resourceTypeOf } from './arn.js';
+import { type ConnectionFacts, ConnectionFactsSchema } from './connection.js';
 import {
-  PROTON_STACK_PREFIX,
-  TAG,
   hasProtectTag,
   judgeOwnership,
-  ownerFromTags,
-  protectionOf,
   type OwnershipVerdict,
+  ownerFromTags,
+  PROTON_STACK_PREFIX,
+  protectionOf,
   type StackOwnershipFacts,
+  TAG,
   type TaggedResource,
   type Tags,
 } from './ownership.js';
-import { ConnectionFactsSchema, type ConnectionFacts } from './connection.js';
 
 /**
  * Decides, from facts alone, what belongs to the connection's environment and what may be
  * deleted. Safety is structural: only stacks whose ownership is *proven* by tags get the
  * action `delete-stack`; everything else is `retain` with the reason.
  */
-export { PROTON_STACK_PREFIX, TAG, type Owner, type Tags, type TaggedResource } from './ownership.js';
+export { type Owner, PROTON_STACK_PREFIX, TAG, type TaggedResource, type Tags } from './ownership.js';
 /** Dependency order: components and service instances import from the environment stack. */
 export const PHASES = ['components', 'service-instances', 'environment'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -129,12 +129,18 @@ function taggedEntry(
   const stack = stackId ? stacks.get(stackId) : undefined;
   if (!stackId) {
     const owner = ownerFromTags([resource.tags]);
-    if (options.protectTagKey && hasProtectTag(resource.tags, options.protectTagKey)) return { ...base, owner, action: 'retain', reason: `protected: tagged ${options.protectTagKey}` };
+    if (options.protectTagKey && hasProtectTag(resource.tags, options.protectTagKey))
+      return { ...base, owner, action: 'retain', reason: `protected: tagged ${options.protectTagKey}` };
     if (!options.deleteTypes.includes(base.type)) {
       return { ...base, owner, action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted (see deleteTypes)' };
     }
     if (options.heldBack) return { ...base, owner, action: 'retain', reason: options.heldBack };
-    return { ...base, owner, action: 'delete-resource', reason: `not in a stack; deleteTypes lists ${base.type}: deleted if still tagged for this environment` };
+    return {
+      ...base,
+      owner,
+      action: 'delete-resource',
+      reason: `not in a stack; deleteTypes lists ${base.type}: deleted if still tagged for this environment`,
+    };
   }
   if (!stack) {
     return { ...base, owner: ownerFromTags([resource.tags]), action: 'retain', reason: `its stack ${stackId} is not an active stack in this account` };
@@ -142,7 +148,13 @@ function taggedEntry(
   if (stack.action !== 'delete-stack') {
     return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'retain', reason: `its stack is retained: ${stack.reason}` };
   }
-  return { ...base, owner: stack.owner, ...(stack.phase ? { phase: stack.phase } : {}), action: 'delete-with-stack', reason: 'goes with its stack, which the cleanup deletes' };
+  return {
+    ...base,
+    owner: stack.owner,
+    ...(stack.phase ? { phase: stack.phase } : {}),
+    action: 'delete-with-stack',
+    reason: 'goes with its stack, which the cleanup deletes',
+  };
 }
 
 function roleEntry(roleArn: string, deleteConnectionRoles: boolean, heldBack: string | undefined): InventoriedResource {
@@ -222,7 +234,10 @@ export function buildInventory(facts: InventoryFacts): Inventory {
       ...(root.phase ? { phase: root.phase } : {}),
       stackId: root.id,
       action: root.action === 'delete-stack' ? 'delete-with-stack' : 'retain',
-      reason: root.action === 'delete-stack' ? 'nested stack: goes with its root stack, which the cleanup deletes' : `nested stack: its root stack is retained: ${root.reason}`,
+      reason:
+        root.action === 'delete-stack'
+          ? 'nested stack: goes with its root stack, which the cleanup deletes'
+          : `nested stack: its root stack is retained: ${root.reason}`,
       ...(nested.exports?.length ? { exports: nested.exports } : {}),
     });
   }

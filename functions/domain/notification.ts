@@ -27,13 +27,13 @@ export interface BareFailureDetail {
 }
 
 export interface CompletionDetail {
-    connectionId: string | null;
-    mode: string | null;
-    status: Report['status'];
-    connectionOutcome: string;
-    summary: Report['summary'];
-    failure?: Report['failure'];
-    report: { uri: string; bucket: string; key: string };
+  connectionId: string | null;
+  mode: string | null;
+  status: Report['status'];
+  connectionOutcome: string;
+  summary: Report['summary'];
+  failure?: Report['failure'];
+  report: { uri: string; bucket: string; key: string };
 }
 
 export function composeNotification(report: Report, location: { bucket: string; key: string }): Notification {
@@ -47,8 +47,7 @@ export function composeNotification(report: Report, location: { bucket: string; 
         ? `environment ${report.connection.environmentName}`
         : 'a rejected request';
   const failures = report.summary.failed;
-  const verdict =
-    report.status === 'failed' ? 'FAILED' : report.mode === 'plan' ? 'plan ready' : failures > 0 ? `done with ${failures} failure(s)` : 'done';
+  const verdict = report.status === 'failed' ? 'FAILED' : report.mode === 'plan' ? 'plan ready' : failures > 0 ? `done with ${failures} failure(s)` : 'done';
   const s = report.summary;
   const problems = report.resources.filter((r) => r.outcome === 'failed');
   const lines = [

@@ -1,13 +1,14 @@
 import * as z from '../runtime/zod.js';
-import { CleanupRequestSchema, MODES, type CleanupRequest } from './request.js';
-import { CaughtErrorSchema, errorMessage, type CaughtError } from './caught-error.js';
-import { ACTIONS, PHASES, type Inventory, type InventoriedResource } from './inventory.js';
+import { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
+import { ACTIONS, type InventoriedResource, type Inventory, PHASES } from './inventory.js';
+import { type CleanupRequest, CleanupRequestSchema, MODES } from './request.js';
 
-export { CaughtErrorSchema, errorMessage, type CaughtError } from './caught-error.js';
-import { FailedResourceSchema, type FailedResource, type StackProgress } from './stack-deletion.js';
-import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
+export { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
+
 import type { ConnectionFacts } from './connection.js';
-import { decideConnectionDeletion, type ConnectionDeletionResult } from './connection-deletion.js';
+import { type ConnectionDeletionResult, decideConnectionDeletion } from './connection-deletion.js';
+import { type FailedResource, FailedResourceSchema, type StackProgress } from './stack-deletion.js';
+import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 
 /**
  * The report: every inventoried resource exactly once, with what happened to it, and a
@@ -38,7 +39,9 @@ export const ReportEntrySchema = z.object({
   previousRoleArn: z
     .string()
     .optional()
-    .describe('a stack the cleanup deleted: its own service role before the deletion role was passed ("none": it had none); a stack left DELETE_FAILED stays bound to the deletion role'),
+    .describe(
+      'a stack the cleanup deleted: its own service role before the deletion role was passed ("none": it had none); a stack left DELETE_FAILED stays bound to the deletion role',
+    ),
 });
 export type ReportEntry = z.infer<typeof ReportEntrySchema>;
 
@@ -142,17 +145,33 @@ function connectionSection(input: ReportInput): Report['connection'] {
   };
   if (input.sweep) {
     const started = input.sweep.filter((s) => s.outcome !== 'skipped').length;
-    return { ...base, outcome: 'not-attempted', reason: `sweep: ${input.sweep.length} environment(s) found, ${started} cleaned up by their own execution each (see sweep)` };
+    return {
+      ...base,
+      outcome: 'not-attempted',
+      reason: `sweep: ${input.sweep.length} environment(s) found, ${started} cleaned up by their own execution each (see sweep)`,
+    };
   }
   if (input.scheduled) {
     const { environmentName, decommissionOn, parameter } = input.scheduled;
-    return { environmentName, outcome: 'not-attempted', reason: `the decommission of ${environmentName} is scheduled for ${decommissionOn} (SSM parameter ${parameter}); nothing is deleted now` };
+    return {
+      environmentName,
+      outcome: 'not-attempted',
+      reason: `the decommission of ${environmentName} is scheduled for ${decommissionOn} (SSM parameter ${parameter}); nothing is deleted now`,
+    };
   }
   if (input.runningCleanup) {
-    return { ...base, outcome: 'not-attempted', reason: `another cleanup of this connection is running (execution ${input.runningCleanup}): this run changed nothing` };
+    return {
+      ...base,
+      outcome: 'not-attempted',
+      reason: `another cleanup of this connection is running (execution ${input.runningCleanup}): this run changed nothing`,
+    };
   }
   if (facts?.source === 'none') {
-    return { ...base, outcome: 'not-found', reason: `this account has no environment account connection for environment ${facts.environmentName}: nothing to do` };
+    return {
+      ...base,
+      outcome: 'not-found',
+      reason: `this account has no environment account connection for environment ${facts.environmentName}: nothing to do`,
+    };
   }
   const deletion = input.deletion;
   if (deletion && 'outcome' in deletion) {
@@ -169,9 +188,7 @@ function connectionSection(input: ReportInput): Report['connection'] {
 }
 
 function notProcessed(input: ReportInput): string {
-  return input.failure
-    ? `not processed: the run failed first (${input.failure.Error}: ${errorMessage(input.failure)})`
-    : 'not processed';
+  return input.failure ? `not processed: the run failed first (${input.failure.Error}: ${errorMessage(input.failure)})` : 'not processed';
 }
 
 function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): Partial<ReportEntry> & Pick<ReportEntry, 'outcome'> {
@@ -193,10 +210,18 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
         ...details,
       };
     case 'failed':
-      return { outcome: 'failed', error: result.error ? `${result.error.Error}: ${errorMessage(result.error)}` : (result.reason ?? 'deletion failed'), ...details };
+      return {
+        outcome: 'failed',
+        error: result.error ? `${result.error.Error}: ${errorMessage(result.error)}` : (result.reason ?? 'deletion failed'),
+        ...details,
+      };
     case 'deleted':
       return result.retainedResources?.length
-        ? { outcome: 'deleted', reason: `deleted, keeping ${result.retainedResources.length} resource(s) that failed to delete (RetainResources; listed as retained)`, ...details }
+        ? {
+            outcome: 'deleted',
+            reason: `deleted, keeping ${result.retainedResources.length} resource(s) that failed to delete (RetainResources; listed as retained)`,
+            ...details,
+          }
         : { outcome: 'deleted', reason: resource.reason, ...details };
     default:
       return { outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}), ...details };

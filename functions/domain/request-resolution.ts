@@ -1,23 +1,23 @@
 import type { EventBridgeEvent } from '@aws-lambda-powertools/parser/types';
-import * as z from '../runtime/zod.js';
+import type { ProtonApi } from '../runtime/deployment.js';
 import { InvalidRequestError } from '../runtime/errors.js';
+import * as z from '../runtime/zod.js';
 import { describeZodIssues } from '../runtime/zod-problems.js';
 import {
+  type CleanupRequest,
+  type ConsoleInput,
   ConsoleInputSchema,
+  connectionIdSchema,
   DECOMMISSION_DUE,
   DECOMMISSION_REQUESTED,
   DEFAULT_OPTIONS,
+  ENVIRONMENT_KEY,
+  environmentNameSchema,
+  type Mode,
   PROTON_CONNECTION_STATUS_CHANGE,
   PROTON_ENVIRONMENT_STATUS_CHANGE,
-  connectionIdSchema,
-  environmentNameSchema,
-  type CleanupRequest,
-  type ConsoleInput,
-  ENVIRONMENT_KEY,
-  type Mode,
   type Trigger,
 } from './request.js';
-import type { ProtonApi } from '../runtime/deployment.js';
 
 /**
  * ResolveRequest's decision: any trigger (console input, custom event, Proton event) becomes one
@@ -139,7 +139,13 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
         `detail.status: "${detail.status}" does not call for a decommission; expected "REJECTED" (a rejected connection is final)`,
       ]);
     }
-    return { connectionId: detail.id.toLowerCase(), mode: settings.defaultMode, protonApi: settings.protonApi ?? 'available', options: DEFAULT_OPTIONS, trigger };
+    return {
+      connectionId: detail.id.toLowerCase(),
+      mode: settings.defaultMode,
+      protonApi: settings.protonApi ?? 'available',
+      options: DEFAULT_OPTIONS,
+      trigger,
+    };
   }
   throw new InvalidRequestError([
     `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +

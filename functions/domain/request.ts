@@ -1,5 +1,5 @@
-import * as z from '../runtime/zod.js';
 import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
+import * as z from '../runtime/zod.js';
 import { parseDecommissionDate } from './decommission-schedule.js';
 
 /**
@@ -16,9 +16,7 @@ export const environmentNameSchema = z
   .string({ error: 'expected the Proton environment name (a string)' })
   .regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, 'expected a Proton environment name: 1-100 letters, digits, "-" or "_"');
 
-const accountId = z
-  .string({ error: 'expected a 12-digit AWS account id (a string)' })
-  .regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+const accountId = z.string({ error: 'expected a 12-digit AWS account id (a string)' }).regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 
 export const EnvironmentRefSchema = z.strictObject({
   name: environmentNameSchema,
@@ -57,9 +55,7 @@ export const ConsoleInputSchema = z
       .max(STANDALONE_TYPES.length, { error: `expected at most ${STANDALONE_TYPES.length} resource types, each once` })
       .optional(),
     deleteConnectionRoles: flag("delete the connection's IAM roles once its stacks are gone"),
-    protonApi: z
-      .enum(PROTON_API_SETTINGS, { error: 'expected "available" (ask Proton in this run, on a deployment that has protonApi=retired)' })
-      .optional(),
+    protonApi: z.enum(PROTON_API_SETTINGS, { error: 'expected "available" (ask Proton in this run, on a deployment that has protonApi=retired)' }).optional(),
     environments: z
       .array(
         z
@@ -87,7 +83,8 @@ export const ConsoleInputSchema = z
       context.addIssue({
         code: 'custom',
         path: ['protonApi'],
-        message: 'only the deployment may choose "retired" (it skips the check that no other connection serves the environment); a request may ask for "available" only',
+        message:
+          'only the deployment may choose "retired" (it skips the check that no other connection serves the environment); a request may ask for "available" only',
       });
     }
     if (input.environments && !input.sweep) {
@@ -111,9 +108,7 @@ export const ConsoleInputSchema = z
   });
 export type ConsoleInput = z.infer<typeof ConsoleInputSchema>;
 
-export type Trigger =
-  | { type: 'console' }
-  | { type: 'event'; source: string; detailType: string; eventId: string };
+export type Trigger = { type: 'console' } | { type: 'event'; source: string; detailType: string; eventId: string };
 
 /**
  * What to decommission: a connection by id, or (Proton's "environment deleted" event) the

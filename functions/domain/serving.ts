@@ -98,6 +98,7 @@ export function eligibility(facts: EligibilityFacts): Eligibility {
   const own = ownAccountBecause(facts.environment, facts.accountId);
   if (own) return { eligible: false, reason: own, fact: own };
   const serving = servingConnections(facts.environment, facts.connections, facts.connection?.id);
-  if (serving.length > 0) return { eligible: false, reason: describeServing(facts.environment, serving), fact: `${servedBy(facts.environment, serving)}; ${advice(serving)}` };
+  if (serving.length > 0)
+    return { eligible: false, reason: describeServing(facts.environment, serving), fact: `${servedBy(facts.environment, serving)}; ${advice(serving)}` };
   return { eligible: true };
 }

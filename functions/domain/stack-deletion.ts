@@ -64,7 +64,10 @@ export function decideRecheck(
   const verdict = judgeOwnership(facts, check.environmentArn);
   if (verdict.kind === 'mixed' || verdict.kind === 'unproven') return { outcome: 'retained', reason: `re-checked before deletion: ${verdict.reason}` };
   if (verdict.kind !== 'owned') {
-    return { outcome: 'retained', reason: 're-checked before deletion: its tags no longer prove it is this environment\'s (they now name another environment, or none)' };
+    return {
+      outcome: 'retained',
+      reason: "re-checked before deletion: its tags no longer prove it is this environment's (they now name another environment, or none)",
+    };
   }
   const protectedBecause = protectionOf(facts, check.protectTagKey);
   if (protectedBecause) return { outcome: 'retained', reason: `re-checked before deletion: ${protectedBecause}` };
@@ -82,8 +85,11 @@ export function deniedAction(reason: string): string | undefined {
  */
 export function deletionRoleNextStep(denied: readonly string[]): string {
   const grantable = denied.filter((action) => action.toLowerCase() !== 'iam:passrole');
-  const steps = grantable.length ? [`next: allow ${grantable.join(', ')} to the CloudFormation deletion role (deploy parameter deletionRolePolicyArns), then re-run`] : [];
-  if (grantable.length < denied.length) steps.push('iam:PassRole: this deletion needs a role passed, which the deletion role must not be given broadly; delete the resource yourself, then re-run');
+  const steps = grantable.length
+    ? [`next: allow ${grantable.join(', ')} to the CloudFormation deletion role (deploy parameter deletionRolePolicyArns), then re-run`]
+    : [];
+  if (grantable.length < denied.length)
+    steps.push('iam:PassRole: this deletion needs a role passed, which the deletion role must not be given broadly; delete the resource yourself, then re-run');
   return steps.join('; ');
 }
 
@@ -98,7 +104,11 @@ export function describeFailure(stack: Pick<LiveStack, 'statusReason'>, failedRe
 const EXPORT_IN_USE = /Export (\S+) cannot be deleted as it is in use by (\S+)/;
 
 /** After a status read: finished, failed, or keep waiting (until `maxWaitMs` after the deletion started). */
-export function decidePoll(stack: Pick<LiveStack, 'status' | 'statusReason'> | undefined, waitedMs: number, maxWaitMs: number): { outcome: StackOutcome; reason?: string } {
+export function decidePoll(
+  stack: Pick<LiveStack, 'status' | 'statusReason'> | undefined,
+  waitedMs: number,
+  maxWaitMs: number,
+): { outcome: StackOutcome; reason?: string } {
   if (!stack || stack.status === 'DELETE_COMPLETE') return { outcome: 'deleted' };
   if (stack.status === 'DELETE_FAILED') return { outcome: 'failed', reason: `DELETE_FAILED${stack.statusReason ? `: ${stack.statusReason}` : ''}` };
   if (stack.status !== 'DELETE_IN_PROGRESS') {
@@ -124,7 +134,11 @@ export function decidePoll(stack: Pick<LiveStack, 'status' | 'statusReason'> | u
  * A DELETE_FAILED stack is deleted once more, keeping exactly the resources that failed, when
  * the request asks for it, and only once: they stay in the report as retained.
  */
-export function shouldRetryRetaining(progress: Pick<StackProgress, 'retainedResources'>, failed: readonly FailedResource[], retainFailedResources: boolean): boolean {
+export function shouldRetryRetaining(
+  progress: Pick<StackProgress, 'retainedResources'>,
+  failed: readonly FailedResource[],
+  retainFailedResources: boolean,
+): boolean {
   // A resource the deletion role may not delete is never kept: that would orphan it silently. Fix the permission instead.
   if (failed.some((r) => deniedAction(r.reason))) return false;
   return retainFailedResources && !progress.retainedResources && failed.length > 0;

@@ -1,5 +1,5 @@
-import { hasProtectTag } from './ownership.js';
 import { TAG, type Tags } from './inventory.js';
+import { hasProtectTag } from './ownership.js';
 
 /**
  * Decisions for one stand-alone resource: re-checked right before deletion (still tagged for

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { parseArn } from './arn.js';
-import { environmentKey, type EnvironmentRef, type Mode } from './request.js';
-import { describeServing, ownAccountBecause, servingConnections, type ConnectionSummary } from './serving.js';
-import type { DecommissionDate } from './decommission-schedule.js';
 import type { ProtonApi } from '../runtime/deployment.js';
+import { parseArn } from './arn.js';
+import type { DecommissionDate } from './decommission-schedule.js';
+import { type EnvironmentRef, environmentKey, type Mode } from './request.js';
+import { type ConnectionSummary, describeServing, ownAccountBecause, servingConnections } from './serving.js';
 
 /**
  * The sweep: the backstop for best-effort events, and the way to clean up many environments at
@@ -66,7 +66,7 @@ function decideWithProton(facts: SweepFacts, environment: FoundEnvironment): Swe
   if (own) return skip(own);
   const serving = servingConnections(environment, facts.connections ?? []);
   if (serving.length > 0) return skip(describeServing(environment, serving));
-  return { environment, action: 'start', reason: 'no connection of this account serves it any more (Proton\'s own list)' };
+  return { environment, action: 'start', reason: "no connection of this account serves it any more (Proton's own list)" };
 }
 
 function decideRetired(facts: SweepFacts, environment: FoundEnvironment): SweepDecision {
@@ -76,7 +76,8 @@ function decideRetired(facts: SweepFacts, environment: FoundEnvironment): SweepD
   if (own) return { environment, action: 'skip', reason: `${own}; a sweep never cleans it up: start a cleanup for that environment alone if you mean it` };
   if (isNamed(facts, environment)) return { environment, action: 'start', reason: 'named in the request\'s "environments"' };
   const date = (facts.dates ?? []).find((d) => environmentKey(d.environment) === environmentKey(environment));
-  if (date && 'problem' in date) return { environment, action: 'skip', reason: `its decommission date (${date.source}) is malformed: ${date.problem}; never a reason to delete` };
+  if (date && 'problem' in date)
+    return { environment, action: 'skip', reason: `its decommission date (${date.source}) is malformed: ${date.problem}; never a reason to delete` };
   if (date && date.day <= (facts.today ?? '')) return { environment, action: 'start', reason: `its decommission date ${date.day} has come (${date.source})` };
   if (date) return { environment, action: 'skip', reason: `its decommission date ${date.day} has not come yet (${date.source})` };
   return {
@@ -94,11 +95,13 @@ export function decideSweep(facts: SweepFacts): SweepDecision[] {
   // A named environment with nothing tagged for it here has nothing to clean: say so rather than drop it.
   const missing = (facts.named ?? [])
     .filter((n) => !facts.found.some((f) => environmentKey(f) === environmentKey(n)))
-    .map((n): SweepDecision => ({
-      environment: { ...n, environmentArn: '', resources: 0 },
-      action: 'skip',
-      reason: 'named in the request, but nothing in this account is tagged proton:environment for it',
-    }));
+    .map(
+      (n): SweepDecision => ({
+        environment: { ...n, environmentArn: '', resources: 0 },
+        action: 'skip',
+        reason: 'named in the request, but nothing in this account is tagged proton:environment for it',
+      }),
+    );
   return [...found, ...missing];
 }
 

@@ -1,6 +1,6 @@
 import * as z from '../runtime/zod.js';
-import { InventoriedResourceSchema, TAG, type Inventory, type InventoriedResource, type TaggedResource } from './inventory.js';
 import { resourceTypeOf } from './arn.js';
+import { type InventoriedResource, InventoriedResourceSchema, type Inventory, TAG, type TaggedResource } from './inventory.js';
 import { deletionRoleNextStep, deniedAction } from './stack-deletion.js';
 
 /**
@@ -43,12 +43,22 @@ export interface ResourceDeletionEvent {
 
 function explainRemaining(resource: InventoriedResource, event: ResourceDeletionEvent | undefined): RemainingResource {
   if (event?.status === 'DELETE_SKIPPED') {
-    return { id: resource.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain): CloudFormation skipped it when deleting the stack; delete it yourself if it is no longer needed' };
+    return {
+      id: resource.id,
+      outcome: 'retained',
+      cause: 'deletion-policy',
+      reason: 'kept by its DeletionPolicy (Retain): CloudFormation skipped it when deleting the stack; delete it yourself if it is no longer needed',
+    };
   }
   if (event?.status === 'DELETE_FAILED') {
     const denied = deniedAction(event.reason ?? '');
     const next = denied ? `; ${deletionRoleNextStep([denied])}` : '';
-    return { id: resource.id, outcome: 'failed', cause: 'delete-failed', reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}${next}` };
+    return {
+      id: resource.id,
+      outcome: 'failed',
+      cause: 'delete-failed',
+      reason: `CloudFormation could not delete it: ${event.reason ?? 'no reason given'}${next}`,
+    };
   }
   return { id: resource.id, outcome: 'retained', cause: 'still-present', reason: 'still present and tagged for this environment after the cleanup' };
 }
@@ -87,7 +97,10 @@ export function verify(
     if (known.action === 'delete-resource') standalone.push({ arn: known.id, type: known.type });
     if (known.action !== 'delete-with-stack') continue; // retained on purpose, or a stack (judged by its own poll)
     const events = known.stackId ? deletionEvents.get(known.stackId) : undefined;
-    const explained = explainRemaining(known, events?.find((e) => e.logicalId === known.logicalId));
+    const explained = explainRemaining(
+      known,
+      events?.find((e) => e.logicalId === known.logicalId),
+    );
     remaining.push(explained);
     // Its stack is gone and CloudFormation kept it (DeletionPolicy or RetainResources): now it stands alone.
     if (explained.cause === 'deletion-policy' && deleteTypes.includes(known.type)) standalone.push({ arn: known.id, type: known.type });

@@ -1,5 +1,5 @@
-import * as z from './zod.js';
 import { InvalidConfigurationError } from './errors.js';
+import * as z from './zod.js';
 
 /**
  * Reads and validates environment variables once, at cold start. A missing or malformed

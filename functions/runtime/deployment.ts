@@ -1,5 +1,5 @@
-import * as z from './zod.js';
 import { InvalidConfigurationError } from './errors.js';
+import * as z from './zod.js';
 
 /**
  * Deployment settings that decide what a run may ask Proton. `protonApi` (PROTON_API):

@@ -49,17 +49,10 @@ export const LAMBDA_SERVICE_ERRORS = [
 export const LAMBDA_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout'] as const;
 
 /** What DeleteConnection retries with its longer backoff; 5xx and network errors are retried like every task's. */
-export const CONNECTION_DELETE_RETRYABLE: readonly ErrorName[] = [
-  ErrorName.ThrottlingException,
-  ErrorName.ConflictException,
-];
+export const CONNECTION_DELETE_RETRYABLE: readonly ErrorName[] = [ErrorName.ThrottlingException, ErrorName.ConflictException];
 
 /** What every other AWS-calling task retries. */
-export const TRANSIENT_AWS_ERRORS: readonly ErrorName[] = [
-  ErrorName.ThrottlingException,
-  ErrorName.InternalServerException,
-  ErrorName.NetworkError,
-];
+export const TRANSIENT_AWS_ERRORS: readonly ErrorName[] = [ErrorName.ThrottlingException, ErrorName.InternalServerException, ErrorName.NetworkError];
 
 /** An error the state machine would retry (after callAws named it): worth trying again later. */
 export function isTransientAwsError(error: unknown): boolean {

@@ -39,9 +39,12 @@ export type ApiRates = ReadonlyMap<string, number>;
  */
 export function parseApiRates(text: string): ApiRates {
   const rates = new Map<string, number>();
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^([a-z0-9-]+(?::[A-Za-z0-9]+)?)=(\d+(?:\.\d+)?)$/.exec(entry);
-    const rate = match ? Number(match[2]) : NaN;
+    const rate = match ? Number(match[2]) : Number.NaN;
     if (!match?.[1] || !(rate > 0)) {
       throw new RangeError(`"${entry}": expected service=callsPerSecond or service:Operation=callsPerSecond, e.g. cloudformation=5,tagging:GetResources=15`);
     }

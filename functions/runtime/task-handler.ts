@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import type * as z from './zod.js';
 import { InvalidStateInputError } from './errors.js';
 import { logger, metrics } from './powertools.js';
+import type * as z from './zod.js';
 import { describeZodIssues } from './zod-problems.js';
 
 /**

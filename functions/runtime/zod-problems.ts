@@ -22,7 +22,10 @@ export function describeZodIssues(error: z.ZodError, prefix?: string): string[] 
     const parts = [...(prefix ? [prefix] : []), ...issue.path.map((p) => bounded(String(p)))];
     const field = parts.length > 0 ? parts.join('.') : 'input';
     if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.slice(0, MAX_KEYS).map((k) => `"${bounded(k)}"`).join(', ');
+      const keys = issue.keys
+        .slice(0, MAX_KEYS)
+        .map((k) => `"${bounded(k)}"`)
+        .join(', ');
       const more = issue.keys.length > MAX_KEYS ? ` and ${issue.keys.length - MAX_KEYS} more` : '';
       return `${field}: unknown field(s) ${keys}${more}; remove them (see the input schema in the README)`;
     }

@@ -32,7 +32,8 @@ export function assumedRoleArn(accountId: string, roleName: string, sessionName:
 }
 
 export function accessDeniedMessage(principalArn: string, action: string, resource: string, decision: Exclude<Decision, 'Allow'>): string {
-  const why = decision === 'ExplicitDeny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
+  const why =
+    decision === 'ExplicitDeny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${action} action`;
   return resource === '*'
     ? `User: ${principalArn} is not authorized to perform: ${action} ${why}`
     : `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
@@ -61,7 +62,10 @@ const MODELED: Record<string, (message: string) => Error> = {
 };
 
 /** The exception the service throws for a denied call (`service`: sandbox service name or SDK client class name). */
-export function accessDeniedError(service: string, denial: { principalArn: string; action: string; resource: string; decision: Exclude<Decision, 'Allow'> }): Error {
+export function accessDeniedError(
+  service: string,
+  denial: { principalArn: string; action: string; resource: string; decision: Exclude<Decision, 'Allow'> },
+): Error {
   const name = SERVICE_BY_CLIENT[service] ?? service;
   const message = accessDeniedMessage(denial.principalArn, denial.action, denial.resource, denial.decision);
   const modeled = MODELED[name];

@@ -1,5 +1,5 @@
 import type { Deployment, Identity } from './identities.js';
-import { actionMatches, list, resourceMatches, type PolicyStatement } from './policy.js';
+import { actionMatches, list, type PolicyStatement, resourceMatches } from './policy.js';
 import { actionsMatching } from './reference.js';
 
 /**
@@ -88,7 +88,9 @@ export function grantedPermissions(deployment: Deployment): GrantedPermission[] 
 export function unexercisedPermissions(deployment: Deployment, record: CoverageRecord | readonly ExercisedPermission[]): GrantedPermission[] {
   const used = record instanceof CoverageRecord ? record.entries() : [...record];
   return grantedPermissions(deployment).filter(
-    (grant) => grant.negated !== undefined || !used.some((u) => u.identity === grant.identity && actionMatches(grant.action, u.action) && resourceMatches(grant.resource, u.resource)),
+    (grant) =>
+      grant.negated !== undefined ||
+      !used.some((u) => u.identity === grant.identity && actionMatches(grant.action, u.action) && resourceMatches(grant.resource, u.resource)),
   );
 }
 
@@ -120,10 +122,12 @@ export function platformExercised(deployment: Deployment): ExercisedPermission[]
     const identity = deployment.identityOfRoleArn(String(deployment.resolve(resource.Properties?.Role)));
     if (!identity) continue;
     const stream = `arn:${partition}:logs:${region}:${accountId}:log-group:/aws/lambda/${functionName}:log-stream:local`;
-    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) out.push({ identity: identity.roleLogicalId, action, resource: stream, by: 'platform' });
+    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents'])
+      out.push({ identity: identity.roleLogicalId, action, resource: stream, by: 'platform' });
     const tracing = (resource.Properties?.TracingConfig as { Mode?: string } | undefined)?.Mode;
     if (tracing === 'Active') {
-      for (const action of ['xray:PutTraceSegments', 'xray:PutTelemetryRecords']) out.push({ identity: identity.roleLogicalId, action, resource: '*', by: 'platform' });
+      for (const action of ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'])
+        out.push({ identity: identity.roleLogicalId, action, resource: '*', by: 'platform' });
     }
   }
   for (const resource of Object.values(template.Resources)) {
@@ -131,7 +135,8 @@ export function platformExercised(deployment: Deployment): ExercisedPermission[]
     const config = deployment.resolve(resource.Properties) as { FunctionName?: string; DestinationConfig?: { OnFailure?: { Destination?: string } } };
     const destination = config.DestinationConfig?.OnFailure?.Destination;
     const identity = [...deployment.identities.values()].find((i: Identity) => i.functions.some((f) => `${deployment.stackName}-${f}` === config.FunctionName));
-    if (destination?.startsWith(`arn:${partition}:sqs:`) && identity) out.push({ identity: identity.roleLogicalId, action: 'sqs:SendMessage', resource: destination, by: 'platform' });
+    if (destination?.startsWith(`arn:${partition}:sqs:`) && identity)
+      out.push({ identity: identity.roleLogicalId, action: 'sqs:SendMessage', resource: destination, by: 'platform' });
   }
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::Scheduler::Schedule') continue;
@@ -140,8 +145,10 @@ export function platformExercised(deployment: Deployment): ExercisedPermission[]
     const target = (deployment.resolve(resource.Properties) as { Target?: { Arn?: string; RoleArn?: string; DeadLetterConfig?: { Arn?: string } } }).Target;
     const identity = target?.RoleArn ? deployment.identityOfRoleArn(target.RoleArn) : undefined;
     if (!identity || !target?.Arn) continue;
-    if (target.Arn.startsWith(`arn:${partition}:lambda:`)) out.push({ identity: identity.roleLogicalId, action: 'lambda:InvokeFunction', resource: target.Arn, by: 'platform' });
-    if (target.DeadLetterConfig?.Arn) out.push({ identity: identity.roleLogicalId, action: 'sqs:SendMessage', resource: target.DeadLetterConfig.Arn, by: 'platform' });
+    if (target.Arn.startsWith(`arn:${partition}:lambda:`))
+      out.push({ identity: identity.roleLogicalId, action: 'lambda:InvokeFunction', resource: target.Arn, by: 'platform' });
+    if (target.DeadLetterConfig?.Arn)
+      out.push({ identity: identity.roleLogicalId, action: 'sqs:SendMessage', resource: target.DeadLetterConfig.Arn, by: 'platform' });
   }
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
@@ -157,7 +164,12 @@ export function platformExercised(deployment: Deployment): ExercisedPermission[]
     const definition = JSON.stringify(resource.Properties?.DefinitionString ?? resource.Properties?.Definition ?? '');
     for (const [logicalId, functionName] of functionNameOf) {
       if (definition.includes(`"${logicalId}"`)) {
-        out.push({ identity: identity.roleLogicalId, action: 'lambda:InvokeFunction', resource: `arn:${partition}:lambda:${region}:${accountId}:function:${functionName}`, by: 'platform' });
+        out.push({
+          identity: identity.roleLogicalId,
+          action: 'lambda:InvokeFunction',
+          resource: `arn:${partition}:lambda:${region}:${accountId}:function:${functionName}`,
+          by: 'platform',
+        });
       }
     }
   }

@@ -19,8 +19,10 @@ export interface DeletionPermissions {
 }
 
 const CFN_LINT = (file: string, commit: string) => `github.com/aws-cloudformation/cfn-lint@${commit} src/cfnlint/data/schemas/providers/us_east_1/${file}`;
-const PROVIDER = (repo: string, file: string, commit: string) => `github.com/aws-cloudformation/aws-cloudformation-resource-providers-${repo}@${commit} ${file}`;
-const UNVERIFIED = (type: string) => `CloudFormation registry schema of ${type} (aws cloudformation describe-type --type RESOURCE --type-name ${type}); not available offline here`;
+const PROVIDER = (repo: string, file: string, commit: string) =>
+  `github.com/aws-cloudformation/aws-cloudformation-resource-providers-${repo}@${commit} ${file}`;
+const UNVERIFIED = (type: string) =>
+  `CloudFormation registry schema of ${type} (aws cloudformation describe-type --type RESOURCE --type-name ${type}); not available offline here`;
 
 /**
  * Why no row lists `iam:PassRole`, though some schemas do (AWS::Events::Rule, AWS::ECS::TaskDefinition
@@ -100,16 +102,32 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
   },
   // The resource types of AWS Proton's sample templates (github.com/aws-samples/aws-proton-cloudformation-sample-templates@7780cf7d3cb95742f7bbf3f50201559b8c2d4cf1,
   // every `Type:` of every cloudformation.yaml, SAM's AWS::Serverless::* as the types they expand to).
-  'AWS::SNS::TopicPolicy': { actions: ['sns:SetTopicAttributes'], source: SOURCED('aws-sns-topicpolicy.json', '21ec6c09e2c07cb3bc3d05cfbd66fd9fad67961f'), verified: true },
-  'AWS::SQS::QueuePolicy': { actions: ['sqs:SetQueueAttributes'], source: SOURCED('aws-sqs-queuepolicy.json', '0f7ff9afbf3dc9af2bc23b98ec57136c80a9b47c'), verified: true },
+  'AWS::SNS::TopicPolicy': {
+    actions: ['sns:SetTopicAttributes'],
+    source: SOURCED('aws-sns-topicpolicy.json', '21ec6c09e2c07cb3bc3d05cfbd66fd9fad67961f'),
+    verified: true,
+  },
+  'AWS::SQS::QueuePolicy': {
+    actions: ['sqs:SetQueueAttributes'],
+    source: SOURCED('aws-sqs-queuepolicy.json', '0f7ff9afbf3dc9af2bc23b98ec57136c80a9b47c'),
+    verified: true,
+  },
   'AWS::IAM::InstanceProfile': {
     actions: ['iam:GetInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
     source: SOURCED('aws-iam-instanceprofile.json', '100657e40b63a5d64884fc98753da7504eb2ab08'),
     verified: true,
   },
   'AWS::KMS::Alias': { actions: ['kms:DeleteAlias'], source: SOURCED('aws-kms-alias.json', '30ee387649538d91d260a22ec0fc1ae3781884bd'), verified: true },
-  'AWS::EC2::RouteTable': { actions: ['ec2:DescribeRouteTables', 'ec2:DeleteRouteTable'], source: SOURCED('aws-ec2-routetable.json', '25dc3180f184793e9d28b9017c02a3a7ae81f81f'), verified: true },
-  'AWS::EC2::Route': { actions: ['ec2:DeleteRoute', 'ec2:DescribeRouteTables'], source: SOURCED('aws-ec2-route.json', '271d9989fb8bd4a1c632410931a7ee5e3fd38688'), verified: true },
+  'AWS::EC2::RouteTable': {
+    actions: ['ec2:DescribeRouteTables', 'ec2:DeleteRouteTable'],
+    source: SOURCED('aws-ec2-routetable.json', '25dc3180f184793e9d28b9017c02a3a7ae81f81f'),
+    verified: true,
+  },
+  'AWS::EC2::Route': {
+    actions: ['ec2:DeleteRoute', 'ec2:DescribeRouteTables'],
+    source: SOURCED('aws-ec2-route.json', '271d9989fb8bd4a1c632410931a7ee5e3fd38688'),
+    verified: true,
+  },
   'AWS::EC2::SubnetRouteTableAssociation': {
     actions: ['ec2:DisassociateRouteTable', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables'],
     source: SOURCED('aws-ec2-subnetroutetableassociation.json', '2d00b638f724d9c4dd0954458824e2ed0cb2bbc0'),
@@ -120,7 +138,11 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     source: SOURCED('aws-ec2-internetgateway.json', '30ee387649538d91d260a22ec0fc1ae3781884bd'),
     verified: true,
   },
-  'AWS::EC2::VPCEndpoint': { actions: ['ec2:DeleteVpcEndpoints', 'ec2:DescribeVpcEndpoints'], source: SOURCED('aws-ec2-vpcendpoint.json', '099df82d1d066ac7f0119e78dc12a42ea23315c8'), verified: true },
+  'AWS::EC2::VPCEndpoint': {
+    actions: ['ec2:DeleteVpcEndpoints', 'ec2:DescribeVpcEndpoints'],
+    source: SOURCED('aws-ec2-vpcendpoint.json', '099df82d1d066ac7f0119e78dc12a42ea23315c8'),
+    verified: true,
+  },
   'AWS::ECS::TaskDefinition': {
     // The schema also lists iam:PassRole: never required by a delete (PASS_ROLE).
     actions: ['ecs:DeregisterTaskDefinition', 'iam:GetRole'],
@@ -140,7 +162,11 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     source: STRIPPED('AWS::IAM::Role', 'aws-iam-role.json', '00501ed97409678a7366908b1cb46fec43d3e783'),
     verified: false,
   },
-  'AWS::Lambda::Function': { actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'ec2:DescribeNetworkInterfaces'], source: UNVERIFIED('AWS::Lambda::Function'), verified: false },
+  'AWS::Lambda::Function': {
+    actions: ['lambda:DeleteFunction', 'lambda:GetFunction', 'ec2:DescribeNetworkInterfaces'],
+    source: UNVERIFIED('AWS::Lambda::Function'),
+    verified: false,
+  },
   'AWS::DynamoDB::Table': { actions: ['dynamodb:DescribeTable', 'dynamodb:DeleteTable'], source: UNVERIFIED('AWS::DynamoDB::Table'), verified: false },
   'AWS::ECS::Service': { actions: ['ecs:DeleteService', 'ecs:DescribeServices'], source: UNVERIFIED('AWS::ECS::Service'), verified: false },
   'AWS::EC2::Subnet': {
@@ -154,7 +180,16 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     verified: false,
   },
   'AWS::IAM::ManagedPolicy': {
-    actions: ['iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:DetachGroupPolicy', 'iam:DetachRolePolicy', 'iam:DetachUserPolicy', 'iam:GetPolicy', 'iam:ListPolicyVersions', 'iam:ListEntitiesForPolicy'],
+    actions: [
+      'iam:DeletePolicy',
+      'iam:DeletePolicyVersion',
+      'iam:DetachGroupPolicy',
+      'iam:DetachRolePolicy',
+      'iam:DetachUserPolicy',
+      'iam:GetPolicy',
+      'iam:ListPolicyVersions',
+      'iam:ListEntitiesForPolicy',
+    ],
     source: STRIPPED('AWS::IAM::ManagedPolicy', 'aws-iam-managedpolicy.json', '15aca7d31be1e2d6d4420f555ea623586a96e685'),
     verified: false,
   },
@@ -163,7 +198,11 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     source: STRIPPED('AWS::IAM::Policy', 'aws-iam-policy.json', '032f4eca4a0be202dc9ca8c49150bdf74f8ceadd'),
     verified: false,
   },
-  'AWS::KMS::Key': { actions: ['kms:DescribeKey', 'kms:ScheduleKeyDeletion'], source: STRIPPED('AWS::KMS::Key', 'aws-kms-key.json', '00501ed97409678a7366908b1cb46fec43d3e783'), verified: false },
+  'AWS::KMS::Key': {
+    actions: ['kms:DescribeKey', 'kms:ScheduleKeyDeletion'],
+    source: STRIPPED('AWS::KMS::Key', 'aws-kms-key.json', '00501ed97409678a7366908b1cb46fec43d3e783'),
+    verified: false,
+  },
   'AWS::S3::BucketPolicy': {
     actions: ['s3:GetBucketPolicy', 's3:DeleteBucketPolicy'],
     source: STRIPPED('AWS::S3::BucketPolicy', 'aws-s3-bucketpolicy.json', '26e217173bb26bd64b4633b6dcdbbb2d8fbbdb11'),
@@ -179,7 +218,11 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     source: STRIPPED('AWS::EC2::SecurityGroupIngress', 'aws-ec2-securitygroupingress.json', '214656a5aa0896f2bc0498cbaf18f3e23adebd4a'),
     verified: false,
   },
-  'AWS::EC2::SecurityGroupEgress': { actions: ['ec2:DescribeSecurityGroupRules', 'ec2:RevokeSecurityGroupEgress'], source: UNVERIFIED('AWS::EC2::SecurityGroupEgress'), verified: false },
+  'AWS::EC2::SecurityGroupEgress': {
+    actions: ['ec2:DescribeSecurityGroupRules', 'ec2:RevokeSecurityGroupEgress'],
+    source: UNVERIFIED('AWS::EC2::SecurityGroupEgress'),
+    verified: false,
+  },
   'AWS::EC2::VPCGatewayAttachment': {
     actions: ['ec2:DetachInternetGateway', 'ec2:DetachVpnGateway', 'ec2:DescribeInternetGateways', 'ec2:DescribeVpnGateways'],
     source: STRIPPED('AWS::EC2::VPCGatewayAttachment', 'aws-ec2-vpcgatewayattachment.json', '00501ed97409678a7366908b1cb46fec43d3e783'),
@@ -190,10 +233,18 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     source: STRIPPED('AWS::EC2::NatGateway', 'aws-ec2-natgateway.json', '02c6d2484047250d906772d166f8194468ff1e46'),
     verified: false,
   },
-  'AWS::EC2::EIP': { actions: ['ec2:ReleaseAddress', 'ec2:DescribeAddresses'], source: STRIPPED('AWS::EC2::EIP', 'aws-ec2-eip.json', '00501ed97409678a7366908b1cb46fec43d3e783'), verified: false },
+  'AWS::EC2::EIP': {
+    actions: ['ec2:ReleaseAddress', 'ec2:DescribeAddresses'],
+    source: STRIPPED('AWS::EC2::EIP', 'aws-ec2-eip.json', '00501ed97409678a7366908b1cb46fec43d3e783'),
+    verified: false,
+  },
   'AWS::ApplicationAutoScaling::ScalableTarget': {
     actions: ['application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:DescribeScalableTargets'],
-    source: STRIPPED('AWS::ApplicationAutoScaling::ScalableTarget', 'aws-applicationautoscaling-scalabletarget.json', '00501ed97409678a7366908b1cb46fec43d3e783'),
+    source: STRIPPED(
+      'AWS::ApplicationAutoScaling::ScalableTarget',
+      'aws-applicationautoscaling-scalabletarget.json',
+      '00501ed97409678a7366908b1cb46fec43d3e783',
+    ),
     verified: false,
   },
   'AWS::ApplicationAutoScaling::ScalingPolicy': {
@@ -233,7 +284,12 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
   },
   'AWS::AutoScaling::AutoScalingGroup': {
     // Deleting a group first sets its capacity to 0 (UpdateAutoScalingGroup), then waits for its instances to end.
-    actions: ['autoscaling:UpdateAutoScalingGroup', 'autoscaling:DeleteAutoScalingGroup', 'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'],
+    actions: [
+      'autoscaling:UpdateAutoScalingGroup',
+      'autoscaling:DeleteAutoScalingGroup',
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeScalingActivities',
+    ],
     source: UNVERIFIED('AWS::AutoScaling::AutoScalingGroup'),
     verified: false,
   },
@@ -247,7 +303,11 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     source: STRIPPED('AWS::AutoScaling::LifecycleHook', 'aws-autoscaling-lifecyclehook.json', '02c6d2484047250d906772d166f8194468ff1e46'),
     verified: false,
   },
-  'AWS::AppRunner::Service': { actions: ['apprunner:DeleteService', 'apprunner:DescribeOperation'], source: UNVERIFIED('AWS::AppRunner::Service'), verified: false },
+  'AWS::AppRunner::Service': {
+    actions: ['apprunner:DeleteService', 'apprunner:DescribeOperation'],
+    source: UNVERIFIED('AWS::AppRunner::Service'),
+    verified: false,
+  },
   'AWS::AppRunner::VpcConnector': {
     actions: ['apprunner:DeleteVpcConnector', 'apprunner:DescribeVpcConnector'],
     source: STRIPPED('AWS::AppRunner::VpcConnector', 'aws-apprunner-vpcconnector.json', '445f653e47b8bcd283b73e60cb4c4029ce672881'),
@@ -264,7 +324,11 @@ export const DELETE_PERMISSIONS: Readonly<Record<string, DeletionPermissions>> =
     verified: false,
   },
   'AWS::CodeBuild::Project': { actions: ['codebuild:DeleteProject'], source: UNVERIFIED('AWS::CodeBuild::Project'), verified: false },
-  'AWS::CodePipeline::Pipeline': { actions: ['codepipeline:GetPipeline', 'codepipeline:DeletePipeline'], source: UNVERIFIED('AWS::CodePipeline::Pipeline'), verified: false },
+  'AWS::CodePipeline::Pipeline': {
+    actions: ['codepipeline:GetPipeline', 'codepipeline:DeletePipeline'],
+    source: UNVERIFIED('AWS::CodePipeline::Pipeline'),
+    verified: false,
+  },
   'AWS::ApiGatewayV2::Api': { actions: ['apigateway:DELETE'], source: UNVERIFIED('AWS::ApiGatewayV2::Api'), verified: false },
   'AWS::ApiGatewayV2::Stage': { actions: ['apigateway:DELETE'], source: UNVERIFIED('AWS::ApiGatewayV2::Stage'), verified: false },
   'AWS::ApiGateway::RestApi': { actions: ['apigateway:DELETE'], source: UNVERIFIED('AWS::ApiGateway::RestApi'), verified: false },
@@ -322,9 +386,7 @@ function anyOfType(format: string, arn: string): string {
 export function deletionAuthorizations(resource: { type: string; arn: string }): DeletionAuthorization[] | undefined {
   const row = DELETE_PERMISSIONS[resource.type];
   if (!row) return undefined;
-  return row.actions
-    .filter((action) => action !== PASS_ROLE)
-    .map((action) => ({ action, resource: authorizedResource(action, resource.arn) }));
+  return row.actions.filter((action) => action !== PASS_ROLE).map((action) => ({ action, resource: authorizedResource(action, resource.arn) }));
 }
 
 function authorizedResource(action: string, arn: string): string {
@@ -341,7 +403,11 @@ function authorizedResource(action: string, arn: string): string {
  * Whether an identity may delete a resource as CloudFormation does: undefined if every
  * authorization of deletionAuthorizations is allowed, else the first one that is not.
  */
-export function firstDeniedDeletionAction(policies: readonly NamedPolicy[], resource: { type: string; arn: string }, context: RequestContext = {}): DeletionDenial | undefined {
+export function firstDeniedDeletionAction(
+  policies: readonly NamedPolicy[],
+  resource: { type: string; arn: string },
+  context: RequestContext = {},
+): DeletionDenial | undefined {
   const requests = deletionAuthorizations(resource);
   if (!requests) return { action: `${resource.type} deletion`, reason: 'unknown-type' };
   for (const request of requests) {
@@ -361,7 +427,10 @@ export function firstDeniedDeletionAction(policies: readonly NamedPolicy[], reso
 export function deletionFailureReason(principalArn: string, denial: DeletionDenial, resourceArn: string): string {
   const on = denial.resource ?? resourceArn;
   if (denial.reason === 'unknown-type') return `The sandbox knows no delete permissions for ${denial.action}: not authorized (fail closed)`;
-  const why = denial.reason === 'ExplicitDeny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${denial.action} action`;
+  const why =
+    denial.reason === 'ExplicitDeny'
+      ? 'with an explicit deny in an identity-based policy'
+      : `because no identity-based policy allows the ${denial.action} action`;
   const service = denial.action.split(':')[0] ?? '';
   return (
     `Resource handler returned message: "User: ${principalArn} is not authorized to perform: ${denial.action} on resource: ${on} ${why} ` +

@@ -145,7 +145,8 @@ class Resolver {
   getAtt(logicalId: string, attribute: string): string {
     const physical = this.physical(logicalId);
     const value = physical.attributes[attribute];
-    if (value === undefined) throw new Error(`Fn::GetAtt ${logicalId}.${attribute}: the sandbox does not model that attribute of ${this.resource(logicalId).Type}`);
+    if (value === undefined)
+      throw new Error(`Fn::GetAtt ${logicalId}.${attribute}: the sandbox does not model that attribute of ${this.resource(logicalId).Type}`);
     return value;
   }
 
@@ -312,7 +313,13 @@ function physicalOf(r: Resolver, logicalId: string, resource: TemplateResource):
     case 'AWS::IAM::Role': {
       const role = r.property(resource, 'RoleName') ?? generated;
       const rolePath = r.property(resource, 'Path') ?? '/';
-      return { ref: role, attributes: { Arn: `arn:${partition}:iam::${accountId}:role${rolePath}${role}`, RoleId: `AROA${localKeyId(r.stackName, logicalId).replace(/-/g, '').slice(0, 17).toUpperCase()}` } };
+      return {
+        ref: role,
+        attributes: {
+          Arn: `arn:${partition}:iam::${accountId}:role${rolePath}${role}`,
+          RoleId: `AROA${localKeyId(r.stackName, logicalId).replace(/-/g, '').slice(0, 17).toUpperCase()}`,
+        },
+      };
     }
     case 'AWS::IAM::ManagedPolicy': {
       const policy = r.property(resource, 'ManagedPolicyName') ?? generated;
@@ -424,7 +431,10 @@ export function deploymentFrom(template: Template, options: DeploymentOptions): 
       if (!identity) throw new Error(`No role ${roleLogicalId} in the template (roles: ${[...identities.keys()].join(', ')})`);
       return identity;
     },
-    rolesTrustedBy: (service) => [...identities.values()].filter((i) => i.trustedServices.some((s) => s === service || s.replace(/\.[a-z0-9-]+\.amazonaws\.com$/, '.amazonaws.com') === service)),
+    rolesTrustedBy: (service) =>
+      [...identities.values()].filter((i) =>
+        i.trustedServices.some((s) => s === service || s.replace(/\.[a-z0-9-]+\.amazonaws\.com$/, '.amazonaws.com') === service),
+      ),
     identityOfRoleArn: (roleArn) => roleByArn.get(roleArn),
     physical: (logicalId) => r.physical(logicalId),
     resolve: (value) => r.value(value),
@@ -441,12 +451,18 @@ function encryptionKeys(r: Resolver, resources: [string, TemplateResource][]) {
   const topics = new Map<string, string>();
   const keyArn = (idOrArn: string) => {
     if (idOrArn.startsWith('arn:')) return idOrArn;
-    for (const [logicalId, resource] of resources) if (resource.Type === 'AWS::KMS::Key' && r.physical(logicalId).ref === idOrArn) return r.physical(logicalId).attributes.Arn as string;
+    for (const [logicalId, resource] of resources)
+      if (resource.Type === 'AWS::KMS::Key' && r.physical(logicalId).ref === idOrArn) return r.physical(logicalId).attributes.Arn as string;
     return idOrArn;
   };
   for (const [logicalId, resource] of resources) {
     if (resource.Type === 'AWS::S3::Bucket') {
-      const rules = (r.value(resource.Properties?.BucketEncryption) as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string } }[] } | undefined)?.ServerSideEncryptionConfiguration ?? [];
+      const rules =
+        (
+          r.value(resource.Properties?.BucketEncryption) as
+            | { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string } }[] }
+            | undefined
+        )?.ServerSideEncryptionConfiguration ?? [];
       const kms = rules.map((rule) => rule.ServerSideEncryptionByDefault).find((d) => d?.SSEAlgorithm?.startsWith('aws:kms') && d.KMSMasterKeyID);
       if (kms?.KMSMasterKeyID) buckets.set(r.physical(logicalId).ref, keyArn(kms.KMSMasterKeyID));
     }

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { accessDeniedError, assumedRoleArn } from './access-denied.js';
 import { CoverageRecord } from './coverage.js';
-import { deletionAuthorizations, deletionFailureReason, firstDeniedDeletionAction, type DeletionDenial } from './deletion.js';
-import { deploymentFrom, type Deployment, type DeploymentOptions, type Identity } from './identities.js';
-import { evaluate, type Decision } from './policy.js';
+import { type DeletionDenial, deletionAuthorizations, deletionFailureReason, firstDeniedDeletionAction } from './deletion.js';
+import { type Deployment, type DeploymentOptions, deploymentFrom, type Identity } from './identities.js';
+import { type Decision, evaluate } from './policy.js';
 import { authorizationsFor, type CallLookup, type RequiredAuthorization } from './requests.js';
 import { packagedTemplate, type Template } from './template.js';
 
@@ -153,7 +153,15 @@ export class SandboxIam {
   /** The service's AccessDenied exception for a call the caller may not make, or undefined. */
   check(caller: Caller | undefined, clientName: string, commandName: string, input: Record<string, unknown>): Error | undefined {
     const denial = this.denial(caller, clientName, commandName, input);
-    return denial && accessDeniedError(clientName, { principalArn: denial.principalArn, action: denial.request.action, resource: denial.request.resource, decision: denial.decision });
+    return (
+      denial &&
+      accessDeniedError(clientName, {
+        principalArn: denial.principalArn,
+        action: denial.request.action,
+        resource: denial.request.resource,
+        decision: denial.decision,
+      })
+    );
   }
 
   /**
@@ -170,7 +178,11 @@ export class SandboxIam {
    * (RoleARN, a role of the template or of the scenario) in CloudFormation's session, else the
    * caller of DeleteStack. A RoleARN the template does not define is resolved by `externalRoles`.
    */
-  deletionCaller(roleArn: string | undefined, caller: Caller | undefined, externalRoles: (arn: string) => Identity | undefined = () => undefined): Caller | undefined {
+  deletionCaller(
+    roleArn: string | undefined,
+    caller: Caller | undefined,
+    externalRoles: (arn: string) => Identity | undefined = () => undefined,
+  ): Caller | undefined {
     if (!roleArn) return caller;
     const identity = this.deployment.identityOfRoleArn(roleArn) ?? externalRoles(roleArn);
     if (!identity) throw new Error(`Stack role ${roleArn} is neither in the template nor given to the sandbox`);
@@ -189,10 +201,10 @@ export class SandboxIam {
   }
 }
 
+export { accessDeniedError, accessDeniedMessage, assumedRoleArn } from './access-denied.js';
 export { CoverageRecord, grantedPermissions, grantsOfUnknownActions, platformExercised, unexercisedPermissions } from './coverage.js';
 export { DELETE_PERMISSIONS, deletionAuthorizations, firstDeniedDeletionAction, PASS_ROLE } from './deletion.js';
-export { accessDeniedError, accessDeniedMessage, assumedRoleArn } from './access-denied.js';
-export { deploymentFrom, type Deployment, type Identity } from './identities.js';
+export { type Deployment, deploymentFrom, type Identity } from './identities.js';
 export { evaluate } from './policy.js';
 export { authorizationsFor, OPERATION_MAPPINGS } from './requests.js';
 export { packagedTemplate } from './template.js';

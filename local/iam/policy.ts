@@ -72,7 +72,10 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
   let regex = regexCache.get(key);
   if (!regex) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     regex = new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
     regexCache.set(key, regex);
   }
@@ -120,7 +123,8 @@ export function malformedStatement(statement: PolicyStatement): string | undefin
 
 function statementApplies(statement: PolicyStatement, request: AuthorizationRequest): boolean {
   const malformed = malformedStatement(statement);
-  if (malformed) throw new Error(`MalformedPolicyDocument: statement ${statement.Sid ?? JSON.stringify(statement).slice(0, 120)} is refused by IAM: ${malformed}`);
+  if (malformed)
+    throw new Error(`MalformedPolicyDocument: statement ${statement.Sid ?? JSON.stringify(statement).slice(0, 120)} is refused by IAM: ${malformed}`);
   const actionOk =
     statement.Action !== undefined
       ? list(statement.Action).some((p) => actionMatches(p, request.action))
@@ -154,17 +158,21 @@ export function evaluate(policies: readonly NamedPolicy[], request: Authorizatio
 
 type Comparator = (policyValue: string, contextValue: string) => boolean;
 
-const numeric = (compare: (a: number, b: number) => boolean): Comparator => (p, c) => {
-  const a = Number(c);
-  const b = Number(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && compare(a, b);
-};
-const date = (compare: (a: number, b: number) => boolean): Comparator => (p, c) => {
-  const toMs = (v: string) => (/^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v));
-  const a = toMs(c);
-  const b = toMs(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && compare(a, b);
-};
+const numeric =
+  (compare: (a: number, b: number) => boolean): Comparator =>
+  (p, c) => {
+    const a = Number(c);
+    const b = Number(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && compare(a, b);
+  };
+const date =
+  (compare: (a: number, b: number) => boolean): Comparator =>
+  (p, c) => {
+    const toMs = (v: string) => (/^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v));
+    const a = toMs(c);
+    const b = toMs(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && compare(a, b);
+  };
 
 /** The base operators: [comparator, negated]. A negated operator matches when no policy value matches. */
 const OPERATORS: Record<string, [Comparator, boolean]> = {

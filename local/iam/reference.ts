@@ -53,7 +53,13 @@ export function actionsMatching(pattern: string): string[] {
   if (!service || name === undefined) return [];
   const actions = serviceActions(service);
   if (!actions) return [];
-  const regex = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return Object.values(actions)
     .filter((a) => regex.test(a.name))
     .map((a) => `${service}:${a.name}`);

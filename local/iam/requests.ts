@@ -70,12 +70,15 @@ export interface RequiredAuthorization extends AuthorizationRequest {
 export const SOURCES = {
   listObjectsV2: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html (Permissions: s3:ListBucket)',
   headObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html (Permissions: s3:GetObject)',
-  getObjectMissingKey: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (a missing key answers NoSuchKey with s3:ListBucket, else AccessDenied)',
+  getObjectMissingKey:
+    'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (a missing key answers NoSuchKey with s3:ListBucket, else AccessDenied)',
   deleteObjects: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html (s3:DeleteObject per key; s3:DeleteObjectVersion for a versionId)',
   listObjectVersions: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html (Permissions: s3:ListBucketVersions)',
-  getResources: 'https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html (service prefix tag: tag:GetResources, no resource type)',
-  putEvents: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html (events:PutEvents on each entry\'s event bus)',
-  passRoleToCloudFormation: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html (passing a service role needs iam:PassRole)',
+  getResources:
+    'https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html (service prefix tag: tag:GetResources, no resource type)',
+  putEvents: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html (events:PutEvents on each entry's event bus)",
+  passRoleToCloudFormation:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html (passing a service role needs iam:PassRole)',
   s3Kms: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html (upload: kms:GenerateDataKey; download: kms:Decrypt)',
   snsKms: 'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (publishers to an encrypted topic: kms:GenerateDataKey*, kms:Decrypt)',
 } as const;
@@ -139,8 +142,12 @@ const ANY = () => '*';
 /** Every operation the sandbox answers (and a few the functions may come to call), by sandbox service. */
 export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
   proton: {
-    GetEnvironmentAccountConnection: simple('proton:GetEnvironmentAccountConnection', (i, b) => arn(b, 'proton', 'environment-account-connection', { Id: str(i.id) })),
-    DeleteEnvironmentAccountConnection: simple('proton:DeleteEnvironmentAccountConnection', (i, b) => arn(b, 'proton', 'environment-account-connection', { Id: str(i.id) })),
+    GetEnvironmentAccountConnection: simple('proton:GetEnvironmentAccountConnection', (i, b) =>
+      arn(b, 'proton', 'environment-account-connection', { Id: str(i.id) }),
+    ),
+    DeleteEnvironmentAccountConnection: simple('proton:DeleteEnvironmentAccountConnection', (i, b) =>
+      arn(b, 'proton', 'environment-account-connection', { Id: str(i.id) }),
+    ),
     ListEnvironmentAccountConnections: simple('proton:ListEnvironmentAccountConnections', ANY),
     ListTagsForResource: simple('proton:ListTagsForResource', (i) => str(i.resourceArn)),
   },
@@ -157,7 +164,9 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
       const deletion = auth(b, 'cloudformation:DeleteStack', stackArn(b, str(i.StackName)), role ? { 'cloudformation:RoleArn': role } : {});
       // Passing a service role is passing it to CloudFormation: the caller needs iam:PassRole on it.
       // Without RoleARN, CloudFormation uses the role already associated with the stack (nothing is passed).
-      return role ? [deletion, auth(b, 'iam:PassRole', role, { 'iam:PassedToService': 'cloudformation.amazonaws.com' }, SOURCES.passRoleToCloudFormation)] : [deletion];
+      return role
+        ? [deletion, auth(b, 'iam:PassRole', role, { 'iam:PassedToService': 'cloudformation.amazonaws.com' }, SOURCES.passRoleToCloudFormation)]
+        : [deletion];
     },
   },
   tagging: {
@@ -167,10 +176,14 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
     PutObject: (i, b) => [auth(b, 's3:PutObject', objectArn(b, str(i.Bucket), str(i.Key))), ...s3Kms(b, str(i.Bucket), 'kms:GenerateDataKey')],
     GetObject: (i, b) => [auth(b, 's3:GetObject', objectArn(b, str(i.Bucket), str(i.Key))), ...s3Kms(b, str(i.Bucket), 'kms:Decrypt')],
     HeadObject: (i, b) => [auth(b, 's3:GetObject', objectArn(b, str(i.Bucket), str(i.Key)), {}, SOURCES.headObject)],
-    ListObjectsV2: (i, b) => [auth(b, 's3:ListBucket', bucketArn(b, str(i.Bucket)), i.Prefix !== undefined ? { 's3:prefix': str(i.Prefix) } : {}, SOURCES.listObjectsV2)],
-    ListObjectVersions: (i, b) => [auth(b, 's3:ListBucketVersions', bucketArn(b, str(i.Bucket)), i.Prefix !== undefined ? { 's3:prefix': str(i.Prefix) } : {}, SOURCES.listObjectVersions)],
+    ListObjectsV2: (i, b) => [
+      auth(b, 's3:ListBucket', bucketArn(b, str(i.Bucket)), i.Prefix !== undefined ? { 's3:prefix': str(i.Prefix) } : {}, SOURCES.listObjectsV2),
+    ],
+    ListObjectVersions: (i, b) => [
+      auth(b, 's3:ListBucketVersions', bucketArn(b, str(i.Bucket)), i.Prefix !== undefined ? { 's3:prefix': str(i.Prefix) } : {}, SOURCES.listObjectVersions),
+    ],
     DeleteObjects: (i, b) => {
-      const objects = ((i.Delete as { Objects?: { Key?: string; VersionId?: string }[] } | undefined)?.Objects ?? []);
+      const objects = (i.Delete as { Objects?: { Key?: string; VersionId?: string }[] } | undefined)?.Objects ?? [];
       return objects.map((o) =>
         auth(b, o.VersionId ? 's3:DeleteObjectVersion' : 's3:DeleteObject', objectArn(b, str(i.Bucket), str(o.Key)), {}, SOURCES.deleteObjects),
       );
@@ -209,7 +222,11 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
   },
   iam: {
     ListAttachedRolePolicies: simple('iam:ListAttachedRolePolicies', (i, b) => roleArn(b, str(i.RoleName))),
-    DetachRolePolicy: simple('iam:DetachRolePolicy', (i, b) => roleArn(b, str(i.RoleName)), (i) => ({ 'iam:PolicyARN': str(i.PolicyArn) })),
+    DetachRolePolicy: simple(
+      'iam:DetachRolePolicy',
+      (i, b) => roleArn(b, str(i.RoleName)),
+      (i) => ({ 'iam:PolicyARN': str(i.PolicyArn) }),
+    ),
     ListRolePolicies: simple('iam:ListRolePolicies', (i, b) => roleArn(b, str(i.RoleName))),
     DeleteRolePolicy: simple('iam:DeleteRolePolicy', (i, b) => roleArn(b, str(i.RoleName))),
     ListInstanceProfilesForRole: simple('iam:ListInstanceProfilesForRole', (i, b) => roleArn(b, str(i.RoleName))),
@@ -226,10 +243,20 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
   },
   ecr: {
     DeleteRepository: simple('ecr:DeleteRepository', (i, b) =>
-      buildArn('ecr', 'repository', { Partition: b.place.partition, Region: b.place.region, Account: str(i.registryId) || b.place.accountId, RepositoryName: str(i.repositoryName) }),
+      buildArn('ecr', 'repository', {
+        Partition: b.place.partition,
+        Region: b.place.region,
+        Account: str(i.registryId) || b.place.accountId,
+        RepositoryName: str(i.repositoryName),
+      }),
     ),
     BatchDeleteImage: simple('ecr:BatchDeleteImage', (i, b) =>
-      buildArn('ecr', 'repository', { Partition: b.place.partition, Region: b.place.region, Account: str(i.registryId) || b.place.accountId, RepositoryName: str(i.repositoryName) }),
+      buildArn('ecr', 'repository', {
+        Partition: b.place.partition,
+        Region: b.place.region,
+        Account: str(i.registryId) || b.place.accountId,
+        RepositoryName: str(i.repositoryName),
+      }),
     ),
   },
   ssm: {
@@ -254,7 +281,13 @@ export class UnmappedOperation extends Error {
  * Throws UnmappedOperation for an operation with no row (fail closed: the sandbox must not answer
  * a call it cannot authorize).
  */
-export function authorizationsFor(service: string, operation: string, input: Record<string, unknown>, place: CallPlace, lookup: CallLookup = {}): RequiredAuthorization[] {
+export function authorizationsFor(
+  service: string,
+  operation: string,
+  input: Record<string, unknown>,
+  place: CallPlace,
+  lookup: CallLookup = {},
+): RequiredAuthorization[] {
   const sandboxService = SERVICE_BY_CLIENT[service] ?? service;
   const op = operation.replace(/Command$/, '');
   const mapping = OPERATION_MAPPINGS[sandboxService]?.[op];
@@ -267,9 +300,14 @@ export function authorizationsFor(service: string, operation: string, input: Rec
     'aws:PrincipalIsAWSService': false,
     ...(place.principalArn ? { 'aws:PrincipalArn': place.principalArn } : {}),
   };
-  const requests = mapping(input, { place: { region: place.region, accountId: place.accountId, partition, ...(place.principalArn ? { principalArn: place.principalArn } : {}) }, lookup, base });
+  const requests = mapping(input, {
+    place: { region: place.region, accountId: place.accountId, partition, ...(place.principalArn ? { principalArn: place.principalArn } : {}) },
+    lookup,
+    base,
+  });
   for (const request of requests) {
-    if (!referenceAction(request.action)) throw new Error(`Mapping of ${sandboxService} ${op} names ${request.action}, which the Service Authorization Reference does not list`);
+    if (!referenceAction(request.action))
+      throw new Error(`Mapping of ${sandboxService} ${op} names ${request.action}, which the Service Authorization Reference does not list`);
   }
   return requests;
 }

@@ -55,7 +55,11 @@ export function templateInputsHash(root: string, region: string, stage = LOCAL_S
   const hash = createHash('sha256').update(`${stage}\0${region}\0`);
   for (const file of templateInputs(root)) {
     const relative = path.relative(root, file);
-    hash.update(relative).update('\0').update(relative === 'serverless.yml' && serverlessYml !== undefined ? serverlessYml : readFileSync(file)).update('\0');
+    hash
+      .update(relative)
+      .update('\0')
+      .update(relative === 'serverless.yml' && serverlessYml !== undefined ? serverlessYml : readFileSync(file))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }

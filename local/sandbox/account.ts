@@ -167,9 +167,11 @@ export class SandboxAccount {
       this.addResource(arn, r.type, r.name, r.objects);
       this.tagged.set(arn, { arn, tags: this.protonTags(r.environment, r.managementAccountId ?? scenario.managementAccountId) });
     }
-    for (const [name, value] of Object.entries(scenario.parameters)) this.parameters.set(name, { name, value, version: 1, lastModified: new Date(clock.now()) });
+    for (const [name, value] of Object.entries(scenario.parameters))
+      this.parameters.set(name, { name, value, version: 1, lastModified: new Date(clock.now()) });
     // Someone else started these deletions as the sandbox opened; a nested stack goes with its root's.
-    const deleting = (name: string | undefined): boolean => name !== undefined && (specs.get(name)?.status === 'DELETE_IN_PROGRESS' || deleting(specs.get(name)?.parent));
+    const deleting = (name: string | undefined): boolean =>
+      name !== undefined && (specs.get(name)?.status === 'DELETE_IN_PROGRESS' || deleting(specs.get(name)?.parent));
     for (const spec of scenario.stacks) {
       if (spec.status === 'DELETE_IN_PROGRESS' && !deleting(spec.parent)) beginDeletion(this, built.get(spec.name)!, clock.now(), []);
     }

@@ -25,7 +25,10 @@ export class ChangeSchedule {
     /** When the sandbox opened (epoch ms): `at` counts from here. */
     private readonly openedAt: number,
   ) {
-    this.pending = changes.map((change, index) => ({ change, index })).sort((a, b) => a.change.at - b.change.at || a.index - b.index).map((c) => c.change);
+    this.pending = changes
+      .map((change, index) => ({ change, index }))
+      .sort((a, b) => a.change.at - b.change.at || a.index - b.index)
+      .map((c) => c.change);
   }
 
   /** The instant the next change comes due, if any is left. */

@@ -1,4 +1,4 @@
-import { currentCaller, type Caller, type SandboxIam } from '../iam/index.js';
+import { type Caller, currentCaller, type SandboxIam } from '../iam/index.js';
 import type { SandboxAccount, StackModel, StackResourceModel } from './account.js';
 import { cloudFormationValidation } from './service-errors.js';
 

@@ -1,8 +1,10 @@
-import { currentCaller, SandboxIam, type CoverageRecord, type Deployment } from '../iam/index.js';
+import { type CoverageRecord, currentCaller, type Deployment, SandboxIam } from '../iam/index.js';
 import { SandboxAccount } from './account.js';
 import { ApiTiming } from './api-timing.js';
-import { ChangeSchedule, type AppliedChange } from './changes.js';
+import { type AppliedChange, ChangeSchedule } from './changes.js';
+import { enforceDeletionIdentity } from './deletion-identity.js';
 import { FaultPlan } from './faults.js';
+import type { SANDBOX_SERVICES, Scenario } from './scenario.js';
 import { faultError, type ServiceName } from './service-errors.js';
 import { accountBucketOperations, ecrOperations, logsOperations } from './services/account-resources.js';
 import { cloudFormationOperations } from './services/cloudformation.js';
@@ -13,8 +15,6 @@ import { ssmOperations } from './services/parameters.js';
 import { protonOperations } from './services/proton.js';
 import { stepFunctionsOperations } from './services/step-functions.js';
 import { taggingOperations } from './services/tagging.js';
-import type { SANDBOX_SERVICES, Scenario } from './scenario.js';
-import { enforceDeletionIdentity } from './deletion-identity.js';
 import { settleDueDeletions } from './stack-deletion.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -189,7 +189,13 @@ export class Sandbox {
    * (s3:ListBucket), else with AccessDenied, so as not to reveal whether the key exists
    * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
    */
-  private missingObjectError(caller: ReturnType<typeof currentCaller>, service: ServiceName, operation: string, input: Record<string, unknown>, error: Error): Error {
+  private missingObjectError(
+    caller: ReturnType<typeof currentCaller>,
+    service: ServiceName,
+    operation: string,
+    input: Record<string, unknown>,
+    error: Error,
+  ): Error {
     if (service !== 's3' || (operation !== 'GetObject' && operation !== 'HeadObject') || !/^(NoSuchKey|NotFound)$/.test(error.name)) return error;
     return this.authorize(caller, 'S3Client', 'ListObjectsV2Command', { Bucket: input.Bucket }) ?? error;
   }

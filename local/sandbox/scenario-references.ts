@@ -33,14 +33,22 @@ function stackIssues(stacks: readonly StackSpec[]): ReferenceIssue[] {
   for (const s of stacks) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
   stacks.forEach((stack, i) => {
     for (const key of Object.keys(stack.tags)) {
-      if (SYSTEM_KEY.test(key)) issues.push({ path: ['stacks', i, 'tags', key], message: `customer tags cannot use the key ${key}: proton:* and aws:* tags are set by the sandbox` });
+      if (SYSTEM_KEY.test(key))
+        issues.push({ path: ['stacks', i, 'tags', key], message: `customer tags cannot use the key ${key}: proton:* and aws:* tags are set by the sandbox` });
     }
     stack.resources.forEach((r, j) => {
       for (const key of Object.keys(r.tags)) {
-        if (SYSTEM_KEY.test(key)) issues.push({ path: ['stacks', i, 'resources', j, 'tags', key], message: `customer tags cannot use the key ${key}: proton:* and aws:* tags are set by the sandbox` });
+        if (SYSTEM_KEY.test(key))
+          issues.push({
+            path: ['stacks', i, 'resources', j, 'tags', key],
+            message: `customer tags cannot use the key ${key}: proton:* and aws:* tags are set by the sandbox`,
+          });
       }
       if (r.managementAccountId !== undefined && r.environment === undefined) {
-        issues.push({ path: ['stacks', i, 'resources', j, 'managementAccountId'], message: 'managementAccountId on a resource needs environment (the environment it is tagged for)' });
+        issues.push({
+          path: ['stacks', i, 'resources', j, 'managementAccountId'],
+          message: 'managementAccountId on a resource needs environment (the environment it is tagged for)',
+        });
       }
     });
     if (stack.parent === undefined) return;
@@ -77,11 +85,19 @@ function changeIssues(scenario: ReferencedScenario): ReferenceIssue[] {
       case 'tag':
       case 'untag': {
         const keys = change.action === 'tag' ? Object.keys(change.tags) : change.keys;
-        for (const key of keys.filter((k) => RESERVED_KEY.test(k))) issues.push({ path: at(change.action === 'tag' ? 'tags' : 'keys'), message: `${key}: the aws: prefix is reserved for AWS; nobody can ${change.action} it` });
+        for (const key of keys.filter((k) => RESERVED_KEY.test(k)))
+          issues.push({
+            path: at(change.action === 'tag' ? 'tags' : 'keys'),
+            message: `${key}: the aws: prefix is reserved for AWS; nobody can ${change.action} it`,
+          });
         const target = change.target;
         if ('standalone' in target) {
           const count = standaloneCount.get(target.standalone) ?? 0;
-          if (count !== 1) issues.push({ path: at('target', 'standalone'), message: `${count === 0 ? 'no' : 'more than one'} stand-alone resource is named ${target.standalone}` });
+          if (count !== 1)
+            issues.push({
+              path: at('target', 'standalone'),
+              message: `${count === 0 ? 'no' : 'more than one'} stand-alone resource is named ${target.standalone}`,
+            });
           break;
         }
         const stack = stacks.get(target.stack);
@@ -92,14 +108,16 @@ function changeIssues(scenario: ReferencedScenario): ReferenceIssue[] {
         if (target.logicalId === undefined) break;
         const resource = stack.resources.find((r) => r.logicalId === target.logicalId);
         if (!resource) issues.push({ path: at('target', 'logicalId'), message: `stack ${target.stack} has no resource with logical ID ${target.logicalId}` });
-        else if (!resource.taggable) issues.push({ path: at('target', 'logicalId'), message: `${target.logicalId} of ${target.stack} is not taggable (taggable: false)` });
+        else if (!resource.taggable)
+          issues.push({ path: at('target', 'logicalId'), message: `${target.logicalId} of ${target.stack} is not taggable (taggable: false)` });
         break;
       }
       case 'termination-protection':
         if (!stacks.has(change.stack)) issues.push({ path: at('stack'), message: `no stack of this scenario is named ${change.stack}` });
         break;
       case 'create-connection':
-        if (connections.has(change.connection.id)) issues.push({ path: at('connection', 'id'), message: `connection ${change.connection.id} already exists at ${change.at} s` });
+        if (connections.has(change.connection.id))
+          issues.push({ path: at('connection', 'id'), message: `connection ${change.connection.id} already exists at ${change.at} s` });
         connections.add(change.connection.id);
         break;
       case 'delete-connection':

@@ -31,8 +31,14 @@ const customTags = z
   .describe('customer tags (e.g. the protect tag proton-cleanup:protect, any value); never proton:* or aws:* keys, which the sandbox sets itself');
 
 export const ResourceSpecSchema = z.strictObject({
-  logicalId: z.string().regex(/^[A-Za-z0-9]+$/).describe('logical ID in the stack template'),
-  type: z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/).describe('CloudFormation resource type, e.g. AWS::S3::Bucket'),
+  logicalId: z
+    .string()
+    .regex(/^[A-Za-z0-9]+$/)
+    .describe('logical ID in the stack template'),
+  type: z
+    .string()
+    .regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/)
+    .describe('CloudFormation resource type, e.g. AWS::S3::Bucket'),
   name: name.describe('physical name; the ARN is derived from it'),
   deletionPolicy: z.enum(['Delete', 'Retain']).default('Delete'),
   failsToDelete: z.string().optional().describe('CloudFormation fails to delete it with this reason'),
@@ -42,7 +48,7 @@ export const ResourceSpecSchema = z.strictObject({
   environment: name
     .optional()
     .describe("tagged proton:* for this environment instead of its stack's (a resource someone re-tagged, or moved between environments): mixed ownership"),
-  managementAccountId: accountIdText.optional().describe('with environment: its management account (defaults to the stack\'s)'),
+  managementAccountId: accountIdText.optional().describe("with environment: its management account (defaults to the stack's)"),
 });
 
 /** The statuses a scenario's stack can start in. */
@@ -59,7 +65,11 @@ export const STACK_STATUSES = [
 export const StackSpecSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z][-A-Za-z0-9]{0,127}$/),
   environment: name.describe('the Proton environment it was provisioned for'),
-  managementAccountId: z.string().regex(/^\d{12}$/).optional().describe('defaults to the scenario managementAccountId'),
+  managementAccountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional()
+    .describe('defaults to the scenario managementAccountId'),
   owner: OwnerSpecSchema,
   protonTags: z
     .enum(['stack', 'resources', 'both', 'none'])
@@ -70,10 +80,7 @@ export const StackSpecSchema = z.strictObject({
   terminationProtection: z.boolean().default(false),
   serviceRole: name.optional().describe('name of the IAM role CloudFormation uses for the stack (RoleARN)'),
   deleteSeconds: z.number().int().min(1).max(86400).default(60).describe('seconds CloudFormation takes to delete the stack (on the sandbox clock)'),
-  status: z
-    .enum(STACK_STATUSES)
-    .default('CREATE_COMPLETE')
-    .describe('DELETE_IN_PROGRESS: someone else started its deletion; it settles after deleteSeconds'),
+  status: z.enum(STACK_STATUSES).default('CREATE_COMPLETE').describe('DELETE_IN_PROGRESS: someone else started its deletion; it settles after deleteSeconds'),
   resources: z.array(ResourceSpecSchema).default([]),
   tags: customTags,
   parent: name
@@ -85,14 +92,20 @@ export const StandaloneResourceSchema = z.strictObject({
   type: z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/),
   name,
   environment: name,
-  managementAccountId: z.string().regex(/^\d{12}$/).optional(),
+  managementAccountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   objects: bucketObjects,
 });
 
 export const ConnectionSpecSchema = z.strictObject({
   id: z.guid(),
   environmentName: name,
-  managementAccountId: z.string().regex(/^\d{12}$/).optional(),
+  managementAccountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   status: z.enum(['PENDING', 'CONNECTED', 'REJECTED']).default('CONNECTED'),
   roleName: name,
   componentRoleName: name.optional(),
@@ -109,7 +122,11 @@ export const FAULT_KINDS = ['throttle', 'conflict', 'internal', 'not-found', 'ac
 
 export const FaultSpecSchema = z.strictObject({
   operation: z.string().min(1).describe('API operation, e.g. DeleteEnvironmentAccountConnection, GetResources, DescribeStacks, or * for all'),
-  error: z.enum(FAULT_KINDS).describe("what goes wrong; the service's own exception is thrown (e.g. throttle → Proton ThrottlingException, CloudFormation Throttling, Tagging ThrottledException)"),
+  error: z
+    .enum(FAULT_KINDS)
+    .describe(
+      "what goes wrong; the service's own exception is thrown (e.g. throttle → Proton ThrottlingException, CloudFormation Throttling, Tagging ThrottledException)",
+    ),
   after: z.number().int().min(0).default(0).describe('calls that succeed before the fault starts'),
   times: z.number().int().min(1).optional().describe('how many calls fail; omit for every call from then on'),
   every: z.number().int().min(1).default(1).describe('fail one call in this many (1: every call)'),
@@ -117,7 +134,13 @@ export const FaultSpecSchema = z.strictObject({
 
 /** What a change acts on: a stack, a resource of a stack (by logical ID), or a stand-alone resource. */
 const ChangeTargetSchema = z.union([
-  z.strictObject({ stack: name, logicalId: z.string().regex(/^[A-Za-z0-9]+$/).optional() }),
+  z.strictObject({
+    stack: name,
+    logicalId: z
+      .string()
+      .regex(/^[A-Za-z0-9]+$/)
+      .optional(),
+  }),
   z.strictObject({ standalone: name }),
 ]);
 
@@ -158,11 +181,15 @@ export const TimingSpecSchema = z
     latencyMs: z
       .record(apiKey, z.number().min(0).max(60000))
       .default({ ...DEFAULT_LATENCY_MS })
-      .describe('milliseconds each call takes on the sandbox clock; an operation entry wins over its service, a service over *; given, it replaces the defaults'),
+      .describe(
+        'milliseconds each call takes on the sandbox clock; an operation entry wins over its service, a service over *; given, it replaces the defaults',
+      ),
     callsPerSecond: z
       .record(apiKey, z.number().positive().max(100000))
       .default({ ...DEFAULT_CALLS_PER_SECOND })
-      .describe("rate limit per API (a service's rate applies to each of its operations separately), with 1 s of burst; a call over it is throttled with the service's own error; given, it replaces the defaults"),
+      .describe(
+        "rate limit per API (a service's rate applies to each of its operations separately), with 1 s of burst; a call over it is throttled with the service's own error; given, it replaces the defaults",
+      ),
   })
   .describe('how long calls take and how fast each API may be called, on the sandbox clock');
 
@@ -171,9 +198,18 @@ export const ScenarioSchema = z
     $schema: z.string().optional(),
     name,
     description: z.string().default(''),
-    accountId: z.string().regex(/^\d{12}$/).default('111122223333'),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('us-east-1'),
-    managementAccountId: z.string().regex(/^\d{12}$/).default('444455556666'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/)
+      .default('111122223333'),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .default('us-east-1'),
+    managementAccountId: z
+      .string()
+      .regex(/^\d{12}$/)
+      .default('444455556666'),
     connections: z.array(ConnectionSpecSchema).default([]),
     stacks: z.array(StackSpecSchema).default([]),
     standaloneResources: z.array(StandaloneResourceSchema).default([]),

@@ -1,8 +1,5 @@
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchLogsServiceException,
-  ResourceNotFoundException as LogsResourceNotFoundException,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsServiceException, ResourceNotFoundException as LogsResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRServiceException, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import {
@@ -20,16 +17,18 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-proton';
-import {
-  InternalServiceException,
-  InvalidParameterException,
-  ThrottledException,
-} from '@aws-sdk/client-resource-groups-tagging-api';
+import { InternalServiceException, InvalidParameterException, ThrottledException } from '@aws-sdk/client-resource-groups-tagging-api';
 import { NoSuchBucket, S3ServiceException } from '@aws-sdk/client-s3';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { SNSServiceException } from '@aws-sdk/client-sns';
-import { InvalidNextToken, ParameterAlreadyExists, ParameterNotFound, SSMServiceException, ValidationException as SSMValidationException } from '@aws-sdk/client-ssm';
-import { NETWORK_FAULT_KINDS, type FaultKind } from './scenario.js';
+import {
+  InvalidNextToken,
+  ParameterAlreadyExists,
+  ParameterNotFound,
+  SSMServiceException,
+  ValidationException as SSMValidationException,
+} from '@aws-sdk/client-ssm';
+import { type FaultKind, NETWORK_FAULT_KINDS } from './scenario.js';
 
 /**
  * The errors each simulated service throws: the SDK's own exception classes with the names,
@@ -170,7 +169,12 @@ export function bucketNotEmpty(bucket: string): Error {
 }
 
 export function malformedXml(why: string): Error {
-  return queryError(S3ServiceException, 'MalformedXML', `The XML you provided was not well-formed or did not validate against our published schema: ${why}`, 400);
+  return queryError(
+    S3ServiceException,
+    'MalformedXML',
+    `The XML you provided was not well-formed or did not validate against our published schema: ${why}`,
+    400,
+  );
 }
 
 export function logGroupNotFound(): Error {
@@ -189,7 +193,10 @@ export function parameterNotFound(name: string): Error {
 }
 
 export function parameterAlreadyExists(): Error {
-  return new ParameterAlreadyExists({ message: 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.', $metadata: meta(400) });
+  return new ParameterAlreadyExists({
+    message: 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+    $metadata: meta(400),
+  });
 }
 
 export function invalidNextToken(): Error {

@@ -69,7 +69,15 @@ function deleteNested(account: SandboxAccount, parent: StackModel, r: StackResou
     event(nested, at, nested.name, nested.stackId, STACK_TYPE, 'DELETE_IN_PROGRESS');
     settle(account, nested, at);
     if (nested.status !== 'DELETE_COMPLETE') {
-      event(parent, at, r.logicalId, r.arn, r.type, 'DELETE_FAILED', `Embedded stack ${nested.stackId} was not successfully deleted: ${nested.statusReason ?? ''}`);
+      event(
+        parent,
+        at,
+        r.logicalId,
+        r.arn,
+        r.type,
+        'DELETE_FAILED',
+        `Embedded stack ${nested.stackId} was not successfully deleted: ${nested.statusReason ?? ''}`,
+      );
       return false;
     }
   }

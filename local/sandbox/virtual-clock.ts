@@ -59,7 +59,7 @@ export class VirtualClock implements Clock {
     this.waking = true;
     setImmediate(() => {
       this.waking = false;
-      const next = this.sleepers.takeDue(Infinity);
+      const next = this.sleepers.takeDue(Number.POSITIVE_INFINITY);
       if (!next) return;
       this.advanceTo(next.dueAt);
       next.item();

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles, declaredFunctions, loadTimeExternalImports, type BuiltBundle } from '../../bench/bundles.js';
+import { type BuiltBundle, buildBundles, declaredFunctions, loadTimeExternalImports } from '../../bench/bundles.js';
 
 /**
  * Every function's bundle, built as `serverless package` builds it (serverless.yml's

@@ -21,9 +21,13 @@ function resourcesIn(value: unknown, found: Set<string>): Set<string> {
 }
 
 export async function guardFailures(templateFile: string): Promise<Map<string, Set<string>>> {
-  const { stdout } = await promisify(execFile)(BINARY, ['validate', '--rules', RULES, '--data', templateFile, '--output-format', 'json', '--show-summary', 'none'], {
-    maxBuffer: 64 * 1024 * 1024,
-  }).catch((error: { stdout?: string; code?: number }) => {
+  const { stdout } = await promisify(execFile)(
+    BINARY,
+    ['validate', '--rules', RULES, '--data', templateFile, '--output-format', 'json', '--show-summary', 'none'],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).catch((error: { stdout?: string; code?: number }) => {
     // cfn-guard exits 19 when a rule fails: the JSON on stdout is still the answer.
     if (error.code === 19 && error.stdout) return { stdout: error.stdout };
     throw error;

@@ -11,7 +11,11 @@ type SpecType = { type: string; reference?: { $ref: string }; element?: SpecType
 type SpecProperty = { type: SpecType; required?: boolean; previousTypes?: SpecType[] };
 
 const isIntrinsic = (value: unknown) =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && /^(Ref|Fn::.+|Condition)$/.test(Object.keys(value)[0] ?? '');
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  /^(Ref|Fn::.+|Condition)$/.test(Object.keys(value)[0] ?? '');
 
 function checkValue(db: SpecDatabase, type: SpecType, value: unknown, at: string, problems: string[]): void {
   if (isIntrinsic(value) || value === undefined) return;

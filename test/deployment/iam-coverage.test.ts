@@ -1,22 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CoverageRecord, platformExercised, unexercisedPermissions, type GrantedPermission } from '../../local/iam/coverage.js';
+import { CoverageRecord, type GrantedPermission, platformExercised, unexercisedPermissions } from '../../local/iam/coverage.js';
 import type { Deployment } from '../../local/iam/identities.js';
 import { localDeployment } from '../../local/local-environment.js';
-import { LOCAL_RESOURCES, openSandbox, runWorkflow, stateMachineArn, type LocalRunResult } from '../../local/run-workflow.js';
+import { LOCAL_RESOURCES, type LocalRunResult, openSandbox, runWorkflow, stateMachineArn } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
 import { asFunction } from '../helpers/functions.js';
 import {
   CONNECTION_ID,
+  connectionWithRoles,
+  consoleInput,
   ENVIRONMENT,
+  environmentStack,
   MANAGEMENT_ACCOUNT,
   OTHER_CONNECTION_ID,
   OTHER_ENVIRONMENT,
-  connectionWithRoles,
-  consoleInput,
-  environmentStack,
   scenario,
   serviceInstanceStack,
   standaloneResource,
@@ -57,14 +57,36 @@ const EXCEPTIONS: Exception[] = [
     resource: /:function:[^:]+:\*$/,
     why: "serverless-step-functions grants each function's qualified ARNs (versions, aliases) beside the function; the workflow invokes the unqualified ARN.",
   },
-  ...['CreateLogDelivery', 'GetLogDelivery', 'UpdateLogDelivery', 'DeleteLogDelivery', 'ListLogDeliveries', 'PutResourcePolicy', 'DescribeResourcePolicies', 'DescribeLogGroups'].map((verb) => ({
+  ...[
+    'CreateLogDelivery',
+    'GetLogDelivery',
+    'UpdateLogDelivery',
+    'DeleteLogDelivery',
+    'ListLogDeliveries',
+    'PutResourcePolicy',
+    'DescribeResourcePolicies',
+    'DescribeLogGroups',
+  ].map((verb) => ({
     identity: 'DecommissionStateMachineRole',
     action: `logs:${verb}`,
     why: "Log delivery: what Step Functions needs to send the state machine's logs to CloudWatch Logs (loggingConfig; Step Functions Developer Guide, logging), granted by serverless-step-functions; the local run has no log delivery.",
   })),
   ...[
-    'ResolveRequest', 'StartSweep', 'ScheduleDecommission', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'AdvanceCleanup',
-    'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify', 'StartFromEvent', 'FindDueConnections',
+    'ResolveRequest',
+    'StartSweep',
+    'ScheduleDecommission',
+    'DescribeConnection',
+    'CheckForRunningCleanup',
+    'Inventory',
+    'DeleteConnection',
+    'AdvanceCleanup',
+    'VerifyCleanup',
+    'DeleteStandaloneResource',
+    'DeleteConnectionRoles',
+    'WriteReport',
+    'Notify',
+    'StartFromEvent',
+    'FindDueConnections',
   ].map((fn) => ({
     identity: `${fn}IamRoleLambdaExecution`,
     action: 'logs:CreateLogGroup',
@@ -108,18 +130,28 @@ describe('every permission serverless.yml grants is used by a local run', () => 
       const spec = scenarioFile(file);
       const sandbox = await openSandbox(spec, { coverage });
       record(file, await runWorkflow(spec, { sandbox, executionName: name(file), coverage }));
-      if (spec.input && typeof spec.input === 'object' && 'sweep' in spec.input) for (const child of await runStarted(spec, sandbox, coverage)) record(`${file} child`, child);
+      if (spec.input && typeof spec.input === 'object' && 'sweep' in spec.input)
+        for (const child of await runStarted(spec, sandbox, coverage)) record(`${file} child`, child);
     }
 
     // A sweep with Proton available, and the cleanups it starts.
-    const orphaned = scenario({ connections: [connectionWithRoles(OTHER_CONNECTION_ID, { roleName: 'ProtonEnvironmentRole-ledger' }, { environmentName: OTHER_ENVIRONMENT })] });
+    const orphaned = scenario({
+      connections: [connectionWithRoles(OTHER_CONNECTION_ID, { roleName: 'ProtonEnvironmentRole-ledger' }, { environmentName: OTHER_ENVIRONMENT })],
+    });
     const sweepSandbox = await openSandbox(orphaned, { coverage });
     record('sweep', await runWorkflow(orphaned, { sandbox: sweepSandbox, input: { sweep: true, mode: 'execute' }, executionName: name('sweep'), coverage }));
     for (const child of await runStarted(orphaned, sweepSandbox, coverage)) record('sweep child', child);
 
     // The daily schedule (findDueConnections) with Proton available (connection tags) and retired (SSM dates).
     const tagged = scenario({
-      connections: [{ id: CONNECTION_ID, environmentName: ENVIRONMENT, roleName: 'ProtonEnvironmentRole-payments', tags: { 'proton-cleanup:decommission-on': '2026-01-15' } }],
+      connections: [
+        {
+          id: CONNECTION_ID,
+          environmentName: ENVIRONMENT,
+          roleName: 'ProtonEnvironmentRole-payments',
+          tags: { 'proton-cleanup:decommission-on': '2026-01-15' },
+        },
+      ],
     });
     const retired = scenario({ protonApi: 'retired', parameters: { [`/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}`]: '2026-01-15' } });
     // Each runs again the same day once its cleanup has closed: the names are taken.
@@ -169,25 +201,44 @@ describe('every permission serverless.yml grants is used by a local run', () => 
     await asFunction('startFromEvent', () => startFromEvent(environmentDeleted));
 
     // A sweep run again under its name once its cleanups have closed: their names are taken.
-    const sweptAgain = scenario({ connections: [connectionWithRoles(OTHER_CONNECTION_ID, { roleName: 'ProtonEnvironmentRole-ledger' }, { environmentName: OTHER_ENVIRONMENT })] });
+    const sweptAgain = scenario({
+      connections: [connectionWithRoles(OTHER_CONNECTION_ID, { roleName: 'ProtonEnvironmentRole-ledger' }, { environmentName: OTHER_ENVIRONMENT })],
+    });
     const againSandbox = await openSandbox(sweptAgain, { coverage });
     for (let i = 0; i < 2; i++) {
-      record('sweep again', await runWorkflow(sweptAgain, { sandbox: againSandbox, input: { sweep: true, mode: 'plan' }, executionName: 'coverage-sweep-again', coverage }));
+      record(
+        'sweep again',
+        await runWorkflow(sweptAgain, { sandbox: againSandbox, input: { sweep: true, mode: 'plan' }, executionName: 'coverage-sweep-again', coverage }),
+      );
       for (const child of await runStarted(sweptAgain, againSandbox, coverage)) record('sweep again child', child);
     }
 
     // The cleanup lease of the environment held by an execution that closed without releasing it: taken over.
     const leased = scenario();
     const leasedSandbox = await openSandbox(leased, { coverage });
-    leasedSandbox.account.executions.push({ stateMachineArn: stateMachineArn(leased as never), name: 'crashed-run', input: {}, status: 'FAILED', startedAt: new Date(leasedSandbox.clock.now() - 3_600_000) });
+    leasedSandbox.account.executions.push({
+      stateMachineArn: stateMachineArn(leased as never),
+      name: 'crashed-run',
+      input: {},
+      status: 'FAILED',
+      startedAt: new Date(leasedSandbox.clock.now() - 3_600_000),
+    });
     leasedSandbox.account.objects.set(
       `${LOCAL_RESOURCES.reportBucket}/leases/environment/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}.json`,
-      JSON.stringify({ holder: 'crashed-run', target: `${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`, takenAt: new Date(leasedSandbox.clock.now() - 3_600_000).toISOString() }),
+      JSON.stringify({
+        holder: 'crashed-run',
+        target: `${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`,
+        takenAt: new Date(leasedSandbox.clock.now() - 3_600_000).toISOString(),
+      }),
     );
     record('lease taken over', await runWorkflow(leased, { sandbox: leasedSandbox, input: consoleInput('execute'), executionName: name('lease'), coverage }));
 
     // A request that schedules a decommission (ScheduleDecommission writes the SSM date).
-    await runOne('decommissionOn', scenario({ protonApi: 'retired' }), { environment: { name: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT }, decommissionOn: '2026-12-24', mode: 'execute' });
+    await runOne('decommissionOn', scenario({ protonApi: 'retired' }), {
+      environment: { name: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT },
+      decommissionOn: '2026-12-24',
+      mode: 'execute',
+    });
 
     // deleteTypes: one resource of each type a request may list, a versioned bucket with objects to empty first.
     await runOne(
@@ -212,10 +263,20 @@ describe('every permission serverless.yml grants is used by a local run', () => 
     });
     const rolesSandbox = await openSandbox(withRoles, { coverage });
     rolesSandbox.account.roles.get('ProtonEnvironmentRole-payments')?.instanceProfiles.push('payments-build-profile');
-    record('deleteConnectionRoles', await runWorkflow(withRoles, { sandbox: rolesSandbox, input: consoleInput('execute', { deleteConnectionRoles: true }), executionName: name('roles'), coverage }));
+    record(
+      'deleteConnectionRoles',
+      await runWorkflow(withRoles, {
+        sandbox: rolesSandbox,
+        input: consoleInput('execute', { deleteConnectionRoles: true }),
+        executionName: name('roles'),
+        coverage,
+      }),
+    );
 
     // retainFailedResources: a stack left DELETE_FAILED is deleted again keeping the failed resource.
-    const stuck = serviceInstanceStack('api', { resources: [{ logicalId: 'Uploads', type: 'AWS::S3::Bucket', name: 'api-uploads', failsToDelete: 'The bucket you tried to delete is not empty' }] });
+    const stuck = serviceInstanceStack('api', {
+      resources: [{ logicalId: 'Uploads', type: 'AWS::S3::Bucket', name: 'api-uploads', failsToDelete: 'The bucket you tried to delete is not empty' }],
+    });
     await runOne('retainFailedResources', scenario({ stacks: [stuck, environmentStack()] }), consoleInput('execute', { retainFailedResources: true }));
 
     // A Notify whose first invocation timed out after publishing, retried.
@@ -225,9 +286,15 @@ describe('every permission serverless.yml grants is used by a local run', () => 
   }, 240_000);
 
   it('no representative run was denied anything', () => {
-    const denied = results.flatMap(({ what, result }) => result.sandbox.calls.filter((c) => /^(AccessDenied|AccessDeniedException|AuthorizationError|UnmappedOperation)$/.test(c.error ?? '')).map((c) => `${what}: ${c.service} ${c.operation} ${c.error}`));
+    const denied = results.flatMap(({ what, result }) =>
+      result.sandbox.calls
+        .filter((c) => /^(AccessDenied|AccessDeniedException|AuthorizationError|UnmappedOperation)$/.test(c.error ?? ''))
+        .map((c) => `${what}: ${c.service} ${c.operation} ${c.error}`),
+    );
     const deletions = results.flatMap(({ what, result }) =>
-      [...result.sandbox.account.stacks.values()].flatMap((s) => s.events.filter((e) => /not authorized|cannot be assumed/.test(e.reason ?? '')).map((e) => `${what}: ${s.name} ${e.logicalId}: ${e.reason}`)),
+      [...result.sandbox.account.stacks.values()].flatMap((s) =>
+        s.events.filter((e) => /not authorized|cannot be assumed/.test(e.reason ?? '')).map((e) => `${what}: ${s.name} ${e.logicalId}: ${e.reason}`),
+      ),
     );
     expect([...new Set([...denied, ...deletions])]).toEqual([]);
   });
@@ -243,14 +310,22 @@ describe('every permission serverless.yml grants is used by a local run', () => 
   it('every exception still excuses a grant of the template (none is stale)', () => {
     const used = [...coverage.entries(), ...platformExercised(deployment)];
     const unused = unexercisedPermissions(deployment, used);
-    for (const exception of EXCEPTIONS) expect(unused.some((g) => excepted(g) && g.identity === exception.identity), `${exception.identity} ${exception.action}: ${exception.why}`).toBe(true);
+    for (const exception of EXCEPTIONS)
+      expect(
+        unused.some((g) => excepted(g) && g.identity === exception.identity),
+        `${exception.identity} ${exception.action}: ${exception.why}`,
+      ).toBe(true);
   });
 
   it('the representative runs cover what they are meant to (a check of the runs themselves)', () => {
     const by = (what: string) => results.filter((r) => r.what === what || r.what.startsWith(`${what} `)).map((r) => r.result);
     expect(by('deleteTypes')[0]?.report?.resources.find((r) => r.id === bucketArn('payments-exports'))?.outcome).toBe('deleted');
     expect(by('deleteConnectionRoles')[0]?.sandbox.account.roles.has('ProtonEnvironmentRole-payments')).toBe(false);
-    expect(by('retainFailedResources')[0]?.sandbox.callsTo('DeleteStack').some((c) => Array.isArray(c.input.RetainResources))).toBe(true);
+    expect(
+      by('retainFailedResources')[0]
+        ?.sandbox.callsTo('DeleteStack')
+        .some((c) => Array.isArray(c.input.RetainResources)),
+    ).toBe(true);
     expect(by('retried Notify')[0]?.invocations.get('Notify')).toBe(2);
     expect(by('schedule (available)')).toHaveLength(1);
     expect(by('schedule (retired)')).toHaveLength(1);

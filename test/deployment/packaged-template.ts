@@ -16,11 +16,15 @@ export interface Resource {
 }
 
 export async function packageTemplate(): Promise<Template> {
-  await promisify(execFile)(path.join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--stage', 'test', '--region', 'us-east-1', '--package', PACKAGE_DIR], {
-    cwd: ROOT,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-    maxBuffer: 10 * 1024 * 1024,
-  });
+  await promisify(execFile)(
+    path.join(ROOT, 'node_modules', '.bin', 'serverless'),
+    ['package', '--stage', 'test', '--region', 'us-east-1', '--package', PACKAGE_DIR],
+    {
+      cwd: ROOT,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
   return JSON.parse(await readFile(path.join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }
 

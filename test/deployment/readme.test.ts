@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { GUARD_EXCEPTIONS, WILDCARD_RESOURCE_ACTIONS } from '../../deployment/security-exceptions.js';
 
 const readme = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-const parameters = (readFileSync(path.resolve(import.meta.dirname, '..', '..', 'serverless.yml'), 'utf8').match(/^params:\n {2}default:\n((?: {4}.*\n|\n)+)/m)?.[1] ?? '')
+const parameters = (
+  readFileSync(path.resolve(import.meta.dirname, '..', '..', 'serverless.yml'), 'utf8').match(/^params:\n {2}default:\n((?: {4}.*\n|\n)+)/m)?.[1] ?? ''
+)
   .split('\n')
   .map((line) => line.match(/^ {4}([A-Za-z]+):/)?.[1])
   .filter((name): name is string => Boolean(name));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, type Resource, type Statement, type Template } from './packaged-template.js';
+import { type Resource, ROOT, type Statement, type Template } from './packaged-template.js';
 
 /**
  * The template as packaged for the longest stage and Region the README documents
@@ -22,7 +22,12 @@ import { ROOT, type Resource, type Statement, type Template } from './packaged-t
  */
 const STAGE = 'production';
 const REGION = 'ap-southeast-2';
-const PSEUDO: Record<string, string> = { 'AWS::Region': REGION, 'AWS::AccountId': '123456789012', 'AWS::Partition': 'aws', 'AWS::StackName': `proton-connection-cleanup-${STAGE}` };
+const PSEUDO: Record<string, string> = {
+  'AWS::Region': REGION,
+  'AWS::AccountId': '123456789012',
+  'AWS::Partition': 'aws',
+  'AWS::StackName': `proton-connection-cleanup-${STAGE}`,
+};
 
 let template: Template;
 let dir: string;
@@ -121,13 +126,14 @@ describe('the alarm and the dead-letter queue', () => {
     const sourceArns = (principal: string) => {
       const matching = statements.filter((s) => [(s.Principal as { Service?: unknown }).Service].flat().includes(principal));
       expect(matching.length, principal).toBeGreaterThan(0);
-      return matching.map((s) => {
-        // Each statement that lets a service send names the sources; none is left to the account alone.
-        const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
-        const arns = condition?.ArnEquals?.['aws:SourceArn'] ?? condition?.ArnLike?.['aws:SourceArn'];
-        expect(arns, `${principal} statement has an aws:SourceArn condition`).toBeDefined();
-        return [arns].flat();
-      }).flat();
+      return matching
+        .flatMap((s) => {
+          // Each statement that lets a service send names the sources; none is left to the account alone.
+          const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
+          const arns = condition?.ArnEquals?.['aws:SourceArn'] ?? condition?.ArnLike?.['aws:SourceArn'];
+          expect(arns, `${principal} statement has an aws:SourceArn condition`).toBeDefined();
+          return [arns].flat();
+        });
     };
     const dlqTargets = (type: string) =>
       ofType(type)

@@ -8,10 +8,10 @@ import { GUARD_EXCEPTIONS, WILDCARD_RESOURCE_ACTIONS } from '../../deployment/se
 import { guardFailures } from './cfn-guard.js';
 import { schemaProblems } from './cloudformation-schema.js';
 import {
-  PACKAGE_DIR,
-  ROOT,
   actionsOf,
+  PACKAGE_DIR,
   packageTemplate,
+  ROOT,
   resourcesOf,
   resourcesOfType,
   roleStatements,
@@ -61,7 +61,9 @@ describe('IAM', () => {
   });
 
   it('allows no wildcard action, except the account administering its own KMS key', () => {
-    const wildcards = allowStatements().filter(({ where, statement }) => actionsOf(statement).some((a) => a.includes('*')) && !(where === 'CleanupKey' && statement.Sid === 'AccountAdministersTheKey'));
+    const wildcards = allowStatements().filter(
+      ({ where, statement }) => actionsOf(statement).some((a) => a.includes('*')) && !(where === 'CleanupKey' && statement.Sid === 'AccountAdministersTheKey'),
+    );
     const keyServiceGrants = wildcards.filter(({ where }) => where === 'CleanupKey');
 
     expect(wildcards.filter(({ where }) => where !== 'CleanupKey')).toEqual([]);
@@ -94,7 +96,18 @@ describe('IAM', () => {
   });
 
   it.each([
-    ['DeleteStandaloneResourceLambdaFunction', ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteBucket', 'logs:DeleteLogGroup', 'ecr:DeleteRepository', 'ecr:BatchDeleteImage', 'ssm:DeleteParameter']],
+    [
+      'DeleteStandaloneResourceLambdaFunction',
+      [
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+        's3:DeleteBucket',
+        'logs:DeleteLogGroup',
+        'ecr:DeleteRepository',
+        'ecr:BatchDeleteImage',
+        'ssm:DeleteParameter',
+      ],
+    ],
     ['DeleteConnectionRolesLambdaFunction', ['iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteRole']],
   ])('lets only %s hold its deleting actions (the options that widen a cleanup)', (fn, actions) => {
     const holders = allowStatements().filter(({ statement }) => actionsOf(statement).some((a) => actions.includes(a)));
@@ -108,8 +121,17 @@ describe('IAM', () => {
       'cloudformation:DeleteStack',
       'proton:DeleteEnvironmentAccountConnection',
       'logs:DeleteLogDelivery',
-      's3:DeleteObject', 's3:DeleteObjectVersion', 's3:DeleteBucket', 'logs:DeleteLogGroup', 'ecr:DeleteRepository', 'ecr:BatchDeleteImage', 'ssm:DeleteParameter',
-      'iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteRole',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+      's3:DeleteBucket',
+      'logs:DeleteLogGroup',
+      'ecr:DeleteRepository',
+      'ecr:BatchDeleteImage',
+      'ssm:DeleteParameter',
+      'iam:DetachRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:RemoveRoleFromInstanceProfile',
+      'iam:DeleteRole',
     ];
     const others = allowStatements()
       .flatMap(({ statement }) => actionsOf(statement))
@@ -122,7 +144,21 @@ describe('IAM', () => {
     const role = template.Resources[stateMachine().RoleArn['Fn::GetAtt'][0]]!;
     const invoke = roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = new Set(invoke.flatMap((s) => resourcesOf(s)).map((r) => json(r).match(/"(\w+LambdaFunction)"/)?.[1]));
-    const taskFunctions = ['ResolveRequest', 'StartSweep', 'ScheduleDecommission', 'DescribeConnection', 'CheckForRunningCleanup', 'Inventory', 'DeleteConnection', 'AdvanceCleanup', 'VerifyCleanup', 'DeleteStandaloneResource', 'DeleteConnectionRoles', 'WriteReport', 'Notify'].map((f) => `${f}LambdaFunction`);
+    const taskFunctions = [
+      'ResolveRequest',
+      'StartSweep',
+      'ScheduleDecommission',
+      'DescribeConnection',
+      'CheckForRunningCleanup',
+      'Inventory',
+      'DeleteConnection',
+      'AdvanceCleanup',
+      'VerifyCleanup',
+      'DeleteStandaloneResource',
+      'DeleteConnectionRoles',
+      'WriteReport',
+      'Notify',
+    ].map((f) => `${f}LambdaFunction`);
 
     expect([...invoked].sort()).toEqual(taskFunctions.sort());
     expect(invoke.flatMap((s) => resourcesOf(s))).not.toContain('*');
@@ -169,7 +205,11 @@ describe('the CloudFormation deletion role', () => {
       'sns:SetTopicAttributes': "AWS::SNS::TopicPolicy's delete handler removes the policy by rewriting the topic's Policy attribute",
       'sqs:SetQueueAttributes': "AWS::SQS::QueuePolicy's delete handler removes the policy by rewriting the queue's Policy attribute",
     };
-    expect(actions.filter((a) => /:(Create|Put|Update|Modify|Attach|Tag|Run|Start|Invoke|Set|Pass|Add|Associate|Register|Replace|Enable)/.test(a) && !(a in notDeleting))).toEqual([]);
+    expect(
+      actions.filter(
+        (a) => /:(Create|Put|Update|Modify|Attach|Tag|Run|Start|Invoke|Set|Pass|Add|Associate|Register|Replace|Enable)/.test(a) && !(a in notDeleting),
+      ),
+    ).toEqual([]);
   });
 
   it('may delete nested stacks only of AWSProton-* roots', () => {
@@ -189,7 +229,10 @@ describe('triggers', () => {
   const rules = () => resourcesOfType(template, 'AWS::Events::Rule');
 
   it.each([
-    ['ConnectionRejectedRule', { source: ['aws.proton'], 'detail-type': ['AWS Proton Environment Account Connection Status Change'], detail: { status: ['REJECTED'] } }],
+    [
+      'ConnectionRejectedRule',
+      { source: ['aws.proton'], 'detail-type': ['AWS Proton Environment Account Connection Status Change'], detail: { status: ['REJECTED'] } },
+    ],
     ['EnvironmentDeletedRule', { source: ['aws.proton'], 'detail-type': ['AWS Proton Environment Status Change'], detail: { status: ['DELETED'] } }],
     ['DecommissionRequestedRule', { source: ['proton-connection-cleanup'], 'detail-type': ['Proton Connection Decommission Requested'] }],
   ])('%s matches its events and hands the whole event to StartFromEvent, with retries and a dead-letter queue', (id, pattern) => {
@@ -209,7 +252,9 @@ describe('triggers', () => {
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, p]) => json(p.Properties?.FunctionName).includes('StartFromEvent'));
 
     expect(permissions.map(([, p]) => p.Properties?.SourceArn).sort((a, b) => json(a).localeCompare(json(b)))).toEqual(
-      rules().map(([id]) => fnArn(id)).sort((a, b) => json(a).localeCompare(json(b))),
+      rules()
+        .map(([id]) => fnArn(id))
+        .sort((a, b) => json(a).localeCompare(json(b))),
     );
   });
 
@@ -220,7 +265,11 @@ describe('triggers', () => {
     expect(schedule).toMatchObject({ ScheduleExpression: 'cron(0 6 * * ? *)', ScheduleExpressionTimezone: 'UTC' });
     expect(schedule.Target.Arn).toEqual(fnArn('FindDueConnectionsLambdaFunction'));
     expect(schedule.Target.DeadLetterConfig).toEqual({ Arn: fnArn('TriggerDeadLetterQueue') });
-    expect(roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction')).map((s) => s.Resource)).toEqual([fnArn('FindDueConnectionsLambdaFunction')]);
+    expect(
+      roleStatements(role)
+        .filter((s) => actionsOf(s).includes('lambda:InvokeFunction'))
+        .map((s) => s.Resource),
+    ).toEqual([fnArn('FindDueConnectionsLambdaFunction')]);
   });
 
   it('lets the trigger Lambdas and the sweep start only this state machine', () => {
@@ -246,7 +295,12 @@ describe('resources', () => {
     const policy = template.Resources.ReportBucketPolicy!.Properties!.PolicyDocument.Statement as Statement[];
 
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toMatchObject({ SSEAlgorithm: 'aws:kms' });
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(policy).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(bucket.LifecycleConfiguration.Rules[0]).toMatchObject({ Status: 'Enabled', ExpirationInDays: 90 });
   });
@@ -273,7 +327,9 @@ describe('resources', () => {
 
   it('bundles every function with the AWS SDK inside, minified', async () => {
     const { stdout: listing } = await promisify(execFile)('unzip', ['-l', path.join(PACKAGE_DIR, 'deleteConnection.zip')]);
-    const { stdout: bundle } = await promisify(execFile)('unzip', ['-p', path.join(PACKAGE_DIR, 'deleteConnection.zip'), 'functions/delete-connection.mjs'], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout: bundle } = await promisify(execFile)('unzip', ['-p', path.join(PACKAGE_DIR, 'deleteConnection.zip'), 'functions/delete-connection.mjs'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
 
     expect(listing).toContain('functions/delete-connection.mjs');
     // The Proton client is inside the bundle, not imported from the runtime.
@@ -286,7 +342,22 @@ describe('resources', () => {
 });
 
 describe('configuration', () => {
-  it.each(['startSweep', 'deleteStandaloneResource', 'deleteConnectionRoles', 'resolveRequest', 'describeConnection', 'checkForRunningCleanup', 'inventory', 'deleteConnection', 'advanceCleanup', 'verifyCleanup', 'writeReport', 'notify', 'startFromEvent', 'findDueConnections'])(
+  it.each([
+    'startSweep',
+    'deleteStandaloneResource',
+    'deleteConnectionRoles',
+    'resolveRequest',
+    'describeConnection',
+    'checkForRunningCleanup',
+    'inventory',
+    'deleteConnection',
+    'advanceCleanup',
+    'verifyCleanup',
+    'writeReport',
+    'notify',
+    'startFromEvent',
+    'findDueConnections',
+  ])(
     '%s gets every environment variable its handler validates at cold start',
     async (key) => {
       const id = `${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`;
@@ -315,12 +386,17 @@ describe('checks', () => {
   it('catches what the schema forbids (the check can fail)', async () => {
     const broken: Template = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryptionn: {} } }, Nope: { Type: 'AWS::Nope::Nope' } } };
 
-    expect(schemaProblems(await loadAwsServiceSpec(), broken)).toEqual(['Bucket: unknown property BucketEncryptionn', 'Nope: unknown resource type AWS::Nope::Nope']);
+    expect(schemaProblems(await loadAwsServiceSpec(), broken)).toEqual([
+      'Bucket: unknown property BucketEncryptionn',
+      'Nope: unknown resource type AWS::Nope::Nope',
+    ]);
   });
 
   it('passes the AWS Control Tower proactive controls, but for the exceptions README justifies', async () => {
     const failures = await guardFailures(path.join(PACKAGE_DIR, 'cloudformation-template-update-stack.json'));
-    const lambdas = functions().map(([id]) => id).sort();
+    const lambdas = functions()
+      .map(([id]) => id)
+      .sort();
     const expected = new Map(GUARD_EXCEPTIONS.map((e) => [e.rule, e.resources === 'every Lambda function' ? lambdas : [...e.resources].sort()]));
 
     expect(new Map([...failures].map(([rule, resources]) => [rule, [...resources].sort()]))).toEqual(expected);

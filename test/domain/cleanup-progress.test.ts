@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  judgeImporters,
-  holdBackDependents,
-  retainPending,
-  startProgress,
+  type CleanupProgress,
   countProgress,
   endWithoutFinishing,
   freeSlots,
+  holdBackDependents,
   isCleanupDone,
+  judgeImporters,
+  retainPending,
   stackResults,
   stacksToStart,
-  type CleanupProgress,
+  startProgress,
   type TrackedOutcome,
   type TrackedStack,
 } from '../../functions/domain/cleanup-progress.js';
@@ -106,7 +106,10 @@ describe('countProgress', () => {
 });
 
 describe('endWithoutFinishing', () => {
-  const ended = endWithoutFinishing(progressOf(tracked('a', 'components', 'pending'), tracked('b', 'components', 'deleting'), tracked('c', 'environment', 'deleted')), 1800);
+  const ended = endWithoutFinishing(
+    progressOf(tracked('a', 'components', 'pending'), tracked('b', 'components', 'deleting'), tracked('c', 'environment', 'deleted')),
+    1800,
+  );
 
   it('reports a stack still deleting as failed, saying CloudFormation goes on and a re-run picks it up', () => {
     expect(ended.stacks[1]).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/still deleting.*1800 rounds.*re-run/) });
@@ -137,24 +140,44 @@ describe('holdBackDependents', () => {
     const progress = holdBackDependents(
       progressOf(tracked('component-a', 'components', 'failed', { reason: 'DELETE_FAILED: Bucket not empty' }), tracked('environment', 'environment')),
     );
-    expect(progress.stacks[1]).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/^not started: waits for component-a \(failed: DELETE_FAILED: Bucket not empty\); re-run after fixing it/) });
+    expect(progress.stacks[1]).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringMatching(/^not started: waits for component-a \(failed: DELETE_FAILED: Bucket not empty\); re-run after fixing it/),
+    });
   });
 
   it('retains a stack that waits for one that timed out (reported failed, still deleting)', () => {
     const progress = holdBackDependents(
-      progressOf(tracked('instance-a', 'service-instances', 'failed', { reason: 'still DELETE_IN_PROGRESS after 60 minutes' }), tracked('environment', 'environment', 'pending', { hasExports: true })),
+      progressOf(
+        tracked('instance-a', 'service-instances', 'failed', { reason: 'still DELETE_IN_PROGRESS after 60 minutes' }),
+        tracked('environment', 'environment', 'pending', { hasExports: true }),
+      ),
     );
-    expect(progress.stacks[1]).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('waits for instance-a (failed: still DELETE_IN_PROGRESS') });
+    expect(progress.stacks[1]).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('waits for instance-a (failed: still DELETE_IN_PROGRESS'),
+    });
   });
 
   it('retains a stack that waits for one the re-check kept', () => {
-    const progress = holdBackDependents(progressOf(tracked('component-a', 'components', 'retained', { reason: 'protected' }), tracked('instance-a', 'service-instances', 'pending', { hasExports: true })));
+    const progress = holdBackDependents(
+      progressOf(
+        tracked('component-a', 'components', 'retained', { reason: 'protected' }),
+        tracked('instance-a', 'service-instances', 'pending', { hasExports: true }),
+      ),
+    );
     expect(progress.stacks[1]?.outcome).toBe('retained');
   });
 
   it('retains a stack that waits for one the inventory kept (termination protection, mixed ownership…)', () => {
-    const progress = holdBackDependents({ ...progressOf(tracked('environment', 'environment')), keptByInventory: [{ stackId: stackIdOf('component-kept'), phase: 'components', reason: 'termination protection is on' }] });
-    expect(progress.stacks[0]).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('waits for component-kept (retained: termination protection is on)') });
+    const progress = holdBackDependents({
+      ...progressOf(tracked('environment', 'environment')),
+      keptByInventory: [{ stackId: stackIdOf('component-kept'), phase: 'components', reason: 'termination protection is on' }],
+    });
+    expect(progress.stacks[0]).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('waits for component-kept (retained: termination protection is on)'),
+    });
   });
 
   it('leaves alone a stack without exports, which waits for nothing', () => {
@@ -170,7 +193,10 @@ describe('holdBackDependents', () => {
 
 describe('retainPending', () => {
   it('retains every stack not yet started with the reason, leaves those deleting, and records why', () => {
-    const progress = retainPending(progressOf(tracked('component-a', 'components', 'deleting'), tracked('environment', 'environment')), 'served by connection B');
+    const progress = retainPending(
+      progressOf(tracked('component-a', 'components', 'deleting'), tracked('environment', 'environment')),
+      'served by connection B',
+    );
     expect(progress.stacks.map((s) => s.outcome)).toEqual(['deleting', 'retained']);
     expect(progress.heldBack).toBe('served by connection B');
   });
@@ -183,17 +209,18 @@ describe('startProgress', () => {
       takenAt: 'now',
       connection: connectionFacts(),
       otherEnvironmentStacks: 0,
-      resources: [
-        stackEntry('component-kept', 'components', { action: 'retain', reason: 'protected' }),
-        stackEntry('environment', 'environment'),
-      ],
+      resources: [stackEntry('component-kept', 'components', { action: 'retain', reason: 'protected' }), stackEntry('environment', 'environment')],
     };
     expect(startProgress(inventory).keptByInventory).toEqual([{ stackId: stackIdOf('component-kept'), phase: 'components', reason: 'protected' }]);
   });
 });
 
-describe('judgeImporters (who imports a stack\'s exports, read right before its DeleteStack)', () => {
-  const exporter = tracked('environment', 'environment', 'starting', { hasExports: true, exports: ['VpcId'], nestedStackIds: [stackIdOf('environment-Network')] });
+describe("judgeImporters (who imports a stack's exports, read right before its DeleteStack)", () => {
+  const exporter = tracked('environment', 'environment', 'starting', {
+    hasExports: true,
+    exports: ['VpcId'],
+    nestedStackIds: [stackIdOf('environment-Network')],
+  });
   const importer = (stackName: string) => ({ exportName: 'VpcId', stackName });
 
   it('lets it start when nothing imports its exports, or only its own nested stacks', () => {
@@ -215,6 +242,9 @@ describe('judgeImporters (who imports a stack\'s exports, read right before its 
 
   it('holds it back when the importer failed to delete', () => {
     const progress = progressOf(tracked('instance-a', 'service-instances', 'failed', { reason: 'DELETE_FAILED' }), exporter);
-    expect(judgeImporters(exporter, [importer('instance-a')], progress)).toMatchObject({ verdict: 'hold', reason: expect.stringContaining('(failed: DELETE_FAILED)') });
+    expect(judgeImporters(exporter, [importer('instance-a')], progress)).toMatchObject({
+      verdict: 'hold',
+      reason: expect.stringContaining('(failed: DELETE_FAILED)'),
+    });
   });
 });

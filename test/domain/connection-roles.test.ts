@@ -21,9 +21,7 @@ describe('stacksUsingRoles', () => {
 
 describe('decideRoleDeletions', () => {
   it('deletes a role no other connection references and no live stack uses as its service role', () => {
-    expect(decideRoleDeletions([role('EnvRole')], nothingElse, noStack)).toEqual([
-      { roleArn: role('EnvRole'), action: 'delete', reason: expect.any(String) },
-    ]);
+    expect(decideRoleDeletions([role('EnvRole')], nothingElse, noStack)).toEqual([{ roleArn: role('EnvRole'), action: 'delete', reason: expect.any(String) }]);
   });
 
   it('retains a role another connection references, naming that connection', () => {
@@ -41,13 +39,21 @@ describe('decideRoleDeletions', () => {
   it('retains a role a live stack uses as its service role, naming the stack and saying to delete it first, and decides the others on their own', () => {
     const decisions = decideRoleDeletions([role('EnvRole'), role('ComponentRole')], nothingElse, new Map([[role('EnvRole'), ['AWSProton-api-x']]]));
     expect(decisions).toEqual([
-      { roleArn: role('EnvRole'), action: 'retain', reason: expect.stringMatching(/^the service role of live stack\(s\) AWSProton-api-x: .*delete them first/) },
+      {
+        roleArn: role('EnvRole'),
+        action: 'retain',
+        reason: expect.stringMatching(/^the service role of live stack\(s\) AWSProton-api-x: .*delete them first/),
+      },
       { roleArn: role('ComponentRole'), action: 'delete', reason: expect.any(String) },
     ]);
   });
 
   it('gives both reasons for a shared role that a live stack also uses', () => {
-    const [decision] = decideRoleDeletions([role('SharedRole')], new Map([[role('SharedRole'), [OTHER_CONNECTION]]]), new Map([[role('SharedRole'), ['AWSProton-api-x']]]));
+    const [decision] = decideRoleDeletions(
+      [role('SharedRole')],
+      new Map([[role('SharedRole'), [OTHER_CONNECTION]]]),
+      new Map([[role('SharedRole'), ['AWSProton-api-x']]]),
+    );
     expect(decision?.action).toBe('retain');
     expect(decision?.reason).toContain(OTHER_CONNECTION);
     expect(decision?.reason).toContain('delete them first');
@@ -91,7 +97,7 @@ describe('roleNameOf', () => {
     ['a role ARN of another partition', `arn:aws-cn:iam::${ACCOUNT}:role/ProtonEnvironmentRole`],
     ['a user ARN', `arn:aws:iam::${ACCOUNT}:user/ProtonEnvironmentRole`],
     ['a managed policy ARN', `arn:aws:iam::${ACCOUNT}:policy/ProtonEnvironmentRole`],
-    ['an ARN of another service', `arn:aws:s3:::ProtonEnvironmentRole`],
+    ['an ARN of another service', 'arn:aws:s3:::ProtonEnvironmentRole'],
     ['an IAM ARN with a Region', `arn:aws:iam:us-east-1:${ACCOUNT}:role/ProtonEnvironmentRole`],
     ['an IAM ARN without an account', 'arn:aws:iam:::role/ProtonEnvironmentRole'],
     ['a role ARN without a name', `arn:aws:iam::${ACCOUNT}:role/`],

@@ -134,7 +134,9 @@ describe('decommissionDueEvent', () => {
   });
 
   it('carries the mode it is given', () => {
-    expect(decommissionDueEvent({ connectionId: CONNECTION_ID }, { ...options, mode: 'plan' })).toMatchObject({ detail: { connectionId: CONNECTION_ID, mode: 'plan' } });
+    expect(decommissionDueEvent({ connectionId: CONNECTION_ID }, { ...options, mode: 'plan' })).toMatchObject({
+      detail: { connectionId: CONNECTION_ID, mode: 'plan' },
+    });
   });
 });
 
@@ -143,7 +145,13 @@ describe('decommissionDates (SSM parameters, with Proton retired)', () => {
 
   it('reads <path>/<management account>/<environment> = YYYY-MM-DD', () => {
     const { dates } = decommissionDates([{ name: `${PATH}/444455556666/payments-prod`, value: '2026-12-01' }], PATH);
-    expect(dates).toEqual([{ environment: { name: 'payments-prod', managementAccountId: '444455556666' }, source: `SSM parameter ${PATH}/444455556666/payments-prod`, day: '2026-12-01' }]);
+    expect(dates).toEqual([
+      {
+        environment: { name: 'payments-prod', managementAccountId: '444455556666' },
+        source: `SSM parameter ${PATH}/444455556666/payments-prod`,
+        day: '2026-12-01',
+      },
+    ]);
   });
 
   it('reports a malformed date, with what is expected', () => {

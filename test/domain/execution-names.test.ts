@@ -38,7 +38,9 @@ describe('eventExecutionName', () => {
   });
 
   it('shortens "AWS Proton …" detail-types to "proton-…"', () => {
-    expect(eventExecutionName(event({ detailType: 'AWS Proton Environment Status Change' }), 'execute')).toMatch(/^event-execute-proton-environment-status-change-/);
+    expect(eventExecutionName(event({ detailType: 'AWS Proton Environment Status Change' }), 'execute')).toMatch(
+      /^event-execute-proton-environment-status-change-/,
+    );
   });
 
   it.each([
@@ -75,7 +77,9 @@ describe('scheduledEnvironmentExecutionName', () => {
   const environment = { name: 'payments-prod', managementAccountId: '444455556666' };
 
   it('names the mode, the management account and the environment', () => {
-    expect(scheduledEnvironmentExecutionName(environment, '2026-11-25', 'execute')).toMatch(/^scheduled-execute-444455556666-payments-prod-[0-9a-f]{8}-20261125$/);
+    expect(scheduledEnvironmentExecutionName(environment, '2026-11-25', 'execute')).toMatch(
+      /^scheduled-execute-444455556666-payments-prod-[0-9a-f]{8}-20261125$/,
+    );
   });
 
   it('is a valid Step Functions name for the longest environment name, and keeps long names with the same beginning apart', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startProgress } from '../../functions/domain/cleanup-progress.js';
 import {
   buildInventory,
   countInventory,
@@ -8,17 +9,7 @@ import {
   type StackFacts,
   type TaggedResource,
 } from '../../functions/domain/inventory.js';
-import {
-  arns,
-  connectionFacts,
-  OTHER_ENV,
-  protonTags,
-  resourceIn,
-  stack,
-  stackIdOf,
-  taggedResource,
-} from '../helpers/domain-fixtures.js';
-import { startProgress } from '../../functions/domain/cleanup-progress.js';
+import { arns, connectionFacts, OTHER_ENV, protonTags, resourceIn, stack, stackIdOf, taggedResource } from '../helpers/domain-fixtures.js';
 
 /** The stacks the cleanup will delete, in the order it considers them. */
 function plannedStacks(inventory: Inventory) {
@@ -42,7 +33,9 @@ function entry(inventory: Inventory, id: string): InventoriedResource {
 }
 
 const envStack = stack('AWSProton-payments-prod-cloudformation--KQXVBRWH', { tags: protonTags() });
-const apiStack = stack('AWSProton-api-prod-cloudformation--HZQWMBND', { tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }) });
+const apiStack = stack('AWSProton-api-prod-cloudformation--HZQWMBND', {
+  tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }),
+});
 const monitoringStack = stack('AWSProton-monitoring-cloudformation--QWERTYZX', { tags: protonTags(undefined, { kind: 'component', component: 'monitoring' }) });
 
 describe('buildInventory', () => {
@@ -84,7 +77,12 @@ describe('buildInventory', () => {
 
     it("deletes an untagged Proton stack whose ownership is proven by its resources' tags", () => {
       const untagged = stack('AWSProton-api-prod-cloudformation--HZQWMBND');
-      const queue = resourceIn(untagged, arns.queue('api-prod-orders'), 'Queue', protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }));
+      const queue = resourceIn(
+        untagged,
+        arns.queue('api-prod-orders'),
+        'Queue',
+        protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }),
+      );
       expect(entry(inventoryFrom({ stacks: [untagged], taggedResources: [queue] }), untagged.stackId)).toMatchObject({
         owner: { kind: 'service-instance', name: 'api/prod' },
         phase: 'service-instances',
@@ -141,7 +139,12 @@ describe('buildInventory', () => {
 
   describe('tagged resources', () => {
     it('deletes a resource of an owned stack with its stack, in the phase and for the owner of the stack', () => {
-      const queue = resourceIn(apiStack, arns.queue('api-prod-orders'), 'Queue', protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }));
+      const queue = resourceIn(
+        apiStack,
+        arns.queue('api-prod-orders'),
+        'Queue',
+        protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }),
+      );
       expect(entry(inventoryFrom({ stacks: [apiStack], taggedResources: [queue] }), queue.arn)).toEqual({
         id: queue.arn,
         type: 'sqs:queue',
@@ -227,9 +230,7 @@ describe('buildInventory', () => {
         taggedResources: [taggedResource(envStack.stackId, envStack.tags), bucket, logs, parameter],
         roleArns: [role, role],
       });
-      expect(inventory.resources.map((r) => r.id).sort()).toEqual(
-        [envStack.stackId, apiStack.stackId, bucket.arn, logs.arn, parameter.arn, role].sort(),
-      );
+      expect(inventory.resources.map((r) => r.id).sort()).toEqual([envStack.stackId, apiStack.stackId, bucket.arn, logs.arn, parameter.arn, role].sort());
     });
 
     it('records when it was taken and for which connection', () => {
@@ -260,16 +261,20 @@ describe('the stacks to delete (the cleanup plan)', () => {
   });
 
   it('addresses stacks by stack ID, never by name', () => {
-    expect(plannedStacks(inventoryFrom({ stacks: [envStack] }))).toEqual([{ stackId: stackIdOf(envStack.stackName), phase: 'environment', nestedStackIds: [] }]);
+    expect(plannedStacks(inventoryFrom({ stacks: [envStack] }))).toEqual([
+      { stackId: stackIdOf(envStack.stackName), phase: 'environment', nestedStackIds: [] },
+    ]);
   });
 
   it("counts a nested stack's exports as its root's: deleting the root deletes them", () => {
-    const root = stack('AWSProton-api-prod-cloudformation--ROOT', { tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }) });
+    const root = stack('AWSProton-api-prod-cloudformation--ROOT', {
+      tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }),
+    });
     const nested = stack('AWSProton-api-prod-cloudformation--ROOT-Network-ABC', { tags: root.tags, rootId: root.stackId, exports: ['api-prod-SubnetId'] });
     expect(startProgress(inventoryFrom({ stacks: [root, nested] })).stacks).toMatchObject([{ stackId: root.stackId, hasExports: true }]);
   });
 
-  it("records whether a stack has exports (only then may another stack depend on it)", () => {
+  it('records whether a stack has exports (only then may another stack depend on it)', () => {
     const exporting = { ...envStack, exports: ['payments-prod-VpcId'] };
     const [env] = startProgress(inventoryFrom({ stacks: [exporting, apiStack] })).stacks.filter((s) => s.phase === 'environment');
     const [api] = startProgress(inventoryFrom({ stacks: [exporting, apiStack] })).stacks.filter((s) => s.phase === 'service-instances');
@@ -281,7 +286,10 @@ describe('countInventory', () => {
   it('counts the resources by planned action, adding up to the total', () => {
     const inventory = inventoryFrom({
       stacks: [envStack, apiStack, stack('AWSProton-legacy-cloudformation--ABCDEFGH')],
-      taggedResources: [resourceIn(envStack, arns.bucket('payments-prod-artifacts'), 'ArtifactsBucket'), taggedResource(arns.parameter('payments/db-url'), protonTags())],
+      taggedResources: [
+        resourceIn(envStack, arns.bucket('payments-prod-artifacts'), 'ArtifactsBucket'),
+        taggedResource(arns.parameter('payments/db-url'), protonTags()),
+      ],
       roleArns: [arns.role('ProtonEnvironmentRole-payments')],
     });
     expect(countInventory(inventory)).toEqual({ resources: 6, stacksToDelete: 2, deletedWithStacks: 1, retained: 3 });
@@ -290,7 +298,9 @@ describe('countInventory', () => {
 
 describe('nested stacks', () => {
   it('are never deleted on their own: they go with their owned root stack', () => {
-    const root = stack('AWSProton-api-prod-cloudformation--ROOT', { tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }) });
+    const root = stack('AWSProton-api-prod-cloudformation--ROOT', {
+      tags: protonTags(undefined, { kind: 'service-instance', service: 'api', instance: 'prod' }),
+    });
     const nested = stack('AWSProton-api-prod-cloudformation--ROOT-Network-ABC', { tags: root.tags, rootId: root.stackId });
     const inventory = inventoryFrom({ stacks: [root, nested] });
     const entry = inventory.resources.find((r) => r.id === nested.stackId);
@@ -304,14 +314,23 @@ describe('nested stacks', () => {
     const nested = stack('AWSProton-legacy-cloudformation--ROOT-Child-XYZ', { rootId: root.stackId });
     const inventory = inventoryFrom({ stacks: [root, nested] });
 
-    expect(inventory.resources.find((r) => r.id === nested.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/root stack is retained/) });
+    expect(inventory.resources.find((r) => r.id === nested.stackId)).toMatchObject({
+      action: 'retain',
+      reason: expect.stringMatching(/root stack is retained/),
+    });
   });
 });
 
 describe('the protect tag', () => {
   const PROTECT = 'proton-cleanup:protect';
   const protectedInventory = (facts: { stacks: StackFacts[]; taggedResources?: TaggedResource[] }) =>
-    buildInventory({ connection: connectionFacts(), taggedResources: facts.taggedResources ?? [], stacks: facts.stacks, takenAt: 'now', protectTagKey: PROTECT });
+    buildInventory({
+      connection: connectionFacts(),
+      taggedResources: facts.taggedResources ?? [],
+      stacks: facts.stacks,
+      takenAt: 'now',
+      protectTagKey: PROTECT,
+    });
 
   it('retains an owned stack tagged with it in another case ("Proton-Cleanup:Protect"): meant to protect, taken to protect', () => {
     const guarded = stack('AWSProton-payments-prod-cloudformation--ENV', { tags: { ...protonTags(), 'Proton-Cleanup:Protect': 'yes' } });
@@ -322,7 +341,10 @@ describe('the protect tag', () => {
   it('retains an owned stack tagged with it, saying so', () => {
     const guarded = stack('AWSProton-payments-prod-cloudformation--ENV', { tags: { ...protonTags(), [PROTECT]: 'true' } });
 
-    expect(protectedInventory({ stacks: [guarded] }).resources[0]).toMatchObject({ action: 'retain', reason: expect.stringMatching(/protected: the stack is tagged proton-cleanup:protect/) });
+    expect(protectedInventory({ stacks: [guarded] }).resources[0]).toMatchObject({
+      action: 'retain',
+      reason: expect.stringMatching(/protected: the stack is tagged proton-cleanup:protect/),
+    });
   });
 
   it('retains an owned stack when a resource inside it is tagged with it, because deleting the stack would delete the resource', () => {
@@ -330,7 +352,10 @@ describe('the protect tag', () => {
     const bucket = resourceIn(owner, arns.bucket('keep-me'), 'Keep', { ...protonTags(), [PROTECT]: 'yes' });
     const inventory = protectedInventory({ stacks: [owner], taggedResources: [bucket] });
 
-    expect(inventory.resources.find((r) => r.id === owner.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/its resource Keep is tagged/) });
+    expect(inventory.resources.find((r) => r.id === owner.stackId)).toMatchObject({
+      action: 'retain',
+      reason: expect.stringMatching(/its resource Keep is tagged/),
+    });
     expect(plannedStacks(inventory)).toEqual([]);
   });
 });
@@ -349,7 +374,13 @@ describe('resources of nested stacks', () => {
 
   it('protect their root: a protected resource in a nested stack retains the root', () => {
     const guarded = resourceIn(nested, arns.bucket('nested-keep'), 'Keep', { ...protonTags(), [PROTECT]: 'yes' });
-    const inventory = buildInventory({ connection: connectionFacts(), stacks: [root, nested], taggedResources: [guarded], takenAt: 'now', protectTagKey: PROTECT });
+    const inventory = buildInventory({
+      connection: connectionFacts(),
+      stacks: [root, nested],
+      taggedResources: [guarded],
+      takenAt: 'now',
+      protectTagKey: PROTECT,
+    });
 
     expect(inventory.resources.find((r) => r.id === root.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/protected/) });
     expect(plannedStacks(inventory)).toEqual([]);
@@ -393,15 +424,27 @@ describe('ownership proof', () => {
     const root = stack('AWSProton-api-prod-cloudformation--ROOTMIX', { tags: protonTags() });
     const nested = stack('AWSProton-api-prod-cloudformation--ROOTMIX-Net', { tags: protonTags(OTHER_ENV), rootId: root.stackId });
 
-    expect(entry(inventoryFrom({ stacks: [root, nested] }), root.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/^mixed ownership/) });
+    expect(entry(inventoryFrom({ stacks: [root, nested] }), root.stackId)).toMatchObject({
+      action: 'retain',
+      reason: expect.stringMatching(/^mixed ownership/),
+    });
   });
 
   it('retains a root whose nested stack carries the protect tag', () => {
     const root = stack('AWSProton-api-prod-cloudformation--ROOTPRO', { tags: protonTags() });
     const nested = stack('AWSProton-api-prod-cloudformation--ROOTPRO-Net', { tags: { 'proton-cleanup:protect': '' }, rootId: root.stackId });
-    const inventory = buildInventory({ connection: connectionFacts(), stacks: [root, nested], taggedResources: [], takenAt: 'now', protectTagKey: 'proton-cleanup:protect' });
+    const inventory = buildInventory({
+      connection: connectionFacts(),
+      stacks: [root, nested],
+      taggedResources: [],
+      takenAt: 'now',
+      protectTagKey: 'proton-cleanup:protect',
+    });
 
-    expect(entry(inventory, root.stackId)).toMatchObject({ action: 'retain', reason: expect.stringMatching(/nested stack .* is tagged proton-cleanup:protect/) });
+    expect(entry(inventory, root.stackId)).toMatchObject({
+      action: 'retain',
+      reason: expect.stringMatching(/nested stack .* is tagged proton-cleanup:protect/),
+    });
   });
 });
 
@@ -424,7 +467,10 @@ describe('an environment held back (served by another connection, or the connect
 
   it('retains the resources of its stacks with their stack', () => {
     const queue = resourceIn(envStack, arns.queue('env-queue'), 'Queue');
-    expect(entry(heldInventory({ stacks: [envStack], taggedResources: [queue] }), queue.arn)).toMatchObject({ action: 'retain', reason: expect.stringContaining(HELD) });
+    expect(entry(heldInventory({ stacks: [envStack], taggedResources: [queue] }), queue.arn)).toMatchObject({
+      action: 'retain',
+      reason: expect.stringContaining(HELD),
+    });
   });
 
   it('retains stand-alone resources even of a type deleteTypes lists', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { composeBareFailure, composeNotification, type CompletionDetail } from '../../functions/domain/notification.js';
-import { arns, cleanupRequest, CONNECTION_ID, connectionFacts, ENV, reportEntry, reportFixture } from '../helpers/domain-fixtures.js';
+import { type CompletionDetail, composeBareFailure, composeNotification } from '../../functions/domain/notification.js';
+import { arns, CONNECTION_ID, cleanupRequest, connectionFacts, ENV, reportEntry, reportFixture } from '../helpers/domain-fixtures.js';
 
 const location = { bucket: 'proton-connection-cleanup-reports', key: 'reports/exec-1.json' };
 const uri = 's3://proton-connection-cleanup-reports/reports/exec-1.json';
@@ -42,10 +42,7 @@ describe('composeNotification', () => {
   });
 
   it('lists the failures with their reasons', () => {
-    const resources = [
-      ...mixedResources,
-      reportEntry(arns.queue('orders'), 'failed', { reason: 'its stack was not deleted' }),
-    ];
+    const resources = [...mixedResources, reportEntry(arns.queue('orders'), 'failed', { reason: 'its stack was not deleted' })];
     const { message } = composeNotification(reportFixture({ resources }), location);
     expect(message).toContain(`- ${arns.bucket('e')}: DELETE_FAILED: bucket not empty`);
     expect(message).toContain(`- ${arns.queue('orders')}: its stack was not deleted`);

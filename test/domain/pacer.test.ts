@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallPacer, Pacers, parseApiRates } from '../../functions/runtime/pacer.js';
 import { useClock } from '../../functions/runtime/clock.js';
+import { CallPacer, Pacers, parseApiRates } from '../../functions/runtime/pacer.js';
 import { VirtualClock } from '../../local/sandbox/virtual-clock.js';
 
 /** The sandbox's virtual clock: time passes only when someone sleeps; sleepers wake in order, each at its instant. */

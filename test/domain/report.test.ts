@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, errorMessage, ReportSchema, summarize, type Report, type ReportEntry, type ReportInput } from '../../functions/domain/report.js';
+import { buildReport, errorMessage, type Report, type ReportEntry, type ReportInput, ReportSchema, summarize } from '../../functions/domain/report.js';
 import {
   arns,
   cleanupRequest,
@@ -87,10 +87,25 @@ describe('buildReport', () => {
   describe('in every mode', () => {
     const runs: [string, () => ReportInput][] = [
       ['plan', planRun],
-      ['execute', () => executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy' }], [appearedQueue]) })],
-      ['execute with failed stacks', () => executeRun({ stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED' })], verification: undefined })],
+      [
+        'execute',
+        () =>
+          executeRun({
+            verification: verificationOf(
+              [{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy' }],
+              [appearedQueue],
+            ),
+          }),
+      ],
+      [
+        'execute with failed stacks',
+        () => executeRun({ stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED' })], verification: undefined }),
+      ],
       ['failure before cleanup', () => failedBeforeCleanup()],
-      ['invalid request', () => reportInput({ request: undefined, failure: lambdaError('InvalidRequest', 'Invalid request: mode: expected "plan" or "execute"') })],
+      [
+        'invalid request',
+        () => reportInput({ request: undefined, failure: lambdaError('InvalidRequest', 'Invalid request: mode: expected "plan" or "execute"') }),
+      ],
     ];
 
     it.each(runs)('has summary counts that add up to the total and to the entries (%s)', (_, run) => {
@@ -102,7 +117,11 @@ describe('buildReport', () => {
     it.each(runs)('lists every inventoried resource exactly once (%s)', (_, run) => {
       const input = run();
       const expected = [...(input.inventory?.resources ?? []), ...(input.verification?.appeared ?? [])].map((r) => r.id);
-      expect(buildReport(input).resources.map((r) => r.id).sort()).toEqual(expected.sort());
+      expect(
+        buildReport(input)
+          .resources.map((r) => r.id)
+          .sort(),
+      ).toEqual(expected.sort());
     });
 
     it.each(runs)('validates against the report schema (%s)', (_, run) => {
@@ -176,17 +195,25 @@ describe('buildReport', () => {
     });
 
     it('reports a resource that verification found kept retained, with its reason', () => {
-      const report = buildReport(executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain)' }]) }));
+      const report = buildReport(
+        executeRun({
+          verification: verificationOf([{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain)' }]),
+        }),
+      );
       expect(entry(report, bucket.id)).toMatchObject({ outcome: 'retained', reason: 'kept by its DeletionPolicy (Retain)' });
       expect(entry(report, queue.id).outcome).toBe('deleted');
     });
 
     it('reports a resource that verification found undeletable failed, with the error', () => {
-      const report = buildReport(executeRun({ verification: verificationOf([{ id: bucket.id, outcome: 'failed', cause: 'delete-failed', reason: 'CloudFormation could not delete it: not empty' }]) }));
+      const report = buildReport(
+        executeRun({
+          verification: verificationOf([{ id: bucket.id, outcome: 'failed', cause: 'delete-failed', reason: 'CloudFormation could not delete it: not empty' }]),
+        }),
+      );
       expect(entry(report, bucket.id)).toMatchObject({ outcome: 'failed', error: 'CloudFormation could not delete it: not empty' });
     });
 
-    it('explains a resource left in a stack that failed to delete by the stack\'s failure', () => {
+    it("explains a resource left in a stack that failed to delete by the stack's failure", () => {
       const report = buildReport(
         executeRun({
           stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED: Export x is in use' }), stackResult(apiStack, 'deleted')],
@@ -202,7 +229,9 @@ describe('buildReport', () => {
     });
 
     it('reports a resource of a failed stack that verification no longer found deleted', () => {
-      const report = buildReport(executeRun({ stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED' }), stackResult(apiStack, 'deleted')] }));
+      const report = buildReport(
+        executeRun({ stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED' }), stackResult(apiStack, 'deleted')] }),
+      );
       expect(entry(report, bucket.id).outcome).toBe('deleted');
     });
 
@@ -243,12 +272,21 @@ describe('buildReport', () => {
     it('reports a stand-alone resource deferred to the next run retained, saying a re-run continues', () => {
       const standalone = retainedEntry(arns.bucket('standalone-uploads'), { type: 's3:bucket', action: 'delete-resource' });
       const report = buildReport(executeRun({ inventory: inventoryOf(standalone), verification: { ...verificationOf(), deferred: [standalone.id] } }));
-      expect(entry(report, standalone.id)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/at most 200 stand-alone resources; re-run to continue/) });
+      expect(entry(report, standalone.id)).toMatchObject({
+        outcome: 'retained',
+        reason: expect.stringMatching(/at most 200 stand-alone resources; re-run to continue/),
+      });
     });
 
     it('says a resource kept by its DeletionPolicy, and deferred to the next run, waits for a re-run', () => {
-      const verification = { ...verificationOf([{ id: bucket.id, outcome: 'retained' as const, cause: 'deletion-policy' as const, reason: 'kept by its DeletionPolicy (Retain)' }]), deferred: [bucket.id] };
-      expect(entry(buildReport(executeRun({ verification })), bucket.id)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/DeletionPolicy.*re-run to continue/) });
+      const verification = {
+        ...verificationOf([{ id: bucket.id, outcome: 'retained' as const, cause: 'deletion-policy' as const, reason: 'kept by its DeletionPolicy (Retain)' }]),
+        deferred: [bucket.id],
+      };
+      expect(entry(buildReport(executeRun({ verification })), bucket.id)).toMatchObject({
+        outcome: 'retained',
+        reason: expect.stringMatching(/DeletionPolicy.*re-run to continue/),
+      });
     });
 
     it('succeeds without a failure section when nothing failed the run', () => {
@@ -307,7 +345,11 @@ describe('buildReport', () => {
 
 describe('buildReport, for what a retaining deletion kept', () => {
   it('lists a kept nested stack once: it is already in the inventory', () => {
-    const nestedStack = { ...stackEntry('AWSProton-payments-prod-cloudformation--KQXVBRWH-Network-1'), action: 'delete-with-stack' as const, stackId: envStack.id };
+    const nestedStack = {
+      ...stackEntry('AWSProton-payments-prod-cloudformation--KQXVBRWH-Network-1'),
+      action: 'delete-with-stack' as const,
+      stackId: envStack.id,
+    };
     const kept = [{ logicalId: 'Network', physicalId: nestedStack.id, reason: 'DELETE_FAILED' }];
     const report = buildReport(
       executeRun({

@@ -1,7 +1,6 @@
-import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { describe, expect, it } from 'vitest';
-import { DECOMMISSION_REQUESTED, PROTON_CONNECTION_STATUS_CHANGE } from '../../functions/domain/request.js';
-import { resolveRequest, type RequestSettings } from '../../functions/domain/request-resolution.js';
+import { DECOMMISSION_REQUESTED, DEFAULT_OPTIONS, PROTON_CONNECTION_STATUS_CHANGE } from '../../functions/domain/request.js';
+import { type RequestSettings, resolveRequest } from '../../functions/domain/request-resolution.js';
 import { InvalidRequestError } from '../../functions/runtime/errors.js';
 import { eventBridgeEvent, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
 
@@ -23,7 +22,13 @@ function rejectionOf(raw: unknown, with_: RequestSettings = settings): InvalidRe
 describe('resolveRequest', () => {
   describe('console input', () => {
     it('defaults a console input to the deployment default mode', () => {
-      expect(resolveRequest({ connectionId: id }, settings)).toEqual({ connectionId: id, protonApi: 'available', mode: 'plan', options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
+      expect(resolveRequest({ connectionId: id }, settings)).toEqual({
+        connectionId: id,
+        protonApi: 'available',
+        mode: 'plan',
+        options: DEFAULT_OPTIONS,
+        trigger: { type: 'console' },
+      });
     });
 
     it('uses the mode the input gives over the default', () => {
@@ -204,7 +209,10 @@ describe('cleanup options', () => {
   const id = '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11';
 
   it('takes retainFailedResources, deleteTypes (once each) and deleteConnectionRoles from the console input', () => {
-    const request = resolveRequest({ connectionId: id, retainFailedResources: true, deleteTypes: ['s3:bucket', 'ssm:parameter', 's3:bucket'], deleteConnectionRoles: true }, settings);
+    const request = resolveRequest(
+      { connectionId: id, retainFailedResources: true, deleteTypes: ['s3:bucket', 'ssm:parameter', 's3:bucket'], deleteConnectionRoles: true },
+      settings,
+    );
 
     expect(request.options).toEqual({ retainFailedResources: true, deleteTypes: ['s3:bucket', 'ssm:parameter'], deleteConnectionRoles: true });
   });
@@ -233,11 +241,15 @@ describe('protonApi', () => {
   });
 
   it('rejects "retired" in a request, saying only the deployment may choose it and why', () => {
-    expect(rejectionOf({ ...environmentOnly, protonApi: 'retired' }).problems).toEqual([expect.stringMatching(/^protonApi: only the deployment may choose "retired".*serves the environment/)]);
+    expect(rejectionOf({ ...environmentOnly, protonApi: 'retired' }).problems).toEqual([
+      expect.stringMatching(/^protonApi: only the deployment may choose "retired".*serves the environment/),
+    ]);
   });
 
   it('requires the environment on a retired deployment, saying how to name it', () => {
-    expect(rejectionOf({ connectionId: id }, retired).problems).toEqual([expect.stringMatching(/^environment: this deployment has protonApi=retired.*"environment": \{"name"/)]);
+    expect(rejectionOf({ connectionId: id }, retired).problems).toEqual([
+      expect.stringMatching(/^environment: this deployment has protonApi=retired.*"environment": \{"name"/),
+    ]);
   });
 
   it("rejects Proton's connection-rejected event on a retired deployment: it names no environment", () => {
@@ -246,7 +258,7 @@ describe('protonApi', () => {
   });
 });
 
-describe('a sweep\'s environments', () => {
+describe("a sweep's environments", () => {
   it('reads "<name>@<management account>" into environments', () => {
     expect(resolveRequest({ sweep: true, environments: ['payments-prod@444455556666', 'payments-prod@444455556666'] }, settings).environments).toEqual([
       { name: 'payments-prod', managementAccountId: '444455556666' },
@@ -254,11 +266,15 @@ describe('a sweep\'s environments', () => {
   });
 
   it('rejects a malformed entry, naming it and the expected form', () => {
-    expect(rejectionOf({ sweep: true, environments: ['payments-prod'] }).problems).toEqual([expect.stringMatching(/^environments\.0: expected "<environment name>@<12-digit management account id>"/)]);
+    expect(rejectionOf({ sweep: true, environments: ['payments-prod'] }).problems).toEqual([
+      expect.stringMatching(/^environments\.0: expected "<environment name>@<12-digit management account id>"/),
+    ]);
   });
 
   it('rejects environments without a sweep', () => {
-    expect(rejectionOf({ connectionId: id, environments: ['payments-prod@444455556666'] }).problems).toEqual([expect.stringMatching(/^environments: .*"sweep": true/)]);
+    expect(rejectionOf({ connectionId: id, environments: ['payments-prod@444455556666'] }).problems).toEqual([
+      expect.stringMatching(/^environments: .*"sweep": true/),
+    ]);
   });
 });
 
@@ -275,7 +291,9 @@ describe('decommissionOn', () => {
   };
 
   it('is refused on a deployment where Proton is available, saying the schedule reads connection tags there', () => {
-    expect(() => resolveRequest({ environment, decommissionOn: '2026-12-24' }, { ...settings, protonApi: 'available' })).toThrow(/decommissionOn: .*protonApi=retired.*tag the connection/);
+    expect(() => resolveRequest({ environment, decommissionOn: '2026-12-24' }, { ...settings, protonApi: 'available' })).toThrow(
+      /decommissionOn: .*protonApi=retired.*tag the connection/,
+    );
   });
 
   it('carries the date of an environment-only request', () => {
@@ -287,7 +305,9 @@ describe('decommissionOn', () => {
   });
 
   it('rejects it with a connection id, or without an environment', () => {
-    expect(rejectionOf({ environment, connectionId: id, decommissionOn: '2026-12-24' }).problems).toEqual([expect.stringMatching(/^decommissionOn: .*"environment" alone/)]);
+    expect(rejectionOf({ environment, connectionId: id, decommissionOn: '2026-12-24' }).problems).toEqual([
+      expect.stringMatching(/^decommissionOn: .*"environment" alone/),
+    ]);
     expect(rejectionOf({ sweep: true, decommissionOn: '2026-12-24' }).problems).toEqual([expect.stringMatching(/^decommissionOn: /)]);
   });
 });

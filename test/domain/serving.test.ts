@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eligibility, servingConnections, type EligibilityFacts } from '../../functions/domain/serving.js';
+import { type EligibilityFacts, eligibility, servingConnections } from '../../functions/domain/serving.js';
 
 const MGMT = '444455556666';
 const ACCOUNT = '111122223333';
@@ -15,7 +15,14 @@ const connection = (id: string, status: string, overrides: Partial<{ environment
 });
 
 function check(overrides: Partial<EligibilityFacts> = {}) {
-  return eligibility({ environment: ENVIRONMENT, connection: { id: DECOMMISSIONED, status: 'CONNECTED' }, protonApi: 'available', accountId: ACCOUNT, connections: [], ...overrides });
+  return eligibility({
+    environment: ENVIRONMENT,
+    connection: { id: DECOMMISSIONED, status: 'CONNECTED' },
+    protonApi: 'available',
+    accountId: ACCOUNT,
+    connections: [],
+    ...overrides,
+  });
 }
 
 describe('servingConnections', () => {
@@ -55,23 +62,32 @@ describe('eligibility', () => {
   });
 
   it('holds back an environment managed from this very account while Proton is available', () => {
-    expect(check({ environment: { ...ENVIRONMENT, managementAccountId: ACCOUNT } })).toMatchObject({ eligible: false, reason: expect.stringContaining('managed from this very account') });
+    expect(check({ environment: { ...ENVIRONMENT, managementAccountId: ACCOUNT } })).toMatchObject({
+      eligible: false,
+      reason: expect.stringContaining('managed from this very account'),
+    });
   });
 
-  it('skips the checks that need Proton when it is retired (the deployment chose so), but not the connection\'s own status', () => {
-    expect(check({ protonApi: 'retired', connections: [connection(OTHER, 'CONNECTED')], environment: { ...ENVIRONMENT, managementAccountId: ACCOUNT } })).toEqual({ eligible: true });
+  it("skips the checks that need Proton when it is retired (the deployment chose so), but not the connection's own status", () => {
+    expect(
+      check({ protonApi: 'retired', connections: [connection(OTHER, 'CONNECTED')], environment: { ...ENVIRONMENT, managementAccountId: ACCOUNT } }),
+    ).toEqual({ eligible: true });
     expect(check({ protonApi: 'retired', connection: { id: DECOMMISSIONED, status: 'PENDING' } }).eligible).toBe(false);
   });
 
   it('holds back an environment served by any connection when no connection is being decommissioned (a cleanup by environment)', () => {
-    expect(eligibility({ environment: ENVIRONMENT, protonApi: 'available', accountId: ACCOUNT, connections: [connection(DECOMMISSIONED, 'CONNECTED')] }).eligible).toBe(false);
+    expect(
+      eligibility({ environment: ENVIRONMENT, protonApi: 'available', accountId: ACCOUNT, connections: [connection(DECOMMISSIONED, 'CONNECTED')] }).eligible,
+    ).toBe(false);
   });
 });
 
 describe('what a run found served mid-way says', () => {
   it('gives the bare fact, without claiming that nothing was deleted', () => {
     const verdict = check({ connections: [connection(OTHER, 'CONNECTED')] });
-    expect(verdict.eligible === false && verdict.fact).toMatch(new RegExp(`^environment payments-prod is still served by connection ${OTHER} \\(CONNECTED\\); decommission`));
+    expect(verdict.eligible === false && verdict.fact).toMatch(
+      new RegExp(`^environment payments-prod is still served by connection ${OTHER} \\(CONNECTED\\); decommission`),
+    );
     expect(verdict.eligible === false && verdict.fact).not.toContain('nothing of it is deleted');
   });
 });

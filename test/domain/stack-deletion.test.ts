@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decidePoll, decideRecheck, describeFailure, shouldRetryRetaining, StackProgressSchema, type LiveStack } from '../../functions/domain/stack-deletion.js';
+import {
+  decidePoll,
+  decideRecheck,
+  describeFailure,
+  type LiveStack,
+  StackProgressSchema,
+  shouldRetryRetaining,
+} from '../../functions/domain/stack-deletion.js';
 import { envArn, OTHER_ENV, protonTags, stackIdOf } from '../helpers/domain-fixtures.js';
 
 function live(status: string, overrides: Partial<LiveStack> = {}): LiveStack {
@@ -9,7 +16,7 @@ function live(status: string, overrides: Partial<LiveStack> = {}): LiveStack {
 const CHECK = { environmentArn: envArn(), protectTagKey: 'proton-cleanup:protect' };
 const NOTHING_INSIDE = { nestedStacks: [], resources: [] };
 
-describe('decideRecheck (the inventory\'s proof, evaluated again right before DeleteStack)', () => {
+describe("decideRecheck (the inventory's proof, evaluated again right before DeleteStack)", () => {
   it('finds a stack that no longer exists already absent', () => {
     expect(decideRecheck(undefined, NOTHING_INSIDE, CHECK)).toEqual({ outcome: 'already-absent', reason: expect.any(String) });
   });
@@ -25,23 +32,35 @@ describe('decideRecheck (the inventory\'s proof, evaluated again right before De
     });
   });
 
-  it.each(['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED'])('starts deleting a proven %s stack', (status) => {
-    expect(decideRecheck(live(status), NOTHING_INSIDE, CHECK)).toEqual({ outcome: 'deleting' });
-  });
+  it.each(['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED'])(
+    'starts deleting a proven %s stack',
+    (status) => {
+      expect(decideRecheck(live(status), NOTHING_INSIDE, CHECK)).toEqual({ outcome: 'deleting' });
+    },
+  );
 
   it('retains a stack re-tagged for another environment since the inventory', () => {
-    expect(decideRecheck(live('CREATE_COMPLETE', { tags: protonTags(OTHER_ENV) }), NOTHING_INSIDE, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('no longer prove') });
+    expect(decideRecheck(live('CREATE_COMPLETE', { tags: protonTags(OTHER_ENV) }), NOTHING_INSIDE, CHECK)).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('no longer prove'),
+    });
   });
 
   it('retains a stack one of whose resources was re-tagged for another environment since the inventory (mixed ownership)', () => {
     const stack = live('CREATE_COMPLETE');
     const moved = { arn: 'arn:aws:sqs:us-east-1:111122223333:moved', tags: { ...protonTags(OTHER_ENV), 'aws:cloudformation:logical-id': 'Queue' } };
-    expect(decideRecheck(stack, { nestedStacks: [], resources: [moved] }, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('mixed ownership') });
+    expect(decideRecheck(stack, { nestedStacks: [], resources: [moved] }, CHECK)).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('mixed ownership'),
+    });
   });
 
   it('retains a stack whose nested stack was tagged for another environment since the inventory', () => {
     const nested = { stackId: stackIdOf('nested'), tags: protonTags(OTHER_ENV) };
-    expect(decideRecheck(live('CREATE_COMPLETE'), { nestedStacks: [nested], resources: [] }, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('mixed ownership') });
+    expect(decideRecheck(live('CREATE_COMPLETE'), { nestedStacks: [nested], resources: [] }, CHECK)).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('mixed ownership'),
+    });
   });
 
   it('retains a stack proven only by its resources once those lost their proton tags', () => {
@@ -51,7 +70,10 @@ describe('decideRecheck (the inventory\'s proof, evaluated again right before De
 
   it('retains a stack whose resource was given the protect tag (any value) since the inventory', () => {
     const guarded = { arn: 'arn:aws:s3:::keep', tags: { ...protonTags(), 'proton-cleanup:protect': '', 'aws:cloudformation:logical-id': 'Keep' } };
-    expect(decideRecheck(live('CREATE_COMPLETE'), { nestedStacks: [], resources: [guarded] }, CHECK)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('its resource Keep is tagged proton-cleanup:protect') });
+    expect(decideRecheck(live('CREATE_COMPLETE'), { nestedStacks: [], resources: [guarded] }, CHECK)).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('its resource Keep is tagged proton-cleanup:protect'),
+    });
   });
 });
 
@@ -81,10 +103,14 @@ describe('decidePoll', () => {
   });
 
   it('fails a stack CloudFormation refused to delete because another stack imports its export, naming the export and the importer', () => {
-    const refused = live('UPDATE_COMPLETE', { statusReason: 'Export payments-prod-VpcId cannot be deleted as it is in use by AWSProton-api-prod-cloudformation--X' });
+    const refused = live('UPDATE_COMPLETE', {
+      statusReason: 'Export payments-prod-VpcId cannot be deleted as it is in use by AWSProton-api-prod-cloudformation--X',
+    });
     expect(decidePoll(refused, 0, maxWait)).toEqual({
       outcome: 'failed',
-      reason: expect.stringMatching(/^CloudFormation refused to delete it: export payments-prod-VpcId is in use by AWSProton-api-prod-cloudformation--X \(the stack is back to UPDATE_COMPLETE\)/),
+      reason: expect.stringMatching(
+        /^CloudFormation refused to delete it: export payments-prod-VpcId is in use by AWSProton-api-prod-cloudformation--X \(the stack is back to UPDATE_COMPLETE\)/,
+      ),
     });
   });
 
@@ -143,7 +169,9 @@ describe('a resource the deletion role may not delete', () => {
   };
 
   it('is reported with the denied action and the permission to add', () => {
-    expect(describeFailure({ statusReason: 'The following resource(s) failed to delete: [Vpc].' }, [denied])).toMatch(/next: allow ec2:DeleteVpc to the CloudFormation deletion role \(deploy parameter deletionRolePolicyArns\)/);
+    expect(describeFailure({ statusReason: 'The following resource(s) failed to delete: [Vpc].' }, [denied])).toMatch(
+      /next: allow ec2:DeleteVpc to the CloudFormation deletion role \(deploy parameter deletionRolePolicyArns\)/,
+    );
   });
 
   it('is never kept by retainFailedResources (that would orphan it silently)', () => {
@@ -154,7 +182,8 @@ describe('a resource the deletion role may not delete', () => {
 
 describe('a deletion denied iam:PassRole', () => {
   it('never advises granting iam:PassRole to the deletion role; says a role must be passed instead', () => {
-    const reason = 'User: arn:aws:sts::111122223333:assumed-role/R/AWSCloudFormation is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role/x';
+    const reason =
+      'User: arn:aws:sts::111122223333:assumed-role/R/AWSCloudFormation is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role/x';
     const text = describeFailure({ statusReason: 'failed' }, [{ logicalId: 'Rule', type: 'AWS::Events::Rule', reason }]);
     expect(text).not.toMatch(/allow iam:PassRole/);
     expect(text).toContain('iam:PassRole: this deletion needs a role passed, which the deletion role must not be given broadly');

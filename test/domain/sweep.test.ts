@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { decideSweep, environmentOf, environmentsFound, sweepChildName, type SweepFacts } from '../../functions/domain/sweep.js';
+import { decideSweep, environmentOf, environmentsFound, type SweepFacts, sweepChildName } from '../../functions/domain/sweep.js';
 
 const MGMT = '444455556666';
 const ACCOUNT = '111122223333';
 const envArn = (name: string, account = MGMT) => `arn:aws:proton:us-east-1:${account}:environment/${name}`;
-const connection = (environmentName: string, status: string, managementAccountId = MGMT) => ({ id: `id-${environmentName}-${status}`, status, environmentName, managementAccountId });
+const connection = (environmentName: string, status: string, managementAccountId = MGMT) => ({
+  id: `id-${environmentName}-${status}`,
+  status,
+  environmentName,
+  managementAccountId,
+});
 
 function sweep(arns: string[], overrides: Partial<SweepFacts> = {}) {
   return decideSweep({ found: environmentsFound(arns), protonApi: 'available', accountId: ACCOUNT, connections: [], ...overrides });
@@ -14,7 +19,10 @@ const decisionFor = (decisions: ReturnType<typeof decideSweep>, name: string) =>
 describe('environmentsFound', () => {
   it('lists each environment once, with how many resources are tagged for it, and ignores values that are not environment ARNs', () => {
     const found = environmentsFound([envArn('a'), envArn('b'), envArn('a'), 'not-an-arn']);
-    expect(found.map((e) => [e.name, e.resources])).toEqual([['a', 2], ['b', 1]]);
+    expect(found.map((e) => [e.name, e.resources])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('reads name and management account from the ARN', () => {
@@ -28,7 +36,10 @@ describe('decideSweep with Proton available', () => {
   });
 
   it.each(['CONNECTED', 'PENDING'])('skips an environment a %s connection serves, saying which', (status) => {
-    expect(decisionFor(sweep([envArn('a')], { connections: [connection('a', status)] }), 'a')).toMatchObject({ action: 'skip', reason: expect.stringContaining(`(${status})`) });
+    expect(decisionFor(sweep([envArn('a')], { connections: [connection('a', status)] }), 'a')).toMatchObject({
+      action: 'skip',
+      reason: expect.stringContaining(`(${status})`),
+    });
   });
 
   it('starts a cleanup for an environment whose only connection is REJECTED (a rejected connection serves nothing)', () => {
@@ -44,7 +55,10 @@ describe('decideSweep with Proton available', () => {
   });
 
   it('never takes an environment of this very account for orphaned: it has no connection by design', () => {
-    expect(decisionFor(sweep([envArn('own', ACCOUNT)]), 'own')).toMatchObject({ action: 'skip', reason: expect.stringContaining('managed from this very account') });
+    expect(decisionFor(sweep([envArn('own', ACCOUNT)]), 'own')).toMatchObject({
+      action: 'skip',
+      reason: expect.stringContaining('managed from this very account'),
+    });
   });
 
   it('skips the environments the request does not name, when it names some', () => {
@@ -57,7 +71,8 @@ describe('decideSweep with Proton available', () => {
 });
 
 describe('decideSweep with Proton retired', () => {
-  const retired = (arns: string[], overrides: Partial<SweepFacts> = {}) => sweep(arns, { protonApi: 'retired', connections: undefined, today: '2026-12-01', ...overrides });
+  const retired = (arns: string[], overrides: Partial<SweepFacts> = {}) =>
+    sweep(arns, { protonApi: 'retired', connections: undefined, today: '2026-12-01', ...overrides });
   const date = (name: string, day: string) => ({ environment: { name, managementAccountId: MGMT }, source: `SSM parameter /x/${MGMT}/${name}`, day });
 
   it('starts nothing for an environment neither named nor due, saying how to include it', () => {
@@ -80,7 +95,10 @@ describe('decideSweep with Proton retired', () => {
   });
 
   it('lists a named environment with nothing tagged for it, and starts nothing for it', () => {
-    expect(decisionFor(retired([], { named: [{ name: 'ghost', managementAccountId: MGMT }] }), 'ghost')).toMatchObject({ action: 'skip', reason: expect.stringContaining('nothing in this account') });
+    expect(decisionFor(retired([], { named: [{ name: 'ghost', managementAccountId: MGMT }] }), 'ghost')).toMatchObject({
+      action: 'skip',
+      reason: expect.stringContaining('nothing in this account'),
+    });
   });
 });
 

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaggedResource } from '../../functions/domain/inventory.js';
-import { MAX_STANDALONE_PER_RUN, stacksToExplain, verify, VerificationSchema, type ResourceDeletionEvent } from '../../functions/domain/verification.js';
-import {
-  arns,
-  deletionEvent,
-  inventoryOf,
-  protonTags,
-  retainedEntry,
-  sampleEntries,
-  stackIdOf,
-  taggedResource,
-} from '../helpers/domain-fixtures.js';
+import { MAX_STANDALONE_PER_RUN, type ResourceDeletionEvent, stacksToExplain, VerificationSchema, verify } from '../../functions/domain/verification.js';
+import { arns, deletionEvent, inventoryOf, protonTags, retainedEntry, sampleEntries, stackIdOf, taggedResource } from '../helpers/domain-fixtures.js';
 
 const { envStack, apiStack, bucket, logs, queue, parameter } = sampleEntries();
 const role = retainedEntry(arns.role('ProtonEnvironmentRole-payments'), { type: 'iam:role', owner: { kind: 'connection' } });
@@ -28,7 +19,9 @@ function eventsOf(stackId: string, ...events: ResourceDeletionEvent[]): Map<stri
 describe('verify', () => {
   it('explains a resource kept by its DeletionPolicy (DELETE_SKIPPED) as retained on purpose', () => {
     const verification = verify(inventory, [stillThere(bucket.id)], eventsOf(envStack.id, deletionEvent('ArtifactsBucket', 'DELETE_SKIPPED')), 'now');
-    expect(verification.remaining).toEqual([{ id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: expect.stringContaining('DeletionPolicy') }]);
+    expect(verification.remaining).toEqual([
+      { id: bucket.id, outcome: 'retained', cause: 'deletion-policy', reason: expect.stringContaining('DeletionPolicy') },
+    ]);
   });
 
   it("reports a resource CloudFormation failed to delete as failed, with CloudFormation's reason", () => {
@@ -107,8 +100,16 @@ describe('verify', () => {
 });
 
 describe('stand-alone resources beyond one run', () => {
-  const buckets = Array.from({ length: MAX_STANDALONE_PER_RUN + 2 }, (_, i) => retainedEntry(`arn:aws:s3:::standalone-${i}`, { type: 's3:bucket', action: 'delete-resource' }));
-  const verification = verify(inventoryOf(...buckets), buckets.map((b) => taggedResource(b.id, protonTags())), new Map(), 'now', ['s3:bucket']);
+  const buckets = Array.from({ length: MAX_STANDALONE_PER_RUN + 2 }, (_, i) =>
+    retainedEntry(`arn:aws:s3:::standalone-${i}`, { type: 's3:bucket', action: 'delete-resource' }),
+  );
+  const verification = verify(
+    inventoryOf(...buckets),
+    buckets.map((b) => taggedResource(b.id, protonTags())),
+    new Map(),
+    'now',
+    ['s3:bucket'],
+  );
 
   it(`hands at most ${MAX_STANDALONE_PER_RUN} to this run's deletion, so the state and history stay bounded`, () => {
     expect(verification.standalone).toHaveLength(MAX_STANDALONE_PER_RUN);

@@ -12,34 +12,34 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
-import { CleanupProgressSchema, type CleanupProgress, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
-import { useClock } from '../../functions/runtime/clock.js';
+import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
+import { useClock } from '../../functions/runtime/clock.js';
 import {
   CONNECTION_ID,
-  ENVIRONMENT_ARN,
-  ENVIRONMENT_NAME,
-  EXECUTION_NAME,
-  REPORT_BUCKET,
   cloudFormationError,
   cloudFormationThrottling,
   connectionFacts,
   connectionIdOf,
   connectionSummary,
+  ENVIRONMENT_ARN,
+  ENVIRONMENT_NAME,
+  EXECUTION_NAME,
   executionKey,
-  networkError,
+  inventoryOf,
   mockedClients,
+  networkError,
+  REPORT_BUCKET,
   sampleEnvironment,
   sampleInventory,
-  inventoryOf,
   serveObjects,
   stack,
-  stackId,
-  stackToDelete,
   stackEvent,
+  stackId,
   stackResourceTags,
-  tagMapping,
+  stackToDelete,
   taggingThrottled,
+  tagMapping,
 } from '../helpers/sdk-fixtures.js';
 
 /** The deployment's CloudFormation deletion role (test/environment.ts), passed as RoleARN on every DeleteStack. */
@@ -85,7 +85,10 @@ function givenStored(progress?: CleanupProgress): void {
 /** The stacks as CloudFormation describes them by ID: unchanged since the inventory unless told otherwise. */
 function givenStacks(overrides: Record<string, Partial<Parameters<typeof stack>[0]>> = {}): void {
   const tags = { 'proton:environment': ENVIRONMENT_ARN };
-  for (const [id, name] of [[environmentStack, environmentStackName], [serviceInstanceStack, serviceInstanceStackName]] as const) {
+  for (const [id, name] of [
+    [environmentStack, environmentStackName],
+    [serviceInstanceStack, serviceInstanceStackName],
+  ] as const) {
     cloudFormation.on(DescribeStacksCommand, { StackName: id }).resolves({ Stacks: [stack({ name, id, tags, ...overrides[id] })] });
   }
   tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
@@ -94,13 +97,21 @@ function givenStacks(overrides: Record<string, Partial<Parameters<typeof stack>[
 /** An inventory of service instance stacks only (none waits for another), each unchanged since. */
 function givenIndependentStacks(ids: readonly string[]): void {
   serveObjects(s3, { [INVENTORY_KEY]: inventoryOf(ids.map((id) => stackToDelete(id, 'service-instances'))) });
-  for (const id of ids) cloudFormation.on(DescribeStacksCommand, { StackName: id }).resolves({ Stacks: [stack({ name: id.split('/')[1] ?? '', id, tags: { 'proton:environment': ENVIRONMENT_ARN } })] });
+  for (const id of ids)
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: id })
+      .resolves({ Stacks: [stack({ name: id.split('/')[1] ?? '', id, tags: { 'proton:environment': ENVIRONMENT_ARN } })] });
   tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
 }
 
 function givenBeingDeleted(statuses: Record<string, StackStatus>): void {
   cloudFormation.on(ListStacksCommand).resolves({
-    StackSummaries: Object.entries(statuses).map(([StackId, StackStatus]) => ({ StackId, StackName: StackId.split('/')[1], StackStatus, CreationTime: new Date(0) })),
+    StackSummaries: Object.entries(statuses).map(([StackId, StackStatus]) => ({
+      StackId,
+      StackName: StackId.split('/')[1],
+      StackStatus,
+      CreationTime: new Date(0),
+    })),
   });
 }
 
@@ -184,10 +195,16 @@ describe('AdvanceCleanup handler', () => {
     it('retains a stack holding a resource tagged with the protect tag', async () => {
       givenStored();
       givenStacks();
-      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping(queueArn, { ...stackResourceTags(serviceInstanceStack, 'JobQueue'), [PROTECT]: 'yes' })], PaginationToken: '' });
+      tagging.on(GetResourcesCommand).resolves({
+        ResourceTagMappingList: [tagMapping(queueArn, { ...stackResourceTags(serviceInstanceStack, 'JobQueue'), [PROTECT]: 'yes' })],
+        PaginationToken: '',
+      });
       await advance();
       expect(deletedStackIds()).toEqual([]);
-      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource JobQueue is tagged proton-cleanup:protect/) });
+      expect(storedStack(serviceInstanceStack)).toMatchObject({
+        outcome: 'retained',
+        reason: expect.stringMatching(/its resource JobQueue is tagged proton-cleanup:protect/),
+      });
     });
 
     it('retains a stack one of whose resources was re-tagged for another environment since the inventory (mixed ownership)', async () => {
@@ -243,7 +260,9 @@ describe('AdvanceCleanup handler', () => {
       givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), deleting(environmentStack, 'environment')));
       givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS', [environmentStack]: 'DELETE_IN_PROGRESS' });
       await advance();
-      expect(cloudFormation.commandCalls(ListStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackStatusFilter: ['DELETE_IN_PROGRESS', 'DELETE_FAILED'] }]);
+      expect(cloudFormation.commandCalls(ListStacksCommand).map((c) => c.args[0].input)).toEqual([
+        { StackStatusFilter: ['DELETE_IN_PROGRESS', 'DELETE_FAILED'] },
+      ]);
       expect(cloudFormation.commandCalls(DescribeStacksCommand)).toEqual([]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', polls: 1 });
     });
@@ -279,7 +298,15 @@ describe('AdvanceCleanup handler', () => {
       givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
       givenStacks({ [environmentStack]: { status: 'DELETE_FAILED' } });
       cloudFormation.on(DescribeStackEventsCommand).resolves({
-        StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', physicalId: 'prod-artifacts', status: 'DELETE_FAILED', reason: 'The bucket is not empty' })],
+        StackEvents: [
+          stackEvent({
+            stackId: environmentStack,
+            logicalId: 'ArtifactBucket',
+            physicalId: 'prod-artifacts',
+            status: 'DELETE_FAILED',
+            reason: 'The bucket is not empty',
+          }),
+        ],
       });
       await advance();
       expect(storedStack(environmentStack)).toMatchObject({
@@ -294,24 +321,39 @@ describe('AdvanceCleanup handler', () => {
         givenStored(progressOf(deleting(environmentStack, 'environment')));
         givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
         givenStacks({ [environmentStack]: { status: 'DELETE_FAILED' } });
-        cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId, status: 'DELETE_FAILED', reason: 'not empty' })] });
+        cloudFormation
+          .on(DescribeStackEventsCommand)
+          .resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId, status: 'DELETE_FAILED', reason: 'not empty' })] });
       }
 
       it('deletes a DELETE_FAILED stack once more keeping exactly the failed resources, with its own token', async () => {
         givenDeletionFailedOn('ArtifactBucket');
         await advance({ retainFailedResources: true });
         expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
-          { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, `${environmentStack}#retain`), RoleARN: DELETION_ROLE_ARN, RetainResources: ['ArtifactBucket'] },
+          {
+            StackName: environmentStack,
+            ClientRequestToken: clientRequestToken(EXECUTION_NAME, `${environmentStack}#retain`),
+            RoleARN: DELETION_ROLE_ARN,
+            RetainResources: ['ArtifactBucket'],
+          },
         ]);
         expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting', retainedResources: [{ logicalId: 'ArtifactBucket' }] });
       });
 
       it('re-checks the protect tag before the second deletion: a resource protected since the failure keeps the stack', async () => {
         givenDeletionFailedOn('ArtifactBucket');
-        tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagMapping('arn:aws:logs:us-east-1:111122223333:log-group:/proton/prod', { ...stackResourceTags(environmentStack, 'Logs'), [PROTECT]: 'yes' })], PaginationToken: '' });
+        tagging.on(GetResourcesCommand).resolves({
+          ResourceTagMappingList: [
+            tagMapping('arn:aws:logs:us-east-1:111122223333:log-group:/proton/prod', { ...stackResourceTags(environmentStack, 'Logs'), [PROTECT]: 'yes' }),
+          ],
+          PaginationToken: '',
+        });
         await advance({ retainFailedResources: true });
         expect(deletedStackIds()).toEqual([]);
-        expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/its resource Logs is tagged proton-cleanup:protect/) });
+        expect(storedStack(environmentStack)).toMatchObject({
+          outcome: 'retained',
+          reason: expect.stringMatching(/its resource Logs is tagged proton-cleanup:protect/),
+        });
       });
     });
 
@@ -345,7 +387,14 @@ describe('AdvanceCleanup handler', () => {
       givenStored();
       givenStacks();
       const order: string[] = [];
-      s3.on(PutObjectCommand).callsFake((input: { Body?: string }) => void order.push(`stored ${JSON.parse(String(input.Body)).stacks.map((t: TrackedStack) => t.outcome).join(',')}`));
+      s3.on(PutObjectCommand).callsFake(
+        (input: { Body?: string }) =>
+          void order.push(
+            `stored ${JSON.parse(String(input.Body))
+              .stacks.map((t: TrackedStack) => t.outcome)
+              .join(',')}`,
+          ),
+      );
       cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
       await advance();
       expect(order).toEqual(['stored starting,pending', 'DeleteStack', 'stored deleting,pending']);
@@ -365,17 +414,22 @@ describe('AdvanceCleanup handler', () => {
       givenBeingDeleted({});
       givenStacks();
       await advance();
-      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack), RoleARN: DELETION_ROLE_ARN }]);
+      expect(cloudFormation.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
+        { StackName: environmentStack, ClientRequestToken: clientRequestToken(EXECUTION_NAME, environmentStack), RoleARN: DELETION_ROLE_ARN },
+      ]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
     });
 
-    it.each(['DELETE_FAILED', 'DELETE_COMPLETE'] as const)('next round, does not take a stack stored as starting and now %s for its own deletion: it is re-checked and started again', async (status) => {
-      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'starting', startedAt: now })));
-      givenBeingDeleted({});
-      givenStacks({ [serviceInstanceStack]: { status } });
-      await advance();
-      expect(storedStack(serviceInstanceStack)).toMatchObject(status === 'DELETE_COMPLETE' ? { outcome: 'already-absent' } : { outcome: 'deleting' });
-    });
+    it.each(['DELETE_FAILED', 'DELETE_COMPLETE'] as const)(
+      'next round, does not take a stack stored as starting and now %s for its own deletion: it is re-checked and started again',
+      async (status) => {
+        givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'starting', startedAt: now })));
+        givenBeingDeleted({});
+        givenStacks({ [serviceInstanceStack]: { status } });
+        await advance();
+        expect(storedStack(serviceInstanceStack)).toMatchObject(status === 'DELETE_COMPLETE' ? { outcome: 'already-absent' } : { outcome: 'deleting' });
+      },
+    );
 
     it('next round, follows a stack stored as starting whose DeleteStack did go through', async () => {
       givenStored(progressOf(tracked(environmentStack, 'environment', { outcome: 'starting' })));
@@ -432,16 +486,21 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('fails only the stack whose DeleteStack is denied, with the error, and goes on with the others', async () => {
-      const [denied, other] = [stackId('AWSProton-a-prod-cloudformation-A', 'aaaaaaaa-2222-3333-4444-555555555555'), stackId('AWSProton-b-prod-cloudformation-B', 'bbbbbbbb-2222-3333-4444-555555555555')] as const;
+      const [denied, other] = [
+        stackId('AWSProton-a-prod-cloudformation-A', 'aaaaaaaa-2222-3333-4444-555555555555'),
+        stackId('AWSProton-b-prod-cloudformation-B', 'bbbbbbbb-2222-3333-4444-555555555555'),
+      ] as const;
       givenIndependentStacks([denied, other]);
-      cloudFormation.on(DeleteStackCommand, { StackName: denied }).rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DeleteStack'));
+      cloudFormation
+        .on(DeleteStackCommand, { StackName: denied })
+        .rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DeleteStack'));
       await advance();
       expect(storedStack(denied)).toMatchObject({ outcome: 'failed', error: { Error: 'AccessDenied', Cause: expect.stringContaining('not authorized') } });
       expect(storedStack(other)).toMatchObject({ outcome: 'deleting' });
     });
   });
 
-  describe('the serving rule, read again before the round\'s first deletion', () => {
+  describe("the serving rule, read again before the round's first deletion", () => {
     const OTHER = connectionIdOf(2);
     const servedBy = `environment ${ENVIRONMENT_NAME} is still served by connection ${OTHER} (CONNECTED)`;
 
@@ -449,11 +508,16 @@ describe('AdvanceCleanup handler', () => {
       givenStored();
       givenStacks();
       const order: string[] = [];
-      proton.on(ListEnvironmentAccountConnectionsCommand).callsFake(() => (order.push('ListEnvironmentAccountConnections'), { environmentAccountConnections: [connectionSummary(CONNECTION_ID)] }));
+      proton
+        .on(ListEnvironmentAccountConnectionsCommand)
+        .callsFake(() => (order.push('ListEnvironmentAccountConnections'), { environmentAccountConnections: [connectionSummary(CONNECTION_ID)] }));
       cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
       await advance();
       expect(order).toEqual(['ListEnvironmentAccountConnections', 'DeleteStack']);
-      expect(proton.commandCalls(ListEnvironmentAccountConnectionsCommand)[0]?.args[0].input).toMatchObject({ environmentName: ENVIRONMENT_NAME, requestedBy: 'ENVIRONMENT_ACCOUNT' });
+      expect(proton.commandCalls(ListEnvironmentAccountConnectionsCommand)[0]?.args[0].input).toMatchObject({
+        environmentName: ENVIRONMENT_NAME,
+        requestedBy: 'ENVIRONMENT_ACCOUNT',
+      });
     });
 
     it('starts nothing, and retains every pending stack with the reason, when another connection serves the environment again', async () => {
@@ -490,7 +554,9 @@ describe('AdvanceCleanup handler', () => {
       givenStored(progressOf(deleting(environmentStack, 'environment')));
       givenBeingDeleted({ [environmentStack]: 'DELETE_FAILED' });
       givenStacks({ [environmentStack]: { status: 'DELETE_FAILED' } });
-      cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_FAILED', reason: 'not empty' })] });
+      cloudFormation
+        .on(DescribeStackEventsCommand)
+        .resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_FAILED', reason: 'not empty' })] });
       await advance({ retainFailedResources: true });
       expect(deletedStackIds()).toEqual([]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', reason: expect.stringContaining(`not deleted again: ${servedBy}`) });
@@ -524,7 +590,12 @@ describe('AdvanceCleanup handler', () => {
     const blockerName = serviceInstanceStackName;
 
     it("retains the environment's stack, not started, when a service instance stack's deletion failed", async () => {
-      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'failed', reason: 'DELETE_FAILED: bucket not empty' }), tracked(environmentStack, 'environment')));
+      givenStored(
+        progressOf(
+          tracked(serviceInstanceStack, 'service-instances', { outcome: 'failed', reason: 'DELETE_FAILED: bucket not empty' }),
+          tracked(environmentStack, 'environment'),
+        ),
+      );
       givenStacks();
       await advance();
       expect(deletedStackIds()).toEqual([]);
@@ -540,24 +611,42 @@ describe('AdvanceCleanup handler', () => {
       givenStacks();
       await advance();
       expect(deletedStackIds()).toEqual([]);
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`not started: waits for ${blockerName} (failed: still DELETE_IN_PROGRESS`) });
+      expect(storedStack(environmentStack)).toMatchObject({
+        outcome: 'retained',
+        reason: expect.stringContaining(`not started: waits for ${blockerName} (failed: still DELETE_IN_PROGRESS`),
+      });
     });
 
     it("retains the environment's stack, not started, when the re-check retained a service instance stack", async () => {
-      givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'retained', reason: 're-checked before deletion: termination protection is on' }), tracked(environmentStack, 'environment')));
+      givenStored(
+        progressOf(
+          tracked(serviceInstanceStack, 'service-instances', { outcome: 'retained', reason: 're-checked before deletion: termination protection is on' }),
+          tracked(environmentStack, 'environment'),
+        ),
+      );
       givenStacks();
       await advance();
       expect(deletedStackIds()).toEqual([]);
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`not started: waits for ${blockerName} (retained: re-checked before deletion`) });
+      expect(storedStack(environmentStack)).toMatchObject({
+        outcome: 'retained',
+        reason: expect.stringContaining(`not started: waits for ${blockerName} (retained: re-checked before deletion`),
+      });
     });
 
     it("retains the environment's stack, not started, when the inventory retained a service instance stack", async () => {
-      const kept = { ...stackToDelete(serviceInstanceStack, 'service-instances'), action: 'retain' as const, reason: 'protected: tagged proton-cleanup:protect' };
+      const kept = {
+        ...stackToDelete(serviceInstanceStack, 'service-instances'),
+        action: 'retain' as const,
+        reason: 'protected: tagged proton-cleanup:protect',
+      };
       serveObjects(s3, { [INVENTORY_KEY]: inventoryOf([kept, stackToDelete(environmentStack, 'environment')]) });
       givenStacks();
       await advance();
       expect(deletedStackIds()).toEqual([]);
-      expect(storedStack(environmentStack)).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`not started: waits for ${blockerName} (retained: protected`) });
+      expect(storedStack(environmentStack)).toMatchObject({
+        outcome: 'retained',
+        reason: expect.stringContaining(`not started: waits for ${blockerName} (retained: protected`),
+      });
     });
 
     it("starts the environment's stack once every stack it waits for is deleted or already absent", async () => {

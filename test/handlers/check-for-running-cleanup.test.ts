@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/check-for-running-cleanup.js';
-import { CONNECTION_ID, EXECUTION_NAME, REPORT_BUCKET, mockedClients, s3JsonBody } from '../helpers/sdk-fixtures.js';
+import { CONNECTION_ID, EXECUTION_NAME, mockedClients, REPORT_BUCKET, s3JsonBody } from '../helpers/sdk-fixtures.js';
 
 const [s3, sfn] = mockedClients(S3Client, SFNClient);
 const STATE_MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:proton-connection-cleanup-test';
@@ -16,9 +16,17 @@ const input = (mode: 'plan' | 'execute' = 'execute') => ({
   executionName: EXECUTION_NAME,
 });
 // S3 answers 412 Precondition Failed to a conditional write whose condition does not hold (S3 User Guide, conditional writes).
-const preconditionFailed = () => new S3ServiceException({ name: 'PreconditionFailed', message: 'At least one of the pre-conditions you specified did not hold', $fault: 'client', $metadata: { httpStatusCode: 412 } });
+const preconditionFailed = () =>
+  new S3ServiceException({
+    name: 'PreconditionFailed',
+    message: 'At least one of the pre-conditions you specified did not hold',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 412 },
+  });
 const existingLease = (holder: string, extra: object = {}) =>
-  s3.on(GetObjectCommand).callsFake(() => ({ Body: s3JsonBody({ holder, target: 'payments-prod@444455556666', takenAt: '2026-11-25T09:00:00Z', ...extra }), ETag: '"held"' }));
+  s3
+    .on(GetObjectCommand)
+    .callsFake(() => ({ Body: s3JsonBody({ holder, target: 'payments-prod@444455556666', takenAt: '2026-11-25T09:00:00Z', ...extra }), ETag: '"held"' }));
 const puts = () => s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
 
 describe('CheckForRunningCleanup handler', () => {
@@ -77,7 +85,10 @@ describe('CheckForRunningCleanup handler', () => {
   it('yields to the run that took the lease over between its read and its write', async () => {
     let reads = 0;
     s3.on(PutObjectCommand).rejects(preconditionFailed());
-    s3.on(GetObjectCommand).callsFake(() => ({ Body: s3JsonBody({ holder: reads++ === 0 ? 'closed-run' : 'racing-run', target: 't', takenAt: 'x' }), ETag: `"v${reads}"` }));
+    s3.on(GetObjectCommand).callsFake(() => ({
+      Body: s3JsonBody({ holder: reads++ === 0 ? 'closed-run' : 'racing-run', target: 't', takenAt: 'x' }),
+      ETag: `"v${reads}"`,
+    }));
     sfn.on(DescribeExecutionCommand).callsFake((i: { executionArn: string }) => ({ status: i.executionArn.endsWith(':closed-run') ? 'SUCCEEDED' : 'RUNNING' }));
 
     await expect(handler(input())).resolves.toEqual({ runningCleanup: 'racing-run', lease: null });

@@ -9,24 +9,24 @@ import {
 import { GetEnvironmentAccountConnectionCommand, ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { handler } from '../../functions/delete-connection-roles.js';
+import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import {
-  CONNECTION_ID,
-  ENVIRONMENT_NAME,
-  EXECUTION_NAME,
-  REPORT_BUCKET,
-  ROLE_ARN,
   attachedPoliciesPage,
+  CONNECTION_ID,
   connectionFacts,
   connectionIdOf,
   connectionSummary,
+  ENVIRONMENT_NAME,
+  EXECUTION_NAME,
   executionKey,
   inlinePoliciesPage,
   instanceProfilesPage,
   mockedClients,
   networkError,
   protonConnection,
+  REPORT_BUCKET,
+  ROLE_ARN,
   sampleInventory,
   serveObjects,
 } from '../helpers/sdk-fixtures.js';
@@ -74,7 +74,11 @@ describe('DeleteConnectionRoles handler', () => {
     it.each(['CONNECTED', 'PENDING'] as const)('retains every role, with the reason, when another connection is %s for the environment', async (status) => {
       givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER, { status }));
       await expect(deleteConnectionRoles()).resolves.toEqual([
-        { id: ROLE_ARN, outcome: 'retained', reason: expect.stringContaining(`environment ${ENVIRONMENT_NAME} is still served by connection ${OTHER} (${status})`) },
+        {
+          id: ROLE_ARN,
+          outcome: 'retained',
+          reason: expect.stringContaining(`environment ${ENVIRONMENT_NAME} is still served by connection ${OTHER} (${status})`),
+        },
       ]);
       expect(iam.calls()).toEqual([]);
     });

@@ -1,10 +1,18 @@
-import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { DeleteEnvironmentAccountConnectionCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { proton } from '../../functions/aws/clients.js';
 import { handler } from '../../functions/delete-connection.js';
-import { CONNECTION_ID, EXECUTION_NAME, PROTON_RETIRED_HINT_TEXT, connectionFacts, networkError, protonError, throttlingProtonEndpoint } from '../helpers/sdk-fixtures.js';
+import type { ConnectionFacts } from '../../functions/domain/connection.js';
+import {
+  CONNECTION_ID,
+  connectionFacts,
+  EXECUTION_NAME,
+  networkError,
+  PROTON_RETIRED_HINT_TEXT,
+  protonError,
+  throttlingProtonEndpoint,
+} from '../helpers/sdk-fixtures.js';
 
 // Not mockedClients(): the real-middleware tests below restore this mock and put a new one in its place.
 let protonMock = mockClient(ProtonClient);

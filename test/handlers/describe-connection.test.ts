@@ -7,19 +7,19 @@ import {
   CODEBUILD_ROLE_ARN,
   CONNECTION_ARN,
   CONNECTION_ID,
+  cleanupRequest,
+  connectionIdOf,
+  connectionSummary,
   ENVIRONMENT_ARN,
   ENVIRONMENT_NAME,
   EXECUTION_NAME,
   MANAGEMENT_ACCOUNT_ID,
-  ROLE_ARN,
-  cleanupRequest,
-  PROTON_RETIRED_HINT_TEXT,
-  connectionIdOf,
-  connectionSummary,
   mockedClients,
   networkError,
+  PROTON_RETIRED_HINT_TEXT,
   protonConnection,
   protonError,
+  ROLE_ARN,
   serveObjects,
 } from '../helpers/sdk-fixtures.js';
 
@@ -48,7 +48,7 @@ describe('DescribeConnection handler', () => {
       expect(calls.map((call) => call.args[0].input)).toEqual([{ id: CONNECTION_ID }]);
     });
 
-    it("returns facts from Proton with the environment ARN in the management account", async () => {
+    it('returns facts from Proton with the environment ARN in the management account', async () => {
       proton.on(GetEnvironmentAccountConnectionCommand).resolves({ environmentAccountConnection: protonConnection() });
       await expect(describeConnection()).resolves.toMatchObject({
         id: CONNECTION_ID,
@@ -152,12 +152,15 @@ describe('DescribeConnection handler', () => {
       ['the credentials are not recognized', protonError.unrecognizedClient, 'UnrecognizedClientException'],
       ['it does not know the operation', protonError.unknownOperation, 'UnknownOperationException'],
       ['it rejects the request', protonError.validation, 'ValidationException'],
-    ])('fails with ProtonCallFailed when %s, naming the error and the protonApi=retired hint, even when the request names the environment', async (_why, failure, original) => {
-      proton.on(GetEnvironmentAccountConnectionCommand).rejects(failure());
-      const error = await failureOf(describeConnection(cleanupRequest({ environment: namedEnvironment })));
-      expect(error).toMatchObject({ name: 'ProtonCallFailed', message: expect.stringContaining(original) });
-      expect(error.message).toContain(PROTON_RETIRED_HINT_TEXT);
-    });
+    ])(
+      'fails with ProtonCallFailed when %s, naming the error and the protonApi=retired hint, even when the request names the environment',
+      async (_why, failure, original) => {
+        proton.on(GetEnvironmentAccountConnectionCommand).rejects(failure());
+        const error = await failureOf(describeConnection(cleanupRequest({ environment: namedEnvironment })));
+        expect(error).toMatchObject({ name: 'ProtonCallFailed', message: expect.stringContaining(original) });
+        expect(error.message).toContain(PROTON_RETIRED_HINT_TEXT);
+      },
+    );
   });
 
   describe('with protonApi=retired (the deployment chose it)', () => {
@@ -181,7 +184,10 @@ describe('DescribeConnection handler', () => {
     });
 
     it('rejects a request that names no environment with InvalidRequest naming "environment"', async () => {
-      await expect(describeConnection(retired({ environment: undefined }))).rejects.toMatchObject({ name: 'InvalidRequest', message: expect.stringContaining('environment') });
+      await expect(describeConnection(retired({ environment: undefined }))).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        message: expect.stringContaining('environment'),
+      });
       expect(proton.calls()).toEqual([]);
     });
   });
@@ -244,7 +250,13 @@ describe('DescribeConnection handler', () => {
   });
 
   describe('when an earlier run remembered the connection (re-runs)', () => {
-    const memory = { connectionId: CONNECTION_ID, environmentName: ENVIRONMENT_NAME, managementAccountId: MANAGEMENT_ACCOUNT_ID, environmentArn: ENVIRONMENT_ARN, rememberedBy: 'first-run' };
+    const memory = {
+      connectionId: CONNECTION_ID,
+      environmentName: ENVIRONMENT_NAME,
+      managementAccountId: MANAGEMENT_ACCOUNT_ID,
+      environmentArn: ENVIRONMENT_ARN,
+      rememberedBy: 'first-run',
+    };
 
     it('cleans up the remembered environment once the connection is gone, without being told it', async () => {
       proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
@@ -270,7 +282,9 @@ describe('DescribeConnection handler', () => {
 
     it('does not take a denied read of the memory for "nothing remembered"', async () => {
       proton.on(GetEnvironmentAccountConnectionCommand).rejects(protonError.notFound());
-      s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }));
+      s3.on(GetObjectCommand).rejects(
+        new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }),
+      );
 
       await expect(describeConnection()).rejects.toMatchObject({ name: 'AccessDenied' });
     });

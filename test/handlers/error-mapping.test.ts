@@ -18,7 +18,12 @@ describe('toWorkflowError', () => {
   });
 
   it('maps S3 SlowDown to ThrottlingException', () => {
-    const slowDown = new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' });
+    const slowDown = new S3ServiceException({
+      name: 'SlowDown',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 503 },
+      message: 'Please reduce your request rate.',
+    });
     expect(toWorkflowError(slowDown, ACTION)).toHaveProperty('name', 'ThrottlingException');
   });
 
@@ -53,11 +58,14 @@ describe('toWorkflowError', () => {
     expect(toWorkflowError(unavailable, ACTION)).toHaveProperty('name', 'InternalServerException');
   });
 
-  it.each(['ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED'])('maps a network failure with code %s to NetworkError, naming the code', (code) => {
-    const mapped = toWorkflowError(networkError.code(code), ACTION);
-    expect(mapped).toBeInstanceOf(NetworkError);
-    expect(mapped).toMatchObject({ name: 'NetworkError', message: expect.stringContaining(`${ACTION}: ${code}: `) });
-  });
+  it.each(['ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED'])(
+    'maps a network failure with code %s to NetworkError, naming the code',
+    (code) => {
+      const mapped = toWorkflowError(networkError.code(code), ACTION);
+      expect(mapped).toBeInstanceOf(NetworkError);
+      expect(mapped).toMatchObject({ name: 'NetworkError', message: expect.stringContaining(`${ACTION}: ${code}: `) });
+    },
+  );
 
   it("maps the SDK's TimeoutError to NetworkError", () => {
     expect(toWorkflowError(networkError.timeout(), ACTION)).toHaveProperty('name', 'NetworkError');

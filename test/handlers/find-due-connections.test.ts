@@ -1,31 +1,31 @@
-import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import {
-  ListEnvironmentAccountConnectionsCommand,
-  ListTagsForResourceCommand,
-  ProtonClient,
   type EnvironmentAccountConnectionSummary,
+  ListEnvironmentAccountConnectionsCommand,
   type ListEnvironmentAccountConnectionsCommandOutput,
+  ListTagsForResourceCommand,
   type ListTagsForResourceCommandOutput,
+  ProtonClient,
 } from '@aws-sdk/client-proton';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetParametersByPathCommand, SSMClient, type Parameter } from '@aws-sdk/client-ssm';
+import { GetParametersByPathCommand, type Parameter, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { handler } from '../../functions/find-due-connections.js';
 import { handler as resolveRequest } from '../../functions/resolve-request.js';
 import {
   ACCOUNT_ID,
-  DECOMMISSION_TAG_KEY,
-  REGION,
-  STATE_MACHINE_ARN,
   connectionArnOf,
   connectionIdOf,
-  MANAGEMENT_ACCOUNT_ID,
   connectionSummary,
+  DECOMMISSION_TAG_KEY,
+  MANAGEMENT_ACCOUNT_ID,
   mockedClients,
   networkError,
   pagedByToken,
   protonError,
   protonTagList,
+  REGION,
+  STATE_MACHINE_ARN,
   sfnError,
 } from '../helpers/sdk-fixtures.js';
 
@@ -160,7 +160,12 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
         mode: 'execute',
         protonApi: 'available',
         options: DEFAULT_OPTIONS,
-        trigger: { type: 'event', source: 'proton-connection-cleanup', detailType: 'Proton Connection Decommission Due', eventId: `scheduled-execute-${DUE}-20261125` },
+        trigger: {
+          type: 'event',
+          source: 'proton-connection-cleanup',
+          detailType: 'Proton Connection Decommission Due',
+          eventId: `scheduled-execute-${DUE}-20261125`,
+        },
       });
     });
 
@@ -323,8 +328,12 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
     it('starts the environment whose date has come, named scheduled-<SCHEDULE_MODE>-<management account>-<environment>-…-<today>', async () => {
       givenParameters({ [`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`]: '2026-11-01' });
       const result = await sweep();
-      expect(result.started).toEqual([{ target: ENVIRONMENT, executionName: expect.stringMatching(new RegExp(`^scheduled-execute-${MANAGEMENT_ACCOUNT_ID}-prod-[0-9a-f]{8}-20261125$`)) }]);
-      expect(startedInputs()).toEqual([expect.objectContaining({ detail: { environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute' } })]);
+      expect(result.started).toEqual([
+        { target: ENVIRONMENT, executionName: expect.stringMatching(new RegExp(`^scheduled-execute-${MANAGEMENT_ACCOUNT_ID}-prod-[0-9a-f]{8}-20261125$`)) },
+      ]);
+      expect(startedInputs()).toEqual([
+        expect.objectContaining({ detail: { environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute' } }),
+      ]);
     });
 
     it('starts it with an input that ResolveRequest, on a retired deployment, turns into a request for that environment', async () => {
@@ -346,7 +355,9 @@ describe('FindDueConnections handler (the scheduled sweep)', () => {
     it('lists a malformed date in malformed, and starts nothing', async () => {
       givenParameters({ [`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`]: 'soon' });
       const result = await sweep();
-      expect(result.malformed).toEqual([{ target: ENVIRONMENT, value: expect.stringContaining(`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`), problem: expect.stringContaining('YYYY-MM-DD') }]);
+      expect(result.malformed).toEqual([
+        { target: ENVIRONMENT, value: expect.stringContaining(`${PATH}/${MANAGEMENT_ACCOUNT_ID}/prod`), problem: expect.stringContaining('YYYY-MM-DD') },
+      ]);
       expect(startedExecutions()).toEqual([]);
     });
 

@@ -92,9 +92,7 @@ describe('deleteRole', () => {
     roleWith();
     await deleteRole(iamRoleArn(ROLE_NAME, '/proton/service-role/'));
 
-    expect(iamMock.calls().map((call) => (call.args[0].input as { RoleName?: string }).RoleName)).toEqual(
-      Array(iamMock.calls().length).fill(ROLE_NAME),
-    );
+    expect(iamMock.calls().map((call) => (call.args[0].input as { RoleName?: string }).RoleName)).toEqual(Array(iamMock.calls().length).fill(ROLE_NAME));
     expect(iamMock.commandCalls(DeleteRoleCommand)).toHaveLength(1);
   });
 
@@ -231,7 +229,10 @@ describe('rolesUsedByOtherConnections', () => {
   }
 
   it('maps the environment and component roles of another connection to that connection', async () => {
-    connections({ id: CONNECTION_ID, roleArn: iamRoleArn('Mine') }, { id: OTHER, roleArn: iamRoleArn('OtherEnv'), componentRoleArn: iamRoleArn('OtherComponent') });
+    connections(
+      { id: CONNECTION_ID, roleArn: iamRoleArn('Mine') },
+      { id: OTHER, roleArn: iamRoleArn('OtherEnv'), componentRoleArn: iamRoleArn('OtherComponent') },
+    );
 
     await expect(rolesUsedByOtherConnections(CONNECTION_ID)).resolves.toEqual(
       new Map([
@@ -242,7 +243,10 @@ describe('rolesUsedByOtherConnections', () => {
   });
 
   it('finds a CodeBuild role that only GetEnvironmentAccountConnection names', async () => {
-    connections({ id: CONNECTION_ID, roleArn: iamRoleArn('Mine') }, { id: OTHER, roleArn: iamRoleArn('OtherEnv'), codebuildRoleArn: iamRoleArn('SharedBuild') });
+    connections(
+      { id: CONNECTION_ID, roleArn: iamRoleArn('Mine') },
+      { id: OTHER, roleArn: iamRoleArn('OtherEnv'), codebuildRoleArn: iamRoleArn('SharedBuild') },
+    );
 
     const used = await rolesUsedByOtherConnections(CONNECTION_ID);
     expect(used.get(iamRoleArn('SharedBuild'))).toEqual([OTHER]);

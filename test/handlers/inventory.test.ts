@@ -1,33 +1,38 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient, type GetResourcesCommandInput, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  GetResourcesCommand,
+  type GetResourcesCommandInput,
+  ResourceGroupsTaggingAPIClient,
+  type ResourceTagMapping,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InventorySchema } from '../../functions/domain/inventory.js';
 import { handler } from '../../functions/inventory.js';
 import {
-  CONNECTION_ID,
-  ENVIRONMENT_ARN,
-  ENVIRONMENT_NAME,
-  MANAGEMENT_ACCOUNT_ID,
-  EXECUTION_NAME,
-  REPORT_BUCKET,
-  ROLE_ARN,
-  cleanupRequest,
   ACCOUNT_ID,
+  CONNECTION_ID,
+  cleanupRequest,
   cloudFormationThrottling,
   connectionFacts,
   connectionIdOf,
   connectionSummary,
-  networkError,
+  ENVIRONMENT_ARN,
+  ENVIRONMENT_NAME,
+  EXECUTION_NAME,
   executionKey,
+  MANAGEMENT_ACCOUNT_ID,
   mockedClients,
+  networkError,
   pagedByToken,
+  REPORT_BUCKET,
+  ROLE_ARN,
   sampleEnvironment,
   stack,
   stackResourceTags,
-  tagMapping,
   taggingThrottled,
+  tagMapping,
   writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
@@ -43,7 +48,8 @@ beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
 const { environmentStackName, environmentStack, serviceInstanceStackName, serviceInstanceStack, bucketArn } = sampleEnvironment;
 const logGroupArn = 'arn:aws:logs:us-east-1:111122223333:log-group:/proton/api/prod';
 const otherEnvironmentArn = 'arn:aws:proton:us-east-1:444455556666:environment/staging';
-const otherEnvironmentStack = 'arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-staging-cloudformation-XYZ789/77777777-2222-3333-4444-555555555555';
+const otherEnvironmentStack =
+  'arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-staging-cloudformation-XYZ789/77777777-2222-3333-4444-555555555555';
 const serviceInstanceArn = 'arn:aws:proton:us-east-1:444455556666:service/api/service-instance/prod';
 
 const bucketTags = stackResourceTags(environmentStack, 'ArtifactBucket');
@@ -59,7 +65,10 @@ function answerTagging(environmentPages: { answer: (input: Record<string, unknow
     if (filter?.Key === 'proton:environment') return environmentPages.answer(input as Record<string, unknown>);
     if (filter?.Key === 'aws:cloudformation:stack-id') {
       const stackIds = new Set(filter.Values ?? []);
-      return { ResourceTagMappingList: inStacks.filter((m) => stackIds.has(m.Tags?.find((t) => t.Key === 'aws:cloudformation:stack-id')?.Value ?? '')), PaginationToken: '' };
+      return {
+        ResourceTagMappingList: inStacks.filter((m) => stackIds.has(m.Tags?.find((t) => t.Key === 'aws:cloudformation:stack-id')?.Value ?? '')),
+        PaginationToken: '',
+      };
     }
     throw new Error(`unexpected GetResources ${JSON.stringify(input)}`);
   });
@@ -191,7 +200,7 @@ describe('Inventory handler', () => {
       expect(examined.sort()).toEqual([environmentStack, serviceInstanceStack].sort());
     });
 
-    it("neither reads nor lists a stack proven for another environment by its own tags", async () => {
+    it('neither reads nor lists a stack proven for another environment by its own tags', async () => {
       givenTheEnvironmentSpreadOverTwoPagesEach();
       await takeInventory();
       const examined = taggingCallsOn('aws:cloudformation:stack-id').flatMap((c) => c.args[0].input.TagFilters?.[0]?.Values ?? []);
@@ -205,7 +214,10 @@ describe('Inventory handler', () => {
         inStacks: [tagMapping(foreignQueue, { ...stackResourceTags(environmentStack, 'Jobs'), 'proton:environment': otherEnvironmentArn })],
       });
       await takeInventory();
-      expect(storedInventory().resources.find((r) => r.id === environmentStack)).toMatchObject({ action: 'retain', reason: expect.stringContaining('mixed ownership') });
+      expect(storedInventory().resources.find((r) => r.id === environmentStack)).toMatchObject({
+        action: 'retain',
+        reason: expect.stringContaining('mixed ownership'),
+      });
     });
   });
 
@@ -222,16 +234,19 @@ describe('Inventory handler', () => {
       expect(calls[0]?.args[0].input).toMatchObject({ requestedBy: 'ENVIRONMENT_ACCOUNT', environmentName: ENVIRONMENT_NAME });
     });
 
-    it.each(['CONNECTED', 'PENDING'] as const)('retains every resource, saying which connection serves it, when another connection is %s for the environment', async (status) => {
-      givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER, { status }));
-      givenTheEnvironmentSpreadOverTwoPagesEach();
-      await takeInventory();
-      const inventory = storedInventory();
-      expect(actions()).toEqual(new Set(['retain']));
-      const environmentResources = inventory.resources.filter((r) => r.owner.kind !== 'connection');
-      expect(environmentResources.map((r) => r.reason)).toEqual(environmentResources.map(() => expect.stringContaining(servedBy(status))));
-      expect(inventory.heldBack).toContain(servedBy(status));
-    });
+    it.each(['CONNECTED', 'PENDING'] as const)(
+      'retains every resource, saying which connection serves it, when another connection is %s for the environment',
+      async (status) => {
+        givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER, { status }));
+        givenTheEnvironmentSpreadOverTwoPagesEach();
+        await takeInventory();
+        const inventory = storedInventory();
+        expect(actions()).toEqual(new Set(['retain']));
+        const environmentResources = inventory.resources.filter((r) => r.owner.kind !== 'connection');
+        expect(environmentResources.map((r) => r.reason)).toEqual(environmentResources.map(() => expect.stringContaining(servedBy(status))));
+        expect(inventory.heldBack).toContain(servedBy(status));
+      },
+    );
 
     it('holds the environment back when the connection is gone and the request names an environment another connection now serves', async () => {
       givenConnections(connectionSummary(OTHER));
@@ -246,7 +261,10 @@ describe('Inventory handler', () => {
       givenTheEnvironmentSpreadOverTwoPagesEach();
       const request = cleanupRequest({ options: { ...cleanupRequest().options, deleteConnectionRoles: true } });
       await handler({ request, connection: connectionFacts(), executionName: EXECUTION_NAME });
-      expect(storedInventory().resources.find((r) => r.id === ROLE_ARN)).toMatchObject({ action: 'retain', reason: expect.stringContaining(servedBy('CONNECTED')) });
+      expect(storedInventory().resources.find((r) => r.id === ROLE_ARN)).toMatchObject({
+        action: 'retain',
+        reason: expect.stringContaining(servedBy('CONNECTED')),
+      });
     });
 
     it('does not count a REJECTED connection as serving the environment', async () => {
@@ -264,23 +282,36 @@ describe('Inventory handler', () => {
       expect(storedInventory().heldBack).toBeUndefined();
     });
 
-    it.each(['PENDING', 'REJECTED'] as const)('retains every resource of the environment when the decommissioned connection is %s: only the connection goes', async (status) => {
-      givenConnections(connectionSummary(CONNECTION_ID, { status }));
-      givenTheEnvironmentSpreadOverTwoPagesEach();
-      await takeInventory(connectionFacts({ status }));
-      expect(actions()).toEqual(new Set(['retain']));
-      expect(storedInventory().heldBack).toMatch(new RegExp(`${CONNECTION_ID} is ${status}.*only the connection is deleted`));
-    });
+    it.each(['PENDING', 'REJECTED'] as const)(
+      'retains every resource of the environment when the decommissioned connection is %s: only the connection goes',
+      async (status) => {
+        givenConnections(connectionSummary(CONNECTION_ID, { status }));
+        givenTheEnvironmentSpreadOverTwoPagesEach();
+        await takeInventory(connectionFacts({ status }));
+        expect(actions()).toEqual(new Set(['retain']));
+        expect(storedInventory().heldBack).toMatch(new RegExp(`${CONNECTION_ID} is ${status}.*only the connection is deleted`));
+      },
+    );
 
-    it("never takes an environment managed from this very account for an orphan", async () => {
+    it('never takes an environment managed from this very account for an orphan', async () => {
       const ownEnvironmentArn = `arn:aws:proton:us-east-1:${ACCOUNT_ID}:environment/${ENVIRONMENT_NAME}`;
       givenConnections();
       givenTheEnvironmentSpreadOverTwoPagesEach();
-      await takeInventory(connectionFacts({ id: '', arn: undefined, status: undefined, source: 'request', managementAccountId: ACCOUNT_ID, environmentArn: ownEnvironmentArn, roleArns: [] }));
+      await takeInventory(
+        connectionFacts({
+          id: '',
+          arn: undefined,
+          status: undefined,
+          source: 'request',
+          managementAccountId: ACCOUNT_ID,
+          environmentArn: ownEnvironmentArn,
+          roleArns: [],
+        }),
+      );
       expect(storedInventory().heldBack).toContain('managed from this very account');
     });
 
-    it('asks Proton nothing with protonApi=retired, and holds nothing back: the request named the environment by the deployment\'s choice', async () => {
+    it("asks Proton nothing with protonApi=retired, and holds nothing back: the request named the environment by the deployment's choice", async () => {
       givenTheEnvironmentSpreadOverTwoPagesEach();
       await takeInventory(connectionFacts({ source: 'request', protonApi: 'retired' }));
       expect(proton.calls()).toEqual([]);

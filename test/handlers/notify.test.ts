@@ -1,19 +1,18 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { NotFoundException } from '@aws-sdk/client-sns';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { NotFoundException, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/notify.js';
 import {
   CONNECTION_ARN,
   CONNECTION_ID,
   EXECUTION_NAME,
-  REPORT_BUCKET,
-  TOPIC_ARN,
   mockedClients,
-  serveObjects,
+  REPORT_BUCKET,
   s3JsonBody,
+  serveObjects,
   storedReport,
+  TOPIC_ARN,
 } from '../helpers/sdk-fixtures.js';
 
 const [s3, sns, eventBridge] = mockedClients(S3Client, SNSClient, EventBridgeClient);
@@ -133,14 +132,26 @@ describe('Notify handler', () => {
     const unwritten = { Error: 'States.TaskFailed', Cause: 'boom' };
     const puts = () => s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     // S3 answers 412 Precondition Failed when IfNoneMatch: '*' meets an existing key (S3 User Guide, conditional writes).
-    const preconditionFailed = () => new S3ServiceException({ name: 'PreconditionFailed', message: 'At least one of the pre-conditions you specified did not hold', $fault: 'client', $metadata: { httpStatusCode: 412 } });
+    const preconditionFailed = () =>
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        message: 'At least one of the pre-conditions you specified did not hold',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+      });
     const existingMarkers = (state: string) => {
       s3.on(PutObjectCommand).callsFake((input: { IfNoneMatch?: string }) => {
         if (input.IfNoneMatch === '*') throw preconditionFailed();
         return { ETag: '"marker-2"' };
       });
       s3.on(GetObjectCommand).callsFake((input: { Key?: string }) => ({
-        Body: s3JsonBody({ executionName: EXECUTION_NAME, channel: input.Key?.includes('/sns') ? 'sns' : 'events', state, at: '2026-11-25T10:00:00Z', id: 'earlier' }),
+        Body: s3JsonBody({
+          executionName: EXECUTION_NAME,
+          channel: input.Key?.includes('/sns') ? 'sns' : 'events',
+          state,
+          at: '2026-11-25T10:00:00Z',
+          id: 'earlier',
+        }),
         ETag: '"marker-1"',
       }));
     };
@@ -185,7 +196,9 @@ describe('Notify handler', () => {
     });
 
     it('publishes anyway when the report bucket refuses the marker itself (missing, denied, down): a failure must be heard', async () => {
-      s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'NoSuchBucket', message: 'The specified bucket does not exist', $fault: 'client', $metadata: { httpStatusCode: 404 } }));
+      s3.on(PutObjectCommand).rejects(
+        new S3ServiceException({ name: 'NoSuchBucket', message: 'The specified bucket does not exist', $fault: 'client', $metadata: { httpStatusCode: 404 } }),
+      );
       await expect(notify(unwritten)).resolves.toMatchObject({ channels: { sns: 'published-unguarded', events: 'published-unguarded' } });
       expect(sns.calls()).toHaveLength(1);
       expect(eventBridge.calls()).toHaveLength(1);

@@ -1,5 +1,5 @@
-import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { handler } from '../../functions/resolve-request.js';
 import { CONNECTION_ID, EXECUTION_NAME, MANAGEMENT_ACCOUNT_ID } from '../helpers/sdk-fixtures.js';
 
@@ -19,7 +19,14 @@ describe('ResolveRequest handler', () => {
   it('keeps the mode and environment the console input names', async () => {
     const environment = { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID };
     const { request } = await resolve({ connectionId: CONNECTION_ID, mode: 'execute', environment });
-    expect(request).toEqual({ connectionId: CONNECTION_ID, mode: 'execute', environment, protonApi: 'available', options: DEFAULT_OPTIONS, trigger: { type: 'console' } });
+    expect(request).toEqual({
+      connectionId: CONNECTION_ID,
+      mode: 'execute',
+      environment,
+      protonApi: 'available',
+      options: DEFAULT_OPTIONS,
+      trigger: { type: 'console' },
+    });
   });
 
   describe('protonApi', () => {
@@ -40,19 +47,29 @@ describe('ResolveRequest handler', () => {
     });
 
     it('takes "retired" from the deployment (PROTON_API)', async () => {
-      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID, environment }))).resolves.toMatchObject({ request: { protonApi: 'retired' } });
+      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID, environment }))).resolves.toMatchObject({
+        request: { protonApi: 'retired' },
+      });
     });
 
     it('lets a request ask for "available" on a retired deployment', async () => {
-      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID, protonApi: 'available' }))).resolves.toMatchObject({ request: { protonApi: 'available' } });
+      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID, protonApi: 'available' }))).resolves.toMatchObject({
+        request: { protonApi: 'available' },
+      });
     });
 
     it('rejects a request asking for "retired" with InvalidRequest naming protonApi: only the deployment may choose it', async () => {
-      await expect(resolve({ connectionId: CONNECTION_ID, environment, protonApi: 'retired' })).rejects.toMatchObject({ name: 'InvalidRequest', message: expect.stringContaining('protonApi') });
+      await expect(resolve({ connectionId: CONNECTION_ID, environment, protonApi: 'retired' })).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        message: expect.stringContaining('protonApi'),
+      });
     });
 
     it('rejects, on a retired deployment, a request that names no environment, with InvalidRequest naming "environment"', async () => {
-      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID }))).rejects.toMatchObject({ name: 'InvalidRequest', message: expect.stringContaining('environment:') });
+      await expect(withDeployment('retired', () => resolve({ connectionId: CONNECTION_ID }))).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        message: expect.stringContaining('environment:'),
+      });
     });
   });
 

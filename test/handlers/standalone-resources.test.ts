@@ -3,7 +3,7 @@ import { DeleteRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGES_PER_CALL, deleteStandaloneResource } from '../../functions/aws/standalone-resources.js';
+import { deleteStandaloneResource, MAX_PAGES_PER_CALL } from '../../functions/aws/standalone-resources.js';
 import {
   mockedClients,
   objectVersionRefs,

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/start-from-event.js';
-import { ACCOUNT_ID, CONNECTION_ID, REGION, STATE_MACHINE_ARN, deliveredEvent, mockedClients, sfnError } from '../helpers/sdk-fixtures.js';
+import { ACCOUNT_ID, CONNECTION_ID, deliveredEvent, mockedClients, REGION, STATE_MACHINE_ARN, sfnError } from '../helpers/sdk-fixtures.js';
 
 const [sfn] = mockedClients(SFNClient);
 
@@ -52,14 +52,22 @@ describe('StartFromEvent handler (the EventBridge rules’ target)', () => {
 
   it('names a decommission request after the mode its detail asks for', async () => {
     const requested = (mode: string) =>
-      deliveredEvent({ source: 'proton-connection-cleanup', 'detail-type': 'Proton Connection Decommission Requested', detail: { connectionId: CONNECTION_ID, mode } });
+      deliveredEvent({
+        source: 'proton-connection-cleanup',
+        'detail-type': 'Proton Connection Decommission Requested',
+        detail: { connectionId: CONNECTION_ID, mode },
+      });
     expect(await executionNameFor(requested('execute'))).toMatch(/^event-execute-/);
     expect(await executionNameFor(requested('plan'))).toMatch(/^event-plan-/);
   });
 
   it('gives a plan and an execute requested by events with the same id different names, so the execute is not taken for the plan', async () => {
     const requested = (mode: string) =>
-      deliveredEvent({ source: 'proton-connection-cleanup', 'detail-type': 'Proton Connection Decommission Requested', detail: { connectionId: CONNECTION_ID, mode } });
+      deliveredEvent({
+        source: 'proton-connection-cleanup',
+        'detail-type': 'Proton Connection Decommission Requested',
+        detail: { connectionId: CONNECTION_ID, mode },
+      });
     expect(await executionNameFor(requested('execute'))).not.toBe(await executionNameFor(requested('plan')));
   });
 

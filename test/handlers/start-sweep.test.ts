@@ -1,21 +1,21 @@
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CleanupRequest } from '../../functions/domain/request.js';
 import type { SweepSection } from '../../functions/domain/report.js';
+import type { CleanupRequest } from '../../functions/domain/request.js';
 import { handler } from '../../functions/start-sweep.js';
 import {
   ACCOUNT_ID,
-  MANAGEMENT_ACCOUNT_ID,
-  STATE_MACHINE_ARN,
   cleanupRequest,
   connectionIdOf,
   connectionSummary,
+  MANAGEMENT_ACCOUNT_ID,
   mockedClients,
   networkError,
+  STATE_MACHINE_ARN,
   sfnError,
   tagMapping,
   writtenObject,
@@ -47,7 +47,10 @@ beforeEach(() => {
   givenConnections();
   ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
   s3.on(PutObjectCommand).resolves({});
-  sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => ({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() }));
+  sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => ({
+    executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`,
+    startDate: new Date(),
+  }));
 });
 afterEach(() => vi.useRealTimers());
 
@@ -58,10 +61,11 @@ async function startSweep(request = sweepRequest(), executionName = SWEEP_EXECUT
   return (writtenObject(s3, `executions/${executionName}/sweep.json`) as { environments: SweepSection[] }).environments;
 }
 const sectionFor = (sections: SweepSection[], name: string) => sections.find((s) => s.environmentName === name);
-const started = () => sfn.commandCalls(StartExecutionCommand).map((c) => ({ name: c.args[0].input.name ?? '', input: JSON.parse(c.args[0].input.input ?? 'null') }));
+const started = () =>
+  sfn.commandCalls(StartExecutionCommand).map((c) => ({ name: c.args[0].input.name ?? '', input: JSON.parse(c.args[0].input.input ?? 'null') }));
 
 describe('StartSweep handler', () => {
-  describe('with Proton available: Proton\'s own list decides', () => {
+  describe("with Proton available: Proton's own list decides", () => {
     it('lists every environment found, with how many resources are tagged for it', async () => {
       const sections = await startSweep();
       expect(sections.map((s) => [s.environmentName, s.managementAccountId, s.environmentArn, s.resources])).toEqual([
@@ -70,7 +74,7 @@ describe('StartSweep handler', () => {
       ]);
     });
 
-    it('starts a cleanup of each environment no connection of this account serves, with the request\'s mode and options', async () => {
+    it("starts a cleanup of each environment no connection of this account serves, with the request's mode and options", async () => {
       await startSweep();
       expect(started().map((s) => s.input)).toEqual([
         expect.objectContaining({ environment: { name: 'dev', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute', protonApi: 'available' }),
@@ -95,7 +99,9 @@ describe('StartSweep handler', () => {
     it('never takes an environment managed from this very account for an orphan', async () => {
       givenTaggedEnvironments({ [envArn('internal', ACCOUNT_ID)]: 3 });
       const sections = await startSweep();
-      expect(sections).toEqual([expect.objectContaining({ environmentName: 'internal', outcome: 'skipped', reason: expect.stringContaining('this very account') })]);
+      expect(sections).toEqual([
+        expect.objectContaining({ environmentName: 'internal', outcome: 'skipped', reason: expect.stringContaining('this very account') }),
+      ]);
       expect(started()).toEqual([]);
     });
 
@@ -113,7 +119,11 @@ describe('StartSweep handler', () => {
 
     it('lists a named environment with nothing tagged for it here as skipped, saying so', async () => {
       const sections = await startSweep(sweepRequest({ environments: [{ name: 'gone', managementAccountId: MANAGEMENT_ACCOUNT_ID }] }));
-      expect(sectionFor(sections, 'gone')).toMatchObject({ outcome: 'skipped', resources: 0, reason: expect.stringContaining('nothing in this account is tagged') });
+      expect(sectionFor(sections, 'gone')).toMatchObject({
+        outcome: 'skipped',
+        resources: 0,
+        reason: expect.stringContaining('nothing in this account is tagged'),
+      });
     });
   });
 
@@ -158,7 +168,9 @@ describe('StartSweep handler', () => {
 
     it('reports a child whose name is taken by a different request as failed-to-start, never as started', async () => {
       sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists('x'));
-      sfn.on(DescribeExecutionCommand).resolves({ input: JSON.stringify({ environment: { name: 'other', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'plan' }) });
+      sfn
+        .on(DescribeExecutionCommand)
+        .resolves({ input: JSON.stringify({ environment: { name: 'other', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'plan' }) });
       const sections = await startSweep();
       expect(sections.map((s) => s.outcome)).toEqual(['failed-to-start', 'failed-to-start']);
       expect(sectionFor(sections, 'dev')?.error).toContain('ExecutionNameTaken');
@@ -180,7 +192,9 @@ describe('StartSweep handler', () => {
     it('starts the environments the request names, with inputs that leave protonApi to the deployment', async () => {
       const sections = await startSweep(retired({ environments: [{ name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }] }));
       expect(sectionFor(sections, 'prod')).toMatchObject({ outcome: 'started' });
-      expect(started().map((s) => s.input)).toEqual([{ environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute', ...cleanupRequest().options }]);
+      expect(started().map((s) => s.input)).toEqual([
+        { environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute', ...cleanupRequest().options },
+      ]);
     });
 
     it('reads the decommission dates under DECOMMISSION_PARAMETER_PATH, and starts an environment whose date has come', async () => {

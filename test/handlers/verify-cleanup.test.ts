@@ -7,23 +7,23 @@ import { VerificationSchema } from '../../functions/domain/verification.js';
 import { handler } from '../../functions/verify-cleanup.js';
 import {
   CONNECTION_ID,
+  connectionIdOf,
+  connectionSummary,
   ENVIRONMENT_ARN,
   ENVIRONMENT_NAME,
   EXECUTION_NAME,
-  REPORT_BUCKET,
-  ROLE_ARN,
-  connectionIdOf,
-  connectionSummary,
   executionKey,
   mockedClients,
   networkError,
+  REPORT_BUCKET,
+  ROLE_ARN,
   sampleEnvironment,
   sampleInventory,
   serveObjects,
   stackEvent,
   stackResourceTags,
-  tagMapping,
   taggingThrottled,
+  tagMapping,
   writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
@@ -54,7 +54,8 @@ function givenStillTagged(...mappings: ReturnType<typeof tagMapping>[]): void {
   });
 }
 
-const verifyCleanup = (deleteTypes: string[] = []) => handler({ inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, deleteTypes, executionName: EXECUTION_NAME });
+const verifyCleanup = (deleteTypes: string[] = []) =>
+  handler({ inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, deleteTypes, executionName: EXECUTION_NAME });
 const storedVerification = () => VerificationSchema.parse(writtenObject(s3, executionKey('verification.json')));
 
 describe('VerifyCleanup handler', () => {
@@ -125,7 +126,9 @@ describe('VerifyCleanup handler', () => {
 
   it('hands a resource CloudFormation kept on to DeleteStandaloneResources when deleteTypes lists its type', async () => {
     givenStillTagged(bucketTagging);
-    cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_SKIPPED' })] });
+    cloudFormation
+      .on(DescribeStackEventsCommand)
+      .resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_SKIPPED' })] });
 
     await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: [{ arn: bucketArn, type: 's3:bucket' }] });
     await expect(verifyCleanup([])).resolves.toMatchObject({ standalone: [] });
@@ -135,7 +138,9 @@ describe('VerifyCleanup handler', () => {
     const OTHER = connectionIdOf(2);
     const bucketKeptByCloudFormation = () => {
       givenStillTagged(bucketTagging);
-      cloudFormation.on(DescribeStackEventsCommand).resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_SKIPPED' })] });
+      cloudFormation
+        .on(DescribeStackEventsCommand)
+        .resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_SKIPPED' })] });
     };
 
     it('hands nothing on, and records why, when another connection serves the environment again', async () => {

@@ -1,17 +1,17 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { ReportSchema, type Report } from '../../functions/domain/report.js';
-import type { Verification } from '../../functions/domain/verification.js';
 import type { CleanupProgress } from '../../functions/domain/cleanup-progress.js';
+import { type Report, ReportSchema } from '../../functions/domain/report.js';
+import type { Verification } from '../../functions/domain/verification.js';
 import { handler } from '../../functions/write-report.js';
 import {
   CONNECTION_ID,
-  EXECUTION_NAME,
-  REPORT_BUCKET,
-  ROLE_ARN,
   cleanupRequest,
+  EXECUTION_NAME,
   executionKey,
   mockedClients,
+  REPORT_BUCKET,
+  ROLE_ARN,
   sampleEnvironment,
   sampleInventory,
   serveObjects,
@@ -46,7 +46,11 @@ const progress: CleanupProgress = {
   round: 12,
   stacks: [
     { ...stackProgress({ stackId: serviceInstanceStack, phase: 'service-instances', outcome: 'deleted', polls: 3 }), nestedStackIds: [], hasExports: false },
-    { ...stackProgress({ stackId: environmentStack, outcome: 'failed', polls: 5, reason: 'DELETE_FAILED; ArtifactBucket: not empty' }), nestedStackIds: [], hasExports: true },
+    {
+      ...stackProgress({ stackId: environmentStack, outcome: 'failed', polls: 5, reason: 'DELETE_FAILED; ArtifactBucket: not empty' }),
+      nestedStackIds: [],
+      hasExports: true,
+    },
   ],
   keptByInventory: [],
 };
@@ -170,14 +174,28 @@ describe('WriteReport handler', () => {
     });
 
     it('lists every environment a sweep found, skipped ones with why, started ones with their execution', async () => {
-      const section = { environmentName: 'prod', managementAccountId: '444455556666', environmentArn: 'arn:aws:proton:us-east-1:444455556666:environment/prod', resources: 4 };
+      const section = {
+        environmentName: 'prod',
+        managementAccountId: '444455556666',
+        environmentArn: 'arn:aws:proton:us-east-1:444455556666:environment/prod',
+        resources: 4,
+      };
       const sweep = [
-        { ...section, outcome: 'started', reason: "no connection of this account serves it any more (Proton's own list)", execution: 'sweep-x-execute-prod-1', report: 'reports/sweep-x-execute-prod-1.json' },
+        {
+          ...section,
+          outcome: 'started',
+          reason: "no connection of this account serves it any more (Proton's own list)",
+          execution: 'sweep-x-execute-prod-1',
+          report: 'reports/sweep-x-execute-prod-1.json',
+        },
         { ...section, environmentName: 'dev', environmentArn: section.environmentArn.replace('/prod', '/dev'), outcome: 'skipped', reason: SERVED },
       ];
       const SWEEP_KEY = executionKey('sweep.json');
       serveObjects(s3, { [SWEEP_KEY]: { environments: sweep } });
-      await writeReport({ request: cleanupRequest({ connectionId: undefined, sweep: true, mode: 'execute' }), sweep: { location: { bucket: REPORT_BUCKET, key: SWEEP_KEY } } });
+      await writeReport({
+        request: cleanupRequest({ connectionId: undefined, sweep: true, mode: 'execute' }),
+        sweep: { location: { bucket: REPORT_BUCKET, key: SWEEP_KEY } },
+      });
       expect(storedReport().sweep).toEqual(sweep);
       expect(storedReport().connection).toMatchObject({ outcome: 'not-attempted', reason: expect.stringContaining('2 environment(s) found, 1 cleaned up') });
     });
@@ -236,7 +254,13 @@ describe('WriteReport handler', () => {
         cleanup: { round: 0, nextRoundAt: STARTED_AT },
         failure: denied,
       });
-      expect(Object.fromEntries(storedReport().resources.filter((r) => r.type === 'cloudformation:stack').map((r) => [r.id, r.outcome]))).toEqual({
+      expect(
+        Object.fromEntries(
+          storedReport()
+            .resources.filter((r) => r.type === 'cloudformation:stack')
+            .map((r) => [r.id, r.outcome]),
+        ),
+      ).toEqual({
         [serviceInstanceStack]: 'deleted',
         [environmentStack]: 'failed',
       });

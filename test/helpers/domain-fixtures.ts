@@ -5,7 +5,7 @@
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import type { TaggedConnection } from '../../functions/domain/decommission-schedule.js';
 import type { InventoriedResource, Inventory, Phase, StackFacts, TaggedResource, Tags } from '../../functions/domain/inventory.js';
-import { summarize, type Report, type ReportEntry, type ReportInput } from '../../functions/domain/report.js';
+import { type Report, type ReportEntry, type ReportInput, summarize } from '../../functions/domain/report.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
 import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import type { StackProgress } from '../../functions/domain/stack-deletion.js';
@@ -43,10 +43,7 @@ export function cleanupRequest(overrides: Partial<CleanupRequest> = {}): Cleanup
   return { connectionId: CONNECTION_ID, mode: 'execute', protonApi: 'available', options: DEFAULT_OPTIONS, trigger: { type: 'console' }, ...overrides };
 }
 
-export type ProtonOwner =
-  | { kind: 'environment' }
-  | { kind: 'service-instance'; service: string; instance: string }
-  | { kind: 'component'; component: string };
+export type ProtonOwner = { kind: 'environment' } | { kind: 'service-instance'; service: string; instance: string } | { kind: 'component'; component: string };
 
 /** The tags Proton puts on what it provisions for an environment (and a service instance or component). */
 export function protonTags(env: string = ENV, owner: ProtonOwner = { kind: 'environment' }): Tags {
@@ -122,7 +119,14 @@ export function inStackEntry(id: string, of: InventoriedResource, logicalId: str
 }
 
 export function retainedEntry(id: string, overrides: Partial<InventoriedResource> = {}): InventoriedResource {
-  return { id, type: 'test:resource', owner: { kind: 'environment', name: ENV }, action: 'retain', reason: 'not in a stack: stand-alone resources are reported, not deleted', ...overrides };
+  return {
+    id,
+    type: 'test:resource',
+    owner: { kind: 'environment', name: ENV },
+    action: 'retain',
+    reason: 'not in a stack: stand-alone resources are reported, not deleted',
+    ...overrides,
+  };
 }
 
 export function inventoryOf(...resources: InventoriedResource[]): Inventory {

@@ -1,59 +1,50 @@
 import { Readable } from 'node:stream';
-import {
-  CloudFormationServiceException,
-  type ResourceStatus,
-  type Stack,
-  type StackEvent,
-  type StackStatus,
-} from '@aws-sdk/client-cloudformation';
-import {
-  AccessDeniedException,
-  ConflictException,
-  InternalServerException,
-  ProtonServiceException,
-  ResourceNotFoundException,
-  ThrottlingException,
-  type EnvironmentAccountConnection,
-  type EnvironmentAccountConnectionSummary,
-  type Tag as ProtonTag,
-} from '@aws-sdk/client-proton';
+import { CloudFormationServiceException, type ResourceStatus, type Stack, type StackEvent, type StackStatus } from '@aws-sdk/client-cloudformation';
+import { ResourceNotFoundException as LogsResourceNotFoundException, ThrottlingException as LogsThrottlingException } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRServiceException, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
 import {
   DeleteConflictException,
   IAMServiceException,
-  NoSuchEntityException,
   type ListAttachedRolePoliciesResponse,
   type ListInstanceProfilesForRoleResponse,
   type ListRolePoliciesResponse,
+  NoSuchEntityException,
 } from '@aws-sdk/client-iam';
-import { ThrottledException, type ResourceTagMapping } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
-  ResourceNotFoundException as LogsResourceNotFoundException,
-  ThrottlingException as LogsThrottlingException,
-} from '@aws-sdk/client-cloudwatch-logs';
-import { ECRServiceException, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
+  AccessDeniedException,
+  ConflictException,
+  type EnvironmentAccountConnection,
+  type EnvironmentAccountConnectionSummary,
+  InternalServerException,
+  ProtonServiceException,
+  type Tag as ProtonTag,
+  ResourceNotFoundException,
+  ThrottlingException,
+} from '@aws-sdk/client-proton';
+import { type ResourceTagMapping, ThrottledException } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
+  type DeleteMarkerEntry,
   GetObjectCommand,
+  type ListObjectVersionsOutput,
   NoSuchBucket,
   NoSuchKey,
-  PutObjectCommand,
-  S3ServiceException,
-  type DeleteMarkerEntry,
-  type ListObjectVersionsOutput,
   type ObjectVersion,
+  PutObjectCommand,
   type S3Client,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { ParameterNotFound, SSMServiceException, ThrottlingException as SsmThrottlingException } from '@aws-sdk/client-ssm';
 import { ExecutionAlreadyExists, SFNServiceException } from '@aws-sdk/client-sfn';
+import { ParameterNotFound, SSMServiceException, ThrottlingException as SsmThrottlingException } from '@aws-sdk/client-ssm';
 import { HttpResponse } from '@smithy/core/protocols';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import type { Client } from '@smithy/types';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import type { InventoriedResource, Inventory, Phase } from '../../functions/domain/inventory.js';
 import type { Report } from '../../functions/domain/report.js';
-import { cleanupRequest } from './domain-fixtures.js';
 import type { StackProgress } from '../../functions/domain/stack-deletion.js';
+import { cleanupRequest } from './domain-fixtures.js';
 
 /**
  * Small builders for what the AWS SDK answers and what the workflow's states carry.
@@ -100,8 +91,7 @@ const metadata = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'test
 
 export const protonError = {
   throttling: () => new ThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) }),
-  notFound: (id = CONNECTION_ID) =>
-    new ResourceNotFoundException({ message: `Environment account connection ${id} not found`, $metadata: metadata(404) }),
+  notFound: (id = CONNECTION_ID) => new ResourceNotFoundException({ message: `Environment account connection ${id} not found`, $metadata: metadata(404) }),
   conflict: () => new ConflictException({ message: 'A concurrent operation is in progress', $metadata: metadata(409) }),
   internal: () => new InternalServerException({ message: 'Internal failure', $metadata: metadata(500) }),
   accessDenied: () => new AccessDeniedException({ message: 'User is not authorized', $metadata: metadata(403) }),
@@ -110,7 +100,12 @@ export const protonError = {
     new ProtonServiceException({ name: 'UnknownOperationException', $fault: 'client', $metadata: metadata(400), message: 'The operation is not supported' }),
   /** Bad or expired credentials. */
   unrecognizedClient: () =>
-    new ProtonServiceException({ name: 'UnrecognizedClientException', $fault: 'client', $metadata: metadata(403), message: 'The security token included in the request is invalid.' }),
+    new ProtonServiceException({
+      name: 'UnrecognizedClientException',
+      $fault: 'client',
+      $metadata: metadata(403),
+      message: 'The security token included in the request is invalid.',
+    }),
   validation: () => new ProtonServiceException({ name: 'ValidationException', $fault: 'client', $metadata: metadata(400), message: 'id: malformed' }),
 };
 
@@ -125,7 +120,8 @@ export const networkError = {
       code,
       $metadata: { attempts: 3 },
     }),
-  timeout: () => Object.assign(new Error('Socket timed out without establishing a connection within 1000 ms'), { name: 'TimeoutError', $metadata: { attempts: 3 } }),
+  timeout: () =>
+    Object.assign(new Error('Socket timed out without establishing a connection within 1000 ms'), { name: 'TimeoutError', $metadata: { attempts: 3 } }),
 };
 
 /** The hint every persistent Proton error carries: retirement is a deployment setting, never inferred. */
@@ -470,8 +466,7 @@ export function protonTagList(tags: Record<string, string>): ProtonTag[] {
 export const sfnError = {
   alreadyExists: (name: string) =>
     new ExecutionAlreadyExists({ message: `Execution Already Exists: '${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}'`, $metadata: {} }),
-  throttling: () =>
-    new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }),
+  throttling: () => new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }),
 };
 
 /** An EventBridge event as delivered to a rule's target: by default, Proton reporting a REJECTED connection. */
@@ -577,7 +572,13 @@ export interface VersionsPageSpec {
 
 /** One ListObjectVersions page. */
 export function objectVersionsPage(spec: VersionsPageSpec): ListObjectVersionsOutput {
-  const versions: ObjectVersion[] = (spec.versions ?? []).map((v) => ({ ...v, IsLatest: true, Size: 2, ETag: '"etag"', LastModified: new Date('2024-01-01T00:00:00Z') }));
+  const versions: ObjectVersion[] = (spec.versions ?? []).map((v) => ({
+    ...v,
+    IsLatest: true,
+    Size: 2,
+    ETag: '"etag"',
+    LastModified: new Date('2024-01-01T00:00:00Z'),
+  }));
   const markers: DeleteMarkerEntry[] = (spec.deleteMarkers ?? []).map((m) => ({ ...m, IsLatest: true, LastModified: new Date('2024-01-02T00:00:00Z') }));
   return {
     Name: 'bucket',
@@ -600,11 +601,19 @@ export const standaloneError = {
   logGroupNotFound: () => new LogsResourceNotFoundException({ message: 'The specified log group does not exist.', $metadata: metadata(400) }),
   logsThrottling: () => new LogsThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) }),
   repositoryNotFound: (name: string) =>
-    new RepositoryNotFoundException({ message: `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT_ID}'`, $metadata: metadata(400) }),
+    new RepositoryNotFoundException({
+      message: `The repository with name '${name}' does not exist in the registry with id '${ACCOUNT_ID}'`,
+      $metadata: metadata(400),
+    }),
   /** ECR does not model throttling: the SDK raises the service exception named by the error code. */
   ecrThrottling: () => new ECRServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: metadata(400), message: 'Rate exceeded' }),
   parameterNotFound: () => new ParameterNotFound({ message: '', $metadata: metadata(400) }),
   ssmThrottling: () => new SsmThrottlingException({ message: 'Rate exceeded', Message: 'Rate exceeded', $metadata: metadata(400) }),
   ssmAccessDenied: () =>
-    new SSMServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: metadata(400), message: 'User is not authorized to perform: ssm:DeleteParameter' }),
+    new SSMServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: metadata(400),
+      message: 'User is not authorized to perform: ssm:DeleteParameter',
+    }),
 };

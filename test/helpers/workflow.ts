@@ -1,7 +1,7 @@
+import type { Report } from '../../functions/domain/report.js';
 import type { LocalRunResult } from '../../local/run-workflow.js';
 import { runWorkflow } from '../../local/run-workflow.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
-import type { Report } from '../../functions/domain/report.js';
 
 /** Runs the real ASL on the sandbox and gives tests short ways to ask what happened. */
 export async function run(scenario: ScenarioInput, input?: unknown): Promise<LocalRunResult> {

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { accessDeniedError, accessDeniedMessage, assumedRoleArn } from '../../local/iam/access-denied.js';
 
 const principal = assumedRoleArn('111122223333', 'pcc-local-us-east-1-delete-roles', 'proton-connection-cleanup-local-deleteConnectionRoles');
-const denial = (resource = 'arn:aws:iam::111122223333:instance-profile/p') => ({ principalArn: principal, action: 'iam:RemoveRoleFromInstanceProfile', resource, decision: 'ImplicitDeny' as const });
+const denial = (resource = 'arn:aws:iam::111122223333:instance-profile/p') => ({
+  principalArn: principal,
+  action: 'iam:RemoveRoleFromInstanceProfile',
+  resource,
+  decision: 'ImplicitDeny' as const,
+});
 
 describe("each service's AccessDenied", () => {
   it('the principal is the role session Lambda assumes', () => {
@@ -16,7 +21,9 @@ describe("each service's AccessDenied", () => {
     );
   });
   it('an explicit deny says so', () => {
-    expect(accessDeniedMessage(principal, 'iam:DeleteRole', 'arn:aws:iam::111122223333:role/r', 'ExplicitDeny')).toMatch(/with an explicit deny in an identity-based policy$/);
+    expect(accessDeniedMessage(principal, 'iam:DeleteRole', 'arn:aws:iam::111122223333:role/r', 'ExplicitDeny')).toMatch(
+      /with an explicit deny in an identity-based policy$/,
+    );
   });
   it('query protocol services (IAM, CloudFormation) and S3 answer AccessDenied, 403', () => {
     for (const service of ['iam', 'cloudformation', 's3']) {
@@ -24,11 +31,12 @@ describe("each service's AccessDenied", () => {
       expect([error.name, error.$metadata.httpStatusCode, error.$fault]).toEqual(['AccessDenied', 403, 'client']);
     }
   });
-  it('SNS answers its AuthorizationError (the SDK\'s AuthorizationErrorException)', () => {
+  it("SNS answers its AuthorizationError (the SDK's AuthorizationErrorException)", () => {
     expect(accessDeniedError('SNSClient', denial())).toBeInstanceOf(AuthorizationErrorException);
   });
   it('JSON protocol services answer AccessDeniedException', () => {
-    for (const service of ['logs', 'ecr', 'ssm', 'stepfunctions', 'eventbridge', 'tagging']) expect(accessDeniedError(service, denial()).name).toBe('AccessDeniedException');
+    for (const service of ['logs', 'ecr', 'ssm', 'stepfunctions', 'eventbridge', 'tagging'])
+      expect(accessDeniedError(service, denial()).name).toBe('AccessDeniedException');
   });
   it("Proton answers the SDK's modeled AccessDeniedException", () => {
     expect(accessDeniedError('ProtonClient', denial())).toBeInstanceOf(ProtonAccessDenied);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deploymentFrom, type Deployment } from '../../local/iam/identities.js';
+import { type Deployment, deploymentFrom } from '../../local/iam/identities.js';
 import { evaluate } from '../../local/iam/policy.js';
 import { packagedTemplate, type Template } from '../../local/iam/template.js';
 import { PACKAGING_TIMEOUT, PLACE } from './deployment.js';
@@ -36,7 +36,9 @@ describe('the packaged template (npm run package)', () => {
   }, PACKAGING_TIMEOUT);
 
   it('npm run package is serverless package', () => {
-    expect((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.package).toBe('serverless package');
+    expect((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.package).toBe(
+      'serverless package',
+    );
   });
 
   it('has the CloudFormation deletion role, which only CloudFormation may assume, with no condition', () => {
@@ -46,9 +48,11 @@ describe('the packaged template (npm run package)', () => {
     expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: CFN }, Action: 'sts:AssumeRole' }]);
   });
 
-  it("advanceCleanup may pass that role, only to CloudFormation (iam:PassedToService)", () => {
+  it('advanceCleanup may pass that role, only to CloudFormation (iam:PassedToService)', () => {
     const passRole = statementsOf(template, 'AdvanceCleanupIamRoleLambdaExecution').filter((s) => actions(s).includes('iam:PassRole'));
-    expect(passRole).toEqual([{ Effect: 'Allow', Action: ['iam:PassRole'], Resource: DELETION_ROLE_ARN, Condition: { StringEquals: { 'iam:PassedToService': CFN } } }]);
+    expect(passRole).toEqual([
+      { Effect: 'Allow', Action: ['iam:PassRole'], Resource: DELETION_ROLE_ARN, Condition: { StringEquals: { 'iam:PassedToService': CFN } } },
+    ]);
   });
 
   it("advanceCleanup's DeleteStack is on AWSProton-* stacks only, and only with the deletion role as RoleARN (cloudformation:RoleArn)", () => {
@@ -72,7 +76,9 @@ describe('the packaged template (npm run package)', () => {
   });
 
   it('the role advanceCleanup passes (DELETION_ROLE_ARN) is that role', () => {
-    const advance = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties?.Handler ?? '').includes('advance-cleanup'));
+    const advance = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties?.Handler ?? '').includes('advance-cleanup'),
+    );
     expect((advance?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.DELETION_ROLE_ARN).toEqual(DELETION_ROLE_ARN);
   });
 });

@@ -1,4 +1,4 @@
-import { deploymentFrom, type Deployment } from '../../local/iam/identities.js';
+import { type Deployment, deploymentFrom } from '../../local/iam/identities.js';
 import { packagedTemplate } from '../../local/iam/template.js';
 
 /** The packaged template (serverless package --stage local; cached on disk per serverless.yml hash) for the test account. */

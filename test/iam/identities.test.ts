@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deploymentFrom, type Deployment } from '../../local/iam/identities.js';
+import { type Deployment, deploymentFrom } from '../../local/iam/identities.js';
 import { evaluate } from '../../local/iam/policy.js';
 import type { Template } from '../../local/iam/template.js';
 import { LOCAL_RESOURCES, stateMachineArn } from '../../local/local-environment.js';
@@ -12,10 +12,26 @@ describe('a fixture template: intrinsic functions resolved for a local deploymen
   const template: Template = {
     Conditions: { Never: { 'Fn::Equals': ['a', 'b'] } },
     Resources: {
-      ReportBucket: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['Key', 'Arn'] } } }] } } },
+      ReportBucket: {
+        Type: 'AWS::S3::Bucket',
+        Properties: {
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+            ],
+          },
+        },
+      },
       Key: { Type: 'AWS::KMS::Key' },
       Queue: { Type: 'AWS::SQS::Queue' },
-      Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'proton-connection-cleanup-local-writer', Role: { 'Fn::GetAtt': ['WriterRole', 'Arn'] }, Environment: { Variables: { REPORT_BUCKET: { Ref: 'ReportBucket' } } } } },
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          FunctionName: 'proton-connection-cleanup-local-writer',
+          Role: { 'Fn::GetAtt': ['WriterRole', 'Arn'] },
+          Environment: { Variables: { REPORT_BUCKET: { Ref: 'ReportBucket' } } },
+        },
+      },
       WriterRole: {
         Type: 'AWS::IAM::Role',
         Properties: {
@@ -29,8 +45,16 @@ describe('a fixture template: intrinsic functions resolved for a local deploymen
                 Statement: [
                   { Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Sub': '${ReportBucket.Arn}/reports/*' } },
                   { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
-                  { Effect: 'Allow', Action: 'logs:DeleteLogGroup', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' } },
-                  { Effect: 'Allow', Action: 'ssm:DeleteParameter', Resource: { 'Fn::Select': [1, { 'Fn::Split': [',', 'a,arn:aws:ssm:eu-west-1:111122223333:parameter/x'] }] } },
+                  {
+                    Effect: 'Allow',
+                    Action: 'logs:DeleteLogGroup',
+                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' },
+                  },
+                  {
+                    Effect: 'Allow',
+                    Action: 'ssm:DeleteParameter',
+                    Resource: { 'Fn::Select': [1, { 'Fn::Split': [',', 'a,arn:aws:ssm:eu-west-1:111122223333:parameter/x'] }] },
+                  },
                   { 'Fn::If': ['Never', { Effect: 'Allow', Action: '*', Resource: '*' }, { Ref: 'AWS::NoValue' }] },
                 ],
               },
@@ -92,7 +116,7 @@ describe('the packaged serverless.yml (serverless package --stage local)', () =>
     deployment = await localDeployment();
   }, PACKAGING_TIMEOUT);
 
-  it('the local names are the local run\'s (LOCAL_RESOURCES, TEST_ENVIRONMENT)', () => {
+  it("the local names are the local run's (LOCAL_RESOURCES, TEST_ENVIRONMENT)", () => {
     expect(deployment.physical('ReportBucket').ref).toBe(LOCAL_RESOURCES.reportBucket);
     expect(deployment.physical('ReportBucket').ref).toBe(TEST_ENVIRONMENT.REPORT_BUCKET);
     expect(deployment.physical('NotificationTopic').ref).toBe(TEST_ENVIRONMENT.TOPIC_ARN);
@@ -107,7 +131,7 @@ describe('the packaged serverless.yml (serverless package --stage local)', () =>
     expect(deployment.identityOfFunction('advanceCleanup').trustedServices).toEqual(['lambda.amazonaws.com']);
     expect(deployment.identityOfRole('DecommissionStateMachineRole').trustedServices).toEqual([`states.${PLACE.region}.amazonaws.com`]);
   });
-  it('the functions\' policies name no unresolved intrinsic and no managed policy without a document', () => {
+  it("the functions' policies name no unresolved intrinsic and no managed policy without a document", () => {
     for (const identity of deployment.identities.values()) {
       expect(JSON.stringify(identity.policies)).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
       expect(identity.unresolvedManagedPolicyArns).toEqual([]);

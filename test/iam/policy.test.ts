@@ -18,18 +18,25 @@ describe('evaluation logic', () => {
     expect(decide(p, 's3:DeleteObject', `${BUCKET}/a`)).toBe('ExplicitDeny');
   });
   it('a deny across policies wins too', () => {
-    const p: NamedPolicy[] = [...policy({ Effect: 'Allow', Action: '*', Resource: '*' }), { name: 'deny', document: { Statement: { Effect: 'Deny', Action: 'iam:*', Resource: '*' } } }];
+    const p: NamedPolicy[] = [
+      ...policy({ Effect: 'Allow', Action: '*', Resource: '*' }),
+      { name: 'deny', document: { Statement: { Effect: 'Deny', Action: 'iam:*', Resource: '*' } } },
+    ];
     expect(decide(p, 'iam:DeleteRole', 'arn:aws:iam::111122223333:role/r')).toBe('ExplicitDeny');
   });
 });
 
 describe('a statement IAM would refuse (MalformedPolicyDocument)', () => {
   it('with neither Action nor NotAction is refused loudly, never read as every action', () => {
-    expect(() => decide(policy({ Effect: 'Allow', Resource: '*' } as PolicyStatement), 's3:GetObject', `${BUCKET}/a`)).toThrow(/MalformedPolicyDocument: .*neither Action nor NotAction/);
+    expect(() => decide(policy({ Effect: 'Allow', Resource: '*' } as PolicyStatement), 's3:GetObject', `${BUCKET}/a`)).toThrow(
+      /MalformedPolicyDocument: .*neither Action nor NotAction/,
+    );
   });
 
   it('with neither Resource nor NotResource is refused loudly', () => {
-    expect(() => decide(policy({ Effect: 'Allow', Action: 's3:GetObject' } as PolicyStatement), 's3:GetObject', `${BUCKET}/a`)).toThrow(/MalformedPolicyDocument: .*neither Resource nor NotResource/);
+    expect(() => decide(policy({ Effect: 'Allow', Action: 's3:GetObject' } as PolicyStatement), 's3:GetObject', `${BUCKET}/a`)).toThrow(
+      /MalformedPolicyDocument: .*neither Resource nor NotResource/,
+    );
   });
 });
 
@@ -52,7 +59,9 @@ describe('Action and NotAction', () => {
 
 describe('Resource and NotResource', () => {
   it('resources match case-sensitively', () => {
-    expect(decide(policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET}/Reports/*` }), 's3:GetObject', `${BUCKET}/reports/a`)).toBe('ImplicitDeny');
+    expect(decide(policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET}/Reports/*` }), 's3:GetObject', `${BUCKET}/reports/a`)).toBe(
+      'ImplicitDeny',
+    );
   });
   it('a wildcard in the last ARN part spans colons and slashes (log-group:*)', () => {
     const p = policy({ Effect: 'Allow', Action: 'logs:DeleteLogGroup', Resource: 'arn:aws:logs:us-east-1:111122223333:log-group:*' });
@@ -79,10 +88,14 @@ describe('condition operators', () => {
   const allowIf = (Condition: PolicyStatement['Condition']) => policy({ Effect: 'Allow', Action: 'cloudformation:DeleteStack', Resource: '*', Condition });
   const role = 'arn:aws:iam::111122223333:role/AWSProtonStackRole';
   it('StringEquals matches one of the listed values', () => {
-    expect(decide(allowIf({ StringEquals: { 'cloudformation:RoleArn': ['x', role] } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role })).toBe('Allow');
+    expect(
+      decide(allowIf({ StringEquals: { 'cloudformation:RoleArn': ['x', role] } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role }),
+    ).toBe('Allow');
   });
   it('condition key names are case-insensitive', () => {
-    expect(decide(allowIf({ StringEquals: { 'CloudFormation:rolearn': role } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role })).toBe('Allow');
+    expect(decide(allowIf({ StringEquals: { 'CloudFormation:rolearn': role } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role })).toBe(
+      'Allow',
+    );
   });
   it('a missing key makes a condition false', () => {
     expect(decide(allowIf({ StringEquals: { 'cloudformation:RoleArn': role } }), 'cloudformation:DeleteStack', '*')).toBe('ImplicitDeny');
@@ -92,7 +105,9 @@ describe('condition operators', () => {
     expect(decide(allowIf({ ArnNotLike: { 'cloudformation:RoleArn': role } }), 'cloudformation:DeleteStack', '*')).toBe('Allow');
   });
   it('StringNotEquals is false when the value is any of the listed ones', () => {
-    expect(decide(allowIf({ StringNotEquals: { 'cloudformation:RoleArn': ['a', role] } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role })).toBe('ImplicitDeny');
+    expect(
+      decide(allowIf({ StringNotEquals: { 'cloudformation:RoleArn': ['a', role] } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role }),
+    ).toBe('ImplicitDeny');
   });
   it('...IfExists matches when the key is missing, and tests the value when present', () => {
     const p = allowIf({ StringEqualsIfExists: { 'cloudformation:RoleArn': role } });
@@ -105,11 +120,22 @@ describe('condition operators', () => {
     expect(decide(p, 'cloudformation:DeleteStack', '*', { 's3:prefix': 'Memory/x' })).toBe('ImplicitDeny');
   });
   it('ArnLike and ArnEquals compare ARNs part by part with wildcards', () => {
-    expect(decide(allowIf({ ArnLike: { 'cloudformation:RoleArn': 'arn:aws:iam::*:role/AWSProton*' } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role })).toBe('Allow');
-    expect(decide(allowIf({ ArnEquals: { 'cloudformation:RoleArn': 'arn:aws:iam::111122223333:role/*' } }), 'cloudformation:DeleteStack', '*', { 'cloudformation:RoleArn': role })).toBe('Allow');
+    expect(
+      decide(allowIf({ ArnLike: { 'cloudformation:RoleArn': 'arn:aws:iam::*:role/AWSProton*' } }), 'cloudformation:DeleteStack', '*', {
+        'cloudformation:RoleArn': role,
+      }),
+    ).toBe('Allow');
+    expect(
+      decide(allowIf({ ArnEquals: { 'cloudformation:RoleArn': 'arn:aws:iam::111122223333:role/*' } }), 'cloudformation:DeleteStack', '*', {
+        'cloudformation:RoleArn': role,
+      }),
+    ).toBe('Allow');
   });
   it('Bool compares true/false', () => {
-    const deny = policy({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    const deny = policy(
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    );
     expect(decide(deny, 's3:GetObject', '*', { 'aws:SecureTransport': true })).toBe('Allow');
     expect(decide(deny, 's3:GetObject', '*', { 'aws:SecureTransport': false })).toBe('ExplicitDeny');
   });
@@ -130,7 +156,9 @@ describe('condition operators', () => {
   });
   it('several operators and keys must all hold', () => {
     const p = allowIf({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' }, ArnLike: { 'cloudformation:RoleArn': role } });
-    expect(decide(p, 'cloudformation:DeleteStack', '*', { 'iam:PassedToService': 'cloudformation.amazonaws.com', 'cloudformation:RoleArn': role })).toBe('Allow');
+    expect(decide(p, 'cloudformation:DeleteStack', '*', { 'iam:PassedToService': 'cloudformation.amazonaws.com', 'cloudformation:RoleArn': role })).toBe(
+      'Allow',
+    );
     expect(decide(p, 'cloudformation:DeleteStack', '*', { 'iam:PassedToService': 'cloudformation.amazonaws.com' })).toBe('ImplicitDeny');
   });
   it('an operator the evaluation does not know is an error, never an allow', () => {

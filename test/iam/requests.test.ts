@@ -10,7 +10,8 @@ import { localDeployment, PACKAGING_TIMEOUT, PLACE } from './deployment.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const at = (service: string, operation: string, input: Record<string, unknown>, lookup = {}) => authorizationsFor(service, operation, input, PLACE, lookup);
-const only = (service: string, operation: string, input: Record<string, unknown>, lookup = {}) => at(service, operation, input, lookup).map(({ action, resource }) => ({ action, resource }));
+const only = (service: string, operation: string, input: Record<string, unknown>, lookup = {}) =>
+  at(service, operation, input, lookup).map(({ action, resource }) => ({ action, resource }));
 
 /** The operations the sandbox answers: its OPERATIONS table in local/sandbox/sandbox.ts, resolved to the services modules' exports. */
 async function sandboxOperations(): Promise<[string, string][]> {
@@ -39,10 +40,19 @@ describe('every call the sandbox answers is authorized as AWS authorizes it', ()
     expect(unmapped).toEqual([]);
   });
   it('every action a mapping names exists in the Service Authorization Reference', () => {
-    const probe = { StackName: 's', RoleARN: 'arn:aws:iam::111122223333:role/r', Bucket: 'b', Key: 'k', Delete: { Objects: [{ Key: 'a' }, { Key: 'b', VersionId: 'v' }] }, Entries: [{}], TopicArn: 't' };
+    const probe = {
+      StackName: 's',
+      RoleARN: 'arn:aws:iam::111122223333:role/r',
+      Bucket: 'b',
+      Key: 'k',
+      Delete: { Objects: [{ Key: 'a' }, { Key: 'b', VersionId: 'v' }] },
+      Entries: [{}],
+      TopicArn: 't',
+    };
     for (const [service, operations] of Object.entries(OPERATION_MAPPINGS)) {
       for (const operation of Object.keys(operations)) {
-        for (const request of at(service, operation, probe, { encryptionKeyOf: () => 'arn:aws:kms:us-east-1:111122223333:key/k' })) expect(actionExists(request.action), request.action).toBe(true);
+        for (const request of at(service, operation, probe, { encryptionKeyOf: () => 'arn:aws:kms:us-east-1:111122223333:key/k' }))
+          expect(actionExists(request.action), request.action).toBe(true);
       }
     }
   });
@@ -50,7 +60,9 @@ describe('every call the sandbox answers is authorized as AWS authorizes it', ()
     expect(() => at('s3', 'PutBucketPolicy', { Bucket: 'b' })).toThrow(UnmappedOperation);
   });
   it('SDK client class and command names are accepted', () => {
-    expect(only('SNSClient', 'PublishCommand', { TopicArn: 'arn:aws:sns:us-east-1:111122223333:t' })).toEqual([{ action: 'sns:Publish', resource: 'arn:aws:sns:us-east-1:111122223333:t' }]);
+    expect(only('SNSClient', 'PublishCommand', { TopicArn: 'arn:aws:sns:us-east-1:111122223333:t' })).toEqual([
+      { action: 'sns:Publish', resource: 'arn:aws:sns:us-east-1:111122223333:t' },
+    ]);
   });
 });
 
@@ -75,7 +87,7 @@ describe('operations whose action or resource is not the obvious one (each row c
     expect(only('tagging', 'GetResources', {})).toEqual([{ action: 'tag:GetResources', resource: '*' }]);
     expect(referenceAction('tag:GetResources')?.resourceTypes).toEqual([]);
   });
-  it('EventBridge PutEvents is events:PutEvents on each entry\'s bus (default when unnamed)', () => {
+  it("EventBridge PutEvents is events:PutEvents on each entry's bus (default when unnamed)", () => {
     expect(at('eventbridge', 'PutEvents', { Entries: [{ Source: 'proton-connection-cleanup', DetailType: 'x' }] })[0]).toMatchObject({
       action: 'events:PutEvents',
       resource: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
@@ -84,12 +96,23 @@ describe('operations whose action or resource is not the obvious one (each row c
   });
   it('CloudFormation DeleteStack with a RoleARN carries cloudformation:RoleArn and needs iam:PassRole to CloudFormation', () => {
     const role = 'arn:aws:iam::111122223333:role/AWSProtonStackRole';
-    const [deletion, pass] = at('cloudformation', 'DeleteStack', { StackName: 'AWSProton-x', RoleARN: role }, { stackArn: () => 'arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-x/1' });
-    expect(deletion).toMatchObject({ action: 'cloudformation:DeleteStack', resource: 'arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-x/1', context: { 'cloudformation:RoleArn': role } });
+    const [deletion, pass] = at(
+      'cloudformation',
+      'DeleteStack',
+      { StackName: 'AWSProton-x', RoleARN: role },
+      { stackArn: () => 'arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-x/1' },
+    );
+    expect(deletion).toMatchObject({
+      action: 'cloudformation:DeleteStack',
+      resource: 'arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-x/1',
+      context: { 'cloudformation:RoleArn': role },
+    });
     expect(pass).toMatchObject({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
   });
   it('CloudFormation DeleteStack without a RoleARN passes no role', () => {
-    expect(at('cloudformation', 'DeleteStack', { StackName: 'arn:aws:cloudformation:us-east-1:111122223333:stack/s/1' }).map((r) => r.action)).toEqual(['cloudformation:DeleteStack']);
+    expect(at('cloudformation', 'DeleteStack', { StackName: 'arn:aws:cloudformation:us-east-1:111122223333:stack/s/1' }).map((r) => r.action)).toEqual([
+      'cloudformation:DeleteStack',
+    ]);
   });
   it('CloudFormation ListImports has no resource type in the reference: authorized on *', () => {
     expect(referenceAction('cloudformation:ListImports')?.resourceTypes).toEqual([]);
@@ -98,25 +121,39 @@ describe('operations whose action or resource is not the obvious one (each row c
   it('DescribeStacks without a stack name is authorized on *', () => {
     expect(only('cloudformation', 'DescribeStacks', {})).toEqual([{ action: 'cloudformation:DescribeStacks', resource: '*' }]);
   });
-  it('IAM RemoveRoleFromInstanceProfile is authorized on the instance profile (the reference\'s only resource type for it)', () => {
+  it("IAM RemoveRoleFromInstanceProfile is authorized on the instance profile (the reference's only resource type for it)", () => {
     expect(referenceAction('iam:RemoveRoleFromInstanceProfile')?.resourceTypes.map((r) => r.name)).toEqual(['instance-profile']);
-    expect(only('iam', 'RemoveRoleFromInstanceProfile', { InstanceProfileName: 'p', RoleName: 'r' })).toEqual([{ action: 'iam:RemoveRoleFromInstanceProfile', resource: 'arn:aws:iam::111122223333:instance-profile/p' }]);
+    expect(only('iam', 'RemoveRoleFromInstanceProfile', { InstanceProfileName: 'p', RoleName: 'r' })).toEqual([
+      { action: 'iam:RemoveRoleFromInstanceProfile', resource: 'arn:aws:iam::111122223333:instance-profile/p' },
+    ]);
   });
   it('SSM parameter ARNs drop the leading slash', () => {
-    expect(only('ssm', 'DeleteParameter', { Name: '/env/x' })).toEqual([{ action: 'ssm:DeleteParameter', resource: 'arn:aws:ssm:us-east-1:111122223333:parameter/env/x' }]);
+    expect(only('ssm', 'DeleteParameter', { Name: '/env/x' })).toEqual([
+      { action: 'ssm:DeleteParameter', resource: 'arn:aws:ssm:us-east-1:111122223333:parameter/env/x' },
+    ]);
   });
   it('SSM GetParametersByPath is authorized on the path as a parameter ARN', () => {
-    expect(only('ssm', 'GetParametersByPath', { Path: '/proton/env/' })).toEqual([{ action: 'ssm:GetParametersByPath', resource: 'arn:aws:ssm:us-east-1:111122223333:parameter/proton/env' }]);
+    expect(only('ssm', 'GetParametersByPath', { Path: '/proton/env/' })).toEqual([
+      { action: 'ssm:GetParametersByPath', resource: 'arn:aws:ssm:us-east-1:111122223333:parameter/proton/env' },
+    ]);
   });
   it('writing to an SSE-KMS bucket needs kms:GenerateDataKey on its key via S3; reading needs kms:Decrypt', () => {
     const key = 'arn:aws:kms:us-east-1:111122223333:key/k';
     const lookup = { encryptionKeyOf: () => key };
-    expect(at('s3', 'PutObject', { Bucket: 'b', Key: 'k' }, lookup)[1]).toMatchObject({ action: 'kms:GenerateDataKey', resource: key, context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } });
+    expect(at('s3', 'PutObject', { Bucket: 'b', Key: 'k' }, lookup)[1]).toMatchObject({
+      action: 'kms:GenerateDataKey',
+      resource: key,
+      context: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+    });
     expect(at('s3', 'GetObject', { Bucket: 'b', Key: 'k' }, lookup)[1]).toMatchObject({ action: 'kms:Decrypt', resource: key });
   });
   it('publishing to an encrypted topic needs kms:GenerateDataKey and kms:Decrypt on its key', () => {
     const key = 'arn:aws:kms:us-east-1:111122223333:key/k';
-    expect(at('sns', 'Publish', { TopicArn: 't' }, { encryptionKeyOf: () => key }).map((r) => r.action)).toEqual(['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(at('sns', 'Publish', { TopicArn: 't' }, { encryptionKeyOf: () => key }).map((r) => r.action)).toEqual([
+      'sns:Publish',
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+    ]);
   });
   it('every request carries aws:SecureTransport (the SDK speaks HTTPS)', () => {
     expect(at('sns', 'Publish', { TopicArn: 't' })[0]?.context['aws:SecureTransport']).toBe(true);
@@ -137,6 +174,7 @@ describe('the template names only actions that exist', () => {
     expect(actionExists('cloudformation:DeleteStack')).toBe(true);
   });
   it('every action of the deletion table exists in the reference', () => {
-    for (const [type, row] of Object.entries(DELETE_PERMISSIONS)) for (const action of row.actions) expect(actionExists(action), `${type} ${action}`).toBe(true);
+    for (const [type, row] of Object.entries(DELETE_PERMISSIONS))
+      for (const action of row.actions) expect(actionExists(action), `${type} ${action}`).toBe(true);
   });
 });

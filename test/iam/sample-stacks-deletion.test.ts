@@ -10,14 +10,34 @@ import { localDeployment, PACKAGING_TIMEOUT, PLACE } from './deployment.js';
  * deleted as CloudFormation does with the packaged deletion role (serverless.yml).
  */
 const FARGATE_ENV = [
-  'AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::RouteTable', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::Route', 'AWS::EC2::EIP',
-  'AWS::EC2::NatGateway', 'AWS::EC2::InternetGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::ServiceDiscovery::PrivateDnsNamespace',
-  'AWS::ECS::Cluster', 'AWS::IAM::Role', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy',
+  'AWS::EC2::VPC',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::Route',
+  'AWS::EC2::EIP',
+  'AWS::EC2::NatGateway',
+  'AWS::EC2::InternetGateway',
+  'AWS::EC2::VPCGatewayAttachment',
+  'AWS::ServiceDiscovery::PrivateDnsNamespace',
+  'AWS::ECS::Cluster',
+  'AWS::IAM::Role',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
 ];
 const LOAD_BALANCED_FARGATE_SVC = [
-  'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::CloudWatch::Alarm', 'AWS::EC2::SecurityGroup',
-  'AWS::EC2::SecurityGroupIngress', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition', 'AWS::ElasticLoadBalancingV2::Listener',
-  'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::Logs::LogGroup',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::CloudWatch::Alarm',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::ECS::Service',
+  'AWS::ECS::TaskDefinition',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::Logs::LogGroup',
 ];
 
 describe("the deletion role deletes stacks shaped like AWS Proton's sample templates", () => {
@@ -29,7 +49,9 @@ describe("the deletion role deletes stacks shaped like AWS Proton's sample templ
   }, PACKAGING_TIMEOUT);
   const denials = (types: string[]) => {
     const who = iam.deletionCaller(deployment.identityOfRole('CloudFormationDeletionRole').roleArn, undefined);
-    return types.map((type) => [type, iam.deletionDenied(who, { type, arn: arnFor(type, `${type.split('::')[2]?.toLowerCase()}-1`, PLACE) })]).filter(([, reason]) => reason !== undefined);
+    return types
+      .map((type) => [type, iam.deletionDenied(who, { type, arn: arnFor(type, `${type.split('::')[2]?.toLowerCase()}-1`, PLACE) })])
+      .filter(([, reason]) => reason !== undefined);
   };
 
   it('fargate-env: every resource', () => {

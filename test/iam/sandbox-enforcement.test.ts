@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deploymentFrom, type Deployment } from '../../local/iam/identities.js';
-import { functionCaller, runAs, type Caller } from '../../local/iam/index.js';
+import { type Deployment, deploymentFrom } from '../../local/iam/identities.js';
+import { type Caller, functionCaller, runAs } from '../../local/iam/index.js';
 import type { Template } from '../../local/iam/template.js';
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
 import { Sandbox } from '../../local/sandbox/sandbox.js';
-import { ScenarioSchema, type ScenarioInput } from '../../local/sandbox/scenario.js';
+import { type ScenarioInput, ScenarioSchema } from '../../local/sandbox/scenario.js';
 import { CONNECTION_ID, environmentStack, scenario } from '../helpers/scenarios.js';
 import { localDeployment, PACKAGING_TIMEOUT, PLACE } from './deployment.js';
 
@@ -29,7 +29,13 @@ function sandboxWith(deployment: Deployment, overrides: Partial<ScenarioInput> =
 }
 
 /** One call as the SDK sends it, made by `caller` (undefined: no caller): its output, or the error it threw. */
-function call(sandbox: Sandbox, caller: Caller | undefined, client: string, command: string, input: Record<string, unknown>): { output?: unknown; error?: Error } {
+function call(
+  sandbox: Sandbox,
+  caller: Caller | undefined,
+  client: string,
+  command: string,
+  input: Record<string, unknown>,
+): { output?: unknown; error?: Error } {
   const answer = () => {
     try {
       return { output: sandbox.answer(client, command, input) };
@@ -84,7 +90,8 @@ describe("a function's calls are authorized against its role in the packaged ser
 
   it('a missing key answers NoSuchKey to a role that may list the bucket, AccessDenied (for s3:ListBucket) to one that may not', () => {
     const sandbox = sandboxWith(deployment);
-    const read = (functionKey: string, key: string) => call(sandbox, as(functionKey), 'S3Client', 'GetObjectCommand', { Bucket: LOCAL_RESOURCES.reportBucket, Key: key }).error;
+    const read = (functionKey: string, key: string) =>
+      call(sandbox, as(functionKey), 'S3Client', 'GetObjectCommand', { Bucket: LOCAL_RESOURCES.reportBucket, Key: key }).error;
 
     expect(read('writeReport', 'executions/none.json')?.name).toBe('NoSuchKey');
     const denied = read('notify', 'reports/none.json');
@@ -97,8 +104,12 @@ describe("a function's calls are authorized against its role in the packaged ser
     const sandbox = sandboxWith(deployment, { stacks: [stack] });
     const deletionRole = deployment.identityOfRole('CloudFormationDeletionRole').roleArn;
 
-    expect(call(sandbox, as('advanceCleanup'), 'CloudFormationClient', 'DeleteStackCommand', { StackName: stack.name, RoleARN: deletionRole }).error).toBeUndefined();
-    const described = call(sandbox, undefined, 'CloudFormationClient', 'DescribeStacksCommand', { StackName: stack.name }).output as { Stacks: { RoleARN?: string }[] };
+    expect(
+      call(sandbox, as('advanceCleanup'), 'CloudFormationClient', 'DeleteStackCommand', { StackName: stack.name, RoleARN: deletionRole }).error,
+    ).toBeUndefined();
+    const described = call(sandbox, undefined, 'CloudFormationClient', 'DescribeStacksCommand', { StackName: stack.name }).output as {
+      Stacks: { RoleARN?: string }[];
+    };
     expect(described.Stacks[0]?.RoleARN).toBe(deletionRole);
     settleAll(sandbox);
     expect(stackNamed(sandbox, stack.name).status).toBe('DELETE_COMPLETE');
@@ -124,24 +135,36 @@ describe('who CloudFormation deletes the resources as (a fixture deployment)', (
       Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: statements } }],
     },
   });
-  const fn = (key: string, roleId: string) => ({ Type: 'AWS::Lambda::Function', Properties: { FunctionName: `${NAME}-${key}`, Role: { 'Fn::GetAtt': [roleId, 'Arn'] } } });
-  const passDeletionRole = { Effect: 'Allow', Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': ['DeletionRole', 'Arn'] }, Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } } };
+  const fn = (key: string, roleId: string) => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: { FunctionName: `${NAME}-${key}`, Role: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+  });
+  const passDeletionRole = {
+    Effect: 'Allow',
+    Action: 'iam:PassRole',
+    Resource: { 'Fn::GetAtt': ['DeletionRole', 'Arn'] },
+    Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+  };
   const template: Template = {
     Resources: {
       // May delete stacks (any role) and queues itself, but no VPC.
-      DeleterRole: role(['lambda.amazonaws.com'], [
-        { Effect: 'Allow', Action: 'cloudformation:DeleteStack', Resource: '*' },
-        passDeletionRole,
-        { Effect: 'Allow', Action: ['sqs:DeleteQueue', 'sqs:GetQueueAttributes'], Resource: '*' },
-      ]),
+      DeleterRole: role(
+        ['lambda.amazonaws.com'],
+        [
+          { Effect: 'Allow', Action: 'cloudformation:DeleteStack', Resource: '*' },
+          passDeletionRole,
+          { Effect: 'Allow', Action: ['sqs:DeleteQueue', 'sqs:GetQueueAttributes'], Resource: '*' },
+        ],
+      ),
       Deleter: fn('deleter', 'DeleterRole'),
       // May delete stacks, but pass no role.
       NarrowRole: role(['lambda.amazonaws.com'], [{ Effect: 'Allow', Action: 'cloudformation:DeleteStack', Resource: '*' }]),
       Narrow: fn('narrow', 'NarrowRole'),
       // CloudFormation's: VPCs and nested stacks, but no queue.
-      DeletionRole: role(['cloudformation.amazonaws.com'], [
-        { Effect: 'Allow', Action: ['ec2:DeleteVpc', 'ec2:DescribeVpcs', 'cloudformation:DescribeStacks', 'cloudformation:DeleteStack'], Resource: '*' },
-      ]),
+      DeletionRole: role(
+        ['cloudformation.amazonaws.com'],
+        [{ Effect: 'Allow', Action: ['ec2:DeleteVpc', 'ec2:DescribeVpcs', 'cloudformation:DescribeStacks', 'cloudformation:DeleteStack'], Resource: '*' }],
+      ),
       LambdaOnlyRole: role(['lambda.amazonaws.com'], []),
     },
   };
@@ -159,7 +182,8 @@ describe('who CloudFormation deletes the resources as (a fixture deployment)', (
     });
   const deleteStack = (sandbox: Sandbox, caller: Caller | undefined, name: string, roleArn?: string) =>
     call(sandbox, caller, 'CloudFormationClient', 'DeleteStackCommand', { StackName: name, ...(roleArn ? { RoleARN: roleArn } : {}) });
-  const failedEvent = (sandbox: Sandbox, stackName: string, logicalId: string) => stackNamed(sandbox, stackName).events.find((e) => e.logicalId === logicalId && e.status === 'DELETE_FAILED');
+  const failedEvent = (sandbox: Sandbox, stackName: string, logicalId: string) =>
+    stackNamed(sandbox, stackName).events.find((e) => e.logicalId === logicalId && e.status === 'DELETE_FAILED');
 
   it("a stack with no role is deleted with the caller's own identity: a resource the caller may not delete fails, naming the action", () => {
     const stack = vpcAndQueue();
@@ -197,7 +221,9 @@ describe('who CloudFormation deletes the resources as (a fixture deployment)', (
     settleAll(sandbox);
 
     expect(stackNamed(sandbox, stack.name).roleArn).toBe(deletionRole.roleArn);
-    expect(failedEvent(sandbox, stack.name, 'Queue')?.reason).toContain(`assumed-role/${deletionRole.roleName}/AWSCloudFormation is not authorized to perform: sqs:DeleteQueue`);
+    expect(failedEvent(sandbox, stack.name, 'Queue')?.reason).toContain(
+      `assumed-role/${deletionRole.roleName}/AWSCloudFormation is not authorized to perform: sqs:DeleteQueue`,
+    );
   });
 
   it('passing a role needs iam:PassRole on it: without it DeleteStack is AccessDenied and nothing starts', () => {
@@ -224,12 +250,19 @@ describe('who CloudFormation deletes the resources as (a fixture deployment)', (
 
   it("a nested stack's resources are deleted with its root's deletion identity", () => {
     const root = environmentStack({ exports: [], resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC', name: 'vpc-0fedcba9876543210' }] });
-    const nested = environmentStack({ name: `${root.name}-Queues-ABC`, exports: [], parent: root.name, resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'nested-orders' }] });
+    const nested = environmentStack({
+      name: `${root.name}-Queues-ABC`,
+      exports: [],
+      parent: root.name,
+      resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'nested-orders' }],
+    });
     const sandbox = sandboxWith(deployment, { stacks: [root, nested] });
     deleteStack(sandbox, deleter, root.name, deletionRole.roleArn);
     settleAll(sandbox);
 
-    expect(failedEvent(sandbox, nested.name, 'Queue')?.reason).toContain(`assumed-role/${deletionRole.roleName}/AWSCloudFormation is not authorized to perform: sqs:DeleteQueue`);
+    expect(failedEvent(sandbox, nested.name, 'Queue')?.reason).toContain(
+      `assumed-role/${deletionRole.roleName}/AWSCloudFormation is not authorized to perform: sqs:DeleteQueue`,
+    );
     expect(stackNamed(sandbox, root.name).status).toBe('DELETE_FAILED');
     expect(stackNamed(sandbox, root.name).events.find((e) => e.logicalId === 'Vpc')?.status).toBe('DELETE_COMPLETE');
   });

@@ -7,7 +7,7 @@ import { localDeployment, PACKAGING_TIMEOUT, PLACE } from './deployment.js';
 const BUCKET = 'proton-connection-cleanup-local-reports';
 const CONNECTION = `arn:aws:proton:${PLACE.region}:${PLACE.accountId}:environment-account-connection/c-1`;
 
-describe('the sandbox authorizes each call against the calling function\'s role in serverless.yml', () => {
+describe("the sandbox authorizes each call against the calling function's role in serverless.yml", () => {
   let deployment: Deployment;
   let iam: SandboxIam;
   beforeAll(async () => {
@@ -26,7 +26,9 @@ describe('the sandbox authorizes each call against the calling function\'s role 
     expect(currentCaller()).toBeUndefined();
   });
   it('a call the role allows passes', () => {
-    expect(iam.check(functionCaller(deployment, 'deleteConnection'), 'ProtonClient', 'DeleteEnvironmentAccountConnectionCommand', { id: 'c-1' })).toBeUndefined();
+    expect(
+      iam.check(functionCaller(deployment, 'deleteConnection'), 'ProtonClient', 'DeleteEnvironmentAccountConnectionCommand', { id: 'c-1' }),
+    ).toBeUndefined();
   });
   it("a call another function's role allows is AccessDenied for this one", () => {
     const error = iam.check(functionCaller(deployment, 'describeConnection'), 'ProtonClient', 'DeleteEnvironmentAccountConnectionCommand', { id: 'c-1' });
@@ -35,7 +37,9 @@ describe('the sandbox authorizes each call against the calling function\'s role 
   });
   it('a write to the report bucket outside the prefixes the role grants is denied', () => {
     expect(iam.check(functionCaller(deployment, 'writeReport'), 'S3Client', 'PutObjectCommand', { Bucket: BUCKET, Key: 'reports/x.json' })).toBeUndefined();
-    expect(iam.check(functionCaller(deployment, 'writeReport'), 'S3Client', 'PutObjectCommand', { Bucket: BUCKET, Key: 'memory/x.json' })?.name).toBe('AccessDenied');
+    expect(iam.check(functionCaller(deployment, 'writeReport'), 'S3Client', 'PutObjectCommand', { Bucket: BUCKET, Key: 'memory/x.json' })?.name).toBe(
+      'AccessDenied',
+    );
   });
   it('a missing key answers NoSuchKey to a role that may list the bucket, AccessDenied to one that may not', () => {
     expect(iam.missingObjectAnswer(functionCaller(deployment, 'writeReport'), BUCKET)).toBe('NoSuchKey');
@@ -44,14 +48,17 @@ describe('the sandbox authorizes each call against the calling function\'s role 
   it('a call outside any function invocation is not checked (tests that drive the sandbox directly)', () => {
     expect(iam.check(undefined, 'IAMClient', 'DeleteRoleCommand', { RoleName: 'x' })).toBeUndefined();
   });
-  it('deleting a stack\'s resources uses the stack\'s role when it has one, in CloudFormation\'s session', () => {
+  it("deleting a stack's resources uses the stack's role when it has one, in CloudFormation's session", () => {
     const fallback = functionCaller(deployment, 'advanceCleanup');
     expect(iam.deletionCaller(undefined, fallback)).toBe(fallback);
     const stateMachineRole = deployment.identityOfRole('DecommissionStateMachineRole');
     expect(iam.deletionCaller(stateMachineRole.roleArn, fallback)).toEqual({ identity: stateMachineRole, sessionName: 'AWSCloudFormation' });
   });
-  it('a resource the deletion identity may not delete fails with CloudFormation\'s reason', () => {
-    const reason = iam.deletionDenied(functionCaller(deployment, 'advanceCleanup'), { type: 'AWS::EC2::VPC', arn: `arn:aws:ec2:${PLACE.region}:${PLACE.accountId}:vpc/vpc-1` });
+  it("a resource the deletion identity may not delete fails with CloudFormation's reason", () => {
+    const reason = iam.deletionDenied(functionCaller(deployment, 'advanceCleanup'), {
+      type: 'AWS::EC2::VPC',
+      arn: `arn:aws:ec2:${PLACE.region}:${PLACE.accountId}:vpc/vpc-1`,
+    });
     expect(reason).toContain('is not authorized to perform: ec2:DeleteVpc on resource: arn:aws:ec2:');
   });
   it('every allowed authorization is recorded for the coverage report', () => {
@@ -69,8 +76,12 @@ describe('granted but never exercised', () => {
   }, PACKAGING_TIMEOUT);
 
   it('a grant no recorded use falls under is listed; one a use falls under is not', () => {
-    const record = [{ identity: 'DeleteConnectionIamRoleLambdaExecution', action: 'proton:DeleteEnvironmentAccountConnection', resource: CONNECTION, by: 'sdk' as const }];
-    const unused = unexercisedPermissions(deployment, record).filter((g) => g.identity === 'DeleteConnectionIamRoleLambdaExecution').map((g) => g.action);
+    const record = [
+      { identity: 'DeleteConnectionIamRoleLambdaExecution', action: 'proton:DeleteEnvironmentAccountConnection', resource: CONNECTION, by: 'sdk' as const },
+    ];
+    const unused = unexercisedPermissions(deployment, record)
+      .filter((g) => g.identity === 'DeleteConnectionIamRoleLambdaExecution')
+      .map((g) => g.action);
     expect(unused).not.toContain('proton:DeleteEnvironmentAccountConnection');
     expect(unused).toContain('xray:PutTraceSegments');
   });

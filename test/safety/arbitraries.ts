@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { LambdaFault } from '../../local/run-workflow.js';
+import { FAULT_KINDS, NETWORK_FAULT_KINDS, type ScenarioInput, STACK_STATUSES } from '../../local/sandbox/scenario.js';
 import { ASL_FILE } from '../../local/workflow-definition.js';
-import { FAULT_KINDS, NETWORK_FAULT_KINDS, STACK_STATUSES, type ScenarioInput } from '../../local/sandbox/scenario.js';
 import {
   CONNECTION_ID,
+  connectionRejectedEvent,
+  decommissionRequestedEvent,
   ENVIRONMENT,
+  environmentDeletedEvent,
+  fault,
   MANAGEMENT_ACCOUNT,
   OTHER_CONNECTION_ID,
   OTHER_ENVIRONMENT,
-  connectionRejectedEvent,
-  decommissionRequestedEvent,
-  environmentDeletedEvent,
-  fault,
 } from '../helpers/scenarios.js';
 
 /**
@@ -177,7 +177,9 @@ type StackKind = (typeof KINDS)[number];
 const STATUS_ANY = fc.constantFrom('CONNECTED', 'CONNECTED', 'PENDING', 'REJECTED') as fc.Arbitrary<'CONNECTED' | 'PENDING' | 'REJECTED'>;
 
 const accountShape = fc.record({
-  stacks: fc.array(fc.tuple(fc.constantFrom<StackKind>('environment', 'service-instance', 'service-instance', 'component', ...KINDS), stackShape), { maxLength: 7 }),
+  stacks: fc.array(fc.tuple(fc.constantFrom<StackKind>('environment', 'service-instance', 'service-instance', 'component', ...KINDS), stackShape), {
+    maxLength: 7,
+  }),
   standalone: fc.array(fc.tuple(fc.constantFrom(...STANDALONE_TYPES), fc.constantFrom<EnvName>('E', 'E', 'other', 'E-other-mgmt', 'own')), { maxLength: 3 }),
   connectionExists: oneIn(10).map((gone) => !gone),
   connectionStatus: STATUS_ANY,
@@ -211,7 +213,11 @@ function resourcesOf(key: string, shapes: StackShape['resources'], protonOnResou
 
 const OWNER: Record<StackKind, { env: EnvName; owner: StackInput['owner']; name: (i: number) => string }> = {
   environment: { env: 'E', owner: { kind: 'environment' }, name: (i) => `AWSProton-${ENVIRONMENT}-cloudformation--ENV${i}` },
-  'service-instance': { env: 'E', owner: { kind: 'service-instance', service: 'svc', instance: 'prod' }, name: (i) => `AWSProton-svc${i}-prod-cloudformation--SVC${i}` },
+  'service-instance': {
+    env: 'E',
+    owner: { kind: 'service-instance', service: 'svc', instance: 'prod' },
+    name: (i) => `AWSProton-svc${i}-prod-cloudformation--SVC${i}`,
+  },
   component: { env: 'E', owner: { kind: 'component', component: 'cmp' }, name: (i) => `AWSProton-cmp${i}-cloudformation--CMP${i}` },
   'other-environment': { env: 'other', owner: { kind: 'environment' }, name: (i) => `AWSProton-${OTHER_ENVIRONMENT}-cloudformation--OTH${i}` },
   'other-management-account': { env: 'E-other-mgmt', owner: { kind: 'environment' }, name: (i) => `AWSProton-${ENVIRONMENT}-cloudformation--MGMT${i}` },
@@ -240,18 +246,20 @@ function stacksOf(kind: StackKind, shape: StackShape, i: number, pool: readonly 
     imports,
     ...(on('custom-tags') && Object.keys(shape.tags).length > 0 ? { tags: shape.tags } : {}),
   };
-  const nested = shape.nested.map((n, j): StackInput => ({
-    name: `${root.name}-Nested${j}`,
-    environment: root.environment,
-    managementAccountId: root.managementAccountId,
-    owner,
-    protonTags: n.protonTags,
-    status: shape.status === 'DELETE_IN_PROGRESS' ? 'DELETE_IN_PROGRESS' : 'CREATE_COMPLETE',
-    deleteSeconds: 30,
-    resources: resourcesOf(`${key}n${j}`, n.resources, n.protonTags === 'resources' || n.protonTags === 'both'),
-    ...(on('custom-tags') && Object.keys(n.tags).length > 0 ? { tags: n.tags } : {}),
-    parent: root.name,
-  }));
+  const nested = shape.nested.map(
+    (n, j): StackInput => ({
+      name: `${root.name}-Nested${j}`,
+      environment: root.environment,
+      managementAccountId: root.managementAccountId,
+      owner,
+      protonTags: n.protonTags,
+      status: shape.status === 'DELETE_IN_PROGRESS' ? 'DELETE_IN_PROGRESS' : 'CREATE_COMPLETE',
+      deleteSeconds: 30,
+      resources: resourcesOf(`${key}n${j}`, n.resources, n.protonTags === 'resources' || n.protonTags === 'both'),
+      ...(on('custom-tags') && Object.keys(n.tags).length > 0 ? { tags: n.tags } : {}),
+      parent: root.name,
+    }),
+  );
   return [root, ...nested];
 }
 
@@ -259,14 +267,33 @@ type ConnectionInput = NonNullable<ScenarioInput['connections']>[number];
 
 function connectionsOf(shape: AccountShape): ConnectionInput[] {
   const connections: ConnectionInput[] = [];
-  if (shape.connectionExists) connections.push({ id: CONNECTION_ID, environmentName: ENVIRONMENT, roleName: 'ProtonEnvironmentRole-payments', componentRoleName: 'ProtonComponentRole-payments', status: shape.connectionStatus });
+  if (shape.connectionExists)
+    connections.push({
+      id: CONNECTION_ID,
+      environmentName: ENVIRONMENT,
+      roleName: 'ProtonEnvironmentRole-payments',
+      componentRoleName: 'ProtonComponentRole-payments',
+      status: shape.connectionStatus,
+    });
   if (shape.second) {
-    connections.push({ id: SECOND_CONNECTION_ID, environmentName: ENVIRONMENT, roleName: shape.sharedRole ? 'ProtonEnvironmentRole-payments' : 'ProtonEnvironmentRole-payments-2', status: shape.second });
+    connections.push({
+      id: SECOND_CONNECTION_ID,
+      environmentName: ENVIRONMENT,
+      roleName: shape.sharedRole ? 'ProtonEnvironmentRole-payments' : 'ProtonEnvironmentRole-payments-2',
+      status: shape.second,
+    });
   }
   if (shape.otherMgmt) {
-    connections.push({ id: OTHER_MGMT_CONNECTION_ID, environmentName: ENVIRONMENT, managementAccountId: OTHER_MANAGEMENT_ACCOUNT, roleName: 'ProtonEnvironmentRole-payments-other', status: shape.otherMgmt });
+    connections.push({
+      id: OTHER_MGMT_CONNECTION_ID,
+      environmentName: ENVIRONMENT,
+      managementAccountId: OTHER_MANAGEMENT_ACCOUNT,
+      roleName: 'ProtonEnvironmentRole-payments-other',
+      status: shape.otherMgmt,
+    });
   }
-  if (shape.otherEnvironmentConnected) connections.push({ id: OTHER_CONNECTION_ID, environmentName: OTHER_ENVIRONMENT, roleName: 'ProtonEnvironmentRole-ledger' });
+  if (shape.otherEnvironmentConnected)
+    connections.push({ id: OTHER_CONNECTION_ID, environmentName: OTHER_ENVIRONMENT, roleName: 'ProtonEnvironmentRole-ledger' });
   return connections;
 }
 
@@ -287,7 +314,16 @@ export const accountArbitrary: fc.Arbitrary<Pick<ScenarioInput, 'connections' | 
 export type Trigger = 'console' | 'console-environment' | 'decommission-event' | 'connection-rejected' | 'environment-deleted' | 'sweep' | 'invalid-retired';
 
 const triggerShape = fc.record({
-  trigger: fc.constantFrom<Trigger>('console', 'console', 'console-environment', 'decommission-event', 'connection-rejected', 'environment-deleted', 'environment-deleted', 'sweep'),
+  trigger: fc.constantFrom<Trigger>(
+    'console',
+    'console',
+    'console-environment',
+    'decommission-event',
+    'connection-rejected',
+    'environment-deleted',
+    'environment-deleted',
+    'sweep',
+  ),
   mode: fc.constantFrom('execute', 'execute', 'execute', 'plan') as fc.Arbitrary<'plan' | 'execute'>,
   withEnvironment: oneIn(4).map((without) => !without),
   upperCaseId: oneIn(8),
@@ -329,7 +365,12 @@ export const inputArbitrary: fc.Arbitrary<unknown> = triggerShape.map((t) => {
     case 'environment-deleted':
       return environmentDeletedEvent(environment.name, environment.managementAccountId);
     case 'sweep':
-      return { sweep: true, mode: t.mode, ...(t.sweepEnvironments ? { environments: t.sweepEnvironments.map(envText) } : {}), ...(t.protonApi ? { protonApi: t.protonApi } : {}) };
+      return {
+        sweep: true,
+        mode: t.mode,
+        ...(t.sweepEnvironments ? { environments: t.sweepEnvironments.map(envText) } : {}),
+        ...(t.protonApi ? { protonApi: t.protonApi } : {}),
+      };
   }
 });
 
@@ -345,7 +386,11 @@ const faultArbitrary: fc.Arbitrary<FaultInput> = fc
 
 /** The Proton API failing mid-run, for good or for a while: every Proton operation, one network (or unreachable) kind. */
 const protonVanishing: fc.Arbitrary<FaultInput[]> = fc
-  .record({ after: fc.nat({ max: 2 }), kind: fc.constantFrom('unreachable', ...NETWORK_FAULT_KINDS), times: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }) })
+  .record({
+    after: fc.nat({ max: 2 }),
+    kind: fc.constantFrom('unreachable', ...NETWORK_FAULT_KINDS),
+    times: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+  })
   .map(({ after, kind, times }) => PROTON_OPERATIONS.map((operation) => fault(operation, kind, { after, ...(times === undefined ? {} : { times }) })));
 
 export const faultsArbitrary: fc.Arbitrary<FaultInput[]> = fc
@@ -367,7 +412,17 @@ type ChangeInput = NonNullable<ScenarioInput['changes']>[number];
 /** What a change does, by kind; targets are picked among the scenario's own stacks and connections. */
 const changeShape = fc.record({
   at: fc.integer({ min: 0, max: 400 }),
-  kind: fc.constantFrom('retag-stack', 'retag-resource', 'protect-stack', 'protect-resource', 'termination-protection', 'create-connection', 'delete-connection', 'connection-status', 'untag-stack'),
+  kind: fc.constantFrom(
+    'retag-stack',
+    'retag-resource',
+    'protect-stack',
+    'protect-resource',
+    'termination-protection',
+    'create-connection',
+    'delete-connection',
+    'connection-status',
+    'untag-stack',
+  ),
   pick: fc.nat({ max: 99 }),
   env: fc.constantFrom<EnvName>('other', 'E-other-mgmt', 'E'),
   status: STATUS_ANY,
@@ -399,7 +454,13 @@ function changeOf(c: ChangeShape, account: Pick<ScenarioInput, 'connections' | '
       return {
         at: c.at,
         action: 'create-connection',
-        connection: { id: CREATED_CONNECTION_ID, environmentName: ENVIRONMENT, managementAccountId: ENVIRONMENTS[c.env === 'E-other-mgmt' ? 'E-other-mgmt' : 'E'].managementAccountId, roleName: 'ProtonEnvironmentRole-new', status: c.status === 'REJECTED' ? 'PENDING' : c.status },
+        connection: {
+          id: CREATED_CONNECTION_ID,
+          environmentName: ENVIRONMENT,
+          managementAccountId: ENVIRONMENTS[c.env === 'E-other-mgmt' ? 'E-other-mgmt' : 'E'].managementAccountId,
+          roleName: 'ProtonEnvironmentRole-new',
+          status: c.status === 'REJECTED' ? 'PENDING' : c.status,
+        },
       };
     case 'delete-connection':
       return connection && { at: c.at, action: 'delete-connection', id: connection.id };
@@ -429,7 +490,9 @@ function validChanges(changes: ChangeInput[], account: Pick<ScenarioInput, 'conn
 const DECOMMISSION_PARAMETER = (e: EnvName) => `/proton-cleanup/decommission/${ENVIRONMENTS[e].managementAccountId}/${ENVIRONMENTS[e].name}`;
 
 const parametersArbitrary: fc.Arbitrary<Record<string, string>> = fc
-  .array(fc.tuple(fc.constantFrom<EnvName>('E', 'E-other-mgmt', 'other', 'own'), fc.constantFrom('2020-01-01', '2020-01-01', '2099-12-31', '31/12/2026')), { maxLength: 3 })
+  .array(fc.tuple(fc.constantFrom<EnvName>('E', 'E-other-mgmt', 'other', 'own'), fc.constantFrom('2020-01-01', '2020-01-01', '2099-12-31', '31/12/2026')), {
+    maxLength: 3,
+  })
   .map((entries) => Object.fromEntries(entries.map(([e, date]) => [DECOMMISSION_PARAMETER(e), date])));
 
 export const safetyCaseArbitrary: fc.Arbitrary<SafetyCase> = fc
@@ -447,7 +510,10 @@ export const safetyCaseArbitrary: fc.Arbitrary<SafetyCase> = fc
       name: 'safety',
       ...account,
       faults,
-      changes: validChanges(changes.flatMap((c) => changeOf(c, account) ?? []), account),
+      changes: validChanges(
+        changes.flatMap((c) => changeOf(c, account) ?? []),
+        account,
+      ),
       ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
       ...(retired ? { protonApi: 'retired' as const } : {}),
       input,

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../local/run-workflow.js';
 import { scenario } from '../helpers/scenarios.js';
-import { DEFAULT_MODE } from './run-case.js';
 import { acceptanceProblems, badInput, rejectionProblems, validTrigger } from './inputs.js';
+import { DEFAULT_MODE } from './run-case.js';
 
 /**
  * Fuzzed triggers: wrong types, missing and unknown fields, 100 kB strings, ids that are not

@@ -1,17 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import {
+  type CleanupRequest,
   DECOMMISSION_DUE,
   DECOMMISSION_REQUESTED,
   DEFAULT_OPTIONS,
   PROTON_CONNECTION_STATUS_CHANGE,
   PROTON_ENVIRONMENT_STATUS_CHANGE,
   STANDALONE_TYPES,
-  type CleanupRequest,
 } from '../../functions/domain/request.js';
-import { resolveRequest, type RequestSettings } from '../../functions/domain/request-resolution.js';
+import { type RequestSettings, resolveRequest } from '../../functions/domain/request-resolution.js';
 import { InvalidRequestError } from '../../functions/runtime/errors.js';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, eventBridgeEvent } from '../helpers/scenarios.js';
+import { CONNECTION_ID, ENVIRONMENT, eventBridgeEvent, MANAGEMENT_ACCOUNT } from '../helpers/scenarios.js';
 
 /**
  * Fuzzed triggers: console inputs and EventBridge events that are wrong in every way a person,
@@ -56,7 +56,11 @@ const notUuid = fc.oneof(
 
 const junkString = fc.oneof(fc.constantFrom(...INJECTIONS), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 12 }), notUuid, hugeString);
 
-const junkKey = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...INJECTIONS, '__proto__', 'constructor', 'toString', 'Mode', 'connectionID'), hugeString);
+const junkKey = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.constantFrom(...INJECTIONS, '__proto__', 'constructor', 'toString', 'Mode', 'connectionID'),
+  hugeString,
+);
 
 /** Any JSON value but a string: the wrong type for every string field. */
 const nonString = fc.oneof(
@@ -69,7 +73,14 @@ const nonString = fc.oneof(
 );
 const junkValue = fc.oneof(junkString, nonString);
 
-export const nonObject = fc.oneof(junkString, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 }));
+export const nonObject = fc.oneof(
+  junkString,
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 }),
+);
 
 const MODES = new Set<unknown>(['plan', 'execute']);
 const ENVIRONMENT_NAME = /^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/;
@@ -78,7 +89,14 @@ const mode = fc.constantFrom('plan', 'execute');
 const environment = { name: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT };
 const withUnknownKeys = <T extends Record<string, unknown>>(known: readonly string[], base: fc.Arbitrary<T>) =>
   fc
-    .tuple(base, fc.dictionary(junkKey.filter((k) => !known.includes(k)), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 4 }))
+    .tuple(
+      base,
+      fc.dictionary(
+        junkKey.filter((k) => !known.includes(k)),
+        fc.jsonValue({ maxDepth: 2 }),
+        { minKeys: 1, maxKeys: 4 },
+      ),
+    )
     .map(([value, extra]) => ({ ...value, ...extra }));
 
 const badEnvironment = fc.oneof(
@@ -108,12 +126,22 @@ const ACCEPTED = new Set([
   `aws.proton\n${PROTON_ENVIRONMENT_STATUS_CHANGE}`,
 ]);
 const SOURCES = [SETTINGS.requestEventSource, 'aws.proton', 'aws.ec2', 'Proton-Connection-Cleanup', 'aws.proton ', ''];
-const DETAIL_TYPES = [DECOMMISSION_REQUESTED, DECOMMISSION_DUE, PROTON_CONNECTION_STATUS_CHANGE, PROTON_ENVIRONMENT_STATUS_CHANGE, 'EC2 Instance State-change Notification', ''];
+const DETAIL_TYPES = [
+  DECOMMISSION_REQUESTED,
+  DECOMMISSION_DUE,
+  PROTON_CONNECTION_STATUS_CHANGE,
+  PROTON_ENVIRONMENT_STATUS_CHANGE,
+  'EC2 Instance State-change Notification',
+  '',
+];
 const ENVELOPE_FIELDS = ['version', 'id', 'source', 'account', 'time', 'region', 'resources'] as const;
 
 const customEvent = (detail: unknown) => eventBridgeEvent(SETTINGS.requestEventSource, DECOMMISSION_REQUESTED, detail);
 const rejectedEvent = (detail: unknown) => eventBridgeEvent('aws.proton', PROTON_CONNECTION_STATUS_CHANGE, detail);
-const deletedEvent = (detail: unknown, account: unknown = MANAGEMENT_ACCOUNT) => ({ ...eventBridgeEvent('aws.proton', PROTON_ENVIRONMENT_STATUS_CHANGE, detail), account });
+const deletedEvent = (detail: unknown, account: unknown = MANAGEMENT_ACCOUNT) => ({
+  ...eventBridgeEvent('aws.proton', PROTON_ENVIRONMENT_STATUS_CHANGE, detail),
+  account,
+});
 
 /** An EventBridge event that must be rejected. */
 export const badEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
@@ -136,7 +164,12 @@ export const badEvent: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     const { [field]: _, ...rest } = customEvent({ connectionId: CONNECTION_ID, mode: 'plan' });
     return drop ? rest : { ...rest, [field]: field === 'resources' && Array.isArray(value) && value.every((v) => typeof v === 'string') ? 7 : value };
   }),
-  fc.oneof(junkString.filter((t) => !/^\d{4}-\d\d-\d\dT/.test(t)), nonString).map((time) => ({ ...customEvent({ connectionId: CONNECTION_ID }), time })),
+  fc
+    .oneof(
+      junkString.filter((t) => !/^\d{4}-\d\d-\d\dT/.test(t)),
+      nonString,
+    )
+    .map((time) => ({ ...customEvent({ connectionId: CONNECTION_ID }), time })),
   // nested junk with a detail-type
   fc.dictionary(junkKey, fc.jsonValue({ maxDepth: 6 }), { maxKeys: 6 }).map((junk) => ({ ...junk, 'detail-type': DECOMMISSION_REQUESTED })),
 );
@@ -195,7 +228,13 @@ export const validTrigger: fc.Arbitrary<ValidTrigger> = fc.oneof(
   })),
   fc.tuple(uuid, envelope).map(([id, env]) => ({
     input: { ...rejectedEvent({ id, status: 'REJECTED' }), ...env },
-    expected: { connectionId: id.toLowerCase(), protonApi: 'available' as const, mode: SETTINGS.defaultMode, options: DEFAULT_OPTIONS, trigger: 'event' as const },
+    expected: {
+      connectionId: id.toLowerCase(),
+      protonApi: 'available' as const,
+      mode: SETTINGS.defaultMode,
+      options: DEFAULT_OPTIONS,
+      trigger: 'event' as const,
+    },
   })),
   fc.tuple(environmentRef, envelope).map(([ref, env]) => ({
     input: { ...deletedEvent({ name: ref.name, status: 'DELETED' }, ref.managementAccountId), ...env },
@@ -236,5 +275,7 @@ export function acceptanceProblems({ input, expected }: ValidTrigger): string[] 
   // The fields the trigger determines; fields added to the request since (markers, options) are not judged here.
   const got = Object.fromEntries(Object.keys(expected).map((key) => [key, key === 'trigger' ? request.trigger.type : request[key as keyof CleanupRequest]]));
   const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
-  return isDeepStrictEqual(plain(got), plain(expected)) && (request.connectionId === undefined) === (expected.connectionId === undefined) ? [] : [`resolved to ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`];
+  return isDeepStrictEqual(plain(got), plain(expected)) && (request.connectionId === undefined) === (expected.connectionId === undefined)
+    ? []
+    : [`resolved to ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`];
 }

@@ -4,22 +4,22 @@ import { LOCAL_RESOURCES, type LocalRunResult } from '../../local/run-workflow.j
 import type { RecordedCall } from '../../local/sandbox/sandbox.js';
 import type { Scenario } from '../../local/sandbox/scenario.js';
 import {
+  type ConnectionState,
   ENVIRONMENT_TAG,
-  PROTECT_TAG,
+  type EnvironmentRef,
   environmentArn,
   environmentValues,
   envKey,
   everyConnection,
   everyWorld,
+  PROTECT_TAG,
   rootOf,
+  type StackState,
   sameEnvironment,
   stackFamily,
   visibleTagSets,
-  worldAt,
-  type ConnectionState,
-  type EnvironmentRef,
-  type StackState,
   type WorldState,
+  worldAt,
 } from './world.js';
 
 /**
@@ -92,7 +92,10 @@ export function requestTarget(scenario: Scenario, defaultMode: 'plan' | 'execute
     return { ...base, ...options, mode, protonApi, kind: 'sweep', ...(sweepEnvironments ? { sweepEnvironments } : {}) };
   }
   const env = isObject(request.environment) ? request.environment : undefined;
-  const named = env && typeof env.name === 'string' && typeof env.managementAccountId === 'string' ? { name: env.name, managementAccountId: env.managementAccountId } : undefined;
+  const named =
+    env && typeof env.name === 'string' && typeof env.managementAccountId === 'string'
+      ? { name: env.name, managementAccountId: env.managementAccountId }
+      : undefined;
   const connectionId = typeof request.connectionId === 'string' ? request.connectionId.toLowerCase() : undefined;
   if (!named && !connectionId) return { ...base, mode, kind: 'invalid' };
   return { ...base, ...options, mode, protonApi, kind: 'decommission', ...(connectionId ? { connectionId } : {}), ...(named ? { named } : {}) };
@@ -156,7 +159,10 @@ export function protection(world: WorldState, root: StackState): string | undefi
 
 /** A connection serves environment E when it is E's (name and management account) and CONNECTED or PENDING. */
 export function serves(connection: ConnectionState, environment: EnvironmentRef): boolean {
-  return ACTIVE_STATUSES.has(connection.status) && sameEnvironment({ name: connection.environmentName, managementAccountId: connection.managementAccountId }, environment);
+  return (
+    ACTIVE_STATUSES.has(connection.status) &&
+    sameEnvironment({ name: connection.environmentName, managementAccountId: connection.managementAccountId }, environment)
+  );
 }
 
 /**
@@ -218,7 +224,12 @@ export function decommissionDue(parameters: Readonly<Record<string, string>>, en
  * With Proton retired "a sweep plans … and starts cleanups only for environments the request names or
  * that have a due decommission date".
  */
-export function retiredSweepMayStart(target: Target, parameters: Readonly<Record<string, string>>, environment: EnvironmentRef, now: number): string | undefined {
+export function retiredSweepMayStart(
+  target: Target,
+  parameters: Readonly<Record<string, string>>,
+  environment: EnvironmentRef,
+  now: number,
+): string | undefined {
   if (target.protonApi !== 'retired') return undefined;
   if ((target.sweepEnvironments ?? []).some((e) => sameEnvironment(e, environment))) return undefined;
   return decommissionDue(parameters, environment, now) ? undefined : `with Proton retired, ${envKey(environment)} is neither named by the sweep nor due`;
@@ -226,7 +237,9 @@ export function retiredSweepMayStart(target: Target, parameters: Readonly<Record
 
 /** Why the stack may not be deleted for `environment` in this view of the account (undefined: it may, as far as the stack goes). */
 export function whyStackNotDeletable(world: WorldState, stack: StackState, environmentArnValue: string): string | undefined {
-  return nestedNeverAlone(stack) ?? protonPrefix(stack) ?? provenFor(world, stack, environmentArnValue) ?? mixedOwnership(world, stack) ?? protection(world, stack);
+  return (
+    nestedNeverAlone(stack) ?? protonPrefix(stack) ?? provenFor(world, stack, environmentArnValue) ?? mixedOwnership(world, stack) ?? protection(world, stack)
+  );
 }
 
 // ───────────────────────────── reading a run ─────────────────────────────
@@ -300,7 +313,8 @@ const PROTON_READS = new Set(['GetEnvironmentAccountConnection', 'ListEnvironmen
 function productDeletes(ctx: RunContext): Map<string, number> {
   const deleted = new Map<string, number>();
   for (const c of ctx.run.sandbox.calls) {
-    if (c.operation === 'DeleteEnvironmentAccountConnection' && ok(c) && !deleted.has(String(c.input.id).toLowerCase())) deleted.set(String(c.input.id).toLowerCase(), c.at);
+    if (c.operation === 'DeleteEnvironmentAccountConnection' && ok(c) && !deleted.has(String(c.input.id).toLowerCase()))
+      deleted.set(String(c.input.id).toLowerCase(), c.at);
   }
   return deleted;
 }
@@ -319,7 +333,10 @@ function connectionView(timeline: Timeline, t: number): Map<string, ConnectionSt
     let saidGone = false;
     for (const c of callsOf(ctx)) {
       if (c.at >= t || c.service !== 'proton' || !PROTON_READS.has(c.operation)) continue;
-      const aboutIt = c.operation === 'ListEnvironmentAccountConnections' ? c.input.environmentName === undefined || c.input.environmentName === connection.environmentName : String(c.input.id).toLowerCase() === id;
+      const aboutIt =
+        c.operation === 'ListEnvironmentAccountConnections'
+          ? c.input.environmentName === undefined || c.input.environmentName === connection.environmentName
+          : String(c.input.id).toLowerCase() === id;
       if (!aboutIt) continue;
       if (ok(c)) {
         readAt = c.at;
@@ -331,7 +348,7 @@ function connectionView(timeline: Timeline, t: number): Map<string, ConnectionSt
     }
     const at = readAt ?? t;
     const state = timeline.at(at).connections.get(id);
-    const gone = saidGone || (deletedAt.get(id) ?? Infinity) <= at;
+    const gone = saidGone || (deletedAt.get(id) ?? Number.POSITIVE_INFINITY) <= at;
     if (state && !gone) view.set(id, { ...state });
   }
   return view;
@@ -340,7 +357,7 @@ function connectionView(timeline: Timeline, t: number): Map<string, ConnectionSt
 /** The connection's status as last known before it was gone (or at `t`). */
 function statusBefore(timeline: Timeline, id: string, t: number): string | undefined {
   const ctx = timeline.ctx;
-  const until = Math.min(t, productDeletes(ctx).get(id) ?? Infinity);
+  const until = Math.min(t, productDeletes(ctx).get(id) ?? Number.POSITIVE_INFINITY);
   let status = timeline.at(until).connections.get(id)?.status;
   if (status !== undefined) return status;
   // Gone by a change: its status in the last world that still had it.
@@ -410,7 +427,7 @@ export function noWrongfulDelete(ctx: RunContext): string[] {
   const arn = environment ? environmentArn(scenario, environment) : '';
   const connections = everyConnection(scenario);
   for (const call of callsOf(ctx)) {
-    if (!DELETING.test(call.operation) || call.service === 's3' && call.input.Bucket === LOCAL_RESOURCES.reportBucket) continue;
+    if (!DELETING.test(call.operation) || (call.service === 's3' && call.input.Bucket === LOCAL_RESOURCES.reportBucket)) continue;
     const what = `${call.operation} ${JSON.stringify(call.input).slice(0, 160)}`;
     if (target.mode === 'plan') violations.push(`[plan] ${what} in plan mode`);
     if (target.kind !== 'decommission') {
@@ -420,7 +437,9 @@ export function noWrongfulDelete(ctx: RunContext): string[] {
     if (call.operation === 'DeleteEnvironmentAccountConnection') {
       const id = String(call.input.id).toLowerCase();
       const known = connections.get(id);
-      const allowed = target.connectionId ? id === target.connectionId : environment !== undefined && known !== undefined && serves({ ...known, status: 'CONNECTED' }, environment);
+      const allowed = target.connectionId
+        ? id === target.connectionId
+        : environment !== undefined && known !== undefined && serves({ ...known, status: 'CONNECTED' }, environment);
       if (!allowed) violations.push(`[only-the-requested-connection] DeleteEnvironmentAccountConnection ${id}: not the connection this request decommissions`);
       continue;
     }
@@ -445,8 +464,12 @@ export function noWrongfulDelete(ctx: RunContext): string[] {
       const name = String(standalone.name(call.input));
       const view = stackView(timeline, call.at);
       // A resource its stack's deletion left behind (Retain, or kept) is outside any stack from then on.
-      const inStack = [...view.stacks.values()].find((s) => !stackDeletedBy(ctx, s.name, call.at) && s.resources.some((r) => r.type === standalone.type && r.name === name));
-      const leftBehind = [...view.stacks.values()].flatMap((s) => (stackDeletedBy(ctx, s.name, call.at) ? s.resources : [])).find((r) => r.type === standalone.type && r.name === name);
+      const inStack = [...view.stacks.values()].find(
+        (s) => !stackDeletedBy(ctx, s.name, call.at) && s.resources.some((r) => r.type === standalone.type && r.name === name),
+      );
+      const leftBehind = [...view.stacks.values()]
+        .flatMap((s) => (stackDeletedBy(ctx, s.name, call.at) ? s.resources : []))
+        .find((r) => r.type === standalone.type && r.name === name);
       const resource = [...view.standalone.values()].find((r) => r.type === standalone.type && r.name === name) ?? leftBehind;
       const reason = !target.deleteTypes.includes(standalone.key)
         ? `the request's deleteTypes do not include ${standalone.key}`
@@ -522,7 +545,9 @@ function childEnvironment(call: RecordedCall): EnvironmentRef | undefined {
   }
   const request = isObject(input) && isObject(input.detail) ? input.detail : input;
   const env = isObject(request) && isObject(request.environment) ? request.environment : undefined;
-  return env && typeof env.name === 'string' && typeof env.managementAccountId === 'string' ? { name: env.name, managementAccountId: env.managementAccountId } : undefined;
+  return env && typeof env.name === 'string' && typeof env.managementAccountId === 'string'
+    ? { name: env.name, managementAccountId: env.managementAccountId }
+    : undefined;
 }
 
 /**
@@ -652,7 +677,8 @@ export function reportScope(ctx: RunContext): string[] {
     const stackId = entry.type === 'cloudformation:stack' ? entry.id : entry.stackId;
     if (stackId) {
       const name = account.stacks.get(stackId)?.name;
-      if (name && !reportable(worlds, name, arn)) violations.push(`the report lists ${entry.type} ${entry.id} of stack ${name}, which is proven for another environment only`);
+      if (name && !reportable(worlds, name, arn))
+        violations.push(`the report lists ${entry.type} ${entry.id} of stack ${name}, which is proven for another environment only`);
       continue;
     }
     const standalone = [...(worlds[0]?.standalone.values() ?? [])].find((r) => r.arn === entry.id);
@@ -669,7 +695,8 @@ function cloudFormationCannot(ctx: RunContext, world: WorldState, stack: StackSt
   const specs = new Map(ctx.scenario.stacks.map((s) => [s.name, s]));
   for (const member of stackFamily(world, stack)) {
     const spec = specs.get(member.name);
-    if (spec?.resources.some((r) => r.deletionPolicy !== 'Retain' && (r.failsToDelete !== undefined || r.objects > 0))) return `${member.name} has a resource CloudFormation cannot delete`;
+    if (spec?.resources.some((r) => r.deletionPolicy !== 'Retain' && (r.failsToDelete !== undefined || r.objects > 0)))
+      return `${member.name} has a resource CloudFormation cannot delete`;
     for (const exported of member.exports) {
       for (const other of account.stacks.values()) {
         if (other.status !== 'DELETE_COMPLETE' && other.imports.includes(exported) && !stackFamily(world, stack).some((m) => m.name === other.name)) {
@@ -704,7 +731,9 @@ export function converged(ctx: RunContext): string[] {
   if (run.status !== 'succeeded') violations.push(`the re-run failed: ${run.error?.name ?? 'unknown'}: ${(run.error?.cause ?? '').slice(0, 300)}`);
   if (target.mode !== 'execute' || target.kind !== 'decommission' || !environment) return violations;
   // Proton's environment-deleted event with no connection of E: "nothing to do" is allowed.
-  const hadConnection = [...everyConnection(scenario).values()].some((c) => sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, environment));
+  const hadConnection = [...everyConnection(scenario).values()].some((c) =>
+    sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, environment),
+  );
   if (target.environmentDeleted && target.protonApi === 'available' && !hadConnection) return violations;
   const timeline = new Timeline(ctx);
   const end = run.sandbox.clock.now();
@@ -735,7 +764,9 @@ function permanentConnectionError(run: LocalRunResult): boolean {
 
 /** The connections of the environment, in the scenario as it starts. */
 function connectionsOf(ctx: RunContext, environment: EnvironmentRef): ConnectionState[] {
-  return [...everyConnection(ctx.scenario).values()].filter((c) => sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, environment));
+  return [...everyConnection(ctx.scenario).values()].filter((c) =>
+    sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId }, environment),
+  );
 }
 
 /**
@@ -763,25 +794,34 @@ export function connectionEndsDeleted(ctx: RunContext, { final = false } = {}): 
   if (target.kind !== 'decommission' || target.mode !== 'execute') return [];
   if (target.protonApi === 'retired') {
     // "Requests name their environment(s)": one that names none is refused, and nothing else is judged.
-    if (!target.named) return run.error?.name === 'InvalidRequest' ? [] : [`with Proton retired a request naming no environment ended ${run.status} ${run.error?.name ?? ''}, not InvalidRequest`];
+    if (!target.named)
+      return run.error?.name === 'InvalidRequest'
+        ? []
+        : [`with Proton retired a request naming no environment ended ${run.status} ${run.error?.name ?? ''}, not InvalidRequest`];
     const outcome = run.report?.connection.outcome;
-    return run.report && run.status === 'succeeded' && outcome !== 'unreachable' ? [`with Proton retired the report records the connection ${outcome}, not unreachable`] : [];
+    return run.report && run.status === 'succeeded' && outcome !== 'unreachable'
+      ? [`with Proton retired the report records the connection ${outcome}, not unreachable`]
+      : [];
   }
   const id = decommissionedConnection(ctx);
   if (!id || !run.sandbox.account.connections.has(id)) return [];
   // Changes may create the connection (again) after the run deleted it: only judge what the run saw.
-  if (ctx.scenario.changes.some((c) => (c.action === 'create-connection' && c.connection.id.toLowerCase() === id) || c.action === 'delete-connection')) return [];
+  if (ctx.scenario.changes.some((c) => (c.action === 'create-connection' && c.connection.id.toLowerCase() === id) || c.action === 'delete-connection'))
+    return [];
   const violations: string[] = [];
   const outcome = run.report?.connection.outcome;
   const protonSaidGone = callsOf(ctx).some(
-    (c) => (c.operation === 'DeleteEnvironmentAccountConnection' || c.operation === 'GetEnvironmentAccountConnection') && c.error === 'ResourceNotFoundException',
+    (c) =>
+      (c.operation === 'DeleteEnvironmentAccountConnection' || c.operation === 'GetEnvironmentAccountConnection') && c.error === 'ResourceNotFoundException',
   );
   if ((outcome === 'deleted' || outcome === 'already-absent') && !protonSaidGone) {
     violations.push(`the report says connection ${id} is ${outcome}, but it still exists`);
   } else if (run.status === 'succeeded' && !protonSaidGone) {
     violations.push(`the execution succeeded in execute mode, but connection ${id} still exists (outcome ${outcome ?? 'unknown'})`);
   } else if (final && !permanentConnectionError(run)) {
-    violations.push(`connection ${id} still exists after the re-run (outcome ${outcome ?? 'unknown'}${run.report?.connection.error ? `: ${run.report.connection.error}` : ''})`);
+    violations.push(
+      `connection ${id} still exists after the re-run (outcome ${outcome ?? 'unknown'}${run.report?.connection.error ? `: ${run.report.connection.error}` : ''})`,
+    );
   }
   return violations;
 }

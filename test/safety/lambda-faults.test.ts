@@ -6,7 +6,11 @@ import { DEFAULT_MODE } from './run-case.js';
 /** The local runner's Lambda timeouts: Step Functions sees Lambda.Unknown, before or after the handler's effects. */
 let executions = 0;
 const run = (lambdaFaults: NonNullable<Parameters<typeof runWorkflow>[1]>['lambdaFaults']) =>
-  runWorkflow(scenario({ stacks: [], input: consoleInput('execute') }), { lambdaFaults, executionName: `lambda-fault-${(executions += 1)}`, defaultMode: DEFAULT_MODE });
+  runWorkflow(scenario({ stacks: [], input: consoleInput('execute') }), {
+    lambdaFaults,
+    executionName: `lambda-fault-${(executions += 1)}`,
+    defaultMode: DEFAULT_MODE,
+  });
 
 describe('RunOptions.lambdaFaults', () => {
   it('timeout-before: the handler never runs, and the state fails with Lambda.Unknown (once its retries are spent)', async () => {
@@ -34,6 +38,10 @@ describe('RunOptions.lambdaFaults', () => {
     expect(passes.status).toBe('succeeded');
     expect(passes.lambdaFaultsFired).toEqual([]);
     expect(fails.error?.name).toBe('Lambda.Unknown');
-    expect(fails.lambdaFaultsFired.map((f) => [f.state, f.invocation])).toEqual([['Notify', 1], ['Notify', 2], ['Notify', 3]]);
+    expect(fails.lambdaFaultsFired.map((f) => [f.state, f.invocation])).toEqual([
+      ['Notify', 1],
+      ['Notify', 2],
+      ['Notify', 3],
+    ]);
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario, ScenarioInput } from '../../local/sandbox/scenario.js';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, consoleInput, environmentDeletedEvent, environmentStack, scenario } from '../helpers/scenarios.js';
+import {
+  CONNECTION_ID,
+  consoleInput,
+  ENVIRONMENT,
+  environmentDeletedEvent,
+  environmentStack,
+  MANAGEMENT_ACCOUNT,
+  OTHER_CONNECTION_ID,
+  scenario,
+} from '../helpers/scenarios.js';
 import {
   connectionOnly,
   decommissionDue,
@@ -17,7 +26,7 @@ import {
   waitsFor,
   whyStackNotDeletable,
 } from './invariants.js';
-import { environmentArn, initialWorld, parseScenario, worldAt, type ConnectionState, type WorldState } from './world.js';
+import { type ConnectionState, environmentArn, initialWorld, parseScenario, type WorldState, worldAt } from './world.js';
 
 /** The oracle's own rules on hand-built scenarios: each says yes once and no once. */
 const E = { name: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT };
@@ -53,19 +62,23 @@ describe('proven ownership', () => {
     expect(whyStackNotDeletable(world, stackOf(world, 'payments-legacy'), arn)).toMatch(/AWSProton-/);
   });
 
-  it('proof from a nested stack\'s resource counts; from an untaggable resource it does not', () => {
+  it("proof from a nested stack's resource counts; from an untaggable resource it does not", () => {
     const { world, arn } = build({
       stacks: [
         environmentStack({ name: 'AWSProton-root', protonTags: 'none' }),
         environmentStack({ name: 'AWSProton-root-n', protonTags: 'resources', parent: 'AWSProton-root', exports: [] }),
-        environmentStack({ name: 'AWSProton-hidden', protonTags: 'resources', resources: [{ logicalId: 'Q', type: 'AWS::SQS::Queue', name: 'q-hidden', taggable: false }] }),
+        environmentStack({
+          name: 'AWSProton-hidden',
+          protonTags: 'resources',
+          resources: [{ logicalId: 'Q', type: 'AWS::SQS::Queue', name: 'q-hidden', taggable: false }],
+        }),
       ],
     });
     expect(provenFor(world, stackOf(world, 'AWSProton-root'), arn)).toBeUndefined();
     expect(provenFor(world, stackOf(world, 'AWSProton-hidden'), arn)).toBeDefined();
   });
 
-  it('a stack of E\'s name under another management account is not proven for E', () => {
+  it("a stack of E's name under another management account is not proven for E", () => {
     const { world, arn } = build({ stacks: [environmentStack({ name: 'AWSProton-m', managementAccountId: OTHER_MGMT })] });
     expect(provenFor(world, stackOf(world, 'AWSProton-m'), arn)).toBeDefined();
   });
@@ -73,7 +86,9 @@ describe('proven ownership', () => {
 
 describe('nested stacks go with their root', () => {
   it('a nested stack is never deleted alone; a root may be', () => {
-    const { world } = build({ stacks: [environmentStack({ name: 'AWSProton-r' }), environmentStack({ name: 'AWSProton-r-n', parent: 'AWSProton-r', exports: [] })] });
+    const { world } = build({
+      stacks: [environmentStack({ name: 'AWSProton-r' }), environmentStack({ name: 'AWSProton-r-n', parent: 'AWSProton-r', exports: [] })],
+    });
     expect(nestedNeverAlone(stackOf(world, 'AWSProton-r-n'))).toMatch(/nested/);
     expect(nestedNeverAlone(stackOf(world, 'AWSProton-r'))).toBeUndefined();
   });
@@ -81,27 +96,38 @@ describe('nested stacks go with their root', () => {
 
 describe('mixed ownership', () => {
   it('a resource tagged for another environment makes the stack mixed; an untagged resource does not', () => {
-    const mixedStack = environmentStack({ name: 'AWSProton-mixed', resources: [{ logicalId: 'A', type: 'AWS::SQS::Queue', name: 'qa', environment: 'ledger-staging' }] });
+    const mixedStack = environmentStack({
+      name: 'AWSProton-mixed',
+      resources: [{ logicalId: 'A', type: 'AWS::SQS::Queue', name: 'qa', environment: 'ledger-staging' }],
+    });
     const plain = environmentStack({ name: 'AWSProton-plain', protonTags: 'stack', resources: [{ logicalId: 'A', type: 'AWS::SQS::Queue', name: 'qb' }] });
     const { world } = build({ stacks: [mixedStack, plain] });
     expect(mixedOwnership(world, stackOf(world, 'AWSProton-mixed'))).toMatch(/^mixed ownership/);
     expect(mixedOwnership(world, stackOf(world, 'AWSProton-plain'))).toBeUndefined();
   });
 
-  it('a nested stack tagged for E\'s name under another management account makes its root mixed', () => {
+  it("a nested stack tagged for E's name under another management account makes its root mixed", () => {
     const { world } = build({
-      stacks: [environmentStack({ name: 'AWSProton-r' }), environmentStack({ name: 'AWSProton-r-n', parent: 'AWSProton-r', managementAccountId: OTHER_MGMT, exports: [] })],
+      stacks: [
+        environmentStack({ name: 'AWSProton-r' }),
+        environmentStack({ name: 'AWSProton-r-n', parent: 'AWSProton-r', managementAccountId: OTHER_MGMT, exports: [] }),
+      ],
     });
     expect(mixedOwnership(world, stackOf(world, 'AWSProton-r'))).toMatch(/999988887777/);
   });
 });
 
 describe('protection', () => {
-  it('the protect tag with an empty value on a nested stack\'s resource protects the root; nothing protects a plain stack', () => {
+  it("the protect tag with an empty value on a nested stack's resource protects the root; nothing protects a plain stack", () => {
     const { world } = build({
       stacks: [
         environmentStack({ name: 'AWSProton-r' }),
-        environmentStack({ name: 'AWSProton-r-n', parent: 'AWSProton-r', exports: [], resources: [{ logicalId: 'B', type: 'AWS::SQS::Queue', name: 'qn', tags: { 'proton-cleanup:protect': '' } }] }),
+        environmentStack({
+          name: 'AWSProton-r-n',
+          parent: 'AWSProton-r',
+          exports: [],
+          resources: [{ logicalId: 'B', type: 'AWS::SQS::Queue', name: 'qn', tags: { 'proton-cleanup:protect': '' } }],
+        }),
         environmentStack({ name: 'AWSProton-plain' }),
       ],
     });
@@ -144,7 +170,11 @@ describe('hold dependents back', () => {
     const { world, arn } = build({});
     const env = [...world.stacks.values()].find((s) => s.ownerKind === 'environment');
     const component = [...world.stacks.values()].find((s) => s.ownerKind === 'component');
-    expect(waitsFor(world, env!, arn).map((s) => s.ownerKind).sort()).toEqual(['component', 'service-instance', 'service-instance']);
+    expect(
+      waitsFor(world, env!, arn)
+        .map((s) => s.ownerKind)
+        .sort(),
+    ).toEqual(['component', 'service-instance', 'service-instance']);
     expect(waitsFor(world, component!, arn)).toEqual([]);
   });
 
@@ -157,10 +187,12 @@ describe('hold dependents back', () => {
 });
 
 describe('the request and its environment', () => {
-  it('a connection request targets the connection\'s environment; a mismatching named environment targets none', () => {
+  it("a connection request targets the connection's environment; a mismatching named environment targets none", () => {
     const s = parseScenario(scenario({ input: consoleInput('execute') }));
     expect(targetEnvironment(s, requestTarget(s, 'execute')).environment).toEqual(E);
-    const mismatch = parseScenario(scenario({ input: consoleInput('execute', { environment: { name: 'ledger-staging', managementAccountId: MANAGEMENT_ACCOUNT } }) }));
+    const mismatch = parseScenario(
+      scenario({ input: consoleInput('execute', { environment: { name: 'ledger-staging', managementAccountId: MANAGEMENT_ACCOUNT } }) }),
+    );
     expect(targetEnvironment(mismatch, requestTarget(mismatch, 'execute')).environment).toBeUndefined();
   });
 
@@ -199,7 +231,10 @@ describe('changes count from when they happen', () => {
   it('a re-tag at 100 s is in the world at 100 s, not at 99 s', () => {
     const s = parseScenario(
       scenario({
-        connections: [{ id: CONNECTION_ID, environmentName: ENVIRONMENT, roleName: 'r' }, { id: OTHER_CONNECTION_ID, environmentName: 'ledger-staging', roleName: 'l' }],
+        connections: [
+          { id: CONNECTION_ID, environmentName: ENVIRONMENT, roleName: 'r' },
+          { id: OTHER_CONNECTION_ID, environmentName: 'ledger-staging', roleName: 'l' },
+        ],
         stacks: [environmentStack({ name: 'AWSProton-x' })],
         changes: [{ at: 100, action: 'tag', target: { stack: 'AWSProton-x' }, tags: { 'proton-cleanup:protect': '' } }],
       }),

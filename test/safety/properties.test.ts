@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safetyCaseArbitrary } from './arbitraries.js';
 import { unexplainedViolations } from './known-bugs.js';
-import { INVARIANTS, outcomeOf, type InvariantName } from './run-case.js';
+import { INVARIANTS, type InvariantName, outcomeOf } from './run-case.js';
 
 /**
  * The safety invariants over random accounts, triggers and fault schedules (the services' own
@@ -20,7 +20,8 @@ const holds = (invariant: InvariantName) =>
   });
 
 const DESCRIPTIONS: Record<InvariantName, string> = {
-  'no-wrongful-delete': 'no wrongful delete: proven, unmixed, unprotected root stacks of an environment no other connection serves; only the requested connection; nothing in plan mode or by a sweep',
+  'no-wrongful-delete':
+    'no wrongful delete: proven, unmixed, unprotected root stacks of an environment no other connection serves; only the requested connection; nothing in plan mode or by a sweep',
   'hold-dependents-back': 'hold dependents back: the environment stack waits for its components and service instances, an exporting stack for earlier phases',
   'sweep-starts-only-orphans': 'a sweep starts cleanups only for unserved environments of other accounts (retired: named or due), never after a failed listing',
   'retired-never-calls-proton': 'with Proton retired, no Proton call',

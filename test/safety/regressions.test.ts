@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InventorySchema } from '../../functions/domain/inventory.js';
 import { resolveRequest } from '../../functions/domain/request-resolution.js';
-import { LOCAL_RESOURCES, runWorkflow, type LocalRunResult, type RunOptions } from '../../local/run-workflow.js';
+import { LOCAL_RESOURCES, type LocalRunResult, type RunOptions, runWorkflow } from '../../local/run-workflow.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
 import { CONNECTION_ID, consoleInput, environmentDeletedEvent, environmentStack, fault, scenario } from '../helpers/scenarios.js';
-import { DEFAULT_MODE } from './run-case.js';
 import { SETTINGS } from './inputs.js';
+import { DEFAULT_MODE } from './run-case.js';
 
 /**
  * The smallest reproductions of what the safety properties found. Fixed bugs are plain tests;
@@ -13,7 +13,8 @@ import { SETTINGS } from './inputs.js';
  * and fail once it is fixed, to be turned into plain tests.
  */
 let executions = 0;
-const run = (s: ScenarioInput, options: RunOptions = {}) => runWorkflow(s, { executionName: `regression-${(executions += 1)}`, defaultMode: DEFAULT_MODE, ...options });
+const run = (s: ScenarioInput, options: RunOptions = {}) =>
+  runWorkflow(s, { executionName: `regression-${(executions += 1)}`, defaultMode: DEFAULT_MODE, ...options });
 const rerun = (first: LocalRunResult, input: unknown) => {
   first.sandbox.clearFaults();
   return runWorkflow({ ...first.sandbox.scenario, faults: [] }, { sandbox: first.sandbox, input, executionName: `regression-${(executions += 1)}` });

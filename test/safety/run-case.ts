@@ -1,4 +1,4 @@
-import { openSandbox, runWorkflow, type LocalRunResult, type RunOptions } from '../../local/run-workflow.js';
+import { type LocalRunResult, openSandbox, type RunOptions, runWorkflow } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
 import type { SafetyCase } from './arbitraries.js';
@@ -9,11 +9,11 @@ import {
   noLostRecord,
   noWrongfulDelete,
   protonErrorsFailTheRun,
+  type RunContext,
   reportScope,
   requestTarget,
   retiredNeverCallsProton,
   sweepStartsOnlyOrphans,
-  type RunContext,
 } from './invariants.js';
 import { parseScenario } from './world.js';
 

@@ -1,8 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../local/workflow-definition.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
+import { PROJECT_ROOT } from '../../local/workflow-definition.js';
 import { INVARIANTS, runCase } from './run-case.js';
 
 /**

@@ -1,5 +1,5 @@
 import { arnFor } from '../../local/sandbox/resource-arns.js';
-import { ScenarioSchema, type ChangeSpec, type Scenario, type ScenarioInput } from '../../local/sandbox/scenario.js';
+import { type ChangeSpec, type Scenario, type ScenarioInput, ScenarioSchema } from '../../local/sandbox/scenario.js';
 
 /**
  * The account as the scenario describes it, at any moment of a run: the scenario's initial

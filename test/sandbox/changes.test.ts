@@ -10,11 +10,16 @@ const NEW_ID = '11111111-2222-4333-8444-555555555555';
 const PROTECT = { 'proton-cleanup:protect': 'true' };
 
 type ChangeInput = Record<string, unknown> & { at: number };
-const stack = () => environmentStack({ name: 'Env', exports: [], deleteSeconds: 60, resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders' }] });
+const stack = () =>
+  environmentStack({ name: 'Env', exports: [], deleteSeconds: 60, resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders' }] });
 const withChanges = (changes: ChangeInput[], overrides: Record<string, unknown> = {}) =>
   sandboxOf({ stacks: [stack()], standaloneResources: [standaloneResource('AWS::S3::Bucket', 'left-over')], changes: changes as never, ...overrides });
 const listConnections = (sandbox: ReturnType<typeof sandboxOf>) =>
-  (send(sandbox, 'proton:ListEnvironmentAccountConnections', { requestedBy: 'ENVIRONMENT_ACCOUNT' }).output as { environmentAccountConnections: { id: string; status: string }[] }).environmentAccountConnections;
+  (
+    send(sandbox, 'proton:ListEnvironmentAccountConnections', { requestedBy: 'ENVIRONMENT_ACCOUNT' }).output as {
+      environmentAccountConnections: { id: string; status: string }[];
+    }
+  ).environmentAccountConnections;
 
 describe('a change comes due on the sandbox clock', () => {
   it('is not applied before its time', () => {
@@ -59,7 +64,10 @@ describe('a change comes due on the sandbox clock', () => {
   });
 
   it('advanceTo applies changes up to the instant given, and no further', () => {
-    const sandbox = withChanges([{ at: 10, action: 'tag', target: { stack: 'Env' }, tags: { a: '1' } }, { at: 50, action: 'tag', target: { stack: 'Env' }, tags: { b: '1' } }]);
+    const sandbox = withChanges([
+      { at: 10, action: 'tag', target: { stack: 'Env' }, tags: { a: '1' } },
+      { at: 50, action: 'tag', target: { stack: 'Env' }, tags: { b: '1' } },
+    ]);
     sandbox.advanceTo(sandbox.instantOf(10));
 
     expect(sandbox.appliedChanges).toHaveLength(1);
@@ -124,7 +132,7 @@ describe('tag and untag changes', () => {
     expect(taggingView(sandbox, [id]).get(id)).toEqual(PROTECT);
   });
 
-  it('untagging a stack\'s proton:environment removes it from both views', () => {
+  it("untagging a stack's proton:environment removes it from both views", () => {
     const sandbox = withChanges([{ at: 1, action: 'untag', target: { stack: 'Env' }, keys: ['proton:environment'] }]);
     sandbox.advanceTo(sandbox.instantOf(1));
     const id = stackIdOf(sandbox, 'Env');
@@ -142,7 +150,14 @@ describe('tag and untag changes', () => {
   });
 
   it('tagging a stack resource changes what GetResources returns for it, not the stack', () => {
-    const sandbox = withChanges([{ at: 1, action: 'tag', target: { stack: 'Env', logicalId: 'Queue' }, tags: { 'proton:environment': 'arn:aws:proton:us-east-1:444455556666:environment/other' } }]);
+    const sandbox = withChanges([
+      {
+        at: 1,
+        action: 'tag',
+        target: { stack: 'Env', logicalId: 'Queue' },
+        tags: { 'proton:environment': 'arn:aws:proton:us-east-1:444455556666:environment/other' },
+      },
+    ]);
     sandbox.advanceTo(sandbox.instantOf(1));
     const queue = resourceArnOf(sandbox, 'Env', 'Queue');
 
@@ -169,7 +184,9 @@ describe('tag and untag changes', () => {
 
 describe('connection changes', () => {
   it('create-connection adds the connection and the roles it names', () => {
-    const sandbox = withChanges([{ at: 1, action: 'create-connection', connection: { id: NEW_ID, environmentName: ENVIRONMENT, roleName: 'NewRole', status: 'PENDING' } }]);
+    const sandbox = withChanges([
+      { at: 1, action: 'create-connection', connection: { id: NEW_ID, environmentName: ENVIRONMENT, roleName: 'NewRole', status: 'PENDING' } },
+    ]);
     sandbox.advanceTo(sandbox.instantOf(1));
 
     expect(listConnections(sandbox)).toContainEqual(expect.objectContaining({ id: NEW_ID, status: 'PENDING' }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
-import { UNTIMED, sandboxOf, send } from './fixtures.js';
+import { sandboxOf, send, UNTIMED } from './fixtures.js';
 
 /**
  * S3 conditional writes in the report bucket, as the S3 User Guide ("How to prevent object

@@ -19,7 +19,14 @@ describe('the due queue', () => {
 
   it('gives what is due in order of due time, ties in order of entry, and keeps the rest', () => {
     const queue = new DueQueue<string>();
-    for (const [item, dueAt] of [['d', 40], ['b', 20], ['e', 90], ['a', 10], ['c', 20]] as const) queue.add(item, dueAt);
+    for (const [item, dueAt] of [
+      ['d', 40],
+      ['b', 20],
+      ['e', 90],
+      ['a', 10],
+      ['c', 20],
+    ] as const)
+      queue.add(item, dueAt);
 
     expect(drain(queue, 50)).toEqual(['a', 'b', 'c', 'd']);
     expect(queue.size).toBe(1);
@@ -30,6 +37,6 @@ describe('the due queue', () => {
     const dues = Array.from({ length: 5_000 }, (_, i) => (i * 7_919) % 5_003);
     dues.forEach((d) => queue.add(d, d));
 
-    expect(drain(queue, Infinity)).toEqual([...dues].sort((x, y) => x - y));
+    expect(drain(queue, Number.POSITIVE_INFINITY)).toEqual([...dues].sort((x, y) => x - y));
   });
 });

@@ -1,6 +1,6 @@
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
 import { Sandbox } from '../../local/sandbox/sandbox.js';
-import { ScenarioSchema, type ScenarioInput } from '../../local/sandbox/scenario.js';
+import { type ScenarioInput, ScenarioSchema } from '../../local/sandbox/scenario.js';
 import { scenario } from '../helpers/scenarios.js';
 
 /**
@@ -136,7 +136,10 @@ export function listStacks(sandbox: Sandbox, filter?: string[], between: () => v
   let token: string | undefined;
   let pages = 0;
   do {
-    const { output, error } = send(sandbox, 'cloudformation:ListStacks', { ...(filter ? { StackStatusFilter: filter } : {}), ...(token ? { NextToken: token } : {}) });
+    const { output, error } = send(sandbox, 'cloudformation:ListStacks', {
+      ...(filter ? { StackStatusFilter: filter } : {}),
+      ...(token ? { NextToken: token } : {}),
+    });
     if (error) throw new Error(`ListStacks failed: ${error}`);
     const page = output as { StackSummaries: Summary[]; NextToken?: string };
     summaries.push(...page.StackSummaries);

@@ -1,7 +1,7 @@
 import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { openSandbox } from '../../local/run-workflow.js';
-import { CONNECTION_ID, OTHER_CONNECTION_ID, OTHER_ENVIRONMENT, connectionWithRoles, fault, scenario } from '../helpers/scenarios.js';
+import { CONNECTION_ID, connectionWithRoles, fault, OTHER_CONNECTION_ID, OTHER_ENVIRONMENT, scenario } from '../helpers/scenarios.js';
 
 /**
  * Connection roles against the embedded sandbox: the IAM client's real middleware (retries,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { environmentStack, serviceInstanceStack } from '../helpers/scenarios.js';
-import { send, sandboxOf } from './fixtures.js';
+import { sandboxOf, send } from './fixtures.js';
 
 /** docs/sandbox.md, CloudFormation ListImports. */
 describe('CloudFormation ListImports', () => {

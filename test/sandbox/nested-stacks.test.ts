@@ -69,7 +69,11 @@ describe('deleting the root stack', () => {
     const started = deleteStack(sandbox, ROOT);
     sandbox.clock.advanceTo(started + 60 * SECOND);
 
-    expect([ROOT, CHILD, GRANDCHILD].map((name) => statusOf(sandbox, stackIdOf(sandbox, name)))).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE', 'DELETE_COMPLETE']);
+    expect([ROOT, CHILD, GRANDCHILD].map((name) => statusOf(sandbox, stackIdOf(sandbox, name)))).toEqual([
+      'DELETE_COMPLETE',
+      'DELETE_COMPLETE',
+      'DELETE_COMPLETE',
+    ]);
   });
 
   it('deletes the deepest nested stack first', () => {
@@ -78,8 +82,15 @@ describe('deleting the root stack', () => {
     sandbox.clock.advanceTo(started + 60 * SECOND);
 
     // The root's events, oldest first: its nested stack's resource completes before the root does.
-    const childEvents = stackEvents(sandbox, stackIdOf(sandbox, CHILD)).reverse().map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}`);
-    expect(childEvents).toEqual([`${CHILD} DELETE_IN_PROGRESS`, `${logicalIdOf(GRANDCHILD)} DELETE_COMPLETE`, 'Vpc DELETE_COMPLETE', `${CHILD} DELETE_COMPLETE`]);
+    const childEvents = stackEvents(sandbox, stackIdOf(sandbox, CHILD))
+      .reverse()
+      .map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}`);
+    expect(childEvents).toEqual([
+      `${CHILD} DELETE_IN_PROGRESS`,
+      `${logicalIdOf(GRANDCHILD)} DELETE_COMPLETE`,
+      'Vpc DELETE_COMPLETE',
+      `${CHILD} DELETE_COMPLETE`,
+    ]);
   });
 
   it("shows each nested stack's deletion in its parent's events, with the nested stack's ID as physical ID", () => {
@@ -88,7 +99,12 @@ describe('deleting the root stack', () => {
     sandbox.clock.advanceTo(started + 60 * SECOND);
 
     expect(stackEvents(sandbox, stackIdOf(sandbox, ROOT))).toContainEqual(
-      expect.objectContaining({ LogicalResourceId: logicalIdOf(CHILD), PhysicalResourceId: stackIdOf(sandbox, CHILD), ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'DELETE_COMPLETE' }),
+      expect.objectContaining({
+        LogicalResourceId: logicalIdOf(CHILD),
+        PhysicalResourceId: stackIdOf(sandbox, CHILD),
+        ResourceType: 'AWS::CloudFormation::Stack',
+        ResourceStatus: 'DELETE_COMPLETE',
+      }),
     );
   });
 
@@ -99,8 +115,14 @@ describe('deleting the root stack', () => {
     const started = deleteStack(sandbox, ROOT);
     sandbox.clock.advanceTo(started + 60 * SECOND);
 
-    expect(describeStack(sandbox, ROOT)).toMatchObject({ StackStatus: 'DELETE_FAILED', StackStatusReason: `The following resource(s) failed to delete: [${logicalIdOf(CHILD)}].` });
-    expect(describeStack(sandbox, GRANDCHILD)).toMatchObject({ StackStatus: 'DELETE_FAILED', StackStatusReason: 'The following resource(s) failed to delete: [Subnet].' });
+    expect(describeStack(sandbox, ROOT)).toMatchObject({
+      StackStatus: 'DELETE_FAILED',
+      StackStatusReason: `The following resource(s) failed to delete: [${logicalIdOf(CHILD)}].`,
+    });
+    expect(describeStack(sandbox, GRANDCHILD)).toMatchObject({
+      StackStatus: 'DELETE_FAILED',
+      StackStatusReason: 'The following resource(s) failed to delete: [Subnet].',
+    });
   });
 
   it('with RetainResources naming a failed nested stack completes, and leaves that nested stack behind', () => {
@@ -122,7 +144,10 @@ describe('deleting the root stack', () => {
     const started = deleteStack(sandbox, ROOT);
     sandbox.clock.advanceTo(started + 60 * SECOND);
 
-    expect(describeStack(sandbox, CHILD)).toMatchObject({ StackStatus: 'DELETE_FAILED', StackStatusReason: `Export payments-prod-NestedVpcId cannot be deleted as it is in use by ${importer.name}` });
+    expect(describeStack(sandbox, CHILD)).toMatchObject({
+      StackStatus: 'DELETE_FAILED',
+      StackStatusReason: `Export payments-prod-NestedVpcId cannot be deleted as it is in use by ${importer.name}`,
+    });
     expect(describeStack(sandbox, ROOT).StackStatusReason).toContain(logicalIdOf(CHILD));
   });
 

@@ -16,7 +16,11 @@ import { sandboxOf } from './fixtures.js';
 const MAX_ATTEMPTS = 3;
 
 function client(): CloudFormationClient {
-  const cloudFormation = new CloudFormationClient({ region: 'us-east-1', maxAttempts: MAX_ATTEMPTS, credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' } });
+  const cloudFormation = new CloudFormationClient({
+    region: 'us-east-1',
+    maxAttempts: MAX_ATTEMPTS,
+    credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' },
+  });
   answerFromSandbox([cloudFormation]);
   return cloudFormation;
 }
@@ -47,9 +51,11 @@ describe('the error a network fault throws', () => {
     ['ETIMEDOUT', 'connect', /connect ETIMEDOUT cloudformation\.sandbox\.amazonaws\.com:443/],
     ['ENOTFOUND', 'getaddrinfo', /getaddrinfo ENOTFOUND cloudformation\.sandbox\.amazonaws\.com/],
     ['unreachable', 'getaddrinfo', /getaddrinfo ENOTFOUND/],
-  ] as const)('%s: a plain Error with Node\'s code and syscall (%s), no HTTP status', async (kind, syscall, message) => {
+  ] as const)("%s: a plain Error with Node's code and syscall (%s), no HTTP status", async (kind, syscall, message) => {
     useSandbox(sandboxOf({ faults: [fault('DescribeStacks', kind)] }));
-    const error = await client().send(new DescribeStacksCommand({})).catch((e: unknown) => e as Error & { code?: string; syscall?: string; $metadata?: { httpStatusCode?: number } });
+    const error = await client()
+      .send(new DescribeStacksCommand({}))
+      .catch((e: unknown) => e as Error & { code?: string; syscall?: string; $metadata?: { httpStatusCode?: number } });
 
     expect(error).toMatchObject({ name: 'Error', code: kind === 'unreachable' ? 'ENOTFOUND' : kind, syscall, message: expect.stringMatching(message) });
     expect(error.$metadata?.httpStatusCode).toBeUndefined();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { environmentStack, standaloneResource } from '../helpers/scenarios.js';
-import { UNTIMED, sandboxOf, send, stackIdOf } from './fixtures.js';
+import { sandboxOf, send, stackIdOf, UNTIMED } from './fixtures.js';
 
 /**
  * SSM Parameter Store: the scenario's `parameters` (String), read by path and by name, written
@@ -55,11 +55,15 @@ describe('GetParametersByPath', () => {
   it('answers String parameters with their values', () => {
     const sandbox = sandboxOf({ parameters });
     const { output } = send(sandbox, 'ssm:GetParametersByPath', { Path: DUE });
-    expect((output as { Parameters: Parameter[] }).Parameters).toContainEqual(expect.objectContaining({ Name: `${DUE}/payments-prod`, Value: '2026-12-01', Type: 'String' }));
+    expect((output as { Parameters: Parameter[] }).Parameters).toContainEqual(
+      expect.objectContaining({ Name: `${DUE}/payments-prod`, Value: '2026-12-01', Type: 'String' }),
+    );
   });
 
   it('pages 25 parameters in pages of at most 10, each once, with NextToken', () => {
-    const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`${DUE}/env-${String(i).padStart(2, '0')}`, `2027-01-${String(i + 1).padStart(2, '0')}`]));
+    const many = Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [`${DUE}/env-${String(i).padStart(2, '0')}`, `2027-01-${String(i + 1).padStart(2, '0')}`]),
+    );
     const sandbox = sandboxOf({ parameters: many, timing: UNTIMED });
     const { names, pages } = byPath(sandbox, { Path: DUE });
 
@@ -131,7 +135,11 @@ describe('DeleteParameter', () => {
   });
 
   it('a parameter in a stack is gone once CloudFormation deletes the stack', () => {
-    const stack = environmentStack({ exports: [], deleteSeconds: 1, resources: [{ logicalId: 'Url', type: 'AWS::SSM::Parameter', name: '/payments-prod/stack/url' }] });
+    const stack = environmentStack({
+      exports: [],
+      deleteSeconds: 1,
+      resources: [{ logicalId: 'Url', type: 'AWS::SSM::Parameter', name: '/payments-prod/stack/url' }],
+    });
     const sandbox = sandboxOf({ stacks: [stack], timing: UNTIMED });
     send(sandbox, 'cloudformation:DeleteStack', { StackName: stackIdOf(sandbox, stack.name) });
     sandbox.advanceTo(sandbox.clock.now() + 1_000);

@@ -3,11 +3,11 @@ import { LOCAL_RESOURCES } from '../../local/local-environment.js';
 import { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { Scenario } from '../../local/sandbox/scenario.js';
 import {
-  SCALE_CONNECTION_ID,
-  SCALE_ENVIRONMENT,
   deletionDependencies,
   longestDeletionChain,
   mulberry32,
+  SCALE_CONNECTION_ID,
+  SCALE_ENVIRONMENT,
   scaleComposition,
   scaleScenario,
 } from '../../local/scale-scenario.js';
@@ -106,7 +106,7 @@ describe('scaleScenario', () => {
 });
 
 describe('deletionDependencies', () => {
-  it("lists, per stack, its deleteSeconds and the stacks importing one of its exports", () => {
+  it('lists, per stack, its deleteSeconds and the stacks importing one of its exports', () => {
     const scenario = scaleScenario({ resources: 1_000 });
     const dependencies = deletionDependencies(scenario);
 

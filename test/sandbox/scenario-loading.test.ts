@@ -19,7 +19,9 @@ describe('loading a scenario with nested stacks', () => {
   });
 
   it('refuses nested stacks that form a cycle, naming it', () => {
-    const result = loadScenario({ stacks: [environmentStack({ name: 'A', parent: 'B', exports: [] }), environmentStack({ name: 'B', parent: 'A', exports: [] })] });
+    const result = loadScenario({
+      stacks: [environmentStack({ name: 'A', parent: 'B', exports: [] }), environmentStack({ name: 'B', parent: 'A', exports: [] })],
+    });
     expect(issueAt(result, 'stacks.0.parent')).toMatch(/cycle: A → B → A/);
   });
 
@@ -28,12 +30,14 @@ describe('loading a scenario with nested stacks', () => {
   });
 
   it('accepts a nested stack listed before its parent', () => {
-    expect(loadScenario({ stacks: [environmentStack({ name: 'Child', parent: 'Root', exports: [] }), environmentStack({ name: 'Root', exports: [] })] })).toEqual({ ok: true });
+    expect(
+      loadScenario({ stacks: [environmentStack({ name: 'Child', parent: 'Root', exports: [] }), environmentStack({ name: 'Root', exports: [] })] }),
+    ).toEqual({ ok: true });
   });
 });
 
 describe('loading a scenario with customer tags', () => {
-  it.each(['proton:environment', 'aws:cloudformation:stack-name'])('refuses the key %s among a stack\'s customer tags', (key) => {
+  it.each(['proton:environment', 'aws:cloudformation:stack-name'])("refuses the key %s among a stack's customer tags", (key) => {
     expect(issueAt(loadScenario({ stacks: [environmentStack({ tags: { [key]: 'x' } })] }), `stacks.0.tags.${key}`)).toMatch(/set by the sandbox/);
   });
 
@@ -44,8 +48,16 @@ describe('loading a scenario with customer tags', () => {
 });
 
 describe('loading a scenario with changes', () => {
-  const stack = environmentStack({ name: 'Env', exports: [], resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'q' }, { logicalId: 'Hidden', type: 'AWS::SQS::Queue', name: 'h', taggable: false }] });
-  const load = (change: Record<string, unknown>) => loadScenario({ stacks: [stack], standaloneResources: [standaloneResource('AWS::S3::Bucket', 'left-over')], changes: [change as never] });
+  const stack = environmentStack({
+    name: 'Env',
+    exports: [],
+    resources: [
+      { logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'q' },
+      { logicalId: 'Hidden', type: 'AWS::SQS::Queue', name: 'h', taggable: false },
+    ],
+  });
+  const load = (change: Record<string, unknown>) =>
+    loadScenario({ stacks: [stack], standaloneResources: [standaloneResource('AWS::S3::Bucket', 'left-over')], changes: [change as never] });
 
   it.each([
     ['a stack', { at: 1, action: 'tag', target: { stack: 'Nope' }, tags: { a: 'b' } }, 'changes.0.target.stack'],
@@ -59,7 +71,9 @@ describe('loading a scenario with changes', () => {
   });
 
   it('refuses tagging a resource that is not taggable', () => {
-    expect(issueAt(load({ at: 1, action: 'tag', target: { stack: 'Env', logicalId: 'Hidden' }, tags: { a: 'b' } }), 'changes.0.target.logicalId')).toMatch(/not taggable/);
+    expect(issueAt(load({ at: 1, action: 'tag', target: { stack: 'Env', logicalId: 'Hidden' }, tags: { a: 'b' } }), 'changes.0.target.logicalId')).toMatch(
+      /not taggable/,
+    );
   });
 
   it('refuses a change to an aws: tag, a prefix AWS reserves', () => {

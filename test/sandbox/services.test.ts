@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
 import { CONNECTION_ID, environmentStack, standaloneResource } from '../helpers/scenarios.js';
-import { UNTIMED, sandboxOf, send, stackIdOf } from './fixtures.js';
+import { sandboxOf, send, stackIdOf, UNTIMED } from './fixtures.js';
 
 /** The other services' rules, call by call: Proton, the Tagging API's filters, CloudFormation's refusals, S3, SNS, EventBridge, Step Functions. */
 const TOPIC = `arn:aws:sns:us-east-1:111122223333:${LOCAL_RESOURCES.topicName}`;
@@ -22,26 +22,39 @@ describe('Proton', () => {
     expect(send(sandboxOf(), 'proton:ListEnvironmentAccountConnections', {}).error).toBe('ValidationException');
   });
 
-  it('ListTagsForResource answers the connection\'s customer tags', () => {
-    const sandbox = sandboxOf({ connections: [{ id: CONNECTION_ID, environmentName: 'payments-prod', roleName: 'R', tags: { 'proton-cleanup:decommission-on': '2026-12-01' } }] });
+  it("ListTagsForResource answers the connection's customer tags", () => {
+    const sandbox = sandboxOf({
+      connections: [{ id: CONNECTION_ID, environmentName: 'payments-prod', roleName: 'R', tags: { 'proton-cleanup:decommission-on': '2026-12-01' } }],
+    });
     const arn = sandbox.account.connections.get(CONNECTION_ID)!.arn;
-    expect(send(sandbox, 'proton:ListTagsForResource', { resourceArn: arn }).output).toEqual({ tags: [{ key: 'proton-cleanup:decommission-on', value: '2026-12-01' }] });
+    expect(send(sandbox, 'proton:ListTagsForResource', { resourceArn: arn }).output).toEqual({
+      tags: [{ key: 'proton-cleanup:decommission-on', value: '2026-12-01' }],
+    });
   });
 });
 
-describe('the Tagging API\'s GetResources filters', () => {
+describe("the Tagging API's GetResources filters", () => {
   const arnsOf = (output: unknown) => (output as { ResourceTagMappingList: { ResourceARN: string }[] }).ResourceTagMappingList.map((r) => r.ResourceARN);
   const sandbox = () =>
     sandboxOf({
       stacks: [],
       timing: UNTIMED,
-      standaloneResources: [standaloneResource('AWS::S3::Bucket', 'a'), standaloneResource('AWS::S3::Bucket', 'b', { environment: 'other' }), standaloneResource('AWS::Logs::LogGroup', '/c')],
+      standaloneResources: [
+        standaloneResource('AWS::S3::Bucket', 'a'),
+        standaloneResource('AWS::S3::Bucket', 'b', { environment: 'other' }),
+        standaloneResource('AWS::Logs::LogGroup', '/c'),
+      ],
     });
 
   it('AND-s keys and OR-s the values of one key', () => {
     const s = sandbox();
     const env = (name: string) => `arn:aws:proton:us-east-1:444455556666:environment/${name}`;
-    const { output } = send(s, 'tagging:GetResources', { TagFilters: [{ Key: 'proton:environment', Values: [env('payments-prod'), env('other')] }, { Key: 'proton:account', Values: ['444455556666'] }] });
+    const { output } = send(s, 'tagging:GetResources', {
+      TagFilters: [
+        { Key: 'proton:environment', Values: [env('payments-prod'), env('other')] },
+        { Key: 'proton:account', Values: ['444455556666'] },
+      ],
+    });
     expect(arnsOf(output)).toHaveLength(3);
     expect(arnsOf(send(s, 'tagging:GetResources', { TagFilters: [{ Key: 'proton:environment', Values: [env('other')] }] }).output)).toEqual(['arn:aws:s3:::b']);
   });
@@ -55,7 +68,9 @@ describe('the Tagging API\'s GetResources filters', () => {
   });
 
   it('refuses ResourceARNList with TagFilters with InvalidParameterException', () => {
-    expect(send(sandbox(), 'tagging:GetResources', { ResourceARNList: ['arn:aws:s3:::a'], TagFilters: [{ Key: 'x' }] }).error).toBe('InvalidParameterException');
+    expect(send(sandbox(), 'tagging:GetResources', { ResourceARNList: ['arn:aws:s3:::a'], TagFilters: [{ Key: 'x' }] }).error).toBe(
+      'InvalidParameterException',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { environmentStack, serviceInstanceStack } from '../helpers/scenarios.js';
-import { UNTIMED, deleteStack, listStacks, sandboxOf, send, stackIdOf, statusOf } from './fixtures.js';
+import { deleteStack, listStacks, sandboxOf, send, stackIdOf, statusOf, UNTIMED } from './fixtures.js';
 
 /**
  * CloudFormation deletes a stack in its `deleteSeconds` of sandbox time, however often it is
@@ -173,7 +173,9 @@ describe('ListStacks', () => {
     const sandbox = sandboxOf({ stacks: [deleting!, other!] });
     deleteStack(sandbox, deleting!.name);
 
-    expect(listStacks(sandbox, ['DELETE_IN_PROGRESS', 'DELETE_FAILED']).summaries).toMatchObject([{ StackName: deleting!.name, StackStatus: 'DELETE_IN_PROGRESS', StackStatusReason: 'User Initiated' }]);
+    expect(listStacks(sandbox, ['DELETE_IN_PROGRESS', 'DELETE_FAILED']).summaries).toMatchObject([
+      { StackName: deleting!.name, StackStatus: 'DELETE_IN_PROGRESS', StackStatusReason: 'User Initiated' },
+    ]);
   });
 
   it('keeps listing deleted stacks, DELETE_COMPLETE with their DeletionTime', () => {

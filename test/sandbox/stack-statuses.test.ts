@@ -10,15 +10,18 @@ import { deleteStack, describeStack, listStacks, sandboxOf, send, stackIdOf, sta
 const SECOND = 1_000;
 
 describe('deleting a stack whose creation or update rolled back', () => {
-  it.each(['ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_COMPLETE'] as const)('a %s stack deletes like a CREATE_COMPLETE one', (status) => {
-    const stack = environmentStack({ exports: [], status, deleteSeconds: 30 });
-    const sandbox = sandboxOf({ stacks: [stack] });
-    const started = deleteStack(sandbox, stack.name);
-    expect(statusOf(sandbox, stack.name)).toBe('DELETE_IN_PROGRESS');
+  it.each(['ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_COMPLETE'] as const)(
+    'a %s stack deletes like a CREATE_COMPLETE one',
+    (status) => {
+      const stack = environmentStack({ exports: [], status, deleteSeconds: 30 });
+      const sandbox = sandboxOf({ stacks: [stack] });
+      const started = deleteStack(sandbox, stack.name);
+      expect(statusOf(sandbox, stack.name)).toBe('DELETE_IN_PROGRESS');
 
-    sandbox.clock.advanceTo(started + 30 * SECOND);
-    expect(statusOf(sandbox, stackIdOf(sandbox, stack.name))).toBe('DELETE_COMPLETE');
-  });
+      sandbox.clock.advanceTo(started + 30 * SECOND);
+      expect(statusOf(sandbox, stackIdOf(sandbox, stack.name))).toBe('DELETE_COMPLETE');
+    },
+  );
 });
 
 describe('a stack DELETE_IN_PROGRESS when the sandbox opens', () => {
@@ -54,6 +57,9 @@ describe('a stack DELETE_IN_PROGRESS when the sandbox opens', () => {
     const sandbox = sandboxOf({ stacks: [stack] });
     sandbox.clock.advanceTo(sandbox.openedAt + 10 * SECOND);
 
-    expect(describeStack(sandbox, stack.name)).toMatchObject({ StackStatus: 'DELETE_FAILED', StackStatusReason: 'The following resource(s) failed to delete: [Queue].' });
+    expect(describeStack(sandbox, stack.name)).toMatchObject({
+      StackStatus: 'DELETE_FAILED',
+      StackStatusReason: 'The following resource(s) failed to delete: [Queue].',
+    });
   });
 });

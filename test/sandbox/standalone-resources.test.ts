@@ -5,7 +5,7 @@ import type { DeletableType } from '../../functions/domain/standalone-resource.j
 import { openSandbox } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
-import { ENVIRONMENT, MANAGEMENT_ACCOUNT, environmentStack, fault, scenario, standaloneResource } from '../helpers/scenarios.js';
+import { ENVIRONMENT, environmentStack, fault, MANAGEMENT_ACCOUNT, scenario, standaloneResource } from '../helpers/scenarios.js';
 
 /**
  * Stand-alone resources against the embedded sandbox: the real S3, CloudWatch Logs, ECR and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_ENVIRONMENT, environmentStack } from '../helpers/scenarios.js';
-import { UNTIMED, resourceArnOf, sandboxOf, send, stackIdOf, stackTags, taggingView } from './fixtures.js';
+import { ENVIRONMENT, environmentStack, MANAGEMENT_ACCOUNT, OTHER_ENVIRONMENT } from '../helpers/scenarios.js';
+import { resourceArnOf, sandboxOf, send, stackIdOf, stackTags, taggingView, UNTIMED } from './fixtures.js';
 
 /**
  * Customer tags (`tags`) on stacks and stack resources, and resources tagged for another
@@ -41,7 +41,7 @@ describe('customer tags on a stack', () => {
     expect(taggingView(sandbox, [stackIdOf(sandbox, stack.name)]).size).toBe(0);
   });
 
-  it('are not copied onto the stack\'s resources', () => {
+  it("are not copied onto the stack's resources", () => {
     const stack = environmentStack({ exports: [], tags: PROTECT });
     const sandbox = sandboxOf({ stacks: [stack] });
     const vpc = resourceArnOf(sandbox, stack.name, 'Vpc');
@@ -51,7 +51,7 @@ describe('customer tags on a stack', () => {
 });
 
 describe('customer tags on a stack resource', () => {
-  it('are merged into what GetResources returns for it, with the stack\'s aws:cloudformation:* and proton:* tags', () => {
+  it("are merged into what GetResources returns for it, with the stack's aws:cloudformation:* and proton:* tags", () => {
     const stack = environmentStack({ exports: [], resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders', tags: PROTECT }] });
     const sandbox = sandboxOf({ stacks: [stack] });
     const queue = resourceArnOf(sandbox, stack.name, 'Queue');
@@ -67,13 +67,16 @@ describe('customer tags on a stack resource', () => {
   });
 
   it('are not returned for a resource that is not taggable', () => {
-    const stack = environmentStack({ exports: [], resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders', tags: PROTECT, taggable: false }] });
+    const stack = environmentStack({
+      exports: [],
+      resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders', tags: PROTECT, taggable: false }],
+    });
     const sandbox = sandboxOf({ stacks: [stack] });
 
     expect(taggingView(sandbox, [resourceArnOf(sandbox, stack.name, 'Queue')]).size).toBe(0);
   });
 
-  it('are not in the stack\'s DescribeStacks Tags', () => {
+  it("are not in the stack's DescribeStacks Tags", () => {
     const stack = environmentStack({ exports: [], resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders', tags: PROTECT }] });
     const sandbox = sandboxOf({ stacks: [stack] });
 
@@ -85,13 +88,19 @@ describe('customer tags on a stack resource', () => {
     const sandbox = sandboxOf({ stacks: [stack], timing: UNTIMED });
     const { output } = send(sandbox, 'tagging:GetResources', { TagFilters: [{ Key: 'proton-cleanup:protect' }] });
 
-    expect((output as { ResourceTagMappingList: { ResourceARN: string }[] }).ResourceTagMappingList.map((r) => r.ResourceARN)).toEqual([resourceArnOf(sandbox, stack.name, 'Queue')]);
+    expect((output as { ResourceTagMappingList: { ResourceARN: string }[] }).ResourceTagMappingList.map((r) => r.ResourceARN)).toEqual([
+      resourceArnOf(sandbox, stack.name, 'Queue'),
+    ]);
   });
 });
 
 describe('a stack resource tagged for another environment (mixed ownership)', () => {
   const mixed = (protonTags: 'both' | 'stack' | 'none', resource: Record<string, unknown> = {}) =>
-    environmentStack({ exports: [], protonTags, resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders', environment: OTHER_ENVIRONMENT, ...resource }] });
+    environmentStack({
+      exports: [],
+      protonTags,
+      resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'orders', environment: OTHER_ENVIRONMENT, ...resource }],
+    });
 
   it.each(['both', 'stack', 'none'] as const)('carries proton:environment and proton:account of that environment (stack protonTags %s)', (protonTags) => {
     const stack = mixed(protonTags);
@@ -106,7 +115,10 @@ describe('a stack resource tagged for another environment (mixed ownership)', ()
     const sandbox = sandboxOf({ stacks: [stack] });
     const queue = resourceArnOf(sandbox, stack.name, 'Queue');
 
-    expect(taggingView(sandbox, [queue]).get(queue)).toMatchObject({ 'proton:environment': envArn(OTHER_ENVIRONMENT, '999988887777'), 'proton:account': '999988887777' });
+    expect(taggingView(sandbox, [queue]).get(queue)).toMatchObject({
+      'proton:environment': envArn(OTHER_ENVIRONMENT, '999988887777'),
+      'proton:account': '999988887777',
+    });
   });
 
   it('leaves the stack itself tagged for its own environment', () => {

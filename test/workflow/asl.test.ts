@@ -1,10 +1,10 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONNECTION_DELETE_RETRYABLE, ErrorName, LAMBDA_SERVICE_ERRORS, LAMBDA_TIMEOUT_ERRORS } from '../../functions/runtime/errors.js';
-import { ASL_FILE, PROJECT_ROOT, loadLocalDefinition } from '../../local/workflow-definition.js';
+import { ASL_FILE, loadLocalDefinition, PROJECT_ROOT } from '../../local/workflow-definition.js';
 
 type State = Record<string, unknown> & { Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[]; Catch?: { ErrorEquals: string[] }[] };
 
@@ -62,10 +62,20 @@ describe('the state machine definition', () => {
   });
 
   it('uses no Map field the local engine ignores, so the local run means what AWS runs (no ItemReader, ItemBatcher, ResultWriter, tolerated failures or distributed mode)', () => {
-    const ignoredLocally = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'ToleratedFailurePercentagePath', 'ToleratedFailureCountPath'];
+    const ignoredLocally = [
+      'ItemReader',
+      'ItemBatcher',
+      'ResultWriter',
+      'ToleratedFailurePercentage',
+      'ToleratedFailureCount',
+      'ToleratedFailurePercentagePath',
+      'ToleratedFailureCountPath',
+    ];
     const maps = states.filter(([, s]) => s.Type === 'Map');
     const used = maps.flatMap(([name, s]) => ignoredLocally.filter((field) => field in s).map((field) => `${name}.${field}`));
-    const distributed = maps.filter(([, s]) => (s.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED');
+    const distributed = maps.filter(
+      ([, s]) => (s.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED',
+    );
 
     expect(used).toEqual([]);
     expect(distributed.map(([name]) => name)).toEqual([]);

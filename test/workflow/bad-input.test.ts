@@ -12,7 +12,11 @@ const cases: [string, unknown, RegExp][] = [
   ['a malformed environment', { connectionId: CONNECTION_ID, environment: { name: 'x', managementAccountId: '12' } }, /environment\.managementAccountId/],
   ['an array', [CONNECTION_ID], /input: expected a JSON object/],
   ['a string', 'please delete', /input: expected a JSON object/],
-  ['a custom event with a bad detail', eventBridgeEvent('proton-connection-cleanup', 'Proton Connection Decommission Requested', { connectionId: 42 }), /detail\.connectionId/],
+  [
+    'a custom event with a bad detail',
+    eventBridgeEvent('proton-connection-cleanup', 'Proton Connection Decommission Requested', { connectionId: 42 }),
+    /detail\.connectionId/,
+  ],
   ['an event from an unexpected source', eventBridgeEvent('aws.ec2', 'EC2 Instance State-change Notification', {}), /source "aws\.ec2".*expected source/],
 ];
 

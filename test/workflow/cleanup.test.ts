@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
-import { ENVIRONMENT, MANAGEMENT_ACCOUNT, consoleInput, environmentStack, otherEnvironmentStack, scenario, serviceInstanceStack } from '../helpers/scenarios.js';
+import {
+  consoleInput,
+  ENVIRONMENT,
+  environmentStack,
+  MANAGEMENT_ACCOUNT,
+  otherEnvironmentStack,
+  scenario,
+  serviceInstanceStack,
+} from '../helpers/scenarios.js';
 import { callsTouching, deletingCalls, entryFor, reportOf, rerun, run, stackIdOf } from '../helpers/workflow.js';
 
 describe('CleanupOrphans', () => {
@@ -60,7 +68,7 @@ describe('CleanupOrphans', () => {
     expect(callsTouching(result, stackIdOf(result, unproven.name), unproven.name)).toEqual([]);
   });
 
-  it('sends no call at all for another environment\'s stacks in the same account', async () => {
+  it("sends no call at all for another environment's stacks in the same account", async () => {
     const other = otherEnvironmentStack();
     const result = await run(scenario({ stacks: [other, environmentStack()] }));
 

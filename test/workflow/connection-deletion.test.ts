@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { openSandbox, runWorkflow, stateMachineArn } from '../../local/run-workflow.js';
-import { ScenarioSchema } from '../../local/sandbox/scenario.js';
 import { COMPLETION_DETAIL_TYPE } from '../../functions/domain/notification.js';
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, OTHER_ENVIRONMENT, consoleInput, fault, scenario } from '../helpers/scenarios.js';
+import { openSandbox, runWorkflow, stateMachineArn } from '../../local/run-workflow.js';
+import { ScenarioSchema } from '../../local/sandbox/scenario.js';
+import { CONNECTION_ID, consoleInput, ENVIRONMENT, fault, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, OTHER_ENVIRONMENT, scenario } from '../helpers/scenarios.js';
 import { deletingCalls, reportOf, run } from '../helpers/workflow.js';
 
 const DELETE = 'DeleteEnvironmentAccountConnection';
@@ -18,11 +18,17 @@ describe('DeleteConnection', () => {
     expect(result.sandbox.callsTo(DELETE)).toHaveLength(3);
   });
 
-  it('retries throttling that outlasts the SDK\'s attempts in a new invocation, with the invocations in the report', async () => {
+  it("retries throttling that outlasts the SDK's attempts in a new invocation, with the invocations in the report", async () => {
     const result = await run(scenario({ faults: [fault(DELETE, 'throttle', { times: 4 })] }));
 
     expect(reportOf(result).connection).toMatchObject({ outcome: 'deleted', attempts: 2 });
-    expect(result.sandbox.callsTo(DELETE).map((c) => c.error ?? 'ok')).toEqual(['ThrottlingException', 'ThrottlingException', 'ThrottlingException', 'ThrottlingException', 'ok']);
+    expect(result.sandbox.callsTo(DELETE).map((c) => c.error ?? 'ok')).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      'ThrottlingException',
+      'ThrottlingException',
+      'ok',
+    ]);
   });
 
   it('retries a conflict twice and succeeds on the third attempt', async () => {
@@ -107,7 +113,8 @@ describe('DeleteConnection', () => {
 describe('one cleanup per connection at a time (a lease in the report bucket)', () => {
   // The lease of the environment the run cleans up (README "Safety model"): an S3 object naming the execution holding it.
   const leaseKey = `${LOCAL_RESOURCES.reportBucket}/leases/environment/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}.json`;
-  const lease = (holder: string, extra: object = {}) => JSON.stringify({ holder, target: `${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`, takenAt: '2026-11-25T09:59:00Z', ...extra });
+  const lease = (holder: string, extra: object = {}) =>
+    JSON.stringify({ holder, target: `${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`, takenAt: '2026-11-25T09:59:00Z', ...extra });
   const execution = (spec: unknown, name: string, status: 'RUNNING' | 'SUCCEEDED' | 'FAILED', input: unknown = consoleInput('execute')) => ({
     stateMachineArn: stateMachineArn(ScenarioSchema.parse(spec)),
     name,
@@ -131,7 +138,11 @@ describe('one cleanup per connection at a time (a lease in the report bucket)', 
   });
 
   it('takes over a lease whose holder has finished (or no longer exists), and goes on', async () => {
-    for (const [holder, executions] of [['finished', ['SUCCEEDED']], ['failed-earlier', ['FAILED']], ['expired-long-ago', []]] as const) {
+    for (const [holder, executions] of [
+      ['finished', ['SUCCEEDED']],
+      ['failed-earlier', ['FAILED']],
+      ['expired-long-ago', []],
+    ] as const) {
       const spec = scenario();
       const sandbox = await openSandbox(spec);
       for (const status of executions) sandbox.account.executions.push(execution(spec, holder, status));
@@ -147,7 +158,10 @@ describe('one cleanup per connection at a time (a lease in the report bucket)', 
     const spec = scenario();
     const sandbox = await openSandbox(spec);
     sandbox.account.executions.push(execution(spec, 'other-connection', 'RUNNING', { connectionId: OTHER_CONNECTION_ID, mode: 'execute' }));
-    sandbox.account.objects.set(`${LOCAL_RESOURCES.reportBucket}/leases/environment/${MANAGEMENT_ACCOUNT}/${OTHER_ENVIRONMENT}.json`, lease('other-connection'));
+    sandbox.account.objects.set(
+      `${LOCAL_RESOURCES.reportBucket}/leases/environment/${MANAGEMENT_ACCOUNT}/${OTHER_ENVIRONMENT}.json`,
+      lease('other-connection'),
+    );
     sandbox.account.objects.set(leaseKey, lease('done-before', { released: true }));
     const result = await runWorkflow(spec, { sandbox });
 
@@ -175,7 +189,10 @@ describe('one cleanup per connection at a time (a lease in the report bucket)', 
   it('costs a constant number of calls however many executions run (no ListExecutions, at most one DescribeExecution)', async () => {
     const spec = scenario();
     const sandbox = await openSandbox(spec);
-    for (let i = 0; i < 200; i++) sandbox.account.executions.push(execution(spec, `sweep-child-${i}`, 'RUNNING', { environment: { name: `env-${i}`, managementAccountId: MANAGEMENT_ACCOUNT }, mode: 'execute' }));
+    for (let i = 0; i < 200; i++)
+      sandbox.account.executions.push(
+        execution(spec, `sweep-child-${i}`, 'RUNNING', { environment: { name: `env-${i}`, managementAccountId: MANAGEMENT_ACCOUNT }, mode: 'execute' }),
+      );
     sandbox.account.executions.push(execution(spec, 'finished', 'SUCCEEDED'));
     sandbox.account.objects.set(leaseKey, lease('finished'));
     const result = await runWorkflow(spec, { sandbox });

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
+import { asFunction } from '../helpers/functions.js';
 import {
   CONNECTION_ID,
+  componentStack,
+  consoleInput,
   ENVIRONMENT,
+  environmentDeletedEvent,
+  environmentStack,
   MANAGEMENT_ACCOUNT,
   OTHER_CONNECTION_ID,
   OTHER_ENVIRONMENT,
-  componentStack,
-  consoleInput,
-  environmentDeletedEvent,
-  environmentStack,
   scenario,
   serviceInstanceStack,
 } from '../helpers/scenarios.js';
 import { deletingCalls, entryFor, reportOf, run, stackIdOf } from '../helpers/workflow.js';
-import { asFunction } from '../helpers/functions.js';
 
 /**
  * Never delete what a live connection still serves (issue #9), one case per way it went wrong,
@@ -23,20 +23,25 @@ import { asFunction } from '../helpers/functions.js';
  * PENDING or REJECTED connection is deleted alone; the proof is re-read right before DeleteStack.
  */
 const environment = { name: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT };
-const connectionOf = (id: string, status: 'CONNECTED' | 'PENDING' | 'REJECTED', roleName = `Role-${id.slice(0, 4)}`) => ({ id, environmentName: ENVIRONMENT, roleName, status });
+const connectionOf = (id: string, status: 'CONNECTED' | 'PENDING' | 'REJECTED', roleName = `Role-${id.slice(0, 4)}`) => ({
+  id,
+  environmentName: ENVIRONMENT,
+  roleName,
+  status,
+});
 const stackDeletes = (result: Awaited<ReturnType<typeof run>>) => result.sandbox.callsTo('DeleteStack');
 
 describe('1. ownership is per connection: an environment another connection serves is untouchable', () => {
   it('deletes nothing of an environment re-attached through a new connection, when the request names the old one (gone) and the environment', async () => {
-    const result = await run(
-      scenario({ connections: [connectionOf(OTHER_CONNECTION_ID, 'CONNECTED')], input: consoleInput('execute', { environment }) }),
-    );
+    const result = await run(scenario({ connections: [connectionOf(OTHER_CONNECTION_ID, 'CONNECTED')], input: consoleInput('execute', { environment }) }));
     const report = reportOf(result);
 
     expect(result.status).toBe('succeeded');
     expect(stackDeletes(result)).toEqual([]);
     expect(report.heldBack).toContain(`still served by connection ${OTHER_CONNECTION_ID} (CONNECTED)`);
-    expect(report.resources.filter((r) => r.type === 'cloudformation:stack').every((r) => r.outcome === 'retained' && r.reason?.includes(OTHER_CONNECTION_ID))).toBe(true);
+    expect(
+      report.resources.filter((r) => r.type === 'cloudformation:stack').every((r) => r.outcome === 'retained' && r.reason?.includes(OTHER_CONNECTION_ID)),
+    ).toBe(true);
   });
 
   it.each(['REJECTED', 'PENDING'] as const)('deletes only a %s connection while a CONNECTED one serves its environment', async (status) => {
@@ -64,9 +69,7 @@ describe('1. ownership is per connection: an environment another connection serv
   });
 
   it("applies the serving rule to Proton's environment-deleted event too", async () => {
-    const result = await run(
-      scenario({ connections: [connectionOf(CONNECTION_ID, 'REJECTED')], input: environmentDeletedEvent() }),
-    );
+    const result = await run(scenario({ connections: [connectionOf(CONNECTION_ID, 'REJECTED')], input: environmentDeletedEvent() }));
 
     expect(stackDeletes(result)).toEqual([]);
   });
@@ -102,13 +105,22 @@ describe('1. ownership is per connection: an environment another connection serv
     const report = reportOf(result);
 
     expect(stackDeletes(result).map((c) => c.input.StackName)).toEqual([stackIdOf(result, stacks[0]!.name)]);
-    expect(entryFor(report, stackIdOf(result, stacks[2]!.name))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`${newcomer} (PENDING)`) });
+    expect(entryFor(report, stackIdOf(result, stacks[2]!.name))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining(`${newcomer} (PENDING)`),
+    });
   });
 });
 
-describe('3. the re-check before DeleteStack is the inventory\'s proof, again', () => {
+describe("3. the re-check before DeleteStack is the inventory's proof, again", () => {
   it('retains a stack whose resource was re-tagged for another environment after the inventory', async () => {
-    const env = environmentStack({ protonTags: 'resources', resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC', name: 'vpc-retag' }, { logicalId: 'Logs', type: 'AWS::Logs::LogGroup', name: '/env/logs' }] });
+    const env = environmentStack({
+      protonTags: 'resources',
+      resources: [
+        { logicalId: 'Vpc', type: 'AWS::EC2::VPC', name: 'vpc-retag' },
+        { logicalId: 'Logs', type: 'AWS::Logs::LogGroup', name: '/env/logs' },
+      ],
+    });
     const component = componentStack('monitoring', { deleteSeconds: 60 });
     const retag = {
       at: 20,
@@ -151,7 +163,12 @@ describe('4. distinct runs stay distinct', () => {
     const spec = scenario();
     const sandbox = await openSandbox(spec);
     const { handler } = await import('../../functions/start-from-event.js');
-    const event = (mode: string) => ({ ...environmentDeletedEvent(), source: 'proton-connection-cleanup', 'detail-type': 'Proton Connection Decommission Requested', detail: consoleInput(mode as 'plan') });
+    const event = (mode: string) => ({
+      ...environmentDeletedEvent(),
+      source: 'proton-connection-cleanup',
+      'detail-type': 'Proton Connection Decommission Requested',
+      detail: consoleInput(mode as 'plan'),
+    });
     const plan = await asFunction('startFromEvent', () => handler(event('plan')));
     const execute = await asFunction('startFromEvent', () => handler(event('execute')));
 
@@ -167,7 +184,10 @@ describe('5. dependents are held back', () => {
     const env = environmentStack();
     const result = await run(scenario({ stacks: [slow, env] }));
 
-    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`waits for ${slow.name} (failed: still DELETE_IN_PROGRESS`) });
+    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining(`waits for ${slow.name} (failed: still DELETE_IN_PROGRESS`),
+    });
     expect(stackDeletes(result).map((c) => c.input.StackName)).toEqual([stackIdOf(result, slow.name)]);
   });
 
@@ -176,16 +196,22 @@ describe('5. dependents are held back', () => {
     const env = environmentStack();
     const result = await run(scenario({ stacks: [kept, env] }));
 
-    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`waits for ${kept.name} (retained: termination protection`) });
+    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining(`waits for ${kept.name} (retained: termination protection`),
+    });
     expect(stackDeletes(result)).toEqual([]);
   });
 });
 
 describe('5b. an export is never deleted while a live stack imports it (ListImports), whatever the tags say', () => {
-  it('waits for a stack that imports its export though its tags make it look like the environment\'s own', async () => {
+  it("waits for a stack that imports its export though its tags make it look like the environment's own", async () => {
     const env = environmentStack({ exports: ['payments-prod-VpcId'] });
     // Only environment-level tags on its resources: nothing says it is a service instance.
-    const importer = serviceInstanceStack('api', { protonTags: 'resources', resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'q-env-tags', environment: ENVIRONMENT }] });
+    const importer = serviceInstanceStack('api', {
+      protonTags: 'resources',
+      resources: [{ logicalId: 'Queue', type: 'AWS::SQS::Queue', name: 'q-env-tags', environment: ENVIRONMENT }],
+    });
     const result = await run(scenario({ stacks: [importer, env] }));
     const deletes = stackDeletes(result).map((c) => c.input.StackName);
 
@@ -195,17 +221,30 @@ describe('5b. an export is never deleted while a live stack imports it (ListImpo
 
   it('holds it back when a stack of another environment imports its export', async () => {
     const env = environmentStack({ exports: ['payments-prod-VpcId'] });
-    const foreign = environmentStack({ name: `AWSProton-${OTHER_ENVIRONMENT}-cloudformation--IMPORTS`, environment: OTHER_ENVIRONMENT, exports: [], imports: ['payments-prod-VpcId'] });
+    const foreign = environmentStack({
+      name: `AWSProton-${OTHER_ENVIRONMENT}-cloudformation--IMPORTS`,
+      environment: OTHER_ENVIRONMENT,
+      exports: [],
+      imports: ['payments-prod-VpcId'],
+    });
     const result = await run(scenario({ stacks: [env, foreign] }));
 
-    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`stack ${foreign.name} imports its export payments-prod-VpcId`) });
+    expect(entryFor(reportOf(result), stackIdOf(result, env.name))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining(`stack ${foreign.name} imports its export payments-prod-VpcId`),
+    });
     expect(stackDeletes(result)).toEqual([]);
   });
 });
 
-describe('6. reports list only this environment\'s resources and the unproven AWSProton- stacks', () => {
-  it('neither lists nor touches a stack of another environment proven only by its resources\' tags', async () => {
-    const theirs = environmentStack({ name: `AWSProton-${OTHER_ENVIRONMENT}-cloudformation--ONLYRES`, environment: OTHER_ENVIRONMENT, protonTags: 'resources', exports: [] });
+describe("6. reports list only this environment's resources and the unproven AWSProton- stacks", () => {
+  it("neither lists nor touches a stack of another environment proven only by its resources' tags", async () => {
+    const theirs = environmentStack({
+      name: `AWSProton-${OTHER_ENVIRONMENT}-cloudformation--ONLYRES`,
+      environment: OTHER_ENVIRONMENT,
+      protonTags: 'resources',
+      exports: [],
+    });
     const result = await run(scenario({ stacks: [environmentStack(), theirs] }));
 
     expect(reportOf(result).resources.map((r) => r.id)).not.toContain(stackIdOf(result, theirs.name));
@@ -218,17 +257,30 @@ describe('the checks before each DeleteStack are fresh however long a round runs
   const manyStacks = () =>
     Array.from({ length: 20 }, (_, i) =>
       serviceInstanceStack(`svc${String(i).padStart(2, '0')}`, { name: `AWSProton-svc${String(i).padStart(2, '0')}-x--R`, imports: [] }),
-    ).flatMap((root) => [root, ...[1, 2, 3, 4].map((n) => serviceInstanceStack('nested', { name: `${root.name}-N${n}`, parent: root.name, imports: [], resources: [] }))]);
+    ).flatMap((root) => [
+      root,
+      ...[1, 2, 3, 4].map((n) => serviceInstanceStack('nested', { name: `${root.name}-N${n}`, parent: root.name, imports: [], resources: [] })),
+    ]);
   const deleteTimes = (result: Awaited<ReturnType<typeof run>>) =>
-    result.sandbox.calls.filter((c) => c.operation === 'DeleteStack').map((c) => ({ name: String(c.input.StackName).split('/')[1], at: c.at - result.sandbox.openedAt }));
+    result.sandbox.calls
+      .filter((c) => c.operation === 'DeleteStack')
+      .map((c) => ({ name: String(c.input.StackName).split('/')[1], at: c.at - result.sandbox.openedAt }));
 
   it('never deletes a stack whose resource was protected after the batch started, but before its own DeleteStack', async () => {
     const stacks = manyStacks();
-    const protect = { at: 10, action: 'tag' as const, target: { stack: 'AWSProton-svc19-x--R', logicalId: 'Queue' }, tags: { 'proton-cleanup:protect': 'yes' } };
+    const protect = {
+      at: 10,
+      action: 'tag' as const,
+      target: { stack: 'AWSProton-svc19-x--R', logicalId: 'Queue' },
+      tags: { 'proton-cleanup:protect': 'yes' },
+    };
     const result = await run(scenario({ stacks: [...stacks, environmentStack()], changes: [protect] }));
 
     expect(deleteTimes(result).map((d) => d.name)).not.toContain('AWSProton-svc19-x--R');
-    expect(entryFor(reportOf(result), stackIdOf(result, 'AWSProton-svc19-x--R'))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining('protect') });
+    expect(entryFor(reportOf(result), stackIdOf(result, 'AWSProton-svc19-x--R'))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('protect'),
+    });
   });
 
   it('starts no deletion more than a moment after a connection takes the environment over mid-round, and says deletions stopped', async () => {
@@ -237,6 +289,10 @@ describe('the checks before each DeleteStack are fresh however long a round runs
     const result = await run(scenario({ stacks: [...manyStacks(), environmentStack()], changes: [created] }));
 
     expect(deleteTimes(result).filter((d) => d.at > 7_000)).toEqual([]);
-    expect(reportOf(result).heldBack).toMatch(new RegExp(`^found during the cleanup: environment payments-prod is still served by connection ${newcomer} \\(CONNECTED\\).*no further deletion was started`));
+    expect(reportOf(result).heldBack).toMatch(
+      new RegExp(
+        `^found during the cleanup: environment payments-prod is still served by connection ${newcomer} \\(CONNECTED\\).*no further deletion was started`,
+      ),
+    );
   });
 });

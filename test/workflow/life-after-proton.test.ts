@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, consoleInput, fault, scenario } from '../helpers/scenarios.js';
+import { CONNECTION_ID, consoleInput, ENVIRONMENT, fault, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, scenario } from '../helpers/scenarios.js';
 import { deletingCalls, reportOf, run } from '../helpers/workflow.js';
 
 /**
@@ -10,7 +10,10 @@ import { deletingCalls, reportOf, run } from '../helpers/workflow.js';
 const environment = { name: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT };
 const PROTON_OPERATIONS = ['GetEnvironmentAccountConnection', 'ListEnvironmentAccountConnections', 'DeleteEnvironmentAccountConnection', 'ListTagsForResource'];
 const protonCalls = (result: Awaited<ReturnType<typeof run>>) => result.sandbox.calls.filter((c) => c.service === 'proton');
-const stackOutcomes = (result: Awaited<ReturnType<typeof run>>) => reportOf(result).resources.filter((r) => r.type === 'cloudformation:stack').map((r) => r.outcome);
+const stackOutcomes = (result: Awaited<ReturnType<typeof run>>) =>
+  reportOf(result)
+    .resources.filter((r) => r.type === 'cloudformation:stack')
+    .map((r) => r.outcome);
 
 describe('a deployment with protonApi=retired', () => {
   const retired = (input: unknown) => scenario({ protonApi: 'retired', input });

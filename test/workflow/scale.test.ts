@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionMeter } from '../../bench/execution-model.js';
 import { DEFAULT_API_RATES } from '../../functions/aws/clients.js';
 import { parseApiRates } from '../../functions/runtime/pacer.js';
-import { runWorkflow, type LocalRunResult } from '../../local/run-workflow.js';
+import { type LocalRunResult, runWorkflow } from '../../local/run-workflow.js';
 import type { RecordedCall } from '../../local/sandbox/sandbox.js';
 import { scaleScenario } from '../../local/scale-scenario.js';
 import { reportOf } from '../helpers/workflow.js';
@@ -70,7 +70,9 @@ describe('a 2,000-resource cleanup (400 stacks)', async () => {
       if (call.operation === 'DeleteStack' && !call.error) deleting.add(String(call.input.StackName));
       most = Math.max(most, deleting.size);
       // A deletion has ended when the account says so; read it from the sandbox at each call's time.
-      for (const id of deleting) if (result.sandbox.account.stacks.get(id)?.deletedAt !== undefined && (result.sandbox.account.stacks.get(id)?.deletedAt ?? Infinity) <= call.at) deleting.delete(id);
+      for (const id of deleting)
+        if (result.sandbox.account.stacks.get(id)?.deletedAt !== undefined && (result.sandbox.account.stacks.get(id)?.deletedAt ?? Number.POSITIVE_INFINITY) <= call.at)
+          deleting.delete(id);
     }
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(50);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
-import { ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_ENVIRONMENT, environmentStack, otherEnvironmentStack, scenario, serviceInstanceStack } from '../helpers/scenarios.js';
+import {
+  ENVIRONMENT,
+  environmentStack,
+  MANAGEMENT_ACCOUNT,
+  OTHER_ENVIRONMENT,
+  otherEnvironmentStack,
+  scenario,
+  serviceInstanceStack,
+} from '../helpers/scenarios.js';
 import { reportOf } from '../helpers/workflow.js';
 
 /** {"sweep": true}: the backstop for missed events, and for accounts whose connections are already gone. */
@@ -34,7 +42,12 @@ describe('the sweep', () => {
     expect(result.status).toBe('succeeded');
     expect(report.sweep).toEqual([
       expect.objectContaining({ environmentName: OTHER_ENVIRONMENT, outcome: 'skipped', reason: expect.stringContaining('still served by connection') }),
-      expect.objectContaining({ environmentName: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT, outcome: 'started', report: expect.stringMatching(/^reports\/sweep-/) }),
+      expect.objectContaining({
+        environmentName: ENVIRONMENT,
+        managementAccountId: MANAGEMENT_ACCOUNT,
+        outcome: 'started',
+        report: expect.stringMatching(/^reports\/sweep-/),
+      }),
     ]);
     expect(sandbox.account.executions.filter((e) => e.name.startsWith('sweep-'))).toHaveLength(1);
   });
@@ -53,13 +66,17 @@ describe('the sweep', () => {
     expect(reportOf(result).sweep?.map((s) => s.outcome)).toEqual(['skipped', 'skipped']);
   });
 
-  it('plans, then in execute mode cleans up, each orphaned environment from the account\'s own inventory', async () => {
+  it("plans, then in execute mode cleans up, each orphaned environment from the account's own inventory", async () => {
     const spec = accountWithAnOrphan();
     const { sandbox } = await sweep(spec, 'execute');
     const [cleanup] = await runStarted(spec, sandbox);
     const report = reportOf(cleanup!);
 
-    expect(report.connection).toMatchObject({ environmentName: ENVIRONMENT, outcome: 'not-attempted', reason: expect.stringContaining('never deletes a connection') });
+    expect(report.connection).toMatchObject({
+      environmentName: ENVIRONMENT,
+      outcome: 'not-attempted',
+      reason: expect.stringContaining('never deletes a connection'),
+    });
     expect(report.resources.filter((r) => r.type === 'cloudformation:stack').every((r) => r.outcome === 'deleted')).toBe(true);
   });
 
@@ -94,7 +111,11 @@ describe('the sweep', () => {
 
   it('rejects a sweep that also names a connection', async () => {
     const { result } = await sweep(accountWithAnOrphan(), 'plan').then(async ({ sandbox }) => ({
-      result: await runWorkflow(accountWithAnOrphan(), { sandbox, input: { sweep: true, connectionId: '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11' }, executionName: 'bad-sweep' }),
+      result: await runWorkflow(accountWithAnOrphan(), {
+        sandbox,
+        input: { sweep: true, connectionId: '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11' },
+        executionName: 'bad-sweep',
+      }),
     }));
 
     expect(result.error?.name).toBe('InvalidRequest');
@@ -129,16 +150,27 @@ describe('the sweep with protonApi=retired', () => {
   it('starts a cleanup for an environment whose decommission date (an SSM parameter) has come', async () => {
     const { result } = await sweep(retiredAccount({ [`/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}`]: '2020-01-01' }), 'execute');
 
-    expect(reportOf(result).sweep?.find((s) => s.environmentName === ENVIRONMENT)).toMatchObject({ outcome: 'started', reason: expect.stringContaining('2020-01-01 has come') });
+    expect(reportOf(result).sweep?.find((s) => s.environmentName === ENVIRONMENT)).toMatchObject({
+      outcome: 'started',
+      reason: expect.stringContaining('2020-01-01 has come'),
+    });
   });
 
   it('whose children clean up their environment without asking Proton', async () => {
     const spec = retiredAccount();
     const sandbox = await openSandbox(spec);
-    await runWorkflow(spec, { sandbox, input: { sweep: true, mode: 'execute', environments: [`${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`] }, executionName: 'retired-sweep' });
+    await runWorkflow(spec, {
+      sandbox,
+      input: { sweep: true, mode: 'execute', environments: [`${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`] },
+      executionName: 'retired-sweep',
+    });
     const [child] = await runStarted(spec, sandbox);
 
-    expect(reportOf(child!).resources.filter((r) => r.type === 'cloudformation:stack').every((r) => r.outcome === 'deleted')).toBe(true);
+    expect(
+      reportOf(child!)
+        .resources.filter((r) => r.type === 'cloudformation:stack')
+        .every((r) => r.outcome === 'deleted'),
+    ).toBe(true);
     expect(sandbox.calls.filter((c) => c.service === 'proton')).toEqual([]);
   });
 });

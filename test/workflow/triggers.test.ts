@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
-import { CONNECTION_ID, ENVIRONMENT, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, eventBridgeEvent, scenario } from '../helpers/scenarios.js';
 import { asFunction } from '../helpers/functions.js';
+import { CONNECTION_ID, ENVIRONMENT, eventBridgeEvent, MANAGEMENT_ACCOUNT, OTHER_CONNECTION_ID, scenario } from '../helpers/scenarios.js';
 import { deletingCalls, reportOf } from '../helpers/workflow.js';
 
 /**
@@ -65,7 +65,11 @@ describe("Proton's events", () => {
     const spec = scenario();
     const sandbox = await openSandbox(spec);
     await deliverEvent(
-      eventBridgeEvent('aws.proton', 'AWS Proton Environment Account Connection Status Change', { id: CONNECTION_ID, status: 'REJECTED', previousStatus: 'PENDING' }),
+      eventBridgeEvent('aws.proton', 'AWS Proton Environment Account Connection Status Change', {
+        id: CONNECTION_ID,
+        status: 'REJECTED',
+        previousStatus: 'PENDING',
+      }),
     );
     const [result] = await runStarted(spec, sandbox);
 
@@ -109,8 +113,18 @@ describe('the scheduled decommission run', () => {
   const taggedScenario = () =>
     scenario({
       connections: [
-        { id: CONNECTION_ID, environmentName: ENVIRONMENT, roleName: 'ProtonEnvironmentRole-payments', tags: { 'proton-cleanup:decommission-on': '2026-01-15' } },
-        { id: OTHER_CONNECTION_ID, environmentName: 'ledger-staging', roleName: 'ProtonEnvironmentRole-ledger', tags: { 'proton-cleanup:decommission-on': '2999-01-01' } },
+        {
+          id: CONNECTION_ID,
+          environmentName: ENVIRONMENT,
+          roleName: 'ProtonEnvironmentRole-payments',
+          tags: { 'proton-cleanup:decommission-on': '2026-01-15' },
+        },
+        {
+          id: OTHER_CONNECTION_ID,
+          environmentName: 'ledger-staging',
+          roleName: 'ProtonEnvironmentRole-ledger',
+          tags: { 'proton-cleanup:decommission-on': '2999-01-01' },
+        },
       ],
     });
 
@@ -156,7 +170,11 @@ describe('the scheduled decommission run with protonApi=retired', () => {
 
     expect(schedule.started.map((s) => s.target)).toEqual([`${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`]);
     expect(schedule.notDue).toEqual([{ target: `ledger-staging@${MANAGEMENT_ACCOUNT}`, decommissionOn: '2999-01-01' }]);
-    expect(reportOf(result!).resources.filter((r) => r.type === 'cloudformation:stack').every((r) => r.outcome === 'deleted')).toBe(true);
+    expect(
+      reportOf(result!)
+        .resources.filter((r) => r.type === 'cloudformation:stack')
+        .every((r) => r.outcome === 'deleted'),
+    ).toBe(true);
     expect(sandbox.calls.filter((c) => c.service === 'proton')).toEqual([]);
   });
 
@@ -179,7 +197,12 @@ describe('a request that schedules a decommission', () => {
 
     expect(result.status).toBe('succeeded');
     expect(deletingCalls(result)).toEqual([]);
-    expect(report.scheduled).toEqual({ environmentName: ENVIRONMENT, managementAccountId: MANAGEMENT_ACCOUNT, decommissionOn: '2026-12-24', parameter: `/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}` });
+    expect(report.scheduled).toEqual({
+      environmentName: ENVIRONMENT,
+      managementAccountId: MANAGEMENT_ACCOUNT,
+      decommissionOn: '2026-12-24',
+      parameter: `/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}`,
+    });
     expect(sandbox.callsTo('PutParameter')).toEqual([expect.objectContaining({ input: expect.objectContaining({ Value: '2026-12-24', Overwrite: true }) })]);
   });
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import {
   CONNECTION_ID,
-  OTHER_CONNECTION_ID,
   connectionWithRoles,
   consoleInput,
   environmentStack,
+  OTHER_CONNECTION_ID,
   otherEnvironmentStack,
   scenario,
   serviceInstanceStack,
@@ -36,7 +36,10 @@ describe('deleteTypes', () => {
   it('reports every other type as retained, untouched', async () => {
     const result = await run(scenario({ standaloneResources: leftovers() }), consoleInput('execute', { deleteTypes: ['s3:bucket'] }));
 
-    expect(entryFor(reportOf(result), 'arn:aws:ecr:us-east-1:111122223333:repository/payments-prod/api')).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/not in a stack/) });
+    expect(entryFor(reportOf(result), 'arn:aws:ecr:us-east-1:111122223333:repository/payments-prod/api')).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringMatching(/not in a stack/),
+    });
     expect(result.sandbox.callsTo('DeleteRepository')).toEqual([]);
   });
 
@@ -76,7 +79,9 @@ describe('deleteTypes', () => {
   });
 
   it('deletes what CloudFormation kept by DeletionPolicy once its stack is gone, when its type is listed', async () => {
-    const env = environmentStack({ resources: [{ logicalId: 'Artifacts', type: 'AWS::S3::Bucket', name: 'payments-artifacts', deletionPolicy: 'Retain', objects: 10 }] });
+    const env = environmentStack({
+      resources: [{ logicalId: 'Artifacts', type: 'AWS::S3::Bucket', name: 'payments-artifacts', deletionPolicy: 'Retain', objects: 10 }],
+    });
     const result = await run(scenario({ stacks: [env] }), consoleInput('execute', { deleteTypes: ['s3:bucket'] }));
 
     expect(entryFor(reportOf(result), bucketArn('payments-artifacts'))).toMatchObject({ outcome: 'deleted' });
@@ -100,7 +105,9 @@ describe('retainFailedResources', () => {
   });
 
   it('leaves a DELETE_FAILED stack failed without it', async () => {
-    const stuck = serviceInstanceStack('api', { resources: [{ logicalId: 'Uploads', type: 'AWS::S3::Bucket', name: 'api-uploads', failsToDelete: 'not empty' }] });
+    const stuck = serviceInstanceStack('api', {
+      resources: [{ logicalId: 'Uploads', type: 'AWS::S3::Bucket', name: 'api-uploads', failsToDelete: 'not empty' }],
+    });
     const result = await run(scenario({ stacks: [stuck] }));
 
     expect(entryFor(reportOf(result), stackIdOf(result, stuck.name)).outcome).toBe('failed');
@@ -113,7 +120,11 @@ describe('deleteConnectionRoles', () => {
     scenario({
       connections: [
         connectionWithRoles(CONNECTION_ID, { roleName: 'ProtonEnvironmentRole-payments', componentRoleName: 'ProtonComponentRole-shared' }),
-        connectionWithRoles(OTHER_CONNECTION_ID, { roleName: 'ProtonEnvironmentRole-ledger', ...(sharedWithOther ? { componentRoleName: 'ProtonComponentRole-shared' } : {}) }, { environmentName: 'ledger-staging' }),
+        connectionWithRoles(
+          OTHER_CONNECTION_ID,
+          { roleName: 'ProtonEnvironmentRole-ledger', ...(sharedWithOther ? { componentRoleName: 'ProtonComponentRole-shared' } : {}) },
+          { environmentName: 'ledger-staging' },
+        ),
       ],
     });
   const role = (name: string) => `arn:aws:iam::111122223333:role/${name}`;
@@ -128,7 +139,10 @@ describe('deleteConnectionRoles', () => {
   it('never deletes a role another connection still references', async () => {
     const result = await run(withRoles(true), consoleInput('execute', { deleteConnectionRoles: true }));
 
-    expect(entryFor(reportOf(result), role('ProtonComponentRole-shared'))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(OTHER_CONNECTION_ID) });
+    expect(entryFor(reportOf(result), role('ProtonComponentRole-shared'))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining(OTHER_CONNECTION_ID),
+    });
     expect(result.sandbox.account.roles.has('ProtonComponentRole-shared')).toBe(true);
   });
 
@@ -136,7 +150,10 @@ describe('deleteConnectionRoles', () => {
     const kept = environmentStack({ terminationProtection: true, serviceRole: 'ProtonEnvironmentRole-payments' });
     const result = await run({ ...withRoles(false), stacks: [kept] }, consoleInput('execute', { deleteConnectionRoles: true }));
 
-    expect(entryFor(reportOf(result), role('ProtonEnvironmentRole-payments'))).toMatchObject({ outcome: 'retained', reason: expect.stringContaining(`the service role of live stack(s) ${kept.name}`) });
+    expect(entryFor(reportOf(result), role('ProtonEnvironmentRole-payments'))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining(`the service role of live stack(s) ${kept.name}`),
+    });
     expect(result.sandbox.callsTo('DeleteRole').map((c) => c.input.RoleName)).not.toContain('ProtonEnvironmentRole-payments');
   });
 

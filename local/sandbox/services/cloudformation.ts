@@ -1,8 +1,8 @@
 import type { SandboxAccount, StackModel } from '../account.js';
-import { cloudFormationValidation, stackDoesNotExist } from '../service-errors.js';
 import { deletionAuthority } from '../deletion-identity.js';
+import { cloudFormationValidation, stackDoesNotExist } from '../service-errors.js';
 import { beginDeletion } from '../stack-deletion.js';
-import { page, type Operations } from './operations.js';
+import { type Operations, page } from './operations.js';
 
 /**
  * CloudFormation as the cleanup sees it. DeleteStack starts a deletion that takes the stack's
@@ -47,7 +47,7 @@ interface ListStacksInput {
  */
 function listPosition(token: unknown): number {
   if (token === undefined || token === '') return 0;
-  const position = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : NaN;
+  const position = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : Number.NaN;
   if (!Number.isInteger(position) || position < 0) throw cloudFormationValidation('Invalid NextToken');
   return position;
 }

@@ -57,7 +57,15 @@ export const iamOperations: Operations = {
         InstanceProfileId: `AIPA${Buffer.from(name).toString('hex').slice(0, 17).toUpperCase()}`,
         Arn: `arn:aws:iam::${account.accountId}:instance-profile/${name}`,
         CreateDate: CREATED,
-        Roles: [{ Path: '/', RoleName: role.name, RoleId: `AROA${Buffer.from(role.name).toString('hex').slice(0, 17).toUpperCase()}`, Arn: role.arn, CreateDate: CREATED }],
+        Roles: [
+          {
+            Path: '/',
+            RoleName: role.name,
+            RoleId: `AROA${Buffer.from(role.name).toString('hex').slice(0, 17).toUpperCase()}`,
+            Arn: role.arn,
+            CreateDate: CREATED,
+          },
+        ],
       })),
       ...paging,
     };

@@ -1,7 +1,7 @@
-import { sdkStreamMixin } from '@smithy/core/serde';
-import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { S3ServiceException } from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/core/serde';
 import { noSuchBucket, noSuchKey, snsNotFound } from '../service-errors.js';
 import type { Operations } from './operations.js';
 
@@ -14,7 +14,12 @@ import type { Operations } from './operations.js';
  * another ETag answer `412 PreconditionFailed`, `IfMatch` on a missing key `NoSuchKey`.
  */
 const s3Error = (name: string, message: string, status: number) =>
-  new S3ServiceException({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 } });
+  new S3ServiceException({
+    name,
+    message,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 },
+  });
 const preconditionFailed = (key: string) => s3Error('PreconditionFailed', `At least one of the pre-conditions you specified did not hold: ${key}`, 412);
 const s3NotImplemented = (what: string) => s3Error('NotImplemented', `A header you provided implies functionality that is not implemented: ${what}`, 501);
 

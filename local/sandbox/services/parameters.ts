@@ -41,7 +41,7 @@ function underPath(account: SandboxAccount, path: string, recursive: boolean): P
 
 function position(token: unknown): number {
   if (token === undefined) return 0;
-  const at = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : NaN;
+  const at = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : Number.NaN;
   if (!Number.isInteger(at) || at < 0) throw invalidNextToken();
   return at;
 }
@@ -52,7 +52,9 @@ export const ssmOperations: Operations = {
     if (input.ParameterFilters !== undefined) throw new Error('The sandbox does not simulate GetParametersByPath ParameterFilters');
     const max = input.MaxResults === undefined ? PARAMETERS_PER_PAGE : Number(input.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > PARAMETERS_PER_PAGE) {
-      throw ssmValidation(`1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${PARAMETERS_PER_PAGE}`);
+      throw ssmValidation(
+        `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${PARAMETERS_PER_PAGE}`,
+      );
     }
     const all = underPath(account, String(input.Path), input.Recursive === true);
     const start = position(input.NextToken);

@@ -1,6 +1,6 @@
 import type { SandboxAccount } from '../account.js';
 import { protonError } from '../service-errors.js';
-import { page, type Operations } from './operations.js';
+import { type Operations, page } from './operations.js';
 
 function connectionOrThrow(account: SandboxAccount, id: string) {
   const connection = account.connections.get(id);
@@ -32,8 +32,16 @@ export const protonOperations: Operations = {
     const list = [...account.connections.values()]
       .filter((c) => !environmentName || c.environmentName === environmentName)
       .map(({ id, arn, environmentName: name, environmentAccountId, managementAccountId, roleArn, componentRoleArn, status }) => ({
-        id, arn, environmentName: name, environmentAccountId, managementAccountId, roleArn, componentRoleArn, status,
-        requestedAt: new Date('2024-03-01T10:00:00Z'), lastModifiedAt: new Date('2024-03-02T10:00:00Z'),
+        id,
+        arn,
+        environmentName: name,
+        environmentAccountId,
+        managementAccountId,
+        roleArn,
+        componentRoleArn,
+        status,
+        requestedAt: new Date('2024-03-01T10:00:00Z'),
+        lastModifiedAt: new Date('2024-03-02T10:00:00Z'),
       }));
     const { items, next } = page(requestedBy === 'ENVIRONMENT_ACCOUNT' ? list : [], input.nextToken, Number(input.maxResults ?? 100));
     return { environmentAccountConnections: items, ...(next ? { nextToken: next } : {}) };

@@ -1,5 +1,5 @@
 import { InvalidParameterException } from '@aws-sdk/client-resource-groups-tagging-api';
-import { page, type Operations } from './operations.js';
+import { type Operations, page } from './operations.js';
 
 interface GetResourcesInput {
   ResourceARNList?: string[];
