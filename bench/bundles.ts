@@ -154,11 +154,12 @@ export async function buildBundles(options: BuildBundlesOptions = {}): Promise<B
     write: true,
     logLevel: 'error',
   };
-  const metafile = (await build(buildOptions)).metafile!;
+  const { metafile } = await build(buildOptions);
+  if (!metafile) throw new Error('esbuild returned no metafile, though asked for one');
   const outputs = Object.entries(metafile.outputs).filter(([, output]) => output.entryPoint !== undefined);
   return Promise.all(
     functions.map(async ({ functionName, entry }) => {
-      const output = outputs.find(([, o]) => path.resolve(PROJECT_ROOT, o.entryPoint!) === path.resolve(PROJECT_ROOT, entry));
+      const output = outputs.find(([, o]) => o.entryPoint !== undefined && path.resolve(PROJECT_ROOT, o.entryPoint) === path.resolve(PROJECT_ROOT, entry));
       if (!output) throw new Error(`${functionName}: esbuild wrote no bundle for ${entry}`);
       const outputFile = path.resolve(PROJECT_ROOT, output[0]);
       // This bundle's part of the build's metafile (for esbuild's analyzeMetafile).
@@ -179,7 +180,7 @@ export function loadTimeExternalImports(bundle: BuiltBundle): string[] {
   return (output?.imports ?? []).filter((i) => i.external && i.kind !== 'dynamic-import' && !isBuiltin(i.path)).map((i) => `${i.path} (${i.kind})`);
 }
 
-const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]!);
+const isBuiltin = (specifier: string): boolean => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0] ?? '');
 
 /**
  * The environment a function's configuration needs at import (the handlers validate it at cold
@@ -210,7 +211,12 @@ async function coldImportMs(bundleFile: string, env: Record<string, string>): Pr
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const at = (i: number): number => {
+    const value = sorted[i];
+    if (value === undefined) throw new RangeError('the median of no values');
+    return value;
+  };
+  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
 /** Plain-string values of provider.environment (NODE_OPTIONS, POWERTOOLS_*), as Lambda would set them. */

@@ -40,24 +40,7 @@ interface CliOptions {
 }
 
 function parseCli(argv: string[]): CliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        scenario: { type: 'string' },
-        input: { type: 'string' },
-        mode: { type: 'string' },
-        report: { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parsedOptions(argv);
   if (values.mode !== undefined && values.mode !== 'plan' && values.mode !== 'execute') {
     throw new UsageError(`--mode must be "plan" or "execute", not "${values.mode}"`);
   }
@@ -69,6 +52,27 @@ function parseCli(argv: string[]): CliOptions {
     verbose: values.verbose,
     help: values.help,
   };
+}
+
+/** The options as parseArgs reads them; what it rejects is a usage error. */
+function parsedOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        scenario: { type: 'string' },
+        input: { type: 'string' },
+        mode: { type: 'string' },
+        report: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {

@@ -232,7 +232,9 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
     const verdict = await settings.checkEligibility();
     if (!verdict.eligible) return { progress: retainPending(progress, stoppedBecause(verdict.fact)), started };
     // guarded() hands back the very same stack when it ran out of time: that one was not tried.
-    results.forEach((s, i) => s !== batch[i] && tried.add(s.stackId));
+    results.forEach((s, i) => {
+      if (s !== batch[i]) tried.add(s.stackId);
+    });
   }
   return { progress, started };
 }

@@ -197,7 +197,7 @@ export function stacksToExamine(stacks: readonly StackFacts[], environmentResour
   for (const stack of stacks) {
     const root = stack.rootId ?? stack.stackId;
     const rootStack = stacks.find((s) => s.stackId === root);
-    const unassigned = rootStack !== undefined && rootStack.stackName.startsWith(PROTON_STACK_PREFIX) && rootStack.tags[TAG.environment] === undefined;
+    const unassigned = rootStack?.stackName.startsWith(PROTON_STACK_PREFIX) === true && rootStack.tags[TAG.environment] === undefined;
     if (stack.tags[TAG.environment] === environmentArn || holding.has(root) || unassigned) roots.add(root);
   }
   return stacks.filter((s) => roots.has(s.rootId ?? s.stackId)).map((s) => s.stackId);

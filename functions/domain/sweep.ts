@@ -22,7 +22,7 @@ export interface FoundEnvironment extends EnvironmentRef {
 export function environmentOf(environmentArn: string): (EnvironmentRef & { environmentArn: string }) | undefined {
   const arn = parseArn(environmentArn);
   const name = arn?.resource.startsWith('environment/') ? arn.resource.slice('environment/'.length) : undefined;
-  if (!arn || arn.service !== 'proton' || !name || !/^\d{12}$/.test(arn.account)) return undefined;
+  if (arn?.service !== 'proton' || !name || !/^\d{12}$/.test(arn.account)) return undefined;
   return { name, managementAccountId: arn.account, environmentArn };
 }
 

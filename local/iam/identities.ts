@@ -238,7 +238,7 @@ class Resolver {
 
   private sub(arg: Json): string {
     const [text, variables] = Array.isArray(arg) ? (arg as [string, Record<string, Json>]) : [String(arg), {}];
-    return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+    return text.replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       if (variables && name in variables) return String(this.value(variables[name]));
       const dot = name.indexOf('.');

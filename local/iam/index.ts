@@ -85,9 +85,15 @@ export async function loadDeployment(options: LoadOptions): Promise<Deployment> 
   });
   const key = JSON.stringify([options.region, options.accountId, options.partition ?? 'aws', options.stackName ?? '', options.names ?? '']);
   let byPlace = resolved.get(template);
-  if (!byPlace) resolved.set(template, (byPlace = new Map()));
+  if (!byPlace) {
+    byPlace = new Map();
+    resolved.set(template, byPlace);
+  }
   let deployment = byPlace.get(key);
-  if (!deployment) byPlace.set(key, (deployment = deploymentFrom(template, options)));
+  if (!deployment) {
+    deployment = deploymentFrom(template, options);
+    byPlace.set(key, deployment);
+  }
   return deployment;
 }
 
@@ -109,10 +115,16 @@ const decisions = new WeakMap<Identity, Map<string, Decision>>();
 /** IAM's decision for the identity's policies (cached per identity, action, resource and context). */
 function decide(identity: Identity, request: RequiredAuthorization): Decision {
   let cache = decisions.get(identity);
-  if (!cache) decisions.set(identity, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    decisions.set(identity, cache);
+  }
   const key = `${request.action}\0${request.resource}\0${JSON.stringify(request.context)}`;
   let decision = cache.get(key);
-  if (decision === undefined) cache.set(key, (decision = evaluate(identity.policies, request).decision));
+  if (decision === undefined) {
+    decision = evaluate(identity.policies, request).decision;
+    cache.set(key, decision);
+  }
   return decision;
 }
 

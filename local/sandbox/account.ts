@@ -161,7 +161,12 @@ export class SandboxAccount {
     for (const c of scenario.connections) this.addConnection(c);
     const specs = new Map(scenario.stacks.map((spec) => [spec.name, spec]));
     const built = new Map(scenario.stacks.map((spec) => [spec.name, this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId)]));
-    for (const spec of scenario.stacks) if (spec.parent !== undefined) this.nest(built.get(spec.name)!, built.get(spec.parent)!);
+    const builtStack = (name: string): StackModel => {
+      const stack = built.get(name);
+      if (!stack) throw new Error(`The scenario has no stack named ${name}`);
+      return stack;
+    };
+    for (const spec of scenario.stacks) if (spec.parent !== undefined) this.nest(builtStack(spec.name), builtStack(spec.parent));
     for (const r of scenario.standaloneResources) {
       const arn = arnFor(r.type, r.name, this);
       this.addResource(arn, r.type, r.name, r.objects);
@@ -173,7 +178,7 @@ export class SandboxAccount {
     const deleting = (name: string | undefined): boolean =>
       name !== undefined && (specs.get(name)?.status === 'DELETE_IN_PROGRESS' || deleting(specs.get(name)?.parent));
     for (const spec of scenario.stacks) {
-      if (spec.status === 'DELETE_IN_PROGRESS' && !deleting(spec.parent)) beginDeletion(this, built.get(spec.name)!, clock.now(), []);
+      if (spec.status === 'DELETE_IN_PROGRESS' && !deleting(spec.parent)) beginDeletion(this, builtStack(spec.name), clock.now(), []);
     }
   }
 
@@ -288,7 +293,9 @@ export class SandboxAccount {
       events: [],
     };
     this.stacks.set(stackId, stack);
-    spec.resources.forEach((r, i) => this.addResource(stack.resources[i]?.arn ?? '', r.type, r.name, r.objects));
+    spec.resources.forEach((r, i) => {
+      this.addResource(stack.resources[i]?.arn ?? '', r.type, r.name, r.objects);
+    });
     if (Object.keys(stack.tags).length > 0) this.tagStack(stack);
     spec.resources.forEach((r, i) => {
       if (!r.taggable) return;

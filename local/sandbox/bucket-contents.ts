@@ -64,9 +64,10 @@ export class BucketContents {
     }
     const entries: ObjectVersionModel[] = [];
     for (; index < this.entries.length; index += 1) {
-      if (this.removed.has(index)) continue;
+      const entry = this.entries[index];
+      if (entry === undefined || this.removed.has(index)) continue;
       if (entries.length === max) return { entries, truncated: true };
-      entries.push(this.entries[index]!);
+      entries.push(entry);
     }
     return { entries, truncated: false };
   }
@@ -86,7 +87,7 @@ export class BucketContents {
     let high = this.entries.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (this.entries[mid]!.key <= key) low = mid + 1;
+      if ((this.entries[mid]?.key ?? key) <= key) low = mid + 1;
       else high = mid;
     }
     return low;

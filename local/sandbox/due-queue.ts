@@ -18,7 +18,8 @@ export class DueQueue<T> {
   }
 
   add(item: T, dueAt: number): void {
-    this.heap.push({ item, dueAt, seq: (this.seq += 1) });
+    this.seq += 1;
+    this.heap.push({ item, dueAt, seq: this.seq });
     this.up(this.heap.length - 1);
   }
 
@@ -46,12 +47,12 @@ export class DueQueue<T> {
     this.heap[b] = x;
   }
 
-  private up(i: number): void {
-    for (let parent = (i - 1) >> 1; i > 0 && this.before(i, parent); i = parent, parent = (i - 1) >> 1) this.swap(i, parent);
+  private up(start: number): void {
+    for (let i = start, parent = (i - 1) >> 1; i > 0 && this.before(i, parent); i = parent, parent = (i - 1) >> 1) this.swap(i, parent);
   }
 
-  private down(i: number): void {
-    for (;;) {
+  private down(start: number): void {
+    for (let i = start; ; ) {
       const left = 2 * i + 1;
       const right = left + 1;
       let first = i;

@@ -20,7 +20,7 @@ export function installedSandbox(): Sandbox | undefined {
 
 const MIDDLEWARE_NAME = 'protonCleanupSandbox';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: any SDK client, whatever its service's input, output and config types; `unknown` would accept none
 type AnyClient = Client<any, any, any, any>;
 
 export function answerFromSandbox(clients: readonly AnyClient[]): void {

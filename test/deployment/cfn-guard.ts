@@ -10,7 +10,7 @@ const BINARY = path.join(PACKAGE, 'bin', process.platform === 'darwin' ? 'macos'
 const RULES = path.join(PACKAGE, 'rules', 'control-tower', 'cfn-guard');
 
 function resourcesIn(value: unknown, found: Set<string>): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => resourcesIn(v, found));
+  if (Array.isArray(value)) for (const v of value) resourcesIn(v, found);
   else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       if (key === 'path' && typeof v === 'string' && v.startsWith('/Resources/')) found.add(v.split('/')[2] ?? '');

@@ -31,7 +31,10 @@ function checkValue(db: SpecDatabase, type: SpecType, value: unknown, at: string
     }
     case 'array':
       if (!Array.isArray(value)) problems.push(`${at}: expected a list`);
-      else value.forEach((item, i) => checkValue(db, type.element as SpecType, item, `${at}[${i}]`, problems));
+      else
+        value.forEach((item, i) => {
+          checkValue(db, type.element as SpecType, item, `${at}[${i}]`, problems);
+        });
       return;
     case 'map':
       if (typeof value !== 'object' || value === null || Array.isArray(value)) problems.push(`${at}: expected a map`);

@@ -104,7 +104,10 @@ const shipped = readdirSync(path.join(ROOT, 'scenarios'))
 const scenarioFile = (file: string) => JSON.parse(readFileSync(path.join(ROOT, 'scenarios', file), 'utf8')) as ScenarioInput;
 
 let executions = 0;
-const name = (what: string) => `coverage-${(executions += 1)}-${what}`;
+const name = (what: string) => {
+  executions += 1;
+  return `coverage-${executions}-${what}`;
+};
 
 /** Runs every execution the triggers started on the account, in order. */
 async function runStarted(spec: ScenarioInput, sandbox: Sandbox, coverage: CoverageRecord): Promise<LocalRunResult[]> {

@@ -122,18 +122,17 @@ describe('the alarm and the dead-letter queue', () => {
 
   it("lets only this deployment's rules and schedule send to the dead-letter queue (aws:SourceArn names each)", () => {
     const [, policy] = ofType('AWS::SQS::QueuePolicy')[0]!;
-    const statements = (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) => s.Effect === 'Allow');
+    const statements = (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) => s.Effect === 'Allow');
     const sourceArns = (principal: string) => {
       const matching = statements.filter((s) => [(s.Principal as { Service?: unknown }).Service].flat().includes(principal));
       expect(matching.length, principal).toBeGreaterThan(0);
-      return matching
-        .flatMap((s) => {
-          // Each statement that lets a service send names the sources; none is left to the account alone.
-          const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
-          const arns = condition?.ArnEquals?.['aws:SourceArn'] ?? condition?.ArnLike?.['aws:SourceArn'];
-          expect(arns, `${principal} statement has an aws:SourceArn condition`).toBeDefined();
-          return [arns].flat();
-        });
+      return matching.flatMap((s) => {
+        // Each statement that lets a service send names the sources; none is left to the account alone.
+        const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
+        const arns = condition?.ArnEquals?.['aws:SourceArn'] ?? condition?.ArnLike?.['aws:SourceArn'];
+        expect(arns, `${principal} statement has an aws:SourceArn condition`).toBeDefined();
+        return [arns].flat();
+      });
     };
     const dlqTargets = (type: string) =>
       ofType(type)

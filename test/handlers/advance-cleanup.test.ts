@@ -64,7 +64,12 @@ const MINUTE = 60_000;
 let now = Date.parse('2026-11-25T10:00:00.000Z');
 beforeEach(() => {
   now = Date.parse('2026-11-25T10:00:00.000Z');
-  useClock({ now: () => now, sleep: async (ms) => void (now += ms) });
+  useClock({
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  });
 });
 afterEach(() => useClock(undefined));
 
@@ -454,7 +459,9 @@ describe('AdvanceCleanup handler', () => {
       const stacks = Array.from({ length: 25 }, (_, n) => stackId(`AWSProton-instance${n}-cloudformation-X`));
       givenIndependentStacks(stacks);
       // The first batch of 20 takes the whole round's time (a throttled API, slow answers).
-      cloudFormation.on(DeleteStackCommand).callsFake(() => void (now += 3_100));
+      cloudFormation.on(DeleteStackCommand).callsFake(() => {
+        now += 3_100;
+      });
       const state = await advance();
       expect(deletedStackIds()).toHaveLength(20);
       expect(state.counts).toMatchObject({ pending: 5, deleting: 20 });
@@ -508,9 +515,10 @@ describe('AdvanceCleanup handler', () => {
       givenStored();
       givenStacks();
       const order: string[] = [];
-      proton
-        .on(ListEnvironmentAccountConnectionsCommand)
-        .callsFake(() => (order.push('ListEnvironmentAccountConnections'), { environmentAccountConnections: [connectionSummary(CONNECTION_ID)] }));
+      proton.on(ListEnvironmentAccountConnectionsCommand).callsFake(() => {
+        order.push('ListEnvironmentAccountConnections');
+        return { environmentAccountConnections: [connectionSummary(CONNECTION_ID)] };
+      });
       cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
       await advance();
       expect(order).toEqual(['ListEnvironmentAccountConnections', 'DeleteStack']);

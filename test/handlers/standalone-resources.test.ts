@@ -106,7 +106,8 @@ describe('deleteStandaloneResource: an S3 bucket', () => {
   it(`answers in-progress after ${MAX_PAGES_PER_CALL} pages when more remain, and does not delete the bucket yet`, async () => {
     let page = 0;
     s3.on(ListObjectVersionsCommand).callsFake(() => {
-      const versions = objectVersionRefs(3, (page += 1) * 3);
+      page += 1;
+      const versions = objectVersionRefs(3, page * 3);
       return objectVersionsPage({ versions, next: versions.at(-1)! });
     });
     s3.on(DeleteObjectsCommand).resolves({});

@@ -14,7 +14,10 @@ export const OTHER_ENVIRONMENT = 'ledger-staging';
 export const MANAGEMENT_ACCOUNT = '444455556666';
 
 let counter = 0;
-const suffix = () => `${(counter += 1)}`.padStart(4, '0');
+const suffix = () => {
+  counter += 1;
+  return `${counter}`.padStart(4, '0');
+};
 
 export function environmentStack(overrides: Partial<StackInput> = {}): StackInput {
   return {

@@ -68,6 +68,7 @@ export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:proton-connection-
 // ---------------------------------------------------------------------------------------------
 
 /** Any AWS SDK v3 client class. */
+// biome-ignore lint/suspicious/noExplicitAny: any SDK client class, whatever its service's types; `unknown` would accept none
 type ClientClass = { prototype: Client<any, any, any> };
 
 /**

@@ -44,7 +44,7 @@ describe('the packaged template (npm run package)', () => {
   it('has the CloudFormation deletion role, which only CloudFormation may assume, with no condition', () => {
     const role = template.Resources.CloudFormationDeletionRole;
     expect(role?.Type).toBe('AWS::IAM::Role');
-    const trust = (role?.Properties?.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+    const trust = (role!.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
     expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: CFN }, Action: 'sts:AssumeRole' }]);
   });
 
@@ -61,6 +61,7 @@ describe('the packaged template (npm run package)', () => {
       {
         Effect: 'Allow',
         Action: ['cloudformation:DeleteStack'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a template literal
         Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/AWSProton-*/*' },
         Condition: { StringEquals: { 'cloudformation:RoleArn': DELETION_ROLE_ARN } },
       },
@@ -79,6 +80,6 @@ describe('the packaged template (npm run package)', () => {
     const advance = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties?.Handler ?? '').includes('advance-cleanup'),
     );
-    expect((advance?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.DELETION_ROLE_ARN).toEqual(DELETION_ROLE_ARN);
+    expect((advance!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.DELETION_ROLE_ARN).toEqual(DELETION_ROLE_ARN);
   });
 });

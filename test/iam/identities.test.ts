@@ -43,11 +43,13 @@ describe('a fixture template: intrinsic functions resolved for a local deploymen
               PolicyName: 'p',
               PolicyDocument: {
                 Statement: [
+                  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a template literal
                   { Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Sub': '${ReportBucket.Arn}/reports/*' } },
                   { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
                   {
                     Effect: 'Allow',
                     Action: 'logs:DeleteLogGroup',
+                    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a template literal
                     Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' },
                   },
                   {

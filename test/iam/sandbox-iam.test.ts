@@ -12,10 +12,8 @@ describe("the sandbox authorizes each call against the calling function's role i
   let iam: SandboxIam;
   beforeAll(async () => {
     deployment = await localDeployment();
-  }, PACKAGING_TIMEOUT);
-  beforeAll(() => {
     iam = new SandboxIam(deployment);
-  });
+  }, PACKAGING_TIMEOUT);
 
   it('the caller is the function whose handler is running (AsyncLocalStorage)', async () => {
     const seen = await runAsFunction(deployment, 'notify', async () => {

@@ -371,6 +371,8 @@ export const inputArbitrary: fc.Arbitrary<unknown> = triggerShape.map((t) => {
         ...(t.sweepEnvironments ? { environments: t.sweepEnvironments.map(envText) } : {}),
         ...(t.protonApi ? { protonApi: t.protonApi } : {}),
       };
+    default:
+      throw new Error(`No input for trigger ${t.trigger satisfies never}`);
   }
 });
 

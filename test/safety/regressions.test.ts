@@ -13,11 +13,14 @@ import { DEFAULT_MODE } from './run-case.js';
  * and fail once it is fixed, to be turned into plain tests.
  */
 let executions = 0;
-const run = (s: ScenarioInput, options: RunOptions = {}) =>
-  runWorkflow(s, { executionName: `regression-${(executions += 1)}`, defaultMode: DEFAULT_MODE, ...options });
+const executionName = () => {
+  executions += 1;
+  return `regression-${executions}`;
+};
+const run = (s: ScenarioInput, options: RunOptions = {}) => runWorkflow(s, { executionName: executionName(), defaultMode: DEFAULT_MODE, ...options });
 const rerun = (first: LocalRunResult, input: unknown) => {
   first.sandbox.clearFaults();
-  return runWorkflow({ ...first.sandbox.scenario, faults: [] }, { sandbox: first.sandbox, input, executionName: `regression-${(executions += 1)}` });
+  return runWorkflow({ ...first.sandbox.scenario, faults: [] }, { sandbox: first.sandbox, input, executionName: executionName() });
 };
 
 describe('fixed', () => {

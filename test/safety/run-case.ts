@@ -75,7 +75,8 @@ function checkRun(ctx: RunContext, record: (invariant: InvariantName, found: str
 
 export async function runCase(safetyCase: SafetyCase): Promise<CaseOutcome> {
   const { scenario, lambdaFaults } = safetyCase;
-  const name = `safety-${(executions += 1)}`;
+  executions += 1;
+  const name = `safety-${executions}`;
   const violations = Object.fromEntries(INVARIANTS.map((i) => [i, [] as string[]])) as CaseOutcome['violations'];
   const recorder = (run: string) => (invariant: InvariantName, found: string[]) => violations[invariant].push(...found.map((v) => `${run}: ${v}`));
   const parsed = parseScenario(scenario);

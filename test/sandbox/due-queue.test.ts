@@ -35,7 +35,7 @@ describe('the due queue', () => {
   it('orders thousands of items by due time', () => {
     const queue = new DueQueue<number>();
     const dues = Array.from({ length: 5_000 }, (_, i) => (i * 7_919) % 5_003);
-    dues.forEach((d) => queue.add(d, d));
+    for (const d of dues) queue.add(d, d);
 
     expect(drain(queue, Number.POSITIVE_INFINITY)).toEqual([...dues].sort((x, y) => x - y));
   });

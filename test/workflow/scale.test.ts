@@ -71,7 +71,10 @@ describe('a 2,000-resource cleanup (400 stacks)', async () => {
       most = Math.max(most, deleting.size);
       // A deletion has ended when the account says so; read it from the sandbox at each call's time.
       for (const id of deleting)
-        if (result.sandbox.account.stacks.get(id)?.deletedAt !== undefined && (result.sandbox.account.stacks.get(id)?.deletedAt ?? Number.POSITIVE_INFINITY) <= call.at)
+        if (
+          result.sandbox.account.stacks.get(id)?.deletedAt !== undefined &&
+          (result.sandbox.account.stacks.get(id)?.deletedAt ?? Number.POSITIVE_INFINITY) <= call.at
+        )
           deleting.delete(id);
     }
     expect(most).toBeGreaterThan(1);

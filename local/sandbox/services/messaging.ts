@@ -28,7 +28,10 @@ let writes = 0;
 
 function etagsOf(account: object): Map<string, { body: string; etag: string }> {
   let map = etags.get(account);
-  if (!map) etags.set(account, (map = new Map()));
+  if (!map) {
+    map = new Map();
+    etags.set(account, map);
+  }
   return map;
 }
 
