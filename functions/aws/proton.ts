@@ -27,7 +27,9 @@ async function callProton<T>(action: string, call: () => Promise<T>): Promise<T>
   } catch (error) {
     const mapped = toWorkflowError(error, `Proton ${action}`);
     const message = `${mapped instanceof Error ? mapped.message : String(mapped)} (${PROTON_RETIRED_HINT})`;
-    if (isTransientAwsError(mapped) || hasName(mapped, ErrorName.ConflictException)) {
+    // Throttling and conflicts are Proton answering: they say nothing about retirement.
+    if (hasName(mapped, ErrorName.ThrottlingException, ErrorName.ConflictException)) throw mapped;
+    if (isTransientAwsError(mapped)) {
       (mapped as Error).message = message;
       throw mapped;
     }
