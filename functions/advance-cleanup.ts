@@ -15,9 +15,10 @@ import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventorySchema } from './domain/inventory.js';
 import { MODES } from './domain/request.js';
 import { clock } from './runtime/clock.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -27,20 +28,13 @@ import * as z from './runtime/zod.js';
  * carries its reference and counts, so neither grows with the number of stacks.
  */
 const config = loadConfig(
-  z.object({
-    REPORT_BUCKET: nonEmpty,
-    DELETION_ROLE_ARN: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'expected the ARN of the CloudFormation deletion role (arn:aws:iam::<account>:role/<name>)'),
-    PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect'),
-    MAX_STACKS_DELETING: z.coerce.number().int().min(1).max(500).default(50),
-    MAX_STACK_DELETION_MINUTES: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 60)
-      .default(60),
-    MAX_ROUNDS: z.coerce.number().int().min(10).max(2000).default(1800),
+  SettingsSchema.pick({
+    REPORT_BUCKET: true,
+    DELETION_ROLE_ARN: true,
+    PROTECT_TAG_KEY: true,
+    MAX_STACKS_DELETING: true,
+    MAX_STACK_DELETION_MINUTES: true,
+    MAX_ROUNDS: true,
   }),
 );
 

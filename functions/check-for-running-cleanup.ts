@@ -1,7 +1,8 @@
 import { acquireLease, type LeaseRef } from './aws/cleanup-lease.js';
 import { leaseKey } from './domain/concurrent-runs.js';
 import { clock } from './runtime/clock.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -11,7 +12,7 @@ import * as z from './runtime/zod.js';
  * holds it. A constant number of calls per run, however many executions run (no scan). Plan runs
  * delete nothing: they neither take nor yield to a lease. WriteReport releases the lease.
  */
-const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
 export const handler = taskHandler({
   task: 'CheckForRunningCleanup',

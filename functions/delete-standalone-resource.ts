@@ -3,10 +3,11 @@ import { currentTags } from './aws/tagging.js';
 import { emptyingCallsAllowed } from './domain/history-budget.js';
 import { MODES, STANDALONE_TYPES } from './domain/request.js';
 import { recheckStandalone } from './domain/standalone-deletion.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { ErrorName } from './runtime/errors.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -20,7 +21,7 @@ import * as z from './runtime/zod.js';
  */
 const ERROR_CHARS = 300;
 const TRANSIENT: readonly string[] = [ErrorName.ThrottlingException, ErrorName.InternalServerException, ErrorName.NetworkError];
-const config = loadConfig(z.object({ PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));
+const config = loadConfig(SettingsSchema.pick({ PROTECT_TAG_KEY: true }));
 
 export interface StandaloneProgress {
   id: string;

@@ -4,8 +4,9 @@ import { partitionOf } from './domain/arn.js';
 import { type ConnectionFacts, factsFromProton, factsFromRequest } from './domain/connection.js';
 import { type ConnectionMemory, ConnectionMemorySchema, memoryKeyOfConnection, memoryKeyOfEnvironment } from './domain/connection-memory.js';
 import { type CleanupRequest, CleanupRequestSchema, type EnvironmentRef } from './domain/request.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { ConnectionNotFoundError, InvalidRequestError, SeveralConnectionsError } from './runtime/errors.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -16,7 +17,7 @@ import * as z from './runtime/zod.js';
  * decommissions the one connection of that environment. Proton's errors fail the step (retried by
  * the state machine); with protonApi=retired Proton is not asked at all.
  */
-const config = loadConfig(z.object({ AWS_REGION: nonEmpty, REPORT_BUCKET: nonEmpty }));
+const config = loadConfig(SettingsSchema.pick({ AWS_REGION: true, REPORT_BUCKET: true }));
 
 /** The environment an earlier run of this workflow saw the connection (or environment) serve. */
 async function remembered(request: CleanupRequest): Promise<ConnectionMemory | undefined> {

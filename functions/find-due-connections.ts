@@ -1,21 +1,15 @@
 import { parametersUnder } from './aws/decommission-dates.js';
 import { connectionTags, type ListedConnection, listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
-import {
-  DEFAULT_DECOMMISSION_PATH,
-  decommissionDates,
-  decommissionDueEvent,
-  judgeConnection,
-  type TaggedConnection,
-  todayUtc,
-} from './domain/decommission-schedule.js';
+import { decommissionDates, decommissionDueEvent, judgeConnection, type TaggedConnection, todayUtc } from './domain/decommission-schedule.js';
 import { scheduledEnvironmentExecutionName, scheduledExecutionName } from './domain/execution-names.js';
 import { DECOMMISSION_DUE } from './domain/request.js';
 import { clock } from './runtime/clock.js';
-import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { deploymentAccountId, protonApiSetting } from './runtime/deployment.js';
 import { SweepIncompleteError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -26,13 +20,13 @@ import * as z from './runtime/zod.js';
  * Malformed dates and unreadable connections are reported, never fatal, never a reason to delete.
  */
 const config = loadConfig(
-  z.object({
-    STATE_MACHINE_ARN: nonEmpty,
-    AWS_REGION: nonEmpty,
-    DECOMMISSION_TAG_KEY: nonEmpty.default('proton-cleanup:decommission-on'),
-    DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH),
-    SCHEDULE_MODE: modeVariable.default('plan'),
-    REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
+  SettingsSchema.pick({
+    STATE_MACHINE_ARN: true,
+    AWS_REGION: true,
+    DECOMMISSION_TAG_KEY: true,
+    DECOMMISSION_PARAMETER_PATH: true,
+    SCHEDULE_MODE: true,
+    REQUEST_EVENT_SOURCE: true,
   }),
 );
 protonApiSetting(); // a bad PROTON_API fails the cold start

@@ -7,13 +7,14 @@ import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } fro
 import { buildInventory, countInventory, type InventoryCounts, stacksToExamine } from './domain/inventory.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { clock } from './runtime/clock.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** Inventory: everything tied to the connection's environment, stored in S3; the state gets its reference and counts. */
-const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty, PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect') }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true }));
 
 export interface InventoryResult {
   location: ObjectRef;

@@ -3,8 +3,9 @@ import { getJson, ObjectRefSchema } from './aws/object-store.js';
 import { markerRef, publishOnce } from './aws/publish-once.js';
 import { composeBareFailure, composeNotification } from './domain/notification.js';
 import { CaughtErrorSchema, ReportSchema } from './domain/report.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { logger } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -12,14 +13,7 @@ import * as z from './runtime/zod.js';
  * Notify / NotifyFailure: an SNS message for people and an EventBridge event for machines, each
  * at most once per execution however often the state is retried (aws/publish-once.ts).
  */
-const config = loadConfig(
-  z.object({
-    TOPIC_ARN: nonEmpty,
-    REPORT_BUCKET: nonEmpty,
-    EVENT_BUS_NAME: nonEmpty.default('default'),
-    EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
-  }),
-);
+const config = loadConfig(SettingsSchema.pick({ TOPIC_ARN: true, REPORT_BUCKET: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true }));
 
 const WrittenReport = z.object({ location: ObjectRefSchema });
 /** On the failure path, WriteFailureReport's own error when even the report could not be written. */

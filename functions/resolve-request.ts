@@ -1,19 +1,14 @@
 import type { CleanupRequest } from './domain/request.js';
 import { resolveRequest } from './domain/request-resolution.js';
-import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { protonApiSetting } from './runtime/deployment.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** ResolveRequest: any trigger (console input, custom event, Proton event) → one CleanupRequest. */
 protonApiSetting(); // a bad PROTON_API fails the cold start
-const config = loadConfig(
-  z.object({
-    DEFAULT_MODE: modeVariable.default('plan'),
-    REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
-    MAP_CONCURRENCY: z.coerce.number().int().min(1).max(40).default(10),
-  }),
-);
+const config = loadConfig(SettingsSchema.pick({ DEFAULT_MODE: true, REQUEST_EVENT_SOURCE: true, MAP_CONCURRENCY: true }));
 
 export const handler = taskHandler({
   task: 'ResolveRequest',

@@ -1,8 +1,9 @@
 import { putParameter } from './aws/decommission-dates.js';
-import { DEFAULT_DECOMMISSION_PATH, parameterNameOf } from './domain/decommission-schedule.js';
+import { parameterNameOf } from './domain/decommission-schedule.js';
 import { CleanupRequestSchema } from './domain/request.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { InvalidStateInputError } from './runtime/errors.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -11,7 +12,7 @@ import * as z from './runtime/zod.js';
  * environment's decommission date where the daily schedule reads it once Proton is retired (an
  * SSM parameter: tagging a stack would be a stack update). Nothing is deleted now.
  */
-const config = loadConfig(z.object({ DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH) }));
+const config = loadConfig(SettingsSchema.pick({ DECOMMISSION_PARAMETER_PATH: true }));
 
 export interface ScheduledDecommission {
   environmentName: string;

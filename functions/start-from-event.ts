@@ -1,10 +1,10 @@
 import { startNamedExecution } from './aws/step-functions.js';
 import { eventExecutionName, modeOfEvent } from './domain/execution-names.js';
 import { EventBridgeEventSchema } from './domain/request-resolution.js';
-import { loadConfig, modeVariable, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
-import * as z from './runtime/zod.js';
 
 /**
  * The EventBridge rules' target: starts the workflow with the whole event as input, under a
@@ -12,13 +12,7 @@ import * as z from './runtime/zod.js';
  * (A rule cannot name the executions it starts; this is the only reason this Lambda exists.)
  * The event's content is judged by ResolveRequest, where a bad one is reported and notified.
  */
-const config = loadConfig(
-  z.object({
-    STATE_MACHINE_ARN: nonEmpty,
-    DEFAULT_MODE: modeVariable.default('plan'),
-    REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
-  }),
-);
+const config = loadConfig(SettingsSchema.pick({ STATE_MACHINE_ARN: true, DEFAULT_MODE: true, REQUEST_EVENT_SOURCE: true }));
 
 export const handler = taskHandler({
   task: 'StartFromEvent',

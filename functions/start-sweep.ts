@@ -3,14 +3,15 @@ import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
 import { listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { resourcesWithTag } from './aws/tagging.js';
-import { DEFAULT_DECOMMISSION_PATH, decommissionDates, todayUtc } from './domain/decommission-schedule.js';
+import { decommissionDates, todayUtc } from './domain/decommission-schedule.js';
 import { TAG } from './domain/ownership.js';
 import type { SweepSection } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { decideSweep, environmentsFound, type SweepDecision, sweepChildName } from './domain/sweep.js';
 import { clock } from './runtime/clock.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { deploymentAccountId } from './runtime/deployment.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -20,7 +21,7 @@ import * as z from './runtime/zod.js';
  * Proton retired, those the request names or whose decommission date has come. A Proton error
  * fails the sweep before anything starts. Each child writes its own report.
  */
-const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty, DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH) }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, DECOMMISSION_PARAMETER_PATH: true }));
 
 /** Where the sweep's sections are kept: one per environment found, so they travel by reference, never in the state. */
 export const SWEEP_FILE = 'sweep.json';

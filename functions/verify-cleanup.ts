@@ -6,12 +6,13 @@ import { InventorySchema } from './domain/inventory.js';
 import { stoppedBecause } from './domain/serving.js';
 import { holdBackStandalone, type ResourceDeletionEvent, stacksToExplain, verify } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on the stand-alone resources to delete. */
-const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
 export interface VerifyResult {
   location: ObjectRef;

@@ -8,13 +8,14 @@ import { buildReport, CaughtErrorSchema, DirectResultSchema, type Report, Report
 import { CleanupRequestSchema } from './domain/request.js';
 import { VerificationSchema } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
-import { loadConfig, nonEmpty } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
 import { logger, MetricUnit, metrics } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
-const config = loadConfig(z.object({ REPORT_BUCKET: nonEmpty }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
 const ReferenceSchema = z.object({ location: ObjectRefSchema });
 /** The cleanup lease CheckForRunningCleanup took (released here: the run deletes nothing more). */

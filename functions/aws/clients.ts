@@ -17,7 +17,7 @@ import { loadConfig } from '../runtime/config.js';
 import { InvalidConfigurationError } from '../runtime/errors.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
-import * as z from '../runtime/zod.js';
+import { SettingsSchema } from '../runtime/settings.js';
 import { isThrottling } from './error-mapping.js';
 
 /**
@@ -30,10 +30,7 @@ import { isThrottling } from './error-mapping.js';
  * (documented in the README).
  */
 const { SDK_MAX_ATTEMPTS: sdkMaxAttempts, SDK_RETRY_BASE_MS: baseDelayMs } = loadConfig(
-  z.object({
-    SDK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-    SDK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(200),
-  }),
+  SettingsSchema.pick({ SDK_MAX_ATTEMPTS: true, SDK_RETRY_BASE_MS: true }),
 );
 const maxDelayMs = 5_000;
 

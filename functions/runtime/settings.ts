@@ -1,0 +1,40 @@
+import { DEFAULT_DECOMMISSION_PATH } from '../domain/decommission-schedule.js';
+import { modeVariable, nonEmpty } from './config.js';
+import * as z from './zod.js';
+
+/**
+ * Every environment variable a function reads, defined once: its schema and its default (README
+ * "Configuration"). A handler picks the ones it needs (`SettingsSchema.pick({...})`) and
+ * validates them at cold start with loadConfig, so a default or a rule never differs between two
+ * functions (test/deployment/settings.test.ts holds each default to serverless.yml's). Not here:
+ * PROTON_API and ACCOUNT_ID (runtime/deployment.ts, read on each use because the local run plays
+ * several deployments in one process) and API_CALLS_PER_SECOND (its own syntax, aws/clients.ts).
+ */
+export const SettingsSchema = z.object({
+  AWS_REGION: nonEmpty,
+  REPORT_BUCKET: nonEmpty,
+  TOPIC_ARN: nonEmpty,
+  STATE_MACHINE_ARN: nonEmpty,
+  DEFAULT_MODE: modeVariable.default('plan'),
+  SCHEDULE_MODE: modeVariable.default('plan'),
+  REQUEST_EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
+  EVENT_BUS_NAME: nonEmpty.default('default'),
+  EVENT_SOURCE: nonEmpty.default('proton-connection-cleanup'),
+  PROTECT_TAG_KEY: nonEmpty.default('proton-cleanup:protect'),
+  DECOMMISSION_TAG_KEY: nonEmpty.default('proton-cleanup:decommission-on'),
+  DECOMMISSION_PARAMETER_PATH: nonEmpty.default(DEFAULT_DECOMMISSION_PATH),
+  MAP_CONCURRENCY: z.coerce.number().int().min(1).max(40).default(10),
+  DELETION_ROLE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'expected the ARN of the CloudFormation deletion role (arn:aws:iam::<account>:role/<name>)'),
+  MAX_STACKS_DELETING: z.coerce.number().int().min(1).max(500).default(50),
+  MAX_STACK_DELETION_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  MAX_ROUNDS: z.coerce.number().int().min(10).max(2000).default(1800),
+  SDK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  SDK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(200),
+});

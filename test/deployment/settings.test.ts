@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SettingsSchema } from '../../functions/runtime/settings.js';
+
+const serverlessYml = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'serverless.yml'), 'utf8');
+
+/** `NAME: ${param:name}` lines: the environment variables a deployment parameter sets. */
+const parameterOf = new Map([...serverlessYml.matchAll(/^ +([A-Z_]+): \$\{param:(\w+)\}$/gm)].map(([, variable, parameter]) => [variable!, parameter!]));
+
+/** The `params: default:` block: what a deployment gets when no --param is given. */
+const parameterDefaults = new Map(
+  [...(serverlessYml.match(/^params:\n {2}default:\n((?: {4}.*\n|\n)+)/m)?.[1] ?? '').matchAll(/^ {4}(\w+): (.*)$/gm)].map(([, name, value]) => [
+    name!,
+    value!.replace(/^'(.*)'$/, '$1'),
+  ]),
+);
+
+describe('settings', () => {
+  it('reads every deployment parameter it has a default for', () => {
+    const withDefault = Object.keys(SettingsSchema.shape).filter((name) => parameterOf.has(name));
+    expect(withDefault.length).toBeGreaterThan(8);
+  });
+
+  it.each([...parameterOf].filter(([variable]) => variable in SettingsSchema.shape))(
+    '%s defaults to what deployment parameter %s defaults to, so a local run behaves like a deployment',
+    (variable, parameter) => {
+      const schema = SettingsSchema.shape[variable as keyof typeof SettingsSchema.shape];
+      expect(parameterDefaults.has(parameter), `params.default.${parameter}`).toBe(true);
+      expect(String(schema.parse(undefined))).toBe(String(schema.parse(parameterDefaults.get(parameter))));
+    },
+  );
+
+  it('rejects a bad value with the variable named and what is expected', () => {
+    const parsed = SettingsSchema.pick({ MAX_STACKS_DELETING: true }).safeParse({ MAX_STACKS_DELETING: '0' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['MAX_STACKS_DELETING']);
+  });
+});
