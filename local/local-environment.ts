@@ -1,5 +1,6 @@
 import { useClock } from '../functions/runtime/clock.js';
 import { type CoverageRecord, type Deployment, functionEnvironment, loadDeployment } from './iam/index.js';
+import { LOCAL_RESOURCES, lambdaEnvironment, topicArn } from './lambda-environment.js';
 import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/scenario.js';
@@ -8,11 +9,7 @@ import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/sce
  * This process as the functions' Lambda environment: the configuration they validate at cold
  * start, fake credentials and a closed endpoint, and every SDK client answered by a sandbox.
  */
-export const LOCAL_RESOURCES = {
-  reportBucket: 'proton-connection-cleanup-local-reports',
-  topicName: 'proton-connection-cleanup-local',
-  stateMachineName: 'proton-connection-cleanup-local',
-} as const;
+export { LOCAL_RESOURCES, stateMachineArn } from './lambda-environment.js';
 
 let environment: { region: string; accountId: string } | undefined;
 
@@ -24,40 +21,18 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string, deployment:
     }
     return;
   }
+  // The deletion role as the packaged serverless.yml gives it to advanceCleanup (CloudFormationDeletionRole).
+  const deletionRoleArn = functionEnvironment(deployment, 'advanceCleanup').DELETION_ROLE_ARN;
+  if (!deletionRoleArn) throw new Error('serverless.yml gives advanceCleanup no DELETION_ROLE_ARN: the local run needs the deletion role it deploys');
   environment = { region: scenario.region, accountId: scenario.accountId };
-  Object.assign(process.env, {
-    AWS_REGION: scenario.region,
-    ACCOUNT_ID: scenario.accountId,
-    // Never real credentials, never a real endpoint: every call is answered by the sandbox.
-    AWS_ACCESS_KEY_ID: 'SANDBOX',
-    AWS_SECRET_ACCESS_KEY: 'SANDBOX',
-    AWS_SESSION_TOKEN: 'SANDBOX',
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-    SDK_RETRY_BASE_MS: '0',
-    DEFAULT_MODE: defaultMode,
-    REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
-    MAP_CONCURRENCY: '10',
-    STATE_MACHINE_ARN: stateMachineArn(scenario),
-    DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
-    SCHEDULE_MODE: 'execute',
-    REPORT_BUCKET: LOCAL_RESOURCES.reportBucket,
-    // The deletion role as the packaged serverless.yml gives it to advanceCleanup (CloudFormationDeletionRole).
-    DELETION_ROLE_ARN: functionEnvironment(deployment, 'advanceCleanup').DELETION_ROLE_ARN,
-    TOPIC_ARN: topicArn(scenario),
-    EVENT_BUS_NAME: 'default',
-    EVENT_SOURCE: 'proton-connection-cleanup',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-  });
-}
-
-export function stateMachineArn(scenario: Scenario): string {
-  return `arn:aws:states:${scenario.region}:${scenario.accountId}:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
-}
-
-function topicArn(scenario: Scenario): string {
-  return `arn:aws:sns:${scenario.region}:${scenario.accountId}:${LOCAL_RESOURCES.topicName}`;
+  Object.assign(
+    process.env,
+    lambdaEnvironment(scenario, {
+      defaultMode,
+      deletionRoleArn,
+      logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    }),
+  );
 }
 
 export interface OpenOptions {

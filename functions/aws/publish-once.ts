@@ -1,3 +1,4 @@
+import { clock } from '../runtime/clock.js';
 import * as z from '../runtime/zod.js';
 import { getJsonWithEtag, type ObjectRef, putJsonIf } from './object-store.js';
 
@@ -61,7 +62,7 @@ export async function publishOnce(
   executionName: string,
   channel: Channel,
   publish: () => Promise<string | undefined>,
-  now: () => Date = () => new Date(),
+  now: () => Date = () => new Date(clock.now()),
 ): Promise<ChannelOutcome> {
   const marker = (state: Marker['state'], extra: Partial<Marker> = {}): Marker => ({ executionName, channel, state, at: now().toISOString(), ...extra });
 

@@ -1,0 +1,51 @@
+/**
+ * The environment variables the functions get when they run outside Lambda: in the local run and
+ * in the tests and benchmark, built from this one list so the two never drift apart. Fake
+ * credentials and a closed endpoint: every call is answered by the sandbox or a test's mock, never
+ * by AWS. (Kept free of the sandbox's imports so the tests' setup loads it cheaply.)
+ */
+export const LOCAL_RESOURCES = {
+  reportBucket: 'proton-connection-cleanup-local-reports',
+  topicName: 'proton-connection-cleanup-local',
+  stateMachineName: 'proton-connection-cleanup-local',
+} as const;
+
+export interface LocalAccount {
+  region: string;
+  accountId: string;
+}
+
+export function stateMachineArn(account: LocalAccount): string {
+  return `arn:aws:states:${account.region}:${account.accountId}:stateMachine:${LOCAL_RESOURCES.stateMachineName}`;
+}
+
+export function topicArn(account: LocalAccount): string {
+  return `arn:aws:sns:${account.region}:${account.accountId}:${LOCAL_RESOURCES.topicName}`;
+}
+
+export function lambdaEnvironment(account: LocalAccount, options: { defaultMode: string; deletionRoleArn: string; logLevel: string }): Record<string, string> {
+  return {
+    AWS_REGION: account.region,
+    ACCOUNT_ID: account.accountId,
+    AWS_ACCESS_KEY_ID: 'SANDBOX',
+    AWS_SECRET_ACCESS_KEY: 'SANDBOX',
+    AWS_SESSION_TOKEN: 'SANDBOX',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    // Retries are still made (and counted), without real-time waits.
+    SDK_RETRY_BASE_MS: '0',
+    DEFAULT_MODE: options.defaultMode,
+    REQUEST_EVENT_SOURCE: 'proton-connection-cleanup',
+    MAP_CONCURRENCY: '10',
+    STATE_MACHINE_ARN: stateMachineArn(account),
+    DECOMMISSION_TAG_KEY: 'proton-cleanup:decommission-on',
+    SCHEDULE_MODE: 'execute',
+    REPORT_BUCKET: LOCAL_RESOURCES.reportBucket,
+    DELETION_ROLE_ARN: options.deletionRoleArn,
+    TOPIC_ARN: topicArn(account),
+    EVENT_BUS_NAME: 'default',
+    EVENT_SOURCE: 'proton-connection-cleanup',
+    POWERTOOLS_LOG_LEVEL: options.logLevel,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  };
+}
