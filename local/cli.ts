@@ -142,7 +142,8 @@ async function main(argv: string[]): Promise<number> {
   const calls = result.sandbox.calls;
   const failedCalls = calls.filter((c) => c.error);
   const byError = [...new Set(failedCalls.map((c) => c.error))].map((e) => `${failedCalls.filter((c) => c.error === e).length} ${e}`);
-  out(`AWS calls answered by the sandbox: ${calls.length}${byError.length ? ` (${byError.join(', ')}; all retried)` : ''}`);
+  // Error answers as counted, not judged: throttling is retried, NoSuchKey or a ValidationError may be the answer sought.
+  out(`AWS calls answered by the sandbox: ${calls.length}${byError.length ? `, ${failedCalls.length} of them with an error (${byError.join(', ')})` : ''}`);
   const messages = [...result.sandbox.account.topics.values()].flat().length;
   out(`Notifications: ${messages} SNS message(s), ${result.sandbox.account.events.length} EventBridge event(s)`);
   out(`Execution ${result.executionName} ${result.status}${result.error ? `: ${result.error.name}` : ''}`);

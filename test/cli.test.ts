@@ -37,6 +37,14 @@ describe('npm start', () => {
     expect(s.total).toBe(written.resources.length);
   });
 
+  it('counts the calls answered with an error without claiming they were all retried', async () => {
+    const { stdout } = await cli('--report', tempReport());
+
+    // The demo scenario throttles CloudFormation; a missing report object is an answer, not a retry.
+    expect(stdout).toMatch(/^AWS calls answered by the sandbox: \d+, \d+ of them with an error \(.*\d+ Throttling.*\)$/m);
+    expect(stdout).not.toMatch(/retried/);
+  });
+
   it('deletes nothing with --mode plan', async () => {
     const report = tempReport();
     const { code } = await cli('--mode', 'plan', '--report', report);
