@@ -1,7 +1,7 @@
 import { getJsonIfExists } from './aws/object-store.js';
 import { getConnection, listConnections } from './aws/proton.js';
 import { partitionOf } from './domain/arn.js';
-import { type ConnectionFacts, factsFromProton, factsFromRequest } from './domain/connection.js';
+import { type ConnectionFacts, environmentMismatch, factsFromProton, factsFromRequest, servesEnvironment } from './domain/connection.js';
 import { type ConnectionMemory, ConnectionMemorySchema, memoryKeyOfConnection, memoryKeyOfEnvironment } from './domain/connection-memory.js';
 import { type CleanupRequest, CleanupRequestSchema, type EnvironmentRef } from './domain/request.js';
 import { loadConfig } from './runtime/config.js';
@@ -31,33 +31,25 @@ async function remembered(request: CleanupRequest): Promise<ConnectionMemory | u
 
 const place = (request: CleanupRequest) => ({ partition: partitionOf(config.AWS_REGION), region: config.AWS_REGION, protonApi: request.protonApi });
 
-function sameEnvironment(a: EnvironmentRef, b: { environmentName: string; managementAccountId: string }): boolean {
-  return a.name === b.environmentName && a.managementAccountId === b.managementAccountId;
-}
-
 async function byConnectionId(request: CleanupRequest & { connectionId: string }): Promise<ConnectionFacts> {
   const connection = await getConnection(request.connectionId);
   const named = request.environment;
   if (connection) {
-    if (named && !sameEnvironment(named, connection)) {
-      throw new InvalidRequestError([
-        `environment: the request names ${named.name} in ${named.managementAccountId}, but connection ${connection.id} serves ` +
-          `${connection.environmentName} in ${connection.managementAccountId}; fix or drop "environment"`,
-      ]);
-    }
+    const mismatch = environmentMismatch(named, connection);
+    if (mismatch) throw new InvalidRequestError([mismatch]);
     return factsFromProton(connection);
   }
   // Gone: an earlier run may have recorded which environment it served, and in what status.
   const memory = await remembered(request);
   const known = named ?? (memory ? { name: memory.environmentName, managementAccountId: memory.managementAccountId } : undefined);
   if (!known) throw new ConnectionNotFoundError(request.connectionId);
-  const status = memory && sameEnvironment(known, memory) ? memory.status : undefined;
+  const status = memory && servesEnvironment(known, memory) ? memory.status : undefined;
   return factsFromRequest({ connectionId: request.connectionId, status, environment: known }, place(request));
 }
 
 /** Proton deleted the environment: decommission its one connection here, if it has one. */
 async function forDeletedEnvironment(request: CleanupRequest, environment: EnvironmentRef): Promise<ConnectionFacts> {
-  const connections = (await listConnections(environment.name)).filter((c) => sameEnvironment(environment, c));
+  const connections = (await listConnections(environment.name)).filter((c) => servesEnvironment(environment, c));
   if (connections.length > 1) {
     throw new SeveralConnectionsError(
       `Environment ${environment.name} of management account ${environment.managementAccountId} has ${connections.length} connections in this account ` +

@@ -74,3 +74,17 @@ export function factsFromRequest(
     protonApi: place.protonApi,
   };
 }
+
+/** Whether the connection (or an earlier run's record of it) serves the environment named. */
+export function servesEnvironment(named: EnvironmentRef, served: { environmentName: string; managementAccountId: string }): boolean {
+  return named.name === served.environmentName && named.managementAccountId === served.managementAccountId;
+}
+
+/** A request naming both a connection and an environment must name the one the connection serves; else what is wrong, for the caller. */
+export function environmentMismatch(named: EnvironmentRef | undefined, connection: ProtonConnection): string | undefined {
+  if (!named || servesEnvironment(named, connection)) return undefined;
+  return (
+    `environment: the request names ${named.name} in ${named.managementAccountId}, but connection ${connection.id} serves ` +
+    `${connection.environmentName} in ${connection.managementAccountId}; fix or drop "environment"`
+  );
+}

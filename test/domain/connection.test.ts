@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionFactsSchema, factsFromProton, factsFromRequest, type ProtonConnection } from '../../functions/domain/connection.js';
+import { ConnectionFactsSchema, environmentMismatch, factsFromProton, factsFromRequest, type ProtonConnection } from '../../functions/domain/connection.js';
 import { ACCOUNT, arns, CONNECTION_ID, ENV, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
 
 function protonConnection(overrides: Partial<ProtonConnection> = {}): ProtonConnection {
@@ -66,5 +66,28 @@ describe('factsFromRequest', () => {
     expect(facts.source).toBe('request');
     expect(facts.protonApi).toBe('retired');
     expect(() => ConnectionFactsSchema.parse(facts)).not.toThrow();
+  });
+});
+
+describe('environmentMismatch', () => {
+  it('accepts a request that names no environment', () => {
+    expect(environmentMismatch(undefined, protonConnection())).toBeUndefined();
+  });
+
+  it('accepts a request that names the environment the connection serves', () => {
+    const connection = protonConnection();
+    expect(environmentMismatch({ name: connection.environmentName, managementAccountId: connection.managementAccountId }, connection)).toBeUndefined();
+  });
+
+  it('names both environments when the request names another one', () => {
+    const connection = protonConnection();
+    const problem = environmentMismatch({ name: 'other-env', managementAccountId: connection.managementAccountId }, connection);
+    expect(problem).toContain('other-env');
+    expect(problem).toContain(connection.environmentName);
+  });
+
+  it('tells an environment of the same name in another management account apart', () => {
+    const connection = protonConnection();
+    expect(environmentMismatch({ name: connection.environmentName, managementAccountId: '999999999999' }, connection)).toContain('999999999999');
   });
 });
