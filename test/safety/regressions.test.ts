@@ -61,14 +61,14 @@ describe('fixed', () => {
   });
 });
 
-describe('open', () => {
+describe('found by the random search, fixed since', () => {
   it('rerun-without-environment (fixed: runs remember the environment of each connection they inventory): re-running a request that names no environment succeeds after the first run deleted the connection', async () => {
     // Shrunk by fast-check (seed 20261125): no stack, no fault; any stack the first run could not delete stays for good.
     const first = await run(scenario({ stacks: [], input: consoleInput('execute') }));
     const second = await rerun(first, consoleInput('execute'));
 
     expect(first.status).toBe('succeeded');
-    expect(second.error?.name).toBeUndefined(); // today: ConnectionNotFound
+    expect(second.error?.name).toBeUndefined(); // was: ConnectionNotFound
     expect(second.status).toBe('succeeded');
   });
 

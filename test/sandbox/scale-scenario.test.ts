@@ -131,11 +131,10 @@ describe('deletionDependencies', () => {
 });
 
 describe('the sandbox at scale', () => {
-  it('settles 2,000 stack deletions through 22,000 calls in under 5 seconds of wall time', () => {
+  // Speed is not asserted here: `npm run bench` measures the local run's wall clock at scale, sandbox included.
+  it('settles 2,000 stack deletions through 22,000 calls', () => {
     const scenario = scaleScenario({ resources: 10_000 });
     const sandbox = sandboxFor({ ...scenario, timing: { latencyMs: { '*': 200 }, callsPerSecond: {} } });
-    const started = performance.now();
-
     for (const stack of sandbox.account.stacks.values()) send(sandbox, 'cloudformation:DeleteStack', { StackName: stack.stackId });
     const ids = [...sandbox.account.stacks.keys()];
     for (let call = 0; sandbox.calls.length < 22_000; call += 1) {
@@ -143,7 +142,6 @@ describe('the sandbox at scale', () => {
       else send(sandbox, 'cloudformation:DescribeStacks', { StackName: ids[call % ids.length] });
     }
 
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(listStacks(sandbox, ['DELETE_IN_PROGRESS']).summaries).toEqual([]);
   });
 });
