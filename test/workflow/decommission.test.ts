@@ -10,13 +10,14 @@ describe('a decommission in execute mode', () => {
   it('deletes the connection and every proven-owned stack, and succeeds', async () => {
     const env = environmentStack();
     const api = serviceInstanceStack('api');
-    const result = await run(scenario({ stacks: [componentStack('monitoring'), api, env] }));
+    const monitoring = componentStack('monitoring');
+    const result = await run(scenario({ stacks: [monitoring, api, env] }));
     const report = reportOf(result);
 
     expect(result.status).toBe('succeeded');
     expect(report.connection.outcome).toBe('deleted');
     expect(result.sandbox.account.connections.has(CONNECTION_ID)).toBe(false);
-    for (const name of [env.name, api.name]) {
+    for (const name of [env.name, api.name, monitoring.name]) {
       expect(result.sandbox.account.stackByName(name)?.status).toBe('DELETE_COMPLETE');
       expect(report.resources.find((r) => r.id === stackIdOf(result, name))?.outcome).toBe('deleted');
     }
