@@ -1,6 +1,6 @@
 /**
  * The one list of error names the workflow knows. The ASL's `ErrorEquals` lists use exactly
- * these strings (test/workflow/error-names.test.ts checks that), and every error a handler
+ * these strings (test/workflow/asl.test.ts checks that), and every error a handler
  * throws on purpose is one of the classes below, whose `name` is the string Step Functions
  * matches.
  */
