@@ -5,15 +5,15 @@ import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/scenario.js';
 
-/**
- * This process as the functions' Lambda environment: the configuration they validate at cold
- * start, fake credentials and a closed endpoint, and every SDK client answered by a sandbox.
- */
 export { LOCAL_RESOURCES, stateMachineArn } from './lambda-environment.js';
 
 let environment: { region: string; accountId: string } | undefined;
 
-/** The handlers read their configuration once, at import: set it once per process, as Lambda would. */
+/**
+ * This process as the functions' Lambda environment: the configuration they validate at cold
+ * start (lambdaEnvironment), and every SDK client answered by a sandbox. The handlers read their
+ * configuration once, at import: it is set once per process, as Lambda would.
+ */
 function prepareEnvironment(scenario: Scenario, defaultMode: string, deployment: Deployment): void {
   if (environment) {
     if (environment.region !== scenario.region || environment.accountId !== scenario.accountId) {
