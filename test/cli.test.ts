@@ -5,12 +5,21 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../functions/domain/report.js';
+import { main } from '../local/cli-main.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
-/** Runs `npm start -- <args>` as a user would (without npm's banner), returning exit code and output. */
+/** Runs `npm start -- <args>` in this process (the program the bin calls), returning exit code and output. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+/** Runs the bin itself, as `npm start` does: a new process, its exit code. */
+async function bin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(tsx, ['local/cli.ts', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
     return { code: 0, stdout, stderr };
@@ -91,5 +100,21 @@ describe('npm start', () => {
 
     expect(code).toBe(0);
     for (const flag of ['--scenario', '--input', '--mode', '--report']) expect(stdout).toContain(flag);
+  });
+
+  describe('the bin', () => {
+    it('prints the help and exits 0', async () => {
+      const { code, stdout } = await bin('--help');
+
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage: npm start');
+    });
+
+    it('exits 2 on a usage error, the message on stderr', async () => {
+      const { code, stderr } = await bin('--mode', 'destroy');
+
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--mode must be "plan" or "execute"/);
+    });
   });
 });
