@@ -12,26 +12,33 @@ export function s3Uri(ref: ObjectRef): string {
   return `s3://${ref.bucket}/${ref.key}`;
 }
 
+/** A PutObject of the value as JSON; with a condition, a conditional write (putJsonIf). */
+function putJsonCommand(ref: ObjectRef, value: unknown, condition?: WriteCondition): PutObjectCommand {
+  return new PutObjectCommand({
+    Bucket: ref.bucket,
+    Key: ref.key,
+    Body: JSON.stringify(value, null, 2),
+    ContentType: 'application/json',
+    ...(condition && ('ifNoneMatch' in condition ? { IfNoneMatch: condition.ifNoneMatch } : { IfMatch: condition.ifMatch })),
+  });
+}
+
 export async function putJson(ref: ObjectRef, value: unknown): Promise<ObjectRef> {
-  await callAws(`PutObject ${s3Uri(ref)}`, () =>
-    s3().send(
-      new PutObjectCommand({
-        Bucket: ref.bucket,
-        Key: ref.key,
-        Body: JSON.stringify(value, null, 2),
-        ContentType: 'application/json',
-      }),
-    ),
-  );
+  await callAws(`PutObject ${s3Uri(ref)}`, () => s3().send(putJsonCommand(ref, value)));
   return ref;
 }
 
-export async function getJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T> {
+/** The object, parsed and checked against the schema, with its ETag. */
+async function readJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<{ value: T; etag: string }> {
   const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
   const text = (await out.Body?.transformToString()) ?? '';
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new InvalidStateInputError(`${s3Uri(ref)} does not hold what was expected: ${parsed.error.message}`);
-  return parsed.data;
+  return { value: parsed.data, etag: out.ETag ?? '' };
+}
+
+export async function getJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T> {
+  return (await readJson(ref, schema)).value;
 }
 
 /**
@@ -39,12 +46,7 @@ export async function getJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<
  * answers a missing key with NoSuchKey; AccessDenied is a real denial and is not hidden.
  */
 export async function getJsonIfExists<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T | undefined> {
-  try {
-    return await getJson(ref, schema);
-  } catch (error) {
-    if (hasName(error, 'NoSuchKey')) return undefined;
-    throw error;
-  }
+  return (await getJsonWithEtag(ref, schema))?.value;
 }
 
 /** Keys are per execution, so a re-run never overwrites an earlier run's record. */
@@ -69,17 +71,7 @@ const CONFLICT_ATTEMPTS = 3;
 export async function putJsonIf(ref: ObjectRef, value: unknown, condition: WriteCondition): Promise<ConditionalWrite> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = await callAws(`PutObject ${s3Uri(ref)} (conditional)`, () =>
-        s3().send(
-          new PutObjectCommand({
-            Bucket: ref.bucket,
-            Key: ref.key,
-            Body: JSON.stringify(value, null, 2),
-            ContentType: 'application/json',
-            ...('ifNoneMatch' in condition ? { IfNoneMatch: condition.ifNoneMatch } : { IfMatch: condition.ifMatch }),
-          }),
-        ),
-      );
+      const out = await callAws(`PutObject ${s3Uri(ref)} (conditional)`, () => s3().send(putJsonCommand(ref, value, condition)));
       return { written: true, etag: out.ETag ?? '' };
     } catch (error) {
       if (hasName(error, 'PreconditionFailed') || ('ifMatch' in condition && hasName(error, 'NoSuchKey'))) return { written: false };
@@ -97,11 +89,7 @@ export async function putJsonIf(ref: ObjectRef, value: unknown, condition: Write
 /** The object and its ETag (what a later `ifMatch` write names), or undefined when there is none. */
 export async function getJsonWithEtag<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<{ value: T; etag: string } | undefined> {
   try {
-    const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
-    const text = (await out.Body?.transformToString()) ?? '';
-    const parsed = schema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new InvalidStateInputError(`${s3Uri(ref)} does not hold what was expected: ${parsed.error.message}`);
-    return { value: parsed.data, etag: out.ETag ?? '' };
+    return await readJson(ref, schema);
   } catch (error) {
     if (hasName(error, 'NoSuchKey')) return undefined;
     throw error;

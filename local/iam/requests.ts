@@ -1,3 +1,4 @@
+import type { ServiceName } from '../sandbox/service-errors.js';
 import type { AuthorizationRequest, RequestContext } from './policy.js';
 import { buildArn, referenceAction } from './reference.js';
 
@@ -12,7 +13,7 @@ import { buildArn, referenceAction } from './reference.js';
  */
 
 /** The sandbox's service names (local/sandbox/service-errors.ts ServiceName), by SDK client class name. */
-export const SERVICE_BY_CLIENT: Record<string, string> = {
+export const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   ProtonClient: 'proton',
   CloudFormationClient: 'cloudformation',
   ResourceGroupsTaggingAPIClient: 'tagging',

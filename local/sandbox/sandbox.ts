@@ -1,4 +1,5 @@
 import { type CoverageRecord, currentCaller, type Deployment, SandboxIam } from '../iam/index.js';
+import { SERVICE_BY_CLIENT } from '../iam/requests.js';
 import { SandboxAccount } from './account.js';
 import { ApiTiming } from './api-timing.js';
 import { type AppliedChange, ChangeSchedule } from './changes.js';
@@ -35,20 +36,6 @@ export interface RecordedCall {
   /** Refused by the API's rate limit (not an injected fault). */
   throttled?: true;
 }
-
-const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
-  ProtonClient: 'proton',
-  CloudFormationClient: 'cloudformation',
-  ResourceGroupsTaggingAPIClient: 'tagging',
-  S3Client: 's3',
-  SNSClient: 'sns',
-  EventBridgeClient: 'eventbridge',
-  SFNClient: 'stepfunctions',
-  IAMClient: 'iam',
-  CloudWatchLogsClient: 'logs',
-  ECRClient: 'ecr',
-  SSMClient: 'ssm',
-};
 
 // Keyed by the services `timing` may name: the compiler keeps the two lists the same.
 const OPERATIONS: Record<(typeof SANDBOX_SERVICES)[number], Operations> = {
