@@ -21,6 +21,7 @@ import {
   serviceInstanceStack,
   standaloneResource,
 } from '../helpers/scenarios.js';
+import { ALL_FUNCTIONS } from './packaged-template.js';
 
 /**
  * Least privilege stays least: a representative set of local runs, in one process, records every
@@ -71,23 +72,7 @@ const EXCEPTIONS: Exception[] = [
     action: `logs:${verb}`,
     why: "Log delivery: what Step Functions needs to send the state machine's logs to CloudWatch Logs (loggingConfig; Step Functions Developer Guide, logging), granted by serverless-step-functions; the local run has no log delivery.",
   })),
-  ...[
-    'ResolveRequest',
-    'StartSweep',
-    'ScheduleDecommission',
-    'DescribeConnection',
-    'CheckForRunningCleanup',
-    'Inventory',
-    'DeleteConnection',
-    'AdvanceCleanup',
-    'VerifyCleanup',
-    'DeleteStandaloneResource',
-    'DeleteConnectionRoles',
-    'WriteReport',
-    'Notify',
-    'StartFromEvent',
-    'FindDueConnections',
-  ].map((fn) => ({
+  ...ALL_FUNCTIONS.map((fn) => ({
     identity: `${fn}IamRoleLambdaExecution`,
     action: 'logs:CreateLogGroup',
     why: 'The framework gives every function role logs:CreateLogGroup for its own log group; Lambda creates a missing one, and the template creates them all (logRetentionInDays).',

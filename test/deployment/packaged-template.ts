@@ -7,6 +7,26 @@ import { promisify } from 'node:util';
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const PACKAGE_DIR = path.join(ROOT, 'out', 'package');
 
+/** The functions the state machine invokes, by logical name (serverless.yml's key, capitalized). */
+export const TASK_FUNCTIONS = [
+  'ResolveRequest',
+  'StartSweep',
+  'ScheduleDecommission',
+  'DescribeConnection',
+  'CheckForRunningCleanup',
+  'Inventory',
+  'DeleteConnection',
+  'AdvanceCleanup',
+  'VerifyCleanup',
+  'DeleteStandaloneResource',
+  'DeleteConnectionRoles',
+  'WriteReport',
+  'Notify',
+] as const;
+/** The triggers' functions: they start executions, the state machine does not invoke them. */
+export const TRIGGER_FUNCTIONS = ['StartFromEvent', 'FindDueConnections'] as const;
+export const ALL_FUNCTIONS = [...TASK_FUNCTIONS, ...TRIGGER_FUNCTIONS];
+
 export type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown>; Conditions?: Record<string, unknown> };
 export interface Resource {
   Type: string;

@@ -9,6 +9,7 @@ import { functionEnvironment, loadDeployment } from '../../local/iam/index.js';
 import { guardFailures } from './cfn-guard.js';
 import { schemaProblems } from './cloudformation-schema.js';
 import {
+  ALL_FUNCTIONS,
   actionsOf,
   PACKAGE_DIR,
   packageTemplate,
@@ -17,6 +18,7 @@ import {
   resourcesOfType,
   roleStatements,
   type Statement,
+  TASK_FUNCTIONS,
   type Template,
 } from './packaged-template.js';
 
@@ -145,21 +147,7 @@ describe('IAM', () => {
     const role = template.Resources[stateMachine().RoleArn['Fn::GetAtt'][0]]!;
     const invoke = roleStatements(role).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     const invoked = new Set(invoke.flatMap((s) => resourcesOf(s)).map((r) => json(r).match(/"(\w+LambdaFunction)"/)?.[1]));
-    const taskFunctions = [
-      'ResolveRequest',
-      'StartSweep',
-      'ScheduleDecommission',
-      'DescribeConnection',
-      'CheckForRunningCleanup',
-      'Inventory',
-      'DeleteConnection',
-      'AdvanceCleanup',
-      'VerifyCleanup',
-      'DeleteStandaloneResource',
-      'DeleteConnectionRoles',
-      'WriteReport',
-      'Notify',
-    ].map((f) => `${f}LambdaFunction`);
+    const taskFunctions = TASK_FUNCTIONS.map((f) => `${f}LambdaFunction`);
 
     expect([...invoked].sort()).toEqual(taskFunctions.sort());
     expect(invoke.flatMap((s) => resourcesOf(s))).not.toContain('*');
@@ -343,25 +331,11 @@ describe('resources', () => {
 });
 
 describe('configuration', () => {
-  it.each([
-    'startSweep',
-    'deleteStandaloneResource',
-    'deleteConnectionRoles',
-    'resolveRequest',
-    'describeConnection',
-    'checkForRunningCleanup',
-    'inventory',
-    'deleteConnection',
-    'advanceCleanup',
-    'verifyCleanup',
-    'writeReport',
-    'notify',
-    'startFromEvent',
-    'findDueConnections',
-  ])(
+  it.each(ALL_FUNCTIONS)(
     '%s gets every environment variable its handler validates at cold start',
-    async (key) => {
-      const id = `${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`;
+    async (name) => {
+      const id = `${name}LambdaFunction`;
+      const key = `${name[0]!.toLowerCase()}${name.slice(1)}`;
       // Deploy-time values (Ref, Fn::GetAtt, Fn::Sub) resolved as CloudFormation would in an account.
       const env = functionEnvironment(await loadDeployment({ region: 'us-east-1', accountId: '111122223333' }), key);
       const file = json(template.Resources[id]!.Properties!.Handler).match(/functions\/([a-z-]+)\./)?.[1];
