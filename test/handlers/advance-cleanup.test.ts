@@ -15,6 +15,7 @@ import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
 import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { useClock } from '../../functions/runtime/clock.js';
+import { TEST_ENVIRONMENT } from '../environment.js';
 import {
   CONNECTION_ID,
   cloudFormationError,
@@ -26,6 +27,7 @@ import {
   ENVIRONMENT_NAME,
   EXECUTION_NAME,
   executionKey,
+  givenConnections as givenProtonConnections,
   inventoryOf,
   mockedClients,
   networkError,
@@ -43,14 +45,12 @@ import {
 } from '../helpers/sdk-fixtures.js';
 
 /** The deployment's CloudFormation deletion role (test/environment.ts), passed as RoleARN on every DeleteStack. */
-const DELETION_ROLE_ARN = 'arn:aws:iam::111122223333:role/pcc-local-us-east-1-cfn-delete';
+const DELETION_ROLE_ARN = TEST_ENVIRONMENT.DELETION_ROLE_ARN;
 
 const [cloudFormation, tagging, s3, proton] = mockedClients(CloudFormationClient, ResourceGroupsTaggingAPIClient, S3Client, ProtonClient);
 
 /** This account's connections for the environment, as Proton lists them: by default, only the one decommissioned. */
-function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]): void {
-  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
-}
+const givenConnections = (...summaries: ReturnType<typeof connectionSummary>[]) => givenProtonConnections(proton, ...summaries);
 beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
 
 const { environmentStack, environmentStackName, serviceInstanceStack, serviceInstanceStackName, queueArn } = sampleEnvironment;

@@ -22,6 +22,7 @@ import {
   ENVIRONMENT_NAME,
   EXECUTION_NAME,
   executionKey,
+  givenConnections as givenProtonConnections,
   MANAGEMENT_ACCOUNT_ID,
   mockedClients,
   networkError,
@@ -39,9 +40,7 @@ import {
 const [tagging, cloudFormation, s3, proton] = mockedClients(ResourceGroupsTaggingAPIClient, CloudFormationClient, S3Client, ProtonClient);
 
 /** This account's connections for the environment, as Proton lists them: by default, only the one decommissioned. */
-function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]): void {
-  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
-}
+const givenConnections = (...summaries: ReturnType<typeof connectionSummary>[]) => givenProtonConnections(proton, ...summaries);
 beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
 
 /** The sample environment's two stacks, here with a bucket in its own stack and a log group in the service instance's. */

@@ -12,6 +12,7 @@ import {
   cleanupRequest,
   connectionIdOf,
   connectionSummary,
+  givenConnections as givenProtonConnections,
   MANAGEMENT_ACCOUNT_ID,
   mockedClients,
   networkError,
@@ -36,9 +37,7 @@ function givenTaggedEnvironments(counts: Record<string, number> = { [envArn('pro
 }
 
 /** The account's connections, as Proton lists them. */
-function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]): void {
-  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
-}
+const givenConnections = (...summaries: ReturnType<typeof connectionSummary>[]) => givenProtonConnections(proton, ...summaries);
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });

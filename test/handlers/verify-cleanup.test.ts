@@ -13,6 +13,7 @@ import {
   ENVIRONMENT_NAME,
   EXECUTION_NAME,
   executionKey,
+  givenConnections as givenProtonConnections,
   mockedClients,
   networkError,
   REPORT_BUCKET,
@@ -30,9 +31,7 @@ import {
 const [tagging, cloudFormation, s3, proton] = mockedClients(ResourceGroupsTaggingAPIClient, CloudFormationClient, S3Client, ProtonClient);
 
 /** This account's connections for the environment, as Proton lists them: by default, only the one decommissioned. */
-function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]): void {
-  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
-}
+const givenConnections = (...summaries: ReturnType<typeof connectionSummary>[]) => givenProtonConnections(proton, ...summaries);
 beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
 
 /** Inventoried: the sample environment, its stacks and their resources, and the connection role. */

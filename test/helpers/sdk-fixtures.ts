@@ -16,6 +16,8 @@ import {
   type EnvironmentAccountConnection,
   type EnvironmentAccountConnectionSummary,
   InternalServerException,
+  ListEnvironmentAccountConnectionsCommand,
+  type ProtonClient,
   ProtonServiceException,
   type Tag as ProtonTag,
   ResourceNotFoundException,
@@ -457,6 +459,11 @@ export function connectionSummary(
     lastModifiedAt: new Date('2024-01-02T00:00:00Z'),
     ...overrides,
   };
+}
+
+/** This account's connections, as Proton lists them (the serving rule's read). */
+export function givenConnections(proton: AwsClientStub<ProtonClient>, ...summaries: EnvironmentAccountConnectionSummary[]): void {
+  proton.on(ListEnvironmentAccountConnectionsCommand).resolves({ environmentAccountConnections: summaries });
 }
 
 /** Tags as Proton's ListTagsForResource returns them. */
