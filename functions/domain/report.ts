@@ -82,6 +82,10 @@ export const ReportSchema = z
   .object({
     reportVersion: z.literal(REPORT_VERSION),
     execution: z.object({ name: z.string(), startedAt: z.string(), finishedAt: z.string() }),
+    requestedBy: z
+      .string()
+      .optional()
+      .describe('who asked: the caller the CLI recorded, "console" for a manual start, "event <source>" for an EventBridge trigger'),
     status: z.enum(['succeeded', 'failed']),
     mode: z.enum(MODES).optional(),
     request: CleanupRequestSchema.nullable(),
@@ -343,6 +347,7 @@ export function buildReport(input: ReportInput): Report {
   return {
     reportVersion: REPORT_VERSION,
     execution: input.execution,
+    ...(input.request ? { requestedBy: requesterOf(input.request) } : {}),
     status: input.failure ? 'failed' : 'succeeded',
     ...(input.request ? { mode: input.request.mode } : {}),
     request: input.request ?? null,
@@ -354,6 +359,11 @@ export function buildReport(input: ReportInput): Report {
     ...(input.scheduled ? { scheduled: input.scheduled } : {}),
     ...(heldBackOf(input) ? { heldBack: heldBackOf(input) } : {}),
   };
+}
+
+function requesterOf(request: CleanupRequest): string {
+  if (request.requestedBy) return request.requestedBy;
+  return request.trigger.type === 'event' ? `event ${request.trigger.source}` : 'console';
 }
 
 function heldBackOf(input: ReportInput): string | undefined {

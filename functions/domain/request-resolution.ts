@@ -98,7 +98,10 @@ function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigge
     ...(input.environments ? { environments: environmentsOf(input.environments) } : {}),
     ...(input.decommissionOn ? { decommissionOn: input.decommissionOn } : {}),
     protonApi: input.protonApi ?? settings.protonApi ?? 'available',
-    mode: input.mode ?? settings.defaultMode,
+    // A plan is executed: that is the only thing a reviewed plan is for.
+    mode: input.mode ?? (input.plan ? 'execute' : settings.defaultMode),
+    ...(input.plan ? { plan: input.plan } : {}),
+    ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
     ...(input.environment ? { environment: input.environment } : {}),
     options: {
       retainFailedResources: input.retainFailedResources ?? false,

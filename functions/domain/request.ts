@@ -38,6 +38,9 @@ export function environmentKey(environment: EnvironmentRef): string {
   return `${environment.name}@${environment.managementAccountId}`;
 }
 
+/** `s3://bucket/key.json`: where a plan report is (bucket names per the S3 naming rules). */
+export const PLAN_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(\S+\.json)$/;
+
 const flag = (what: string) => z.boolean({ error: `expected true or false (${what})` }).optional();
 
 /** What a person types into the Step Functions console, and the custom event's `detail`. */
@@ -65,6 +68,16 @@ export const ConsoleInputSchema = z
       )
       .max(MAX_SWEEP_ENVIRONMENTS, { error: `expected at most ${MAX_SWEEP_ENVIRONMENTS} environments (start several sweeps for more)` })
       .optional(),
+    plan: z
+      .string({ error: 'expected the S3 URI of a reviewed plan report, such as "s3://<report bucket>/reports/<plan execution>.json"' })
+      .max(1024, 'expected an S3 URI of at most 1024 characters')
+      .regex(PLAN_URI, 'expected the S3 URI of a reviewed plan report, such as "s3://<report bucket>/reports/<plan execution>.json"')
+      .optional(),
+    requestedBy: z
+      .string({ error: 'expected who asks for this run (a string, such as the caller ARN the CLI records)' })
+      .min(1, 'expected who asks for this run, not an empty string')
+      .max(256, 'expected at most 256 characters')
+      .optional(),
     decommissionOn: z
       .string({ error: 'expected a date written YYYY-MM-DD (e.g. 2026-12-15)' })
       .max(10, 'expected a date written YYYY-MM-DD (e.g. 2026-12-15)')
@@ -77,6 +90,17 @@ export const ConsoleInputSchema = z
         code: 'custom',
         path: ['decommissionOn'],
         message: 'schedules the decommission of one environment: use it with "environment" alone (no "connectionId", no "sweep")',
+      });
+    }
+    if (input.plan && input.mode === 'plan') {
+      context.addIssue({ code: 'custom', path: ['plan'], message: 'executes a reviewed plan: use it with "mode": "execute" (or no mode)' });
+    }
+    if (input.plan && (input.sweep || input.decommissionOn)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['plan'],
+        message:
+          'executes the reviewed plan of one connection or environment: use it with "connectionId" or "environment", not with "sweep" or "decommissionOn"',
       });
     }
     if (input.protonApi === 'retired') {
@@ -142,6 +166,10 @@ export interface CleanupRequest {
   environment?: EnvironmentRef;
   options: CleanupOptions;
   trigger: Trigger;
+  /** Execute exactly this reviewed plan (its S3 URI): delete only what it listed as planned deletions. */
+  plan?: string;
+  /** Who asked, as the starter says (the CLI records its caller identity); unset: the console or the event. */
+  requestedBy?: string;
 }
 
 export const CleanupOptionsSchema = z.object({
@@ -164,6 +192,8 @@ export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
     z.object({ type: z.literal('console') }),
     z.object({ type: z.literal('event'), source: z.string(), detailType: z.string(), eventId: z.string() }),
   ]),
+  plan: z.string().optional(),
+  requestedBy: z.string().optional(),
 });
 
 export const DECOMMISSION_REQUESTED = 'Proton Connection Decommission Requested';

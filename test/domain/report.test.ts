@@ -376,3 +376,19 @@ describe('buildReport, for what a retaining deletion kept', () => {
     expect(report.resources.find((r) => r.id === kept[0]!.physicalId)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/RetainResources/) });
   });
 });
+
+describe('who asked', () => {
+  it('is the requester the request names', () => {
+    const caller = 'arn:aws:sts::111122223333:assumed-role/platform/alice';
+    expect(buildReport(reportInput({ request: cleanupRequest({ requestedBy: caller }) })).requestedBy).toBe(caller);
+  });
+
+  it('is "console" for a manual start that names no requester', () => {
+    expect(buildReport(reportInput({ request: cleanupRequest({ trigger: { type: 'console' } }) })).requestedBy).toBe('console');
+  });
+
+  it('is the event source for an EventBridge trigger', () => {
+    const trigger = { type: 'event' as const, source: 'aws.proton', detailType: 'AWS Proton Environment Status Change', eventId: 'e-1' };
+    expect(buildReport(reportInput({ request: cleanupRequest({ trigger }) })).requestedBy).toBe('event aws.proton');
+  });
+});

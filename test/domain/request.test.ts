@@ -323,3 +323,34 @@ describe('request limits', () => {
     expect(rejectionOf({ sweep: true, environments: many }).problems).toEqual([expect.stringMatching(/^environments: expected at most 200 environments/)]);
   });
 });
+
+describe('a reviewed plan to execute', () => {
+  const plan = 's3://cleanup-reports-bucket/reports/plan-payments.json';
+
+  it('carries the plan URI and executes it when the input gives no mode', () => {
+    expect(resolveRequest({ connectionId: id, plan }, settings)).toMatchObject({ plan, mode: 'execute' });
+  });
+
+  it('rejects a plan with "mode": "plan", saying a plan is executed', () => {
+    expect(rejectionOf({ connectionId: id, plan, mode: 'plan' }).message).toContain('plan: executes a reviewed plan');
+  });
+
+  it('rejects a plan that is not an S3 URI of a JSON report, showing the expected form', () => {
+    expect(rejectionOf({ connectionId: id, plan: 'reports/plan.json' }).message).toContain('plan: expected the S3 URI of a reviewed plan report');
+  });
+
+  it('rejects a plan with a sweep, saying a plan is one connection or environment', () => {
+    expect(rejectionOf({ sweep: true, plan }).message).toContain('executes the reviewed plan of one connection or environment');
+  });
+});
+
+describe('requestedBy', () => {
+  it('carries who asked', () => {
+    const caller = 'arn:aws:sts::111122223333:assumed-role/platform/alice';
+    expect(resolveRequest({ connectionId: id, requestedBy: caller }, settings).requestedBy).toBe(caller);
+  });
+
+  it('rejects an empty requester', () => {
+    expect(rejectionOf({ connectionId: id, requestedBy: '' }).message).toContain('requestedBy: expected who asks for this run');
+  });
+});
