@@ -1,8 +1,10 @@
 import { listStacks } from './aws/cloudformation.js';
 import { deleteRole, rolesUsedByOtherConnections } from './aws/iam-roles.js';
+import { getJson, ObjectRefSchema } from './aws/object-store.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { decideRoleDeletions, stacksUsingRoles } from './domain/connection-roles.js';
+import { InventorySchema } from './domain/inventory.js';
 import type { DirectResult } from './domain/report.js';
 import { MODES } from './domain/request.js';
 import { stoppedBecause } from './domain/serving.js';
@@ -19,19 +21,30 @@ export const handler = taskHandler({
   task: 'DeleteConnectionRoles',
   input: z.object({
     connection: ConnectionFactsSchema,
+    inventory: z.object({ location: ObjectRefSchema }),
     mode: z.enum(MODES),
     executionName: z.string(),
   }),
   logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
-  run: async ({ connection, mode }): Promise<DirectResult[]> => {
+  run: async ({ connection, inventory, mode }): Promise<DirectResult[]> => {
     requireExecuteMode('DeleteConnectionRoles', mode);
-    const { id: connectionId, roleArns } = connection;
-    if (roleArns.length === 0) return [];
-    // The serving rule again: a role of an environment that is served again stays.
+    const { id: connectionId, roleArns: connectionRoles } = connection;
+    if (connectionRoles.length === 0) return [];
+    // The serving rule again, first: a role of an environment that is served again stays.
     const verdict = await checkEligibility(connection);
-    if (!verdict.eligible) return roleArns.map((id) => ({ id, outcome: 'retained', reason: stoppedBecause(verdict.fact) }));
+    if (!verdict.eligible) return connectionRoles.map((id) => ({ id, outcome: 'retained', reason: stoppedBecause(verdict.fact) }));
+    // Only the roles the inventory planned to delete (a reviewed plan may have kept some): the others stay, with its reason.
+    const inventoried = new Map((await getJson(inventory.location, InventorySchema)).resources.map((r) => [r.id, r]));
+    const kept: DirectResult[] = [];
+    const roleArns = connectionRoles.filter((id) => {
+      const entry = inventoried.get(id);
+      if (entry?.action === 'delete-role') return true;
+      kept.push({ id, outcome: 'retained', reason: entry?.reason ?? 'not in the inventory of this run' });
+      return false;
+    });
+    if (roleArns.length === 0) return kept;
     const decisions = decideRoleDeletions(roleArns, await rolesUsedByOtherConnections(connectionId), stacksUsingRoles(roleArns, await listStacks()));
-    const results: DirectResult[] = [];
+    const results: DirectResult[] = [...kept];
     for (const decision of decisions) {
       if (decision.action === 'retain') {
         results.push({ id: decision.roleArn, outcome: 'retained', reason: decision.reason });

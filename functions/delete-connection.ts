@@ -1,7 +1,7 @@
 import { deleteConnection } from './aws/proton.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { decideConnectionDeletion } from './domain/connection-deletion.js';
-import { MODES } from './domain/request.js';
+import { CleanupRequestSchema } from './domain/request.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { taskHandler } from './runtime/task-handler.js';
@@ -14,12 +14,17 @@ import * as z from './runtime/zod.js';
  */
 export const handler = taskHandler({
   task: 'DeleteConnection',
-  input: z.object({ connection: ConnectionFactsSchema, mode: z.enum(MODES), retryCount: z.number().int().nonnegative(), executionName: z.string() }),
+  input: z.object({
+    connection: ConnectionFactsSchema,
+    request: CleanupRequestSchema,
+    retryCount: z.number().int().nonnegative(),
+    executionName: z.string(),
+  }),
   logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
-  run: async ({ connection, mode, retryCount }) => {
-    requireExecuteMode('DeleteConnection', mode);
+  run: async ({ connection, request, retryCount }) => {
+    requireExecuteMode('DeleteConnection', request.mode);
     const attempts = retryCount + 1;
-    const decision = decideConnectionDeletion(connection);
+    const decision = decideConnectionDeletion(connection, request.reviewedPlan);
     // Nothing was called: no attempt to count.
     if (decision.action === 'skip') return { outcome: decision.outcome, reason: decision.reason, attempts: 0 };
     metrics.addMetric('ConnectionDeleteAttempts', MetricUnit.Count, 1);

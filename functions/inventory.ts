@@ -2,12 +2,16 @@ import { listStacks } from './aws/cloudformation.js';
 import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
 import { resourcesInStacks, resourcesTaggedFor } from './aws/tagging.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
+import { readPlan } from './cleanup/plan-reader.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
-import { buildInventory, countInventory, type InventoryCounts, stacksToExamine } from './domain/inventory.js';
+import { foreseeHolds } from './domain/foreseen-holds.js';
+import { buildInventory, countInventory, type Inventory, type InventoryCounts, stacksToExamine } from './domain/inventory.js';
 import { CleanupRequestSchema } from './domain/request.js';
+import { restrictToPlan } from './domain/reviewed-plan.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
+import { PlanRefusedError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
@@ -21,6 +25,15 @@ export interface InventoryResult {
   counts: InventoryCounts;
 }
 
+async function restrictedToPlan(inventory: Inventory, uri: string): Promise<Inventory> {
+  const plan = await readPlan(uri, config.REPORT_BUCKET);
+  const planned = plan.connection.environmentArn;
+  if (planned !== undefined && planned !== inventory.connection.environmentArn) {
+    throw new PlanRefusedError(uri, [`it was made for environment ${planned}, and this run cleans up ${inventory.connection.environmentArn}`]);
+  }
+  return restrictToPlan(inventory, plan);
+}
+
 export const handler = taskHandler({
   task: 'Inventory',
   input: z.object({ request: CleanupRequestSchema, connection: ConnectionFactsSchema, executionName: z.string() }),
@@ -32,7 +45,7 @@ export const handler = taskHandler({
     const [environmentResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
     const inStacks = await resourcesInStacks(stacksToExamine(stacks, environmentResources, connection.environmentArn));
     const taggedResources = [...new Map([...environmentResources, ...inStacks].map((r) => [r.arn, r])).values()];
-    const inventory = buildInventory({
+    const found = buildInventory({
       connection,
       taggedResources,
       stacks,
@@ -42,6 +55,8 @@ export const handler = taskHandler({
       deleteTypes: request.options.deleteTypes,
       deleteConnectionRoles: request.options.deleteConnectionRoles,
     });
+    // A reviewed plan: only what it listed as planned deletions may go. Then what the retained stacks will hold back.
+    const inventory = foreseeHolds(request.plan && request.reviewedPlan ? await restrictedToPlan(found, request.plan) : found);
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
     const memory = rememberConnection(connection, executionName);
     if (memory) {

@@ -9,13 +9,14 @@ import { CleanupRequestSchema } from './domain/request.js';
 import { VerificationSchema } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
+import { deploymentAccountId } from './runtime/deployment.js';
 import { logger, MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, AWS_REGION: true }));
 
 const ReferenceSchema = z.object({ location: ObjectRefSchema });
 /** The cleanup lease CheckForRunningCleanup took (released here: the run deletes nothing more). */
@@ -91,7 +92,8 @@ export const handler = taskHandler({
     ]);
     const sweep = state.sweep ? (await getJson(state.sweep.location, SweepSectionsSchema)).environments : undefined;
     const report = buildReport({
-      execution: { name: executionName, startedAt, finishedAt: clock.isoNow() },
+      // Where it ran: a plan is executed only in the account and region it was made for.
+      execution: { name: executionName, startedAt, finishedAt: clock.isoNow(), account: deploymentAccountId(), region: config.AWS_REGION },
       ...(state.request ? { request: state.request } : {}),
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),

@@ -1,5 +1,6 @@
 import * as z from '../runtime/zod.js';
 import type { ConnectionFacts } from './connection.js';
+import type { ReviewedPlan } from './request.js';
 
 /**
  * Whether DeleteConnection calls Proton at all. Pure. Never a delete without a connection id
@@ -10,7 +11,10 @@ export type ConnectionDeletionDecision =
   | { action: 'delete'; connectionId: string }
   | { action: 'skip'; outcome: 'unreachable' | 'not-attempted'; reason: string };
 
-export function decideConnectionDeletion(connection: Pick<ConnectionFacts, 'id' | 'protonApi' | 'environmentName'>): ConnectionDeletionDecision {
+export function decideConnectionDeletion(
+  connection: Pick<ConnectionFacts, 'id' | 'protonApi' | 'environmentName'>,
+  reviewedPlan?: Pick<ReviewedPlan, 'execution' | 'deletesConnection'>,
+): ConnectionDeletionDecision {
   if (connection.protonApi === 'retired') {
     return {
       action: 'skip',
@@ -23,6 +27,13 @@ export function decideConnectionDeletion(connection: Pick<ConnectionFacts, 'id' 
       action: 'skip',
       outcome: 'not-attempted',
       reason: `the request names environment ${connection.environmentName}, not a connection: a cleanup by environment never deletes a connection`,
+    };
+  }
+  if (reviewedPlan && !reviewedPlan.deletesConnection) {
+    return {
+      action: 'skip',
+      outcome: 'not-attempted',
+      reason: `not in the reviewed plan (${reviewedPlan.execution}): it did not plan the deletion of this connection; make a new plan to include it`,
     };
   }
   return { action: 'delete', connectionId: connection.id };

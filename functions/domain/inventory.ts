@@ -71,6 +71,8 @@ export const InventorySchema = z.object({
   otherEnvironmentStacks: z.number().int(),
   /** Why none of the environment's resources may be deleted (served by another connection, …), when that is so. */
   heldBack: z.string().optional(),
+  /** The reviewed plan (its run's name) this inventory's deletions are restricted to. */
+  restrictedToPlan: z.string().optional(),
 });
 export type Inventory = z.infer<typeof InventorySchema>;
 

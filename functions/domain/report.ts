@@ -1,7 +1,7 @@
 import * as z from '../runtime/zod.js';
 import { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
 import { ACTIONS, type InventoriedResource, type Inventory, PHASES } from './inventory.js';
-import { type CleanupRequest, CleanupRequestSchema, MODES } from './request.js';
+import { type CleanupRequest, CleanupRequestSchema, MODES, ReviewedPlanSchema } from './request.js';
 
 export { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
 
@@ -81,7 +81,14 @@ export type DirectResult = z.infer<typeof DirectResultSchema>;
 export const ReportSchema = z
   .object({
     reportVersion: z.literal(REPORT_VERSION),
-    execution: z.object({ name: z.string(), startedAt: z.string(), finishedAt: z.string() }),
+    execution: z.object({
+      name: z.string(),
+      startedAt: z.string(),
+      finishedAt: z.string(),
+      account: z.string().optional().describe('the account the run ran in'),
+      region: z.string().optional(),
+    }),
+    executedPlan: ReviewedPlanSchema.optional().describe('an execute run of a reviewed plan: the plan it executed'),
     requestedBy: z
       .string()
       .optional()
@@ -120,7 +127,7 @@ export type Report = z.infer<typeof ReportSchema>;
 export type ConnectionDeletion = ConnectionDeletionResult | CaughtError;
 
 export interface ReportInput {
-  execution: { name: string; startedAt: string; finishedAt: string };
+  execution: Report['execution'];
   request?: CleanupRequest;
   /** DescribeConnection's result, when the run got that far. */
   connection?: ConnectionFacts;
@@ -347,6 +354,7 @@ export function buildReport(input: ReportInput): Report {
   return {
     reportVersion: REPORT_VERSION,
     execution: input.execution,
+    ...(input.request?.reviewedPlan ? { executedPlan: input.request.reviewedPlan } : {}),
     ...(input.request ? { requestedBy: requesterOf(input.request) } : {}),
     status: input.failure ? 'failed' : 'succeeded',
     ...(input.request ? { mode: input.request.mode } : {}),

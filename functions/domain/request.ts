@@ -150,6 +150,16 @@ export interface CleanupOptions {
 
 export const DEFAULT_OPTIONS: CleanupOptions = { retainFailedResources: false, deleteTypes: [], deleteConnectionRoles: false };
 
+/** What the execute run keeps of the plan it accepted (in the request, so every state can see it). */
+/** (A reviewed plan: see reviewed-plan.ts.) */
+export const ReviewedPlanSchema = z.object({
+  uri: z.string(),
+  execution: z.string().describe('the plan run'),
+  madeAt: z.string().describe('when the plan run finished'),
+  deletesConnection: z.boolean().describe('whether the plan planned DeleteEnvironmentAccountConnection'),
+});
+export type ReviewedPlan = z.infer<typeof ReviewedPlanSchema>;
+
 export interface CleanupRequest {
   connectionId?: string;
   /** Find every environment of the account whose connection is gone, and clean each up (one execution each). */
@@ -168,6 +178,8 @@ export interface CleanupRequest {
   trigger: Trigger;
   /** Execute exactly this reviewed plan (its S3 URI): delete only what it listed as planned deletions. */
   plan?: string;
+  /** Set by ResolveRequest once it accepted `plan`: what the run keeps of it. */
+  reviewedPlan?: ReviewedPlan;
   /** Who asked, as the starter says (the CLI records its caller identity); unset: the console or the event. */
   requestedBy?: string;
 }
@@ -193,6 +205,7 @@ export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
     z.object({ type: z.literal('event'), source: z.string(), detailType: z.string(), eventId: z.string() }),
   ]),
   plan: z.string().optional(),
+  reviewedPlan: ReviewedPlanSchema.optional(),
   requestedBy: z.string().optional(),
 });
 

@@ -102,8 +102,10 @@ export function verify(
       events?.find((e) => e.logicalId === known.logicalId),
     );
     remaining.push(explained);
-    // Its stack is gone and CloudFormation kept it (DeletionPolicy or RetainResources): now it stands alone.
-    if (explained.cause === 'deletion-policy' && deleteTypes.includes(known.type)) standalone.push({ arn: known.id, type: known.type });
+    // Its stack is gone and CloudFormation kept it (DeletionPolicy or RetainResources): now it stands alone. A reviewed
+    // plan showed it going with its stack, not emptied and deleted on its own: that takes a new plan.
+    const standsAloneNow = explained.cause === 'deletion-policy' && deleteTypes.includes(known.type) && !inventory.restrictedToPlan;
+    if (standsAloneNow) standalone.push({ arn: known.id, type: known.type });
   }
   return {
     version: 1,

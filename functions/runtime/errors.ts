@@ -27,6 +27,8 @@ export const ErrorName = {
   SeveralConnections: 'SeveralConnections',
   /** An execution with that name already exists for a different request: refusing to report it as started. */
   ExecutionNameTaken: 'ExecutionNameTaken',
+  /** The plan a request asks to execute is not for this run (another target, account or region; too old; not a plan). */
+  PlanRefused: 'PlanRefused',
   /** The scheduled sweep could not start every due execution; it is retried (names make that safe). */
   SweepIncomplete: 'SweepIncomplete',
 } as const;
@@ -67,6 +69,16 @@ export class InvalidRequestError extends WorkflowError {
   override readonly name = ErrorName.InvalidRequest;
   constructor(readonly problems: readonly string[]) {
     super(`Invalid request: ${problems.join('; ')}`);
+  }
+}
+
+export class PlanRefusedError extends WorkflowError {
+  override readonly name = ErrorName.PlanRefused;
+  constructor(
+    readonly uri: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`The plan ${uri} cannot be executed: ${problems.join('; ')}. Nothing was deleted.`);
   }
 }
 

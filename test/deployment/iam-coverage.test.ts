@@ -267,6 +267,21 @@ describe('every permission serverless.yml grants is used by a local run', () => 
     });
     await runOne('retainFailedResources', scenario({ stacks: [stuck, environmentStack()] }), consoleInput('execute', { retainFailedResources: true }));
 
+    // A reviewed plan executed: the plan run's report (reports/), a plan the CLI uploaded (plans/), and a URI with no plan (NoSuchKey).
+    const planSandbox = await openSandbox(scenario(), { coverage });
+    const planRun = await runWorkflow(scenario(), { sandbox: planSandbox, input: consoleInput('plan'), executionName: name('plan'), coverage });
+    record('plan', planRun);
+    const bucket = LOCAL_RESOURCES.reportBucket;
+    planSandbox.account.objects.set(`${bucket}/plans/uploaded.json`, planSandbox.account.objects.get(`${bucket}/reports/${planRun.executionName}.json`) ?? '');
+    for (const [what, key] of [
+      ['missing plan', 'plans/none.json'],
+      ['executed plan', `reports/${planRun.executionName}.json`],
+      ['uploaded plan', 'plans/uploaded.json'],
+    ] as const) {
+      const input = { connectionId: CONNECTION_ID, plan: `s3://${bucket}/${key}` };
+      record(what, await runWorkflow(scenario(), { sandbox: planSandbox, input, executionName: name(what), coverage }));
+    }
+
     // A Notify whose first invocation timed out after publishing, retried.
     await runOne('retried Notify', scenario(), consoleInput('execute'), { lambdaFaults: [{ state: 'Notify', kind: 'timeout-after', times: 1 }] });
 

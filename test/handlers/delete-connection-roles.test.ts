@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/delete-connection-roles.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
+import type { InventoriedResource, Inventory } from '../../functions/domain/inventory.js';
 import {
   attachedPoliciesPage,
   CONNECTION_ID,
@@ -34,6 +35,13 @@ import {
 const [proton, iam, cloudFormation, s3] = mockedClients(ProtonClient, IAMClient, CloudFormationClient, S3Client);
 
 const INVENTORY_KEY = executionKey('inventory.json');
+
+/** The inventory of a run with deleteConnectionRoles: the connection's role is to be deleted. */
+function inventoryWithRoleToDelete(overrides: Partial<InventoriedResource> = {}): Inventory {
+  const inventory = sampleInventory();
+  const role = (r: InventoriedResource): InventoriedResource => ({ ...r, action: 'delete-role', reason: 'deleteConnectionRoles', ...overrides });
+  return { ...inventory, resources: inventory.resources.map((r) => (r.type === 'iam:role' ? role(r) : r)) };
+}
 const OTHER = connectionIdOf(2);
 
 /** This account's connections, as Proton lists them: by default, only the one decommissioned. */
@@ -46,7 +54,7 @@ function givenConnections(...summaries: ReturnType<typeof connectionSummary>[]):
 
 beforeEach(() => {
   givenConnections(connectionSummary(CONNECTION_ID));
-  serveObjects(s3, { [INVENTORY_KEY]: sampleInventory() });
+  serveObjects(s3, { [INVENTORY_KEY]: inventoryWithRoleToDelete() });
   // Every stack of the environment is gone; the role has nothing attached.
   cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [] });
   iam.on(ListAttachedRolePoliciesCommand).resolves(attachedPoliciesPage([]));
@@ -62,6 +70,13 @@ describe('DeleteConnectionRoles handler', () => {
   it('deletes the connection role once its stacks are gone and no other connection references it', async () => {
     await expect(deleteConnectionRoles()).resolves.toEqual([{ id: ROLE_ARN, outcome: 'deleted', reason: expect.any(String) }]);
     expect(iam.commandCalls(DeleteRoleCommand).map((c) => c.args[0].input)).toEqual([{ RoleName: 'proton-environment-role' }]);
+  });
+
+  it('keeps a role the inventory does not plan to delete (a reviewed plan kept it), with the inventory reason', async () => {
+    const reason = 'not in the reviewed plan (plan-1): the plan did not list it as a deletion; make a new plan to include it';
+    serveObjects(s3, { [INVENTORY_KEY]: inventoryWithRoleToDelete({ action: 'retain', reason }) });
+    await expect(deleteConnectionRoles()).resolves.toEqual([{ id: ROLE_ARN, outcome: 'retained', reason }]);
+    expect(iam.commandCalls(DeleteRoleCommand)).toEqual([]);
   });
 
   it('does nothing, asking nothing, when the connection has no roles', async () => {

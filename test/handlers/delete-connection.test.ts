@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { proton } from '../../functions/aws/clients.js';
 import { handler } from '../../functions/delete-connection.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
+import { cleanupRequest } from '../helpers/domain-fixtures.js';
 import {
   CONNECTION_ID,
   connectionFacts,
@@ -18,8 +19,8 @@ import {
 let protonMock = mockClient(ProtonClient);
 beforeEach(() => protonMock.reset());
 
-const deleteConnection = (overrides: { mode?: string; retryCount?: number; connection?: ConnectionFacts } = {}) =>
-  handler({ connection: connectionFacts(), mode: 'execute', retryCount: 0, executionName: EXECUTION_NAME, ...overrides });
+const deleteConnection = ({ mode = 'execute', ...overrides }: { mode?: 'plan' | 'execute'; retryCount?: number; connection?: ConnectionFacts } = {}) =>
+  handler({ connection: connectionFacts(), request: cleanupRequest({ mode }), retryCount: 0, executionName: EXECUTION_NAME, ...overrides });
 
 describe('DeleteConnection handler', () => {
   it('deletes the connection by its id', async () => {
@@ -63,9 +64,11 @@ describe('DeleteConnection handler', () => {
   });
 
   it('rejects state input without retryCount as InvalidStateInput, and sends no command', async () => {
-    await expect(handler({ connection: connectionFacts(), mode: 'execute', executionName: EXECUTION_NAME })).rejects.toMatchObject({
-      name: 'InvalidStateInput',
-    });
+    await expect(handler({ connection: connectionFacts(), request: cleanupRequest({ mode: 'execute' }), executionName: EXECUTION_NAME })).rejects.toMatchObject(
+      {
+        name: 'InvalidStateInput',
+      },
+    );
     expect(protonMock.calls()).toHaveLength(0);
   });
 
