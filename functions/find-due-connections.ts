@@ -1,13 +1,15 @@
 import { parametersUnder } from './aws/decommission-dates.js';
+import { getJsonIfExists, s3Uri } from './aws/object-store.js';
 import { connectionTags, type ListedConnection, listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
-import { decommissionDates, decommissionDueEvent, judgeConnection, type TaggedConnection, todayUtc } from './domain/decommission-schedule.js';
+import { decommissionDates, decommissionDueEvent, judgeConnection, scheduledStep, type TaggedConnection, todayUtc } from './domain/decommission-schedule.js';
 import { scheduledEnvironmentExecutionName, scheduledExecutionName } from './domain/execution-names.js';
-import { DECOMMISSION_DUE } from './domain/request.js';
+import { ReportSchema } from './domain/report.js';
+import { DECOMMISSION_DUE, DECOMMISSION_NOTICE } from './domain/request.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { deploymentAccountId, protonApiSetting } from './runtime/deployment.js';
-import { SweepIncompleteError } from './runtime/errors.js';
+import { InvalidConfigurationError, SweepIncompleteError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
@@ -27,9 +29,19 @@ const config = loadConfig(
     DECOMMISSION_PARAMETER_PATH: true,
     SCHEDULE_MODE: true,
     REQUEST_EVENT_SOURCE: true,
+    REPORT_BUCKET: true,
+    NOTICE_DAYS: true,
+    MAX_PLAN_AGE_HOURS: true,
   }),
 );
 protonApiSetting(); // a bad PROTON_API fails the cold start
+// The notice plan is executed noticeDays later: it must still be young enough then.
+if (config.NOTICE_DAYS * 24 > config.MAX_PLAN_AGE_HOURS) {
+  throw new InvalidConfigurationError(
+    `Invalid environment variables: NOTICE_DAYS (${config.NOTICE_DAYS}) days is longer than MAX_PLAN_AGE_HOURS (${config.MAX_PLAN_AGE_HOURS}) hours: ` +
+      'the notice plan would be refused as too old on the decommission date; lower noticeDays or raise maxPlanAgeHours',
+  );
+}
 
 /** What is due, by connection id (Proton available) or environment (`name@management account`, retired). */
 export interface SweepResult {
@@ -39,16 +51,40 @@ export interface SweepResult {
   malformed: { target: string; value: string; problem: string }[];
   unreadable: { target: string; error: string }[];
   failedToStart: { target: string; executionName: string; error: string }[];
+  /** Due, but its notice plan is not there yet (the date came sooner than noticeDays): planned now, executed at a later run. */
+  awaitingPlan: { target: string; executionName: string }[];
+  /** Due, but its notice plan cannot be executed (it failed, or is not a plan): nothing is executed; change the date to plan again. */
+  unplanned: { target: string; plan: string; problem: string }[];
   untagged: number;
 }
 
-interface Due {
+interface Start {
   target: string;
   executionName: string;
   input: Record<string, unknown>;
 }
 
-const emptyResult = (): SweepResult => ({ started: [], alreadyStarted: [], notDue: [], malformed: [], unreadable: [], failedToStart: [], untagged: 0 });
+/** A decommission date found, with what its executions need. */
+interface Dated {
+  target: string;
+  day: string;
+  detail: { connectionId: string } | { environment: { name: string; managementAccountId: string } };
+  /** The execution name for this target, a day and a mode (or `notice`). */
+  nameFor: (day: string, mode: string) => string;
+  event: { region: string; account: string; resources: string[] };
+}
+
+const emptyResult = (): SweepResult => ({
+  started: [],
+  alreadyStarted: [],
+  notDue: [],
+  malformed: [],
+  unreadable: [],
+  failedToStart: [],
+  awaitingPlan: [],
+  unplanned: [],
+  untagged: 0,
+});
 
 async function withTags(connection: ListedConnection): Promise<TaggedConnection> {
   return {
@@ -61,9 +97,8 @@ async function withTags(connection: ListedConnection): Promise<TaggedConnection>
 }
 
 /** Proton available: the connections' decommission tags. */
-async function dueConnections(result: SweepResult, now: Date): Promise<Due[]> {
-  const today = todayUtc(now);
-  const due: Due[] = [];
+async function datedConnections(result: SweepResult, today: string): Promise<Dated[]> {
+  const dated: Dated[] = [];
   for (const summary of await listConnections()) {
     let connection: TaggedConnection;
     try {
@@ -74,45 +109,103 @@ async function dueConnections(result: SweepResult, now: Date): Promise<Due[]> {
     }
     const verdict = judgeConnection(connection, config.DECOMMISSION_TAG_KEY, today);
     if (verdict.kind === 'untagged') result.untagged += 1;
-    if (verdict.kind === 'not-due') result.notDue.push({ target: connection.id, decommissionOn: verdict.decommissionOn });
     if (verdict.kind === 'malformed') result.malformed.push({ target: connection.id, value: verdict.value, problem: verdict.problem });
-    if (verdict.kind !== 'due') continue;
-    const executionName = scheduledExecutionName(connection.id, today, config.SCHEDULE_MODE);
+    if (verdict.kind !== 'due' && verdict.kind !== 'not-due') continue;
     const [, , , region = config.AWS_REGION, account = deploymentAccountId()] = connection.arn.split(':');
-    const input = decommissionDueEvent({ connectionId: connection.id }, { ...eventOptions(executionName, now), region, account, resources: [connection.arn] });
-    due.push({ target: connection.id, executionName, input });
+    dated.push({
+      target: connection.id,
+      day: verdict.decommissionOn,
+      detail: { connectionId: connection.id },
+      nameFor: (day, mode) => scheduledExecutionName(connection.id, day, mode),
+      event: { region, account, resources: [connection.arn] },
+    });
   }
-  return due;
+  return dated;
 }
 
 /** Proton retired: the SSM parameters, one per environment. */
-async function dueEnvironments(result: SweepResult, now: Date): Promise<Due[]> {
-  const today = todayUtc(now);
+async function datedEnvironments(result: SweepResult): Promise<Dated[]> {
   const { dates, ignored } = decommissionDates(await parametersUnder(config.DECOMMISSION_PARAMETER_PATH), config.DECOMMISSION_PARAMETER_PATH);
   for (const i of ignored) result.malformed.push({ target: i.name, value: '', problem: i.problem });
-  const due: Due[] = [];
+  const dated: Dated[] = [];
   for (const date of dates) {
     const target = `${date.environment.name}@${date.environment.managementAccountId}`;
     if ('problem' in date) {
       result.malformed.push({ target, value: date.source, problem: date.problem });
       continue;
     }
-    if (date.day > today) {
-      result.notDue.push({ target, decommissionOn: date.day });
-      continue;
-    }
-    const executionName = scheduledEnvironmentExecutionName(date.environment, today, config.SCHEDULE_MODE);
-    const input = decommissionDueEvent(
-      { environment: date.environment },
-      { ...eventOptions(executionName, now), region: config.AWS_REGION, account: deploymentAccountId(), resources: [] },
-    );
-    due.push({ target, executionName, input });
+    dated.push({
+      target,
+      day: date.day,
+      detail: { environment: date.environment },
+      nameFor: (day, mode) => scheduledEnvironmentExecutionName(date.environment, day, mode),
+      event: { region: config.AWS_REGION, account: deploymentAccountId(), resources: [] },
+    });
   }
-  return due;
+  return dated;
 }
 
-function eventOptions(name: string, now: Date) {
-  return { name, source: config.REQUEST_EVENT_SOURCE, detailType: DECOMMISSION_DUE, mode: config.SCHEDULE_MODE, day: todayUtc(now) };
+/** The execution for `dated` in `mode`, its input the same all day (`day` is its time), so a repeated schedule is known for the same request. */
+function startFor(dated: Dated, detail: Record<string, unknown>, run: { name: string; mode: string; detailType: string; day: string }): Start {
+  const input = decommissionDueEvent(detail as Parameters<typeof decommissionDueEvent>[0], {
+    name: run.name,
+    source: config.REQUEST_EVENT_SOURCE,
+    detailType: run.detailType,
+    mode: run.mode,
+    day: run.day,
+    ...dated.event,
+  });
+  return { target: dated.target, executionName: run.name, input };
+}
+
+/** The notice plan's report: undefined while there is none (not started, or still running). */
+async function noticePlanProblem(executionName: string): Promise<{ uri: string; problem?: string } | undefined> {
+  const location = { bucket: config.REPORT_BUCKET, key: `reports/${executionName}.json` };
+  const raw = await getJsonIfExists(location, z.unknown());
+  if (raw === undefined) return undefined;
+  const uri = s3Uri(location);
+  const report = ReportSchema.safeParse(raw);
+  if (!report.success) return { uri, problem: 'its report is not a report of this version' };
+  if (report.data.status !== 'succeeded' || report.data.mode !== 'plan') {
+    return {
+      uri,
+      problem: `the notice plan run ${report.data.status === 'failed' ? `failed (${report.data.failure?.error ?? 'see its report'})` : 'is not a plan'}`,
+    };
+  }
+  return { uri };
+}
+
+/**
+ * What to start today for one dated decommission. With scheduleMode=execute and noticeDays > 0: the
+ * notice plan from noticeDays before the date, then, on the date, one execution of exactly that
+ * plan (named for the date: once). Otherwise, as scheduleMode says, each day from the date.
+ */
+async function startsFor(dated: Dated, today: string, result: SweepResult): Promise<Start[]> {
+  const step = scheduledStep(dated.day, today, config.NOTICE_DAYS);
+  const withNotice = config.SCHEDULE_MODE === 'execute' && config.NOTICE_DAYS > 0;
+  if (step === 'wait' || (step === 'notice' && !withNotice)) {
+    result.notDue.push({ target: dated.target, decommissionOn: dated.day });
+    return [];
+  }
+  if (!withNotice) {
+    return [
+      startFor(dated, dated.detail, { name: dated.nameFor(today, config.SCHEDULE_MODE), mode: config.SCHEDULE_MODE, detailType: DECOMMISSION_DUE, day: today }),
+    ];
+  }
+  const noticeName = dated.nameFor(dated.day, 'notice');
+  const notice = startFor(dated, dated.detail, { name: noticeName, mode: 'plan', detailType: DECOMMISSION_NOTICE, day: dated.day });
+  if (step === 'notice') return [notice];
+  const plan = await noticePlanProblem(noticeName);
+  if (!plan) {
+    result.awaitingPlan.push({ target: dated.target, executionName: noticeName });
+    return [notice];
+  }
+  if (plan.problem) {
+    result.unplanned.push({ target: dated.target, plan: plan.uri, problem: plan.problem });
+    return [];
+  }
+  const execute = { name: dated.nameFor(dated.day, 'execute'), mode: 'execute', detailType: DECOMMISSION_DUE, day: dated.day };
+  return [startFor(dated, { ...dated.detail, plan: plan.uri }, execute)];
 }
 
 export const handler = taskHandler({
@@ -120,10 +213,12 @@ export const handler = taskHandler({
   input: z.unknown(),
   summarize: (result: SweepResult) => result,
   run: async (): Promise<SweepResult> => {
-    const now = new Date(clock.now());
+    const today = todayUtc(new Date(clock.now()));
     const result = emptyResult();
-    const due = protonApiSetting() === 'retired' ? await dueEnvironments(result, now) : await dueConnections(result, now);
-    for (const { target, executionName, input } of due) {
+    const dated = protonApiSetting() === 'retired' ? await datedEnvironments(result) : await datedConnections(result, today);
+    const starts: Start[] = [];
+    for (const d of dated) starts.push(...(await startsFor(d, today, result)));
+    for (const { target, executionName, input } of starts) {
       try {
         const outcome = await startNamedExecution(config.STATE_MACHINE_ARN, executionName, input);
         result[outcome === 'started' ? 'started' : 'alreadyStarted'].push({ target, executionName });
@@ -131,7 +226,7 @@ export const handler = taskHandler({
         result.failedToStart.push({ target, executionName, error: `${(error as Error).name}: ${(error as Error).message}` });
       }
     }
-    metrics.addMetric('DecommissionsDue', MetricUnit.Count, due.length);
+    metrics.addMetric('DecommissionsDue', MetricUnit.Count, starts.length);
     metrics.addMetric('ExecutionsStarted', MetricUnit.Count, result.started.length);
     metrics.addMetric('MalformedDecommissionDates', MetricUnit.Count, result.malformed.length);
     if (result.failedToStart.length > 0) {

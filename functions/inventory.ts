@@ -2,10 +2,11 @@ import { listStacks } from './aws/cloudformation.js';
 import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
 import { resourcesInStacks, resourcesTaggedFor } from './aws/tagging.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
+import { readForeseenFacts } from './cleanup/foreseen-facts.js';
 import { readPlan } from './cleanup/plan-reader.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
-import { foreseeHolds } from './domain/foreseen-holds.js';
+import { foreseeHolds, withForeseenFacts } from './domain/foresight.js';
 import { buildInventory, countInventory, type Inventory, type InventoryCounts, stacksToExamine } from './domain/inventory.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { restrictToPlan } from './domain/reviewed-plan.js';
@@ -55,8 +56,10 @@ export const handler = taskHandler({
       deleteTypes: request.options.deleteTypes,
       deleteConnectionRoles: request.options.deleteConnectionRoles,
     });
-    // A reviewed plan: only what it listed as planned deletions may go. Then what the retained stacks will hold back.
-    const inventory = foreseeHolds(request.plan && request.reviewedPlan ? await restrictedToPlan(found, request.plan) : found);
+    // What the account says the cleanup will meet; then, with a reviewed plan, only what it listed as planned
+    // deletions may go; then what the retained stacks will hold back.
+    const foreseen = withForeseenFacts(found, await readForeseenFacts(found, stacks, request.options));
+    const inventory = foreseeHolds(request.plan && request.reviewedPlan ? await restrictedToPlan(foreseen, request.plan) : foreseen);
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
     const memory = rememberConnection(connection, executionName);
     if (memory) {

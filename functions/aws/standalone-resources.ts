@@ -2,6 +2,7 @@ import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
+import type { BucketContents } from '../domain/inventory.js';
 import { type DeletableType, resourceNameOf } from '../domain/standalone-resource.js';
 import { ecr, logs, s3, ssm } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
@@ -95,4 +96,37 @@ async function deleteObjects(bucket: string, objects: ObjectIdentifier[]): Promi
     .join('; ');
   const more = errors.length > 10 ? `; and ${errors.length - 10} more` : '';
   throw new Error(`${action}: ${errors.length} object version(s) could not be deleted: ${listed}${more}`);
+}
+
+/** Versions and delete markers a plan counts to say how much data a bucket holds; beyond, it says "≥". */
+export const SURVEY_LIMIT = 10_000;
+
+/**
+ * What a bucket holds, for the plan to say plainly what emptying it loses: object versions, delete
+ * markers and their bytes, counted up to SURVEY_LIMIT entries (`bounded`: there is more). S3
+ * may return fewer than MaxKeys per page, so the bound is on entries, not pages.
+ */
+export async function surveyBucket(bucket: string): Promise<BucketContents | undefined> {
+  const contents: BucketContents = { versions: 0, deleteMarkers: 0, bytes: 0, bounded: false };
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  try {
+    while (contents.versions + contents.deleteMarkers < SURVEY_LIMIT) {
+      const out = await callAws(`ListObjectVersions ${bucket}`, () =>
+        s3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
+      );
+      contents.versions += out.Versions?.length ?? 0;
+      contents.deleteMarkers += out.DeleteMarkers?.length ?? 0;
+      contents.bytes += (out.Versions ?? []).reduce((sum, v) => sum + (v.Size ?? 0), 0);
+      if (!out.IsTruncated) return contents;
+      // A truncated page with nothing in it would never end: stop, saying "≥".
+      if ((out.Versions?.length ?? 0) + (out.DeleteMarkers?.length ?? 0) === 0) break;
+      keyMarker = out.NextKeyMarker;
+      versionIdMarker = out.NextVersionIdMarker;
+    }
+  } catch (error) {
+    if (hasName(error, 'NoSuchBucket')) return undefined;
+    throw error;
+  }
+  return { ...contents, bounded: true };
 }

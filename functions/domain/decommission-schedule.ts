@@ -101,3 +101,21 @@ export function decommissionDueEvent(
     detail: { ...detail, mode: options.mode },
   };
 }
+
+/**
+ * What the daily schedule does today about a decommission dated `day`: nothing yet (`wait`), the
+ * notice plan (`notice`, from noticeDays before the date), or the decommission itself (`due`).
+ * Dates compare as UTC calendar days (YYYY-MM-DD strings order as dates).
+ */
+export type ScheduledStep = 'wait' | 'notice' | 'due';
+
+export function scheduledStep(day: string, today: string, noticeDays: number): ScheduledStep {
+  if (day <= today) return 'due';
+  return noticeDays > 0 && addDays(day, -noticeDays) <= today ? 'notice' : 'wait';
+}
+
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,6 +1,7 @@
 import * as z from '../runtime/zod.js';
 import { resourceTypeOf } from './arn.js';
 import { type ConnectionFacts, ConnectionFactsSchema } from './connection.js';
+import { FailedResourceSchema } from './failed-resource.js';
 import {
   hasProtectTag,
   judgeOwnership,
@@ -49,6 +50,15 @@ const OwnerSchema = z.object({
  * delete-role: a connection role, when the request sets deleteConnectionRoles; retain: left, with the reason.
  */
 export const ACTIONS = ['delete-stack', 'delete-with-stack', 'delete-resource', 'delete-role', 'retain'] as const;
+/** What a bucket holds (versions and delete markers, counted up to a bound): the data emptying it loses. */
+export const BucketContentsSchema = z.object({
+  versions: z.number().int(),
+  deleteMarkers: z.number().int(),
+  bytes: z.number().int(),
+  bounded: z.boolean().describe('more than was counted: the counts are lower bounds'),
+});
+export type BucketContents = z.infer<typeof BucketContentsSchema>;
+
 export const InventoriedResourceSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -60,6 +70,10 @@ export const InventoriedResourceSchema = z.object({
   logicalId: z.string().optional(),
   /** Stacks: the names of its exports. */
   exports: z.array(z.string()).optional(),
+  /** A stack already DELETE_FAILED: what failed to delete last time (deleting it again fails the same way unless fixed). */
+  failedResources: z.array(FailedResourceSchema).optional(),
+  /** A bucket the cleanup would empty (deleteTypes): what it holds. */
+  contents: BucketContentsSchema.optional(),
 });
 export type InventoriedResource = z.infer<typeof InventoriedResourceSchema>;
 

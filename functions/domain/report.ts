@@ -1,6 +1,6 @@
 import * as z from '../runtime/zod.js';
 import { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
-import { ACTIONS, type InventoriedResource, type Inventory, PHASES } from './inventory.js';
+import { ACTIONS, BucketContentsSchema, type InventoriedResource, type Inventory, PHASES } from './inventory.js';
 import { type CleanupRequest, CleanupRequestSchema, MODES, ReviewedPlanSchema } from './request.js';
 
 export { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
@@ -35,6 +35,7 @@ export const ReportEntrySchema = z.object({
   reason: z.string().optional(),
   error: z.string().optional(),
   failedResources: z.array(FailedResourceSchema).optional(),
+  contents: BucketContentsSchema.optional().describe('a bucket the cleanup empties (deleteTypes): what it held when inventoried'),
   polls: z.number().int().optional().describe('status polls while waiting for the stack deletion'),
   previousRoleArn: z
     .string()
@@ -307,9 +308,11 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
     plannedAction: resource.action,
     outcome: 'retained',
     reason: resource.reason,
+    ...(resource.contents ? { contents: resource.contents } : {}),
   };
   if (resource.action === 'retain') return base;
-  if (input.request?.mode === 'plan') return { ...base, outcome: 'planned' };
+  if (input.request?.mode === 'plan')
+    return { ...base, outcome: 'planned', ...(resource.failedResources ? { failedResources: resource.failedResources } : {}) };
   const { reason: _planReason, ...rest } = base;
   const direct = input.directResults?.find((r) => r.id === resource.id);
   if (direct) {

@@ -9,6 +9,7 @@ import {
   ConsoleInputSchema,
   connectionIdSchema,
   DECOMMISSION_DUE,
+  DECOMMISSION_NOTICE,
   DECOMMISSION_REQUESTED,
   DEFAULT_OPTIONS,
   ENVIRONMENT_KEY,
@@ -116,7 +117,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
   const event = parseOrThrow(EventEnvelopeSchema, raw);
   const trigger: Trigger = { type: 'event', source: event.source, detailType: event['detail-type'], eventId: event.id };
   const ours = event.source === settings.requestEventSource;
-  if (ours && (event['detail-type'] === DECOMMISSION_REQUESTED || event['detail-type'] === DECOMMISSION_DUE)) {
+  if (ours && [DECOMMISSION_REQUESTED, DECOMMISSION_DUE, DECOMMISSION_NOTICE].includes(event['detail-type'])) {
     return fromConsoleInput(parseOrThrow(ConsoleInputSchema, event.detail, 'detail'), settings, trigger);
   }
   if (event.source === 'aws.proton' && event['detail-type'] === PROTON_ENVIRONMENT_STATUS_CHANGE) {
@@ -152,7 +153,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
   }
   throw new InvalidRequestError([
     `event: source "${event.source}" with detail-type "${event['detail-type']}" is not a trigger this workflow accepts; ` +
-      `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}" or "${DECOMMISSION_DUE}", ` +
+      `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}", "${DECOMMISSION_DUE}" or "${DECOMMISSION_NOTICE}", ` +
       `or source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}" or "${PROTON_ENVIRONMENT_STATUS_CHANGE}"`,
   ]);
 }

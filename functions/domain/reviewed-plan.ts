@@ -1,4 +1,5 @@
-import type { InventoriedResource, Inventory } from './inventory.js';
+import { describeContents } from './foresight.js';
+import type { BucketContents, InventoriedResource, Inventory } from './inventory.js';
 import type { Report, ReportEntry } from './report.js';
 import { type CleanupOptions, type CleanupRequest, DEFAULT_OPTIONS, PLAN_URI } from './request.js';
 
@@ -35,7 +36,8 @@ export function planProblems(plan: Report, request: CleanupRequest, context: Pla
   const madeAt = Date.parse(ran.finishedAt);
   const ageHours = (context.now.getTime() - madeAt) / 3_600_000;
   if (Number.isNaN(madeAt)) problems.push(`its finishedAt "${ran.finishedAt}" is not a time`);
-  else if (ageHours > context.maxPlanAgeHours) {
+  // Whole hours: the schedule's notice plan, made noticeDays × 24 hours before its execution, is a few seconds over.
+  else if (Math.floor(ageHours) > context.maxPlanAgeHours) {
     problems.push(
       `it is ${Math.floor(ageHours)} hours old (made ${ran.finishedAt}); plans older than ${context.maxPlanAgeHours} hours (maxPlanAgeHours) are refused: the account has had time to change`,
     );
@@ -139,8 +141,20 @@ export function restrictToPlan(inventory: Inventory, plan: Report): Inventory {
 function deviation(resource: InventoriedResource, planned: ReportEntry | undefined, inventory: Inventory, shown: Set<string> | undefined): string | undefined {
   if (!planned) return 'the plan did not list it as a deletion';
   if (planned.plannedAction !== resource.action) return `the plan listed it for ${planned.plannedAction}, and it is now for ${resource.action}`;
+  if (resource.action === 'delete-resource') return grownSince(resource.contents, planned.contents);
   if (resource.action !== 'delete-stack') return undefined;
   const added = inventory.resources.filter((r) => r.stackId === resource.id && !shown?.has(r.id)).map((r) => r.id);
   if (added.length > 0) return `it now holds what the plan did not show in it (${added.slice(0, 3).join(', ')}${added.length > 3 ? ', …' : ''})`;
   return undefined;
+}
+
+/** A bucket to be emptied that holds more now than the plan showed: the data to be lost was not reviewed. */
+function grownSince(now: BucketContents | undefined, reviewed: BucketContents | undefined): string | undefined {
+  if (!now) return undefined;
+  if (!reviewed) return `the plan did not show what it holds (now: ${describeContents(now)})`;
+  // Both counts stopped at the bound: the reviewer accepted at least that much.
+  if (now.bounded && reviewed.bounded) return undefined;
+  const more =
+    now.versions + now.deleteMarkers > reviewed.versions + reviewed.deleteMarkers || now.bytes > reviewed.bytes || (now.bounded && !reviewed.bounded);
+  return more ? `it holds more data than the plan showed (now: ${describeContents(now)}; reviewed: ${describeContents(reviewed)})` : undefined;
 }

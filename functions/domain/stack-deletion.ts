@@ -1,5 +1,6 @@
 import * as z from '../runtime/zod.js';
 import { CaughtErrorSchema } from './caught-error.js';
+import { type FailedResource, FailedResourceSchema } from './failed-resource.js';
 import { judgeOwnership, protectionOf, type StackOwnershipFacts } from './ownership.js';
 
 /**
@@ -10,13 +11,7 @@ import { judgeOwnership, protectionOf, type StackOwnershipFacts } from './owners
 export const STACK_OUTCOMES = ['deleting', 'retry-retaining', 'deleted', 'already-absent', 'retained', 'failed'] as const;
 export type StackOutcome = (typeof STACK_OUTCOMES)[number];
 
-export const FailedResourceSchema = z.object({
-  logicalId: z.string(),
-  physicalId: z.string().optional(),
-  type: z.string().optional(),
-  reason: z.string(),
-});
-export type FailedResource = z.infer<typeof FailedResourceSchema>;
+export { type FailedResource, FailedResourceSchema } from './failed-resource.js';
 
 /** One stack's progress through the cleanup; what the report says about it. */
 export const StackProgressSchema = z.object({

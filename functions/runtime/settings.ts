@@ -40,6 +40,7 @@ export const SettingsSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(72),
+  NOTICE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
   MAX_ROUNDS: z.coerce.number().int().min(10).max(2000).default(1800),
   SDK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   SDK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(200),

@@ -142,12 +142,15 @@ describe('every permission serverless.yml grants is used by a local run', () => 
       ],
     });
     const retired = scenario({ protonApi: 'retired', parameters: { [`/proton-cleanup/decommission/${MANAGEMENT_ACCOUNT}/${ENVIRONMENT}`]: '2026-01-15' } });
-    // Each runs again the same day once its cleanup has closed: the names are taken.
+    // The date has come without notice: the first run plans (the notice), the next executes that plan,
+    // and a third the same day finds the names taken.
     for (const spec of [tagged, retired]) {
       const sandbox = await openSandbox(spec, { coverage });
       const { handler } = await import('../../functions/find-due-connections.js');
-      await asFunction('findDueConnections', () => handler({}));
-      for (const child of await runStarted(spec, sandbox, coverage)) record(`schedule (${spec.protonApi ?? 'available'})`, child);
+      for (const step of ['notice', 'execute']) {
+        await asFunction('findDueConnections', () => handler({}));
+        for (const child of await runStarted(spec, sandbox, coverage)) record(`schedule (${spec.protonApi ?? 'available'}) ${step}`, child);
+      }
       await asFunction('findDueConnections', () => handler({}));
     }
 
@@ -267,6 +270,13 @@ describe('every permission serverless.yml grants is used by a local run', () => 
     });
     await runOne('retainFailedResources', scenario({ stacks: [stuck, environmentStack()] }), consoleInput('execute', { retainFailedResources: true }));
 
+    // A plan of a re-run after a stack was left DELETE_FAILED: the plan says why it failed.
+    const stuckSandbox = await openSandbox(scenario({ stacks: [stuck, environmentStack()] }), { coverage });
+    for (const mode of ['execute', 'plan'] as const) {
+      const spec = scenario({ stacks: [stuck, environmentStack()] });
+      record(`stuck ${mode}`, await runWorkflow(spec, { sandbox: stuckSandbox, input: consoleInput(mode), executionName: name(`stuck ${mode}`), coverage }));
+    }
+
     // A reviewed plan executed: the plan run's report (reports/), a plan the CLI uploaded (plans/), and a URI with no plan (NoSuchKey).
     const planSandbox = await openSandbox(scenario(), { coverage });
     const planRun = await runWorkflow(scenario(), { sandbox: planSandbox, input: consoleInput('plan'), executionName: name('plan'), coverage });
@@ -330,8 +340,10 @@ describe('every permission serverless.yml grants is used by a local run', () => 
         .some((c) => Array.isArray(c.input.RetainResources)),
     ).toBe(true);
     expect(by('retried Notify')[0]?.invocations.get('Notify')).toBe(2);
-    expect(by('schedule (available)')).toHaveLength(1);
-    expect(by('schedule (retired)')).toHaveLength(1);
+    for (const protonApi of ['available', 'retired']) {
+      expect(by(`schedule (${protonApi}) notice`).map((r) => r.report?.mode)).toEqual(['plan']);
+      expect(by(`schedule (${protonApi}) execute`).map((r) => r.report?.executedPlan?.execution)).toEqual([expect.stringMatching(/^scheduled-notice-/)]);
+    }
     expect(by('sweep child').length).toBeGreaterThan(0);
     expect(by('event')).toHaveLength(1);
     expect(by('environment deleted')).toHaveLength(1);

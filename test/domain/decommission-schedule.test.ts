@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decommissionDates, decommissionDueEvent, judgeConnection, parseDecommissionDate, todayUtc } from '../../functions/domain/decommission-schedule.js';
+import {
+  addDays,
+  decommissionDates,
+  decommissionDueEvent,
+  judgeConnection,
+  parseDecommissionDate,
+  scheduledStep,
+  todayUtc,
+} from '../../functions/domain/decommission-schedule.js';
 import { ACCOUNT, CONNECTION_ID, REGION, taggedConnection } from '../helpers/domain-fixtures.js';
 
 const TAG = 'proton-cleanup:decommission-on';
@@ -167,5 +175,28 @@ describe('decommissionDates (SSM parameters, with Proton retired)', () => {
 
   it('accepts the path with a trailing slash', () => {
     expect(decommissionDates([{ name: `${PATH}/444455556666/a`, value: '2026-12-01' }], `${PATH}/`).dates).toHaveLength(1);
+  });
+});
+
+describe('scheduledStep', () => {
+  it('waits before the notice window', () => {
+    expect(scheduledStep('2026-11-29', '2026-11-25', 3)).toBe('wait');
+  });
+
+  it.each(['2026-11-28', '2026-11-26'])('gives notice from noticeDays before the date until the day before it (%s)', (day) => {
+    expect(scheduledStep(day, '2026-11-25', 3)).toBe('notice');
+  });
+
+  it.each(['2026-11-25', '2026-11-01'])('is due on the date and after it (%s)', (day) => {
+    expect(scheduledStep(day, '2026-11-25', 3)).toBe('due');
+  });
+
+  it('gives no notice with noticeDays 0', () => {
+    expect(scheduledStep('2026-11-26', '2026-11-25', 0)).toBe('wait');
+  });
+
+  it('counts the notice window in calendar days across a month and a year', () => {
+    expect(scheduledStep('2027-01-02', '2026-12-30', 3)).toBe('notice');
+    expect(addDays('2027-03-01', -1)).toBe('2027-02-28');
   });
 });

@@ -36,6 +36,10 @@ describe('planProblems', () => {
     ]);
   });
 
+  it('counts whole hours: a plan made 72 hours and some minutes ago is still accepted (the schedule executes its notice plan so)', () => {
+    expect(planProblems(planOf(), executeRequest(), context({ now: new Date('2026-12-03T09:45:00.000Z') }))).toEqual([]);
+  });
+
   it('refuses a plan that says it was made after the run started (beyond clock skew)', () => {
     expect(planProblems(planOf(), executeRequest(), context({ now: new Date('2026-11-30T08:00:00.000Z') }))).toEqual([
       expect.stringContaining('after this run started'),
@@ -141,5 +145,23 @@ describe('restrictToPlan', () => {
     const nowKept = { ...apiStack, action: 'retain' as const, reason: 'protected' };
     const restricted = restrictToPlan(inventoryOf(nowKept), planOf(inventoryOf(apiStack)));
     expect(restricted.resources[0]).toMatchObject({ action: 'retain', reason: 'protected' });
+  });
+});
+
+describe('restrictToPlan: buckets to be emptied', () => {
+  const exportsBucket = { ...parameter, id: 'arn:aws:s3:::exports', type: 's3:bucket', action: 'delete-resource' as const, reason: 'deleteTypes' };
+  const holding = (versions: number, bounded = false) => ({ ...exportsBucket, contents: { versions, deleteMarkers: 0, bytes: versions * 10, bounded } });
+
+  it('keeps a bucket that holds more data than the plan showed', () => {
+    const [bucket] = restrictToPlan(inventoryOf(holding(120)), planOf(inventoryOf(holding(100)))).resources;
+    expect(bucket).toMatchObject({ action: 'retain', reason: expect.stringContaining('it holds more data than the plan showed (now: 120 object version(s)') });
+  });
+
+  it('empties a bucket that holds what the plan showed, or less', () => {
+    expect(restrictToPlan(inventoryOf(holding(80)), planOf(inventoryOf(holding(100)))).resources[0]?.action).toBe('delete-resource');
+  });
+
+  it('accepts a bucket whose count stopped at the bound in the plan and now (the reviewer accepted at least that much)', () => {
+    expect(restrictToPlan(inventoryOf(holding(10_000, true)), planOf(inventoryOf(holding(10_000, true)))).resources[0]?.action).toBe('delete-resource');
   });
 });

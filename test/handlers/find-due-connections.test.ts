@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-proton';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParametersByPathCommand, type Parameter, SSMClient } from '@aws-sdk/client-ssm';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { handler } from '../../functions/find-due-connections.js';
 import { handler as resolveRequest } from '../../functions/resolve-request.js';
@@ -28,6 +28,18 @@ import {
   STATE_MACHINE_ARN,
   sfnError,
 } from '../helpers/sdk-fixtures.js';
+
+// This file specifies the schedule without notice (noticeDays=0): each day from the date, in scheduleMode.
+// With notice (the default): find-due-connections-notice.test.ts. Set before the handler reads it, at import.
+const previousNoticeDays = vi.hoisted(() => {
+  const previous = process.env.NOTICE_DAYS;
+  process.env.NOTICE_DAYS = '0';
+  return previous;
+});
+afterAll(() => {
+  if (previousNoticeDays === undefined) delete process.env.NOTICE_DAYS;
+  else process.env.NOTICE_DAYS = previousNoticeDays;
+});
 
 const [proton, sfn, ssm] = mockedClients(ProtonClient, SFNClient, SSMClient);
 
@@ -97,7 +109,7 @@ function startedInputs(): unknown[] {
   return startedExecutions().map((input) => JSON.parse(input.input ?? 'null'));
 }
 
-describe('FindDueConnections handler (the scheduled sweep)', () => {
+describe('FindDueConnections handler (the scheduled sweep), with noticeDays=0', () => {
   describe('a connection whose decommission date has come', () => {
     it('is started when the date is today', async () => {
       givenConnections({ [DUE]: decommissionOn(TODAY) });

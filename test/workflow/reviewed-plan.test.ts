@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES, type LocalRunResult } from '../../local/run-workflow.js';
-import { CONNECTION_ID, consoleInput, environmentStack, OTHER_CONNECTION_ID, scenario, serviceInstanceStack } from '../helpers/scenarios.js';
+import {
+  CONNECTION_ID,
+  consoleInput,
+  environmentStack,
+  OTHER_CONNECTION_ID,
+  scenario,
+  serviceInstanceStack,
+  standaloneResource,
+} from '../helpers/scenarios.js';
 import { deletingCalls, entryFor, reportOf, rerun, run, stackIdOf } from '../helpers/workflow.js';
 
 /**
@@ -106,5 +114,51 @@ describe('executing a reviewed plan', () => {
     const result = await rerun(plan, { connectionId: CONNECTION_ID, plan: `s3://${LOCAL_RESOURCES.reportBucket}/plans/none.json` });
 
     expect(reportOf(result).failure?.message).toContain('there is no object at that location');
+  });
+});
+
+describe('a plan tells the truth about what will happen', () => {
+  it('lists a stack already DELETE_FAILED with what failed to delete, and what deleting it again will do', async () => {
+    const stuck = serviceInstanceStack('api', {
+      name: API_STACK,
+      resources: [{ logicalId: 'Uploads', type: 'AWS::S3::Bucket', name: 'api-uploads', failsToDelete: 'The bucket you tried to delete is not empty' }],
+    });
+    const executed = await run(scenario({ stacks: [stuck, environmentStack({ name: ENV_STACK })] }), consoleInput('execute'));
+    const plan = await rerun(executed, { environment: { name: 'payments-prod', managementAccountId: '444455556666' }, mode: 'plan' });
+
+    expect(entryFor(reportOf(plan), stackIdOf(plan, API_STACK))).toMatchObject({
+      outcome: 'planned',
+      failedResources: [expect.objectContaining({ logicalId: 'Uploads', reason: 'The bucket you tried to delete is not empty' })],
+      reason: expect.stringMatching(/already DELETE_FAILED \(Uploads: The bucket you tried to delete is not empty\): deleting it again fails the same way/),
+    });
+  });
+
+  it('says how much data a bucket deleteTypes would empty holds, and that it will be lost', async () => {
+    const spec = scenario({ standaloneResources: [standaloneResource('AWS::S3::Bucket', 'payments-exports', { objects: 2500 })] });
+    const plan = await run(spec, consoleInput('plan', { deleteTypes: ['s3:bucket'] }));
+
+    // The sandbox's bucket of 2,500 objects: a version each, and a delete marker on every second one (2 bytes a version).
+    expect(entryFor(reportOf(plan), 'arn:aws:s3:::payments-exports')).toMatchObject({
+      outcome: 'planned',
+      contents: { versions: 2500, deleteMarkers: 1250, bytes: 5000, bounded: false },
+      reason: expect.stringContaining('emptied first: 2,500 object version(s) and 1,250 delete marker(s), 4.9 KB will be deleted: this data will be lost'),
+    });
+  });
+
+  it('shows a termination-protected stack as kept, saying what to do', async () => {
+    const plan = await run(accountShape(), consoleInput('plan'));
+
+    expect(entryFor(reportOf(plan), stackIdOf(plan, ENV_STACK))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('termination protection is on'),
+    });
+  });
+
+  it('lists the roles deleteConnectionRoles would delete', async () => {
+    const plan = await run(accountShape(), consoleInput('plan', { deleteConnectionRoles: true }));
+
+    expect(reportOf(plan).resources.filter((r) => r.type === 'iam:role')).toEqual([
+      expect.objectContaining({ plannedAction: 'delete-role', outcome: 'planned' }),
+    ]);
   });
 });
