@@ -8,7 +8,7 @@ import type { InventoriedResource, Inventory, Phase, StackFacts, TaggedResource,
 import { type Report, type ReportEntry, type ReportInput, summarize } from '../../functions/domain/report.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
 import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
-import type { StackProgress } from '../../functions/domain/stack-deletion.js';
+import type { FailedResource, StackProgress } from '../../functions/domain/stack-deletion.js';
 import type { RemainingResource, ResourceDeletionEvent, Verification } from '../../functions/domain/verification.js';
 
 export const REGION = 'us-east-1';
@@ -163,6 +163,16 @@ export function lambdaError(errorType: string, errorMessage: string): { Error: s
 
 export function reportEntry(id: string, outcome: ReportEntry['outcome'], overrides: Partial<ReportEntry> = {}): ReportEntry {
   return { id, type: 'test:resource', owner: { kind: 'environment', name: ENV }, plannedAction: 'delete-with-stack', outcome, ...overrides };
+}
+
+/** A resource CloudFormation failed to delete, as DescribeStackEvents explains it. */
+export function failedResource(logicalId: string, reason: string, overrides: Partial<FailedResource> = {}): FailedResource {
+  return { logicalId, reason, ...overrides };
+}
+
+/** A stack entry of the report (execute mode), with what happened to it. */
+export function stackReportEntry(name: string, outcome: ReportEntry['outcome'], overrides: Partial<ReportEntry> = {}): ReportEntry {
+  return reportEntry(stackIdOf(name), outcome, { type: 'cloudformation:stack', plannedAction: 'delete-stack', phase: 'environment', ...overrides });
 }
 
 /** A report as WriteReport stores it; the summary is computed from the entries unless given. */
