@@ -175,6 +175,16 @@ export function stackReportEntry(name: string, outcome: ReportEntry['outcome'], 
   return reportEntry(stackIdOf(name), outcome, { type: 'cloudformation:stack', plannedAction: 'delete-stack', phase: 'environment', ...overrides });
 }
 
+/** The fixture report's run starts at 10:00; a stack whose deletion ran from `from` to `to` minutes after. */
+export function timedStackEntry(name: string, outcome: ReportEntry['outcome'], from?: number, to?: number, overrides: Partial<ReportEntry> = {}): ReportEntry {
+  const at = (minutes: number) => new Date(Date.parse('2025-11-25T10:00:00.000Z') + minutes * 60_000).toISOString();
+  return stackReportEntry(name, outcome, {
+    ...(from !== undefined ? { deletionStartedAt: at(from) } : {}),
+    ...(to !== undefined ? { deletionEndedAt: at(to) } : {}),
+    ...overrides,
+  });
+}
+
 /** A report as WriteReport stores it; the summary is computed from the entries unless given. */
 export function reportFixture(overrides: Partial<Report> = {}): Report {
   const resources = overrides.resources ?? [];
