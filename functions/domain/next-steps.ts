@@ -45,7 +45,9 @@ function deniedStep(denied: readonly string[]): string {
 
 /** The buckets CloudFormation could not delete because they hold objects. */
 function nonEmptyBuckets(facts: NextStepFacts): string[] {
-  const inStack = (facts.failedResources ?? []).filter((r) => NOT_EMPTY.test(r.reason)).map((r) => r.physicalId ?? r.logicalId);
+  const inStack = (facts.failedResources ?? [])
+    .filter((r) => NOT_EMPTY.test(r.reason))
+    .map((r) => (r.physicalId ? shortName(r.physicalId, 's3:bucket') : r.logicalId));
   if (inStack.length) return inStack;
   return facts.type === 's3:bucket' && NOT_EMPTY.test(`${facts.error ?? ''} ${facts.reason ?? ''}`) ? [shortName(facts.id, facts.type)] : [];
 }

@@ -39,6 +39,11 @@ describe('nextStep', () => {
       expect(nextStep(stuck, { ...defaults, deleteTypes: ['s3:bucket'] })).not.toContain('add s3:bucket');
     });
 
+    it('names the bucket by its name when CloudFormation gives its ARN', () => {
+      const byArn = { ...stuck, failedResources: [failedResource('Uploads', NOT_EMPTY, { physicalId: arns.bucket('api-prod-uploads') })] };
+      expect(nextStep(byArn, defaults)).toContain('to keep bucket api-prod-uploads and');
+    });
+
     it('gives the bucket in the stack the same steps', () => {
       const bucket = reportEntry(arns.bucket('api-prod-uploads'), 'failed', { type: 's3:bucket', error: `CloudFormation could not delete it: ${NOT_EMPTY}` });
       expect(nextStep(bucket, defaults)).toContain('re-run with retainFailedResources to keep bucket api-prod-uploads');
