@@ -183,7 +183,10 @@ function timelineSvg(report: Report): string {
   const points = timeline(report);
   if (points.length < 2) return '<p id="timeline-empty">No stack deletions in this run.</p>';
   const first = points[0]?.at ?? 0;
-  const last = points.at(-1)?.at ?? first + 1;
+  const ended = points.at(-1);
+  // The state at the end drawn a little past it, so that it shows as a band, not a line.
+  const last = (ended?.at ?? first) + Math.max(1, ((ended?.at ?? first) - first) * 0.04);
+  if (ended) points.push({ at: last, counts: ended.counts });
   const total = TIMELINE_SERIES.reduce((sum, s) => sum + (points[0]?.counts[s] ?? 0), 0);
   const span = Math.max(1, last - first);
   const x = (at: number) => Math.round((PAD.left + ((at - first) / span) * (W - PAD.left - PAD.right)) * 10) / 10;
@@ -193,7 +196,8 @@ function timelineSvg(report: Report): string {
   ).join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const at = first + f * span;
-    return `<line x1="${x(at)}" y1="${H - PAD.bottom}" x2="${x(at)}" y2="${H - PAD.bottom + 4}" stroke="#5b6475"/><text x="${x(at)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11" fill="#5b6475">+${e(formatDuration(at - first))}</text>`;
+    const anchor = f === 0 ? 'start' : f === 1 ? 'end' : 'middle';
+    return `<line x1="${x(at)}" y1="${H - PAD.bottom}" x2="${x(at)}" y2="${H - PAD.bottom + 4}" stroke="#5b6475"/><text x="${x(at)}" y="${H - PAD.bottom + 16}" text-anchor="${anchor}" font-size="11" fill="#5b6475">+${e(formatDuration(at - first))}</text>`;
   });
   const axes = [
     `<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#5b6475"/>`,
