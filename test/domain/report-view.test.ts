@@ -32,11 +32,11 @@ describe('timeline', () => {
 
 describe('displayName', () => {
   it.each([
-    [reportEntry('arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-x/6d1c', 'deleted', { type: 'cloudformation:stack' }), 'AWSProton-x'],
-    [reportEntry(arns.bucket('uploads'), 'deleted', { type: 's3:bucket' }), 'uploads'],
-    [reportEntry(arns.parameter('payments/db-url'), 'deleted', { type: 'ssm:parameter' }), 'parameter/payments/db-url'],
-    [reportEntry(arns.logGroup('/proton/x'), 'deleted', { type: 'logs:log-group' }), 'log-group:/proton/x'],
-  ])('names %s by what a person recognises', (entry, name) => {
+    ['AWSProton-x', reportEntry('arn:aws:cloudformation:us-east-1:111122223333:stack/AWSProton-x/6d1c', 'deleted', { type: 'cloudformation:stack' })],
+    ['uploads', reportEntry(arns.bucket('uploads'), 'deleted', { type: 's3:bucket' })],
+    ['parameter/payments/db-url', reportEntry(arns.parameter('payments/db-url'), 'deleted', { type: 'ssm:parameter' })],
+    ['log-group:/proton/x', reportEntry(arns.logGroup('/proton/x'), 'deleted', { type: 'logs:log-group' })],
+  ])('names a resource by what a person recognises: %s', (name, entry) => {
     expect(displayName(entry)).toBe(name);
   });
 });
