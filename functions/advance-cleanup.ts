@@ -9,6 +9,7 @@ import {
   endWithoutFinishing,
   isCleanupDone,
   PROGRESS_FILE,
+  stampTimes,
   startProgress,
 } from './domain/cleanup-progress.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
@@ -90,7 +91,8 @@ export const handler = taskHandler({
       save: async (progress) => void (await putJson(stored, progress)),
       checkEligibility: () => checkEligibility(connection),
     });
-    const progress = advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? endWithoutFinishing(advanced, config.MAX_ROUNDS) : advanced;
+    const progress =
+      advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? stampTimes(endWithoutFinishing(advanced, config.MAX_ROUNDS), clock.now()) : advanced;
     const location = await putJson(stored, progress);
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
     // Out of time with deletions left to start: go on at once; otherwise wait like CloudFormation's waiter.

@@ -13,9 +13,10 @@ import * as z from './runtime/zod.js';
  * Notify / NotifyFailure: an SNS message for people and an EventBridge event for machines, each
  * at most once per execution however often the state is retried (aws/publish-once.ts).
  */
-const config = loadConfig(SettingsSchema.pick({ TOPIC_ARN: true, REPORT_BUCKET: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true }));
+const config = loadConfig(SettingsSchema.pick({ TOPIC_ARN: true, REPORT_BUCKET: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }));
 
-const WrittenReport = z.object({ location: ObjectRefSchema });
+/** WriteReport's result: the JSON report, and the Markdown and HTML reports beside it (absent from an execution started by an earlier version). */
+const WrittenReport = z.object({ location: ObjectRefSchema, markdown: ObjectRefSchema.optional(), html: ObjectRefSchema.optional() });
 /** On the failure path, WriteFailureReport's own error when even the report could not be written. */
 const UnwrittenReport = CaughtErrorSchema;
 
@@ -25,7 +26,13 @@ export const handler = taskHandler({
   logKeys: ({ executionName }) => ({ executionName }),
   run: async ({ executionName, report }) => {
     const notification =
-      'location' in report ? composeNotification(await getJson(report.location, ReportSchema), report.location) : composeBareFailure(executionName, report);
+      'location' in report
+        ? composeNotification(
+            await getJson(report.location, ReportSchema),
+            report.location,
+            report.markdown && report.html ? { markdown: report.markdown, html: report.html, region: config.AWS_REGION } : undefined,
+          )
+        : composeBareFailure(executionName, report);
     const sns = await publishOnce(markerRef(config.REPORT_BUCKET, executionName, 'sns'), executionName, 'sns', () =>
       publishToTopic(config.TOPIC_ARN, notification.subject, notification.message),
     );

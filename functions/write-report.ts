@@ -1,10 +1,12 @@
 import { type LeaseRef, releaseLease } from './aws/cleanup-lease.js';
-import { executionKey, getJson, getJsonIfExists, type ObjectRef, ObjectRefSchema, putJson, s3Uri } from './aws/object-store.js';
+import { executionKey, getJson, getJsonIfExists, type ObjectRef, ObjectRefSchema, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
 import { type CleanupProgress, CleanupProgressSchema, PROGRESS_FILE, stackResults } from './domain/cleanup-progress.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { ConnectionDeletionResultSchema } from './domain/connection-deletion.js';
 import { type Inventory, InventorySchema } from './domain/inventory.js';
 import { buildReport, CaughtErrorSchema, DirectResultSchema, type Report, ReportSchema, type Summary, SweepSectionSchema } from './domain/report.js';
+import { renderHtml } from './domain/report-html.js';
+import { renderMarkdown } from './domain/report-markdown.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { VerificationSchema } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
@@ -41,8 +43,11 @@ const GatheredStateSchema = z.object({
 });
 
 export interface ReportResult {
+  /** The JSON report (the record); the Markdown and HTML reports people read are beside it. */
   location: ObjectRef;
   uri: string;
+  markdown: ObjectRef;
+  html: ObjectRef;
   status: Report['status'];
   summary: Summary;
 }
@@ -107,11 +112,16 @@ export const handler = taskHandler({
       ...(verification ? { verification } : {}),
       ...(state.failure ? { failure: state.failure } : {}),
     });
-    const location = await putJson({ bucket: config.REPORT_BUCKET, key: `reports/${executionName}.json` }, report);
+    const at = (extension: string) => ({ bucket: config.REPORT_BUCKET, key: `reports/${executionName}.${extension}` });
+    const [location, markdown, html] = await Promise.all([
+      putJson(at('json'), report),
+      putText(at('md'), renderMarkdown(report), TEXT_TYPES.markdown),
+      putText(at('html'), renderHtml(report), TEXT_TYPES.html),
+    ]);
     if (state.concurrency?.lease) await release(state.concurrency.lease, executionName);
     metrics.addMetric('ResourcesDeleted', MetricUnit.Count, report.summary.deleted + report.summary.alreadyAbsent);
     metrics.addMetric('ResourcesRetained', MetricUnit.Count, report.summary.retained);
     metrics.addMetric('ResourcesFailed', MetricUnit.Count, report.summary.failed);
-    return { location, uri: s3Uri(location), status: report.status, summary: report.summary };
+    return { location, uri: s3Uri(location), markdown, html, status: report.status, summary: report.summary };
   },
 });

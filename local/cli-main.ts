@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeReportFiles } from './report-files.js';
 import { ScenarioSchema } from './sandbox/scenario.js';
 import { PROJECT_ROOT } from './workflow-definition.js';
 
@@ -22,7 +23,8 @@ Options:
                     {"connectionId": "<uuid>", "mode": "plan"} or a whole EventBridge event
   --mode MODE       plan (inventory and report, delete nothing) or execute; overrides the
                     input's mode and the deployment default (DEFAULT_MODE)
-  --report FILE     where to write the report (default: out/report.json)
+  --report FILE     where to write the JSON report (default: out/report.json); the
+                    Markdown and HTML reports go beside it (out/report.md, out/report.html)
   --verbose         also print the handlers' Powertools JSON logs
   --help            show this help
 
@@ -152,10 +154,9 @@ async function run(argv: string[], output: CliOutput): Promise<number> {
   out('');
   if (result.report) {
     for (const line of summaryTable(result.report)) out(line);
-    await mkdir(path.dirname(path.resolve(options.report)), { recursive: true });
-    await writeFile(options.report, `${JSON.stringify(result.report, null, 2)}\n`);
+    const files = await writeReportFiles(options.report, result.report);
     out('');
-    out(`Report written to ${options.report}`);
+    out(`Report written to ${files.json}, with ${files.markdown} (summary) and ${files.html} (timeline, table) beside it`);
   } else {
     out('No report was written (see the errors above).');
   }

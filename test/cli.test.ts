@@ -46,6 +46,15 @@ describe('npm start', () => {
     expect(s.total).toBe(written.resources.length);
   });
 
+  it('writes the Markdown and HTML reports beside the JSON, and says where', async () => {
+    const report = tempReport();
+    const { stdout } = await cli('--report', report);
+    const stem = report.slice(0, -'.json'.length);
+    expect(readFileSync(`${stem}.md`, 'utf8')).toMatch(/^# Proton connection cleanup succeeded \(execute\): connection /);
+    expect(readFileSync(`${stem}.html`, 'utf8')).toContain('<table id="resources">');
+    expect(stdout).toContain(`Report written to ${report}, with ${stem}.md (summary) and ${stem}.html (timeline, table) beside it`);
+  });
+
   it('counts the calls answered with an error without claiming they were all retried', async () => {
     const { stdout } = await cli('--report', tempReport());
 

@@ -28,6 +28,15 @@ export async function putJson(ref: ObjectRef, value: unknown): Promise<ObjectRef
   return ref;
 }
 
+/** The content types of the reports people read, with their charset (S3 serves them as given). */
+export const TEXT_TYPES = { markdown: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
+
+/** A PutObject of text (a Markdown or HTML report) with its content type. */
+export async function putText(ref: ObjectRef, text: string, contentType: string): Promise<ObjectRef> {
+  await callAws(`PutObject ${s3Uri(ref)}`, () => s3().send(new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: text, ContentType: contentType })));
+  return ref;
+}
+
 /** The object, parsed and checked against the schema, with its ETag. */
 async function readJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<{ value: T; etag: string }> {
   const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));

@@ -9,6 +9,7 @@ import {
   judgeImporters,
   retainPending,
   stacksToStart,
+  stampTimes,
   type TrackedStack,
 } from '../domain/cleanup-progress.js';
 import type { TaggedResource } from '../domain/ownership.js';
@@ -278,11 +279,14 @@ function freshFor(check: () => Promise<Eligibility>, freshMs: number): () => Pro
 
 export async function advanceRound(initial: CleanupProgress, given: RoundSettings): Promise<RoundOutcome> {
   const settings = { ...given, checkEligibility: freshFor(given.checkEligibility, SERVING_FRESH_MS) };
+  // Stamped after each step, so that the timeline is accurate to the step, not to the round.
+  const stamped = (p: CleanupProgress) => stampTimes(p, clock.now());
   let progress = initial;
-  if (progress.stacks.some(isInFlight)) progress = await readStatuses(progress, settings);
-  progress = await applyServingRule(holdBackDependents(progress), settings);
-  progress = await retainFailed(progress, settings);
-  const { progress: advanced, started } = await startDeletions(progress, settings);
+  if (progress.stacks.some(isInFlight)) progress = stamped(await readStatuses(progress, settings));
+  progress = stamped(await applyServingRule(holdBackDependents(progress), settings));
+  progress = stamped(await retainFailed(progress, settings));
+  const { progress: afterStarts, started } = await startDeletions(progress, settings);
+  const advanced = stamped(afterStarts);
   // Out of time with deletions it could still start: the next round should not wait.
   const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, freeSlots(advanced, settings.maxStacksDeleting)).length > 0;
   return { progress: { ...advanced, round: advanced.round + 1 }, startsLeft, deletionsStarted: started };

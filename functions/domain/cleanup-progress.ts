@@ -14,7 +14,7 @@ export const PROGRESS_FILE = 'cleanup-progress.json';
 export const TRACKED_OUTCOMES = ['pending', 'starting', ...STACK_OUTCOMES] as const;
 export type TrackedOutcome = (typeof TRACKED_OUTCOMES)[number];
 
-export const TrackedStackSchema = StackProgressSchema.extend({
+export const TrackedStackSchema = StackProgressSchema.omit({ deletionStartedAt: true, deletionEndedAt: true }).extend({
   outcome: z.enum(TRACKED_OUTCOMES),
   nestedStackIds: z.array(z.string()),
   /** A stack without exports cannot be imported from, so nothing has to be deleted before it. */
@@ -23,6 +23,9 @@ export const TrackedStackSchema = StackProgressSchema.extend({
   exports: z.array(z.string()).optional(),
   /** When its current deletion started (epoch ms). */
   startedAt: z.number().optional(),
+  /** For the report's timeline (epoch ms): when CloudFormation first started deleting it (a retaining deletion keeps it), and when its outcome became final. */
+  deletingSince: z.number().optional(),
+  settledAt: z.number().optional(),
   /** Calls for it that were still throttled after the SDK's retries (tried again next round). */
   throttled: z.number().int().optional(),
 });
@@ -205,15 +208,37 @@ export function endWithoutFinishing(progress: CleanupProgress, rounds: number): 
   };
 }
 
+/**
+ * Records, at `now`, when a stack was first seen deleting (its DeleteStack went through) and when
+ * its outcome became final: what the report's timeline is drawn from. A stack back to pending (its
+ * DeleteStack not seen to take effect) starts afresh.
+ */
+export function stampTimes(progress: CleanupProgress, now: number): CleanupProgress {
+  return {
+    ...progress,
+    stacks: progress.stacks.map((s): TrackedStack => {
+      if (s.outcome === 'pending' && s.deletingSince !== undefined) {
+        const { deletingSince: _d, ...rest } = s;
+        return rest;
+      }
+      if (s.outcome === 'deleting' && s.deletingSince === undefined) return { ...s, deletingSince: s.startedAt ?? now };
+      if (isSettled(s) && s.settledAt === undefined) return { ...s, settledAt: now };
+      return s;
+    }),
+  };
+}
+
 /** What the report needs of each stack the cleanup touched (pending ones were never processed). */
 export function stackResults(progress: CleanupProgress): StackProgress[] {
   return (
     progress.stacks
       .filter((s): s is TrackedStack & { outcome: Exclude<TrackedOutcome, 'pending'> } => s.outcome !== 'pending')
       // A stack whose DeleteStack was being called when the run stopped is reported like one still deleting.
-      .map(({ nestedStackIds: _n, hasExports: _e, startedAt: _s, throttled: _t, outcome, ...rest }) => ({
+      .map(({ nestedStackIds: _n, hasExports: _e, startedAt: _s, throttled: _t, deletingSince, settledAt, outcome, ...rest }) => ({
         ...rest,
         outcome: outcome === 'starting' ? 'deleting' : outcome,
+        ...(deletingSince !== undefined ? { deletionStartedAt: new Date(deletingSince).toISOString() } : {}),
+        ...(settledAt !== undefined ? { deletionEndedAt: new Date(settledAt).toISOString() } : {}),
       }))
   );
 }

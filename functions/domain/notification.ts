@@ -33,10 +33,40 @@ export interface CompletionDetail {
   connectionOutcome: string;
   summary: Report['summary'];
   failure?: Report['failure'];
-  report: { uri: string; bucket: string; key: string };
+  /** Where the reports are: the JSON (uri, bucket, key), and the S3 URIs of the Markdown and HTML reports beside it. */
+  report: { uri: string; bucket: string; key: string; markdown?: string; html?: string };
 }
 
-export function composeNotification(report: Report, location: { bucket: string; key: string }): Notification {
+interface ObjectLocation {
+  bucket: string;
+  key: string;
+}
+
+/** The reports people read, written beside the JSON, and the region whose S3 console shows them. */
+export interface ReadableReports {
+  markdown: ObjectLocation;
+  html: ObjectLocation;
+  region: string;
+}
+
+/** The object's page in the S3 console (the key URL-encoded, as the console writes it). */
+export function s3ConsoleLink(object: ObjectLocation, region: string): string {
+  return `https://${region}.console.aws.amazon.com/s3/object/${encodeURIComponent(object.bucket)}?region=${encodeURIComponent(region)}&prefix=${encodeURIComponent(object.key)}`;
+}
+
+const s3UriOf = (object: ObjectLocation) => `s3://${object.bucket}/${object.key}`;
+
+function readableLines(readable: ReadableReports | undefined): string[] {
+  if (!readable) return [];
+  return [
+    `Summary (Markdown): ${s3UriOf(readable.markdown)}`,
+    `  ${s3ConsoleLink(readable.markdown, readable.region)}`,
+    `Report (HTML: timeline, table, failures): ${s3UriOf(readable.html)}`,
+    `  ${s3ConsoleLink(readable.html, readable.region)}`,
+  ];
+}
+
+export function composeNotification(report: Report, location: ObjectLocation, readable?: ReadableReports): Notification {
   const uri = `s3://${location.bucket}/${location.key}`;
   const connectionId = report.request?.connectionId ?? report.connection.id ?? null;
   const who = connectionId
@@ -56,6 +86,7 @@ export function composeNotification(report: Report, location: { bucket: string; 
     `Mode: ${report.mode ?? 'unknown'}`,
     `Environment: ${report.connection.environmentName ?? 'unknown'}`,
     `Connection: ${report.connection.outcome}${report.connection.attempts ? ` after ${report.connection.attempts} attempt(s)` : ''}${report.connection.error ? ` (${report.connection.error})` : ''}`,
+    ...(report.connection.nextStep ? [`  Next step: ${report.connection.nextStep}`] : []),
     `Resources: ${s.total} total: ${s.deleted} deleted, ${s.alreadyAbsent} already absent, ${s.retained} retained, ${s.failed} failed, ${s.planned} planned.`,
     ...(report.failure ? ['', `The run failed: ${report.failure.error}: ${report.failure.message}`] : []),
     ...(report.heldBack ? ['', `Held back: ${report.heldBack}.`] : []),
@@ -69,10 +100,17 @@ export function composeNotification(report: Report, location: { bucket: string; 
         ]
       : []),
     ...(problems.length > 0
-      ? ['', 'Failures:', ...problems.slice(0, MAX_LISTED_FAILURES).map((r) => `- ${r.id}: ${r.error ?? r.reason ?? 'no reason given'}`)]
+      ? [
+          '',
+          'Failures:',
+          ...problems
+            .slice(0, MAX_LISTED_FAILURES)
+            .flatMap((r) => [`- ${r.id}: ${r.error ?? r.reason ?? 'no reason given'}`, ...(r.nextStep ? [`  Next step: ${r.nextStep}`] : [])]),
+        ]
       : []),
     ...(problems.length > MAX_LISTED_FAILURES ? [`...and ${problems.length - MAX_LISTED_FAILURES} more in the report.`] : []),
     '',
+    ...readableLines(readable),
     `Full report: ${uri}`,
   ];
   return {
@@ -88,7 +126,7 @@ export function composeNotification(report: Report, location: { bucket: string; 
       summary: report.summary,
       ...(report.failure ? { failure: report.failure } : {}),
       ...(report.heldBack ? { heldBack: report.heldBack } : {}),
-      report: { uri, ...location },
+      report: { uri, ...location, ...(readable ? { markdown: s3UriOf(readable.markdown), html: s3UriOf(readable.html) } : {}) },
     },
   };
 }

@@ -1,12 +1,13 @@
 import * as z from '../runtime/zod.js';
 import { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
 import { ACTIONS, BucketContentsSchema, type InventoriedResource, type Inventory, PHASES } from './inventory.js';
-import { type CleanupRequest, CleanupRequestSchema, MODES, ReviewedPlanSchema } from './request.js';
+import { type CleanupRequest, CleanupRequestSchema, DEFAULT_OPTIONS, MODES, ReviewedPlanSchema } from './request.js';
 
 export { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
 
 import type { ConnectionFacts } from './connection.js';
 import { type ConnectionDeletionResult, decideConnectionDeletion } from './connection-deletion.js';
+import { connectionNextStep, type NextStepContext, nextStep } from './next-steps.js';
 import { type FailedResource, FailedResourceSchema, type StackProgress } from './stack-deletion.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 
@@ -36,6 +37,9 @@ export const ReportEntrySchema = z.object({
   error: z.string().optional(),
   failedResources: z.array(FailedResourceSchema).optional(),
   contents: BucketContentsSchema.optional().describe('a bucket the cleanup empties (deleteTypes): what it held when inventoried'),
+  nextStep: z.string().optional().describe('failed or retained: the step a person can take (or why nothing needs doing)'),
+  deletionStartedAt: z.string().optional().describe('a stack: when the cleanup started deleting it (ISO 8601)'),
+  deletionEndedAt: z.string().optional().describe("a stack: when its deletion's outcome became final (ISO 8601)"),
   polls: z.number().int().optional().describe('status polls while waiting for the stack deletion'),
   previousRoleArn: z
     .string()
@@ -107,6 +111,7 @@ export const ReportSchema = z
       attempts: z.number().int().optional(),
       reason: z.string().optional(),
       error: z.string().optional(),
+      nextStep: z.string().optional().describe('failed: the step a person can take'),
     }),
     resources: z.array(ReportEntrySchema),
     summary: SummarySchema,
@@ -208,6 +213,8 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
   if (!result) return { outcome: 'retained', reason: notProcessed(input) };
   const details = {
     polls: result.polls,
+    ...(result.deletionStartedAt ? { deletionStartedAt: result.deletionStartedAt } : {}),
+    ...(result.deletionEndedAt ? { deletionEndedAt: result.deletionEndedAt } : {}),
     ...(result.previousRoleArn ? { previousRoleArn: result.previousRoleArn } : {}),
     ...(result.failedResources?.length ? { failedResources: result.failedResources } : {}),
   };
@@ -348,12 +355,24 @@ export function summarize(entries: readonly ReportEntry[]): Summary {
   };
 }
 
+/** Every failed or kept entry says what a person can do about it. */
+function withNextStep(entry: ReportEntry, context: NextStepContext): ReportEntry {
+  const step = nextStep(entry, context);
+  return step ? { ...entry, nextStep: step } : entry;
+}
+
+function withConnectionNextStep(connection: Report['connection']): Report['connection'] {
+  const step = connectionNextStep(connection);
+  return step ? { ...connection, nextStep: step } : connection;
+}
+
 export function buildReport(input: ReportInput): Report {
+  const context = input.request?.options ?? DEFAULT_OPTIONS;
   const entries = [
     ...(input.inventory?.resources ?? []).map((resource) => entryFor(resource, input)),
     ...(input.verification?.appeared ?? []).map((resource) => entryFor(resource, input)),
     ...keptOutsideInventory(input),
-  ];
+  ].map((entry) => withNextStep(entry, context));
   return {
     reportVersion: REPORT_VERSION,
     execution: input.execution,
@@ -363,7 +382,7 @@ export function buildReport(input: ReportInput): Report {
     ...(input.request ? { mode: input.request.mode } : {}),
     request: input.request ?? null,
     ...(input.failure ? { failure: { error: input.failure.Error, message: errorMessage(input.failure) } } : {}),
-    connection: connectionSection(input),
+    connection: withConnectionNextStep(connectionSection(input)),
     resources: entries,
     summary: summarize(entries),
     ...(input.sweep ? { sweep: [...input.sweep] } : {}),

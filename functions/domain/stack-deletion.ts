@@ -29,6 +29,9 @@ export const StackProgressSchema = z.object({
   error: CaughtErrorSchema.optional(),
   /** The stack's own service role before the cleanup passed the deletion role ("none": it had none). */
   previousRoleArn: z.string().optional(),
+  /** For the report's timeline (ISO 8601): when its deletion first started, and when its outcome became final. */
+  deletionStartedAt: z.string().optional(),
+  deletionEndedAt: z.string().optional(),
 });
 export type StackProgress = z.infer<typeof StackProgressSchema>;
 

@@ -10,6 +10,7 @@ import {
   retainPending,
   stackResults,
   stacksToStart,
+  stampTimes,
   startProgress,
   type TrackedOutcome,
   type TrackedStack,
@@ -132,6 +133,43 @@ describe('stackResults', () => {
   it('hands the report every stack the cleanup touched, without the loop bookkeeping', () => {
     const progress = progressOf(tracked('a', 'components', 'pending'), tracked('b', 'environment', 'deleted', { startedAt: 1, polls: 4, hasExports: true }));
     expect(stackResults(progress)).toEqual([{ stackId: stackIdOf('b'), phase: 'environment', outcome: 'deleted', polls: 4 }]);
+  });
+
+  it('hands the report when the deletion started and settled, as ISO 8601', () => {
+    const progress = progressOf(
+      tracked('a', 'environment', 'deleted', { deletingSince: Date.UTC(2025, 10, 25, 10, 1), settledAt: Date.UTC(2025, 10, 25, 10, 7) }),
+    );
+    expect(stackResults(progress)[0]).toMatchObject({ deletionStartedAt: '2025-11-25T10:01:00.000Z', deletionEndedAt: '2025-11-25T10:07:00.000Z' });
+  });
+});
+
+describe('stampTimes (the timeline)', () => {
+  const now = 5_000;
+
+  it('records a stack seen deleting from when its DeleteStack went out', () => {
+    const [stack] = stampTimes(progressOf(tracked('a', 'environment', 'deleting', { startedAt: 4_000 })), now).stacks;
+    expect(stack?.deletingSince).toBe(4_000);
+  });
+
+  it('keeps the first start when the stack is deleted again, keeping what failed', () => {
+    const [stack] = stampTimes(progressOf(tracked('a', 'environment', 'deleting', { startedAt: 4_500, deletingSince: 1_000 })), now).stacks;
+    expect(stack?.deletingSince).toBe(1_000);
+  });
+
+  it.each<TrackedOutcome>(['deleted', 'already-absent', 'retained', 'failed'])('records when a %s stack settled, once', (outcome) => {
+    const once = stampTimes(progressOf(tracked('a', 'environment', outcome)), now);
+    expect(stampTimes(once, now + 1_000).stacks[0]?.settledAt).toBe(now);
+  });
+
+  it.each<TrackedOutcome>(['starting', 'retry-retaining'])('does not take a %s stack for settled or deleting yet', (outcome) => {
+    const [stack] = stampTimes(progressOf(tracked('a', 'environment', outcome, { startedAt: 4_000 })), now).stacks;
+    expect(stack).not.toHaveProperty('settledAt');
+    expect(stack).not.toHaveProperty('deletingSince');
+  });
+
+  it('forgets the start of a stack back to pending (its DeleteStack was not seen to take effect)', () => {
+    const [stack] = stampTimes(progressOf(tracked('a', 'environment', 'pending', { deletingSince: 1_000 })), now).stacks;
+    expect(stack).not.toHaveProperty('deletingSince');
   });
 });
 

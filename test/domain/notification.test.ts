@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type CompletionDetail, composeBareFailure, composeNotification } from '../../functions/domain/notification.js';
+import { type CompletionDetail, composeBareFailure, composeNotification, s3ConsoleLink } from '../../functions/domain/notification.js';
 import { arns, CONNECTION_ID, cleanupRequest, connectionFacts, ENV, reportEntry, reportFixture } from '../helpers/domain-fixtures.js';
 
 const location = { bucket: 'proton-connection-cleanup-reports', key: 'reports/exec-1.json' };
 const uri = 's3://proton-connection-cleanup-reports/reports/exec-1.json';
+/** The Markdown and HTML reports WriteReport puts beside the JSON. */
+const readable = {
+  markdown: { bucket: location.bucket, key: 'reports/exec-1.md' },
+  html: { bucket: location.bucket, key: 'reports/exec-1.html' },
+  region: 'eu-west-1',
+};
 
 const mixedResources = [
   reportEntry(arns.bucket('a'), 'deleted'),
@@ -49,6 +55,19 @@ describe('composeNotification', () => {
     expect(message).not.toContain(arns.bucket('d'));
   });
 
+  it('gives each failure its next step, and the connection its own when its deletion failed', () => {
+    const resources = [reportEntry(arns.bucket('e'), 'failed', { error: 'DELETE_FAILED: bucket not empty', nextStep: 'add s3:bucket to deleteTypes' })];
+    const connection = { ...reportFixture().connection, outcome: 'failed' as const, error: 'ConflictException: busy', nextStep: 'wait, then re-run' };
+    const lines = composeNotification(reportFixture({ resources, connection }), location).message.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `- ${arns.bucket('e')}: DELETE_FAILED: bucket not empty`,
+        '  Next step: add s3:bucket to deleteTypes',
+        '  Next step: wait, then re-run',
+      ]),
+    );
+  });
+
   it('lists at most 20 failures, then says how many more the report holds', () => {
     const resources = Array.from({ length: 23 }, (_, i) => reportEntry(arns.bucket(`failed-${i}`), 'failed', { error: `reason ${i}` }));
     const lines = composeNotification(reportFixture({ resources }), location).message.split('\n');
@@ -91,6 +110,28 @@ describe('composeNotification', () => {
     });
   });
 
+  it('gives the Markdown and HTML reports in the message, each by S3 URI and S3 console link', () => {
+    const lines = composeNotification(reportFixture(), location, readable).message.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Summary (Markdown): s3://proton-connection-cleanup-reports/reports/exec-1.md',
+        '  https://eu-west-1.console.aws.amazon.com/s3/object/proton-connection-cleanup-reports?region=eu-west-1&prefix=reports%2Fexec-1.md',
+        'Report (HTML: timeline, table, failures): s3://proton-connection-cleanup-reports/reports/exec-1.html',
+        '  https://eu-west-1.console.aws.amazon.com/s3/object/proton-connection-cleanup-reports?region=eu-west-1&prefix=reports%2Fexec-1.html',
+      ]),
+    );
+  });
+
+  it("puts the Markdown and HTML reports' S3 URIs in the event detail", () => {
+    const detail = composeNotification(reportFixture(), location, readable).detail as CompletionDetail;
+    expect(detail.report).toEqual({
+      uri,
+      ...location,
+      markdown: 's3://proton-connection-cleanup-reports/reports/exec-1.md',
+      html: 's3://proton-connection-cleanup-reports/reports/exec-1.html',
+    });
+  });
+
   it('puts the failure in the event detail of a failed run', () => {
     const failure = { error: 'ThrottlingException', message: 'Rate exceeded' };
     const detail = composeNotification(reportFixture({ status: 'failed', failure }), location).detail as CompletionDetail;
@@ -130,5 +171,13 @@ describe('composeBareFailure', () => {
     expect(notification.detailType).toBe('Proton Connection Cleanup Failed');
     expect(notification.resources).toEqual([]);
     expect(notification.detail).toEqual({ executionName: 'exec-1', status: 'failed', error: 'S3.AccessDenied', report: null });
+  });
+});
+
+describe('s3ConsoleLink', () => {
+  it("links the object's page in its region's S3 console, the key URL-encoded", () => {
+    expect(s3ConsoleLink({ bucket: 'reports-bucket', key: 'reports/a b+c.html' }, 'us-west-2')).toBe(
+      'https://us-west-2.console.aws.amazon.com/s3/object/reports-bucket?region=us-west-2&prefix=reports%2Fa%20b%2Bc.html',
+    );
   });
 });

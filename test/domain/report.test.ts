@@ -190,6 +190,30 @@ describe('buildReport', () => {
       expect(entry(buildReport(executeRun({ stackResults: [stackResult(envStack, 'deleting')] })), envStack.id).outcome).toBe('failed');
     });
 
+    it("gives a failed stack the next step its failing resources call for, under the request's options", () => {
+      const failedResources = [{ logicalId: 'ArtifactsBucket', physicalId: 'payments-prod-artifacts', reason: 'The bucket you tried to delete is not empty' }];
+      const stuck = { stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED', failedResources })] };
+      expect(entry(buildReport(executeRun(stuck)), envStack.id).nextStep).toContain('re-run with retainFailedResources to keep bucket payments-prod-artifacts');
+      const withRetain = executeRun({
+        ...stuck,
+        request: cleanupRequest({ options: { retainFailedResources: true, deleteTypes: [], deleteConnectionRoles: false } }),
+      });
+      expect(entry(buildReport(withRetain), envStack.id).nextStep).not.toContain('re-run with retainFailedResources');
+    });
+
+    it('gives every failed or retained entry a next step, and no other', () => {
+      const report = buildReport(
+        executeRun({ stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED' }), stackResult(apiStack, 'deleted')] }),
+      );
+      for (const e of report.resources) expect(e.nextStep !== undefined, `${e.id} (${e.outcome})`).toBe(e.outcome === 'failed' || e.outcome === 'retained');
+    });
+
+    it("reports when a stack's deletion started and ended", () => {
+      const times = { deletionStartedAt: '2025-11-25T10:01:00.000Z', deletionEndedAt: '2025-11-25T10:09:00.000Z' };
+      const report = buildReport(executeRun({ stackResults: [stackResult(envStack, 'deleted', times)] }));
+      expect(entry(report, envStack.id)).toMatchObject(times);
+    });
+
     it('does not report the inventory reason of a stack as the reason for a failure', () => {
       const report = buildReport(executeRun({ stackResults: [stackResult(envStack, 'failed', { reason: 'DELETE_FAILED' })] }));
       expect(entry(report, envStack.id).reason).toBeUndefined();
@@ -334,6 +358,12 @@ describe('buildReport', () => {
       const report = buildReport(reportInput({ request: cleanupRequest({ mode: 'execute' }), inventory, deletion: caught, failure: caught }));
       expect(report.connection).toMatchObject({ outcome: 'failed', error: 'ConflictException: a deployment is in progress' });
       expect(report.status).toBe('failed');
+    });
+
+    it('gives a failed connection deletion a next step', () => {
+      const caught = lambdaError('ConflictException', 'a deployment is in progress');
+      const report = buildReport(reportInput({ request: cleanupRequest({ mode: 'execute' }), inventory, deletion: caught, failure: caught }));
+      expect(report.connection.nextStep).toMatch(/^Proton is still changing the connection/);
     });
 
     it('does not call the connection planned when a plan run failed', () => {

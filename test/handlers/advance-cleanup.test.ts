@@ -252,6 +252,16 @@ describe('AdvanceCleanup handler', () => {
     });
   });
 
+  describe('the timeline', () => {
+    it('records when a deletion started: when its DeleteStack went out', async () => {
+      givenStored();
+      givenStacks();
+      await advance();
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleting', deletingSince: now });
+      expect(storedStack(environmentStack)).not.toHaveProperty('deletingSince');
+    });
+  });
+
   describe('later rounds', () => {
     it('continues from the stored progress, so a retried round never starts a deletion twice', async () => {
       givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances'), deleting(environmentStack, 'environment')));
@@ -280,6 +290,14 @@ describe('AdvanceCleanup handler', () => {
       expect(cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: environmentStack }]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleted', status: 'DELETE_COMPLETE' });
       expect(state.done).toBe(true);
+    });
+
+    it('records, for the timeline, when a stack settled, on the clock the functions use', async () => {
+      givenStored(progressOf(deleting(environmentStack, 'environment', { deletingSince: now - MINUTE })));
+      givenBeingDeleted({});
+      givenStacks({ [environmentStack]: { status: 'DELETE_COMPLETE' } });
+      await advance();
+      expect(storedStack(environmentStack)).toMatchObject({ deletingSince: now - MINUTE, settledAt: now });
     });
 
     it('keeps waiting for a stack missing from a lagging listing that its stack ID says is still deleting', async () => {

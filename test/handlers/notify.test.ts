@@ -25,6 +25,12 @@ beforeEach(() => {
 const REPORT_KEY = `reports/${EXECUTION_NAME}.json`;
 const writtenReport = { location: { bucket: REPORT_BUCKET, key: REPORT_KEY }, uri: `s3://${REPORT_BUCKET}/${REPORT_KEY}`, status: 'succeeded' };
 
+const withReadableReports = {
+  ...writtenReport,
+  markdown: { bucket: REPORT_BUCKET, key: `reports/${EXECUTION_NAME}.md` },
+  html: { bucket: REPORT_BUCKET, key: `reports/${EXECUTION_NAME}.html` },
+};
+
 const notify = (report: unknown) => handler({ executionName: EXECUTION_NAME, report });
 const published = () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
 const putEntries = () => eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
@@ -47,6 +53,14 @@ describe('Notify handler', () => {
       serveObjects(s3, { [REPORT_KEY]: storedReport() });
       await notify(writtenReport);
       expect(published()[0]?.Message).toContain(`s3://${REPORT_BUCKET}/${REPORT_KEY}`);
+    });
+
+    it('gives the Markdown and HTML reports WriteReport wrote, by S3 URI and console link in the region the function runs in', async () => {
+      serveObjects(s3, { [REPORT_KEY]: storedReport() });
+      await notify(withReadableReports);
+      const message = published()[0]?.Message ?? '';
+      expect(message).toContain(`s3://${REPORT_BUCKET}/reports/${EXECUTION_NAME}.md`);
+      expect(message).toContain(`https://us-east-1.console.aws.amazon.com/s3/object/${REPORT_BUCKET}?region=us-east-1&prefix=reports%2F${EXECUTION_NAME}.html`);
     });
 
     it('puts a "Proton Connection Cleanup Completed" event from proton-connection-cleanup on the default bus', async () => {
@@ -83,6 +97,14 @@ describe('Notify handler', () => {
     it('returns the message and event ids', async () => {
       serveObjects(s3, { [REPORT_KEY]: storedReport() });
       await expect(notify(writtenReport)).resolves.toEqual({ messageId: 'message-1', eventId: 'event-1', channels: { sns: 'published', events: 'published' } });
+    });
+    it("puts the Markdown and HTML reports' S3 URIs in the event detail", async () => {
+      serveObjects(s3, { [REPORT_KEY]: storedReport() });
+      await notify(withReadableReports);
+      expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').report).toMatchObject({
+        markdown: `s3://${REPORT_BUCKET}/reports/${EXECUTION_NAME}.md`,
+        html: `s3://${REPORT_BUCKET}/reports/${EXECUTION_NAME}.html`,
+      });
     });
   });
 

@@ -82,9 +82,31 @@ describe('WriteReport handler', () => {
       const result = await writeReport(givenACompletedExecuteRun());
       expect(result.location).toEqual({ bucket: REPORT_BUCKET, key: REPORT_KEY });
       expect(result.uri).toBe(`s3://${REPORT_BUCKET}/${REPORT_KEY}`);
-      expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toEqual([
+      expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toContainEqual(
         expect.objectContaining({ Bucket: REPORT_BUCKET, Key: REPORT_KEY, ContentType: 'application/json' }),
-      ]);
+      );
+    });
+
+    it('writes the Markdown and HTML reports beside the JSON, with their content types, and returns where', async () => {
+      const result = await writeReport(givenACompletedExecuteRun());
+      const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+      expect(puts.map((p) => [p.Key, p.ContentType])).toEqual(
+        expect.arrayContaining([
+          [`reports/${EXECUTION_NAME}.md`, 'text/markdown; charset=utf-8'],
+          [`reports/${EXECUTION_NAME}.html`, 'text/html; charset=utf-8'],
+        ]),
+      );
+      expect(result).toMatchObject({
+        markdown: { bucket: REPORT_BUCKET, key: `reports/${EXECUTION_NAME}.md` },
+        html: { bucket: REPORT_BUCKET, key: `reports/${EXECUTION_NAME}.html` },
+      });
+    });
+
+    it('renders the Markdown and HTML reports from the report it stored', async () => {
+      await writeReport(givenACompletedExecuteRun());
+      const body = (key: string) => String(s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key)?.args[0].input.Body);
+      expect(body(`reports/${EXECUTION_NAME}.md`)).toContain('## Failed (1)');
+      expect(body(`reports/${EXECUTION_NAME}.html`)).toContain(`<table id="resources">`);
     });
 
     it('stores a report that matches the report schema, for the execution', async () => {

@@ -8,7 +8,7 @@ import type { InventoriedResource, Inventory, Phase, StackFacts, TaggedResource,
 import { type Report, type ReportEntry, type ReportInput, summarize } from '../../functions/domain/report.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
 import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
-import type { StackProgress } from '../../functions/domain/stack-deletion.js';
+import type { FailedResource, StackProgress } from '../../functions/domain/stack-deletion.js';
 import type { RemainingResource, ResourceDeletionEvent, Verification } from '../../functions/domain/verification.js';
 
 export const REGION = 'us-east-1';
@@ -163,6 +163,26 @@ export function lambdaError(errorType: string, errorMessage: string): { Error: s
 
 export function reportEntry(id: string, outcome: ReportEntry['outcome'], overrides: Partial<ReportEntry> = {}): ReportEntry {
   return { id, type: 'test:resource', owner: { kind: 'environment', name: ENV }, plannedAction: 'delete-with-stack', outcome, ...overrides };
+}
+
+/** A resource CloudFormation failed to delete, as DescribeStackEvents explains it. */
+export function failedResource(logicalId: string, reason: string, overrides: Partial<FailedResource> = {}): FailedResource {
+  return { logicalId, reason, ...overrides };
+}
+
+/** A stack entry of the report (execute mode), with what happened to it. */
+export function stackReportEntry(name: string, outcome: ReportEntry['outcome'], overrides: Partial<ReportEntry> = {}): ReportEntry {
+  return reportEntry(stackIdOf(name), outcome, { type: 'cloudformation:stack', plannedAction: 'delete-stack', phase: 'environment', ...overrides });
+}
+
+/** The fixture report's run starts at 10:00; a stack whose deletion ran from `from` to `to` minutes after. */
+export function timedStackEntry(name: string, outcome: ReportEntry['outcome'], from?: number, to?: number, overrides: Partial<ReportEntry> = {}): ReportEntry {
+  const at = (minutes: number) => new Date(Date.parse('2025-11-25T10:00:00.000Z') + minutes * 60_000).toISOString();
+  return stackReportEntry(name, outcome, {
+    ...(from !== undefined ? { deletionStartedAt: at(from) } : {}),
+    ...(to !== undefined ? { deletionEndedAt: at(to) } : {}),
+    ...overrides,
+  });
 }
 
 /** A report as WriteReport stores it; the summary is computed from the entries unless given. */

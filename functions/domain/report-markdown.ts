@@ -1,0 +1,138 @@
+import type { Report, ReportEntry } from './report.js';
+import { displayName, reportTitle, requestedBy, runDuration, subjectOf, whyOf } from './report-view.js';
+
+/**
+ * The report as Markdown that fits a ticket: what happened, what failed and what was kept, each
+ * with its next step. Pure. Every section lists at most `maxRows` rows and says how many more
+ * the HTML and JSON reports hold, so that a huge run still gives a short summary.
+ */
+export interface MarkdownOptions {
+  /** Rows per section at most (default 25). */
+  maxRows?: number;
+}
+
+export const DEFAULT_MARKDOWN_ROWS = 25;
+
+/**
+ * Text from AWS and from customers (names, reasons) read as text, never as Markdown or HTML: the
+ * characters that would format, link or open a tag are escaped, and a table cell stays one line.
+ */
+export function mdText(text: string): string {
+  return (
+    text
+      .replace(/\r?\n|\r/g, ' ')
+      .replace(/[\\`*[\]<>|~]/g, (c) => `\\${c}`)
+      // An underscore inside a word (DELETE_FAILED) formats nothing: only one at a word's edge is escaped.
+      .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+      .replace(/&/g, '&amp;')
+  );
+}
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+/** A section's rows, at most `max`, and a line saying how many more there are and where. */
+function bounded<T>(items: readonly T[], max: number, row: (item: T) => string[], headers: readonly string[]): string[] {
+  const more = items.length - max;
+  return [
+    ...table(headers, items.slice(0, max).map(row)),
+    ...(more > 0 ? ['', `…and ${more} more: see the HTML report (or the JSON report) beside this file.`] : []),
+  ];
+}
+
+function failureCell(entry: ReportEntry): string {
+  const failing = (entry.failedResources ?? []).map((r) => `${r.logicalId}${r.type ? ` (${r.type})` : ''}: ${r.reason}`);
+  return mdText(failing.length ? failing.join('; ') : whyOf(entry));
+}
+
+const resourceCell = (entry: ReportEntry) => `${mdText(displayName(entry))}<br>${mdText(entry.type)}`;
+
+function header(report: Report): string[] {
+  const c = report.connection;
+  const facts = [
+    `- Execution: ${mdText(report.execution.name)}, ${mdText(report.execution.startedAt)} to ${mdText(report.execution.finishedAt)} (${runDuration(report)})`,
+    `- Mode: ${report.mode ?? 'unknown'}; status: **${report.status}**`,
+    ...(c.environmentName ? [`- Environment: ${mdText(c.environmentName)}`] : []),
+    ...(requestedBy(report) ? [`- Requested by: ${mdText(requestedBy(report) ?? '')}`] : []),
+    `- Connection${c.id ? ` ${mdText(c.id)}` : ''}: **${c.outcome}**${c.attempts ? ` after ${c.attempts} attempt(s)` : ''}${c.error ? `: ${mdText(c.error)}` : c.reason ? `: ${mdText(c.reason)}` : ''}`,
+    ...(c.nextStep ? [`  - Next step: ${mdText(c.nextStep)}`] : []),
+    ...(report.failure ? [`- The run failed: ${mdText(report.failure.error)}: ${mdText(report.failure.message)}`] : []),
+    ...(report.heldBack ? [`- Held back: ${mdText(report.heldBack)}`] : []),
+  ];
+  return [`# ${mdText(reportTitle(report))}`, '', ...facts];
+}
+
+function counts(report: Report): string[] {
+  const s = report.summary;
+  return [
+    '## Resources',
+    '',
+    ...table(
+      ['total', 'deleted', 'already absent', 'retained', 'failed', 'planned'],
+      [[s.total, s.deleted, s.alreadyAbsent, s.retained, s.failed, s.planned].map(String)],
+    ),
+  ];
+}
+
+function failures(report: Report, max: number): string[] {
+  const failed = report.resources.filter((r) => r.outcome === 'failed');
+  if (failed.length === 0) return [];
+  return [
+    `## Failed (${failed.length})`,
+    '',
+    ...bounded(failed, max, (r) => [resourceCell(r), failureCell(r), mdText(r.nextStep ?? '')], ['resource', 'why', 'next step']),
+  ];
+}
+
+function kept(report: Report, max: number): string[] {
+  const retained = report.resources.filter((r) => r.outcome === 'retained');
+  if (retained.length === 0) return [];
+  return [
+    `## Kept (${retained.length})`,
+    '',
+    ...bounded(retained, max, (r) => [resourceCell(r), mdText(whyOf(r)), mdText(r.nextStep ?? '')], ['resource', 'why', 'next step']),
+  ];
+}
+
+function planned(report: Report, max: number): string[] {
+  const toDo = report.resources.filter((r) => r.outcome === 'planned');
+  if (toDo.length === 0) return [];
+  return [
+    `## Planned (${toDo.length})`,
+    '',
+    ...bounded(toDo, max, (r) => [resourceCell(r), mdText(r.plannedAction), mdText(r.reason ?? '')], ['resource', 'action', 'why']),
+  ];
+}
+
+function sweep(report: Report, max: number): string[] {
+  if (!report.sweep) return [];
+  return [
+    `## Sweep (${report.sweep.length} environment${report.sweep.length === 1 ? '' : 's'})`,
+    '',
+    ...bounded(
+      report.sweep,
+      max,
+      (s) => [
+        `${mdText(s.environmentName)}<br>${mdText(s.managementAccountId)}`,
+        String(s.resources),
+        s.outcome,
+        mdText(s.execution ?? ''),
+        mdText(s.error ?? s.reason),
+        mdText(s.report ?? ''),
+      ],
+      ['environment', 'resources', 'outcome', 'execution', 'why', 'its report'],
+    ),
+  ];
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const max = Math.max(1, options.maxRows ?? DEFAULT_MARKDOWN_ROWS);
+  const sections = [header(report), counts(report), failures(report, max), kept(report, max), planned(report, max), sweep(report, max)].filter(
+    (s) => s.length > 0,
+  );
+  const footer = [
+    `_Report of ${mdText(subjectOf(report))}, format ${report.reportVersion}: the full record is the JSON report; the HTML report has the timeline and a table that sorts and filters._`,
+  ];
+  return `${[...sections, footer].map((s) => s.join('\n')).join('\n\n')}\n`;
+}
