@@ -1,3 +1,4 @@
+import { DECOMMISSION_NOTICE } from './event-types.js';
 import type { Report } from './report.js';
 
 /**
@@ -66,6 +67,11 @@ function readableLines(readable: ReadableReports | undefined): string[] {
   ];
 }
 
+/** A plan the daily schedule made as notice of a decommission it will execute. */
+function isNotice(report: Report): boolean {
+  return report.request?.trigger.type === 'event' && report.request.trigger.detailType === DECOMMISSION_NOTICE;
+}
+
 export function composeNotification(report: Report, location: ObjectLocation, readable?: ReadableReports): Notification {
   const uri = `s3://${location.bucket}/${location.key}`;
   const connectionId = report.request?.connectionId ?? report.connection.id ?? null;
@@ -77,11 +83,27 @@ export function composeNotification(report: Report, location: ObjectLocation, re
         ? `environment ${report.connection.environmentName}`
         : 'a rejected request';
   const failures = report.summary.failed;
-  const verdict = report.status === 'failed' ? 'FAILED' : report.mode === 'plan' ? 'plan ready' : failures > 0 ? `done with ${failures} failure(s)` : 'done';
+  const notice = report.status === 'succeeded' && isNotice(report);
+  const verdict =
+    report.status === 'failed'
+      ? 'FAILED'
+      : notice
+        ? 'decommission notice, plan ready'
+        : report.mode === 'plan'
+          ? 'plan ready'
+          : failures > 0
+            ? `done with ${failures} failure(s)`
+            : 'done';
   const s = report.summary;
   const problems = report.resources.filter((r) => r.outcome === 'failed');
   const lines = [
     `Proton connection cleanup ${verdict} for ${who}.`,
+    ...(notice
+      ? [
+          '',
+          'The daily schedule executes exactly this plan on the decommission date: nothing else is deleted. To call it off, remove the date (the SSM parameter, or the connection tag) before then.',
+        ]
+      : []),
     '',
     `Mode: ${report.mode ?? 'unknown'}`,
     `Environment: ${report.connection.environmentName ?? 'unknown'}`,

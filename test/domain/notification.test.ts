@@ -181,3 +181,26 @@ describe('s3ConsoleLink', () => {
     );
   });
 });
+
+describe('a decommission notice (the plan the daily schedule will execute)', () => {
+  const notice = () =>
+    reportFixture({
+      mode: 'plan',
+      request: cleanupRequest({
+        mode: 'plan',
+        trigger: { type: 'event', source: 'proton-connection-cleanup', detailType: 'Proton Connection Decommission Notice', eventId: 'scheduled-notice-x' },
+      }),
+    });
+
+  it('says it is a notice in the subject', () => {
+    expect(composeNotification(notice(), location).subject).toContain(
+      'decommission notice, plan ready',
+    );
+  });
+
+  it('says the schedule executes exactly this plan on the date, and how to call it off', () => {
+    expect(composeNotification(notice(), location).message).toContain(
+      'executes exactly this plan on the decommission date',
+    );
+  });
+});

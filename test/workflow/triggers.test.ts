@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../functions/domain/decommission-schedule.js';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
@@ -20,10 +21,10 @@ async function runSchedule() {
   return asFunction('findDueConnections', () => handler({}));
 }
 
-/** Runs every execution the trigger started, in order, on the same account. */
+/** Runs every execution the trigger started and no one ran yet, in order, on the same account. */
 async function runStarted(spec: ScenarioInput, sandbox: Sandbox) {
   const results = [];
-  for (const execution of sandbox.account.executions) {
+  for (const execution of sandbox.account.executions.filter((e) => e.status === 'RUNNING')) {
     results.push(await runWorkflow(spec, { sandbox, input: execution.input, executionName: execution.name }));
   }
   return results;
@@ -128,16 +129,40 @@ describe('the scheduled decommission run', () => {
       ],
     });
 
-  it('starts one execution for each due connection, which decommissions it', async () => {
+  it('plans a due connection first (the notice), then executes exactly that plan at its next run, which decommissions it', async () => {
     const spec = taggedScenario();
     const sandbox = await openSandbox(spec);
-    const sweep = await runSchedule();
+    const noticed = await runSchedule();
+    const [notice] = await runStarted(spec, sandbox);
+    const deletionsByTheNotice = deletingCalls(notice!);
+    const executed = await runSchedule();
     const [result] = await runStarted(spec, sandbox);
 
-    expect(sweep.started.map((s) => s.target)).toEqual([CONNECTION_ID]);
-    expect(sweep.notDue).toEqual([{ target: OTHER_CONNECTION_ID, decommissionOn: '2999-01-01' }]);
-    expect(reportOf(result!).request?.trigger).toMatchObject({ detailType: 'Proton Connection Decommission Due' });
-    expect(reportOf(result!).connection.outcome).toBe('deleted');
+    expect(noticed.awaitingPlan.map((s) => s.target)).toEqual([CONNECTION_ID]);
+    expect(noticed.notDue).toEqual([{ target: OTHER_CONNECTION_ID, decommissionOn: '2999-01-01' }]);
+    expect(reportOf(notice!)).toMatchObject({ mode: 'plan', request: { trigger: { detailType: 'Proton Connection Decommission Notice' } } });
+    expect(deletionsByTheNotice).toEqual([]);
+    expect(executed.started.map((s) => s.executionName)).toEqual([`scheduled-execute-${CONNECTION_ID}-20260115`]);
+    expect(reportOf(result!)).toMatchObject({ executedPlan: { execution: notice!.executionName }, connection: { outcome: 'deleted' } });
+  });
+
+  it('gives notice noticeDays (3) before the date, and on the date executes that plan', async () => {
+    const today = new Date(Date.now()).toISOString().slice(0, 10);
+    const due = addDays(today, 2);
+    const spec = scenario({
+      connections: [
+        { id: CONNECTION_ID, environmentName: ENVIRONMENT, roleName: 'ProtonEnvironmentRole-payments', tags: { 'proton-cleanup:decommission-on': due } },
+      ],
+    });
+    const sandbox = await openSandbox(spec);
+    await runSchedule();
+    const [notice] = await runStarted(spec, sandbox);
+    sandbox.clock.advanceTo(Date.parse(`${due}T06:00:00Z`));
+    await runSchedule();
+    const [result] = await runStarted(spec, sandbox);
+
+    expect(notice?.executionName).toBe(`scheduled-notice-${CONNECTION_ID}-${due.replaceAll('-', '')}`);
+    expect(reportOf(result!)).toMatchObject({ mode: 'execute', executedPlan: { execution: notice!.executionName }, connection: { outcome: 'deleted' } });
   });
 
   it('starts nothing new when it runs again the same day', async () => {
@@ -162,13 +187,15 @@ describe('the scheduled decommission run with protonApi=retired', () => {
       },
     });
 
-  it('starts one execution for each environment whose date (an SSM parameter) has come, which cleans it up without asking Proton', async () => {
+  it('plans, then executes that plan for each environment whose date (an SSM parameter) has come, without asking Proton', async () => {
     const spec = datedScenario();
     const sandbox = await openSandbox(spec);
     const schedule = await runSchedule();
+    await runStarted(spec, sandbox);
+    await runSchedule();
     const [result] = await runStarted(spec, sandbox);
 
-    expect(schedule.started.map((s) => s.target)).toEqual([`${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`]);
+    expect(schedule.awaitingPlan.map((s) => s.target)).toEqual([`${ENVIRONMENT}@${MANAGEMENT_ACCOUNT}`]);
     expect(schedule.notDue).toEqual([{ target: `ledger-staging@${MANAGEMENT_ACCOUNT}`, decommissionOn: '2999-01-01' }]);
     expect(
       reportOf(result!)
