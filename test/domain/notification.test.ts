@@ -193,14 +193,10 @@ describe('a decommission notice (the plan the daily schedule will execute)', () 
     });
 
   it('says it is a notice in the subject', () => {
-    expect(composeNotification(notice(), location).subject).toContain(
-      'decommission notice, plan ready',
-    );
+    expect(composeNotification(notice(), location).subject).toContain('decommission notice, plan ready');
   });
 
   it('says the schedule executes exactly this plan on the date, and how to call it off', () => {
-    expect(composeNotification(notice(), location).message).toContain(
-      'executes exactly this plan on the decommission date',
-    );
+    expect(composeNotification(notice(), location).message).toContain('executes exactly this plan on the decommission date');
   });
 });
