@@ -91,7 +91,11 @@ export interface AccountResourceModel {
 }
 
 function accountResource(arn: string, type: string, name: string, objects: number): AccountResourceModel {
-  const contents = type === 'AWS::S3::Bucket' ? BucketContents.withObjects(objects) : undefined;
+  return resourceModel(arn, type, name, type === 'AWS::S3::Bucket' ? BucketContents.withObjects(objects) : undefined);
+}
+
+/** A resource holding these contents (a bucket), or none. */
+export function resourceModel(arn: string, type: string, name: string, contents: BucketContents | undefined): AccountResourceModel {
   return {
     arn,
     type,
