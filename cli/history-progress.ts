@@ -56,6 +56,7 @@ export class HistoryReader {
       this.retries.delete(state.name);
       return [];
     }
+    if (type.startsWith('Execution')) return this.executionEvent(type, details, timestamp);
     const state = this.stateOfEvent.get(event.previousEventId ?? -1);
     if (state) this.stateOfEvent.set(id, state);
     const exited = /^(\w+)StateExited$/.exec(type);
@@ -65,7 +66,7 @@ export class HistoryReader {
       const exit: ExecutionEvent = { type: 'StateExited', timestamp, state: { name, type: exited[1] ?? '', output: parse(details.output) } };
       return caught ? [{ type: 'StateCaught', timestamp, state: { name, type: exited[1] ?? '' } }, exit] : [exit];
     }
-    if (!state) return this.executionEvent(type, details, timestamp);
+    if (!state) return [];
     if (/^(LambdaFunction|Task)Failed$/.test(type) || /^(LambdaFunction|Task)TimedOut$/.test(type)) {
       this.failed.set(state.name, 1);
       return [{ type: 'StateFailed', timestamp, state: { ...state }, Error: String(details.error ?? 'Error'), Cause: details.cause }];

@@ -50,6 +50,11 @@ const OPTIONS_OF = {
 /** How many positional arguments each command takes (the execution name). */
 const POSITIONALS: Record<Command, string[]> = { plan: [], execute: [], watch: ['EXECUTION'], report: ['EXECUTION'], list: [] };
 
+export interface MainOptions {
+  /** How long `watch` waits between two looks at a running execution of a deployed stack (default POLL_MS). */
+  pollMs?: number;
+}
+
 type Values = Record<string, string | boolean | undefined>;
 
 function parsed(command: Command, args: string[]): { values: Values; positionals: string[] } {
@@ -63,7 +68,7 @@ function parsed(command: Command, args: string[]): { values: Values; positionals
 
 const str = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
 
-async function targetOf(values: Values): Promise<CleanupAccess> {
+async function targetOf(values: Values, options: MainOptions): Promise<CleanupAccess> {
   const sandbox = str(values.sandbox);
   const stack = str(values.stack);
   if ((sandbox === undefined) === (stack === undefined)) {
@@ -76,10 +81,10 @@ async function targetOf(values: Values): Promise<CleanupAccess> {
   }
   if (values.state !== undefined) throw new UsageError('--state goes with --sandbox: a deployed stack keeps its own state');
   const { awsAccess } = await import('./aws-target.js');
-  return awsAccess({ stack: stack ?? '', region: str(values.region), profile: str(values.profile) });
+  return awsAccess({ stack: stack ?? '', region: str(values.region), profile: str(values.profile) }, options);
 }
 
-async function run(argv: string[], output: CliOutput): Promise<ExitCode> {
+async function run(argv: string[], output: CliOutput, options: MainOptions): Promise<ExitCode> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     output.stdout(USAGE);
@@ -112,7 +117,7 @@ async function run(argv: string[], output: CliOutput): Promise<ExitCode> {
     if (flags.length > 0) throw new UsageError(`--input gives the whole request: drop ${flags.map((f) => `--${f}`).join(', ')}`);
   }
 
-  const access = await targetOf(values);
+  const access = await targetOf(values, options);
   const out = (line: string) => output.stdout(`${line}\n`);
   try {
     switch (command) {
@@ -134,16 +139,16 @@ async function run(argv: string[], output: CliOutput): Promise<ExitCode> {
 }
 
 /** Runs the program; resolves to its exit code. Usage and target errors are exit 2; an AWS error is exit 1, with its name and message. */
-export async function main(argv: string[], output: CliOutput): Promise<ExitCode> {
+export async function main(argv: string[], output: CliOutput, options: MainOptions = {}): Promise<ExitCode> {
   try {
-    return await run(argv, output);
+    return await run(argv, output, options);
   } catch (error) {
     if (error instanceof UsageError) {
       output.stderr(`error: ${error.message}\n\nproton-cleanup --help lists the commands and targets; proton-cleanup <command> --help their options.\n`);
       return EXIT.usage;
     }
     if (error instanceof TargetError || (error as Error).name === 'SnapshotError') {
-      output.stderr(`error: ${error.message}\n`);
+      output.stderr(`error: ${(error as Error).message}\n`);
       return EXIT.usage;
     }
     output.stderr(`error: ${(error as Error).name}: ${(error as Error).message}\n`);
