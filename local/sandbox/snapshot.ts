@@ -9,6 +9,7 @@ import {
   type StackModel,
 } from './account.js';
 import { BucketContents, type BucketContentsSnapshot } from './bucket-contents.js';
+import { type DeletionRequestSnapshot, deletionAuthority } from './deletion-identity.js';
 import { Sandbox, type SandboxOptions, type SandboxProgress, type SandboxResources } from './sandbox.js';
 import type { Scenario } from './scenario.js';
 import { restoreWrittenEtags, writtenEtags } from './services/messaging.js';
@@ -22,9 +23,9 @@ import { restoreWrittenEtags, writtenEtags } from './services/messaging.js';
  *
  * Explicit codecs, one per model: Dates become epoch ms; a stack's tags and its Tagging API entry
  * stay one object (they are one set of tags in AWS); a bucket's contents keep their listing order.
- * Not kept: the record of calls answered (a process's log, not the account), hooks a test
- * installed, and who asked for a deletion still in flight when the snapshot was taken (a
- * restored sandbox deletes such a stack's resources without checking that caller's IAM).
+ * Who asked for each stack's deletion is kept by the caller's role and session, so a deletion
+ * still in flight settles with the same IAM checks after a restore. Not kept: the record of calls
+ * answered (a process's log, not the account) and hooks a test installed.
  */
 export const SNAPSHOT_VERSION = 1;
 
@@ -59,6 +60,8 @@ export interface SandboxSnapshot {
     roles: RoleModel[];
     /** Stacks being deleted, in the order their deletions settle. */
     deletions: string[];
+    /** Who asked for each stack's deletion (the sandbox enforces IAM): CloudFormation deletes its resources as that caller. */
+    deletionRequests: [string, DeletionRequestSnapshot][];
     parameters: Dated<ParameterModel, 'lastModified'>[];
   };
 }
@@ -103,6 +106,10 @@ export function snapshotSandbox(sandbox: Sandbox): SandboxSnapshot {
       events: copy(a.events),
       executions: a.executions.map(encodeExecution),
       roles: copy([...a.roles.values()]),
+      deletionRequests: [...a.stacks.values()].flatMap((stack) => {
+        const request = deletionAuthority(a)?.requestOf(stack);
+        return request ? [[stack.stackId, request] as [string, DeletionRequestSnapshot]] : [];
+      }),
       deletions: a.deletions.ordered().flatMap(({ item, dueAt }) => (item.status === 'DELETE_IN_PROGRESS' && item.deleteDueAt === dueAt ? [item.stackId] : [])),
       parameters: [...a.parameters.values()].map((p) => ({ ...p, lastModified: p.lastModified.getTime() })),
     },
@@ -152,6 +159,13 @@ export function restoreSandbox(scenario: Scenario, resources: SandboxResources, 
     const stack = a.stacks.get(stackId);
     if (stack?.deleteDueAt === undefined) throw new SnapshotError(`the snapshot deletes stack ${stackId}, which it does not hold as deleting`);
     a.deletions.add(stack, stack.deleteDueAt);
+  }
+  for (const [stackId, request] of s.deletionRequests) {
+    const stack = a.stacks.get(stackId);
+    const authority = deletionAuthority(a);
+    if (!stack) throw new SnapshotError(`the snapshot records who deletes stack ${stackId}, which it does not hold`);
+    if (!authority) throw new SnapshotError('the snapshot was taken of a sandbox enforcing IAM: restore it with the deployment (SandboxOptions.deployment)');
+    authority.restoreRequest(stack, request);
   }
   a.parameters.clear();
   for (const p of s.parameters) a.parameters.set(p.name, { ...p, lastModified: new Date(p.lastModified) });
