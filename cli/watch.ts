@@ -25,6 +25,9 @@ async function stackCounts(access: CleanupAccess, name: string): Promise<Pick<Cl
   return { total: stacks.length, settled: stacks.filter((s) => !inFlight.has(String(s.outcome))).length };
 }
 
+/** How often a running execution's pace is repeated when nothing changed. */
+const PACE_EVERY_MS = 60_000;
+
 export async function readReport(access: CleanupAccess, name: string): Promise<Report | undefined> {
   const text = await access.getObject(`reports/${name}.json`);
   if (text === undefined) return undefined;
@@ -39,6 +42,7 @@ export async function readReport(access: CleanupAccess, name: string): Promise<R
 export async function watchExecution(access: CleanupAccess, name: string, out: (line: string) => void): Promise<Watched> {
   const printer = new ProgressPrinter(out);
   const reader = new HistoryReader();
+  let lastPace = { seen: '', at: Number.NEGATIVE_INFINITY };
   for (;;) {
     const execution = await access.describeExecution(name);
     if (!execution) throw new Error(`execution ${name} does not exist`);
@@ -55,7 +59,12 @@ export async function watchExecution(access: CleanupAccess, name: string, out: (
       const report = await readReport(access, execution.name);
       return { execution, ...(report ? { report } : {}) };
     }
-    out(`  … ${paceLine(pace)}`);
+    // A line when the count of settled stacks changes, else once a minute: a long wait is not a wall of lines.
+    const seen = `${pace.settled}/${pace.total}`;
+    if (seen !== lastPace.seen || access.now() - lastPace.at >= PACE_EVERY_MS) {
+      out(`  … ${paceLine(pace)}`);
+      lastPace = { seen, at: access.now() };
+    }
     await access.pause();
   }
 }

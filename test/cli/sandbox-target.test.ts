@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,15 @@ async function cli(...args: string[]) {
   const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
 }
+
+/** A Node.js older than 22 on this machine (Debian's /usr/bin/node), if there is one: the bin must run under it too. */
+const olderSystemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((node) => {
+  try {
+    return existsSync(node) && Number(execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim()) < 22;
+  } catch {
+    return false;
+  }
+});
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'pcc-cli-'));
 const readReport = (file: string) => ReportSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
@@ -179,7 +188,7 @@ describe('proton-cleanup on the sandbox', () => {
     expect(stdout).toMatch(new RegExp(`^Usage: proton-cleanup ${command}`));
   });
 
-  describe('the bin (bin/proton-cleanup.js, under the Node.js running the tests)', () => {
+  describe('the bin (bin/proton-cleanup.js)', () => {
     const bin = async (...args: string[]) => {
       try {
         const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(root, 'bin', 'proton-cleanup.js'), ...args], { cwd: root });
@@ -195,6 +204,14 @@ describe('proton-cleanup on the sandbox', () => {
 
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: proton-cleanup <command>/);
+    });
+
+    it.runIf(olderSystemNode)("runs under an older Node.js (the system one), re-executing itself with the project's Node.js 22", async () => {
+      const { stdout } = await promisify(execFile)(olderSystemNode ?? '', [path.join(root, 'bin', 'proton-cleanup.js'), 'list', '--sandbox', DEMO], {
+        cwd: root,
+      });
+
+      expect(stdout).toMatch(/^No executions on sandbox scenario demo\.$/m);
     });
 
     it('runs a plan on the sandbox, writes the report, and keeps the state file', async () => {
