@@ -31,6 +31,8 @@ export interface ExecutionInfo {
   stoppedAt?: Date;
   error?: string;
   cause?: string;
+  /** The input it was started with, as JSON text (DescribeExecution only). */
+  input?: string;
 }
 
 export interface CleanupAccess {
@@ -86,6 +88,7 @@ export class SdkAccess {
         ...(e.stopDate ? { stoppedAt: e.stopDate } : {}),
         ...(e.error !== undefined ? { error: e.error } : {}),
         ...(e.cause !== undefined ? { cause: e.cause } : {}),
+        ...(e.input !== undefined ? { input: e.input } : {}),
       };
     } catch (error) {
       if (hasName(error, 'ExecutionDoesNotExist', 'InvalidArn')) return undefined;

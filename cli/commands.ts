@@ -151,13 +151,25 @@ export async function reportCommand(
   return exitCodeOf(execution?.status ?? (report.status === 'succeeded' ? 'SUCCEEDED' : 'FAILED'), report);
 }
 
-/** What a run was about: its connection, environment, or a sweep. */
-function targetOf(report: Report | undefined): string {
-  const r = report?.request;
-  if (!r) return report?.connection.id ? `connection ${report.connection.id}` : '—';
-  if (r.sweep) return 'sweep';
-  if (r.connectionId) return `connection ${r.connectionId}`;
-  return r.environment ? `environment ${r.environment.name}@${r.environment.managementAccountId}` : '—';
+/** What a run was about: its connection, environment, or a sweep (from its request, as resolved or as started). */
+function targetOf(request: { sweep?: unknown; connectionId?: unknown; environment?: unknown } | undefined): string {
+  if (!request) return '—';
+  if (request.sweep === true) return 'sweep';
+  if (typeof request.connectionId === 'string') return `connection ${request.connectionId}`;
+  const environment = request.environment as { name?: unknown; managementAccountId?: unknown } | undefined;
+  return typeof environment?.name === 'string' ? `environment ${environment.name}@${String(environment.managementAccountId)}` : '—';
+}
+
+/** A run without a report yet: what it was started with (a console input, or a custom event's detail). */
+async function startedRequest(access: CleanupAccess, name: string): Promise<Record<string, unknown> | undefined> {
+  const input = (await access.describeExecution(name))?.input;
+  try {
+    const parsed = JSON.parse(input ?? 'null') as Record<string, unknown> | null;
+    const request = parsed && typeof parsed.detail === 'object' ? (parsed.detail as Record<string, unknown>) : parsed;
+    return typeof request === 'object' && request !== null ? request : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function listCommand(access: CleanupAccess, max: number, out: Out): Promise<ExitCode> {
@@ -169,14 +181,15 @@ export async function listCommand(access: CleanupAccess, max: number, out: Out):
   const rows = [['EXECUTION', 'STATUS', 'STARTED', 'MODE', 'TARGET', 'DELETED', 'RETAINED', 'FAILED', 'PLANNED']];
   for (const e of executions) {
     const report = await readReport(access, e.name).catch(() => undefined);
+    const request = report ? (report.request ?? undefined) : await startedRequest(access, e.name);
     const s = report?.summary;
     const count = (n: number | undefined) => (n === undefined ? '—' : String(n));
     rows.push([
       e.name,
       e.status,
       e.startedAt.toISOString(),
-      report?.mode ?? '—',
-      targetOf(report),
+      report?.mode ?? (typeof request?.mode === 'string' ? request.mode : '—'),
+      targetOf(request),
       count(s?.deleted),
       count(s?.retained),
       count(s?.failed),

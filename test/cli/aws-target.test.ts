@@ -258,7 +258,7 @@ describe('the CLI against a deployed stack', () => {
     expect(stdout).toMatch(/succeeded after 5m 00s/);
   });
 
-  it('list shows the executions newest first, with the counts of those that have a report and "—" for the others', async () => {
+  it('list shows the executions newest first, with the counts of those that have a report and "—" for the others (their mode and target as started)', async () => {
     deployedStack();
     sfn.on(ListExecutionsCommand, { stateMachineArn: STATE_MACHINE }).resolves({
       executions: [
@@ -279,13 +279,20 @@ describe('the CLI against a deployed stack', () => {
       ],
     });
     bucketHolds({ 'reports/cli-plan-1.json': JSON.stringify(planReport('cli-plan-1')) });
+    sfn.on(DescribeExecutionCommand, { executionArn: executionArn('cli-execute-2') }).resolves({
+      executionArn: executionArn('cli-execute-2'),
+      name: 'cli-execute-2',
+      status: 'RUNNING',
+      startDate: new Date('2026-12-02T00:00:00Z'),
+      input: JSON.stringify({ environment: { name: 'payments-prod', managementAccountId: '444455556666' }, mode: 'execute' }),
+    });
 
     const { code, stdout } = await cli('list', ...TARGET);
     const [header, first, second] = stdout.trim().split('\n');
 
     expect(code).toBe(0);
     expect(header).toMatch(/^EXECUTION\s+STATUS\s+STARTED\s+MODE\s+TARGET\s+DELETED\s+RETAINED\s+FAILED\s+PLANNED$/);
-    expect(first).toMatch(/^cli-execute-2\s+RUNNING\s+\S+\s+—\s+—\s+—\s+—\s+—\s+—$/);
+    expect(first).toMatch(/^cli-execute-2\s+RUNNING\s+\S+\s+execute\s+environment payments-prod@444455556666\s+—\s+—\s+—\s+—$/);
     expect(second).toMatch(new RegExp(`^cli-plan-1\\s+SUCCEEDED\\s+\\S+\\s+plan\\s+connection ${CONNECTION}\\s+0\\s+0\\s+0\\s+1$`));
   });
 
