@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { exitCodeOf, worstExitCode } from '../cli/exit-code.js';
 import { writeReportFiles } from './report-files.js';
 import { ScenarioSchema } from './sandbox/scenario.js';
 import { PROJECT_ROOT } from './workflow-definition.js';
 
 /**
  * `npm start -- [options]`: runs the workflow locally on the embedded sandbox (local/cli.ts is
- * the bin; this is the program, callable in-process). Exit codes: 0 the execution succeeded, 1 it
- * failed, 2 usage error.
+ * the bin; this is the program, callable in-process). Exit codes (cli/exit-code.ts): 0 the run
+ * completed and nothing in its report failed, 3 it completed with failures, 1 it failed, 2 usage error.
  */
 const USAGE = `Usage: npm start -- [options]
 
@@ -28,7 +29,12 @@ Options:
   --verbose         also print the handlers' Powertools JSON logs
   --help            show this help
 
-Exit codes: 0 the execution succeeded, 1 it failed, 2 usage error.
+A sweep ({"sweep": true}) also runs, after it, each cleanup execution it started.
+The operator CLI, with commands against the sandbox or a deployed stack: npx proton-cleanup --help
+
+Exit codes: 0 the run completed and nothing in its report is failed; 3 it completed, but the
+connection or some resource failed (kept resources and a plan are not failures); 1 the execution
+failed; 2 usage error.
 `;
 
 class UsageError extends Error {}
@@ -143,6 +149,7 @@ async function run(argv: string[], output: CliOutput): Promise<number> {
   const { runWorkflow } = await import('./run-workflow.js');
   const { ProgressPrinter } = await import('./progress.js');
   const { summaryTable } = await import('./summary-table.js');
+  const { runSweepChildren } = await import('./sweep-children.js');
 
   const out = (line: string) => output.stdout(`${line}\n`);
   out('proton-connection-cleanup: local run on the embedded sandbox');
@@ -160,6 +167,16 @@ async function run(argv: string[], output: CliOutput): Promise<number> {
   } else {
     out('No report was written (see the errors above).');
   }
+  const children = await runSweepChildren(scenario, result, {
+    onChildStart: (name) => out(`\nExecution ${name}, started by the sweep:`),
+    onEvent: (e) => printer.onEvent(e),
+  });
+  for (const child of children) {
+    out('');
+    for (const line of child.report ? summaryTable(child.report) : ['No report was written (see the errors above).']) out(line);
+    out(`Execution ${child.executionName} ${child.status}${child.error ? `: ${child.error.name}` : ''}`);
+  }
+  out('');
   const calls = result.sandbox.calls;
   const failedCalls = calls.filter((c) => c.error);
   const byError = [...new Set(failedCalls.map((c) => c.error))].map((e) => `${failedCalls.filter((c) => c.error === e).length} ${e}`);
@@ -168,5 +185,5 @@ async function run(argv: string[], output: CliOutput): Promise<number> {
   const messages = [...result.sandbox.account.topics.values()].flat().length;
   out(`Notifications: ${messages} SNS message(s), ${result.sandbox.account.events.length} EventBridge event(s)`);
   out(`Execution ${result.executionName} ${result.status}${result.error ? `: ${result.error.name}` : ''}`);
-  return result.status === 'succeeded' ? 0 : 1;
+  return worstExitCode([result, ...children].map((r) => exitCodeOf(r.status, r.report)));
 }

@@ -1,6 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type Report, ReportSchema } from '../functions/domain/report.js';
 import { clock } from '../functions/runtime/clock.js';
+import { HistoryRecorder } from './execution-history.js';
 import type { CoverageRecord } from './iam/index.js';
 import { bindTasks, type FiredLambdaFault, json, type LambdaFault, type LambdaTime } from './lambda-binding.js';
 import { LOCAL_RESOURCES, openSandbox, stateMachineArn } from './local-environment.js';
@@ -65,6 +67,46 @@ export interface LocalRunResult {
   simulatedMs: number;
 }
 
+/**
+ * aws-local-stepfunctions cannot start an execution whose input is `null`, `0`, `false` or `""`;
+ * Step Functions can, and ResolveRequest then rejects it (InvalidRequest). So the engine starts
+ * with a placeholder object and the first state's task (ResolveRequest, whose Parameters take the
+ * whole input, `input.$: $`) is handed the real value instead: the run ends as it would in AWS.
+ * The placeholder carries a nonce, so no real input is ever mistaken for it. (A local adjustment,
+ * listed in the README with the RetryCount one; see local/workflow-definition.ts.)
+ */
+const PLACEHOLDER_KEY = 'proton-cleanup:local-placeholder-for-input';
+
+export function engineStart(input: unknown) {
+  const unstartable = input === null || input === 0 || input === false || input === '';
+  const placeholder = { [PLACEHOLDER_KEY]: crypto.randomUUID() };
+  const isPlaceholder = (value: unknown) => unstartable && isDeepStrictEqual(value, placeholder);
+  const restore = (value: unknown): unknown => (isPlaceholder(value) ? input : value);
+  return {
+    input: unstartable ? placeholder : input,
+    /** The first state's handler gets the real input wherever its Parameters put the placeholder. */
+    handOver(handlers: Record<string, (input: unknown) => Promise<never>>, firstState: string): Record<string, (input: unknown) => Promise<never>> {
+      const first = handlers[firstState];
+      if (!unstartable || !first) return handlers;
+      return {
+        ...handlers,
+        [firstState]: (given: unknown) =>
+          first(typeof given === 'object' && given !== null ? Object.fromEntries(Object.entries(given).map(([k, v]) => [k, restore(v)])) : restore(given)),
+      };
+    },
+    /** The event with the real input wherever the placeholder shows (the execution's history records what was given). */
+    restored(event: ExecutionEvent): ExecutionEvent {
+      const e = event as ExecutionEvent & { input?: unknown };
+      if (!unstartable) return event;
+      return {
+        ...e,
+        ...('input' in e ? { input: restore(e.input) } : {}),
+        ...(e.state ? { state: { ...e.state, input: restore(e.state.input) } } : {}),
+      } as ExecutionEvent;
+    },
+  };
+}
+
 /** The workflow definitions (as JSON) aws-local-stepfunctions has already validated in this process. */
 const validatedDefinitions = new Set<string>();
 
@@ -84,7 +126,9 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
     sandbox.iam?.deployment,
   );
 
-  const input = options.input ?? scenario.input;
+  // Whatever JSON value the caller gives is the input, null included: never replaced by the scenario's.
+  const input = options.input !== undefined ? options.input : scenario.input;
+  const engine = engineStart(input);
   const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   // This run is an execution of the state machine, visible to the API like any other.
   const started = sandbox.account.executions.find((e) => e.name === executionName);
@@ -102,9 +146,15 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   const validated = validatedDefinitions.has(definitionText);
   const stateMachine = new StateMachine(local.definition as unknown as StateMachineDefinition, validated ? { validationOptions: { noValidate: true } } : {});
   validatedDefinitions.add(definitionText);
-  const execution = stateMachine.run(json(input) as never, {
+  const history = new HistoryRecorder(
+    () => clock.now(),
+    (state) =>
+      `arn:aws:lambda:${scenario.region}:${scenario.accountId}:function:proton-connection-cleanup-local-${local.tasks.find((t) => t.state === state)?.functionKey ?? state}`,
+  );
+  thisExecution.history = history.events;
+  const execution = stateMachine.run(json(engine.input) as never, {
     overrides: {
-      taskResourceLocalHandlers: handlers,
+      taskResourceLocalHandlers: engine.handOver(handlers, String(local.definition.StartAt)),
       waitTimeOverrides: Object.fromEntries(local.waitStates.map((s) => [s, 0])),
       retryIntervalOverrides: Object.fromEntries(local.retryingStates.map((s) => [s, 0])),
     },
@@ -125,7 +175,10 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   });
 
   const progress = (async () => {
-    for await (const event of execution.eventLogs) options.onEvent?.(event as ExecutionEvent);
+    for await (const event of execution.eventLogs) {
+      history.record(engine.restored(event as ExecutionEvent));
+      options.onEvent?.(event as ExecutionEvent);
+    }
   })();
 
   let result: Pick<LocalRunResult, 'status' | 'output' | 'error'>;
@@ -139,6 +192,8 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   }
   await progress;
   thisExecution.status = result.status === 'succeeded' ? 'SUCCEEDED' : 'FAILED';
+  thisExecution.stoppedAt = new Date(clock.now());
+  if (result.error) Object.assign(thisExecution, { error: result.error.name, cause: result.error.cause });
 
   const stored = sandbox.account.objects.get(`${LOCAL_RESOURCES.reportBucket}/reports/${executionName}.json`);
   const report = stored === undefined ? undefined : ReportSchema.parse(JSON.parse(stored));

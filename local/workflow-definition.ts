@@ -9,6 +9,9 @@ import { parse } from 'yaml';
  * - `Resource: {Fn::GetAtt: [fn, Arn]}` becomes a local Lambda ARN (the plugin does the same with the real ARN);
  * - `$$.State.RetryCount`, which aws-local-stepfunctions does not provide, becomes
  *   `$$.State.RetryCounts.<StateName>`, answered by the runner's count of failed attempts.
+ * One more, in the runner (local/run-workflow.ts, engineStart): aws-local-stepfunctions cannot start
+ * an execution whose input is `null`, `0`, `false` or `""`, so the engine starts with a placeholder
+ * and ResolveRequest (`input.$: $`) is handed the real value, which it rejects as in AWS.
  */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 export const ASL_FILE = path.join(PROJECT_ROOT, 'statemachines', 'decommission-connection.asl.yaml');

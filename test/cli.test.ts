@@ -92,6 +92,39 @@ describe('npm start', () => {
     expect(readReport(path.join(dir, 'report.json')).mode).toBe('plan');
   });
 
+  it('exits 3 when the run completed but a resource failed (a stack stuck in DELETE_FAILED)', async () => {
+    const report = tempReport();
+    const { code } = await cli('--scenario', 'scenarios/stuck-stack.json', '--report', report);
+
+    expect(code).toBe(3);
+    expect(readReport(report).summary.failed).toBeGreaterThan(0);
+  });
+
+  it.each([['null'], ['0'], ['false'], ['""'], ['[]'], ['"plan"'], ['{"connectionId": "not-a-uuid"}']])(
+    'ends an invalid input %s as in AWS: InvalidRequest, a failure report, exit 1 (never the scenario input)',
+    async (text) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'pcc-'));
+      writeFileSync(path.join(dir, 'input.json'), text);
+      const { code, stdout } = await cli('--input', path.join(dir, 'input.json'), '--report', path.join(dir, 'report.json'));
+      const written = readReport(path.join(dir, 'report.json'));
+
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/failed: InvalidRequest/);
+      expect(written.failure?.error).toBe('InvalidRequest');
+      expect(written.summary.total).toBe(0);
+    },
+  );
+
+  it('runs a sweep end to end: each cleanup the sweep started runs after it, with its summary', async () => {
+    const report = tempReport();
+    const { code, stdout } = await cli('--scenario', 'scenarios/sweep-after-proton.json', '--report', report);
+    const started = (readReport(report).sweep ?? []).filter((s) => s.outcome === 'started');
+
+    expect(code).toBe(0);
+    expect(started.length).toBeGreaterThan(0);
+    for (const section of started) expect(stdout).toContain(`Execution ${section.execution} succeeded`);
+  });
+
   it.each([
     [['--mode', 'destroy'], /--mode must be "plan" or "execute"/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],

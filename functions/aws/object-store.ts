@@ -58,10 +58,7 @@ export async function getJsonIfExists<T>(ref: ObjectRef, schema: z.ZodType<T>): 
   return (await getJsonWithEtag(ref, schema))?.value;
 }
 
-/** Keys are per execution, so a re-run never overwrites an earlier run's record. */
-export function executionKey(executionName: string, file: string): string {
-  return `executions/${executionName}/${file}`;
-}
+export { executionKey } from '../domain/object-keys.js';
 
 /**
  * Conditional writes (S3 User Guide, "How to prevent object overwrites with conditional writes",

@@ -220,6 +220,7 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
     StartExecution: simple('states:StartExecution', (i) => str(i.stateMachineArn)),
     ListExecutions: simple('states:ListExecutions', (i) => str(i.stateMachineArn)),
     DescribeExecution: simple('states:DescribeExecution', (i) => str(i.executionArn)),
+    GetExecutionHistory: simple('states:GetExecutionHistory', (i) => str(i.executionArn)),
   },
   iam: {
     ListAttachedRolePolicies: simple('iam:ListAttachedRolePolicies', (i, b) => roleArn(b, str(i.RoleName))),

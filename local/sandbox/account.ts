@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../functions/runtime/clock.js';
+import type { HistoryEventRecord } from '../execution-history.js';
 import { BucketContents } from './bucket-contents.js';
 import { DueQueue } from './due-queue.js';
 import { arnFor } from './resource-arns.js';
@@ -90,7 +91,11 @@ export interface AccountResourceModel {
 }
 
 function accountResource(arn: string, type: string, name: string, objects: number): AccountResourceModel {
-  const contents = type === 'AWS::S3::Bucket' ? BucketContents.withObjects(objects) : undefined;
+  return resourceModel(arn, type, name, type === 'AWS::S3::Bucket' ? BucketContents.withObjects(objects) : undefined);
+}
+
+/** A resource holding these contents (a bucket), or none. */
+export function resourceModel(arn: string, type: string, name: string, contents: BucketContents | undefined): AccountResourceModel {
   return {
     arn,
     type,
@@ -127,6 +132,21 @@ export interface RoleModel {
   instanceProfiles: string[];
 }
 
+/** An execution of the state machine, as Step Functions' DescribeExecution and GetExecutionHistory know it. */
+export interface ExecutionModel {
+  stateMachineArn: string;
+  name: string;
+  input: unknown;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  startedAt: Date;
+  stoppedAt?: Date;
+  /** A failed execution's error and cause. */
+  error?: string;
+  cause?: string;
+  /** A local run's events, as Step Functions records them (local/execution-history.ts). */
+  history?: HistoryEventRecord[];
+}
+
 export class SandboxAccount {
   readonly accountId: string;
   readonly region: string;
@@ -141,7 +161,7 @@ export class SandboxAccount {
   readonly topics = new Map<string, { subject?: string; message: string }[]>();
   readonly events: { busName: string; source: string; detailType: string; detail: unknown; resources: string[] }[] = [];
   /** Executions of the state machine: started through the API (triggers), or run locally. */
-  readonly executions: { stateMachineArn: string; name: string; input: unknown; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED'; startedAt: Date }[] = [];
+  readonly executions: ExecutionModel[] = [];
   /** IAM roles by name: every role a connection names, once, each with one managed and one inline policy. */
   readonly roles = new Map<string, RoleModel>();
   /** Stacks being deleted, by when their deletion settles. */

@@ -11,6 +11,11 @@ function lookup(table: Readonly<Record<string, number>>, service: string, operat
   return table[`${service}:${operation}`] ?? table[service] ?? table['*'];
 }
 
+export interface TokenBucketSnapshot {
+  tokens: number;
+  updatedAt: number;
+}
+
 class TokenBucket {
   private tokens: number;
   private readonly capacity: number;
@@ -22,6 +27,15 @@ class TokenBucket {
     // A rate under 1/s still admits one call: the bucket holds at least one token.
     this.capacity = Math.max(1, callsPerSecond);
     this.tokens = this.capacity;
+  }
+
+  snapshot(): TokenBucketSnapshot {
+    return { tokens: this.tokens, updatedAt: this.updatedAt };
+  }
+
+  restore(snapshot: TokenBucketSnapshot): void {
+    this.tokens = snapshot.tokens;
+    this.updatedAt = snapshot.updatedAt;
   }
 
   take(now: number): boolean {
@@ -46,6 +60,26 @@ export class ApiTiming {
   /** The API's rate limit, if it has one (calls per second). */
   rateOf(service: string, operation: string): number | undefined {
     return lookup(this.timing.callsPerSecond, service, operation);
+  }
+
+  /** Each API's token bucket as it stands (null: the API has no rate), for a snapshot. */
+  snapshot(): Record<string, TokenBucketSnapshot | null> {
+    return Object.fromEntries([...this.buckets].map(([key, bucket]) => [key, bucket?.snapshot() ?? null]));
+  }
+
+  restore(snapshot: Record<string, TokenBucketSnapshot | null>): void {
+    this.buckets.clear();
+    for (const [key, state] of Object.entries(snapshot)) {
+      const [service = '', operation = ''] = key.split(':');
+      const rate = this.rateOf(service, operation);
+      if (state === null || rate === undefined) {
+        this.buckets.set(key, null);
+        continue;
+      }
+      const bucket = new TokenBucket(rate, state.updatedAt);
+      bucket.restore(state);
+      this.buckets.set(key, bucket);
+    }
   }
 
   /** Whether the API admits a call arriving at `now`; an admitted call uses up a token. */

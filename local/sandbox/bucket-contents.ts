@@ -12,6 +12,12 @@ export interface ObjectVersionModel {
   isLatest: boolean;
 }
 
+export interface BucketContentsSnapshot {
+  entries: ObjectVersionModel[];
+  /** Indexes in `entries` of the versions and markers deleted since. */
+  removed: number[];
+}
+
 const idOf = (key: string, versionId: string) => `${key}\u0000${versionId}`;
 
 /** Opaque, like S3's; deterministic, so runs are repeatable. */
@@ -80,6 +86,21 @@ export class BucketContents {
     const left = (this.entriesByKey.get(key) ?? 1) - 1;
     if (left === 0) this.entriesByKey.delete(key);
     else this.entriesByKey.set(key, left);
+  }
+
+  /** Everything it holds, removed entries included (their listing places), for a snapshot (local/sandbox/snapshot.ts). */
+  snapshot(): BucketContentsSnapshot {
+    return { entries: this.entries.map((e) => ({ ...e })), removed: [...this.removed] };
+  }
+
+  static restore(snapshot: BucketContentsSnapshot): BucketContents {
+    const contents = new BucketContents();
+    for (const entry of snapshot.entries) contents.add({ ...entry });
+    for (const index of snapshot.removed) {
+      const entry = contents.entries[index];
+      if (entry) contents.remove(entry.key, entry.versionId);
+    }
+    return contents;
   }
 
   private firstIndexAfterKey(key: string): number {

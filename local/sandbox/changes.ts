@@ -42,6 +42,11 @@ export class ChangeSchedule {
     return this.openedAt + seconds * 1000;
   }
 
+  /** Drops the first `count` changes in due order: a restored sandbox had applied them already. */
+  skipApplied(count: number): void {
+    this.pending.splice(0, count);
+  }
+
   /** Applies the next change to the account; what was applied, when. */
   applyNext(account: SandboxAccount): AppliedChange | undefined {
     const change = this.pending.shift();

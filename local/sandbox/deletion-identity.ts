@@ -25,6 +25,16 @@ export interface DeletionAuthority {
   deleteStackRequested(stack: StackModel, roleArn: string | undefined): void;
   /** Why CloudFormation may not delete the stack's resource (the DELETE_FAILED reason), or undefined. */
   denied(stack: StackModel, resource: StackResourceModel): string | undefined;
+  /** Who asked for the stack's deletion, as JSON (a snapshot, local/sandbox/snapshot.ts); undefined: nobody asked. */
+  requestOf(stack: StackModel): DeletionRequestSnapshot | undefined;
+  /** A restored stack's deletion was asked for by this caller. */
+  restoreRequest(stack: StackModel, request: DeletionRequestSnapshot): void;
+}
+
+/** A DeleteStack's caller, by its role (an identity of the deployment) and session; `checked`: whether its deletion is authorized. */
+export interface DeletionRequestSnapshot {
+  caller?: { roleArn: string; sessionName: string };
+  checked: boolean;
 }
 
 const authorities = new WeakMap<SandboxAccount, DeletionAuthority>();
@@ -52,6 +62,19 @@ export function enforceDeletionIdentity(account: SandboxAccount, iam: SandboxIam
   };
 
   authorities.set(account, {
+    requestOf(stack) {
+      const request = requests.get(stack);
+      if (!request) return undefined;
+      return {
+        checked: request.checked,
+        ...(request.caller ? { caller: { roleArn: request.caller.identity.roleArn, sessionName: request.caller.sessionName } } : {}),
+      };
+    },
+    restoreRequest(stack, request) {
+      const identity = request.caller && iam.deployment.identityOfRoleArn(request.caller.roleArn);
+      if (request.caller && !identity) throw new Error(`The deployment has no role ${request.caller.roleArn}: the snapshot was taken with another deployment`);
+      requests.set(stack, { caller: identity && request.caller ? { identity, sessionName: request.caller.sessionName } : undefined, checked: request.checked });
+    },
     deleteStackRequested(stack, roleArn) {
       if (roleArn !== undefined && !assumable(roleArn)) throw cannotBeAssumed(roleArn);
       const caller = currentCaller();

@@ -23,6 +23,16 @@ export class DueQueue<T> {
     this.up(this.heap.length - 1);
   }
 
+  /** Every item with its instant, in the order they would be taken out (for a snapshot). */
+  ordered(): { item: T; dueAt: number }[] {
+    return [...this.heap].sort((x, y) => x.dueAt - y.dueAt || x.seq - y.seq).map(({ item, dueAt }) => ({ item, dueAt }));
+  }
+
+  /** Empties the queue. */
+  clear(): void {
+    this.heap.length = 0;
+  }
+
   /** The earliest item due at or before `now`, removed from the queue; undefined when none is. */
   takeDue(now: number): { item: T; dueAt: number } | undefined {
     const top = this.heap[0];

@@ -1,10 +1,10 @@
 import { type CoverageRecord, currentCaller, type Deployment, SandboxIam } from '../iam/index.js';
 import { SERVICE_BY_CLIENT } from '../iam/requests.js';
 import { SandboxAccount } from './account.js';
-import { ApiTiming } from './api-timing.js';
+import { ApiTiming, type TokenBucketSnapshot } from './api-timing.js';
 import { type AppliedChange, ChangeSchedule } from './changes.js';
 import { enforceDeletionIdentity } from './deletion-identity.js';
-import { FaultPlan } from './faults.js';
+import { FaultPlan, type FaultPlanSnapshot } from './faults.js';
 import type { SANDBOX_SERVICES, Scenario } from './scenario.js';
 import { faultError, type ServiceName } from './service-errors.js';
 import { accountBucketOperations, ecrOperations, logsOperations } from './services/account-resources.js';
@@ -67,11 +67,20 @@ export interface SandboxOptions {
   deployment?: Deployment;
   /** Where allowed authorizations are recorded (least-privilege coverage); a new record if not given. */
   coverage?: CoverageRecord;
+  /** When the sandbox opens on its clock (epoch ms): a restored sandbox opens when the saved one did. */
+  openAt?: number;
+}
+
+/** What the sandbox keeps besides the account: how far its faults, rate limits and changes have got (local/sandbox/snapshot.ts). */
+export interface SandboxProgress {
+  faults: FaultPlanSnapshot;
+  timing: Record<string, TokenBucketSnapshot | null>;
+  appliedChanges: AppliedChange[];
 }
 
 export class Sandbox {
   /** The sandbox's time; the local run installs it as the functions' clock (openSandbox). */
-  readonly clock = new VirtualClock();
+  readonly clock: VirtualClock;
   readonly account: SandboxAccount;
   readonly calls: RecordedCall[] = [];
   private faults: FaultPlan;
@@ -89,6 +98,7 @@ export class Sandbox {
     resources: SandboxResources,
     options: SandboxOptions = {},
   ) {
+    this.clock = new VirtualClock(options.openAt);
     this.openedAt = this.clock.now();
     this.account = new SandboxAccount(scenario, this.clock);
     this.changes = new ChangeSchedule(scenario.changes, this.openedAt);
@@ -211,6 +221,18 @@ export class Sandbox {
   /** The epoch ms of `seconds` after the sandbox opened (a change's `at`). */
   instantOf(seconds: number): number {
     return this.changes.instantOf(seconds);
+  }
+
+  progress(): SandboxProgress {
+    return { faults: this.faults.snapshot(), timing: this.timing.snapshot(), appliedChanges: structuredClone(this.appliedChanges) };
+  }
+
+  /** Picks up where a saved sandbox of the same scenario had got to (its account is restored separately). */
+  resume(progress: SandboxProgress): void {
+    this.faults.restore(progress.faults);
+    this.timing.restore(progress.timing);
+    this.appliedChanges.splice(0, this.appliedChanges.length, ...structuredClone(progress.appliedChanges));
+    this.changes.skipApplied(progress.appliedChanges.length);
   }
 
   /** From now on no fault is injected: the services answer normally (a re-run after the outage). */

@@ -5,6 +5,7 @@ import type { Template } from '../../local/iam/template.js';
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
 import { Sandbox } from '../../local/sandbox/sandbox.js';
 import { type ScenarioInput, ScenarioSchema } from '../../local/sandbox/scenario.js';
+import { restoreSandbox, type SandboxSnapshot, snapshotSandbox } from '../../local/sandbox/snapshot.js';
 import { CONNECTION_ID, environmentStack, scenario } from '../helpers/scenarios.js';
 import { localDeployment, PACKAGING_TIMEOUT, PLACE } from './deployment.js';
 
@@ -198,6 +199,20 @@ describe('who CloudFormation deletes the resources as (a fixture deployment)', (
       `User: arn:aws:sts::${ACCOUNT}:assumed-role/${deleter.identity.roleName}/${NAME}-deleter is not authorized to perform: ec2:DeleteVpc on resource: arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0123456789abcdef0`,
     );
     expect(deleted.events.find((e) => e.logicalId === 'Queue')?.status).toBe('DELETE_COMPLETE');
+  });
+
+  it('a deletion in flight, saved and restored (the CLI state file), settles as the caller who asked for it', () => {
+    const stack = vpcAndQueue();
+    const sandbox = sandboxWith(deployment, { stacks: [stack] });
+    deleteStack(sandbox, deleter, stack.name);
+    const snapshot = JSON.parse(JSON.stringify(snapshotSandbox(sandbox))) as SandboxSnapshot;
+    const restored = restoreSandbox(sandbox.scenario, RESOURCES, { deployment }, snapshot);
+    settleAll(restored);
+
+    expect(stackNamed(restored, stack.name).statusReason).toBe('The following resource(s) failed to delete: [Vpc].');
+    expect(failedEvent(restored, stack.name, 'Vpc')?.reason).toContain(
+      `assumed-role/${deleter.identity.roleName}/${NAME}-deleter is not authorized to perform: ec2:DeleteVpc`,
+    );
   });
 
   it("with RoleARN the resources are deleted as that role, in CloudFormation's session", () => {

@@ -131,4 +131,29 @@ describe('S3, SNS, EventBridge and Step Functions hold what was sent', () => {
     sandbox.account.executions[0]!.status = 'SUCCEEDED';
     expect(send(sandbox, 'stepfunctions:StartExecution', start).error).toBe('ExecutionAlreadyExists');
   });
+
+  it('Step Functions ListExecutions lists the most recent execution first', () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    const stateMachineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:m';
+    for (const name of ['first', 'second', 'third']) {
+      send(sandbox, 'stepfunctions:StartExecution', { stateMachineArn, name, input: '{}' });
+      sandbox.advanceTo(sandbox.clock.now() + 1_000);
+    }
+    const listed = send(sandbox, 'stepfunctions:ListExecutions', { stateMachineArn }).output as { executions: { name: string }[] };
+    expect(listed.executions.map((e) => e.name)).toEqual(['third', 'second', 'first']);
+  });
+
+  it('Step Functions GetExecutionHistory answers the recorded events, oldest first, in pages; an unknown execution answers ExecutionDoesNotExist', () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    const stateMachineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:m';
+    send(sandbox, 'stepfunctions:StartExecution', { stateMachineArn, name: 'n', input: '{}' });
+    sandbox.account.executions[0]!.history = [1, 2, 3].map((id) => ({ id, previousEventId: id - 1, timestamp: 0, type: 'PassStateEntered' }));
+    const executionArn = 'arn:aws:states:us-east-1:111122223333:execution:m:n';
+    const first = send(sandbox, 'stepfunctions:GetExecutionHistory', { executionArn, maxResults: 2 }).output as { events: { id: number }[]; nextToken: string };
+    const rest = send(sandbox, 'stepfunctions:GetExecutionHistory', { executionArn, maxResults: 2, nextToken: first.nextToken }).output as {
+      events: { id: number }[];
+    };
+    expect([...first.events, ...rest.events].map((e) => e.id)).toEqual([1, 2, 3]);
+    expect(send(sandbox, 'stepfunctions:GetExecutionHistory', { executionArn: `${executionArn}x` }).error).toBe('ExecutionDoesNotExist');
+  });
 });

@@ -43,6 +43,17 @@ function etagOf(account: { objects: Map<string, string> }, key: string): string 
   return written && written.body === body ? written.etag : `"${createHash('md5').update(body).digest('hex')}"`;
 }
 
+/** The ETags PutObject answered, by bucket/key, with the body each was answered for (for a snapshot). */
+export function writtenEtags(account: object): [string, { body: string; etag: string }][] {
+  return [...etagsOf(account)].map(([key, written]) => [key, { ...written }]);
+}
+
+export function restoreWrittenEtags(account: object, entries: readonly [string, { body: string; etag: string }][]): void {
+  const map = etagsOf(account);
+  map.clear();
+  for (const [key, written] of entries) map.set(key, { ...written });
+}
+
 export const s3Operations: Operations = {
   PutObject: (account, input) => {
     const bucket = String(input.Bucket);

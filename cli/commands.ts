@@ -1,0 +1,202 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Report } from '../functions/domain/report.js';
+import type { Mode } from '../functions/domain/request.js';
+import { withMode } from '../local/cli-main.js';
+import { summaryTable } from '../local/summary-table.js';
+import type { CleanupAccess } from './access.js';
+import { EXIT, type ExitCode, exitCodeOf, worstExitCode } from './exit-code.js';
+import { formatReport, type ReportFormat } from './report-formats.js';
+import { type RequestFlags, requestFromFlags } from './request-flags.js';
+import { readJsonFile, readText, UsageError } from './usage-error.js';
+import { readReport, watchExecution } from './watch.js';
+
+/**
+ * The CLI's commands, each against a target (CleanupAccess), each resolving to its exit code.
+ * What they print goes to `out`, one line at a time.
+ */
+type Out = (line: string) => void;
+
+/** `cli-<mode>-<UTC timestamp>-<random>`: unique, sortable, and within Step Functions' 80 characters. */
+export function executionName(mode: Mode, now: Date = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `cli-${mode}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Where the plan goes in the report bucket: named by its content, so the same plan is the same object. */
+export function planKey(content: string): string {
+  return `plans/${createHash('sha256').update(content).digest('hex')}.json`;
+}
+
+/** A local plan file is uploaded to the report bucket; an S3 URI is sent as it is (the workflow checks it). */
+async function planUri(access: CleanupAccess, plan: string): Promise<string> {
+  if (plan.startsWith('s3://')) return plan;
+  const content = await readText(plan, 'plan');
+  try {
+    JSON.parse(content);
+  } catch (error) {
+    throw new UsageError(`plan ${plan} is not valid JSON (expected the JSON report of a plan run): ${(error as Error).message}`);
+  }
+  const key = planKey(content);
+  await access.putObject(key, content);
+  return `s3://${(await access.resources()).reportBucket}/${key}`;
+}
+
+/** A console input records who asked, unless it says so itself; an event, or a value that is not an object, is sent as given. */
+function withRequester(input: unknown, caller: string): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || 'detail-type' in input || 'requestedBy' in input) return input;
+  return { ...input, requestedBy: caller };
+}
+
+export interface StartOptions {
+  flags: RequestFlags;
+  /** A whole console input or EventBridge event, instead of the request flags. */
+  input?: string | undefined;
+  report?: string | undefined;
+}
+
+/** The file beside `file` for another format: report.json → report.md. */
+export function siblingPath(file: string, extension: 'md' | 'html'): string {
+  return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.${extension}` : `${file}.${extension}`;
+}
+
+/** Writes the report as stored, and the Markdown and HTML the workflow wrote beside it, if it did. */
+async function writeReportFiles(access: CleanupAccess, name: string, file: string, out: Out): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const written: string[] = [];
+  for (const [key, target] of [
+    [`reports/${name}.json`, file],
+    [`reports/${name}.md`, siblingPath(file, 'md')],
+    [`reports/${name}.html`, siblingPath(file, 'html')],
+  ] as const) {
+    const body = await access.getObject(key);
+    if (body === undefined) continue;
+    await writeFile(target, key.endsWith('.json') ? `${JSON.stringify(JSON.parse(body), null, 2)}\n` : body);
+    written.push(target);
+  }
+  out(`Report written to ${written.join(', ')}`);
+}
+
+export async function startCommand(access: CleanupAccess, mode: Mode, options: StartOptions, out: Out): Promise<ExitCode> {
+  const caller = await access.caller();
+  let input: unknown;
+  if (options.input !== undefined) {
+    input = withRequester(withMode(await readJsonFile(options.input, 'input'), mode), caller);
+  } else {
+    const request = requestFromFlags(options.flags, mode);
+    input = { ...request, ...(request.plan !== undefined ? { plan: await planUri(access, request.plan) } : {}), requestedBy: caller };
+  }
+  const name = executionName(mode);
+  await access.startExecution(name, input);
+  out(`Execution ${name} started on ${access.description}, requested by ${caller}`);
+  out('');
+  const { execution, report } = await watchExecution(access, name, out);
+  out('');
+  if (report) {
+    for (const line of summaryTable(report)) out(line);
+    out('');
+    if (options.report) await writeReportFiles(access, name, options.report, out);
+  } else {
+    out(`No report was written${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}.`);
+  }
+  const codes = [exitCodeOf(execution.status, report), ...(await sweepChildren(access, report, out))];
+  out(`Execution ${name} ${execution.status.toLowerCase()}`);
+  return worstExitCode(codes);
+}
+
+/** A sweep's cleanups: those that have ended (on the sandbox, all of them) with their summaries; the others, how to watch them. */
+async function sweepChildren(access: CleanupAccess, report: Report | undefined, out: Out): Promise<ExitCode[]> {
+  const codes: ExitCode[] = [];
+  for (const section of report?.sweep ?? []) {
+    if (!section.execution || section.outcome === 'skipped') continue;
+    const child = await access.describeExecution(section.execution);
+    if (!child || child.status === 'RUNNING') {
+      out(`Cleanup ${section.execution} (${section.environmentName}) is running: proton-cleanup watch ${section.execution}`);
+      continue;
+    }
+    const childReport = await readReport(access, child.name);
+    out(`Cleanup ${child.name} (${section.environmentName}), started by the sweep: ${child.status.toLowerCase()}`);
+    for (const line of childReport ? summaryTable(childReport) : ['No report was written.']) out(`  ${line}`);
+    out('');
+    codes.push(exitCodeOf(child.status, childReport));
+  }
+  return codes;
+}
+
+export async function watchCommand(access: CleanupAccess, name: string, out: Out): Promise<ExitCode> {
+  if (!(await access.describeExecution(name))) throw new UsageError(`no execution named ${name} on ${access.description} (proton-cleanup list shows them)`);
+  const { execution, report } = await watchExecution(access, name, out);
+  return exitCodeOf(execution.status, report);
+}
+
+export async function reportCommand(
+  access: CleanupAccess,
+  name: string,
+  options: { format: ReportFormat; failures: boolean },
+  out: (text: string) => void,
+): Promise<ExitCode> {
+  const execution = await access.describeExecution(name);
+  const report = await readReport(access, name);
+  if (!report) {
+    if (!execution) throw new UsageError(`no execution named ${name} on ${access.description} (proton-cleanup list shows them)`);
+    out(`Execution ${name} is ${execution.status.toLowerCase()} and has no report${execution.status === 'RUNNING' ? ' yet: proton-cleanup watch it' : ''}.\n`);
+    return EXIT.executionFailed;
+  }
+  out(formatReport(report, options.format, { failures: options.failures }));
+  // An execution older than Step Functions keeps (90 days) is judged by its report alone.
+  return exitCodeOf(execution?.status ?? (report.status === 'succeeded' ? 'SUCCEEDED' : 'FAILED'), report);
+}
+
+/** What a run was about: its connection, environment, or a sweep (from its request, as resolved or as started). */
+function targetOf(request: { sweep?: unknown; connectionId?: unknown; environment?: unknown } | undefined): string {
+  if (!request) return '—';
+  if (request.sweep === true) return 'sweep';
+  if (typeof request.connectionId === 'string') return `connection ${request.connectionId}`;
+  const environment = request.environment as { name?: unknown; managementAccountId?: unknown } | undefined;
+  return typeof environment?.name === 'string' ? `environment ${environment.name}@${String(environment.managementAccountId)}` : '—';
+}
+
+/** A run without a report yet: what it was started with (a console input, or a custom event's detail). */
+async function startedRequest(access: CleanupAccess, name: string): Promise<Record<string, unknown> | undefined> {
+  const input = (await access.describeExecution(name))?.input;
+  try {
+    const parsed = JSON.parse(input ?? 'null') as Record<string, unknown> | null;
+    const request = parsed && typeof parsed.detail === 'object' ? (parsed.detail as Record<string, unknown>) : parsed;
+    return typeof request === 'object' && request !== null ? request : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function listCommand(access: CleanupAccess, max: number, out: Out): Promise<ExitCode> {
+  const executions = await access.listExecutions(max);
+  if (executions.length === 0) {
+    out(`No executions on ${access.description}.`);
+    return EXIT.ok;
+  }
+  const rows = [['EXECUTION', 'STATUS', 'STARTED', 'MODE', 'TARGET', 'DELETED', 'RETAINED', 'FAILED', 'PLANNED']];
+  for (const e of executions) {
+    const report = await readReport(access, e.name).catch(() => undefined);
+    const request = report ? (report.request ?? undefined) : await startedRequest(access, e.name);
+    const s = report?.summary;
+    const count = (n: number | undefined) => (n === undefined ? '—' : String(n));
+    rows.push([
+      e.name,
+      e.status,
+      e.startedAt.toISOString(),
+      report?.mode ?? (typeof request?.mode === 'string' ? request.mode : '—'),
+      targetOf(request),
+      count(s?.deleted),
+      count(s?.retained),
+      count(s?.failed),
+      count(s?.planned),
+    ]);
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const row of rows) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+  return EXIT.ok;
+}
