@@ -2,6 +2,7 @@ import {
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
   paginateDescribeStacks,
   paginateListImports,
   paginateListStacks,
@@ -171,4 +172,10 @@ export async function importersOf(exportName: string): Promise<string[]> {
     if (hasName(error, 'ValidationError') && /is not imported by any stack/i.test((error as Error).message)) return [];
     throw error;
   }
+}
+
+/** The stack's template body (as processed: transforms applied, e.g. a DeletionPolicy chosen by Fn::If), JSON or YAML as written. */
+export async function stackTemplate(stackId: string): Promise<string> {
+  const out = await callAws(`GetTemplate ${stackId}`, () => cloudFormation().send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Processed' })));
+  return out.TemplateBody ?? '';
 }

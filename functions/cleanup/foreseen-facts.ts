@@ -1,15 +1,17 @@
-import { failedResources } from '../aws/cloudformation.js';
+import { failedResources, stackTemplate } from '../aws/cloudformation.js';
 import { surveyBucket } from '../aws/standalone-resources.js';
 import type { FailedResource } from '../domain/failed-resource.js';
 import type { ForeseenFacts } from '../domain/foresight.js';
 import type { BucketContents, Inventory, StackFacts } from '../domain/inventory.js';
 import type { CleanupOptions } from '../domain/request.js';
 import { resourceNameOf } from '../domain/standalone-resource.js';
+import { type DeletionPolicy, deletionPolicies } from '../domain/template-policies.js';
 
 /**
  * Reads what only the account can tell about what the cleanup will meet (foresight.ts): why each
- * stack to delete that is already DELETE_FAILED failed, and what each bucket to be emptied holds.
- * Only those: a few reads, whatever the account's size.
+ * stack to delete that is already DELETE_FAILED failed, what each bucket to be emptied holds, and
+ * the DeletionPolicy its template gives each resource that goes with a stack (one GetTemplate per
+ * stack that declares one).
  */
 export async function readForeseenFacts(inventory: Inventory, stacks: readonly StackFacts[], options: CleanupOptions): Promise<ForeseenFacts> {
   const failedStackIds = new Set(stacks.filter((s) => s.status === 'DELETE_FAILED').map((s) => s.stackId));
@@ -22,5 +24,24 @@ export async function readForeseenFacts(inventory: Inventory, stacks: readonly S
       if (contents) bucketContents.set(resource.id, contents);
     }
   }
-  return { failedStacks, bucketContents, retainFailedResources: options.retainFailedResources };
+  return { failedStacks, bucketContents, deletionPolicies: await policiesOf(inventory), retainFailedResources: options.retainFailedResources };
+}
+
+/** Resource ID → the DeletionPolicy its stack's template states, for the resources that go with a stack. */
+async function policiesOf(inventory: Inventory): Promise<Map<string, DeletionPolicy>> {
+  const byStack = new Map<string, { id: string; logicalId: string }[]>();
+  for (const r of inventory.resources) {
+    const declaredIn = r.declaredIn ?? r.stackId;
+    if (r.action !== 'delete-with-stack' || !r.logicalId || !declaredIn) continue;
+    byStack.set(declaredIn, [...(byStack.get(declaredIn) ?? []), { id: r.id, logicalId: r.logicalId }]);
+  }
+  const policies = new Map<string, DeletionPolicy>();
+  for (const [stackId, resources] of byStack) {
+    const stated = deletionPolicies(await stackTemplate(stackId));
+    for (const { id, logicalId } of resources) {
+      const policy = stated ? stated.get(logicalId) : 'unknown';
+      if (policy) policies.set(id, policy);
+    }
+  }
+  return policies;
 }

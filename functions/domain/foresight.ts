@@ -1,6 +1,7 @@
 import { holdBackDependents, startProgress } from './cleanup-progress.js';
 import type { FailedResource } from './failed-resource.js';
 import type { BucketContents, InventoriedResource, Inventory } from './inventory.js';
+import type { DeletionPolicy } from './template-policies.js';
 
 /**
  * What the cleanup will hold back, foreseen from the inventory alone: a stack that waits for one
@@ -45,10 +46,20 @@ function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/** What a DeletionPolicy makes CloudFormation do when it deletes the stack (CloudFormation User Guide, DeletionPolicy attribute). */
+const POLICY_SAYS: Record<Exclude<DeletionPolicy, 'Delete'>, string> = {
+  Retain: 'but its template says DeletionPolicy Retain: CloudFormation keeps it when it deletes the stack',
+  RetainExceptOnCreate: 'but its template says DeletionPolicy RetainExceptOnCreate: CloudFormation keeps it when it deletes the stack',
+  Snapshot: 'its template says DeletionPolicy Snapshot: CloudFormation keeps a snapshot of it',
+  unknown: 'its DeletionPolicy could not be read from its template: CloudFormation may keep it',
+};
+
 /** What will happen that only the account can tell: stacks already DELETE_FAILED, and what buckets to be emptied hold. */
 export interface ForeseenFacts {
   failedStacks: ReadonlyMap<string, readonly FailedResource[]>;
   bucketContents: ReadonlyMap<string, BucketContents>;
+  /** Resource ID → the DeletionPolicy its stack's template states (`unknown`: unreadable). */
+  deletionPolicies: ReadonlyMap<string, DeletionPolicy>;
   retainFailedResources: boolean;
 }
 
@@ -69,6 +80,8 @@ export function withForeseenFacts(inventory: Inventory, facts: ForeseenFacts): I
           : 'deleting it again fails the same way unless they are fixed (or re-run with retainFailedResources to keep them)';
         return { ...r, failedResources: [...failed], reason: `${r.reason}; already DELETE_FAILED (${what}): ${then}` };
       }
+      const policy = r.action === 'delete-with-stack' ? facts.deletionPolicies.get(r.id) : undefined;
+      if (policy && policy !== 'Delete') return { ...r, deletionPolicy: policy, reason: `${r.reason}; ${POLICY_SAYS[policy]}` };
       const contents = r.action === 'delete-resource' ? facts.bucketContents.get(r.id) : undefined;
       if (contents) {
         const lost = contents.versions + contents.deleteMarkers === 0 ? 'it is empty' : `${describeContents(contents)} will be deleted: this data will be lost`;

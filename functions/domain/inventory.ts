@@ -74,6 +74,10 @@ export const InventoriedResourceSchema = z.object({
   failedResources: z.array(FailedResourceSchema).optional(),
   /** A bucket the cleanup would empty (deleteTypes): what it holds. */
   contents: BucketContentsSchema.optional(),
+  /** A resource of a nested stack: the stack that declares it (stackId is its root's). */
+  declaredIn: z.string().optional(),
+  /** What its stack's template says CloudFormation does with it when the stack is deleted (when the template states it). */
+  deletionPolicy: z.enum(['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot', 'unknown']).optional(),
 });
 export type InventoriedResource = z.infer<typeof InventoriedResourceSchema>;
 
@@ -140,6 +144,7 @@ function taggedEntry(
     id: resource.arn,
     type: resourceTypeOf(resource.arn),
     ...(stackId ? { stackId } : {}),
+    ...(directStack && directStack !== stackId ? { declaredIn: directStack } : {}),
     ...(logicalId ? { logicalId } : {}),
   };
   const stack = stackId ? stacks.get(stackId) : undefined;

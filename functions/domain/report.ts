@@ -9,6 +9,7 @@ import type { ConnectionFacts } from './connection.js';
 import { type ConnectionDeletionResult, decideConnectionDeletion } from './connection-deletion.js';
 import { connectionNextStep, type NextStepContext, nextStep } from './next-steps.js';
 import { type FailedResource, FailedResourceSchema, type StackProgress } from './stack-deletion.js';
+import { keptByTemplate } from './template-policies.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 
 /**
@@ -318,8 +319,11 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
     ...(resource.contents ? { contents: resource.contents } : {}),
   };
   if (resource.action === 'retain') return base;
-  if (input.request?.mode === 'plan')
+  if (input.request?.mode === 'plan') {
+    // The plan says what will happen: CloudFormation keeps what its template retains.
+    if (keptByTemplate(resource.deletionPolicy)) return base;
     return { ...base, outcome: 'planned', ...(resource.failedResources ? { failedResources: resource.failedResources } : {}) };
+  }
   const { reason: _planReason, ...rest } = base;
   const direct = input.directResults?.find((r) => r.id === resource.id);
   if (direct) {

@@ -158,6 +158,7 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
     // No resource type in the reference: authorized on *.
     ListImports: simple('cloudformation:ListImports', ANY),
     DescribeStackEvents: simple('cloudformation:DescribeStackEvents', (i, b) => stackArn(b, str(i.StackName))),
+    GetTemplate: simple('cloudformation:GetTemplate', (i, b) => stackArn(b, str(i.StackName))),
     DescribeStackResources: simple('cloudformation:DescribeStackResources', (i, b) => stackArn(b, str(i.StackName))),
     ListStackResources: simple('cloudformation:ListStackResources', (i, b) => stackArn(b, str(i.StackName))),
     DeleteStack: (i, b) => {

@@ -32,6 +32,7 @@ describe('withForeseenFacts', () => {
   const facts = (overrides: Partial<ForeseenFacts> = {}): ForeseenFacts => ({
     failedStacks: new Map(),
     bucketContents: new Map(),
+    deletionPolicies: new Map(),
     retainFailedResources: false,
     ...overrides,
   });

@@ -41,15 +41,13 @@ const MAX_DELETION_SECONDS = 60 * 60;
 /**
  * Whether the scenario's injected faults or scheduled changes explain a difference for this entry:
  * it names (or is in, or waits for) a stack or resource that fails to delete, takes longer than
- * maxStackDeletionMinutes, or that a change touches; or an injected fault stopped the run. A
- * DeletionPolicy Retain is explained too, for now: the plan does not read templates yet, so it
- * cannot say which resources CloudFormation will keep (issue 11, left open).
+ * maxStackDeletionMinutes, or that a change touches; or an injected fault stopped the run.
  */
 function explainedBy(scenario: Scenario): (entry: ReportEntry) => boolean {
   const names = new Set<string>();
   for (const stack of scenario.stacks) {
     if (stack.resources.some((r) => r.failsToDelete) || (stack.deleteSeconds ?? 0) > MAX_DELETION_SECONDS) names.add(stack.name);
-    for (const r of stack.resources) if (r.failsToDelete || r.deletionPolicy === 'Retain') names.add(r.name);
+    for (const r of stack.resources) if (r.failsToDelete) names.add(r.name);
   }
   for (const change of scenario.changes) {
     if ('target' in change) names.add('stack' in change.target ? change.target.stack : change.target.standalone);

@@ -114,6 +114,15 @@ export const cloudFormationOperations: Operations = {
     beginDeletion(account, stack, account.clock.now(), retain);
     return {};
   },
+  // The template as JSON, its resources with their types and DeletionPolicy (what a plan reads); a
+  // stack created from YAML answers YAML in AWS (the product reads both: template-policies.ts).
+  GetTemplate: (account, input) => {
+    const stack = stackOrThrow(account, input.StackName);
+    const resources = Object.fromEntries(
+      stack.resources.map((r) => [r.logicalId, { Type: r.type, ...(r.deletionPolicy === 'Retain' ? { DeletionPolicy: 'Retain' } : {}) }]),
+    );
+    return { TemplateBody: JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 2), StagesAvailable: ['Original', 'Processed'] };
+  },
   DescribeStackEvents: (account, input) => {
     const stack = stackOrThrow(account, input.StackName);
     const { items, next } = page(stack.events, input.NextToken, 100);
