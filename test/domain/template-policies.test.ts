@@ -22,7 +22,7 @@ describe('deletionPolicies', () => {
       '    DeletionPolicy: Retain # keep the builds',
       '    UpdateReplacePolicy: Retain',
       '    Properties:',
-      '      BucketName: !Sub "${Env}-artifacts"',
+      '      BucketName: !Ref BucketNameParameter',
       '  Database:',
       '    Type: AWS::RDS::DBInstance',
       "    DeletionPolicy: 'Snapshot'",

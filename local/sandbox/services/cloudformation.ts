@@ -121,7 +121,10 @@ export const cloudFormationOperations: Operations = {
     const resources = Object.fromEntries(
       stack.resources.map((r) => [r.logicalId, { Type: r.type, ...(r.deletionPolicy === 'Retain' ? { DeletionPolicy: 'Retain' } : {}) }]),
     );
-    return { TemplateBody: JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 2), StagesAvailable: ['Original', 'Processed'] };
+    return {
+      TemplateBody: JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 2),
+      StagesAvailable: ['Original', 'Processed'],
+    };
   },
   DescribeStackEvents: (account, input) => {
     const stack = stackOrThrow(account, input.StackName);
