@@ -42,15 +42,23 @@ export const handler = taskHandler({
     /** The cleanup loop's rounds so far, and the Map's item count: this item's share of the history budget. */
     roundsUsed: z.number().int().nonnegative().default(0),
     items: z.number().int().positive().default(1),
+    /** Only data written before this (the inventory, or the reviewed plan) may be deleted. */
+    writtenBefore: z.iso.datetime(),
     executionName: z.string(),
   }),
   logKeys: ({ arn, executionName }) => ({ executionName, resourceArn: arn }),
-  run: async ({ arn, type, mode, environmentArn, calls, roundsUsed, items }): Promise<StandaloneProgress> => {
+  run: async ({ arn, type, mode, environmentArn, calls, roundsUsed, items, writtenBefore }): Promise<StandaloneProgress> => {
     requireExecuteMode('DeleteStandaloneResource', mode);
     try {
       const leftAlone = recheckStandalone((await currentTags([arn])).get(arn), environmentArn, config.PROTECT_TAG_KEY);
       if (leftAlone) return { id: arn, outcome: 'retained', calls: calls + 1, reason: leftAlone };
-      const outcome = await deleteStandaloneResource(arn, type);
+      const outcome = await deleteStandaloneResource(arn, type, writtenBefore);
+      if (typeof outcome === 'object') {
+        const reason =
+          `it holds data written after ${writtenBefore}, when this run's inventory (or the reviewed plan) saw it ` +
+          `(${outcome.writtenSince} object version(s) or delete marker(s) on one listing page): not emptied further; re-run, or make a new plan, to include it`;
+        return { id: arn, outcome: 'retained', calls: calls + 1, reason };
+      }
       if (outcome === 'deleted') metrics.addMetric('StandaloneResourcesDeleted', MetricUnit.Count, 1);
       const allowed = emptyingCallsAllowed(roundsUsed, items);
       if (outcome === 'in-progress' && calls + 1 >= allowed) {

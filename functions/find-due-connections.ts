@@ -159,7 +159,7 @@ function startFor(dated: Dated, detail: Record<string, unknown>, run: { name: st
 }
 
 /** The notice plan's report: undefined while there is none (not started, or still running). */
-async function noticePlanProblem(executionName: string): Promise<{ uri: string; problem?: string } | undefined> {
+async function noticePlanProblem(executionName: string, now: number): Promise<{ uri: string; problem?: string } | undefined> {
   const location = { bucket: config.REPORT_BUCKET, key: `reports/${executionName}.json` };
   const raw = await getJsonIfExists(location, z.unknown());
   if (raw === undefined) return undefined;
@@ -172,6 +172,14 @@ async function noticePlanProblem(executionName: string): Promise<{ uri: string; 
       problem: `the notice plan run ${report.data.status === 'failed' ? `failed (${report.data.failure?.error ?? 'see its report'})` : 'is not a plan'}`,
     };
   }
+  // Executing it would be refused (and the execution's name is taken for good): say so now instead.
+  const ageHours = Math.floor((now - Date.parse(report.data.execution.finishedAt)) / 3_600_000);
+  if (ageHours > config.MAX_PLAN_AGE_HOURS) {
+    return {
+      uri,
+      problem: `the notice plan is ${ageHours} hours old, older than maxPlanAgeHours (${config.MAX_PLAN_AGE_HOURS}): set a new date to plan again`,
+    };
+  }
   return { uri };
 }
 
@@ -180,7 +188,8 @@ async function noticePlanProblem(executionName: string): Promise<{ uri: string; 
  * notice plan from noticeDays before the date, then, on the date, one execution of exactly that
  * plan (named for the date: once). Otherwise, as scheduleMode says, each day from the date.
  */
-async function startsFor(dated: Dated, today: string, result: SweepResult): Promise<Start[]> {
+async function startsFor(dated: Dated, now: number, result: SweepResult): Promise<Start[]> {
+  const today = todayUtc(new Date(now));
   const step = scheduledStep(dated.day, today, config.NOTICE_DAYS);
   const withNotice = config.SCHEDULE_MODE === 'execute' && config.NOTICE_DAYS > 0;
   if (step === 'wait' || (step === 'notice' && !withNotice)) {
@@ -195,7 +204,7 @@ async function startsFor(dated: Dated, today: string, result: SweepResult): Prom
   const noticeName = dated.nameFor(dated.day, 'notice');
   const notice = startFor(dated, dated.detail, { name: noticeName, mode: 'plan', detailType: DECOMMISSION_NOTICE, day: dated.day });
   if (step === 'notice') return [notice];
-  const plan = await noticePlanProblem(noticeName);
+  const plan = await noticePlanProblem(noticeName, now);
   if (!plan) {
     result.awaitingPlan.push({ target: dated.target, executionName: noticeName });
     return [notice];
@@ -213,11 +222,12 @@ export const handler = taskHandler({
   input: z.unknown(),
   summarize: (result: SweepResult) => result,
   run: async (): Promise<SweepResult> => {
-    const today = todayUtc(new Date(clock.now()));
+    const now = clock.now();
+    const today = todayUtc(new Date(now));
     const result = emptyResult();
     const dated = protonApiSetting() === 'retired' ? await datedEnvironments(result) : await datedConnections(result, today);
     const starts: Start[] = [];
-    for (const d of dated) starts.push(...(await startsFor(d, today, result)));
+    for (const d of dated) starts.push(...(await startsFor(d, now, result)));
     for (const { target, executionName, input } of starts) {
       try {
         const outcome = await startNamedExecution(config.STATE_MACHINE_ARN, executionName, input);

@@ -15,7 +15,12 @@ export { DELETABLE_TYPES, type DeletableType } from '../domain/standalone-resour
  * bucket is emptied a bounded amount per call ('in-progress' until it is empty and deleted),
  * so the state machine calls again after a Wait instead of one Lambda running unboundedly.
  */
-export type StandaloneDeletion = 'deleted' | 'already-absent' | 'in-progress';
+export type StandaloneDeletion = 'deleted' | 'already-absent' | 'in-progress' | WrittenSince;
+
+/** A bucket holding versions written after the cutoff (the inventory, or the reviewed plan): not emptied further. */
+export interface WrittenSince {
+  writtenSince: number;
+}
 
 /** ListObjectVersions pages (up to 1,000 versions and delete markers each) emptied per call. */
 export const MAX_PAGES_PER_CALL = 10;
@@ -23,11 +28,12 @@ export const MAX_PAGES_PER_CALL = 10;
 /** DeleteObjects takes at most 1,000 keys per request. */
 export const DELETE_OBJECTS_BATCH = 1000;
 
-export async function deleteStandaloneResource(arn: string, type: DeletableType): Promise<StandaloneDeletion> {
+/** `writtenBefore`: only data written before it (ISO time) may be deleted: what the inventory, or the reviewed plan, saw. */
+export async function deleteStandaloneResource(arn: string, type: DeletableType, writtenBefore: string): Promise<StandaloneDeletion> {
   const name = resourceNameOf(arn, type);
   switch (type) {
     case 's3:bucket':
-      return deleteBucket(name);
+      return deleteBucket(name, Date.parse(writtenBefore));
     case 'logs:log-group':
       return deleteOrAbsent(`DeleteLogGroup ${name}`, ['ResourceNotFoundException'], () => logs().send(new DeleteLogGroupCommand({ logGroupName: name })));
     case 'ecr:repository':
@@ -51,9 +57,11 @@ async function deleteOrAbsent(action: string, notFound: string[], call: () => Pr
 }
 
 /** Empties the bucket (every version and delete marker), then deletes it; 'in-progress' while objects remain. */
-async function deleteBucket(bucket: string): Promise<StandaloneDeletion> {
+async function deleteBucket(bucket: string, writtenBefore: number): Promise<StandaloneDeletion> {
   try {
-    if (!(await emptyBucket(bucket))) return 'in-progress';
+    const emptied = await emptyBucket(bucket, writtenBefore);
+    if (typeof emptied === 'object') return emptied;
+    if (!emptied) return 'in-progress';
     await callAws(`DeleteBucket ${bucket}`, () => s3().send(new DeleteBucketCommand({ Bucket: bucket })));
     return 'deleted';
   } catch (error) {
@@ -64,15 +72,22 @@ async function deleteBucket(bucket: string): Promise<StandaloneDeletion> {
   }
 }
 
-/** Deletes up to MAX_PAGES_PER_CALL pages of versions and delete markers; true when the listing is done. */
-async function emptyBucket(bucket: string): Promise<boolean> {
+/**
+ * Deletes up to MAX_PAGES_PER_CALL pages of versions and delete markers; true when the listing is
+ * done. A page holding anything written after `writtenBefore` stops it, deleting nothing of that
+ * page: data nobody inventoried or reviewed is never deleted.
+ */
+async function emptyBucket(bucket: string, writtenBefore: number): Promise<boolean | WrittenSince> {
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   for (let page = 0; page < MAX_PAGES_PER_CALL; page += 1) {
     const out = await callAws(`ListObjectVersions ${bucket}`, () =>
       s3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
     );
-    const objects: ObjectIdentifier[] = [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])]
+    const listed = [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])];
+    const newer = listed.filter((v) => v.LastModified === undefined || v.LastModified.getTime() > writtenBefore).length;
+    if (newer > 0) return { writtenSince: newer };
+    const objects: ObjectIdentifier[] = listed
       .filter((v): v is typeof v & { Key: string } => v.Key !== undefined)
       .map((v) => ({ Key: v.Key, ...(v.VersionId !== undefined ? { VersionId: v.VersionId } : {}) }));
     for (let start = 0; start < objects.length; start += DELETE_OBJECTS_BATCH) {

@@ -91,6 +91,8 @@ export const InventorySchema = z.object({
   heldBack: z.string().optional(),
   /** The reviewed plan (its run's name) this inventory's deletions are restricted to. */
   restrictedToPlan: z.string().optional(),
+  /** Only data written before this may be deleted (buckets emptied): the reviewed plan's start; unset: takenAt. */
+  writtenBefore: z.string().optional(),
 });
 export type Inventory = z.infer<typeof InventorySchema>;
 

@@ -129,6 +129,7 @@ export function restrictToPlan(inventory: Inventory, plan: Report): Inventory {
   return {
     ...inventory,
     restrictedToPlan: plan.execution.name,
+    writtenBefore: plan.execution.startedAt,
     resources: inventory.resources.map((r): InventoriedResource => {
       const own = notPlanned.get(r.id);
       if (own) return { ...r, action: 'retain', reason: own };

@@ -24,7 +24,9 @@ export const VerificationSchema = z.object({
   /** Tagged for the environment but absent from the inventory: created after it. Reported, never touched. */
   appeared: z.array(InventoriedResourceSchema),
   /** Outside any stack now, still tagged, of a type the request lists in deleteTypes: deleted one by one next. */
-  standalone: z.array(z.object({ arn: z.string(), type: z.string() })).default([]),
+  standalone: z
+    .array(z.object({ arn: z.string(), type: z.string(), writtenBefore: z.string().describe('only data written before this may be deleted') }))
+    .default([]),
   /** More of those than one run deletes (MAX_STANDALONE_PER_RUN): left for the next run, and reported so. */
   deferred: z.array(z.string()).default([]),
   /** Why no stand-alone resource is deleted after all (the environment is served again), when that is so. */
@@ -80,7 +82,9 @@ export function verify(
   const inventoried = new Map(inventory.resources.map((r) => [r.id, r]));
   const remaining: RemainingResource[] = [];
   const appeared: InventoriedResource[] = [];
-  const standalone: { arn: string; type: string }[] = [];
+  const standalone: { arn: string; type: string; writtenBefore: string }[] = [];
+  // What the inventory saw, or, with a reviewed plan, what the plan's run saw: data written later is not deleted.
+  const writtenBefore = inventory.writtenBefore ?? inventory.takenAt;
   for (const resource of stillTagged) {
     const known = inventoried.get(resource.arn);
     if (!known) {
@@ -94,7 +98,7 @@ export function verify(
       });
       continue;
     }
-    if (known.action === 'delete-resource') standalone.push({ arn: known.id, type: known.type });
+    if (known.action === 'delete-resource') standalone.push({ arn: known.id, type: known.type, writtenBefore });
     if (known.action !== 'delete-with-stack') continue; // retained on purpose, or a stack (judged by its own poll)
     const events = known.stackId ? deletionEvents.get(known.stackId) : undefined;
     const explained = explainRemaining(
@@ -105,7 +109,7 @@ export function verify(
     // Its stack is gone and CloudFormation kept it (DeletionPolicy or RetainResources): now it stands alone. A reviewed
     // plan showed it going with its stack, not emptied and deleted on its own: that takes a new plan.
     const standsAloneNow = explained.cause === 'deletion-policy' && deleteTypes.includes(known.type) && !inventory.restrictedToPlan;
-    if (standsAloneNow) standalone.push({ arn: known.id, type: known.type });
+    if (standsAloneNow) standalone.push({ arn: known.id, type: known.type, writtenBefore });
   }
   return {
     version: 1,

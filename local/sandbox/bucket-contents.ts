@@ -10,6 +10,8 @@ export interface ObjectVersionModel {
   versionId: string;
   isDeleteMarker: boolean;
   isLatest: boolean;
+  /** When it was written (epoch ms on the sandbox clock); unset: before the sandbox opened (the scenario's objects). */
+  lastModified?: number;
 }
 
 export interface BucketContentsSnapshot {
@@ -40,6 +42,15 @@ export class BucketContents {
       contents.add({ key, versionId: versionIdOf(key, 'version'), isDeleteMarker: false, isLatest: !deleted });
     }
     return contents;
+  }
+
+  /** Someone writes `count` new objects at `at` (a change on the sandbox clock): each a new key, listed after the others. */
+  put(count: number, at: number): void {
+    for (let n = 1; n <= count; n += 1) {
+      const key = `written/${at}-${String(n).padStart(6, '0')}.json`;
+      for (const e of this.entries) if (e.key === key) e.isLatest = false;
+      this.add({ key, versionId: versionIdOf(key, `version-${at}`), isDeleteMarker: false, isLatest: true, lastModified: at });
+    }
   }
 
   private add(entry: ObjectVersionModel): void {

@@ -99,6 +99,12 @@ function apply(account: SandboxAccount, change: ChangeSpec): string | undefined 
       stack.terminationProtection = change.enabled;
       return undefined;
     }
+    case 'put-objects': {
+      const bucket = account.resourceNamed('AWS::S3::Bucket', change.bucket);
+      if (!bucket?.contents) return `bucket ${change.bucket} no longer exists`;
+      bucket.contents.put(change.objects, account.clock.now());
+      return undefined;
+    }
     case 'create-connection':
       if (account.connections.has(change.connection.id)) return `connection ${change.connection.id} already exists`;
       account.addConnection(change.connection);

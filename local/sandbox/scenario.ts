@@ -160,6 +160,9 @@ export const ChangeSpecSchema = z.discriminatedUnion('action', [
   z.strictObject({ at: z.number().min(0), action: z.literal('create-connection'), connection: z.lazy(() => ConnectionSpecSchema) }),
   z.strictObject({ at: z.number().min(0), action: z.literal('delete-connection'), id: z.guid() }),
   z.strictObject({ at: z.number().min(0), action: z.literal('connection-status'), id: z.guid(), status: z.enum(['PENDING', 'CONNECTED', 'REJECTED']) }),
+  z
+    .strictObject({ at: z.number().min(0), action: z.literal('put-objects'), bucket: name, objects: z.number().int().min(1).max(100_000) })
+    .describe('someone writes new objects to a bucket of the account (in a stack or stand-alone)'),
 ]);
 
 /** The services the sandbox simulates: the keys of `timing`, alone or as service:Operation. */

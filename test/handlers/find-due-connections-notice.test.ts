@@ -63,7 +63,9 @@ function givenDecommissionOn(day: string): void {
 /** The notice plan's report, as its run left it in the report bucket. */
 function givenNoticePlan(day: string, overrides: Parameters<typeof storedReport>[0] = {}): string {
   const key = `reports/${noticeName(day)}.json`;
-  serveObjects(s3, { [key]: storedReport({ mode: 'plan', ...overrides }) });
+  // Made three days before NOW by default, as the notice window's first run would have.
+  const execution = { name: noticeName(day), startedAt: '2026-11-22T06:00:00Z', finishedAt: '2026-11-22T06:05:00Z' };
+  serveObjects(s3, { [key]: storedReport({ mode: 'plan', execution, ...overrides }) });
   return `s3://${REPORT_BUCKET}/${key}`;
 }
 
@@ -116,6 +118,18 @@ describe('the schedule with notice (scheduleMode=execute, noticeDays=3)', () => 
     await handler({});
 
     expect(started().map((s) => s.name)).toEqual([`scheduled-execute-${ID}-20261124`]);
+  });
+
+  it('executes nothing when the schedule runs so late that the notice plan is too old, saying so', async () => {
+    givenDecommissionOn('2026-11-22');
+    const execution = { name: noticeName('2026-11-22'), startedAt: '2026-11-19T06:00:00Z', finishedAt: '2026-11-19T06:05:00Z' };
+    const plan = givenNoticePlan('2026-11-22', { execution });
+    const result = await handler({});
+
+    expect(started()).toEqual([]);
+    expect(result.unplanned).toEqual([
+      { target: ID, plan, problem: expect.stringContaining('the notice plan is 143 hours old, older than maxPlanAgeHours (72)') },
+    ]);
   });
 
   it('plans now, and executes nothing, when the date came without a notice plan (set later than noticeDays before it)', async () => {

@@ -17,7 +17,9 @@ import {
 const [s3, logs, ecr, ssm] = mockedClients(S3Client, CloudWatchLogsClient, ECRClient, SSMClient);
 
 const BUCKET = 'payments-prod-artifacts';
-const deleteBucket = () => deleteStandaloneResource(standaloneArn.bucket(BUCKET), 's3:bucket');
+/** When the run's inventory saw the resources: the fixtures' versions were written before (2024-01-01, 2024-01-02). */
+const INVENTORIED_AT = '2024-06-01T00:00:00.000Z';
+const deleteBucket = () => deleteStandaloneResource(standaloneArn.bucket(BUCKET), 's3:bucket', INVENTORIED_AT);
 
 /** What every DeleteObjects call asked to delete, call by call. */
 const deleteObjectsBatches = () => s3.commandCalls(DeleteObjectsCommand).map((call) => call.args[0].input.Delete?.Objects ?? []);
@@ -173,24 +175,24 @@ describe('deleteStandaloneResource: a CloudWatch Logs log group', () => {
 
   it('deletes the log group by the name in its ARN', async () => {
     logs.on(DeleteLogGroupCommand).resolves({});
-    await expect(deleteStandaloneResource(standaloneArn.logGroup(LOG_GROUP), 'logs:log-group')).resolves.toBe('deleted');
+    await expect(deleteStandaloneResource(standaloneArn.logGroup(LOG_GROUP), 'logs:log-group', INVENTORIED_AT)).resolves.toBe('deleted');
     expect(logs.commandCalls(DeleteLogGroupCommand).map((call) => call.args[0].input)).toEqual([{ logGroupName: LOG_GROUP }]);
   });
 
   it('deletes it by name when its ARN ends with ":*"', async () => {
     logs.on(DeleteLogGroupCommand).resolves({});
-    await deleteStandaloneResource(`${standaloneArn.logGroup(LOG_GROUP)}:*`, 'logs:log-group');
+    await deleteStandaloneResource(`${standaloneArn.logGroup(LOG_GROUP)}:*`, 'logs:log-group', INVENTORIED_AT);
     expect(logs.commandCalls(DeleteLogGroupCommand)[0]?.args[0].input).toEqual({ logGroupName: LOG_GROUP });
   });
 
   it('answers already-absent when CloudWatch Logs does not know the log group', async () => {
     logs.on(DeleteLogGroupCommand).rejects(standaloneError.logGroupNotFound());
-    await expect(deleteStandaloneResource(standaloneArn.logGroup(LOG_GROUP), 'logs:log-group')).resolves.toBe('already-absent');
+    await expect(deleteStandaloneResource(standaloneArn.logGroup(LOG_GROUP), 'logs:log-group', INVENTORIED_AT)).resolves.toBe('already-absent');
   });
 
   it('surfaces a CloudWatch Logs ThrottlingException as ThrottlingException', async () => {
     logs.on(DeleteLogGroupCommand).rejects(standaloneError.logsThrottling());
-    await expect(deleteStandaloneResource(standaloneArn.logGroup(LOG_GROUP), 'logs:log-group')).rejects.toMatchObject({
+    await expect(deleteStandaloneResource(standaloneArn.logGroup(LOG_GROUP), 'logs:log-group', INVENTORIED_AT)).rejects.toMatchObject({
       name: 'ThrottlingException',
       message: expect.stringContaining(LOG_GROUP),
     });
@@ -200,24 +202,24 @@ describe('deleteStandaloneResource: a CloudWatch Logs log group', () => {
 describe('deleteStandaloneResource: an ECR repository', () => {
   it('deletes the repository, and its images with it (force), by the name in its ARN', async () => {
     ecr.on(DeleteRepositoryCommand).resolves({});
-    await expect(deleteStandaloneResource(standaloneArn.repository('payments-api'), 'ecr:repository')).resolves.toBe('deleted');
+    await expect(deleteStandaloneResource(standaloneArn.repository('payments-api'), 'ecr:repository', INVENTORIED_AT)).resolves.toBe('deleted');
     expect(ecr.commandCalls(DeleteRepositoryCommand).map((call) => call.args[0].input)).toEqual([{ repositoryName: 'payments-api', force: true }]);
   });
 
   it('keeps the "/" of a namespaced repository name', async () => {
     ecr.on(DeleteRepositoryCommand).resolves({});
-    await deleteStandaloneResource(standaloneArn.repository('payments/api/worker'), 'ecr:repository');
+    await deleteStandaloneResource(standaloneArn.repository('payments/api/worker'), 'ecr:repository', INVENTORIED_AT);
     expect(ecr.commandCalls(DeleteRepositoryCommand)[0]?.args[0].input.repositoryName).toBe('payments/api/worker');
   });
 
   it('answers already-absent when ECR does not know the repository', async () => {
     ecr.on(DeleteRepositoryCommand).rejects(standaloneError.repositoryNotFound('payments-api'));
-    await expect(deleteStandaloneResource(standaloneArn.repository('payments-api'), 'ecr:repository')).resolves.toBe('already-absent');
+    await expect(deleteStandaloneResource(standaloneArn.repository('payments-api'), 'ecr:repository', INVENTORIED_AT)).resolves.toBe('already-absent');
   });
 
   it('surfaces ECR throttling as ThrottlingException', async () => {
     ecr.on(DeleteRepositoryCommand).rejects(standaloneError.ecrThrottling());
-    await expect(deleteStandaloneResource(standaloneArn.repository('payments-api'), 'ecr:repository')).rejects.toMatchObject({
+    await expect(deleteStandaloneResource(standaloneArn.repository('payments-api'), 'ecr:repository', INVENTORIED_AT)).rejects.toMatchObject({
       name: 'ThrottlingException',
     });
   });
@@ -228,31 +230,31 @@ describe('deleteStandaloneResource: an SSM parameter', () => {
 
   it('deletes a hierarchical parameter by its full name, leading "/" included', async () => {
     ssm.on(DeleteParameterCommand).resolves({});
-    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter')).resolves.toBe('deleted');
+    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter', INVENTORIED_AT)).resolves.toBe('deleted');
     expect(deleteParameterNames()).toEqual(['/payments-prod/db/url']);
   });
 
   it('deletes a flat parameter by its name, with no "/" added', async () => {
     ssm.on(DeleteParameterCommand).resolves({});
-    await deleteStandaloneResource(standaloneArn.parameter('payments-prod-flags'), 'ssm:parameter');
+    await deleteStandaloneResource(standaloneArn.parameter('payments-prod-flags'), 'ssm:parameter', INVENTORIED_AT);
     expect(deleteParameterNames()).toEqual(['payments-prod-flags']);
   });
 
   it('answers already-absent when SSM does not know the parameter (ParameterNotFound)', async () => {
     ssm.on(DeleteParameterCommand).rejects(standaloneError.parameterNotFound());
-    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter')).resolves.toBe('already-absent');
+    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter', INVENTORIED_AT)).resolves.toBe('already-absent');
   });
 
   it('surfaces an SSM ThrottlingException as ThrottlingException', async () => {
     ssm.on(DeleteParameterCommand).rejects(standaloneError.ssmThrottling());
-    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter')).rejects.toMatchObject({
+    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter', INVENTORIED_AT)).rejects.toMatchObject({
       name: 'ThrottlingException',
     });
   });
 
   it('lets an error with no workflow meaning through under its own name', async () => {
     ssm.on(DeleteParameterCommand).rejects(standaloneError.ssmAccessDenied());
-    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter')).rejects.toMatchObject({
+    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter', INVENTORIED_AT)).rejects.toMatchObject({
       name: 'AccessDeniedException',
     });
   });
@@ -260,7 +262,7 @@ describe('deleteStandaloneResource: an SSM parameter', () => {
 
 describe('deleteStandaloneResource: an ARN that is not of the type given', () => {
   it('is refused with InvalidStateInput, and nothing is deleted', async () => {
-    await expect(deleteStandaloneResource(standaloneArn.logGroup('/proton/payments-prod'), 's3:bucket')).rejects.toMatchObject({
+    await expect(deleteStandaloneResource(standaloneArn.logGroup('/proton/payments-prod'), 's3:bucket', INVENTORIED_AT)).rejects.toMatchObject({
       name: 'InvalidStateInput',
     });
     expect([...s3.calls(), ...logs.calls(), ...ecr.calls(), ...ssm.calls()]).toEqual([]);

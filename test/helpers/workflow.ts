@@ -1,6 +1,6 @@
 import type { Report } from '../../functions/domain/report.js';
 import type { LocalRunResult } from '../../local/run-workflow.js';
-import { runWorkflow } from '../../local/run-workflow.js';
+import { LOCAL_RESOURCES, runWorkflow } from '../../local/run-workflow.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
 
 /** Runs the real ASL on the sandbox and gives tests short ways to ask what happened. */
@@ -18,11 +18,11 @@ export function reportOf(result: LocalRunResult): Report {
   return result.report;
 }
 
-/** Calls that delete something. Reports and notifications are not deletions. */
-export const DELETING_OPERATIONS = ['DeleteEnvironmentAccountConnection', 'DeleteStack'];
+/** Calls that delete something of the account, of any service: Delete*, Remove*, Detach*. The report bucket's own objects are not the account's. */
+const DELETING = /^(Delete|Remove|Detach)/;
 
 export function deletingCalls(result: LocalRunResult) {
-  return result.sandbox.calls.filter((c) => DELETING_OPERATIONS.includes(c.operation));
+  return result.sandbox.calls.filter((c) => DELETING.test(c.operation) && c.input.Bucket !== LOCAL_RESOURCES.reportBucket);
 }
 
 export function stackIdOf(result: LocalRunResult, name: string): string {

@@ -17,6 +17,8 @@ async function standalone() {
 }
 
 const BUCKET = 'payments-prod-artifacts';
+/** Later than the scenario's objects, written before the sandbox opened. */
+const INVENTORIED_AT = new Date().toISOString();
 
 /** The ARN the account gives the resource of this CloudFormation type and name. */
 function arnOf(sandbox: Sandbox, type: string, name: string): string {
@@ -35,7 +37,7 @@ async function taggedArns(sandbox: Sandbox): Promise<string[]> {
 async function deleteUntilSettled(arn: string, type: DeletableType, limit = 20): Promise<StandaloneDeletion[]> {
   const { deleteStandaloneResource } = await standalone();
   const outcomes: StandaloneDeletion[] = [];
-  do outcomes.push(await deleteStandaloneResource(arn, type));
+  do outcomes.push(await deleteStandaloneResource(arn, type, INVENTORIED_AT));
   while (outcomes.at(-1) === 'in-progress' && outcomes.length < limit);
   return outcomes;
 }
@@ -56,7 +58,7 @@ describe('a stand-alone S3 bucket with 2,500 objects, with versions, in the sand
   it('reads at most MAX_PAGES_PER_CALL pages of versions in one call', async () => {
     const sandbox = await openSandbox(bucketScenario(2500));
     const { deleteStandaloneResource, MAX_PAGES_PER_CALL } = await standalone();
-    await deleteStandaloneResource(arnOf(sandbox, 'AWS::S3::Bucket', BUCKET), 's3:bucket');
+    await deleteStandaloneResource(arnOf(sandbox, 'AWS::S3::Bucket', BUCKET), 's3:bucket', INVENTORIED_AT);
 
     expect(sandbox.callsTo('ListObjectVersions')).toHaveLength(MAX_PAGES_PER_CALL);
     expect(sandbox.callsTo('DeleteBucket')).toEqual([]);
@@ -86,7 +88,7 @@ describe('a stand-alone S3 bucket with 2,500 objects, with versions, in the sand
     await deleteUntilSettled(arn, 's3:bucket');
 
     const { deleteStandaloneResource } = await standalone();
-    await expect(deleteStandaloneResource(arn, 's3:bucket')).resolves.toBe('already-absent');
+    await expect(deleteStandaloneResource(arn, 's3:bucket', INVENTORIED_AT)).resolves.toBe('already-absent');
   });
 });
 
@@ -103,7 +105,7 @@ describe('the other stand-alone resources in the sandbox', () => {
     const arn = arnOf(sandbox, type, name);
     const { deleteStandaloneResource } = await standalone();
 
-    await expect(deleteStandaloneResource(arn, deletableType)).resolves.toBe('deleted');
+    await expect(deleteStandaloneResource(arn, deletableType, INVENTORIED_AT)).resolves.toBe('deleted');
     expect(sandbox.account.resources.has(arn)).toBe(false);
     expect(await taggedArns(sandbox)).not.toContain(arn);
   });
@@ -112,9 +114,9 @@ describe('the other stand-alone resources in the sandbox', () => {
     const sandbox = await openSandbox(scenario({ standaloneResources: [standaloneResource(type, name)] }));
     const arn = arnOf(sandbox, type, name);
     const { deleteStandaloneResource } = await standalone();
-    await deleteStandaloneResource(arn, deletableType);
+    await deleteStandaloneResource(arn, deletableType, INVENTORIED_AT);
 
-    await expect(deleteStandaloneResource(arn, deletableType)).resolves.toBe('already-absent');
+    await expect(deleteStandaloneResource(arn, deletableType, INVENTORIED_AT)).resolves.toBe('already-absent');
   });
 });
 
@@ -127,7 +129,7 @@ describe('faults injected on the new operations', () => {
     const arn = arnOf(sandbox, 'AWS::Logs::LogGroup', name);
     const { deleteStandaloneResource } = await standalone();
 
-    await expect(deleteStandaloneResource(arn, 'logs:log-group')).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(deleteStandaloneResource(arn, 'logs:log-group', INVENTORIED_AT)).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(sandbox.account.resources.has(arn)).toBe(true);
   });
 
@@ -162,7 +164,7 @@ describe('stack resources in the sandbox', () => {
 
     expect(await deleteStackAndWait(sandbox.account.stackByName(stack.name)!.stackId)).toBe('DELETE_COMPLETE');
     const { deleteStandaloneResource } = await standalone();
-    await expect(deleteStandaloneResource(arn, 'logs:log-group')).resolves.toBe('already-absent');
+    await expect(deleteStandaloneResource(arn, 'logs:log-group', INVENTORIED_AT)).resolves.toBe('already-absent');
   });
 
   it('a Retain resource outlives its stack, and can then be deleted stand-alone', async () => {
@@ -173,7 +175,7 @@ describe('stack resources in the sandbox', () => {
 
     expect(await deleteStackAndWait(sandbox.account.stackByName(stack.name)!.stackId)).toBe('DELETE_COMPLETE');
     const { deleteStandaloneResource } = await standalone();
-    await expect(deleteStandaloneResource(arn, 'ecr:repository')).resolves.toBe('deleted');
+    await expect(deleteStandaloneResource(arn, 'ecr:repository', INVENTORIED_AT)).resolves.toBe('deleted');
   });
 
   it('CloudFormation cannot delete a stack whose bucket still holds objects; emptied stand-alone, the stack deletes', async () => {

@@ -52,6 +52,7 @@ function explainedBy(scenario: Scenario): (entry: ReportEntry) => boolean {
   for (const change of scenario.changes) {
     if ('target' in change) names.add('stack' in change.target ? change.target.stack : change.target.standalone);
     if ('stack' in change) names.add(change.stack);
+    if ('bucket' in change) names.add(change.bucket);
   }
   return (entry) => {
     if ((entry.reason ?? entry.error ?? '').includes('sandbox fault injected')) return true;

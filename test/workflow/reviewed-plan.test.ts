@@ -162,3 +162,30 @@ describe('a plan tells the truth about what will happen', () => {
     ]);
   });
 });
+
+describe('data written after the plan', () => {
+  const withExports = (writeAt: number) =>
+    scenario({
+      stacks: [serviceInstanceStack('api', { name: API_STACK }), environmentStack({ name: ENV_STACK })],
+      standaloneResources: [standaloneResource('AWS::S3::Bucket', 'payments-exports', { objects: 100 })],
+      changes: [{ at: writeAt, action: 'put-objects', bucket: 'payments-exports', objects: 50 }],
+    });
+
+  it('is never emptied: a bucket written to after the plan is kept, saying so', async () => {
+    const plan = await run(withExports(60), consoleInput('plan', { deleteTypes: ['s3:bucket'] }));
+    const result = await rerun(plan, { connectionId: CONNECTION_ID, plan: planUri(plan) });
+
+    expect(entryFor(reportOf(result), 'arn:aws:s3:::payments-exports')).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('it holds data written after'),
+    });
+    expect(result.sandbox.account.resourceNamed('AWS::S3::Bucket', 'payments-exports')?.objects).toBeGreaterThanOrEqual(50);
+  });
+
+  it('is never emptied without a plan either: data written after the inventory stays', async () => {
+    const result = await run(withExports(60), consoleInput('execute', { deleteTypes: ['s3:bucket'] }));
+
+    expect(entryFor(reportOf(result), 'arn:aws:s3:::payments-exports').outcome).toBe('retained');
+    expect(result.sandbox.account.resourceNamed('AWS::S3::Bucket', 'payments-exports')?.objects).toBeGreaterThanOrEqual(50);
+  });
+});

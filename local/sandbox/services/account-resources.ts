@@ -27,9 +27,10 @@ function accountBucket(account: SandboxAccount, input: Record<string, unknown>, 
 }
 
 function versionEntry(e: ObjectVersionModel) {
+  const lastModified = e.lastModified === undefined ? LAST_MODIFIED : new Date(e.lastModified);
   return e.isDeleteMarker
-    ? { Key: e.key, VersionId: e.versionId, IsLatest: e.isLatest, LastModified: LAST_MODIFIED }
-    : { Key: e.key, VersionId: e.versionId, IsLatest: e.isLatest, LastModified: LAST_MODIFIED, ETag: '"sandbox"', Size: 2, StorageClass: 'STANDARD' };
+    ? { Key: e.key, VersionId: e.versionId, IsLatest: e.isLatest, LastModified: lastModified }
+    : { Key: e.key, VersionId: e.versionId, IsLatest: e.isLatest, LastModified: lastModified, ETag: '"sandbox"', Size: 2, StorageClass: 'STANDARD' };
 }
 
 interface DeleteObjectsInput {
