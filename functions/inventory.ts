@@ -3,7 +3,7 @@ import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
 import { resourcesInStacks, resourcesTaggedFor } from './aws/tagging.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import { readForeseenFacts } from './cleanup/foreseen-facts.js';
-import { readPlan } from './cleanup/plan-reader.js';
+import { readAcceptedPlan } from './cleanup/plan-reader.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
 import { foreseeHolds, withForeseenFacts } from './domain/foresight.js';
@@ -26,8 +26,8 @@ export interface InventoryResult {
   counts: InventoryCounts;
 }
 
-async function restrictedToPlan(inventory: Inventory, uri: string): Promise<Inventory> {
-  const plan = await readPlan(uri, config.REPORT_BUCKET);
+async function restrictedToPlan(inventory: Inventory, uri: string, etag: string): Promise<Inventory> {
+  const plan = await readAcceptedPlan(uri, config.REPORT_BUCKET, etag);
   const planned = plan.connection.environmentArn;
   if (planned !== undefined && planned !== inventory.connection.environmentArn) {
     throw new PlanRefusedError(uri, [`it was made for environment ${planned}, and this run cleans up ${inventory.connection.environmentArn}`]);
@@ -59,7 +59,7 @@ export const handler = taskHandler({
     // What the account says the cleanup will meet; then, with a reviewed plan, only what it listed as planned
     // deletions may go; then what the retained stacks will hold back.
     const foreseen = withForeseenFacts(found, await readForeseenFacts(found, stacks, request.options));
-    const inventory = foreseeHolds(request.plan && request.reviewedPlan ? await restrictedToPlan(foreseen, request.plan) : foreseen);
+    const inventory = foreseeHolds(request.plan && request.reviewedPlan ? await restrictedToPlan(foreseen, request.plan, request.reviewedPlan.etag) : foreseen);
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
     const memory = rememberConnection(connection, executionName);
     if (memory) {

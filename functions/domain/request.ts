@@ -156,6 +156,7 @@ export const ReviewedPlanSchema = z.object({
   uri: z.string(),
   execution: z.string().describe('the plan run'),
   madeAt: z.string().describe('when the plan run finished'),
+  etag: z.string().describe("the plan object's ETag when accepted: every later read must find the same object"),
   deletesConnection: z.boolean().describe('whether the plan planned DeleteEnvironmentAccountConnection'),
 });
 export type ReviewedPlan = z.infer<typeof ReviewedPlanSchema>;

@@ -82,12 +82,12 @@ function targetProblems(planned: CleanupRequest | null, request: CleanupRequest)
 }
 
 /** The execute request as the plan makes it: the plan's options, and what the run keeps of the plan. */
-export function acceptedRequest(plan: Report, request: CleanupRequest & { plan: string }): CleanupRequest {
+export function acceptedRequest(plan: Report, request: CleanupRequest & { plan: string }, etag: string): CleanupRequest {
   const connectionPlanned = plan.connection.outcome === 'planned' && plan.connection.id !== undefined && plan.connection.id === request.connectionId;
   return {
     ...request,
     options: plan.request?.options ?? request.options,
-    reviewedPlan: { uri: request.plan, execution: plan.execution.name, madeAt: plan.execution.finishedAt, deletesConnection: connectionPlanned },
+    reviewedPlan: { uri: request.plan, execution: plan.execution.name, madeAt: plan.execution.finishedAt, etag, deletesConnection: connectionPlanned },
   };
 }
 

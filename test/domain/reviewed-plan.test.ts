@@ -83,15 +83,15 @@ describe('planProblems', () => {
 describe('acceptedRequest', () => {
   it("takes the plan's options and records what the run keeps of the plan", () => {
     const options = { retainFailedResources: true, deleteTypes: ['s3:bucket' as const], deleteConnectionRoles: true };
-    const accepted = acceptedRequest(planOf(undefined, cleanupRequest({ mode: 'plan', options })), { ...executeRequest(), plan: URI });
+    const accepted = acceptedRequest(planOf(undefined, cleanupRequest({ mode: 'plan', options })), { ...executeRequest(), plan: URI }, '"etag-1"');
     expect(accepted.options).toEqual(options);
-    expect(accepted.reviewedPlan).toEqual({ uri: URI, execution: 'plan-1', madeAt: MADE_AT, deletesConnection: true });
+    expect(accepted.reviewedPlan).toEqual({ uri: URI, execution: 'plan-1', madeAt: MADE_AT, etag: '"etag-1"', deletesConnection: true });
   });
 
   it('deletes the connection only when the plan planned its deletion', () => {
     const plan = planOf();
     const notPlanned = { ...plan, connection: { ...plan.connection, outcome: 'not-attempted' as const } };
-    expect(acceptedRequest(notPlanned, { ...executeRequest(), plan: URI }).reviewedPlan?.deletesConnection).toBe(false);
+    expect(acceptedRequest(notPlanned, { ...executeRequest(), plan: URI }, '"etag-1"').reviewedPlan?.deletesConnection).toBe(false);
   });
 });
 

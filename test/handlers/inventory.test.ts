@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import {
   GetResourcesCommand,
@@ -99,6 +99,8 @@ function givenTheEnvironmentSpreadOverTwoPagesEach(extra: { inStacks?: ResourceT
   });
   answerTagging(taggedPages, [tagMapping(bucketArn, bucketTags), tagMapping(logGroupArn, logGroupTags), ...(extra.inStacks ?? [])]);
   cloudFormation.on(DescribeStacksCommand).callsFake(stackPages.answer);
+  // The stacks' templates state no DeletionPolicy unless a test says otherwise.
+  cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: {} }) });
   return { taggedTokens: taggedPages.tokensSent, stackTokens: stackPages.tokensSent };
 }
 
@@ -145,6 +147,18 @@ describe('Inventory handler', () => {
       `memory/environments/${MANAGEMENT_ACCOUNT_ID}/${ENVIRONMENT_NAME}.json`,
     ]);
     expect(writtenObject(s3, `memory/connections/${CONNECTION_ID}.json`)).toMatchObject({ environmentArn: ENVIRONMENT_ARN, rememberedBy: EXECUTION_NAME });
+  });
+
+  it("records the DeletionPolicy its stack's template gives a resource, reading each stack's template once, as processed", async () => {
+    givenTheEnvironmentSpreadOverTwoPagesEach();
+    cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n' });
+    await takeInventory();
+    const bucket = storedInventory().resources.find((r) => r.id === bucketArn);
+    expect(bucket).toMatchObject({ action: 'delete-with-stack', deletionPolicy: 'Retain', reason: expect.stringContaining('CloudFormation keeps it') });
+    expect(cloudFormation.commandCalls(GetTemplateCommand).map((c) => c.args[0].input)).toEqual([
+      { StackName: environmentStack, TemplateStage: 'Processed' },
+      { StackName: serviceInstanceStack, TemplateStage: 'Processed' },
+    ]);
   });
 
   it('stores every resource of the environment, and the connection role, with its planned action', async () => {

@@ -189,3 +189,19 @@ describe('data written after the plan', () => {
     expect(result.sandbox.account.resourceNamed('AWS::S3::Bucket', 'payments-exports')?.objects).toBeGreaterThanOrEqual(50);
   });
 });
+
+describe('a plan replaced after it was accepted', () => {
+  it('is refused when read again, deleting nothing', async () => {
+    const plan = await run(accountShape(), consoleInput('plan'));
+    const key = `${LOCAL_RESOURCES.reportBucket}/reports/${plan.executionName}.json`;
+    // Whoever may write the report bucket swaps the plan between ResolveRequest and Inventory.
+    plan.sandbox.onFirstCall('GetResources', (account) => {
+      const swapped = JSON.parse(account.objects.get(key) ?? '{}');
+      account.objects.set(key, JSON.stringify({ ...swapped, requestedBy: 'someone else' }));
+    });
+    const result = await rerun(plan, { connectionId: CONNECTION_ID, plan: planUri(plan) });
+
+    expect(reportOf(result).failure?.message).toContain('it was replaced after this run accepted it');
+    expect(deletingCalls(result)).toEqual([]);
+  });
+});
