@@ -163,6 +163,8 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
         Id: `arn:aws:states:${scenario.region}:${scenario.accountId}:execution:${LOCAL_RESOURCES.stateMachineName}:${executionName}`,
         Name: executionName,
         StartTime: thisExecution.startedAt.toISOString(),
+        // The engine overwrites StartTime with the real clock: the definition reads this instead (workflow-definition.ts).
+        SandboxStartTime: thisExecution.startedAt.toISOString(),
         Input: json(input),
         RoleArn: `arn:aws:iam::${scenario.accountId}:role/${LOCAL_RESOURCES.stateMachineName}`,
       },

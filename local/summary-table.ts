@@ -1,4 +1,5 @@
 import type { Report } from '../functions/domain/report.js';
+import { verdictOf } from '../functions/domain/report-view.js';
 import { stackName } from './progress.js';
 
 /** The report as a terminal table: connection, counts, then one row per resource. Pure. */
@@ -19,6 +20,11 @@ function table(rows: string[][], widths: number[]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+function verdictLine(report: Report): string {
+  const verdict = verdictOf(report);
+  return verdict.kind === 'failed' ? 'FAILED' : verdict.kind === 'failures' ? `Completed with ${verdict.text.replace('completed with ', '')}` : 'Succeeded';
 }
 
 export function summaryTable(report: Report, reasonWidth = 70): string[] {
@@ -46,7 +52,7 @@ export function summaryTable(report: Report, reasonWidth = 70): string[] {
     [15, 21, 44],
   );
   return [
-    `${report.status === 'failed' ? 'FAILED' : 'Succeeded'} (${report.mode ?? 'no'} mode)${report.failure ? `: ${report.failure.error}: ${report.failure.message}` : ''}`,
+    `${verdictLine(report)} (${report.mode ?? 'no'} mode)${report.failure ? `: ${report.failure.error}: ${report.failure.message}` : ''}`,
     connection,
     ...(report.heldBack ? [`Held back: ${report.heldBack}`] : []),
     ...(report.sweep

@@ -8,11 +8,17 @@ import { parse } from 'yaml';
  * AWS would invoke. Two local adjustments, both mechanical:
  * - `Resource: {Fn::GetAtt: [fn, Arn]}` becomes a local Lambda ARN (the plugin does the same with the real ARN);
  * - `$$.State.RetryCount`, which aws-local-stepfunctions does not provide, becomes
- *   `$$.State.RetryCounts.<StateName>`, answered by the runner's count of failed attempts.
+ *   `$$.State.RetryCounts.<StateName>`, answered by the runner's count of failed attempts;
+ * - `$$.Execution.StartTime`, which aws-local-stepfunctions sets from the real clock whatever the
+ *   context says, becomes `$$.Execution.SandboxStartTime`: the execution's start on the sandbox
+ *   clock, which every other time of the run is on (a report never ends before it starts).
  * One more, in the runner (local/run-workflow.ts, engineStart): aws-local-stepfunctions cannot start
  * an execution whose input is `null`, `0`, `false` or `""`, so the engine starts with a placeholder
  * and ResolveRequest (`input.$: $`) is handed the real value, which it rejects as in AWS.
  */
+/** Where the local run's context holds the execution's start on the sandbox clock (see above). */
+export const SANDBOX_START_TIME = '$$.Execution.SandboxStartTime';
+
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 export const ASL_FILE = path.join(PROJECT_ROOT, 'statemachines', 'decommission-connection.asl.yaml');
 const SERVERLESS_FILE = path.join(PROJECT_ROOT, 'serverless.yml');
@@ -77,6 +83,11 @@ export async function loadLocalDefinition(region: string, accountId: string): Pr
     for (const [name, state] of Object.entries(states)) {
       if (!isObject(state)) continue;
       if (state.Type === 'Wait') result.waitStates.push(name);
+      if (isObject(state.Parameters)) {
+        for (const [key, value] of Object.entries(state.Parameters)) {
+          if (value === '$$.Execution.StartTime') state.Parameters[key] = SANDBOX_START_TIME;
+        }
+      }
       if (Array.isArray(state.Retry)) result.retryingStates.push(name);
       if (state.Type === 'Task' && isObject(state.Resource)) {
         const getAtt = state.Resource['Fn::GetAtt'];

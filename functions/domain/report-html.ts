@@ -10,6 +10,7 @@ import {
   type TimelinePoint,
   type TimelineSeries,
   timeline,
+  verdictOf,
   whyOf,
 } from './report-view.js';
 
@@ -50,6 +51,7 @@ dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; word-break: break-word; }
 .status-failed { color: #b42318; font-weight: 600; }
 .status-succeeded { color: #1a7f37; font-weight: 600; }
+.status-failures { color: #b54708; font-weight: 600; }
 .counts { display: flex; flex-wrap: wrap; gap: 10px; list-style: none; padding: 0; margin: 0; }
 .counts li { border: 1px solid var(--line); border-radius: 6px; padding: 6px 12px; min-width: 96px; }
 .counts b { display: block; font-size: 20px; }
@@ -131,8 +133,17 @@ const e = escapeHtml;
 function facts(report: Report): string {
   const c = report.connection;
   const rows: [string, string][] = [
-    ['Status', `<span class="status-${report.status}">${e(report.status)}</span>`],
+    ['Status', `<span class="status-${verdictOf(report).kind}">${e(verdictOf(report).text)}</span>`],
     ['Mode', e(report.mode ?? 'unknown')],
+    ...(report.execution.account
+      ? ([['Account', `${e(report.execution.account)}, region ${e(report.execution.region ?? 'unknown')}`]] as [string, string][])
+      : []),
+    ...(report.executedPlan
+      ? ([['Executed plan', `${e(report.executedPlan.uri)} (run ${e(report.executedPlan.execution)}, made ${e(report.executedPlan.madeAt)})`]] as [
+          string,
+          string,
+        ][])
+      : []),
     ['Execution', `${e(report.execution.name)}: ${e(report.execution.startedAt)} to ${e(report.execution.finishedAt)} (${e(runDuration(report))})`],
     ...(c.environmentName ? ([['Environment', e(c.environmentName)]] as [string, string][]) : []),
     ...(requestedBy(report) ? ([['Requested by', e(requestedBy(report) ?? '')]] as [string, string][]) : []),

@@ -1,5 +1,5 @@
 import type { Report, ReportEntry } from './report.js';
-import { displayName, reportTitle, requestedBy, runDuration, subjectOf, whyOf } from './report-view.js';
+import { displayName, reportTitle, requestedBy, runDuration, subjectOf, verdictOf, whyOf } from './report-view.js';
 
 /**
  * The report as Markdown that fits a ticket: what happened, what failed and what was kept, each
@@ -52,8 +52,12 @@ function header(report: Report): string[] {
   const c = report.connection;
   const facts = [
     `- Execution: ${mdText(report.execution.name)}, ${mdText(report.execution.startedAt)} to ${mdText(report.execution.finishedAt)} (${runDuration(report)})`,
-    `- Mode: ${report.mode ?? 'unknown'}; status: **${report.status}**`,
+    `- Mode: ${report.mode ?? 'unknown'}; status: **${verdictOf(report).text}**`,
+    ...(report.execution.account ? [`- Account: ${mdText(report.execution.account)}, region ${mdText(report.execution.region ?? 'unknown')}`] : []),
     ...(c.environmentName ? [`- Environment: ${mdText(c.environmentName)}`] : []),
+    ...(report.executedPlan
+      ? [`- Executed plan: ${mdText(report.executedPlan.uri)} (run ${mdText(report.executedPlan.execution)}, made ${mdText(report.executedPlan.madeAt)})`]
+      : []),
     ...(requestedBy(report) ? [`- Requested by: ${mdText(requestedBy(report) ?? '')}`] : []),
     `- Connection${c.id ? ` ${mdText(c.id)}` : ''}: **${c.outcome}**${c.attempts ? ` after ${c.attempts} attempt(s)` : ''}${c.error ? `: ${mdText(c.error)}` : c.reason ? `: ${mdText(c.reason)}` : ''}`,
     ...(c.nextStep ? [`  - Next step: ${mdText(c.nextStep)}`] : []),
@@ -95,6 +99,12 @@ function kept(report: Report, max: number): string[] {
   ];
 }
 
+function deleted(report: Report, max: number): string[] {
+  const gone = report.resources.filter((r) => r.outcome === 'deleted');
+  if (gone.length === 0) return [];
+  return [`## Deleted (${gone.length})`, '', ...bounded(gone, max, (r) => [resourceCell(r), mdText(r.reason ?? '')], ['resource', 'how'])];
+}
+
 function planned(report: Report, max: number): string[] {
   const toDo = report.resources.filter((r) => r.outcome === 'planned');
   if (toDo.length === 0) return [];
@@ -128,9 +138,15 @@ function sweep(report: Report, max: number): string[] {
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const max = Math.max(1, options.maxRows ?? DEFAULT_MARKDOWN_ROWS);
-  const sections = [header(report), counts(report), failures(report, max), kept(report, max), planned(report, max), sweep(report, max)].filter(
-    (s) => s.length > 0,
-  );
+  const sections = [
+    header(report),
+    counts(report),
+    failures(report, max),
+    kept(report, max),
+    deleted(report, max),
+    planned(report, max),
+    sweep(report, max),
+  ].filter((s) => s.length > 0);
   const footer = [
     `_Report of ${mdText(subjectOf(report))}, format ${report.reportVersion}: the full record is the JSON report; the HTML report has the timeline and a table that sorts and filters._`,
   ];

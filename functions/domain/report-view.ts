@@ -15,8 +15,18 @@ export function subjectOf(report: Report): string {
   return 'a rejected request';
 }
 
+/**
+ * The run in a word, as people read it: a run that completed with a failed resource or connection
+ * did not simply succeed (its JSON `status` says the execution completed; this says how it went).
+ */
+export function verdictOf(report: Report): { kind: 'succeeded' | 'failures' | 'failed'; text: string } {
+  if (report.status === 'failed') return { kind: 'failed', text: 'failed' };
+  const failures = report.summary.failed + (report.connection.outcome === 'failed' ? 1 : 0);
+  return failures > 0 ? { kind: 'failures', text: `completed with ${failures} failure(s)` } : { kind: 'succeeded', text: 'succeeded' };
+}
+
 export function reportTitle(report: Report): string {
-  return `Proton connection cleanup ${report.status} (${report.mode ?? 'no mode'}): ${subjectOf(report)}`;
+  return `Proton connection cleanup ${verdictOf(report).text} (${report.mode ?? 'no mode'}): ${subjectOf(report)}`;
 }
 
 /** Who asked, when the report records it (the operator CLI's caller identity; "console" otherwise). */

@@ -56,7 +56,7 @@ function type(doc: Document, selector: string, value: string, event: 'input' | '
 describe('renderHtml', () => {
   it('is one document with a title, the status and the summary counts', async () => {
     const doc = await open();
-    expect(doc.title).toMatch(/^Proton connection cleanup succeeded \(execute\): connection /);
+    expect(doc.title).toMatch(/^Proton connection cleanup completed with 1 failure\(s\) \(execute\): connection /);
     expect(doc.querySelector('[data-count="failed"] b')?.textContent).toBe('1');
     expect(doc.querySelector('[data-count="total"] b')?.textContent).toBe('4');
   });

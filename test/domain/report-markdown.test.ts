@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarize } from '../../functions/domain/report.js';
 import { mdText, renderMarkdown } from '../../functions/domain/report-markdown.js';
 import { arns, CONNECTION_ID, ENV, failedResource, reportEntry, reportFixture, stackReportEntry } from '../helpers/domain-fixtures.js';
 
@@ -104,5 +105,35 @@ describe('mdText', () => {
 
   it('leaves an underscore inside a word alone (DELETE_FAILED)', () => {
     expect(mdText('DELETE_FAILED')).toBe('DELETE_FAILED');
+  });
+});
+
+describe('the header of an executed plan', () => {
+  it('names the account, the region and the plan it executed', () => {
+    const executedPlan = {
+      uri: 's3://bucket/plans/abc.json',
+      execution: 'cli-plan-1',
+      madeAt: '2026-11-30T09:00:00.000Z',
+      etag: '"e"',
+      deletesConnection: true,
+    };
+    const report = reportFixture({
+      execution: {
+        name: 'exec-1',
+        startedAt: '2026-11-30T10:00:00.000Z',
+        finishedAt: '2026-11-30T10:05:00.000Z',
+        account: '111122223333',
+        region: 'eu-west-1',
+      },
+      executedPlan,
+    });
+    const text = renderMarkdown(report);
+    expect(text).toContain('- Account: 111122223333, region eu-west-1');
+    expect(text).toContain('- Executed plan: s3://bucket/plans/abc.json (run cli-plan-1, made 2026-11-30T09:00:00.000Z)');
+  });
+
+  it('lists what was deleted', () => {
+    const resources = [reportEntry(arns.queue('orders'), 'deleted', { reason: 'deleted with its stack' })];
+    expect(renderMarkdown(reportFixture({ resources, summary: summarize(resources) }))).toContain('## Deleted (1)');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayName, formatDuration, timeline } from '../../functions/domain/report-view.js';
+import { summarize } from '../../functions/domain/report.js';
+import { displayName, formatDuration, timeline, verdictOf } from '../../functions/domain/report-view.js';
 import { arns, reportEntry, reportFixture, timedStackEntry } from '../helpers/domain-fixtures.js';
 
 const minutes = (n: number) => Date.parse('2025-11-25T10:00:00.000Z') + n * 60_000;
@@ -48,5 +49,29 @@ describe('formatDuration', () => {
     [3_780_000, '1 h 3 min'],
   ])('writes %i ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('verdictOf', () => {
+  const withOutcomes = (...outcomes: ('deleted' | 'failed' | 'retained')[]) => {
+    const resources = outcomes.map((outcome, i) => reportEntry(arns.queue(`q${i}`), outcome));
+    return reportFixture({ resources, summary: summarize(resources) });
+  };
+
+  it('is "succeeded" when nothing failed, kept resources included', () => {
+    expect(verdictOf(withOutcomes('deleted', 'retained')).text).toBe('succeeded');
+  });
+
+  it('says how many failed when the run completed with failures', () => {
+    expect(verdictOf(withOutcomes('deleted', 'failed', 'failed'))).toEqual({ kind: 'failures', text: 'completed with 2 failure(s)' });
+  });
+
+  it('counts a failed connection deletion as a failure', () => {
+    const report = withOutcomes('deleted');
+    expect(verdictOf({ ...report, connection: { ...report.connection, outcome: 'failed' } }).text).toBe('completed with 1 failure(s)');
+  });
+
+  it('is "failed" when the execution failed', () => {
+    expect(verdictOf({ ...withOutcomes(), status: 'failed' }).kind).toBe('failed');
   });
 });

@@ -108,6 +108,9 @@ describe('plan, then execute that plan, on every shipped scenario', () => {
       const { plan, executed } = await planAndExecute(scenario, target, sandbox);
       sandbox = executed.sandbox;
       const planReport = reportOf(plan);
+      // The run's times are on one clock: a report never ends before it starts.
+      for (const report of [planReport, reportOf(executed)])
+        expect(Date.parse(report.execution.finishedAt)).toBeGreaterThanOrEqual(Date.parse(report.execution.startedAt));
       if (planReport.status === 'failed') {
         // No plan to execute: the execute run refuses it, deleting nothing.
         expect(reportOf(executed).failure?.error).toBe('PlanRefused');
