@@ -25,6 +25,11 @@ export function mdText(text: string): string {
       // An underscore inside a word (DELETE_FAILED) formats nothing: only one at a word's edge is escaped.
       .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
       .replace(/&/g, '&amp;')
+      // Text from AWS and customers is never a link or a mention where the ticket renders it (GFM
+      // autolinks http(s):// and www., GitHub notifies @team): a zero-width space breaks both.
+      .replace(/(https?):\/\//gi, '$1:\u200b//')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
+      .replace(/@/g, '@\u200b')
   );
 }
 

@@ -137,3 +137,17 @@ describe('the header of an executed plan', () => {
     expect(renderMarkdown(reportFixture({ resources, summary: summarize(resources) }))).toContain('## Deleted (1)');
   });
 });
+
+describe('untrusted text in the Markdown', () => {
+  it.each([
+    ['a web address', 'see https://evil.example/x', 'https://'],
+    ['a www address', 'go to www.evil.example', 'www.'],
+    ['a team mention', 'ping @org/security', '@org'],
+  ])('is never %s that a ticket would link or notify', (_, text, active) => {
+    expect(mdText(text)).not.toContain(active);
+  });
+
+  it('keeps an S3 URI and an ARN as they are', () => {
+    expect(mdText('s3://bucket/reports/x.json arn:aws:s3:::bucket')).toBe('s3://bucket/reports/x.json arn:aws:s3:::bucket');
+  });
+});
