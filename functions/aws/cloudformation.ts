@@ -33,6 +33,7 @@ export async function listStacks(): Promise<StackFacts[]> {
           status: stack.StackStatus ?? 'UNKNOWN',
           tags: tagMap(stack.Tags),
           terminationProtection: stack.EnableTerminationProtection ?? false,
+          ...(stack.LastUpdatedTime ? { lastUpdatedTime: stack.LastUpdatedTime.toISOString() } : {}),
           ...(stack.RootId ? { rootId: stack.RootId } : {}),
           ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
           ...(exportsOf(stack.Outputs).length ? { exports: exportsOf(stack.Outputs) } : {}),

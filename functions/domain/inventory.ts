@@ -37,6 +37,8 @@ export interface StackFacts {
   roleArn?: string;
   /** Names of its exports: stacks that import one must be deleted first. */
   exports?: string[];
+  /** When it was last updated (ISO; unset: never since its creation). */
+  lastUpdatedTime?: string;
 }
 
 const OwnerSchema = z.object({
@@ -74,6 +76,8 @@ export const InventoriedResourceSchema = z.object({
   failedResources: z.array(FailedResourceSchema).optional(),
   /** A bucket the cleanup would empty (deleteTypes): what it holds. */
   contents: BucketContentsSchema.optional(),
+  /** A stack: when it was last updated (a reviewed plan is executed only on the stack it saw). */
+  lastUpdatedTime: z.string().optional(),
   /** A resource of a nested stack: the stack that declares it (stackId is its root's). */
   declaredIn: z.string().optional(),
   /** What its stack's template says CloudFormation does with it when the stack is deleted (when the template states it). */
@@ -126,7 +130,13 @@ function stackEntry(stack: StackFacts, verdict: ListedVerdict, whyRetained: stri
   const base = { id: stack.stackId, type: 'cloudformation:stack' };
   if (verdict.kind === 'unproven') return { ...base, owner: { kind: 'unproven' }, action: 'retain', reason: verdict.reason };
   const phase = PHASE_OF_OWNER[verdict.owner.kind as keyof typeof PHASE_OF_OWNER];
-  const located = { ...base, owner: verdict.owner, ...(phase ? { phase } : {}), ...(stack.exports?.length ? { exports: stack.exports } : {}) };
+  const located = {
+    ...base,
+    owner: verdict.owner,
+    ...(phase ? { phase } : {}),
+    ...(stack.exports?.length ? { exports: stack.exports } : {}),
+    ...(stack.lastUpdatedTime ? { lastUpdatedTime: stack.lastUpdatedTime } : {}),
+  };
   if (verdict.kind === 'mixed') return { ...located, action: 'retain', reason: verdict.reason };
   if (whyRetained) return { ...located, action: 'retain', reason: whyRetained };
   return { ...located, action: 'delete-stack', reason: verdict.proof };

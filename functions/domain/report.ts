@@ -38,6 +38,7 @@ export const ReportEntrySchema = z.object({
   error: z.string().optional(),
   failedResources: z.array(FailedResourceSchema).optional(),
   contents: BucketContentsSchema.optional().describe('a bucket the cleanup empties (deleteTypes): what it held when inventoried'),
+  lastUpdatedTime: z.string().optional().describe('a stack: when it was last updated, as inventoried (a plan is executed only on the stack it saw)'),
   nextStep: z.string().optional().describe('failed or retained: the step a person can take (or why nothing needs doing)'),
   deletionStartedAt: z.string().optional().describe('a stack: when the cleanup started deleting it (ISO 8601)'),
   deletionEndedAt: z.string().optional().describe("a stack: when its deletion's outcome became final (ISO 8601)"),
@@ -317,6 +318,7 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
     outcome: 'retained',
     reason: resource.reason,
     ...(resource.contents ? { contents: resource.contents } : {}),
+    ...(resource.lastUpdatedTime ? { lastUpdatedTime: resource.lastUpdatedTime } : {}),
   };
   if (resource.action === 'retain') return base;
   if (input.request?.mode === 'plan') {

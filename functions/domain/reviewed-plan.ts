@@ -144,6 +144,10 @@ function deviation(resource: InventoriedResource, planned: ReportEntry | undefin
   if (planned.plannedAction !== resource.action) return `the plan listed it for ${planned.plannedAction}, and it is now for ${resource.action}`;
   if (resource.action === 'delete-resource') return grownSince(resource.contents, planned.contents);
   if (resource.action !== 'delete-stack') return undefined;
+  // An update may have added what the plan could not show (resources the Tagging API does not list).
+  if (resource.lastUpdatedTime !== planned.lastUpdatedTime) {
+    return `it was updated since the plan saw it (last updated ${resource.lastUpdatedTime ?? 'never'}; the plan saw ${planned.lastUpdatedTime ?? 'never'})`;
+  }
   const added = inventory.resources.filter((r) => r.stackId === resource.id && !shown?.has(r.id)).map((r) => r.id);
   if (added.length > 0) return `it now holds what the plan did not show in it (${added.slice(0, 3).join(', ')}${added.length > 3 ? ', …' : ''})`;
   return undefined;

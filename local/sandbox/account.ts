@@ -67,6 +67,8 @@ export interface StackModel {
   deleteDueAt?: number;
   /** Once DELETE_COMPLETE: when it settled (epoch ms on the sandbox clock). */
   deletedAt?: number;
+  /** When someone last updated it (epoch ms on the sandbox clock; unset: never, since its creation). */
+  lastUpdatedAt?: number;
   /** Newest first, as DescribeStackEvents answers. */
   events: StackEventModel[];
   /** Logical IDs a DeleteStack with RetainResources asked to keep. */

@@ -99,6 +99,12 @@ function apply(account: SandboxAccount, change: ChangeSpec): string | undefined 
       stack.terminationProtection = change.enabled;
       return undefined;
     }
+    case 'update-stack': {
+      const stack = account.stackByName(change.stack);
+      if (!stack || stack.status === 'DELETE_COMPLETE') return `stack ${change.stack} no longer exists`;
+      stack.lastUpdatedAt = account.clock.now();
+      return undefined;
+    }
     case 'put-objects': {
       const bucket = account.resourceNamed('AWS::S3::Bucket', change.bucket);
       if (!bucket?.contents) return `bucket ${change.bucket} no longer exists`;

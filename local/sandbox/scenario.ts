@@ -161,6 +161,9 @@ export const ChangeSpecSchema = z.discriminatedUnion('action', [
   z.strictObject({ at: z.number().min(0), action: z.literal('delete-connection'), id: z.guid() }),
   z.strictObject({ at: z.number().min(0), action: z.literal('connection-status'), id: z.guid(), status: z.enum(['PENDING', 'CONNECTED', 'REJECTED']) }),
   z
+    .strictObject({ at: z.number().min(0), action: z.literal('update-stack'), stack: name })
+    .describe('someone updates a stack (its LastUpdatedTime changes: what it holds may have changed)'),
+  z
     .strictObject({ at: z.number().min(0), action: z.literal('put-objects'), bucket: name, objects: z.number().int().min(1).max(100_000) })
     .describe('someone writes new objects to a bucket of the account (in a stack or stand-alone)'),
 ]);

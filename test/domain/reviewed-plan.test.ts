@@ -165,3 +165,20 @@ describe('restrictToPlan: buckets to be emptied', () => {
     expect(restrictToPlan(inventoryOf(holding(10_000, true)), planOf(inventoryOf(holding(10_000, true)))).resources[0]?.action).toBe('delete-resource');
   });
 });
+
+describe('restrictToPlan: stacks updated since the plan', () => {
+  const updated = (at: string | undefined) => ({ ...envStack, ...(at ? { lastUpdatedTime: at } : {}) });
+
+  it('keeps a planned stack updated since the plan saw it (an update may add what the plan could not show)', () => {
+    const [stack] = restrictToPlan(inventoryOf(updated('2026-11-30T12:00:00.000Z')), planOf(inventoryOf(updated(undefined)))).resources;
+    expect(stack).toMatchObject({
+      action: 'retain',
+      reason: expect.stringContaining('it was updated since the plan saw it (last updated 2026-11-30T12:00:00.000Z'),
+    });
+  });
+
+  it('deletes a planned stack last updated when the plan saw it', () => {
+    const at = '2026-11-01T00:00:00.000Z';
+    expect(restrictToPlan(inventoryOf(updated(at)), planOf(inventoryOf(updated(at)))).resources[0]?.action).toBe('delete-stack');
+  });
+});

@@ -205,3 +205,20 @@ describe('a plan replaced after it was accepted', () => {
     expect(deletingCalls(result)).toEqual([]);
   });
 });
+
+describe('a stack updated after the plan', () => {
+  it('is kept, saying it was updated since the plan saw it', async () => {
+    const spec = scenario({
+      stacks: [serviceInstanceStack('api', { name: API_STACK }), environmentStack({ name: ENV_STACK })],
+      changes: [{ at: 60, action: 'update-stack', stack: API_STACK }],
+    });
+    const plan = await run(spec, consoleInput('plan'));
+    plan.sandbox.clock.advance(120_000);
+    const result = await rerun(plan, { connectionId: CONNECTION_ID, plan: planUri(plan) });
+
+    expect(entryFor(reportOf(result), stackIdOf(result, API_STACK))).toMatchObject({
+      outcome: 'retained',
+      reason: expect.stringContaining('it was updated since the plan saw it'),
+    });
+  });
+});

@@ -20,6 +20,7 @@ function summary(stack: StackModel) {
     StackStatus: stack.status,
     ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
     CreationTime: CREATION_TIME,
+    ...(stack.lastUpdatedAt !== undefined ? { LastUpdatedTime: new Date(stack.lastUpdatedAt) } : {}),
     ...(stack.parentId ? { ParentId: stack.parentId } : {}),
     ...(stack.rootId ? { RootId: stack.rootId } : {}),
     ...(stack.deletedAt !== undefined ? { DeletionTime: new Date(stack.deletedAt) } : {}),
