@@ -55,6 +55,7 @@ export function summaryTable(report: Report, reasonWidth = 70): string[] {
     `${verdictLine(report)} (${report.mode ?? 'no'} mode)${report.failure ? `: ${report.failure.error}: ${report.failure.message}` : ''}`,
     connection,
     ...(report.heldBack ? [`Held back: ${report.heldBack}`] : []),
+    ...(report.notes ?? []).map((note) => `Note: ${note}`),
     ...(report.sweep
       ? [
           '',

@@ -112,6 +112,7 @@ export function composeNotification(report: Report, location: ObjectLocation, re
     `Resources: ${s.total} total: ${s.deleted} deleted, ${s.alreadyAbsent} already absent, ${s.retained} retained, ${s.failed} failed, ${s.planned} planned.`,
     ...(report.failure ? ['', `The run failed: ${report.failure.error}: ${report.failure.message}`] : []),
     ...(report.heldBack ? ['', `Held back: ${report.heldBack}.`] : []),
+    ...(report.notes ?? []).flatMap((note) => ['', `Note: ${note}.`]),
     ...(report.sweep
       ? [
           '',

@@ -153,6 +153,7 @@ function facts(report: Report): string {
     ],
     ...(report.failure ? ([['The run failed', `${e(report.failure.error)}: ${e(report.failure.message)}`]] as [string, string][]) : []),
     ...(report.heldBack ? ([['Held back', e(report.heldBack)]] as [string, string][]) : []),
+    ...(report.notes ?? []).map((note): [string, string] => ['Note', e(note)]),
   ];
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }

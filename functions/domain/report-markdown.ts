@@ -68,6 +68,7 @@ function header(report: Report): string[] {
     ...(c.nextStep ? [`  - Next step: ${mdText(c.nextStep)}`] : []),
     ...(report.failure ? [`- The run failed: ${mdText(report.failure.error)}: ${mdText(report.failure.message)}`] : []),
     ...(report.heldBack ? [`- Held back: ${mdText(report.heldBack)}`] : []),
+    ...(report.notes ?? []).map((note) => `- **Note:** ${mdText(note)}`),
   ];
   return [`# ${mdText(reportTitle(report))}`, '', ...facts];
 }

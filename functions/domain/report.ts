@@ -123,6 +123,10 @@ export const ReportSchema = z
       .object({ environmentName: z.string(), managementAccountId: z.string(), decommissionOn: z.string(), parameter: z.string() })
       .optional()
       .describe('a request that scheduled a decommission: the date written and where the daily schedule reads it'),
+    notes: z
+      .array(z.string())
+      .optional()
+      .describe('what the operator should know that no resource entry says (nothing found for the environment named, no role known to delete, …)'),
     heldBack: z
       .string()
       .optional()
@@ -394,7 +398,29 @@ export function buildReport(input: ReportInput): Report {
     ...(input.sweep ? { sweep: [...input.sweep] } : {}),
     ...(input.scheduled ? { scheduled: input.scheduled } : {}),
     ...(heldBackOf(input) ? { heldBack: heldBackOf(input) } : {}),
+    ...(notesOf(input).length > 0 ? { notes: notesOf(input) } : {}),
   };
+}
+
+/** What the operator should know that no entry says: a likely typo, an option that could do nothing. */
+function notesOf(input: ReportInput): string[] {
+  const notes: string[] = [];
+  const request = input.request;
+  const environment = request?.environment;
+  const inventoried = input.inventory?.resources.length ?? 0;
+  if (environment && input.inventory && inventoried === 0) {
+    notes.push(
+      `nothing in this account is tagged for environment ${environment.name} of management account ${environment.managementAccountId}: ` +
+        'check the name and the management account (a sweep in plan mode lists the environments the account holds)',
+    );
+  }
+  const roles = input.connection?.roleArns ?? input.inventory?.connection.roleArns ?? [];
+  if (request?.options.deleteConnectionRoles && input.inventory && roles.length === 0) {
+    notes.push(
+      "deleteConnectionRoles: this run knows no role of the connection (Proton did not name them, and no earlier run remembered them): no role was deleted; delete the connection's roles yourself if they are no longer used",
+    );
+  }
+  return notes;
 }
 
 function requesterOf(request: CleanupRequest): string {

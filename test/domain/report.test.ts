@@ -422,3 +422,25 @@ describe('who asked', () => {
     expect(buildReport(reportInput({ request: cleanupRequest({ trigger }) })).requestedBy).toBe('event aws.proton');
   });
 });
+
+describe('notes for the operator', () => {
+  const byEnvironment = cleanupRequest({ connectionId: undefined, environment: { name: 'paymnets-prod', managementAccountId: '444455556666' } });
+
+  it('says when nothing is tagged for the environment the request names (a likely typo)', () => {
+    const report = buildReport(reportInput({ request: byEnvironment, inventory: inventoryOf() }));
+    expect(report.notes).toEqual([
+      expect.stringMatching(/^nothing in this account is tagged for environment paymnets-prod of management account 444455556666/),
+    ]);
+  });
+
+  it('says when deleteConnectionRoles could delete nothing, knowing no role', () => {
+    const options = { retainFailedResources: false, deleteTypes: [], deleteConnectionRoles: true };
+    const inventory = { ...inventoryOf(), connection: connectionFacts({ roleArns: [] }) };
+    const report = buildReport(reportInput({ request: cleanupRequest({ options }), connection: connectionFacts({ roleArns: [] }), inventory }));
+    expect(report.notes).toEqual([expect.stringContaining('deleteConnectionRoles: this run knows no role of the connection')]);
+  });
+
+  it('has no notes for a run that found what it was asked about', () => {
+    expect(buildReport(reportInput()).notes).toBeUndefined();
+  });
+});
