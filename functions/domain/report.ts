@@ -407,8 +407,9 @@ function notesOf(input: ReportInput): string[] {
   const notes: string[] = [];
   const request = input.request;
   const environment = request?.environment;
-  const inventoried = input.inventory?.resources.length ?? 0;
-  if (environment && input.inventory && inventoried === 0) {
+  // Unproven AWSProton- stacks are examined for every environment: they do not show the name matched.
+  const found = input.inventory?.resources.filter((r) => r.owner.kind !== 'unproven').length ?? 0;
+  if (environment && input.inventory && found === 0) {
     notes.push(
       `nothing in this account is tagged for environment ${environment.name} of management account ${environment.managementAccountId}: ` +
         'check the name and the management account (a sweep in plan mode lists the environments the account holds)',

@@ -444,3 +444,17 @@ describe('notes for the operator', () => {
     expect(buildReport(reportInput()).notes).toBeUndefined();
   });
 });
+
+describe('notes for the operator, when only unproven stacks were found', () => {
+  it('still says nothing is tagged for the environment named (unproven AWSProton- stacks are examined for every one)', () => {
+    const request = cleanupRequest({ connectionId: undefined, environment: { name: 'paymnets-prod', managementAccountId: '444455556666' } });
+    const unproven = stackEntry('AWSProton-legacy-env-cloudformation--ZXCV', 'environment', {
+      owner: { kind: 'unproven' },
+      action: 'retain',
+      reason: 'ownership not proven',
+    });
+    expect(buildReport(reportInput({ request, inventory: inventoryOf(unproven) })).notes?.[0]).toMatch(
+      /^nothing in this account is tagged for environment paymnets-prod/,
+    );
+  });
+});
