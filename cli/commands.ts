@@ -3,13 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../functions/domain/report.js';
 import type { Mode } from '../functions/domain/request.js';
-import { withMode } from '../local/cli-main.js';
 import { summaryTable } from '../local/summary-table.js';
 import type { CleanupAccess } from './access.js';
 import { EXIT, type ExitCode, exitCodeOf, worstExitCode } from './exit-code.js';
+import { planTarget, targetFlags } from './plan-file.js';
 import { formatReport, type ReportFormat } from './report-formats.js';
-import { type RequestFlags, requestFromFlags } from './request-flags.js';
-import { readJsonFile, readText, UsageError } from './usage-error.js';
+import type { PreparedStart } from './start-request.js';
+import { UsageError } from './usage-error.js';
 import { readReport, watchExecution } from './watch.js';
 
 /**
@@ -32,15 +32,8 @@ export function planKey(content: string): string {
   return `plans/${createHash('sha256').update(content).digest('hex')}.json`;
 }
 
-/** A local plan file is uploaded to the report bucket; an S3 URI is sent as it is (the workflow checks it). */
-async function planUri(access: CleanupAccess, plan: string): Promise<string> {
-  if (plan.startsWith('s3://')) return plan;
-  const content = await readText(plan, 'plan');
-  try {
-    JSON.parse(content);
-  } catch (error) {
-    throw new UsageError(`plan ${plan} is not valid JSON (expected the JSON report of a plan run): ${(error as Error).message}`);
-  }
+/** A local plan file is uploaded to the report bucket, named by its content. */
+async function uploadedPlan(access: CleanupAccess, content: string): Promise<string> {
   const key = planKey(content);
   await access.putObject(key, content);
   return `s3://${(await access.resources()).reportBucket}/${key}`;
@@ -53,10 +46,23 @@ function withRequester(input: unknown, caller: string): unknown {
 }
 
 export interface StartOptions {
-  flags: RequestFlags;
-  /** A whole console input or EventBridge event, instead of the request flags. */
-  input?: string | undefined;
+  /** What to send (prepareStart made it, before the target was touched). */
+  prepared: PreparedStart;
   report?: string | undefined;
+  /** The target flags as given (--sandbox … or --stack …), for the command printed after a plan. */
+  targetArgs?: string[];
+}
+
+/** A word as a POSIX shell reads it: quoted when it holds anything but safe characters. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** After a plan that succeeded: the command that executes exactly it. */
+async function executeCommandFor(access: CleanupAccess, report: Report, options: StartOptions): Promise<string> {
+  const plan = options.report ?? `s3://${(await access.resources()).reportBucket}/reports/${report.execution.name}.json`;
+  const target = report.request ? targetFlags(planTarget(JSON.stringify(report), plan)) : [];
+  return ['proton-cleanup', 'execute', '--plan', plan, ...target, ...(options.targetArgs ?? [])].map(shellWord).join(' ');
 }
 
 /** The file beside `file` for another format: report.json → report.md. */
@@ -83,13 +89,15 @@ async function writeReportFiles(access: CleanupAccess, name: string, file: strin
 
 export async function startCommand(access: CleanupAccess, mode: Mode, options: StartOptions, out: Out): Promise<ExitCode> {
   const caller = await access.caller();
-  let input: unknown;
-  if (options.input !== undefined) {
-    input = withRequester(withMode(await readJsonFile(options.input, 'input'), mode), caller);
-  } else {
-    const request = requestFromFlags(options.flags, mode);
-    input = { ...request, ...(request.plan !== undefined ? { plan: await planUri(access, request.plan) } : {}), requestedBy: caller };
-  }
+  const { prepared } = options;
+  const input =
+    prepared.kind === 'input'
+      ? withRequester(prepared.input, caller)
+      : {
+          ...prepared.request,
+          ...(prepared.planContent !== undefined ? { plan: await uploadedPlan(access, prepared.planContent) } : {}),
+          requestedBy: caller,
+        };
   const name = executionName(mode);
   await access.startExecution(name, input);
   out(`Execution ${name} started on ${access.description}, requested by ${caller}`);
@@ -100,6 +108,10 @@ export async function startCommand(access: CleanupAccess, mode: Mode, options: S
     for (const line of summaryTable(report)) out(line);
     out('');
     if (options.report) await writeReportFiles(access, name, options.report, out);
+    if (mode === 'plan' && execution.status === 'SUCCEEDED' && report.status === 'succeeded') {
+      out(`To execute this plan: ${await executeCommandFor(access, report, options)}`);
+      out('');
+    }
   } else {
     out(`No report was written${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}.`);
   }

@@ -5,6 +5,7 @@ import { listCommand, reportCommand, startCommand, watchCommand } from './comman
 import { EXIT, type ExitCode } from './exit-code.js';
 import { REPORT_FORMATS, type ReportFormat } from './report-formats.js';
 import type { RequestFlags } from './request-flags.js';
+import { type PreparedStart, prepareStart } from './start-request.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
 import { TargetError, UsageError } from './usage-error.js';
 
@@ -68,6 +69,14 @@ function parsed(command: Command, args: string[]): { values: Values; positionals
 
 const str = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
 
+/** The target flags as given, to repeat them in a command the CLI prints. */
+function targetArgs(values: Values): string[] {
+  return (['sandbox', 'state', 'stack', 'region', 'profile'] as const).flatMap((flag) => {
+    const value = str(values[flag]);
+    return value === undefined ? [] : [`--${flag}`, value];
+  });
+}
+
 async function targetOf(values: Values, options: MainOptions): Promise<CleanupAccess> {
   const sandbox = str(values.sandbox);
   const stack = str(values.stack);
@@ -117,13 +126,17 @@ async function run(argv: string[], output: CliOutput, options: MainOptions): Pro
     if (flags.length > 0) throw new UsageError(`--input gives the whole request: drop ${flags.map((f) => `--${f}`).join(', ')}`);
   }
 
+  const prepared =
+    command === 'plan' || command === 'execute'
+      ? await prepareStart(command, { flags: values as RequestFlags, input: str(values.input) }, (line) => output.stderr(`${line}\n`))
+      : undefined;
   const access = await targetOf(values, options);
   const out = (line: string) => output.stdout(`${line}\n`);
   try {
     switch (command) {
       case 'plan':
       case 'execute':
-        return await startCommand(access, command, { flags: values as RequestFlags, input: str(values.input), report: str(values.report) }, out);
+        return await startCommand(access, command, { prepared: prepared as PreparedStart, report: str(values.report), targetArgs: targetArgs(values) }, out);
       case 'watch':
         return await watchCommand(access, positionals[0] ?? '', out);
       case 'report':

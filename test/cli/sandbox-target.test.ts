@@ -87,6 +87,73 @@ describe('proton-cleanup on the sandbox', () => {
     expect(JSON.parse(report.stdout).requestedBy).toBe('arn:aws:iam::111122223333:user/sandbox-operator');
   });
 
+  it('after a plan, prints the command that executes exactly it: its report file, its target, the same target flags', async () => {
+    const dir = tempDir();
+    const [plan, state] = [path.join(dir, 'P.json'), path.join(dir, 'S.json')];
+
+    const { stdout } = await cli('plan', '--connection', CONNECTION, '--report', plan, '--sandbox', DEMO, '--state', state);
+
+    expect(stdout).toContain(`To execute this plan: proton-cleanup execute --plan ${plan} --connection ${CONNECTION} --sandbox ${DEMO} --state ${state}`);
+  });
+
+  it('execute --plan FILE without target flags takes the target from the plan, saying so on stderr', async () => {
+    const dir = tempDir();
+    const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
+    await cli('plan', '--connection', CONNECTION, '--report', path.join(dir, 'P.json'), ...sandbox);
+
+    const { code, stdout, stderr } = await cli('execute', '--plan', path.join(dir, 'P.json'), ...sandbox);
+
+    expect(code).toBe(0);
+    expect(stderr).toBe(`target from the plan: connection ${CONNECTION}\n`);
+    expect(stdout).toMatch(/DeleteConnection\s+deleted after/);
+  });
+
+  it('execute --plan FILE that is not a succeeded plan (an execute report) exits 2 and starts nothing', async () => {
+    const dir = tempDir();
+    const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
+    await cli('execute', '--connection', CONNECTION, '--report', path.join(dir, 'E.json'), ...sandbox);
+
+    const { code, stderr } = await cli('execute', '--plan', path.join(dir, 'E.json'), ...sandbox);
+    const listed = await cli('list', ...sandbox);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is the report of an execute mode, not of a plan/);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('--input naming the mode of the other command exits 2 and starts nothing', async () => {
+    const dir = tempDir();
+    const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
+    writeFileSync(path.join(dir, 'input.json'), JSON.stringify({ connectionId: CONNECTION, mode: 'plan' }));
+
+    const { code, stderr } = await cli('execute', '--input', path.join(dir, 'input.json'), ...sandbox);
+    const listed = await cli('list', ...sandbox);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the input's "mode" is "plan", but this is the execute command/);
+    expect(listed.stdout).toMatch(/^No executions on sandbox scenario demo/m);
+  });
+
+  it('--input without a mode runs in the command mode', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'input.json'), JSON.stringify({ connectionId: CONNECTION }));
+
+    const { code } = await cli('plan', '--input', path.join(dir, 'input.json'), '--report', path.join(dir, 'R.json'), '--sandbox', DEMO);
+
+    expect(code).toBe(0);
+    expect(readReport(path.join(dir, 'R.json')).mode).toBe('plan');
+  });
+
+  it('--input with a mode that is no mode ("destroy") is sent as it is: the workflow refuses it, InvalidRequest, exit 1', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'input.json'), JSON.stringify({ connectionId: CONNECTION, mode: 'destroy' }));
+
+    const { code, stdout } = await cli('execute', '--input', path.join(dir, 'input.json'), '--sandbox', DEMO);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ execution failed: InvalidRequest/);
+  });
+
   it('without --state, each command starts from the scenario: nothing is listed', async () => {
     await cli('plan', '--connection', CONNECTION, '--sandbox', DEMO);
 
