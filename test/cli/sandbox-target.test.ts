@@ -70,7 +70,7 @@ describe('proton-cleanup on the sandbox', () => {
 
     const report = await cli('report', startedName(executed.stdout), '--format', 'markdown', ...sandbox);
     expect(report.code).toBe(0);
-    expect(report.stdout).toMatch(/^\| Outcome \| Type \| Resource \| Reason \|$/m);
+    expect(report.stdout).toMatch(/^\| Outcome \| Type \| Resource \| Reason \| Next step \|$/m);
     expect(report.stdout).toMatch(/^\| deleted \| cloudformation:stack \| AWSProton-payments-prod-/m);
   });
 
@@ -190,6 +190,19 @@ describe('proton-cleanup on the sandbox', () => {
     expect(executed.code).toBe(3);
     expect(report.code).toBe(3);
     expect(new Set(outcomes)).toEqual(new Set(['failed', 'retained']));
+  });
+
+  it('report --failures prints, under each failed or kept row, the next step the workflow wrote', async () => {
+    const state = path.join(tempDir(), 'S.json');
+    const stuck = ['--sandbox', path.join(root, 'scenarios', 'stuck-stack.json'), '--state', state];
+    const executed = await cli('execute', '--connection', CONNECTION, ...stuck);
+
+    const { stdout } = await cli('report', startedName(executed.stdout), '--failures', ...stuck);
+    const lines = stdout.split('\n');
+    const failedRow = lines.findIndex((line) => /^failed\s+[a-z0-9-]+:[a-z-]+\s/.test(line));
+
+    expect(failedRow).toBeGreaterThan(0);
+    expect(lines.slice(failedRow + 1, failedRow + 3).join('\n')).toMatch(/^ {4}next step: \S/m);
   });
 
   it.each([['null'], ['0'], ['false'], ['""']])('--input %s ends as in AWS: InvalidRequest, a failure report, exit 1', async (text) => {
