@@ -154,6 +154,13 @@ describe('proton-cleanup on the sandbox', () => {
     expect(stdout).toMatch(/✗ execution failed: InvalidRequest/);
   });
 
+  it('a plan by an environment nothing is tagged for warns on stderr where to look, and still exits 0', async () => {
+    const { code, stderr } = await cli('plan', '--environment', 'paymnets-prod', '--management-account', '444455556666', '--sandbox', DEMO);
+
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^warning: nothing in this account is tagged for environment paymnets-prod@444455556666\. .*plan --sweep/m);
+  });
+
   it('without --state, each command starts from the scenario: nothing is listed', async () => {
     await cli('plan', '--connection', CONNECTION, '--sandbox', DEMO);
 
