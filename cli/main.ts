@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { CliOutput } from '../local/cli-main.js';
 import type { CleanupAccess } from './access.js';
 import { listCommand, reportCommand, startCommand, watchCommand } from './commands.js';
 import { EXIT, type ExitCode } from './exit-code.js';
+import { type FlagSpec, parseFlags } from './parse-flags.js';
 import { REPORT_FORMATS, type ReportFormat } from './report-formats.js';
 import type { RequestFlags } from './request-flags.js';
 import { type PreparedStart, prepareStart } from './start-request.js';
@@ -59,12 +59,7 @@ export interface MainOptions {
 type Values = Record<string, string | boolean | undefined>;
 
 function parsed(command: Command, args: string[]): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS_OF[command], strict: true, allowPositionals: true });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(command, args, OPTIONS_OF[command] as FlagSpec);
 }
 
 const str = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);

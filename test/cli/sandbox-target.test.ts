@@ -245,7 +245,12 @@ describe('proton-cleanup on the sandbox', () => {
   it.each([
     [['plan', '--connection', 'not-a-uuid', '--sandbox', DEMO], /--connection: expected a UUID/],
     [['plan', '--environment', 'payments-prod', '--sandbox', DEMO], /--environment NAME and --management-account ID go together/],
-    [['plan', '--connection', CONNECTION, '--delete-types', 's3:bukket', '--sandbox', DEMO], /--delete-types: expected one of "s3:bucket"/],
+    [
+      ['plan', '--connection', CONNECTION, '--delete-types', 's3:bukket', '--sandbox', DEMO],
+      /--delete-types: "s3:bukket" is not a type .* s3:bucket, logs:log-group/,
+    ],
+    [['plan', '--environment', 'a', '--environment', 'b', '--sandbox', DEMO], /--environment is given more than once/],
+    [['plan', '--frobnicate', '--sandbox', DEMO], /plan has no option --frobnicate: proton-cleanup plan --help lists its options/],
     [['plan', '--connection', CONNECTION], /give one target: --sandbox SCENARIO .* or --stack NAME/],
     [['plan', '--connection', CONNECTION, '--sandbox', DEMO, '--stack', 'x'], /give one target/],
     [['report', '--sandbox', DEMO], /report takes EXECUTION/],
