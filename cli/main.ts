@@ -1,5 +1,6 @@
 import type { CliOutput } from '../local/cli-main.js';
 import type { CleanupAccess } from './access.js';
+import { awsSetupProblem } from './aws-setup.js';
 import { listCommand, reportCommand, startCommand, watchCommand } from './commands.js';
 import { EXIT, type ExitCode } from './exit-code.js';
 import { type FlagSpec, parseFlags } from './parse-flags.js';
@@ -158,6 +159,11 @@ export async function main(argv: string[], output: CliOutput, options: MainOptio
   } catch (error) {
     if (error instanceof UsageError) {
       output.stderr(`error: ${error.message}\n\nproton-cleanup --help lists the commands and targets; proton-cleanup <command> --help their options.\n`);
+      return EXIT.usage;
+    }
+    const setup = awsSetupProblem(error);
+    if (setup) {
+      output.stderr(`error: ${setup}\n`);
       return EXIT.usage;
     }
     if (error instanceof TargetError || (error as Error).name === 'SnapshotError') {
