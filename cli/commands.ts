@@ -189,10 +189,15 @@ async function startedRequest(access: CleanupAccess, name: string): Promise<Reco
   }
 }
 
-export async function listCommand(access: CleanupAccess, max: number, out: Out): Promise<ExitCode> {
+/** Said when nothing is listed on a sandbox without a state file: why nothing earlier can be. */
+export const NO_STATE_HINT =
+  'Without --state FILE each command starts from the scenario, so nothing an earlier command ran is listed: give the same --state FILE to every command.';
+
+export async function listCommand(access: CleanupAccess, max: number, out: Out, options: { emptyHint?: string } = {}): Promise<ExitCode> {
   const executions = await access.listExecutions(max);
   if (executions.length === 0) {
     out(`No executions on ${access.description}.`);
+    if (options.emptyHint) out(options.emptyHint);
     return EXIT.ok;
   }
   const rows = [['EXECUTION', 'STATUS', 'STARTED', 'MODE', 'TARGET', 'DELETED', 'RETAINED', 'FAILED', 'PLANNED']];

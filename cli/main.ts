@@ -1,7 +1,7 @@
 import type { CliOutput } from '../local/cli-main.js';
 import type { CleanupAccess } from './access.js';
 import { awsSetupProblem } from './aws-setup.js';
-import { listCommand, reportCommand, startCommand, watchCommand } from './commands.js';
+import { listCommand, NO_STATE_HINT, reportCommand, startCommand, watchCommand } from './commands.js';
 import { EXIT, type ExitCode } from './exit-code.js';
 import { type FlagSpec, parseFlags } from './parse-flags.js';
 import { REPORT_FORMATS, type ReportFormat } from './report-formats.js';
@@ -145,7 +145,7 @@ async function run(argv: string[], output: CliOutput, options: MainOptions): Pro
           output.stdout(text),
         );
       case 'list':
-        return await listCommand(access, max, out);
+        return await listCommand(access, max, out, values.sandbox !== undefined && values.state === undefined ? { emptyHint: NO_STATE_HINT } : {});
     }
   } finally {
     await access.close();

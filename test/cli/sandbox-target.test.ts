@@ -161,13 +161,21 @@ describe('proton-cleanup on the sandbox', () => {
     expect(stderr).toMatch(/^warning: nothing in this account is tagged for environment paymnets-prod@444455556666\. .*plan --sweep/m);
   });
 
-  it('without --state, each command starts from the scenario: nothing is listed', async () => {
+  it('without --state, each command starts from the scenario: nothing is listed, and list says why', async () => {
     await cli('plan', '--connection', CONNECTION, '--sandbox', DEMO);
 
     const { code, stdout } = await cli('list', '--sandbox', DEMO);
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/^No executions on sandbox scenario demo\.$/m);
+    expect(stdout).toMatch(/^Without --state FILE each command starts from the scenario, so nothing an earlier command ran is listed/m);
+  });
+
+  it('with --state, an empty list says only that there are no executions', async () => {
+    const state = path.join(tempDir(), 'S.json');
+    const { stdout } = await cli('list', '--sandbox', DEMO, '--state', state);
+
+    expect(stdout).toBe(`No executions on sandbox scenario demo (state ${state}).\n`);
   });
 
   it('watch prints the progress lines of an execution that has ended, with its simulated elapsed time', async () => {
