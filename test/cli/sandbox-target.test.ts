@@ -288,6 +288,14 @@ describe('proton-cleanup on the sandbox', () => {
     expect(stdout).toMatch(new RegExp(`^Usage: proton-cleanup ${command}`));
   });
 
+  it.each([
+    ['plan', /none named, the\s+command's is added/],
+    ['execute', /without --connection\/--environment, the plan's target is\s+used/],
+    ['report', /next step/],
+  ])('%s --help documents what the command does with its request and report', async (command, text) => {
+    expect((await cli(command, '--help')).stdout).toMatch(text);
+  });
+
   describe('the bin (bin/proton-cleanup.js)', () => {
     const bin = async (...args: string[]) => {
       try {
