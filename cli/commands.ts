@@ -3,13 +3,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../functions/domain/report.js';
 import type { Mode } from '../functions/domain/request.js';
-import { withMode } from '../local/cli-main.js';
 import { summaryTable } from '../local/summary-table.js';
 import type { CleanupAccess } from './access.js';
+import { emptyEnvironmentWarning } from './empty-environment.js';
 import { EXIT, type ExitCode, exitCodeOf, worstExitCode } from './exit-code.js';
+import { planTarget, targetFlags } from './plan-file.js';
 import { formatReport, type ReportFormat } from './report-formats.js';
-import { type RequestFlags, requestFromFlags } from './request-flags.js';
-import { readJsonFile, readText, UsageError } from './usage-error.js';
+import type { PreparedStart } from './start-request.js';
+import { UsageError } from './usage-error.js';
 import { readReport, watchExecution } from './watch.js';
 
 /**
@@ -32,15 +33,8 @@ export function planKey(content: string): string {
   return `plans/${createHash('sha256').update(content).digest('hex')}.json`;
 }
 
-/** A local plan file is uploaded to the report bucket; an S3 URI is sent as it is (the workflow checks it). */
-async function planUri(access: CleanupAccess, plan: string): Promise<string> {
-  if (plan.startsWith('s3://')) return plan;
-  const content = await readText(plan, 'plan');
-  try {
-    JSON.parse(content);
-  } catch (error) {
-    throw new UsageError(`plan ${plan} is not valid JSON (expected the JSON report of a plan run): ${(error as Error).message}`);
-  }
+/** A local plan file is uploaded to the report bucket, named by its content. */
+async function uploadedPlan(access: CleanupAccess, content: string): Promise<string> {
   const key = planKey(content);
   await access.putObject(key, content);
   return `s3://${(await access.resources()).reportBucket}/${key}`;
@@ -53,10 +47,25 @@ function withRequester(input: unknown, caller: string): unknown {
 }
 
 export interface StartOptions {
-  flags: RequestFlags;
-  /** A whole console input or EventBridge event, instead of the request flags. */
-  input?: string | undefined;
+  /** What to send (prepareStart made it, before the target was touched). */
+  prepared: PreparedStart;
   report?: string | undefined;
+  /** The target flags as given (--sandbox … or --stack …), for the command printed after a plan. */
+  targetArgs?: string[];
+  /** Where warnings go (stderr). */
+  warn?: Out;
+}
+
+/** A word as a POSIX shell reads it: quoted when it holds anything but safe characters. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** After a plan that succeeded: the command that executes exactly it. */
+async function executeCommandFor(access: CleanupAccess, report: Report, options: StartOptions): Promise<string> {
+  const plan = options.report ?? `s3://${(await access.resources()).reportBucket}/reports/${report.execution.name}.json`;
+  const target = report.request ? targetFlags(planTarget(JSON.stringify(report), plan)) : [];
+  return ['proton-cleanup', 'execute', '--plan', plan, ...target, ...(options.targetArgs ?? [])].map(shellWord).join(' ');
 }
 
 /** The file beside `file` for another format: report.json → report.md. */
@@ -83,13 +92,15 @@ async function writeReportFiles(access: CleanupAccess, name: string, file: strin
 
 export async function startCommand(access: CleanupAccess, mode: Mode, options: StartOptions, out: Out): Promise<ExitCode> {
   const caller = await access.caller();
-  let input: unknown;
-  if (options.input !== undefined) {
-    input = withRequester(withMode(await readJsonFile(options.input, 'input'), mode), caller);
-  } else {
-    const request = requestFromFlags(options.flags, mode);
-    input = { ...request, ...(request.plan !== undefined ? { plan: await planUri(access, request.plan) } : {}), requestedBy: caller };
-  }
+  const { prepared } = options;
+  const input =
+    prepared.kind === 'input'
+      ? withRequester(prepared.input, caller)
+      : {
+          ...prepared.request,
+          ...(prepared.planContent !== undefined ? { plan: await uploadedPlan(access, prepared.planContent) } : {}),
+          requestedBy: caller,
+        };
   const name = executionName(mode);
   await access.startExecution(name, input);
   out(`Execution ${name} started on ${access.description}, requested by ${caller}`);
@@ -99,7 +110,13 @@ export async function startCommand(access: CleanupAccess, mode: Mode, options: S
   if (report) {
     for (const line of summaryTable(report)) out(line);
     out('');
+    const warning = emptyEnvironmentWarning(report);
+    if (warning) (options.warn ?? out)(warning);
     if (options.report) await writeReportFiles(access, name, options.report, out);
+    if (mode === 'plan' && execution.status === 'SUCCEEDED' && report.status === 'succeeded') {
+      out(`To execute this plan: ${await executeCommandFor(access, report, options)}`);
+      out('');
+    }
   } else {
     out(`No report was written${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}.`);
   }
@@ -172,10 +189,15 @@ async function startedRequest(access: CleanupAccess, name: string): Promise<Reco
   }
 }
 
-export async function listCommand(access: CleanupAccess, max: number, out: Out): Promise<ExitCode> {
+/** Said when nothing is listed on a sandbox without a state file: why nothing earlier can be. */
+export const NO_STATE_HINT =
+  'Without --state FILE each command starts from the scenario, so nothing an earlier command ran is listed: give the same --state FILE to every command.';
+
+export async function listCommand(access: CleanupAccess, max: number, out: Out, options: { emptyHint?: string } = {}): Promise<ExitCode> {
   const executions = await access.listExecutions(max);
   if (executions.length === 0) {
     out(`No executions on ${access.description}.`);
+    if (options.emptyHint) out(options.emptyHint);
     return EXIT.ok;
   }
   const rows = [['EXECUTION', 'STATUS', 'STARTED', 'MODE', 'TARGET', 'DELETED', 'RETAINED', 'FAILED', 'PLANNED']];

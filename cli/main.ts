@@ -1,10 +1,12 @@
-import { parseArgs } from 'node:util';
 import type { CliOutput } from '../local/cli-main.js';
 import type { CleanupAccess } from './access.js';
-import { listCommand, reportCommand, startCommand, watchCommand } from './commands.js';
+import { awsSetupProblem } from './aws-setup.js';
+import { listCommand, NO_STATE_HINT, reportCommand, startCommand, watchCommand } from './commands.js';
 import { EXIT, type ExitCode } from './exit-code.js';
+import { type FlagSpec, parseFlags } from './parse-flags.js';
 import { REPORT_FORMATS, type ReportFormat } from './report-formats.js';
 import type { RequestFlags } from './request-flags.js';
+import { type PreparedStart, prepareStart } from './start-request.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
 import { TargetError, UsageError } from './usage-error.js';
 
@@ -58,15 +60,18 @@ export interface MainOptions {
 type Values = Record<string, string | boolean | undefined>;
 
 function parsed(command: Command, args: string[]): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS_OF[command], strict: true, allowPositionals: true });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(command, args, OPTIONS_OF[command] as FlagSpec);
 }
 
 const str = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
+
+/** The target flags as given, to repeat them in a command the CLI prints. */
+function targetArgs(values: Values): string[] {
+  return (['sandbox', 'state', 'stack', 'region', 'profile'] as const).flatMap((flag) => {
+    const value = str(values[flag]);
+    return value === undefined ? [] : [`--${flag}`, value];
+  });
+}
 
 async function targetOf(values: Values, options: MainOptions): Promise<CleanupAccess> {
   const sandbox = str(values.sandbox);
@@ -117,13 +122,22 @@ async function run(argv: string[], output: CliOutput, options: MainOptions): Pro
     if (flags.length > 0) throw new UsageError(`--input gives the whole request: drop ${flags.map((f) => `--${f}`).join(', ')}`);
   }
 
+  const prepared =
+    command === 'plan' || command === 'execute'
+      ? await prepareStart(command, { flags: values as RequestFlags, input: str(values.input) }, (line) => output.stderr(`${line}\n`))
+      : undefined;
   const access = await targetOf(values, options);
   const out = (line: string) => output.stdout(`${line}\n`);
   try {
     switch (command) {
       case 'plan':
       case 'execute':
-        return await startCommand(access, command, { flags: values as RequestFlags, input: str(values.input), report: str(values.report) }, out);
+        return await startCommand(
+          access,
+          command,
+          { prepared: prepared as PreparedStart, report: str(values.report), targetArgs: targetArgs(values), warn: (line) => output.stderr(`${line}\n`) },
+          out,
+        );
       case 'watch':
         return await watchCommand(access, positionals[0] ?? '', out);
       case 'report':
@@ -131,7 +145,7 @@ async function run(argv: string[], output: CliOutput, options: MainOptions): Pro
           output.stdout(text),
         );
       case 'list':
-        return await listCommand(access, max, out);
+        return await listCommand(access, max, out, values.sandbox !== undefined && values.state === undefined ? { emptyHint: NO_STATE_HINT } : {});
     }
   } finally {
     await access.close();
@@ -145,6 +159,11 @@ export async function main(argv: string[], output: CliOutput, options: MainOptio
   } catch (error) {
     if (error instanceof UsageError) {
       output.stderr(`error: ${error.message}\n\nproton-cleanup --help lists the commands and targets; proton-cleanup <command> --help their options.\n`);
+      return EXIT.usage;
+    }
+    const setup = awsSetupProblem(error);
+    if (setup) {
+      output.stderr(`error: ${setup}\n`);
       return EXIT.usage;
     }
     if (error instanceof TargetError || (error as Error).name === 'SnapshotError') {

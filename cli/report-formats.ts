@@ -28,8 +28,25 @@ export function resourceName(entry: Pick<ReportEntry, 'id' | 'type'>): string {
 
 const reasonOf = (entry: ReportEntry) => entry.error ?? entry.reason ?? '';
 
-export function tableFormat(report: Report): string {
-  return `${summaryTable(report).join('\n')}\n`;
+/**
+ * The terminal summary table. With `failures`, each row (all failed or kept) is followed by
+ * indented lines with its whole reason (the table cuts it) and its next step; the connection's
+ * next step follows the connection line. The table keeps its width.
+ */
+export function tableFormat(report: Report, options: { failures?: boolean } = {}): string {
+  const lines = summaryTable(report);
+  if (!options.failures) return `${lines.join('\n')}\n`;
+  const details = (entry: { nextStep?: string | undefined }, reason: string) => [
+    ...(reason ? [`    reason: ${reason}`] : []),
+    ...(entry.nextStep ? [`    next step: ${entry.nextStep}`] : []),
+  ];
+  const firstRow = lines.length - report.resources.length;
+  const withDetails = lines.flatMap((line, i) => {
+    if (i === 1 && report.connection.nextStep) return [line, `    next step: ${report.connection.nextStep}`];
+    const entry = i >= firstRow ? report.resources[i - firstRow] : undefined;
+    return entry ? [line, ...details(entry, reasonOf(entry))] : [line];
+  });
+  return `${withDetails.join('\n')}\n`;
 }
 
 export function jsonFormat(report: Report): string {
@@ -50,11 +67,14 @@ export function markdownFormat(report: Report): string {
     ...(report.failure ? [`**Failed:** ${markdownCell(`${report.failure.error}: ${report.failure.message}`)}`, ''] : []),
     `Connection ${c.id ? `\`${c.id}\`` : '(none named)'}${c.environmentName ? `, environment \`${c.environmentName}\`` : ''}: **${c.outcome}**${(c.error ?? c.reason) ? ` (${markdownCell(c.error ?? c.reason ?? '')})` : ''}`,
     '',
+    ...(c.nextStep ? [`**Next step:** ${markdownCell(c.nextStep)}`, ''] : []),
     `deleted ${s.deleted} · already absent ${s.alreadyAbsent} · retained ${s.retained} · failed ${s.failed} · planned ${s.planned} · total ${s.total}`,
     '',
-    '| Outcome | Type | Resource | Reason |',
-    '| --- | --- | --- | --- |',
-    ...report.resources.map((r) => `| ${r.outcome} | ${r.type} | ${markdownCell(resourceName(r))} | ${markdownCell(reasonOf(r))} |`),
+    '| Outcome | Type | Resource | Reason | Next step |',
+    '| --- | --- | --- | --- | --- |',
+    ...report.resources.map(
+      (r) => `| ${r.outcome} | ${r.type} | ${markdownCell(resourceName(r))} | ${markdownCell(reasonOf(r))} | ${markdownCell(r.nextStep ?? '')} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -67,8 +87,16 @@ export function csvField(text: string): string {
 /** One record per resource, CRLF between records (RFC 4180), with a header. */
 export function csvFormat(report: Report): string {
   const records = [
-    ['outcome', 'type', 'name', 'id', 'owner', 'reason'],
-    ...report.resources.map((r) => [r.outcome, r.type, resourceName(r), r.id, r.owner.name ? `${r.owner.kind}:${r.owner.name}` : r.owner.kind, reasonOf(r)]),
+    ['outcome', 'type', 'name', 'id', 'owner', 'reason', 'next step'],
+    ...report.resources.map((r) => [
+      r.outcome,
+      r.type,
+      resourceName(r),
+      r.id,
+      r.owner.name ? `${r.owner.kind}:${r.owner.name}` : r.owner.kind,
+      reasonOf(r),
+      r.nextStep ?? '',
+    ]),
   ];
   return `${records.map((fields) => fields.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
@@ -77,7 +105,7 @@ export function formatReport(report: Report, format: ReportFormat, options: { fa
   const shown = options.failures ? onlyFailures(report) : report;
   switch (format) {
     case 'table':
-      return tableFormat(shown);
+      return tableFormat(shown, options);
     case 'json':
       return jsonFormat(shown);
     case 'markdown':

@@ -1,4 +1,4 @@
-import { type ConsoleInput, ConsoleInputSchema, type Mode } from '../functions/domain/request.js';
+import { type ConsoleInput, ConsoleInputSchema, type Mode, STANDALONE_TYPES } from '../functions/domain/request.js';
 import { describeZodIssues } from '../functions/runtime/zod-problems.js';
 import { UsageError } from './usage-error.js';
 
@@ -48,6 +48,13 @@ const PLAN_STAND_IN = 's3://report-bucket/plans/plan.json';
  * `requestedBy` still to be added. Throws UsageError naming the flag and what is expected.
  */
 export function requestFromFlags(flags: RequestFlags, mode: Mode): ConsoleInput & { plan?: string } {
+  const unknownTypes = list(flags['delete-types'] ?? '').filter((type) => !(STANDALONE_TYPES as readonly string[]).includes(type));
+  if (unknownTypes.length > 0) {
+    throw new UsageError(
+      `--delete-types: ${unknownTypes.map((t) => `"${t}"`).join(', ')} ${unknownTypes.length === 1 ? 'is not a type' : 'are not types'} the cleanup can delete; ` +
+        `expected a comma-separated list of ${STANDALONE_TYPES.join(', ')}`,
+    );
+  }
   if ((flags.environment === undefined) !== (flags['management-account'] === undefined)) {
     throw new UsageError('--environment NAME and --management-account ID go together: the environment and the 12-digit management account it belongs to');
   }

@@ -7,8 +7,9 @@ const TARGETS = `Targets (one of):
                       starts from the scenario
   --stack NAME        a deployed stack (proton-connection-cleanup-<stage>): its outputs name the
                       state machine, report bucket and topic
-    --region REGION   its Region (default: as the AWS CLI finds it)
-    --profile NAME    credentials profile (default: as the AWS CLI finds credentials)`;
+    --region REGION   its Region (default: as the AWS CLI finds it; none found: exit 2)
+    --profile NAME    credentials profile (default: as the AWS CLI finds credentials;
+                      none found: exit 2)`;
 
 const EXIT_CODES = `Exit codes: 0 the run completed and nothing in its report is failed; 3 it completed, but the
 connection or some resource failed (kept resources and a plan are not failures); 1 the execution
@@ -41,16 +42,27 @@ const REQUEST = `Request (one flag per field of the console input; see the READM
                                   (s3:bucket, logs:log-group, ecr:repository, ssm:parameter)
   --delete-connection-roles       delete the connection's IAM roles once its stacks are gone
   --proton-api available          ask Proton in this run (deployment with protonApi=retired)
-  --plan FILE|S3-URI              execute exactly this reviewed plan (a local file is uploaded
-                                  to the report bucket as plans/<sha256>.json)
-  --input FILE                    instead of the flags: a whole console input or EventBridge event
+  --plan FILE|S3-URI              execute exactly this reviewed plan. A local file is checked
+                                  first (the JSON report of a succeeded plan: exit 2 if not),
+                                  then uploaded to the report bucket as plans/<sha256>.json;
+                                  without --connection/--environment, the plan's target is
+                                  used (said on stderr); target flags must be the plan's
+  --input FILE                    instead of the flags: a whole console input or EventBridge
+                                  event, sent as it is, but for its mode: none named, the
+                                  command's is added ("mode"; a custom event's "detail.mode");
+                                  the other command's mode is exit 2; a value that is no mode
+                                  is sent (the workflow refuses it). A Proton event (source
+                                  aws.proton) is exit 2: it runs in the deployment's default
+                                  mode, which the command cannot set
   --report FILE                   write the JSON report to FILE, and its .md and .html beside it
                                   when the workflow wrote them`;
 
 export const COMMAND_USAGE: Record<string, string> = {
   plan: `Usage: proton-cleanup plan [request] [--report FILE] <target>
 
-Starts a plan run (nothing is deleted), prints its progress and its summary.
+Starts a plan run (nothing is deleted), prints its progress and its summary, and then the
+execute command for exactly this plan (--plan the --report FILE, else the report's S3 URI).
+A plan by --environment that finds nothing of it warns on stderr (exit code unchanged).
 
 ${REQUEST}
 
@@ -61,7 +73,8 @@ ${EXIT_CODES}
   execute: `Usage: proton-cleanup execute [request] [--report FILE] <target>
 
 Starts an execute run, prints its progress and its summary. On the sandbox, a sweep's
-cleanups run after it, each with its summary.
+cleanups run after it, each with its summary. A run by --environment that finds nothing of
+it warns on stderr (exit code unchanged).
 
 ${REQUEST}
 
@@ -82,8 +95,11 @@ ${EXIT_CODES}
   report: `Usage: proton-cleanup report EXECUTION [--format table|json|markdown|csv] [--failures] <target>
 
 Prints the execution's report.
-  --format FORMAT   table (default), json, markdown (a Markdown table) or csv (RFC 4180)
-  --failures        only what failed or was kept
+  --format FORMAT   table (default), json, markdown (a Markdown table) or csv (RFC 4180);
+                    markdown and csv have a next step column (the workflow's, for what
+                    failed or was kept)
+  --failures        only what failed or was kept; the table prints under each row,
+                    indented, its whole reason and its next step
 
 ${TARGETS}
 
@@ -94,6 +110,8 @@ ${EXIT_CODES}
 Recent cleanups (executions of the state machine), newest first: status, mode, connection or
 environment, and the counts of their reports ("—" when there is none yet).
   --max N           how many (default 20)
+
+On a sandbox without --state FILE, nothing is listed: each command starts from the scenario.
 
 ${TARGETS}
 `,

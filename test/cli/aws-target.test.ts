@@ -341,4 +341,37 @@ describe('the CLI against a deployed stack', () => {
     expect(stderr).toMatch(/ExpiredToken: The security token included in the request is expired/);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
+
+  it('no Region (the SDK\'s "Region is missing") is a usage error (exit 2) that says to pass --region or set AWS_REGION', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(new Error('Region is missing'));
+
+    const { code, stderr } = await cli('list', '--stack', STACK);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: no AWS Region: pass --region REGION .*, or set AWS_REGION/);
+  });
+
+  it('no credentials (CredentialsProviderError) is a usage error (exit 2) that says to pass --profile or configure credentials; nothing is started', async () => {
+    deployedStack();
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    sts.on(GetCallerIdentityCommand).rejects(noCredentials);
+
+    const { code, stderr } = await cli('plan', '--connection', CONNECTION, ...TARGET);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: no AWS credentials \(Could not load credentials from any providers\): pass --profile NAME, or configure credentials/);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('after a plan without --report, prints the command that executes it by the S3 URI of its report', async () => {
+    deployedStack();
+    executionsEnd('SUCCEEDED');
+    reportsAre(planReport);
+
+    const { stdout } = await cli('plan', '--connection', CONNECTION, ...TARGET);
+
+    expect(stdout).toContain(
+      `To execute this plan: proton-cleanup execute --plan s3://${BUCKET}/reports/${startedName()}.json --connection ${reportFixture().request?.connectionId} --stack ${STACK} --region eu-west-1`,
+    );
+  });
 });

@@ -27,6 +27,12 @@ describe('the request flags', () => {
     expect(() => requestFromFlags({ connection: CONNECTION, plan: 'P.json' }, 'plan')).toThrow(/--plan: executes a reviewed plan/);
   });
 
+  it('--delete-types names the values it does not know and lists the allowed ones', () => {
+    expect(() => requestFromFlags({ connection: CONNECTION, 'delete-types': 's3:bucket,foo' }, 'execute')).toThrow(
+      '--delete-types: "foo" is not a type the cleanup can delete; expected a comma-separated list of s3:bucket, logs:log-group, ecr:repository, ssm:parameter',
+    );
+  });
+
   it.each([
     [{}, /--connection: expected the connection id/],
     [{ connection: CONNECTION, 'proton-api': 'retired' }, /--proton-api: only the deployment may choose "retired"/],

@@ -70,7 +70,7 @@ describe('proton-cleanup on the sandbox', () => {
 
     const report = await cli('report', startedName(executed.stdout), '--format', 'markdown', ...sandbox);
     expect(report.code).toBe(0);
-    expect(report.stdout).toMatch(/^\| Outcome \| Type \| Resource \| Reason \|$/m);
+    expect(report.stdout).toMatch(/^\| Outcome \| Type \| Resource \| Reason \| Next step \|$/m);
     expect(report.stdout).toMatch(/^\| deleted \| cloudformation:stack \| AWSProton-payments-prod-/m);
   });
 
@@ -87,13 +87,95 @@ describe('proton-cleanup on the sandbox', () => {
     expect(JSON.parse(report.stdout).requestedBy).toBe('arn:aws:iam::111122223333:user/sandbox-operator');
   });
 
-  it('without --state, each command starts from the scenario: nothing is listed', async () => {
+  it('after a plan, prints the command that executes exactly it: its report file, its target, the same target flags', async () => {
+    const dir = tempDir();
+    const [plan, state] = [path.join(dir, 'P.json'), path.join(dir, 'S.json')];
+
+    const { stdout } = await cli('plan', '--connection', CONNECTION, '--report', plan, '--sandbox', DEMO, '--state', state);
+
+    expect(stdout).toContain(`To execute this plan: proton-cleanup execute --plan ${plan} --connection ${CONNECTION} --sandbox ${DEMO} --state ${state}`);
+  });
+
+  it('execute --plan FILE without target flags takes the target from the plan, saying so on stderr', async () => {
+    const dir = tempDir();
+    const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
+    await cli('plan', '--connection', CONNECTION, '--report', path.join(dir, 'P.json'), ...sandbox);
+
+    const { code, stdout, stderr } = await cli('execute', '--plan', path.join(dir, 'P.json'), ...sandbox);
+
+    expect(code).toBe(0);
+    expect(stderr).toBe(`target from the plan: connection ${CONNECTION}\n`);
+    expect(stdout).toMatch(/DeleteConnection\s+deleted after/);
+  });
+
+  it('execute --plan FILE that is not a succeeded plan (an execute report) exits 2 and starts nothing', async () => {
+    const dir = tempDir();
+    const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
+    await cli('execute', '--connection', CONNECTION, '--report', path.join(dir, 'E.json'), ...sandbox);
+
+    const { code, stderr } = await cli('execute', '--plan', path.join(dir, 'E.json'), ...sandbox);
+    const listed = await cli('list', ...sandbox);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is the report of an execute mode, not of a plan/);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('--input naming the mode of the other command exits 2 and starts nothing', async () => {
+    const dir = tempDir();
+    const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
+    writeFileSync(path.join(dir, 'input.json'), JSON.stringify({ connectionId: CONNECTION, mode: 'plan' }));
+
+    const { code, stderr } = await cli('execute', '--input', path.join(dir, 'input.json'), ...sandbox);
+    const listed = await cli('list', ...sandbox);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the input's "mode" is "plan", but this is the execute command/);
+    expect(listed.stdout).toMatch(/^No executions on sandbox scenario demo/m);
+  });
+
+  it('--input without a mode runs in the command mode', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'input.json'), JSON.stringify({ connectionId: CONNECTION }));
+
+    const { code } = await cli('plan', '--input', path.join(dir, 'input.json'), '--report', path.join(dir, 'R.json'), '--sandbox', DEMO);
+
+    expect(code).toBe(0);
+    expect(readReport(path.join(dir, 'R.json')).mode).toBe('plan');
+  });
+
+  it('--input with a mode that is no mode ("destroy") is sent as it is: the workflow refuses it, InvalidRequest, exit 1', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'input.json'), JSON.stringify({ connectionId: CONNECTION, mode: 'destroy' }));
+
+    const { code, stdout } = await cli('execute', '--input', path.join(dir, 'input.json'), '--sandbox', DEMO);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✗ execution failed: InvalidRequest/);
+  });
+
+  it('a plan by an environment nothing is tagged for warns on stderr where to look, and still exits 0', async () => {
+    const { code, stderr } = await cli('plan', '--environment', 'paymnets-prod', '--management-account', '444455556666', '--sandbox', DEMO);
+
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^warning: nothing in this account is tagged for environment paymnets-prod@444455556666\. .*plan --sweep/m);
+  });
+
+  it('without --state, each command starts from the scenario: nothing is listed, and list says why', async () => {
     await cli('plan', '--connection', CONNECTION, '--sandbox', DEMO);
 
     const { code, stdout } = await cli('list', '--sandbox', DEMO);
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/^No executions on sandbox scenario demo\.$/m);
+    expect(stdout).toMatch(/^Without --state FILE each command starts from the scenario, so nothing an earlier command ran is listed/m);
+  });
+
+  it('with --state, an empty list says only that there are no executions', async () => {
+    const state = path.join(tempDir(), 'S.json');
+    const { stdout } = await cli('list', '--sandbox', DEMO, '--state', state);
+
+    expect(stdout).toBe(`No executions on sandbox scenario demo (state ${state}).\n`);
   });
 
   it('watch prints the progress lines of an execution that has ended, with its simulated elapsed time', async () => {
@@ -123,6 +205,19 @@ describe('proton-cleanup on the sandbox', () => {
     expect(executed.code).toBe(3);
     expect(report.code).toBe(3);
     expect(new Set(outcomes)).toEqual(new Set(['failed', 'retained']));
+  });
+
+  it('report --failures prints, under each failed or kept row, the next step the workflow wrote', async () => {
+    const state = path.join(tempDir(), 'S.json');
+    const stuck = ['--sandbox', path.join(root, 'scenarios', 'stuck-stack.json'), '--state', state];
+    const executed = await cli('execute', '--connection', CONNECTION, ...stuck);
+
+    const { stdout } = await cli('report', startedName(executed.stdout), '--failures', ...stuck);
+    const lines = stdout.split('\n');
+    const failedRow = lines.findIndex((line) => /^failed\s+[a-z0-9-]+:[a-z-]+\s/.test(line));
+
+    expect(failedRow).toBeGreaterThan(0);
+    expect(lines.slice(failedRow + 1, failedRow + 3).join('\n')).toMatch(/^ {4}next step: \S/m);
   });
 
   it.each([['null'], ['0'], ['false'], ['""']])('--input %s ends as in AWS: InvalidRequest, a failure report, exit 1', async (text) => {
@@ -158,7 +253,12 @@ describe('proton-cleanup on the sandbox', () => {
   it.each([
     [['plan', '--connection', 'not-a-uuid', '--sandbox', DEMO], /--connection: expected a UUID/],
     [['plan', '--environment', 'payments-prod', '--sandbox', DEMO], /--environment NAME and --management-account ID go together/],
-    [['plan', '--connection', CONNECTION, '--delete-types', 's3:bukket', '--sandbox', DEMO], /--delete-types: expected one of "s3:bucket"/],
+    [
+      ['plan', '--connection', CONNECTION, '--delete-types', 's3:bukket', '--sandbox', DEMO],
+      /--delete-types: "s3:bukket" is not a type .* s3:bucket, logs:log-group/,
+    ],
+    [['plan', '--environment', 'a', '--environment', 'b', '--sandbox', DEMO], /--environment is given more than once/],
+    [['plan', '--frobnicate', '--sandbox', DEMO], /plan has no option --frobnicate: proton-cleanup plan --help lists its options/],
     [['plan', '--connection', CONNECTION], /give one target: --sandbox SCENARIO .* or --stack NAME/],
     [['plan', '--connection', CONNECTION, '--sandbox', DEMO, '--stack', 'x'], /give one target/],
     [['report', '--sandbox', DEMO], /report takes EXECUTION/],
@@ -186,6 +286,14 @@ describe('proton-cleanup on the sandbox', () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Usage: proton-cleanup ${command}`));
+  });
+
+  it.each([
+    ['plan', /none named, the\s+command's is added/],
+    ['execute', /without --connection\/--environment, the plan's target is\s+used/],
+    ['report', /next step/],
+  ])('%s --help documents what the command does with its request and report', async (command, text) => {
+    expect((await cli(command, '--help')).stdout).toMatch(text);
   });
 
   describe('the bin (bin/proton-cleanup.js)', () => {
