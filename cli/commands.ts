@@ -5,7 +5,6 @@ import type { Report } from '../functions/domain/report.js';
 import type { Mode } from '../functions/domain/request.js';
 import { summaryTable } from '../local/summary-table.js';
 import type { CleanupAccess } from './access.js';
-import { emptyEnvironmentWarning } from './empty-environment.js';
 import { EXIT, type ExitCode, exitCodeOf, worstExitCode } from './exit-code.js';
 import { planTarget, targetFlags } from './plan-file.js';
 import { formatReport, type ReportFormat } from './report-formats.js';
@@ -52,8 +51,6 @@ export interface StartOptions {
   report?: string | undefined;
   /** The target flags as given (--sandbox … or --stack …), for the command printed after a plan. */
   targetArgs?: string[];
-  /** Where warnings go (stderr). */
-  warn?: Out;
 }
 
 /** A word as a POSIX shell reads it: quoted when it holds anything but safe characters. */
@@ -110,8 +107,6 @@ export async function startCommand(access: CleanupAccess, mode: Mode, options: S
   if (report) {
     for (const line of summaryTable(report)) out(line);
     out('');
-    const warning = emptyEnvironmentWarning(report);
-    if (warning) (options.warn ?? out)(warning);
     if (options.report) await writeReportFiles(access, name, options.report, out);
     if (mode === 'plan' && execution.status === 'SUCCEEDED' && report.status === 'succeeded') {
       out(`To execute this plan: ${await executeCommandFor(access, report, options)}`);

@@ -132,12 +132,7 @@ async function run(argv: string[], output: CliOutput, options: MainOptions): Pro
     switch (command) {
       case 'plan':
       case 'execute':
-        return await startCommand(
-          access,
-          command,
-          { prepared: prepared as PreparedStart, report: str(values.report), targetArgs: targetArgs(values), warn: (line) => output.stderr(`${line}\n`) },
-          out,
-        );
+        return await startCommand(access, command, { prepared: prepared as PreparedStart, report: str(values.report), targetArgs: targetArgs(values) }, out);
       case 'watch':
         return await watchCommand(access, positionals[0] ?? '', out);
       case 'report':

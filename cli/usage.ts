@@ -62,7 +62,7 @@ export const COMMAND_USAGE: Record<string, string> = {
 
 Starts a plan run (nothing is deleted), prints its progress and its summary, and then the
 execute command for exactly this plan (--plan the --report FILE, else the report's S3 URI).
-A plan by --environment that finds nothing of it warns on stderr (exit code unchanged).
+A plan by --environment that finds nothing of it says so in a note (exit code unchanged).
 
 ${REQUEST}
 
@@ -74,7 +74,7 @@ ${EXIT_CODES}
 
 Starts an execute run, prints its progress and its summary. On the sandbox, a sweep's
 cleanups run after it, each with its summary. A run by --environment that finds nothing of
-it warns on stderr (exit code unchanged).
+it says so in a note (exit code unchanged).
 
 ${REQUEST}
 

@@ -154,11 +154,13 @@ describe('proton-cleanup on the sandbox', () => {
     expect(stdout).toMatch(/✗ execution failed: InvalidRequest/);
   });
 
-  it('a plan by an environment nothing is tagged for warns on stderr where to look, and still exits 0', async () => {
-    const { code, stderr } = await cli('plan', '--environment', 'paymnets-prod', '--management-account', '444455556666', '--sandbox', DEMO);
+  it('a plan by an environment nothing is tagged for says so where to look, and still exits 0 (demo: only an unproven stack is examined)', async () => {
+    const { code, stdout } = await cli('plan', '--environment', 'paymnets-prod', '--management-account', '444455556666', '--sandbox', DEMO);
 
     expect(code).toBe(0);
-    expect(stderr).toMatch(/^warning: nothing in this account is tagged for environment paymnets-prod@444455556666\. .*plan --sweep/m);
+    expect(stdout).toMatch(
+      /^Note: nothing in this account is tagged for environment paymnets-prod of management account 444455556666: .*a sweep in plan mode lists/m,
+    );
   });
 
   it('without --state, each command starts from the scenario: nothing is listed, and list says why', async () => {
@@ -340,5 +342,15 @@ describe('proton-cleanup on the sandbox', () => {
       expect(readReport(path.join(dir, 'P.json')).mode).toBe('plan');
       expect(existsSync(path.join(dir, 'S.json'))).toBe(true);
     });
+  });
+});
+
+describe('a run by an environment that is not there', () => {
+  it("ends its summary with the report's note: nothing is tagged for it (exit code unchanged)", async () => {
+    const afterProton = path.join(root, 'scenarios', 'after-proton.json');
+    const { code, stdout } = await cli('plan', '--environment', 'paymnets-prod', '--management-account', '444455556666', '--sandbox', afterProton);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Note: nothing in this account is tagged for environment paymnets-prod of management account 444455556666');
   });
 });
