@@ -1,12 +1,5 @@
 import { main } from './cli-main.js';
+import { runAsProcess } from './run-as-process.js';
 
 /** The bin of `npm start`: the program (cli-main.ts) on this process's arguments and streams. */
-main(process.argv.slice(2), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runAsProcess(main);

@@ -4,13 +4,12 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/find-due-connections.js';
 import {
-  ACCOUNT_ID,
+  answerStartExecution,
   connectionIdOf,
   connectionSummary,
   DECOMMISSION_TAG_KEY,
   mockedClients,
   protonTagList,
-  REGION,
   REPORT_BUCKET,
   serveObjects,
   storedReport,
@@ -44,10 +43,7 @@ const noticeName = (day: string) => `scheduled-notice-${ID}-${day.replaceAll('-'
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date(NOW));
-  sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => ({
-    executionArn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:proton-connection-cleanup-local:${input.name}`,
-    startDate: new Date(),
-  }));
+  answerStartExecution(sfn);
   serveObjects(s3, {});
 });
 

@@ -14,6 +14,7 @@ import { handler } from '../../functions/find-due-connections.js';
 import { handler as resolveRequest } from '../../functions/resolve-request.js';
 import {
   ACCOUNT_ID,
+  answerStartExecution,
   connectionArnOf,
   connectionIdOf,
   connectionSummary,
@@ -54,10 +55,7 @@ const OTHER = connectionIdOf(3);
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date(NOW));
-  sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => ({
-    executionArn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:proton-connection-cleanup-local:${input.name}`,
-    startDate: new Date(),
-  }));
+  answerStartExecution(sfn);
 });
 
 afterEach(() => {

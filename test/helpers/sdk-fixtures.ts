@@ -35,7 +35,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { ExecutionAlreadyExists, SFNServiceException } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, type SFNClient, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ParameterNotFound, SSMServiceException, ThrottlingException as SsmThrottlingException } from '@aws-sdk/client-ssm';
 import { HttpResponse } from '@smithy/core/protocols';
 import { sdkStreamMixin } from '@smithy/core/serde';
@@ -426,6 +426,14 @@ export function storedReport(overrides: Partial<Report> = {}): Report {
 // ---------------------------------------------------------------------------------------------
 // Triggers: the scheduled sweep and the EventBridge target
 // ---------------------------------------------------------------------------------------------
+
+/** StartExecution answers every name with a new execution of the local state machine, started now. */
+export function answerStartExecution(sfn: AwsClientStub<SFNClient>): void {
+  sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => ({
+    executionArn: `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:proton-connection-cleanup-local:${input.name}`,
+    startDate: new Date(),
+  }));
+}
 
 /** The state machine the triggers start (STATE_MACHINE_ARN in test/setup-env.ts). */
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:proton-connection-cleanup-local';
