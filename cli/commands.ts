@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../functions/domain/report.js';
 import type { Mode } from '../functions/domain/request.js';
+import { reportSiblings } from '../local/report-files.js';
 import { summaryTable } from '../local/summary-table.js';
 import type { CleanupAccess } from './access.js';
 import { EXIT, type ExitCode, exitCodeOf, worstExitCode } from './exit-code.js';
@@ -28,7 +29,7 @@ export function executionName(mode: Mode, now: Date = new Date()): string {
 }
 
 /** Where the plan goes in the report bucket: named by its content, so the same plan is the same object. */
-export function planKey(content: string): string {
+function planKey(content: string): string {
   return `plans/${createHash('sha256').update(content).digest('hex')}.json`;
 }
 
@@ -65,19 +66,15 @@ async function executeCommandFor(access: CleanupAccess, report: Report, options:
   return ['proton-cleanup', 'execute', '--plan', plan, ...target, ...(options.targetArgs ?? [])].map(shellWord).join(' ');
 }
 
-/** The file beside `file` for another format: report.json → report.md. */
-export function siblingPath(file: string, extension: 'md' | 'html'): string {
-  return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.${extension}` : `${file}.${extension}`;
-}
-
 /** Writes the report as stored, and the Markdown and HTML the workflow wrote beside it, if it did. */
 async function writeReportFiles(access: CleanupAccess, name: string, file: string, out: Out): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const written: string[] = [];
+  const siblings = reportSiblings(file);
   for (const [key, target] of [
     [`reports/${name}.json`, file],
-    [`reports/${name}.md`, siblingPath(file, 'md')],
-    [`reports/${name}.html`, siblingPath(file, 'html')],
+    [`reports/${name}.md`, siblings.markdown],
+    [`reports/${name}.html`, siblings.html],
   ] as const) {
     const body = await access.getObject(key);
     if (body === undefined) continue;

@@ -77,8 +77,3 @@ export function requestFromFlags(flags: RequestFlags, mode: Mode): ConsoleInput 
   }
   return { ...checked.data, ...(flags.plan !== undefined ? { plan: flags.plan } : {}) };
 }
-
-/** Whether any request flag is set (they cannot be combined with --input). */
-export function hasRequestFlags(flags: RequestFlags): boolean {
-  return Object.values(flags).some((v) => v !== undefined && v !== false);
-}
