@@ -1,10 +1,10 @@
 import { listStacks } from './aws/cloudformation.js';
 import { deleteRole, rolesUsedByOtherConnections } from './aws/iam-roles.js';
-import { getJson, ObjectRefSchema } from './aws/object-store.js';
+import { getJson } from './aws/object-store.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { decideRoleDeletions, stacksUsingRoles } from './domain/connection-roles.js';
-import { InventorySchema } from './domain/inventory.js';
+import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import type { DirectResult } from './domain/report.js';
 import { MODES } from './domain/request.js';
 import { stoppedBecause } from './domain/serving.js';
@@ -21,7 +21,7 @@ export const handler = taskHandler({
   task: 'DeleteConnectionRoles',
   input: z.object({
     connection: ConnectionFactsSchema,
-    inventory: z.object({ location: ObjectRefSchema }),
+    inventory: InventoryReferenceSchema,
     mode: z.enum(MODES),
     executionName: z.string(),
   }),
