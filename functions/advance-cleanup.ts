@@ -1,10 +1,10 @@
-import { executionKey, getJson, getJsonIfExists, type ObjectRef, ObjectRefSchema, putJson } from './aws/object-store.js';
+import { executionKey, getJson, getJsonIfExists, type ObjectRef, putJson } from './aws/object-store.js';
 import { advanceRound } from './cleanup/cleanup-round.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import {
-  type CleanupCounts,
   type CleanupProgress,
   CleanupProgressSchema,
+  type CleanupState,
   countProgress,
   endWithoutFinishing,
   isCleanupDone,
@@ -13,7 +13,7 @@ import {
   startProgress,
 } from './domain/cleanup-progress.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { InventorySchema } from './domain/inventory.js';
+import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { MODES } from './domain/request.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
@@ -44,15 +44,6 @@ const ROUND_INTERVAL_MS = 30_000;
 /** Time a round may spend (the function's timeout is 120 s): what is left waits for the next round. */
 const ROUND_BUDGET_MS = 60_000;
 
-export interface CleanupState {
-  round: number;
-  done: boolean;
-  /** When the next round starts (WaitForDeletions waits until then). */
-  nextRoundAt: string;
-  progress: ObjectRef;
-  counts: CleanupCounts;
-}
-
 /** The stored progress; the first round builds it from the inventory (a retried round finds what the first attempt stored). */
 async function loadProgress(executionName: string, inventory: ObjectRef): Promise<CleanupProgress> {
   const stored = await getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, CleanupProgressSchema);
@@ -62,7 +53,7 @@ async function loadProgress(executionName: string, inventory: ObjectRef): Promis
 export const handler = taskHandler({
   task: 'AdvanceCleanup',
   input: z.object({
-    inventory: z.object({ location: ObjectRefSchema }),
+    inventory: InventoryReferenceSchema,
     mode: z.enum(MODES),
     connection: ConnectionFactsSchema,
     retainFailedResources: z.boolean(),

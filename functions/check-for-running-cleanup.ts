@@ -1,5 +1,5 @@
-import { acquireLease, type LeaseRef } from './aws/cleanup-lease.js';
-import { leaseKey } from './domain/concurrent-runs.js';
+import { acquireLease } from './aws/cleanup-lease.js';
+import { type ConcurrencyCheck, leaseKey } from './domain/concurrent-runs.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { SettingsSchema } from './runtime/settings.js';
@@ -25,14 +25,7 @@ export const handler = taskHandler({
     executionName: z.string(),
   }),
   logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
-  run: async ({
-    connectionId,
-    environmentName,
-    managementAccountId,
-    mode,
-    stateMachineArn,
-    executionName,
-  }): Promise<{ runningCleanup: string | null; lease: LeaseRef | null }> => {
+  run: async ({ connectionId, environmentName, managementAccountId, mode, stateMachineArn, executionName }): Promise<ConcurrencyCheck> => {
     if (mode !== 'execute') return { runningCleanup: null, lease: null };
     const key = leaseKey({ ...(connectionId ? { connectionId } : {}), environment: { name: environmentName, managementAccountId } });
     const outcome = await acquireLease(

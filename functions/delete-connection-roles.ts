@@ -1,10 +1,10 @@
 import { listStacks } from './aws/cloudformation.js';
 import { deleteRole, rolesUsedByOtherConnections } from './aws/iam-roles.js';
-import { getJson, ObjectRefSchema } from './aws/object-store.js';
+import { getJson } from './aws/object-store.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { decideRoleDeletions, stacksUsingRoles } from './domain/connection-roles.js';
-import { InventorySchema } from './domain/inventory.js';
+import { decideRoleDeletions, rolesPlannedForDeletion, stacksUsingRoles } from './domain/connection-roles.js';
+import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import type { DirectResult } from './domain/report.js';
 import { MODES } from './domain/request.js';
 import { stoppedBecause } from './domain/serving.js';
@@ -21,7 +21,7 @@ export const handler = taskHandler({
   task: 'DeleteConnectionRoles',
   input: z.object({
     connection: ConnectionFactsSchema,
-    inventory: z.object({ location: ObjectRefSchema }),
+    inventory: InventoryReferenceSchema,
     mode: z.enum(MODES),
     executionName: z.string(),
   }),
@@ -34,17 +34,10 @@ export const handler = taskHandler({
     const verdict = await checkEligibility(connection);
     if (!verdict.eligible) return connectionRoles.map((id) => ({ id, outcome: 'retained', reason: stoppedBecause(verdict.fact) }));
     // Only the roles the inventory planned to delete (a reviewed plan may have kept some): the others stay, with its reason.
-    const inventoried = new Map((await getJson(inventory.location, InventorySchema)).resources.map((r) => [r.id, r]));
-    const kept: DirectResult[] = [];
-    const roleArns = connectionRoles.filter((id) => {
-      const entry = inventoried.get(id);
-      if (entry?.action === 'delete-role') return true;
-      kept.push({ id, outcome: 'retained', reason: entry?.reason ?? 'not in the inventory of this run' });
-      return false;
-    });
-    if (roleArns.length === 0) return kept;
+    const { planned: roleArns, kept } = rolesPlannedForDeletion(connectionRoles, (await getJson(inventory.location, InventorySchema)).resources);
+    const results: DirectResult[] = kept.map(({ roleArn, reason }) => ({ id: roleArn, outcome: 'retained', reason }));
+    if (roleArns.length === 0) return results;
     const decisions = decideRoleDeletions(roleArns, await rolesUsedByOtherConnections(connectionId), stacksUsingRoles(roleArns, await listStacks()));
-    const results: DirectResult[] = [...kept];
     for (const decision of decisions) {
       if (decision.action === 'retain') {
         results.push({ id: decision.roleArn, outcome: 'retained', reason: decision.reason });

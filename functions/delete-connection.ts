@@ -1,6 +1,6 @@
 import { deleteConnection } from './aws/proton.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { decideConnectionDeletion } from './domain/connection-deletion.js';
+import { type ConnectionDeletionResult, decideConnectionDeletion } from './domain/connection-deletion.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
@@ -21,7 +21,7 @@ export const handler = taskHandler({
     executionName: z.string(),
   }),
   logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
-  run: async ({ connection, request, retryCount }) => {
+  run: async ({ connection, request, retryCount }): Promise<ConnectionDeletionResult> => {
     requireExecuteMode('DeleteConnection', request.mode);
     const attempts = retryCount + 1;
     const decision = decideConnectionDeletion(connection, request.reviewedPlan);

@@ -1,5 +1,5 @@
 import { listStacks } from './aws/cloudformation.js';
-import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
+import { executionKey, putJson } from './aws/object-store.js';
 import { resourcesInStacks, resourcesTaggedFor } from './aws/tagging.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import { readForeseenFacts } from './cleanup/foreseen-facts.js';
@@ -7,7 +7,7 @@ import { readAcceptedPlan } from './cleanup/plan-reader.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { memoryKeyOfConnection, memoryKeyOfEnvironment, rememberConnection } from './domain/connection-memory.js';
 import { foreseeHolds, withForeseenFacts } from './domain/foresight.js';
-import { buildInventory, countInventory, type Inventory, type InventoryCounts, stacksToExamine } from './domain/inventory.js';
+import { buildInventory, countInventory, type Inventory, type InventoryResult, stacksToExamine } from './domain/inventory.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { restrictToPlan } from './domain/reviewed-plan.js';
 import { clock } from './runtime/clock.js';
@@ -20,11 +20,6 @@ import * as z from './runtime/zod.js';
 
 /** Inventory: everything tied to the connection's environment, stored in S3; the state gets its reference and counts. */
 const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true }));
-
-export interface InventoryResult {
-  location: ObjectRef;
-  counts: InventoryCounts;
-}
 
 async function restrictedToPlan(inventory: Inventory, uri: string, etag: string): Promise<Inventory> {
   const plan = await readAcceptedPlan(uri, config.REPORT_BUCKET, etag);

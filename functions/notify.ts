@@ -1,8 +1,8 @@
 import { publishToTopic, putEvent } from './aws/notifications.js';
-import { getJson, ObjectRefSchema } from './aws/object-store.js';
+import { getJson } from './aws/object-store.js';
 import { markerRef, publishOnce } from './aws/publish-once.js';
 import { composeBareFailure, composeNotification } from './domain/notification.js';
-import { CaughtErrorSchema, ReportSchema } from './domain/report.js';
+import { CaughtErrorSchema, ReportResultSchema, ReportSchema } from './domain/report.js';
 import { loadConfig } from './runtime/config.js';
 import { logger } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
@@ -16,7 +16,7 @@ import * as z from './runtime/zod.js';
 const config = loadConfig(SettingsSchema.pick({ TOPIC_ARN: true, REPORT_BUCKET: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }));
 
 /** WriteReport's result: the JSON report, and the Markdown and HTML reports beside it (absent from an execution started by an earlier version). */
-const WrittenReport = z.object({ location: ObjectRefSchema, markdown: ObjectRefSchema.optional(), html: ObjectRefSchema.optional() });
+const WrittenReport = ReportResultSchema.pick({ location: true, markdown: true, html: true }).partial({ markdown: true, html: true });
 /** On the failure path, WriteFailureReport's own error when even the report could not be written. */
 const UnwrittenReport = CaughtErrorSchema;
 

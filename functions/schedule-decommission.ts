@@ -1,5 +1,5 @@
 import { putParameter } from './aws/decommission-dates.js';
-import { parameterNameOf } from './domain/decommission-schedule.js';
+import { parameterNameOf, type ScheduledDecommission } from './domain/decommission-schedule.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { loadConfig } from './runtime/config.js';
 import { InvalidStateInputError } from './runtime/errors.js';
@@ -13,13 +13,6 @@ import * as z from './runtime/zod.js';
  * SSM parameter: tagging a stack would be a stack update). Nothing is deleted now.
  */
 const config = loadConfig(SettingsSchema.pick({ DECOMMISSION_PARAMETER_PATH: true }));
-
-export interface ScheduledDecommission {
-  environmentName: string;
-  managementAccountId: string;
-  decommissionOn: string;
-  parameter: string;
-}
 
 export const handler = taskHandler({
   task: 'ScheduleDecommission',

@@ -1,13 +1,13 @@
 import { parametersUnder } from './aws/decommission-dates.js';
-import { executionKey, type ObjectRef, putJson } from './aws/object-store.js';
+import { executionKey, putJson } from './aws/object-store.js';
 import { listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
 import { resourcesWithTag } from './aws/tagging.js';
 import { decommissionDates, todayUtc } from './domain/decommission-schedule.js';
 import { TAG } from './domain/ownership.js';
-import type { SweepSection } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { decideSweep, environmentsFound, type SweepDecision, sweepChildName } from './domain/sweep.js';
+import type { SweepFile, SweepResult, SweepSection } from './domain/sweep-result.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { deploymentAccountId } from './runtime/deployment.js';
@@ -25,11 +25,6 @@ const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, DECOMMISSIO
 
 /** Where the sweep's sections are kept: one per environment found, so they travel by reference, never in the state. */
 export const SWEEP_FILE = 'sweep.json';
-
-export interface SweepResult {
-  location: ObjectRef;
-  counts: { environments: number; started: number; skipped: number; failedToStart: number };
-}
 
 async function decide(input: {
   protonApi: 'available' | 'retired';
@@ -78,7 +73,9 @@ export const handler = taskHandler({
         sections.push({ ...section, ...target, outcome: 'failed-to-start', error: `${(error as Error).name}: ${(error as Error).message}` });
       }
     }
-    const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, SWEEP_FILE) }, { environments: sections });
+    const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, SWEEP_FILE) }, {
+      environments: sections,
+    } satisfies SweepFile);
     const count = (...outcomes: SweepSection['outcome'][]) => sections.filter((s) => outcomes.includes(s.outcome)).length;
     return {
       location,

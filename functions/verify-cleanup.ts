@@ -1,10 +1,10 @@
 import { resourceDeletionEvents } from './aws/cloudformation.js';
-import { executionKey, getJson, type ObjectRef, ObjectRefSchema, putJson } from './aws/object-store.js';
+import { executionKey, getJson, putJson } from './aws/object-store.js';
 import { resourcesTaggedFor } from './aws/tagging.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
-import { InventorySchema } from './domain/inventory.js';
+import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { stoppedBecause } from './domain/serving.js';
-import { holdBackStandalone, type ResourceDeletionEvent, stacksToExplain, verify } from './domain/verification.js';
+import { holdBackStandalone, type ResourceDeletionEvent, stacksToExplain, type VerifyResult, verify } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { SettingsSchema } from './runtime/settings.js';
@@ -14,17 +14,9 @@ import * as z from './runtime/zod.js';
 /** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on the stand-alone resources to delete. */
 const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
-export interface VerifyResult {
-  location: ObjectRef;
-  remaining: number;
-  appeared: number;
-  /** What DeleteStandaloneResources goes through next (only types the request lists in deleteTypes). */
-  standalone: { arn: string; type: string }[];
-}
-
 export const handler = taskHandler({
   task: 'VerifyCleanup',
-  input: z.object({ inventory: z.object({ location: ObjectRefSchema }), deleteTypes: z.array(z.string()), executionName: z.string() }),
+  input: z.object({ inventory: InventoryReferenceSchema, deleteTypes: z.array(z.string()), executionName: z.string() }),
   logKeys: ({ executionName }) => ({ executionName }),
   run: async ({ inventory: { location }, deleteTypes, executionName }): Promise<VerifyResult> => {
     const inventory = await getJson(location, InventorySchema);

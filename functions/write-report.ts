@@ -1,14 +1,17 @@
 import { type LeaseRef, releaseLease } from './aws/cleanup-lease.js';
-import { executionKey, getJson, getJsonIfExists, type ObjectRef, ObjectRefSchema, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
-import { type CleanupProgress, CleanupProgressSchema, PROGRESS_FILE, stackResults } from './domain/cleanup-progress.js';
+import { executionKey, getJson, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
+import { type CleanupProgress, CleanupProgressSchema, CleanupStateSchema, PROGRESS_FILE, stackResults } from './domain/cleanup-progress.js';
+import { ConcurrencyCheckSchema } from './domain/concurrent-runs.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
-import { ConnectionDeletionResultSchema } from './domain/connection-deletion.js';
-import { type Inventory, InventorySchema } from './domain/inventory.js';
-import { buildReport, CaughtErrorSchema, DirectResultSchema, type Report, ReportSchema, type Summary, SweepSectionSchema } from './domain/report.js';
+import { ConnectionDeletionSchema } from './domain/connection-deletion.js';
+import { ScheduledDecommissionSchema } from './domain/decommission-schedule.js';
+import { type Inventory, InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
+import { buildReport, CaughtErrorSchema, DirectResultSchema, type ReportResult } from './domain/report.js';
 import { renderHtml } from './domain/report-html.js';
 import { renderMarkdown } from './domain/report-markdown.js';
 import { CleanupRequestSchema } from './domain/request.js';
-import { VerificationSchema } from './domain/verification.js';
+import { SweepFileSchema, SweepResultSchema } from './domain/sweep-result.js';
+import { VerificationSchema, VerifyResultSchema } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { deploymentAccountId } from './runtime/deployment.js';
@@ -20,37 +23,26 @@ import * as z from './runtime/zod.js';
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
 const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, AWS_REGION: true }));
 
-const ReferenceSchema = z.object({ location: ObjectRefSchema });
-/** The cleanup lease CheckForRunningCleanup took (released here: the run deletes nothing more). */
-const LeaseRefSchema = ObjectRefSchema.extend({ etag: z.string() });
-const SweepSectionsSchema = z.object({ environments: z.array(SweepSectionSchema) });
-
-/** Only the parts of the workflow's state the report needs; everything is optional on the failure path. */
+/**
+ * Only the parts of the workflow's state the report needs, each read with the contract of the
+ * state that put it there; everything is optional on the failure path.
+ */
 const GatheredStateSchema = z.object({
   request: CleanupRequestSchema.optional(),
   connection: ConnectionFactsSchema.optional(),
-  concurrency: z.object({ runningCleanup: z.string().nullable(), lease: LeaseRefSchema.nullable().optional() }).optional(),
-  sweep: ReferenceSchema.optional(),
-  scheduled: ReportSchema.shape.scheduled,
-  inventory: ReferenceSchema.optional(),
-  deletion: z.union([ConnectionDeletionResultSchema, CaughtErrorSchema]).optional(),
+  /** The cleanup lease CheckForRunningCleanup took (released here: the run deletes nothing more); absent from an execution started by an earlier version. */
+  concurrency: ConcurrencyCheckSchema.partial({ lease: true }).optional(),
+  sweep: SweepResultSchema.pick({ location: true }).optional(),
+  scheduled: ScheduledDecommissionSchema.optional(),
+  inventory: InventoryReferenceSchema.optional(),
+  deletion: ConnectionDeletionSchema.optional(),
   /** AdvanceCleanup's last answer: the progress itself is in S3. */
-  cleanup: z.object({ round: z.number().int() }).optional(),
+  cleanup: CleanupStateSchema.pick({ round: true }).optional(),
   standaloneCleanup: z.array(DirectResultSchema.extend({ outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']) })).optional(),
   roleCleanup: z.array(DirectResultSchema).optional(),
-  verification: ReferenceSchema.optional(),
+  verification: VerifyResultSchema.pick({ location: true }).optional(),
   failure: CaughtErrorSchema.optional(),
 });
-
-export interface ReportResult {
-  /** The JSON report (the record); the Markdown and HTML reports people read are beside it. */
-  location: ObjectRef;
-  uri: string;
-  markdown: ObjectRef;
-  html: ObjectRef;
-  status: Report['status'];
-  summary: Summary;
-}
 
 /**
  * The inventory this execution stored when the state holds no reference to it: Inventory stored
@@ -95,7 +87,7 @@ export const handler = taskHandler({
       state.verification ? getJson(state.verification.location, VerificationSchema) : undefined,
       state.cleanup || (state.failure && state.deletion) ? storedProgress(executionName) : undefined,
     ]);
-    const sweep = state.sweep ? (await getJson(state.sweep.location, SweepSectionsSchema)).environments : undefined;
+    const sweep = state.sweep ? (await getJson(state.sweep.location, SweepFileSchema)).environments : undefined;
     const report = buildReport({
       // Where it ran: a plan is executed only in the account and region it was made for.
       execution: { name: executionName, startedAt, finishedAt: clock.isoNow(), account: deploymentAccountId(), region: config.AWS_REGION },

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { holderMayStillDelete, judgeLease, type Lease, LeaseSchema } from '../domain/concurrent-runs.js';
+import { holderMayStillDelete, judgeLease, type Lease, type LeaseRef, LeaseSchema } from '../domain/concurrent-runs.js';
 import { InternalServerError } from '../runtime/errors.js';
 import { sfn } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
@@ -13,7 +13,7 @@ import { executionArnOf } from './step-functions.js';
  * PutObject to take it over. Two runs racing for it cannot both win: S3 lets exactly one
  * conditional write succeed; the loser reads the winner's lease and yields to it.
  */
-export type LeaseRef = ObjectRef & { etag: string };
+export type { LeaseRef } from '../domain/concurrent-runs.js';
 export type LeaseOutcome = { held: LeaseRef } | { yieldTo: string };
 
 const ATTEMPTS = 3;

@@ -1,12 +1,12 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { ObjectRef } from '../domain/object-ref.js';
 import { InternalServerError, InvalidStateInputError } from '../runtime/errors.js';
-import * as z from '../runtime/zod.js';
+import type * as z from '../runtime/zod.js';
 import { s3 } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
 
 /** Inventories, verifications and reports live in S3 and travel through the workflow by reference. */
-export const ObjectRefSchema = z.object({ bucket: z.string().min(1), key: z.string().min(1) });
-export type ObjectRef = z.infer<typeof ObjectRefSchema>;
+export { type ObjectRef, ObjectRefSchema } from '../domain/object-ref.js';
 
 export function s3Uri(ref: ObjectRef): string {
   return `s3://${ref.bucket}/${ref.key}`;

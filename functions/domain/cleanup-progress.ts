@@ -1,5 +1,6 @@
 import * as z from '../runtime/zod.js';
 import { type Inventory, PHASES } from './inventory.js';
+import { ObjectRefSchema } from './object-ref.js';
 import { STACK_OUTCOMES, type StackProgress, StackProgressSchema } from './stack-deletion.js';
 
 /**
@@ -170,14 +171,30 @@ export function freeSlots(progress: CleanupProgress, maxStacksDeleting: number):
 
 export const isCleanupDone = (progress: CleanupProgress): boolean => progress.stacks.every(isSettled);
 
-export interface CleanupCounts {
-  pending: number;
-  deleting: number;
-  deleted: number;
-  alreadyAbsent: number;
-  retained: number;
-  failed: number;
-}
+export const CleanupCountsSchema = z.object({
+  pending: z.number().int(),
+  deleting: z.number().int(),
+  deleted: z.number().int(),
+  alreadyAbsent: z.number().int(),
+  retained: z.number().int(),
+  failed: z.number().int(),
+});
+export type CleanupCounts = z.infer<typeof CleanupCountsSchema>;
+
+/**
+ * AdvanceCleanup's output ($.cleanup): the round's reference to the stored progress and its
+ * counts, so the state never grows with the number of stacks. IsCleanupDone reads `done`,
+ * WaitForDeletions `nextRoundAt`.
+ */
+export const CleanupStateSchema = z.object({
+  round: z.number().int(),
+  done: z.boolean(),
+  /** When the next round starts (WaitForDeletions waits until then). */
+  nextRoundAt: z.string(),
+  progress: ObjectRefSchema,
+  counts: CleanupCountsSchema,
+});
+export type CleanupState = z.infer<typeof CleanupStateSchema>;
 
 export function countProgress(progress: CleanupProgress): CleanupCounts {
   const count = (...outcomes: TrackedOutcome[]) => progress.stacks.filter((s) => outcomes.includes(s.outcome)).length;

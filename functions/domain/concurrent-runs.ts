@@ -1,4 +1,5 @@
 import * as z from '../runtime/zod.js';
+import { ObjectRefSchema } from './object-ref.js';
 import type { EnvironmentRef } from './request.js';
 
 /**
@@ -22,6 +23,14 @@ export const LeaseSchema = z.object({
   released: z.boolean().optional(),
 });
 export type Lease = z.infer<typeof LeaseSchema>;
+
+/** The lease a run holds: where it is, and the ETag its conditional writes match. */
+export const LeaseRefSchema = ObjectRefSchema.extend({ etag: z.string() });
+export type LeaseRef = z.infer<typeof LeaseRefSchema>;
+
+/** CheckForRunningCleanup's output ($.concurrency): the execution this run yields to, or the lease it took (WriteReport releases it). */
+export const ConcurrencyCheckSchema = z.object({ runningCleanup: z.string().nullable(), lease: LeaseRefSchema.nullable() });
+export type ConcurrencyCheck = z.infer<typeof ConcurrencyCheckSchema>;
 
 export function leaseKey(target: CleanupTarget): string {
   const part = encodeURIComponent;

@@ -1,4 +1,5 @@
 import * as z from '../runtime/zod.js';
+import { CaughtErrorSchema } from './caught-error.js';
 import type { ConnectionFacts } from './connection.js';
 import type { ReviewedPlan } from './request.js';
 
@@ -45,3 +46,7 @@ export const ConnectionDeletionResultSchema = z.union([
   z.object({ outcome: z.enum(['unreachable', 'not-attempted']), attempts: z.number().int(), reason: z.string() }),
 ]);
 export type ConnectionDeletionResult = z.infer<typeof ConnectionDeletionResultSchema>;
+
+/** The state's `$.deletion`: DeleteConnection's result, or the error that stopped it (the ASL's Catch puts it there). */
+export const ConnectionDeletionSchema = z.union([ConnectionDeletionResultSchema, CaughtErrorSchema]);
+export type ConnectionDeletion = z.infer<typeof ConnectionDeletionSchema>;

@@ -52,6 +52,27 @@ export function stacksUsingRoles(
   return using;
 }
 
+/**
+ * Which of the connection's roles this run may still delete: only those its inventory planned to
+ * delete (`delete-role`). Any other stays, with the inventory's reason (a reviewed plan may have
+ * kept it), or because this run never inventoried it. The roles that remain go on to
+ * decideRoleDeletions.
+ */
+export function rolesPlannedForDeletion(
+  roleArns: readonly string[],
+  inventoried: readonly { id: string; action: string; reason?: string | undefined }[],
+): { planned: string[]; kept: RoleDecision[] } {
+  const entries = new Map(inventoried.map((r) => [r.id, r]));
+  const planned: string[] = [];
+  const kept: RoleDecision[] = [];
+  for (const roleArn of roleArns) {
+    const entry = entries.get(roleArn);
+    if (entry?.action === 'delete-role') planned.push(roleArn);
+    else kept.push({ roleArn, action: 'retain', reason: entry?.reason ?? 'not in the inventory of this run' });
+  }
+  return { planned, kept };
+}
+
 /** The connection's roles, each once, with the decision and why. */
 export function decideRoleDeletions(
   roleArns: string[],

@@ -1,3 +1,5 @@
+import * as z from '../runtime/zod.js';
+
 /**
  * Which connections the scheduled sweep decommissions: those whose decommission tag holds a
  * date that has come. A malformed tag is reported, never fatal, and never a reason to delete.
@@ -119,3 +121,12 @@ export function addDays(day: string, days: number): string {
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
+
+/** ScheduleDecommission's output ($.scheduled): the date written, and where the daily schedule reads it. */
+export const ScheduledDecommissionSchema = z.object({
+  environmentName: z.string(),
+  managementAccountId: z.string(),
+  decommissionOn: z.string(),
+  parameter: z.string(),
+});
+export type ScheduledDecommission = z.infer<typeof ScheduledDecommissionSchema>;

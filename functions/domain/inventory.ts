@@ -2,6 +2,7 @@ import * as z from '../runtime/zod.js';
 import { resourceTypeOf } from './arn.js';
 import { type ConnectionFacts, ConnectionFactsSchema } from './connection.js';
 import { FailedResourceSchema } from './failed-resource.js';
+import { ObjectRefSchema } from './object-ref.js';
 import {
   hasProtectTag,
   judgeOwnership,
@@ -300,12 +301,19 @@ export function buildInventory(facts: InventoryFacts): Inventory {
   };
 }
 
-export interface InventoryCounts {
-  resources: number;
-  stacksToDelete: number;
-  deletedWithStacks: number;
-  retained: number;
-}
+export const InventoryCountsSchema = z.object({
+  resources: z.number().int(),
+  stacksToDelete: z.number().int(),
+  deletedWithStacks: z.number().int(),
+  retained: z.number().int(),
+});
+export type InventoryCounts = z.infer<typeof InventoryCountsSchema>;
+
+/** Inventory's output ($.inventory): the stored inventory by reference, and its counts (the inventory itself never travels in the state). */
+export const InventoryResultSchema = z.object({ location: ObjectRefSchema, counts: InventoryCountsSchema });
+export type InventoryResult = z.infer<typeof InventoryResultSchema>;
+/** What the states after Inventory read of its output: where the inventory is. */
+export const InventoryReferenceSchema = InventoryResultSchema.pick({ location: true });
 
 export function countInventory(inventory: Inventory): InventoryCounts {
   const count = (action: InventoriedResource['action']) => inventory.resources.filter((r) => r.action === action).length;

@@ -6,9 +6,12 @@ import { type CleanupRequest, CleanupRequestSchema, DEFAULT_OPTIONS, MODES, Revi
 export { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
 
 import type { ConnectionFacts } from './connection.js';
-import { type ConnectionDeletionResult, decideConnectionDeletion } from './connection-deletion.js';
+import { type ConnectionDeletion, decideConnectionDeletion } from './connection-deletion.js';
+import { ScheduledDecommissionSchema } from './decommission-schedule.js';
 import { connectionNextStep, type NextStepContext, nextStep } from './next-steps.js';
+import { ObjectRefSchema } from './object-ref.js';
 import { type FailedResource, FailedResourceSchema, type StackProgress } from './stack-deletion.js';
+import { type SweepSection, SweepSectionSchema } from './sweep-result.js';
 import { keptByTemplate } from './template-policies.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 
@@ -62,18 +65,7 @@ export const SummarySchema = z.object({
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
-export const SweepSectionSchema = z.object({
-  environmentName: z.string(),
-  managementAccountId: z.string(),
-  environmentArn: z.string(),
-  resources: z.number().int().describe('resources (stacks included) tagged for it in this account'),
-  outcome: z.enum(['started', 'already-started', 'failed-to-start', 'skipped']),
-  reason: z.string().describe('why it was, or was not, cleaned up'),
-  execution: z.string().optional().describe('the execution cleaning it up'),
-  error: z.string().optional(),
-  report: z.string().optional().describe('where that execution writes its report, in the same bucket'),
-});
-export type SweepSection = z.infer<typeof SweepSectionSchema>;
+export { type SweepSection, SweepSectionSchema } from './sweep-result.js';
 
 export const DirectResultSchema = z.object({
   id: z.string(),
@@ -119,10 +111,9 @@ export const ReportSchema = z
     summary: SummarySchema,
     /** A sweep: one section per environment found, with what was decided and the execution cleaning it up. */
     sweep: z.array(SweepSectionSchema).optional(),
-    scheduled: z
-      .object({ environmentName: z.string(), managementAccountId: z.string(), decommissionOn: z.string(), parameter: z.string() })
-      .optional()
-      .describe('a request that scheduled a decommission: the date written and where the daily schedule reads it'),
+    scheduled: ScheduledDecommissionSchema.optional().describe(
+      'a request that scheduled a decommission: the date written and where the daily schedule reads it',
+    ),
     notes: z
       .array(z.string())
       .optional()
@@ -135,8 +126,18 @@ export const ReportSchema = z
   .meta({ title: 'proton-connection-cleanup report', description: 'What one execution found and did, resource by resource.' });
 export type Report = z.infer<typeof ReportSchema>;
 
-/** DeleteConnection's result, or the error that stopped it. */
-export type ConnectionDeletion = ConnectionDeletionResult | CaughtError;
+/** WriteReport's output ($.report, the execution's output): the JSON report (the record), and the Markdown and HTML reports people read beside it. */
+export const ReportResultSchema = z.object({
+  location: ObjectRefSchema,
+  uri: z.string(),
+  markdown: ObjectRefSchema,
+  html: ObjectRefSchema,
+  status: ReportSchema.shape.status,
+  summary: SummarySchema,
+});
+export type ReportResult = z.infer<typeof ReportResultSchema>;
+
+export type { ConnectionDeletion } from './connection-deletion.js';
 
 export interface ReportInput {
   execution: Report['execution'];

@@ -1,6 +1,7 @@
 import * as z from '../runtime/zod.js';
 import { resourceTypeOf } from './arn.js';
 import { type InventoriedResource, InventoriedResourceSchema, type Inventory, TAG, type TaggedResource } from './inventory.js';
+import { ObjectRefSchema } from './object-ref.js';
 import { deletionRoleNextStep, deniedAction } from './stack-deletion.js';
 
 /**
@@ -17,6 +18,14 @@ export const RemainingResourceSchema = z.object({
 });
 export type RemainingResource = z.infer<typeof RemainingResourceSchema>;
 
+/** A stand-alone resource VerifyCleanup hands on to DeleteStandaloneResources. */
+export const StandaloneCandidateSchema = z.object({
+  arn: z.string(),
+  type: z.string(),
+  writtenBefore: z.string().describe('only data written before this may be deleted'),
+});
+export type StandaloneCandidate = z.infer<typeof StandaloneCandidateSchema>;
+
 export const VerificationSchema = z.object({
   version: z.literal(1),
   checkedAt: z.string(),
@@ -24,15 +33,23 @@ export const VerificationSchema = z.object({
   /** Tagged for the environment but absent from the inventory: created after it. Reported, never touched. */
   appeared: z.array(InventoriedResourceSchema),
   /** Outside any stack now, still tagged, of a type the request lists in deleteTypes: deleted one by one next. */
-  standalone: z
-    .array(z.object({ arn: z.string(), type: z.string(), writtenBefore: z.string().describe('only data written before this may be deleted') }))
-    .default([]),
+  standalone: z.array(StandaloneCandidateSchema).default([]),
   /** More of those than one run deletes (MAX_STANDALONE_PER_RUN): left for the next run, and reported so. */
   deferred: z.array(z.string()).default([]),
   /** Why no stand-alone resource is deleted after all (the environment is served again), when that is so. */
   heldBack: z.string().optional(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
+
+/** VerifyCleanup's output ($.verification): the stored verification by reference, its counts, and what DeleteStandaloneResources goes through next. */
+export const VerifyResultSchema = z.object({
+  location: ObjectRefSchema,
+  remaining: z.number().int(),
+  appeared: z.number().int(),
+  /** Only types the request lists in deleteTypes, at most MAX_STANDALONE_PER_RUN. */
+  standalone: z.array(StandaloneCandidateSchema),
+});
+export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
 /** What CloudFormation said about one resource when it deleted (or tried to delete) the stack. */
 export interface ResourceDeletionEvent {
@@ -82,7 +99,7 @@ export function verify(
   const inventoried = new Map(inventory.resources.map((r) => [r.id, r]));
   const remaining: RemainingResource[] = [];
   const appeared: InventoriedResource[] = [];
-  const standalone: { arn: string; type: string; writtenBefore: string }[] = [];
+  const standalone: StandaloneCandidate[] = [];
   // What the inventory saw, or, with a reviewed plan, what the plan's run saw: data written later is not deleted.
   const writtenBefore = inventory.writtenBefore ?? inventory.takenAt;
   for (const resource of stillTagged) {

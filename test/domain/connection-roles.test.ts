@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRoleDeletions, roleNameOf, stacksUsingRoles } from '../../functions/domain/connection-roles.js';
+import { decideRoleDeletions, roleNameOf, rolesPlannedForDeletion, stacksUsingRoles } from '../../functions/domain/connection-roles.js';
 import { ACCOUNT } from '../helpers/domain-fixtures.js';
 
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
@@ -16,6 +16,37 @@ describe('stacksUsingRoles', () => {
       { stackName: 'C' },
     ];
     expect(stacksUsingRoles([role('EnvRole'), role('ComponentRole')], live)).toEqual(new Map([[role('EnvRole'), ['A']]]));
+  });
+});
+
+describe('rolesPlannedForDeletion', () => {
+  it('goes on with the roles the inventory planned to delete, in order', () => {
+    const inventoried = [
+      { id: role('ComponentRole'), action: 'delete-role' },
+      { id: role('EnvRole'), action: 'delete-role' },
+    ];
+    expect(rolesPlannedForDeletion([role('EnvRole'), role('ComponentRole')], inventoried)).toEqual({
+      planned: [role('EnvRole'), role('ComponentRole')],
+      kept: [],
+    });
+  });
+
+  it("keeps a role the inventory did not plan to delete (a reviewed plan kept it), with the inventory's reason", () => {
+    const inventoried = [
+      { id: role('EnvRole'), action: 'retain', reason: 'not in the reviewed plan' },
+      { id: role('ComponentRole'), action: 'delete-role' },
+    ];
+    expect(rolesPlannedForDeletion([role('EnvRole'), role('ComponentRole')], inventoried)).toEqual({
+      planned: [role('ComponentRole')],
+      kept: [{ roleArn: role('EnvRole'), action: 'retain', reason: 'not in the reviewed plan' }],
+    });
+  });
+
+  it('keeps a role this run never inventoried, saying so', () => {
+    expect(rolesPlannedForDeletion([role('EnvRole')], [])).toEqual({
+      planned: [],
+      kept: [{ roleArn: role('EnvRole'), action: 'retain', reason: 'not in the inventory of this run' }],
+    });
   });
 });
 

@@ -1,0 +1,31 @@
+import * as z from '../runtime/zod.js';
+import { ObjectRefSchema } from './object-ref.js';
+
+/**
+ * What StartSweep passes on: one section per environment found (stored in S3, so that the state
+ * never grows with the number of environments), and the state output that refers to them.
+ * WriteReport reads the sections into the report's `sweep`.
+ */
+export const SweepSectionSchema = z.object({
+  environmentName: z.string(),
+  managementAccountId: z.string(),
+  environmentArn: z.string(),
+  resources: z.number().int().describe('resources (stacks included) tagged for it in this account'),
+  outcome: z.enum(['started', 'already-started', 'failed-to-start', 'skipped']),
+  reason: z.string().describe('why it was, or was not, cleaned up'),
+  execution: z.string().optional().describe('the execution cleaning it up'),
+  error: z.string().optional(),
+  report: z.string().optional().describe('where that execution writes its report, in the same bucket'),
+});
+export type SweepSection = z.infer<typeof SweepSectionSchema>;
+
+/** The stored file (`executions/<execution>/sweep.json`). */
+export const SweepFileSchema = z.object({ environments: z.array(SweepSectionSchema) });
+export type SweepFile = z.infer<typeof SweepFileSchema>;
+
+/** StartSweep's output ($.sweep): the stored sections by reference, and their counts. */
+export const SweepResultSchema = z.object({
+  location: ObjectRefSchema,
+  counts: z.object({ environments: z.number().int(), started: z.number().int(), skipped: z.number().int(), failedToStart: z.number().int() }),
+});
+export type SweepResult = z.infer<typeof SweepResultSchema>;
