@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resourceTypeOf } from '../../functions/domain/arn.js';
 import { STANDALONE_TYPES as REQUEST_TYPES } from '../../functions/domain/request.js';
@@ -35,5 +37,23 @@ describe('the registry of stand-alone resource types', () => {
     const arn = arnFor(module.cloudFormationType, name, PLACE);
     expect(resourceTypeOf(arn)).toBe(type);
     expect(module.nameOf(arn)).toBe(name);
+  });
+});
+
+describe("the types' pure parts stay pure", () => {
+  it('<type>.ts, module.ts and index.ts import no SDK and no AWS access: only each other, domain/ and runtime/errors', async () => {
+    const folder = path.resolve(import.meta.dirname, '../../functions/standalone-types');
+    const pure = (await readdir(folder)).filter((f) => f.endsWith('.ts') && !f.endsWith('.aws.ts') && f !== 'aws.ts');
+    expect(pure).toContain('index.ts');
+    const impure: string[] = [];
+    for (const file of pure) {
+      const source = await readFile(path.join(folder, file), 'utf8');
+      for (const [, from = ''] of source.matchAll(/^(?:(?:import|export)[^;]*? from |import )'([^']+)'/gms)) {
+        const allowed =
+          (from.startsWith('./') && !from.endsWith('.aws.js') && from !== './aws.js') || from.startsWith('../domain/') || from === '../runtime/errors.js';
+        if (!allowed) impure.push(`${file}: ${from}`);
+      }
+    }
+    expect(impure).toEqual([]);
   });
 });
