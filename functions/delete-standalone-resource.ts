@@ -1,4 +1,3 @@
-import { deleteStandaloneResource } from './aws/standalone-resources.js';
 import { currentTags } from './aws/tagging.js';
 import { emptyingCallsAllowed } from './domain/history-budget.js';
 import { MODES, STANDALONE_TYPES } from './domain/request.js';
@@ -10,6 +9,7 @@ import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
+import { deleteStandaloneResource } from './standalone-types/aws.js';
 
 /**
  * DeleteStandaloneResource (deleteTypes): re-reads the resource's tags, then deletes it. A
@@ -23,13 +23,15 @@ const ERROR_CHARS = 300;
 const TRANSIENT: readonly string[] = [ErrorName.ThrottlingException, ErrorName.InternalServerException, ErrorName.NetworkError];
 const config = loadConfig(SettingsSchema.pick({ PROTECT_TAG_KEY: true }));
 
-export interface StandaloneProgress {
-  id: string;
-  outcome: 'deleted' | 'already-absent' | 'retained' | 'failed' | 'in-progress';
-  calls: number;
-  reason?: string;
-  error?: string;
-}
+/** DeleteStandaloneResource's output: one Map item's progress, read back by the state machine's Wait loop and the report. */
+export const StandaloneProgressSchema = z.object({
+  id: z.string(),
+  outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed', 'in-progress']),
+  calls: z.number().int().nonnegative(),
+  reason: z.string().optional(),
+  error: z.string().optional(),
+});
+export type StandaloneProgress = z.infer<typeof StandaloneProgressSchema>;
 
 export const handler = taskHandler({
   task: 'DeleteStandaloneResource',

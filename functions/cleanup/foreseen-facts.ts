@@ -1,11 +1,11 @@
 import { failedResources, stackTemplate } from '../aws/cloudformation.js';
-import { surveyBucket } from '../aws/standalone-resources.js';
 import type { FailedResource } from '../domain/failed-resource.js';
 import type { ForeseenFacts } from '../domain/foresight.js';
 import type { BucketContents, Inventory, StackFacts } from '../domain/inventory.js';
 import type { CleanupOptions } from '../domain/request.js';
-import { resourceNameOf } from '../domain/standalone-resource.js';
 import { type DeletionPolicy, deletionPolicies } from '../domain/template-policies.js';
+import { surveyBucket } from '../standalone-types/s3-bucket.aws.js';
+import { s3Bucket } from '../standalone-types/s3-bucket.js';
 
 /**
  * Reads what only the account can tell about what the cleanup will meet (foresight.ts): why each
@@ -20,7 +20,7 @@ export async function readForeseenFacts(inventory: Inventory, stacks: readonly S
   for (const resource of inventory.resources) {
     if (resource.action === 'delete-stack' && failedStackIds.has(resource.id)) failedStacks.set(resource.id, await failedResources(resource.id));
     if (resource.action === 'delete-resource' && resource.type === 's3:bucket') {
-      const contents = await surveyBucket(resourceNameOf(resource.id, 's3:bucket'));
+      const contents = await surveyBucket(s3Bucket.nameOf(resource.id));
       if (contents) bucketContents.set(resource.id, contents);
     }
   }

@@ -1,5 +1,6 @@
 import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
 import * as z from '../runtime/zod.js';
+import { STANDALONE_TYPES, type StandaloneType } from '../standalone-types/index.js';
 import { parseDecommissionDate } from './decommission-schedule.js';
 
 /**
@@ -24,9 +25,8 @@ export const EnvironmentRefSchema = z.strictObject({
 });
 export type EnvironmentRef = z.infer<typeof EnvironmentRefSchema>;
 
-/** Resource types outside stacks the cleanup can delete, when the request lists them in `deleteTypes`. */
-export const STANDALONE_TYPES = ['s3:bucket', 'logs:log-group', 'ecr:repository', 'ssm:parameter'] as const;
-export type StandaloneType = (typeof STANDALONE_TYPES)[number];
+/** Resource types outside stacks the cleanup can delete, when the request lists them in `deleteTypes`: one per registered module (functions/standalone-types). */
+export { STANDALONE_TYPES, type StandaloneType } from '../standalone-types/index.js';
 
 /** A sweep names at most this many environments: the request travels in the state (256 KiB at most). */
 export const MAX_SWEEP_ENVIRONMENTS = 200;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceNameOf } from '../../functions/domain/standalone-resource.js';
+import { standaloneNameOf as resourceNameOf } from '../../functions/standalone-types/index.js';
 
 const REGION_ACCOUNT = 'us-east-1:111122223333';
 

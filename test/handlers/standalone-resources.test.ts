@@ -3,7 +3,8 @@ import { DeleteRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { deleteStandaloneResource, MAX_PAGES_PER_CALL } from '../../functions/aws/standalone-resources.js';
+import { deleteStandaloneResource } from '../../functions/standalone-types/aws.js';
+import { MAX_PAGES_PER_CALL } from '../../functions/standalone-types/s3-bucket.aws.js';
 import {
   mockedClients,
   objectVersionRefs,

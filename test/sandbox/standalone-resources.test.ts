@@ -1,7 +1,6 @@
 import { DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import type { StandaloneDeletion } from '../../functions/aws/standalone-resources.js';
-import type { DeletableType } from '../../functions/domain/standalone-resource.js';
+import type { StandaloneDeletion, StandaloneType } from '../../functions/standalone-types/index.js';
 import { openSandbox } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
@@ -13,7 +12,11 @@ import { ENVIRONMENT, environmentStack, fault, MANAGEMENT_ACCOUNT, scenario, sta
  * account's resources, which the Tagging API sees until they are deleted.
  */
 async function standalone() {
-  return import('../../functions/aws/standalone-resources.js');
+  const [{ deleteStandaloneResource }, { MAX_PAGES_PER_CALL }] = await Promise.all([
+    import('../../functions/standalone-types/aws.js'),
+    import('../../functions/standalone-types/s3-bucket.aws.js'),
+  ]);
+  return { deleteStandaloneResource, MAX_PAGES_PER_CALL };
 }
 
 const BUCKET = 'payments-prod-artifacts';
@@ -34,7 +37,7 @@ async function taggedArns(sandbox: Sandbox): Promise<string[]> {
 }
 
 /** Calls again until the deletion is no longer in progress (at most `limit` calls); every outcome, in order. */
-async function deleteUntilSettled(arn: string, type: DeletableType, limit = 20): Promise<StandaloneDeletion[]> {
+async function deleteUntilSettled(arn: string, type: StandaloneType, limit = 20): Promise<StandaloneDeletion[]> {
   const { deleteStandaloneResource } = await standalone();
   const outcomes: StandaloneDeletion[] = [];
   do outcomes.push(await deleteStandaloneResource(arn, type, INVENTORIED_AT));

@@ -1,60 +1,15 @@
-import { DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DeleteRepositoryCommand } from '@aws-sdk/client-ecr';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
-import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
+import { s3 } from '../aws/clients.js';
+import { callAws, hasName } from '../aws/error-mapping.js';
 import type { BucketContents } from '../domain/inventory.js';
-import { type DeletableType, resourceNameOf } from '../domain/standalone-resource.js';
-import { ecr, logs, s3, ssm } from './clients.js';
-import { callAws, hasName } from './error-mapping.js';
-
-export { DELETABLE_TYPES, type DeletableType } from '../domain/standalone-resource.js';
-
-/**
- * Stand-alone resources: resources left outside any CloudFormation stack, deleted one by one
- * by ARN. Each call is idempotent: a resource that is already gone is 'already-absent'. A
- * bucket is emptied a bounded amount per call ('in-progress' until it is empty and deleted),
- * so the state machine calls again after a Wait instead of one Lambda running unboundedly.
- */
-export type StandaloneDeletion = 'deleted' | 'already-absent' | 'in-progress' | WrittenSince;
-
-/** A bucket holding versions written after the cutoff (the inventory, or the reviewed plan): not emptied further. */
-export interface WrittenSince {
-  writtenSince: number;
-}
+import type { DeletableStandaloneType, StandaloneDeletion, WrittenSince } from './module.js';
+import { s3Bucket } from './s3-bucket.js';
 
 /** ListObjectVersions pages (up to 1,000 versions and delete markers each) emptied per call. */
 export const MAX_PAGES_PER_CALL = 10;
 
 /** DeleteObjects takes at most 1,000 keys per request. */
 export const DELETE_OBJECTS_BATCH = 1000;
-
-/** `writtenBefore`: only data written before it (ISO time) may be deleted: what the inventory, or the reviewed plan, saw. */
-export async function deleteStandaloneResource(arn: string, type: DeletableType, writtenBefore: string): Promise<StandaloneDeletion> {
-  const name = resourceNameOf(arn, type);
-  switch (type) {
-    case 's3:bucket':
-      return deleteBucket(name, Date.parse(writtenBefore));
-    case 'logs:log-group':
-      return deleteOrAbsent(`DeleteLogGroup ${name}`, ['ResourceNotFoundException'], () => logs().send(new DeleteLogGroupCommand({ logGroupName: name })));
-    case 'ecr:repository':
-      // force: the repository's images go with it.
-      return deleteOrAbsent(`DeleteRepository ${name}`, ['RepositoryNotFoundException'], () =>
-        ecr().send(new DeleteRepositoryCommand({ repositoryName: name, force: true })),
-      );
-    case 'ssm:parameter':
-      return deleteOrAbsent(`DeleteParameter ${name}`, ['ParameterNotFound'], () => ssm().send(new DeleteParameterCommand({ Name: name })));
-  }
-}
-
-async function deleteOrAbsent(action: string, notFound: string[], call: () => Promise<unknown>): Promise<StandaloneDeletion> {
-  try {
-    await callAws(action, call);
-    return 'deleted';
-  } catch (error) {
-    if (hasName(error, ...notFound)) return 'already-absent';
-    throw error;
-  }
-}
 
 /** Empties the bucket (every version and delete marker), then deletes it; 'in-progress' while objects remain. */
 async function deleteBucket(bucket: string, writtenBefore: number): Promise<StandaloneDeletion> {
@@ -145,3 +100,12 @@ export async function surveyBucket(bucket: string): Promise<BucketContents | und
   }
   return { ...contents, bounded: true };
 }
+
+/**
+ * A bucket is emptied a bounded amount per call ('in-progress' until it is empty and deleted),
+ * so the state machine calls again after a Wait instead of one Lambda running unboundedly.
+ */
+export const s3BucketModule: DeletableStandaloneType<typeof s3Bucket.type> = {
+  ...s3Bucket,
+  delete: (name, { writtenBefore }) => deleteBucket(name, Date.parse(writtenBefore)),
+};
