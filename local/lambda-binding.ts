@@ -41,7 +41,7 @@ function asLambdaError(error: unknown): Error {
 function lambdaTimeout(): Error {
   const error = new Error(
     'The cause could not be determined because Lambda did not return an error type. Returned payload: ' +
-      JSON.stringify({ errorMessage: `${new Date().toISOString()} ${crypto.randomUUID()} Task timed out after 60.00 seconds` }),
+      JSON.stringify({ errorMessage: `${clock.isoNow()} ${crypto.randomUUID()} Task timed out after 60.00 seconds` }),
   );
   error.name = 'Lambda.Unknown';
   return error;

@@ -129,7 +129,7 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
   // Whatever JSON value the caller gives is the input, null included: never replaced by the scenario's.
   const input = options.input !== undefined ? options.input : scenario.input;
   const engine = engineStart(input);
-  const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const executionName = options.executionName ?? `local-${clock.isoNow().replace(/[:.]/g, '-')}`;
   // This run is an execution of the state machine, visible to the API like any other.
   const started = sandbox.account.executions.find((e) => e.name === executionName);
   const thisExecution = started ?? {

@@ -72,7 +72,7 @@ describe('DeleteConnection handler', () => {
     expect(protonMock.calls()).toHaveLength(0);
   });
 
-  it('does not retry a throttled delete itself', async () => {
+  it("sends a throttled delete once: the handler adds no retry of its own to the SDK's (counted below, through the real middleware)", async () => {
     protonMock.on(DeleteEnvironmentAccountConnectionCommand).rejects(protonError.throttling());
     await deleteConnection().catch(() => undefined);
     expect(protonMock.commandCalls(DeleteEnvironmentAccountConnectionCommand)).toHaveLength(1);

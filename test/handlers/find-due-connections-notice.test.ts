@@ -1,8 +1,9 @@
 import { ListEnvironmentAccountConnectionsCommand, ListTagsForResourceCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/find-due-connections.js';
+import { clockAt } from '../helpers/clock.js';
 import {
   answerStartExecution,
   connectionIdOf,
@@ -37,18 +38,13 @@ const [proton, sfn, s3] = mockedClients(ProtonClient, SFNClient, S3Client);
 
 /** "Now": 25 November 2026, 06:00 UTC. */
 const NOW = '2026-11-25T06:00:00Z';
+clockAt(NOW);
 const ID = connectionIdOf(1);
 const noticeName = (day: string) => `scheduled-notice-${ID}-${day.replaceAll('-', '')}`;
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date(NOW));
   answerStartExecution(sfn);
   serveObjects(s3, {});
-});
-
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 function givenDecommissionOn(day: string): void {

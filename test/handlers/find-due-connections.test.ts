@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { handler } from '../../functions/find-due-connections.js';
 import { handler as resolveRequest } from '../../functions/resolve-request.js';
+import { clockAt } from '../helpers/clock.js';
 import {
   ACCOUNT_ID,
   answerStartExecution,
@@ -46,6 +47,7 @@ const [proton, sfn, ssm] = mockedClients(ProtonClient, SFNClient, SSMClient);
 
 /** "Now" for every test: 25 November 2026, 06:00 UTC. */
 const NOW = '2026-11-25T06:00:00Z';
+const time = clockAt(NOW);
 const TODAY = '2026-11-25';
 
 const DUE = connectionIdOf(1);
@@ -53,13 +55,7 @@ const LATER = connectionIdOf(2);
 const OTHER = connectionIdOf(3);
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date(NOW));
   answerStartExecution(sfn);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 const decommissionOn = (date: string) => ({ [DECOMMISSION_TAG_KEY]: date });
@@ -136,7 +132,7 @@ describe('FindDueConnections handler (the scheduled sweep), with noticeDays=0', 
     });
 
     it("is judged against today's UTC date, not the local one", async () => {
-      vi.setSystemTime(new Date('2026-11-25T23:30:00-05:00')); // still 25 November in New York, already 26 November in UTC
+      time.set('2026-11-25T23:30:00-05:00'); // still 25 November in New York, already 26 November in UTC
       givenConnections({ [DUE]: decommissionOn('2026-11-26') });
       await inTimeZone('America/New_York', sweep);
       expect(startedExecutions().map((input) => input.name)).toEqual([`scheduled-execute-${DUE}-20261126`]);
@@ -183,7 +179,7 @@ describe('FindDueConnections handler (the scheduled sweep), with noticeDays=0', 
       givenConnections({ [DUE]: decommissionOn(TODAY) });
       await sweep();
       const [sameInput] = startedInputs();
-      vi.setSystemTime(new Date('2026-11-25T18:30:00Z')); // the schedule runs again later the same day
+      time.set('2026-11-25T18:30:00Z'); // the schedule runs again later the same day
       sfn.reset();
       sfn.on(StartExecutionCommand).rejects(sfnError.alreadyExists(`scheduled-execute-${DUE}-20261125`));
       sfn.on(DescribeExecutionCommand).resolves({ input: JSON.stringify(sameInput) });

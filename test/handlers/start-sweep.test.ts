@@ -3,10 +3,11 @@ import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/cl
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SweepSection } from '../../functions/domain/report.js';
 import type { CleanupRequest } from '../../functions/domain/request.js';
 import { handler } from '../../functions/start-sweep.js';
+import { clockAt } from '../helpers/clock.js';
 import {
   ACCOUNT_ID,
   cleanupRequest,
@@ -39,9 +40,9 @@ function givenTaggedEnvironments(counts: Record<string, number> = { [envArn('pro
 /** The account's connections, as Proton lists them. */
 const givenConnections = (...summaries: ReturnType<typeof connectionSummary>[]) => givenProtonConnections(proton, ...summaries);
 
+clockAt('2026-11-25T06:00:00Z');
+
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2026-11-25T06:00:00Z'));
   givenTaggedEnvironments();
   givenConnections();
   ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
@@ -51,7 +52,6 @@ beforeEach(() => {
     startDate: new Date(),
   }));
 });
-afterEach(() => vi.useRealTimers());
 
 const sweepRequest = (overrides: Partial<CleanupRequest> = {}) => cleanupRequest({ connectionId: undefined, sweep: true, mode: 'execute', ...overrides });
 /** Runs the sweep; its sections, as stored for the report (one per environment, by reference, never in the state). */
