@@ -1,3 +1,9 @@
+/**
+ * The smallest reproductions of what the safety properties found. Fixed bugs are plain tests
+ * (all of them today: KNOWN_BUGS is empty). An open one would be an `it.fails` listed in
+ * known-bugs.ts, named for what is wrong and what is expected: it passes while the bug is there
+ * and fails once it is fixed, to be turned into a plain test.
+ */
 import { describe, expect, it } from 'vitest';
 import { InventorySchema } from '../../functions/domain/inventory.js';
 import { resolveRequest } from '../../functions/domain/request-resolution.js';
@@ -7,11 +13,6 @@ import { CONNECTION_ID, consoleInput, environmentDeletedEvent, environmentStack,
 import { SETTINGS } from './inputs.js';
 import { DEFAULT_MODE } from './run-case.js';
 
-/**
- * The smallest reproductions of what the safety properties found. Fixed bugs are plain tests;
- * open ones are `it.fails` (each listed in known-bugs.ts): they pass while the bug is there,
- * and fail once it is fixed, to be turned into plain tests.
- */
 let executions = 0;
 const executionName = () => {
   executions += 1;
@@ -81,7 +82,7 @@ describe('found by the random search, fixed since', () => {
     const second = await rerun(first, environmentDeletedEvent());
 
     expect(first.sandbox.account.connections.has(CONNECTION_ID)).toBe(false);
-    expect(second.report?.connection.outcome).not.toBe('not-found'); // today: "nothing to do"
+    expect(second.report?.connection.outcome).not.toBe('not-found'); // was: "nothing to do"
     expect(second.sandbox.account.stackByName(leftover.name)?.status).toBe('DELETE_COMPLETE');
   });
 });

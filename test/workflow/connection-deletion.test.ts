@@ -81,7 +81,8 @@ describe('DeleteConnection', () => {
     });
 
     it('reports the connection as failed and leaves every stack in place', async () => {
-      const result = await run(failing());
+      const spec = failing();
+      const result = await run(spec);
       const report = reportOf(result);
 
       expect(report.status).toBe('failed');
@@ -89,6 +90,8 @@ describe('DeleteConnection', () => {
       expect(report.connection.error).toMatch(/ConflictException/);
       expect(result.sandbox.callsTo('DeleteStack')).toHaveLength(0);
       expect(report.resources.filter((r) => r.plannedAction === 'delete-stack').every((r) => r.outcome === 'retained')).toBe(true);
+      expect(spec.stacks?.length).toBeGreaterThan(0);
+      for (const stack of spec.stacks ?? []) expect(result.sandbox.account.stackByName(stack.name)?.status).toBe(stack.status ?? 'CREATE_COMPLETE');
     });
 
     it('notifies people and machines of the failure', async () => {

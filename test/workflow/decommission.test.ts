@@ -11,13 +11,16 @@ describe('a decommission in execute mode', () => {
     const env = environmentStack();
     const api = serviceInstanceStack('api');
     const monitoring = componentStack('monitoring');
-    const result = await run(scenario({ stacks: [monitoring, api, env] }));
+    const spec = scenario({ stacks: [monitoring, api, env] });
+    const result = await run(spec);
     const report = reportOf(result);
 
     expect(result.status).toBe('succeeded');
     expect(report.connection.outcome).toBe('deleted');
     expect(result.sandbox.account.connections.has(CONNECTION_ID)).toBe(false);
-    for (const name of [env.name, api.name, monitoring.name]) {
+    // Every stack of the scenario, one of each owner kind (component, service instance, environment).
+    expect(spec.stacks?.map((s) => s.owner?.kind)).toEqual(['component', 'service-instance', 'environment']);
+    for (const { name } of spec.stacks ?? []) {
       expect(result.sandbox.account.stackByName(name)?.status).toBe('DELETE_COMPLETE');
       expect(report.resources.find((r) => r.id === stackIdOf(result, name))?.outcome).toBe('deleted');
     }

@@ -79,11 +79,14 @@ describe('with Proton available, its errors are errors', () => {
   );
 
   it('fails the run when the network fails on the connection delete, leaving every stack in place', async () => {
-    const result = await run(scenario({ faults: [fault('DeleteEnvironmentAccountConnection', 'ETIMEDOUT')] }));
+    const spec = scenario({ faults: [fault('DeleteEnvironmentAccountConnection', 'ETIMEDOUT')] });
+    const result = await run(spec);
 
     expect(result.status).toBe('failed');
     expect(reportOf(result).connection.outcome).toBe('failed');
     expect(result.sandbox.callsTo('DeleteStack')).toEqual([]);
+    expect(spec.stacks?.length).toBeGreaterThan(0);
+    for (const stack of spec.stacks ?? []) expect(result.sandbox.account.stackByName(stack.name)?.status).toBe(stack.status ?? 'CREATE_COMPLETE');
   });
 
   it('fails the run at once on a denial (ProtonCallFailed), even with the environment named, and deletes nothing', async () => {

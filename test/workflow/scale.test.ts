@@ -3,6 +3,7 @@ import { ExecutionMeter } from '../../bench/execution-model.js';
 import { DEFAULT_API_RATES } from '../../functions/aws/clients.js';
 import { parseApiRates } from '../../functions/runtime/pacer.js';
 import { type LocalRunResult, runWorkflow } from '../../local/run-workflow.js';
+import { arnFor } from '../../local/sandbox/resource-arns.js';
 import type { RecordedCall } from '../../local/sandbox/sandbox.js';
 import { scaleScenario } from '../../local/scale-scenario.js';
 import { reportOf } from '../helpers/workflow.js';
@@ -18,7 +19,7 @@ async function measuredRun(resources: number, mode: 'plan' | 'execute', timing?:
   const scenario = timing ? { ...generated, timing: { ...generated.timing, ...timing } } : generated;
   const meter = new ExecutionMeter();
   const result = await runWorkflow(scenario, { executionName: `scale-${resources}-${mode}`, onEvent: (event) => meter.onEvent(event) });
-  return { result, measures: meter.measures() };
+  return { scenario, result, measures: meter.measures() };
 }
 
 /** The largest state input or output (ExecutionMeter weighs each), named by its state, if it reaches the limit. */
@@ -47,12 +48,19 @@ describe('a 10,000-resource inventory', () => {
 });
 
 describe('a 2,000-resource cleanup (400 stacks)', async () => {
-  const { result, measures } = await measuredRun(2_000, 'execute');
+  const { scenario, result, measures } = await measuredRun(2_000, 'execute');
 
   it('deletes every stack and resource, none failed', () => {
     expect(result.status).toBe('succeeded');
     expect(failedResources(result)).toEqual([]);
     expect(reportOf(result).summary.deleted).toBeGreaterThanOrEqual(2_000);
+    // Every stack and stand-alone resource of the scenario (its request's deleteTypes name all four stand-alone types).
+    const left = [
+      ...scenario.stacks.filter((s) => result.sandbox.account.stackByName(s.name)?.status !== 'DELETE_COMPLETE').map((s) => s.name),
+      ...scenario.standaloneResources.map((r) => arnFor(r.type, r.name, result.sandbox.account)).filter((arn) => result.sandbox.account.resources.has(arn)),
+    ];
+    expect(scenario.stacks).toHaveLength(400);
+    expect(left).toEqual([]);
   });
 
   it('keeps every state input and output under 200 KB', () => {

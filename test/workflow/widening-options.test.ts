@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
+import { arnFor } from '../../local/sandbox/resource-arns.js';
 import {
   CONNECTION_ID,
   connectionWithRoles,
@@ -35,12 +36,16 @@ describe('deleteTypes', () => {
 
   it('reports every other type as retained, untouched', async () => {
     const result = await run(scenario({ standaloneResources: leftovers() }), consoleInput('execute', { deleteTypes: ['s3:bucket'] }));
+    const report = reportOf(result);
+    const others = leftovers().filter((r) => r.type !== 'AWS::S3::Bucket');
 
-    expect(entryFor(reportOf(result), 'arn:aws:ecr:us-east-1:111122223333:repository/payments-prod/api')).toMatchObject({
-      outcome: 'retained',
-      reason: expect.stringMatching(/not in a stack/),
-    });
-    expect(result.sandbox.callsTo('DeleteRepository')).toEqual([]);
+    expect(others.map((r) => r.type)).toEqual(['AWS::SSM::Parameter', 'AWS::ECR::Repository']);
+    for (const resource of others) {
+      const arn = arnFor(resource.type, resource.name, result.sandbox.account);
+      expect(entryFor(report, arn)).toMatchObject({ outcome: 'retained', reason: expect.stringMatching(/not in a stack/) });
+      expect(result.sandbox.account.resources.has(arn)).toBe(true);
+    }
+    expect(result.sandbox.calls.filter((c) => /^Delete(Parameters?|Repository)$/.test(c.operation))).toEqual([]);
   });
 
   it('deletes nothing outside stacks without it', async () => {
