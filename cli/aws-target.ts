@@ -11,14 +11,14 @@ import { TargetError } from './usage-error.js';
  * clients only) and `--region` over the profile's and AWS_REGION. The state machine, report bucket
  * and topic are the stack's CloudFormation outputs (serverless.yml, resources.Outputs).
  */
-export interface StackTarget {
+interface StackTarget {
   stack: string;
   region?: string | undefined;
   profile?: string | undefined;
 }
 
 /** The outputs serverless.yml declares, and what each gives the CLI. */
-export const STACK_OUTPUTS = { stateMachineArn: 'StateMachineArn', reportBucket: 'ReportBucketName', topicArn: 'NotificationTopicArn' } as const;
+const STACK_OUTPUTS = { stateMachineArn: 'StateMachineArn', reportBucket: 'ReportBucketName', topicArn: 'NotificationTopicArn' } as const;
 
 /** How often `watch` looks at a running execution of a deployed stack. */
 export const POLL_MS = 5_000;

@@ -46,7 +46,7 @@ function withRequester(input: unknown, caller: string): unknown {
   return { ...input, requestedBy: caller };
 }
 
-export interface StartOptions {
+interface StartOptions {
   /** What to send (prepareStart made it, before the target was touched). */
   prepared: PreparedStart;
   report?: string | undefined;
@@ -55,7 +55,7 @@ export interface StartOptions {
 }
 
 /** A word as a POSIX shell reads it: quoted when it holds anything but safe characters. */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -52,7 +52,7 @@ const OPTIONS_OF = {
 /** How many positional arguments each command takes (the execution name). */
 const POSITIONALS: Record<Command, string[]> = { plan: [], execute: [], watch: ['EXECUTION'], report: ['EXECUTION'], list: [] };
 
-export interface MainOptions {
+interface MainOptions {
   /** How long `watch` waits between two looks at a running execution of a deployed stack (default POLL_MS). */
   pollMs?: number;
 }

@@ -7,7 +7,7 @@ import { UsageError } from './usage-error.js';
  * on/off flag, a flag that takes one value given twice.
  */
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
-export type FlagValues = Record<string, string | boolean | undefined>;
+type FlagValues = Record<string, string | boolean | undefined>;
 
 export function parseFlags(command: string, args: string[], spec: FlagSpec): { values: FlagValues; positionals: string[] } {
   const { tokens } = parseArgs({ args, options: spec, strict: false, allowPositionals: true, tokens: true });

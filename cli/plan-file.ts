@@ -7,7 +7,7 @@ import { UsageError } from './usage-error.js';
  * executed, to spare the operator a failed run and its FAILED notification; and the target of the
  * plan, for an `execute --plan FILE` that names none.
  */
-export interface PlanTarget {
+interface PlanTarget {
   connectionId?: string;
   environment?: { name: string; managementAccountId: string };
 }

@@ -10,7 +10,7 @@ export const REPORT_FORMATS = ['table', 'json', 'markdown', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** What failed or was kept: the resources a person has to look at. */
-export function isFailureOrKept(entry: ReportEntry): boolean {
+function isFailureOrKept(entry: ReportEntry): boolean {
   return entry.outcome === 'failed' || entry.outcome === 'retained';
 }
 
@@ -20,7 +20,7 @@ export function onlyFailures(report: Report): Report {
 }
 
 /** A resource's short name: the stack name, or the ARN's resource part. */
-export function resourceName(entry: Pick<ReportEntry, 'id' | 'type'>): string {
+function resourceName(entry: Pick<ReportEntry, 'id' | 'type'>): string {
   if (entry.type === 'cloudformation:stack') return stackName(entry.id);
   const resource = entry.id.split(':').slice(5).join(':') || entry.id;
   return resource.replace(/^[a-z-]+[/:]/, '');

@@ -21,20 +21,20 @@ import { readJsonFile, TargetError, UsageError } from './usage-error.js';
  */
 export const STATE_FILE_VERSION = 1;
 
-export interface StateFile {
+interface StateFile {
   stateFileVersion: typeof STATE_FILE_VERSION;
   /** The scenario the account was built from: a state file is used only with the same scenario. */
   scenario: Scenario;
   sandbox: SandboxSnapshot;
 }
 
-export interface SandboxTarget {
+interface SandboxTarget {
   scenario: string;
   state?: string | undefined;
 }
 
 /** The identity the sandbox's operator has: what a request started from the sandbox records in requestedBy. */
-export const sandboxCaller = (scenario: Scenario) => `arn:aws:iam::${scenario.accountId}:user/sandbox-operator`;
+const sandboxCaller = (scenario: Scenario) => `arn:aws:iam::${scenario.accountId}:user/sandbox-operator`;
 
 async function loadScenario(file: string): Promise<Scenario> {
   const parsed = ScenarioSchema.safeParse(await readJsonFile(file, 'scenario'));

@@ -15,7 +15,7 @@ export type PreparedStart =
   /** The flags' console input; a local plan file's content, still to be uploaded (requestedBy still to add). */
   | { kind: 'flags'; request: ConsoleInput & { plan?: string }; planContent?: string };
 
-export interface StartRequest {
+interface StartRequest {
   flags: RequestFlags;
   /** A whole console input or EventBridge event, instead of the request flags. */
   input?: string | undefined;

@@ -11,7 +11,7 @@ import { HistoryReader } from './history-progress.js';
  * from the execution's history, and after each look the elapsed time and an estimate of the
  * time left, from the cleanup's progress object in the report bucket.
  */
-export interface Watched {
+interface Watched {
   execution: ExecutionInfo;
   report?: Report;
 }

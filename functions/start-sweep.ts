@@ -24,7 +24,7 @@ import * as z from './runtime/zod.js';
 const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, DECOMMISSION_PARAMETER_PATH: true }));
 
 /** Where the sweep's sections are kept: one per environment found, so they travel by reference, never in the state. */
-export const SWEEP_FILE = 'sweep.json';
+const SWEEP_FILE = 'sweep.json';
 
 async function decide(input: {
   protonApi: 'available' | 'retired';

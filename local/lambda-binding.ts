@@ -88,7 +88,7 @@ export const json = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)
 /** Virtual milliseconds each state's invocations ran for (for the Lambda GB-seconds). */
 export type LambdaTime = Map<string, number>;
 
-export interface BoundTasks {
+interface BoundTasks {
   handlers: Record<string, (input: unknown) => Promise<never>>;
   /** Getters by state name, for the context object's State.RetryCounts. */
   retryCountsByState: Record<string, number>;

@@ -10,7 +10,7 @@ export const LOCAL_RESOURCES = {
   stateMachineName: 'proton-connection-cleanup-local',
 } as const;
 
-export interface LocalAccount {
+interface LocalAccount {
   region: string;
   accountId: string;
 }

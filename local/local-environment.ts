@@ -35,7 +35,7 @@ function prepareEnvironment(scenario: Scenario, defaultMode: string, deployment:
   );
 }
 
-export interface OpenOptions {
+interface OpenOptions {
   defaultMode?: string;
   /** Re-runs: the account an earlier run left (with the IAM it enforces). */
   sandbox?: Sandbox;

@@ -8,7 +8,7 @@ import { renderMarkdown } from '../functions/domain/report-markdown.js';
  * The report written locally as WriteReport writes it to S3: the JSON, and beside it the
  * Markdown and HTML reports people read. Shared by `npm start` and the operator CLI.
  */
-export interface ReportFiles {
+interface ReportFiles {
   json: string;
   markdown: string;
   html: string;

@@ -9,7 +9,7 @@ import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/sce
  * from the seed: ~97% take 60–600 s, ~3% 900–2700 s. The same options give the same scenario
  * (stack IDs aside: the sandbox account makes those).
  */
-export interface ScaleOptions {
+interface ScaleOptions {
   /** Resources in all: stacks, resources in stacks and stand-alone resources (at least 2). */
   resources: number;
   seed?: number;
@@ -154,7 +154,7 @@ function standaloneResource(i: number, key: string): StandaloneInput {
 }
 
 /** A stack's deletion: how long it takes, and which stacks import from it (they must be gone first). */
-export interface StackDeletion {
+interface StackDeletion {
   deleteSeconds: number;
   importedBy: string[];
 }

@@ -9,7 +9,7 @@ import type { Scenario } from './sandbox/scenario.js';
  * before running it. Once the sweep has finished, this runs each execution it started, one after
  * the other, on the same sandbox and with the input it was started with.
  */
-export function startedChildren(report: Report | undefined, sandbox: Sandbox): { name: string; input: unknown }[] {
+function startedChildren(report: Report | undefined, sandbox: Sandbox): { name: string; input: unknown }[] {
   const started = new Set((report?.sweep ?? []).flatMap((s) => (s.outcome === 'started' && s.execution ? [s.execution] : [])));
   return sandbox.account.executions.filter((e) => started.has(e.name) && e.status === 'RUNNING').map((e) => ({ name: e.name, input: e.input }));
 }

@@ -17,7 +17,7 @@ import { parse } from 'yaml';
  * and ResolveRequest (`input.$: $`) is handed the real value, which it rejects as in AWS.
  */
 /** Where the local run's context holds the execution's start on the sandbox clock (see above). */
-export const SANDBOX_START_TIME = '$$.Execution.SandboxStartTime';
+const SANDBOX_START_TIME = '$$.Execution.SandboxStartTime';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 export const ASL_FILE = path.join(PROJECT_ROOT, 'statemachines', 'decommission-connection.asl.yaml');
@@ -41,7 +41,7 @@ export interface TaskBinding {
   waitedUntilFields: string[];
 }
 
-export interface LocalDefinition {
+interface LocalDefinition {
   definition: JsonObject;
   tasks: TaskBinding[];
   waitStates: string[];

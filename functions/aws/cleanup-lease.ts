@@ -6,6 +6,8 @@ import { callAws, hasName } from './error-mapping.js';
 import { getJsonWithEtag, type ObjectRef, putJsonIf } from './object-store.js';
 import { executionArnOf } from './step-functions.js';
 
+export type { LeaseRef } from '../domain/concurrent-runs.js';
+
 /**
  * The cleanup lease in S3 (domain/concurrent-runs.ts says why). At most a few calls per run,
  * whatever the number of executions: one conditional PutObject when the lease is free; when it
@@ -13,8 +15,7 @@ import { executionArnOf } from './step-functions.js';
  * PutObject to take it over. Two runs racing for it cannot both win: S3 lets exactly one
  * conditional write succeed; the loser reads the winner's lease and yields to it.
  */
-export type { LeaseRef } from '../domain/concurrent-runs.js';
-export type LeaseOutcome = { held: LeaseRef } | { yieldTo: string };
+type LeaseOutcome = { held: LeaseRef } | { yieldTo: string };
 
 const ATTEMPTS = 3;
 

@@ -14,7 +14,7 @@ import { cloudFormation } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
 import { tagMap } from './tag-map.js';
 
-/** CloudFormation. Stacks are always addressed by stack ID, never by name (see DOMAIN.md). */
+/** CloudFormation. Stacks are always addressed by stack ID, never by name: a name can be reused once its stack is deleted, an ID names one stack for good. */
 
 function exportsOf(outputs: readonly { ExportName?: string }[] | undefined): string[] {
   return (outputs ?? []).flatMap((o) => (o.ExportName ? [o.ExportName] : []));

@@ -31,7 +31,7 @@ export function isThrottling(error: unknown): boolean {
   return Boolean(sdk && ((typeof sdk.name === 'string' && THROTTLING_NAMES.has(sdk.name)) || sdk.$retryable?.throttling));
 }
 
-export function isServerFault(error: unknown): boolean {
+function isServerFault(error: unknown): boolean {
   const sdk = asSdkError(error);
   const status = sdk?.$metadata?.httpStatusCode ?? 0;
   return Boolean(sdk && (sdk.$fault === 'server' || status >= 500));
@@ -60,7 +60,7 @@ const NETWORK_ERROR_CODES = new Set([
 ]);
 const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
-export function isNetworkError(error: unknown): boolean {
+function isNetworkError(error: unknown): boolean {
   const sdk = asSdkError(error) as (SdkErrorShape & { code?: unknown }) | undefined;
   if (!sdk) return false;
   return (typeof sdk.code === 'string' && NETWORK_ERROR_CODES.has(sdk.code)) || (typeof sdk.name === 'string' && NETWORK_ERROR_NAMES.has(sdk.name));

@@ -11,7 +11,7 @@ export async function publishToTopic(topicArn: string, subject: string, message:
   return out.MessageId;
 }
 
-export interface CompletionEvent {
+interface CompletionEvent {
   busName: string;
   source: string;
   detailType: string;

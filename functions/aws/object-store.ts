@@ -6,7 +6,7 @@ import { s3 } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
 
 /** Inventories, verifications and reports live in S3 and travel through the workflow by reference. */
-export { type ObjectRef, ObjectRefSchema } from '../domain/object-ref.js';
+export type { ObjectRef } from '../domain/object-ref.js';
 
 export function s3Uri(ref: ObjectRef): string {
   return `s3://${ref.bucket}/${ref.key}`;
@@ -69,8 +69,8 @@ export { executionKey } from '../domain/object-keys.js';
  * there": `{ written: false }`. A `409 ConditionalRequestConflict` (a conflicting write in
  * flight) is retried at once, as the PutObject reference advises, then reported as transient.
  */
-export type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
-export type ConditionalWrite = { written: true; etag: string } | { written: false };
+type WriteCondition = { ifNoneMatch: '*' } | { ifMatch: string };
+type ConditionalWrite = { written: true; etag: string } | { written: false };
 
 const CONFLICT_ATTEMPTS = 3;
 

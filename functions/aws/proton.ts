@@ -17,7 +17,7 @@ import { hasName, toWorkflowError } from './error-mapping.js';
  * run; a denial or an unknown operation fails it at once. Nothing here ever concludes that Proton
  * is gone: that is the deployment's choice (protonApi=retired), never an inference.
  */
-export const PROTON_RETIRED_HINT =
+const PROTON_RETIRED_HINT =
   "if Proton is retired for your account, deploy with protonApi=retired and name the environment in the request; otherwise check the network and this function's permissions, and re-run";
 
 /** Runs one Proton call; its error comes back under the workflow's name for it, with what to do next. */

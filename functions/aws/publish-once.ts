@@ -18,7 +18,7 @@ import { getJsonWithEtag, type ObjectRef, putJsonIf } from './object-store.js';
  * heard: when the marker cannot be written at all (the bucket is missing, denied or down), the
  * attempt publishes unguarded, and a retry may send the message again.
  */
-export type Channel = 'sns' | 'events';
+type Channel = 'sns' | 'events';
 
 const MarkerSchema = z.object({
   executionName: z.string(),
@@ -30,7 +30,7 @@ const MarkerSchema = z.object({
 });
 type Marker = z.infer<typeof MarkerSchema>;
 
-export type ChannelOutcome =
+type ChannelOutcome =
   | { channel: Channel; outcome: 'published'; id?: string }
   /** The marker could not be written: sent anyway (a failure must be heard), so a retry may send it again. */
   | { channel: Channel; outcome: 'published-unguarded'; reason: string; id?: string }
@@ -50,7 +50,7 @@ function sdkErrorOf(error: unknown): { $metadata?: { httpStatusCode?: number; at
 }
 
 /** Nothing was sent: the service answered 4xx to the one attempt made, or refused the entry (PutEvents' FailedEntryCount). */
-export function definitelyNotSent(error: unknown): boolean {
+function definitelyNotSent(error: unknown): boolean {
   if (error instanceof Error && (error as { entryRejected?: unknown }).entryRejected === true) return true;
   const status = sdkErrorOf(error)?.$metadata?.httpStatusCode;
   const attempts = sdkErrorOf(error)?.$metadata?.attempts ?? 1;

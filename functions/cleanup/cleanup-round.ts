@@ -26,7 +26,7 @@ import { mapInPool } from '../runtime/pool.js';
  * throttled after the SDK's retries leaves its stack as it was, for the next round, and so does
  * a round that runs out of time.
  */
-export interface RoundSettings {
+interface RoundSettings {
   executionName: string;
   /** The identity CloudFormation deletes with: passed as RoleARN on every DeleteStack. */
   deletionRoleArn: string;
@@ -170,7 +170,7 @@ function replace(progress: CleanupProgress, updated: readonly TrackedStack[]): C
   return { ...progress, stacks: progress.stacks.map((s) => byId.get(s.stackId) ?? s) };
 }
 
-export interface RoundOutcome {
+interface RoundOutcome {
   progress: CleanupProgress;
   /** The round ran out of time with deletions it could have started: the next one should not wait. */
   startsLeft: boolean;

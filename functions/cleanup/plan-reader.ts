@@ -11,7 +11,7 @@ import { describeZodIssues } from '../runtime/zod-problems.js';
  * plan that cannot be read, is not a plan report, or is not for this run is refused with the
  * reasons: nothing is deleted.
  */
-export async function readPlan(uri: string, reportBucket: string): Promise<{ plan: Report; etag: string }> {
+async function readPlan(uri: string, reportBucket: string): Promise<{ plan: Report; etag: string }> {
   const misplaced = planLocationProblem(uri, reportBucket);
   const location = planLocation(uri);
   if (misplaced || !location) throw new PlanRefusedError(uri, [misplaced ?? 'not a plan URI']);

@@ -1,5 +1,5 @@
 /** ARN helpers. Pure string work: no AWS calls. */
-export interface ArnParts {
+interface ArnParts {
   partition: string;
   service: string;
   region: string;
@@ -19,10 +19,10 @@ export function environmentArn(partition: string, region: string, managementAcco
   return `arn:${partition}:proton:${region}:${managementAccountId}:environment/${name}`;
 }
 
-/** Resource type as "service:kind", e.g. "s3:bucket", "cloudformation:stack", "logs:log-group". */
 /** Services whose ARNs name the resource without a type segment (arn:aws:sqs:…:my-queue). */
 const KIND_OF_BARE_ARN: Record<string, string> = { s3: 'bucket', sqs: 'queue', sns: 'topic' };
 
+/** Resource type as "service:kind", e.g. "s3:bucket", "cloudformation:stack", "logs:log-group". */
 export function resourceTypeOf(arn: string): string {
   const parsed = parseArn(arn);
   if (!parsed) return 'unknown';

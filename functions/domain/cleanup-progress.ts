@@ -49,7 +49,7 @@ export type CleanupProgress = z.infer<typeof CleanupProgressSchema>;
 
 const IN_FLIGHT: readonly TrackedOutcome[] = ['starting', 'deleting', 'retry-retaining'];
 export const isInFlight = (stack: TrackedStack): boolean => IN_FLIGHT.includes(stack.outcome);
-export const isSettled = (stack: TrackedStack): boolean => stack.outcome !== 'pending' && !isInFlight(stack);
+const isSettled = (stack: TrackedStack): boolean => stack.outcome !== 'pending' && !isInFlight(stack);
 
 /** Every stack the inventory plans to delete, pending, in dependency order. */
 export function startProgress(inventory: Inventory): CleanupProgress {

@@ -11,7 +11,7 @@ import type { EnvironmentRef } from './request.js';
  * is no longer running (one DescribeExecution). A run that finds the lease held by a running
  * execution yields. Plan runs delete nothing: they neither take nor yield to a lease.
  */
-export interface CleanupTarget {
+interface CleanupTarget {
   connectionId?: string;
   environment?: EnvironmentRef;
 }
@@ -42,7 +42,7 @@ export function leaseKey(target: CleanupTarget): string {
 }
 
 /** What the run does about a lease it found (after its `IfNoneMatch` write was refused). */
-export type LeaseFinding = 'ours' | 'free' | 'ask-holder';
+type LeaseFinding = 'ours' | 'free' | 'ask-holder';
 
 export function judgeLease(lease: Lease, self: string): LeaseFinding {
   if (lease.released) return 'free';

@@ -8,9 +8,7 @@ import type { ReviewedPlan } from './request.js';
  * (a cleanup by environment deletes no connection), and never a Proton call when the deployment
  * retired Proton.
  */
-export type ConnectionDeletionDecision =
-  | { action: 'delete'; connectionId: string }
-  | { action: 'skip'; outcome: 'unreachable' | 'not-attempted'; reason: string };
+type ConnectionDeletionDecision = { action: 'delete'; connectionId: string } | { action: 'skip'; outcome: 'unreachable' | 'not-attempted'; reason: string };
 
 export function decideConnectionDeletion(
   connection: Pick<ConnectionFacts, 'id' | 'protonApi' | 'environmentName'>,

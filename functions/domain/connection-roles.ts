@@ -8,7 +8,7 @@ import { parseArn } from './arn.js';
  * names it (roles are often shared between connections), and no live stack uses it as its service
  * role (CloudFormation would need it to update or delete that stack).
  */
-export interface RoleDecision {
+interface RoleDecision {
   roleArn: string;
   action: 'delete' | 'retain';
   reason: string;

@@ -12,7 +12,7 @@ export interface TaggedConnection {
   tags: Record<string, string>;
 }
 
-export type ScheduleVerdict =
+type ScheduleVerdict =
   | { kind: 'due'; connection: TaggedConnection; decommissionOn: string }
   | { kind: 'not-due'; connection: TaggedConnection; decommissionOn: string }
   | { kind: 'untagged'; connection: TaggedConnection }
@@ -109,7 +109,7 @@ export function decommissionDueEvent(
  * notice plan (`notice`, from noticeDays before the date), or the decommission itself (`due`).
  * Dates compare as UTC calendar days (YYYY-MM-DD strings order as dates).
  */
-export type ScheduledStep = 'wait' | 'notice' | 'due';
+type ScheduledStep = 'wait' | 'notice' | 'due';
 
 export function scheduledStep(day: string, today: string, noticeDays: number): ScheduledStep {
   if (day <= today) return 'due';

@@ -14,13 +14,13 @@ import { MAX_EMPTYING_CALLS } from './standalone-deletion.js';
  */
 export const HISTORY_LIMIT = 25_000;
 /** 10 % kept for retries (3 events each) and the states outside the loops. */
-export const HISTORY_TARGET = 22_500;
-export const EVENTS_OUTSIDE_LOOPS = 200;
-export const EVENTS_PER_ROUND = 9;
+const HISTORY_TARGET = 22_500;
+const EVENTS_OUTSIDE_LOOPS = 200;
+const EVENTS_PER_ROUND = 9;
 /** Iteration started/succeeded, the Task, the Choice, the Succeed. */
-export const EVENTS_PER_ITEM = 11;
+const EVENTS_PER_ITEM = 11;
 /** Wait, Pass, Task, Choice. */
-export const EVENTS_PER_EMPTYING_CALL = 11;
+const EVENTS_PER_EMPTYING_CALL = 11;
 
 export function emptyingCallsAllowed(roundsUsed: number, items: number): number {
   const n = Math.max(1, items);

@@ -16,12 +16,13 @@ import {
   type Tags,
 } from './ownership.js';
 
+export { TAG, type TaggedResource, type Tags } from './ownership.js';
+
 /**
  * Decides, from facts alone, what belongs to the connection's environment and what may be
  * deleted. Safety is structural: only stacks whose ownership is *proven* by tags get the
  * action `delete-stack`; everything else is `retain` with the reason.
  */
-export { type Owner, PROTON_STACK_PREFIX, TAG, type TaggedResource, type Tags } from './ownership.js';
 /** Dependency order: components and service instances import from the environment stack. */
 export const PHASES = ['components', 'service-instances', 'environment'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -205,7 +206,7 @@ function roleEntry(roleArn: string, deleteConnectionRoles: boolean, heldBack: st
 }
 
 /** The facts one root stack's proof is judged on: it, its nested stacks, and the tagged resources in all of them. */
-export function ownershipFactsOf(root: StackFacts, stacks: readonly StackFacts[], resources: readonly TaggedResource[]): StackOwnershipFacts {
+function ownershipFactsOf(root: StackFacts, stacks: readonly StackFacts[], resources: readonly TaggedResource[]): StackOwnershipFacts {
   const nested = stacks.filter((s) => s.rootId === root.stackId && s.stackId !== root.stackId);
   const inTree = new Set([root.stackId, ...nested.map((n) => n.stackId)]);
   return {

@@ -8,7 +8,7 @@ import { deniedAction, type FailedResource } from './stack-deletion.js';
  * resources CloudFormation failed to delete. Pure; the first rule that matches speaks. A kept
  * resource that needs nothing says so, and why, so that a reader never wonders.
  */
-export interface NextStepFacts {
+interface NextStepFacts {
   id: string;
   type: string;
   outcome: string;

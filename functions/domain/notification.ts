@@ -20,7 +20,7 @@ export interface Notification {
   detail: CompletionDetail | BareFailureDetail;
 }
 
-export interface BareFailureDetail {
+interface BareFailureDetail {
   executionName: string;
   status: 'failed';
   error: string;
@@ -44,7 +44,7 @@ interface ObjectLocation {
 }
 
 /** The reports people read, written beside the JSON, and the region whose S3 console shows them. */
-export interface ReadableReports {
+interface ReadableReports {
   markdown: ObjectLocation;
   html: ObjectLocation;
   region: string;

@@ -24,7 +24,7 @@ export interface TaggedResource {
   tags: Tags;
 }
 
-export type OwnerKind = 'component' | 'service-instance' | 'environment' | 'connection' | 'unproven';
+type OwnerKind = 'component' | 'service-instance' | 'environment' | 'connection' | 'unproven';
 export interface Owner {
   kind: OwnerKind;
   name?: string;
@@ -66,7 +66,7 @@ function tagSetsOf(facts: StackOwnershipFacts): Tags[] {
 }
 
 /** The distinct proton:environment values on the stack, its nested stacks and its resources. */
-export function environmentsNamed(facts: StackOwnershipFacts): string[] {
+function environmentsNamed(facts: StackOwnershipFacts): string[] {
   const values = tagSetsOf(facts).flatMap((tags) => (tags[TAG.environment] !== undefined ? [tags[TAG.environment] as string] : []));
   return [...new Set(values)].sort();
 }

@@ -6,12 +6,12 @@ import { displayName, reportTitle, requestedBy, runDuration, subjectOf, verdictO
  * with its next step. Pure. Every section lists at most `maxRows` rows and says how many more
  * the HTML and JSON reports hold, so that a huge run still gives a short summary.
  */
-export interface MarkdownOptions {
+interface MarkdownOptions {
   /** Rows per section at most (default 25). */
   maxRows?: number;
 }
 
-export const DEFAULT_MARKDOWN_ROWS = 25;
+const DEFAULT_MARKDOWN_ROWS = 25;
 
 /**
  * Text from AWS and from customers (names, reasons) read as text, never as Markdown or HTML: the

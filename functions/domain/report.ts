@@ -3,7 +3,7 @@ import { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-erro
 import { ACTIONS, BucketContentsSchema, type InventoriedResource, type Inventory, PHASES } from './inventory.js';
 import { type CleanupRequest, CleanupRequestSchema, DEFAULT_OPTIONS, MODES, ReviewedPlanSchema } from './request.js';
 
-export { type CaughtError, CaughtErrorSchema, errorMessage } from './caught-error.js';
+export { CaughtErrorSchema, errorMessage } from './caught-error.js';
 
 import type { ConnectionFacts } from './connection.js';
 import { type ConnectionDeletion, decideConnectionDeletion } from './connection-deletion.js';
@@ -65,7 +65,7 @@ export const SummarySchema = z.object({
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
-export { type SweepSection, SweepSectionSchema } from './sweep-result.js';
+export type { SweepSection } from './sweep-result.js';
 
 export const DirectResultSchema = z.object({
   id: z.string(),
@@ -136,8 +136,6 @@ export const ReportResultSchema = z.object({
   summary: SummarySchema,
 });
 export type ReportResult = z.infer<typeof ReportResultSchema>;
-
-export type { ConnectionDeletion } from './connection-deletion.js';
 
 export interface ReportInput {
   execution: Report['execution'];

@@ -26,10 +26,10 @@ export const EnvironmentRefSchema = z.strictObject({
 export type EnvironmentRef = z.infer<typeof EnvironmentRefSchema>;
 
 /** Resource types outside stacks the cleanup can delete, when the request lists them in `deleteTypes`: one per registered module (functions/standalone-types). */
-export { STANDALONE_TYPES, type StandaloneType } from '../standalone-types/index.js';
+export { STANDALONE_TYPES } from '../standalone-types/index.js';
 
 /** A sweep names at most this many environments: the request travels in the state (256 KiB at most). */
-export const MAX_SWEEP_ENVIRONMENTS = 200;
+const MAX_SWEEP_ENVIRONMENTS = 200;
 
 /** `"name@managementAccountId"`: how a sweep request names the environments it may clean up. */
 export const ENVIRONMENT_KEY = /^([0-9A-Za-z][0-9A-Za-z_-]{0,99})@(\d{12})$/;
@@ -150,8 +150,7 @@ export interface CleanupOptions {
 
 export const DEFAULT_OPTIONS: CleanupOptions = { retainFailedResources: false, deleteTypes: [], deleteConnectionRoles: false };
 
-/** What the execute run keeps of the plan it accepted (in the request, so every state can see it). */
-/** (A reviewed plan: see reviewed-plan.ts.) */
+/** What the execute run keeps of the plan it accepted (in the request, so every state can see it; a reviewed plan: see reviewed-plan.ts). */
 export const ReviewedPlanSchema = z.object({
   uri: z.string(),
   execution: z.string().describe('the plan run'),

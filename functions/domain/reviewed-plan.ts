@@ -1,17 +1,13 @@
-import { describeContents } from './foresight.js';
-import type { BucketContents, InventoriedResource, Inventory } from './inventory.js';
-import type { Report, ReportEntry } from './report.js';
-import { type CleanupOptions, type CleanupRequest, DEFAULT_OPTIONS, PLAN_URI } from './request.js';
-
-export { type ReviewedPlan, ReviewedPlanSchema } from './request.js';
-
 /**
  * A reviewed plan is a contract: an execute run given one (`"plan": "s3://…"`) deletes only what
  * that plan listed as planned deletions, each still passing every safety check at deletion time.
  * Pure: acceptance (is this plan for this run, and fresh?) and the restriction of an inventory
  * to it. Like applying a saved Terraform plan.
  */
-export const DEFAULT_MAX_PLAN_AGE_HOURS = 72;
+import { describeContents } from './foresight.js';
+import type { BucketContents, InventoriedResource, Inventory } from './inventory.js';
+import type { Report, ReportEntry } from './report.js';
+import { type CleanupOptions, type CleanupRequest, DEFAULT_OPTIONS, PLAN_URI } from './request.js';
 
 /** Where the plan was read and what the run is: the facts a plan is checked against. */
 export interface PlanContext {

@@ -9,7 +9,7 @@ import type { EnvironmentRef } from './request.js';
  * take the environment over). A REJECTED connection serves nothing: Proton cannot reject a
  * connection that is connected to an environment.
  */
-export const SERVING_STATUSES: readonly string[] = ['CONNECTED', 'PENDING'];
+const SERVING_STATUSES: readonly string[] = ['CONNECTED', 'PENDING'];
 
 export interface ConnectionSummary {
   id: string;
@@ -44,7 +44,7 @@ export function describeServing(environment: EnvironmentRef, serving: readonly C
 }
 
 /** What the decommissioned connection itself says about its environment's resources, whatever other connections do. */
-export function connectionOnlyBecause(connection: { id: string; status?: string | undefined; environmentName: string }): string | undefined {
+function connectionOnlyBecause(connection: { id: string; status?: string | undefined; environmentName: string }): string | undefined {
   if (connection.status === 'PENDING') {
     return `connection ${connection.id} is PENDING: it has provisioned nothing, so only the connection is deleted; environment ${connection.environmentName}'s resources are not candidates`;
   }

@@ -9,7 +9,7 @@ import { judgeOwnership, protectionOf, type StackOwnershipFacts } from './owners
  */
 /** `retry-retaining`: DELETE_FAILED, to be deleted again keeping exactly the resources that failed. */
 export const STACK_OUTCOMES = ['deleting', 'retry-retaining', 'deleted', 'already-absent', 'retained', 'failed'] as const;
-export type StackOutcome = (typeof STACK_OUTCOMES)[number];
+type StackOutcome = (typeof STACK_OUTCOMES)[number];
 
 export { type FailedResource, FailedResourceSchema } from './failed-resource.js';
 

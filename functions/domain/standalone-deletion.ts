@@ -13,7 +13,3 @@ export function recheckStandalone(tags: Tags | undefined, environmentArn: string
   if (hasProtectTag(tags, protectTagKey)) return `protected: tagged ${protectTagKey}`;
   return undefined;
 }
-
-export function emptyingBoundReached(calls: number): boolean {
-  return calls >= MAX_EMPTYING_CALLS;
-}

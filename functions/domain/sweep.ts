@@ -12,7 +12,7 @@ import { type ConnectionSummary, describeServing, ownAccountBecause, servingConn
  * account's own); with Proton retired, only environments the request names or whose
  * decommission date has come. Every environment found is listed, with what was decided.
  */
-export interface FoundEnvironment extends EnvironmentRef {
+interface FoundEnvironment extends EnvironmentRef {
   environmentArn: string;
   /** Resources (stacks included) tagged for it in this account. */
   resources: number;

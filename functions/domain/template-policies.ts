@@ -8,7 +8,7 @@
  * CloudFormation may keep it; a policy is never reported that the template does not state at the
  * attribute level (so a plan never claims something will be kept that CloudFormation deletes).
  */
-export const DELETION_POLICIES = ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'] as const;
+const DELETION_POLICIES = ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'] as const;
 export type DeletionPolicy = (typeof DELETION_POLICIES)[number] | 'unknown';
 
 /** Whether CloudFormation keeps the resource when it deletes its stack. */

@@ -54,14 +54,14 @@ export const LAMBDA_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout'] as c
 export const CONNECTION_DELETE_RETRYABLE: readonly ErrorName[] = [ErrorName.ThrottlingException, ErrorName.ConflictException];
 
 /** What every other AWS-calling task retries. */
-export const TRANSIENT_AWS_ERRORS: readonly ErrorName[] = [ErrorName.ThrottlingException, ErrorName.InternalServerException, ErrorName.NetworkError];
+const TRANSIENT_AWS_ERRORS: readonly ErrorName[] = [ErrorName.ThrottlingException, ErrorName.InternalServerException, ErrorName.NetworkError];
 
 /** An error the state machine would retry (after callAws named it): worth trying again later. */
 export function isTransientAwsError(error: unknown): boolean {
   return error instanceof Error && TRANSIENT_AWS_ERRORS.includes(error.name as ErrorName);
 }
 
-export abstract class WorkflowError extends Error {
+abstract class WorkflowError extends Error {
   abstract override readonly name: ErrorName;
 }
 

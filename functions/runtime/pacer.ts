@@ -30,7 +30,7 @@ export class CallPacer {
   }
 }
 
-export type ApiRates = ReadonlyMap<string, number>;
+type ApiRates = ReadonlyMap<string, number>;
 
 /**
  * `service=rate,service:Operation=rate,…` → rates. A service's rate applies to each of its

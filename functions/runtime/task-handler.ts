@@ -20,9 +20,9 @@ export interface TaskDefinition<I, O> {
   summarize?: (output: O) => unknown;
 }
 
-export type TaskHandler<O> = (event: unknown, context?: Partial<Context>) => Promise<O>;
+type TaskHandler<O> = (event: unknown, context?: Partial<Context>) => Promise<O>;
 
-export function parseStateInput<I>(task: string, schema: z.ZodType<I>, event: unknown): I {
+function parseStateInput<I>(task: string, schema: z.ZodType<I>, event: unknown): I {
   const parsed = schema.safeParse(event);
   if (!parsed.success) {
     throw new InvalidStateInputError(`${task} received state input it does not understand: ${describeZodIssues(parsed.error).join('; ')}`);

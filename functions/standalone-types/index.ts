@@ -24,4 +24,4 @@ export function standaloneNameOf(arn: string, type: StandaloneType): string {
   return STANDALONE_TYPE_MODULES[type].nameOf(arn);
 }
 
-export type { DeleteOptions, StandaloneDeletion, StandaloneTypeModule, WrittenSince } from './module.js';
+export type { StandaloneDeletion } from './module.js';

@@ -9,7 +9,7 @@ import { s3Bucket } from './s3-bucket.js';
 export const MAX_PAGES_PER_CALL = 10;
 
 /** DeleteObjects takes at most 1,000 keys per request. */
-export const DELETE_OBJECTS_BATCH = 1000;
+const DELETE_OBJECTS_BATCH = 1000;
 
 /** Empties the bucket (every version and delete marker), then deletes it; 'in-progress' while objects remain. */
 async function deleteBucket(bucket: string, writtenBefore: number): Promise<StandaloneDeletion> {
@@ -69,7 +69,7 @@ async function deleteObjects(bucket: string, objects: ObjectIdentifier[]): Promi
 }
 
 /** Versions and delete markers a plan counts to say how much data a bucket holds; beyond, it says "≥". */
-export const SURVEY_LIMIT = 10_000;
+const SURVEY_LIMIT = 10_000;
 
 /**
  * What a bucket holds, for the plan to say plainly what emptying it loses: object versions, delete

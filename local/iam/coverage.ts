@@ -6,7 +6,7 @@ import { actionsMatching } from './reference.js';
  * Which permissions were used: every (identity, action, resource) the sandbox authorized, so a
  * test can list what the template grants and nothing exercises (least privilege stays least).
  */
-export interface ExercisedPermission {
+interface ExercisedPermission {
   /** The role's logical id. */
   identity: string;
   action: string;

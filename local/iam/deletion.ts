@@ -10,7 +10,7 @@ import { arnFormat, referenceAction } from './reference.js';
  * listed action must be allowed on the resource. A type not in the table is not authorized (fail
  * closed).
  */
-export interface DeletionPermissions {
+interface DeletionPermissions {
   actions: readonly string[];
   /** Where the actions were read. */
   source: string;
@@ -346,7 +346,7 @@ export interface DeletionDenial {
 }
 
 /** One authorization a delete handler needs: an action on a resource (an ARN, or `*`). */
-export interface DeletionAuthorization {
+interface DeletionAuthorization {
   action: string;
   resource: string;
 }

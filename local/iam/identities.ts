@@ -28,14 +28,14 @@ export interface Place {
 }
 
 /** Names the local run gives to the deployment's resources (local/local-environment.ts LOCAL_RESOURCES). */
-export interface LocalResourceNames {
+interface LocalResourceNames {
   reportBucket: string;
   topicName: string;
   stateMachineName: string;
 }
 
 /** The same values as LOCAL_RESOURCES (a test holds the two equal; imported there, not here, to keep this module free of the sandbox). */
-export const DEFAULT_LOCAL_RESOURCES: LocalResourceNames = {
+const DEFAULT_LOCAL_RESOURCES: LocalResourceNames = {
   reportBucket: 'proton-connection-cleanup-local-reports',
   topicName: 'proton-connection-cleanup-local',
   stateMachineName: 'proton-connection-cleanup-local',
@@ -46,7 +46,7 @@ export const DEFAULT_LOCAL_RESOURCES: LocalResourceNames = {
  * `REPORT_BUCKET: !Ref ReportBucket`): the resource a function's variable Refs gets the name the
  * local run gives that variable (local/local-environment.ts).
  */
-export const ENVIRONMENT_BINDINGS: Record<string, keyof LocalResourceNames> = {
+const ENVIRONMENT_BINDINGS: Record<string, keyof LocalResourceNames> = {
   REPORT_BUCKET: 'reportBucket',
   TOPIC_ARN: 'topicName',
   STATE_MACHINE_ARN: 'stateMachineName',
@@ -66,7 +66,7 @@ export interface Identity {
   functions: string[];
 }
 
-export interface Physical {
+interface Physical {
   /** What Ref answers. */
   ref: string;
   /** What Fn::GetAtt answers, by attribute name. */

@@ -21,8 +21,8 @@
  * policies, policy variables (${aws:username}) — the template uses none of them for identities.
  */
 
-export type ConditionValue = string | number | boolean;
-export type ConditionBlock = Record<string, Record<string, ConditionValue | ConditionValue[]>>;
+type ConditionValue = string | number | boolean;
+type ConditionBlock = Record<string, Record<string, ConditionValue | ConditionValue[]>>;
 
 export interface PolicyStatement {
   Sid?: string;
@@ -57,7 +57,7 @@ export interface AuthorizationRequest {
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 
-export interface Evaluation {
+interface Evaluation {
   decision: Decision;
   /** The statements that decided: the applicable Deny statements, or else the applicable Allow statements. */
   statements: { policy: string; statement: PolicyStatement }[];
@@ -68,7 +68,7 @@ export const list = <T>(value: T | readonly T[] | undefined): T[] => (value === 
 const regexCache = new Map<string, RegExp>();
 
 /** `*` matches any run of characters (also none), `?` exactly one; nothing else is special. */
-export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
+function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
   let regex = regexCache.get(key);
   if (!regex) {
@@ -115,7 +115,7 @@ function arnLike(pattern: string, value: string): boolean {
  * NotResource (MalformedPolicyDocument): such a statement must never be read here as "every
  * action" or "every resource", or the sandbox would allow what AWS never deploys.
  */
-export function malformedStatement(statement: PolicyStatement): string | undefined {
+function malformedStatement(statement: PolicyStatement): string | undefined {
   if (statement.Action === undefined && statement.NotAction === undefined) return 'it has neither Action nor NotAction';
   if (statement.Resource === undefined && statement.NotResource === undefined) return 'it has neither Resource nor NotResource';
   return undefined;
@@ -205,12 +205,12 @@ const OPERATORS: Record<string, [Comparator, boolean]> = {
   arnnotlike: [(p, c) => arnLike(p, c), true],
 };
 
-export class UnsupportedConditionOperator extends Error {
+class UnsupportedConditionOperator extends Error {
   override name = 'UnsupportedConditionOperator';
 }
 
 /** Whether every condition of a statement holds for the request context. */
-export function conditionsHold(block: ConditionBlock | undefined, context: RequestContext): boolean {
+function conditionsHold(block: ConditionBlock | undefined, context: RequestContext): boolean {
   if (!block) return true;
   const lowered = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
   return Object.entries(block).every(([operator, keys]) =>

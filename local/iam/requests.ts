@@ -27,22 +27,7 @@ export const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   SSMClient: 'ssm',
 };
 
-/** IAM service prefix of each sandbox service. */
-export const IAM_PREFIX: Record<string, string> = {
-  proton: 'proton',
-  cloudformation: 'cloudformation',
-  tagging: 'tag',
-  s3: 's3',
-  sns: 'sns',
-  eventbridge: 'events',
-  stepfunctions: 'states',
-  iam: 'iam',
-  logs: 'logs',
-  ecr: 'ecr',
-  ssm: 'ssm',
-};
-
-export interface CallPlace {
+interface CallPlace {
   region: string;
   accountId: string;
   partition?: string;

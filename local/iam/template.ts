@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
  * the key, so the next local run packages again.
  */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
-export const LOCAL_STAGE = 'local';
+const LOCAL_STAGE = 'local';
 
 export interface Template {
   Resources: Record<string, TemplateResource>;
@@ -69,7 +69,7 @@ const memory = new Map<string, Promise<Template>>();
 /** What `serverless package` reads: the service definition, the code it bundles, and their configuration. */
 const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'statemachines', 'deployment', 'functions', 'types'];
 
-export interface PackageOptions {
+interface PackageOptions {
   region: string;
   stage?: string;
   root?: string;

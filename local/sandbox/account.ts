@@ -34,7 +34,7 @@ export interface StackResourceModel {
   nestedStackId?: string;
 }
 
-export interface StackEventModel {
+interface StackEventModel {
   logicalId: string;
   physicalId: string;
   type: string;
@@ -80,7 +80,7 @@ export interface StackModel {
 }
 
 /** A resource that exists in the account, in a stack or stand-alone, whether or not the Tagging API sees it. */
-export interface AccountResourceModel {
+interface AccountResourceModel {
   readonly arn: string;
   /** CloudFormation resource type, e.g. AWS::S3::Bucket. */
   readonly type: string;

@@ -20,7 +20,7 @@ import { cloudFormationValidation } from './service-errors.js';
  * - A DeleteStack with no caller (a test driving the sandbox directly) and no RoleARN is not
  *   checked, like any call with no caller.
  */
-export interface DeletionAuthority {
+interface DeletionAuthority {
   /** Before DeleteStack starts a deletion: validates the RoleARN and captures who deletes. */
   deleteStackRequested(stack: StackModel, roleArn: string | undefined): void;
   /** Why CloudFormation may not delete the stack's resource (the DELETE_FAILED reason), or undefined. */
@@ -43,7 +43,7 @@ export function deletionAuthority(account: SandboxAccount): DeletionAuthority | 
   return authorities.get(account);
 }
 
-export function cannotBeAssumed(roleArn: string): Error {
+function cannotBeAssumed(roleArn: string): Error {
   return cloudFormationValidation(`Role ${roleArn} is invalid or cannot be assumed`);
 }
 

@@ -5,13 +5,13 @@ import type { ChangeSpec, StackSpec } from './scenario.js';
  * connections its changes act on. Checked when the scenario is loaded (ScenarioSchema), so a
  * typo fails loudly with the path of the field instead of a change that silently does nothing.
  */
-export interface ReferenceIssue {
+interface ReferenceIssue {
   path: (string | number)[];
   message: string;
 }
 
 /** The parts of a parsed scenario the checks read (its types, without a cycle through scenario.ts). */
-export interface ReferencedScenario {
+interface ReferencedScenario {
   connections: readonly { id: string }[];
   stacks: readonly StackSpec[];
   standaloneResources: readonly { name: string; type: string }[];

@@ -177,10 +177,10 @@ const apiKey = z
   .describe('a service (cloudformation), one of its operations (cloudformation:ListStacks), or * for any other service');
 
 /** Round figures of the services' answer times, so a local run measures a plausible duration. */
-export const DEFAULT_LATENCY_MS: Readonly<Record<string, number>> = { cloudformation: 150, tagging: 200, proton: 100, s3: 30, '*': 50 };
+const DEFAULT_LATENCY_MS: Readonly<Record<string, number>> = { cloudformation: 150, tagging: 200, proton: 100, s3: 30, '*': 50 };
 
 /** The services' known limits: CloudFormation about 5 calls/s per API, the Tagging API about 15/s. */
-export const DEFAULT_CALLS_PER_SECOND: Readonly<Record<string, number>> = { cloudformation: 5, tagging: 15 };
+const DEFAULT_CALLS_PER_SECOND: Readonly<Record<string, number>> = { cloudformation: 5, tagging: 15 };
 
 export const TimingSpecSchema = z
   .strictObject({
@@ -241,8 +241,6 @@ export const ScenarioSchema = z
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type StackSpec = z.infer<typeof StackSpecSchema>;
-export type ResourceSpec = z.infer<typeof ResourceSpecSchema>;
-export type StandaloneResourceSpec = z.infer<typeof StandaloneResourceSchema>;
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 export type TimingSpec = z.infer<typeof TimingSpecSchema>;
 export type FaultKind = (typeof FAULT_KINDS)[number];

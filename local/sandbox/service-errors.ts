@@ -83,7 +83,7 @@ const NETWORK_MESSAGES: Record<NetworkFault, (host: string) => string> = {
 };
 type NetworkFault = (typeof NETWORK_FAULT_KINDS)[number];
 
-export function isNetworkFault(kind: FaultKind): kind is NetworkFault | 'unreachable' {
+function isNetworkFault(kind: FaultKind): kind is NetworkFault | 'unreachable' {
   return kind === 'unreachable' || (NETWORK_FAULT_KINDS as readonly string[]).includes(kind);
 }
 

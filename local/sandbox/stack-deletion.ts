@@ -15,13 +15,13 @@ function event(stack: StackModel, at: number, logicalId: string, physicalId: str
   stack.events.unshift({ logicalId, physicalId, type, status, ...(reason ? { reason } : {}), timestamp: new Date(at) });
 }
 
-/** Starts the stack's deletion at `now`; it settles after the stack's deleteSeconds. */
 /**
  * How soon CloudFormation gives up a deletion whose export another stack imports: "within seconds"
- * it is back in its previous status (DOMAIN.md, serverless/serverless#2984, aws/aws-cdk#604).
+ * it is back in its previous status (serverless/serverless#2984, aws/aws-cdk#604).
  */
 const EXPORT_IN_USE_AFTER_MS = 3_000;
 
+/** Starts the stack's deletion at `now`; it settles after the stack's deleteSeconds. */
 export function beginDeletion(account: SandboxAccount, stack: StackModel, now: number, retain: string[]): void {
   stack.retainOnDelete = retain;
   stack.statusBeforeDeletion = stack.status;

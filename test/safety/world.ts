@@ -4,7 +4,7 @@ import { type ChangeSpec, type Scenario, type ScenarioInput, ScenarioSchema } fr
 /**
  * The account as the scenario describes it, at any moment of a run: the scenario's initial
  * state with the scenario's `changes` applied up to that moment. Built from the scenario's own
- * fields and the AWS facts (../shared/DOMAIN.md), never from the product's code: this is the
+ * fields and the AWS facts (docs/sandbox.md, with their sources), never from the product's code: this is the
  * oracle's model of what the product *should* have seen.
  *
  * What the Tagging API can see: a stack's own tags (DescribeStacks shows them too), and the

@@ -16,7 +16,7 @@ const LAST_MODIFIED = new Date('2024-03-01T10:00:00Z');
  * S3 may return fewer keys than MaxKeys; the sandbox returns at most this many per page, so
  * that buckets of scenario size take several calls to empty, as large buckets do in AWS.
  */
-export const SANDBOX_VERSIONS_PER_PAGE = 100;
+const SANDBOX_VERSIONS_PER_PAGE = 100;
 
 function accountBucket(account: SandboxAccount, input: Record<string, unknown>, operation: string): { arn: string; contents: BucketContents } {
   const bucket = String(input.Bucket);

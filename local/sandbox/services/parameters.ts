@@ -10,7 +10,7 @@ import type { Operations } from './operations.js';
  */
 
 /** GetParametersByPath answers at most this many parameters per call (its MaxResults limit). */
-export const PARAMETERS_PER_PAGE = 10;
+const PARAMETERS_PER_PAGE = 10;
 
 function parameterOutput(account: SandboxAccount, p: ParameterModel) {
   return {
