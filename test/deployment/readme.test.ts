@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GUARD_EXCEPTIONS, WILDCARD_RESOURCE_ACTIONS } from '../../deployment/security-exceptions.js';
@@ -23,5 +23,38 @@ describe('the README a security reviewer signs off', () => {
   it('documents every deployment parameter', () => {
     expect(parameters.length).toBeGreaterThan(10);
     for (const name of parameters) expect(readme, name).toContain(`| \`${name}\` |`);
+  });
+});
+
+describe("the README's layout", () => {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Layout\n')) ?? '';
+  // `test/domain|handlers|workflow` names test/domain, test/handlers and test/workflow.
+  const layout = section.replace(/([\w.-]+)\/([\w-]+(?:\|[\w-]+)+)/g, (_, parent: string, names: string) =>
+    names
+      .split('|')
+      .map((name) => `${parent}/${name}`)
+      .join(' '),
+  );
+  const folders = ['functions', 'local', 'test'].flatMap((top) =>
+    readdirSync(path.join(root, top), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${top}/${entry.name}`),
+  );
+
+  it.each(folders)('names %s', (folder) => {
+    expect(layout).toMatch(new RegExp(`(^|\\s)${folder.replaceAll('.', '\\.')}(/|\\s|$)`, 'm'));
+  });
+
+  it('names only paths that exist', () => {
+    const paths = [
+      ...layout.matchAll(
+        /(?<=^|[\s(`])((?:\.ci|bench|bin|cli|deployment|docs|functions|local|scenarios|schemas|scripts|statemachines|test|types)\/[\w./-]*)/gm,
+      ),
+    ]
+      .map((m) => (m[1] ?? '').replace(/[.,]$/, ''))
+      .filter((p) => !p.includes('<'));
+    expect(paths.length).toBeGreaterThan(30);
+    expect(paths.filter((p) => !existsSync(path.join(root, p)))).toEqual([]);
   });
 });
