@@ -48,8 +48,8 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
   CheckForRunningCleanup: (o) => {
     const running = asRecord(o.concurrency).runningCleanup;
     return running
-      ? `another cleanup of this connection is running (${String(running)}): this run changes nothing`
-      : 'no other cleanup of this connection is running';
+      ? `another cleanup of this environment is running (${String(running)}): this run changes nothing`
+      : 'no other cleanup of this environment is running';
   },
   StartSweep: (o) => {
     const n = asRecord(asRecord(o.sweep).counts);
@@ -69,7 +69,10 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
   },
   DeleteConnection: (o) => {
     const d = asRecord(o.deletion);
-    return d.outcome ? `${String(d.outcome)} after ${String(d.attempts)} attempt(s)` : undefined;
+    if (!d.outcome) return undefined;
+    // Nothing was called (Proton retired, or no connection named): say why, not "after 0 attempts".
+    if (d.attempts === 0) return `${String(d.outcome)}, not called: ${String(d.reason ?? '').split(/[:;]/)[0]}`;
+    return `${String(d.outcome)} after ${String(d.attempts)} attempt(s)`;
   },
   VerifyCleanup: (o) => {
     const v = asRecord(o.verification);

@@ -26,3 +26,20 @@ describe('ProgressPrinter', () => {
     expect(printed([{ type: 'StateExited', state }])).toEqual([expect.stringMatching(/^ {2}✓ CheckForRunningCleanup /)]);
   });
 });
+
+describe('the DeleteConnection line', () => {
+  const deleteConnection = (deletion: Record<string, unknown>) => ({ name: 'DeleteConnection', type: 'Task', output: { deletion } });
+
+  it('counts the attempts of a connection deleted', () => {
+    expect(printed([{ type: 'StateExited', state: deleteConnection({ outcome: 'deleted', attempts: 2 }) }])).toEqual([
+      expect.stringMatching(/DeleteConnection +deleted after 2 attempt\(s\)$/),
+    ]);
+  });
+
+  it('says why Proton was not called, not "after 0 attempts"', () => {
+    const skipped = { outcome: 'unreachable', attempts: 0, reason: 'protonApi=retired: this deployment never calls Proton, by choice; the cleanup went on' };
+    expect(printed([{ type: 'StateExited', state: deleteConnection(skipped) }])).toEqual([
+      expect.stringMatching(/DeleteConnection +unreachable, not called: protonApi=retired$/),
+    ]);
+  });
+});
