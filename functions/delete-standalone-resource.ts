@@ -58,7 +58,7 @@ export const handler = taskHandler({
       if (typeof outcome === 'object') {
         const reason =
           `it holds data written after ${writtenBefore}, when this run's inventory (or the reviewed plan) saw it ` +
-          `(${outcome.writtenSince} object version(s) or delete marker(s) on one listing page): not emptied further; re-run, or make a new plan, to include it`;
+          `(${outcome.writtenSince}): not deleted; re-run, or make a new plan, to include it`;
         return { id: arn, outcome: 'retained', calls: calls + 1, reason };
       }
       if (outcome === 'deleted') metrics.addMetric('StandaloneResourcesDeleted', MetricUnit.Count, 1);

@@ -23,9 +23,10 @@ export interface StandaloneTypeModule<T extends string = string> {
   readonly iamActions: readonly string[];
 }
 
-/** A bucket holding versions written after the cutoff (the inventory, or the reviewed plan): not emptied further. */
+/** A resource holding data written after the cutoff (the inventory, or the reviewed plan): not deleted (a bucket: not emptied further). */
 export interface WrittenSince {
-  writtenSince: number;
+  /** What was written after the cutoff, said plainly. */
+  writtenSince: string;
 }
 
 /**

@@ -41,7 +41,7 @@ async function emptyBucket(bucket: string, writtenBefore: number): Promise<boole
     );
     const listed = [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])];
     const newer = listed.filter((v) => v.LastModified === undefined || v.LastModified.getTime() > writtenBefore).length;
-    if (newer > 0) return { writtenSince: newer };
+    if (newer > 0) return { writtenSince: `${newer} object version(s) or delete marker(s) on one listing page` };
     const objects: ObjectIdentifier[] = listed
       .filter((v): v is typeof v & { Key: string } => v.Key !== undefined)
       .map((v) => ({ Key: v.Key, ...(v.VersionId !== undefined ? { VersionId: v.VersionId } : {}) }));

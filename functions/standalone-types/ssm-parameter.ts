@@ -16,5 +16,5 @@ export const ssmParameter: StandaloneTypeModule<typeof type> = {
   type,
   cloudFormationType: 'AWS::SSM::Parameter',
   nameOf: nameFromArn(type, nameIn, /^[^/:]+$|^(\/[^/:]+)+$/),
-  iamActions: ['ssm:DeleteParameter'],
+  iamActions: ['ssm:GetParameter', 'ssm:DeleteParameter'],
 };

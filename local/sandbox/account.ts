@@ -11,6 +11,9 @@ import { beginDeletion } from './stack-deletion.js';
  * The simulated environment account: what exists now. Built from a scenario; changed only
  * by the sandbox's service handlers, the way the real services would change it.
  */
+/** When the scenario's parameters were last written: before the sandbox opened (as its buckets' objects were). */
+const BEFORE_THE_SANDBOX = Date.parse('2024-03-01T10:00:00Z');
+
 export interface ConnectionModel {
   id: string;
   arn: string;
@@ -195,7 +198,7 @@ export class SandboxAccount {
       this.tagged.set(arn, { arn, tags: this.protonTags(r.environment, r.managementAccountId ?? scenario.managementAccountId) });
     }
     for (const [name, value] of Object.entries(scenario.parameters))
-      this.parameters.set(name, { name, value, version: 1, lastModified: new Date(clock.now()) });
+      this.parameters.set(name, { name, value, version: 1, lastModified: new Date(BEFORE_THE_SANDBOX) });
     // Someone else started these deletions as the sandbox opened; a nested stack goes with its root's.
     const deleting = (name: string | undefined): boolean =>
       name !== undefined && (specs.get(name)?.status === 'DELETE_IN_PROGRESS' || deleting(specs.get(name)?.parent));
@@ -226,7 +229,7 @@ export class SandboxAccount {
   private addResource(arn: string, type: string, name: string, objects: number): void {
     this.resources.set(arn, accountResource(arn, type, name, objects));
     if (type === 'AWS::SSM::Parameter' && !this.parameters.has(name)) {
-      this.parameters.set(name, { name, value: `sandbox value of ${name}`, version: 1, lastModified: new Date(this.clock.now()) });
+      this.parameters.set(name, { name, value: `sandbox value of ${name}`, version: 1, lastModified: new Date(BEFORE_THE_SANDBOX) });
     }
   }
 

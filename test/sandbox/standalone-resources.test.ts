@@ -191,3 +191,18 @@ describe('stack resources in the sandbox', () => {
     expect(await deleteStackAndWait(stackId)).toBe('DELETE_COMPLETE');
   });
 });
+
+describe('an SSM parameter written after the inventory', () => {
+  it('is kept: its value is data nobody saw', async () => {
+    const sandbox = await openSandbox(scenario({ standaloneResources: [standaloneResource('AWS::SSM::Parameter', '/payments-prod/flags')] }));
+    const parameter = sandbox.account.parameters.get('/payments-prod/flags');
+    if (parameter) parameter.lastModified = new Date(Date.parse(INVENTORIED_AT) + 3_600_000);
+    const { deleteStandaloneResource } = await standalone();
+    const arn = [...sandbox.account.resources.keys()].find((a) => a.includes(':parameter/')) ?? '';
+
+    await expect(deleteStandaloneResource(arn, 'ssm:parameter', INVENTORIED_AT)).resolves.toMatchObject({
+      writtenSince: expect.stringContaining('its value, last changed'),
+    });
+    expect(sandbox.account.parameters.has('/payments-prod/flags')).toBe(true);
+  });
+});

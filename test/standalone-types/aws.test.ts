@@ -1,8 +1,8 @@
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { describe, expect, it } from 'vitest';
+import { DeleteParameterCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteStandaloneResource } from '../../functions/standalone-types/aws.js';
 import { MAX_PAGES_PER_CALL } from '../../functions/standalone-types/s3-bucket.aws.js';
 import {
@@ -228,6 +228,24 @@ describe('deleteStandaloneResource: an ECR repository', () => {
 
 describe('deleteStandaloneResource: an SSM parameter', () => {
   const deleteParameterNames = () => ssm.commandCalls(DeleteParameterCommand).map((call) => call.args[0].input.Name);
+  // Its value was last written before the inventory, unless a test says otherwise.
+  beforeEach(() => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: 'p', Value: 'v', LastModifiedDate: new Date('2024-01-01T00:00:00Z') } });
+  });
+
+  it('keeps a parameter whose value changed after the inventory (or the reviewed plan), deleting nothing', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: 'p', Value: 'v', LastModifiedDate: new Date('2024-07-01T00:00:00Z') } });
+    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter', INVENTORIED_AT)).resolves.toEqual({
+      writtenSince: 'its value, last changed 2024-07-01T00:00:00.000Z',
+    });
+    expect(deleteParameterNames()).toEqual([]);
+  });
+
+  it('answers already-absent when the parameter is gone before it is read', async () => {
+    ssm.on(GetParameterCommand).rejects(standaloneError.parameterNotFound());
+    await expect(deleteStandaloneResource(standaloneArn.parameter('/payments-prod/db/url'), 'ssm:parameter', INVENTORIED_AT)).resolves.toBe('already-absent');
+    expect(deleteParameterNames()).toEqual([]);
+  });
 
   it('deletes a hierarchical parameter by its full name, leading "/" included', async () => {
     ssm.on(DeleteParameterCommand).resolves({});
