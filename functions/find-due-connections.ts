@@ -6,6 +6,7 @@ import { decommissionDates, decommissionDueEvent, judgeConnection, scheduledStep
 import { scheduledEnvironmentExecutionName, scheduledExecutionName } from './domain/execution-names.js';
 import { ReportSchema } from './domain/report.js';
 import { DECOMMISSION_DUE, DECOMMISSION_NOTICE } from './domain/request.js';
+import { planAgeHours } from './domain/reviewed-plan.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { deploymentAccountId, protonApiSetting } from './runtime/deployment.js';
@@ -146,8 +147,12 @@ async function datedEnvironments(result: SweepResult): Promise<Dated[]> {
 }
 
 /** The execution for `dated` in `mode`, its input the same all day (`day` is its time), so a repeated schedule is known for the same request. */
-function startFor(dated: Dated, detail: Record<string, unknown>, run: { name: string; mode: string; detailType: string; day: string }): Start {
-  const input = decommissionDueEvent(detail as Parameters<typeof decommissionDueEvent>[0], {
+function startFor(
+  dated: Dated,
+  detail: Parameters<typeof decommissionDueEvent>[0],
+  run: { name: string; mode: string; detailType: string; day: string },
+): Start {
+  const input = decommissionDueEvent(detail, {
     name: run.name,
     source: config.REQUEST_EVENT_SOURCE,
     detailType: run.detailType,
@@ -173,7 +178,7 @@ async function noticePlanProblem(executionName: string, now: number): Promise<{ 
     };
   }
   // Executing it would be refused (and the execution's name is taken for good): say so now instead.
-  const ageHours = Math.floor((now - Date.parse(report.data.execution.finishedAt)) / 3_600_000);
+  const ageHours = planAgeHours(report.data, now);
   if (ageHours > config.MAX_PLAN_AGE_HOURS) {
     return {
       uri,

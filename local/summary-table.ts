@@ -24,7 +24,7 @@ function table(rows: string[][], widths: number[]): string[] {
 
 function verdictLine(report: Report): string {
   const verdict = verdictOf(report);
-  return verdict.kind === 'failed' ? 'FAILED' : verdict.kind === 'failures' ? `Completed with ${verdict.text.replace('completed with ', '')}` : 'Succeeded';
+  return verdict.kind === 'failed' ? 'FAILED' : `${verdict.text.charAt(0).toUpperCase()}${verdict.text.slice(1)}`;
 }
 
 export function summaryTable(report: Report, reasonWidth = 70): string[] {

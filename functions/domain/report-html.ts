@@ -4,7 +4,6 @@ import {
   displayName,
   formatDuration,
   reportTitle,
-  requestedBy,
   runDuration,
   TIMELINE_SERIES,
   type TimelinePoint,
@@ -146,7 +145,7 @@ function facts(report: Report): string {
       : []),
     ['Execution', `${e(report.execution.name)}: ${e(report.execution.startedAt)} to ${e(report.execution.finishedAt)} (${e(runDuration(report))})`],
     ...(c.environmentName ? ([['Environment', e(c.environmentName)]] as [string, string][]) : []),
-    ...(requestedBy(report) ? ([['Requested by', e(requestedBy(report) ?? '')]] as [string, string][]) : []),
+    ...(report.requestedBy ? ([['Requested by', e(report.requestedBy)]] as [string, string][]) : []),
     [
       'Connection',
       `${c.id ? `${e(c.id)}: ` : ''}<b>${e(c.outcome)}</b>${c.attempts ? ` after ${c.attempts} attempt(s)` : ''}${c.error ? `: ${e(c.error)}` : c.reason ? `: ${e(c.reason)}` : ''}${c.nextStep ? `<br><span class="next">Next step: ${e(c.nextStep)}</span>` : ''}`,

@@ -1,5 +1,5 @@
 import type { Report, ReportEntry } from './report.js';
-import { displayName, reportTitle, requestedBy, runDuration, subjectOf, verdictOf, whyOf } from './report-view.js';
+import { displayName, reportTitle, runDuration, subjectOf, verdictOf, whyOf } from './report-view.js';
 
 /**
  * The report as Markdown that fits a ticket: what happened, what failed and what was kept, each
@@ -63,7 +63,7 @@ function header(report: Report): string[] {
     ...(report.executedPlan
       ? [`- Executed plan: ${mdText(report.executedPlan.uri)} (run ${mdText(report.executedPlan.execution)}, made ${mdText(report.executedPlan.madeAt)})`]
       : []),
-    ...(requestedBy(report) ? [`- Requested by: ${mdText(requestedBy(report) ?? '')}`] : []),
+    ...(report.requestedBy ? [`- Requested by: ${mdText(report.requestedBy)}`] : []),
     `- Connection${c.id ? ` ${mdText(c.id)}` : ''}: **${c.outcome}**${c.attempts ? ` after ${c.attempts} attempt(s)` : ''}${c.error ? `: ${mdText(c.error)}` : c.reason ? `: ${mdText(c.reason)}` : ''}`,
     ...(c.nextStep ? [`  - Next step: ${mdText(c.nextStep)}`] : []),
     ...(report.failure ? [`- The run failed: ${mdText(report.failure.error)}: ${mdText(report.failure.message)}`] : []),

@@ -29,11 +29,6 @@ export function reportTitle(report: Report): string {
   return `Proton connection cleanup ${verdictOf(report).text} (${report.mode ?? 'no mode'}): ${subjectOf(report)}`;
 }
 
-/** Who asked, when the report records it (the operator CLI's caller identity; "console" otherwise). */
-export function requestedBy(report: Report): string | undefined {
-  return report.requestedBy || undefined;
-}
-
 /** The resource part of an ARN (`vpc/vpc-0a1b…`, `parameter/payments/db-url`), a stack's name, a bucket's name. */
 export function displayName(entry: Pick<ReportEntry, 'id' | 'type'>): string {
   if (entry.type === 'cloudformation:stack') return stackName(entry.id);

@@ -20,6 +20,14 @@ export interface PlanContext {
 /** A plan written at most this far in the future of this run's clock is clock skew, not a forgery. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
+/**
+ * A plan's age in whole hours, as maxPlanAgeHours counts it: the schedule's notice plan, made
+ * noticeDays × 24 hours before its execution, is a few seconds over and still accepted.
+ */
+export function planAgeHours(plan: Pick<Report, 'execution'>, now: number): number {
+  return Math.floor((now - Date.parse(plan.execution.finishedAt)) / 3_600_000);
+}
+
 /** The reasons a plan cannot be executed by this request; empty when it can. */
 export function planProblems(plan: Report, request: CleanupRequest, context: PlanContext): string[] {
   const problems: string[] = [];
@@ -30,12 +38,11 @@ export function planProblems(plan: Report, request: CleanupRequest, context: Pla
   if (ran.account !== context.account) problems.push(`it was made for account ${ran.account ?? '(not recorded)'}, not this account ${context.account}`);
   if (ran.region !== context.region) problems.push(`it was made in region ${ran.region ?? '(not recorded)'}, not this region ${context.region}`);
   const madeAt = Date.parse(ran.finishedAt);
-  const ageHours = (context.now.getTime() - madeAt) / 3_600_000;
+  const ageHours = planAgeHours(plan, context.now.getTime());
   if (Number.isNaN(madeAt)) problems.push(`its finishedAt "${ran.finishedAt}" is not a time`);
-  // Whole hours: the schedule's notice plan, made noticeDays × 24 hours before its execution, is a few seconds over.
-  else if (Math.floor(ageHours) > context.maxPlanAgeHours) {
+  else if (ageHours > context.maxPlanAgeHours) {
     problems.push(
-      `it is ${Math.floor(ageHours)} hours old (made ${ran.finishedAt}); plans older than ${context.maxPlanAgeHours} hours (maxPlanAgeHours) are refused: the account has had time to change`,
+      `it is ${ageHours} hours old (made ${ran.finishedAt}); plans older than ${context.maxPlanAgeHours} hours (maxPlanAgeHours) are refused: the account has had time to change`,
     );
   } else if (madeAt - context.now.getTime() > CLOCK_SKEW_MS) problems.push(`it says it was made at ${ran.finishedAt}, after this run started`);
   problems.push(...targetProblems(plan.request, request));
@@ -62,7 +69,7 @@ function sameOptions(a: CleanupOptions, b: CleanupOptions): boolean {
 function targetProblems(planned: CleanupRequest | null, request: CleanupRequest): string[] {
   if (!planned) return ['the plan run had no valid request'];
   const problems: string[] = [];
-  if (planned.connectionId !== request.connectionId || describeTarget(planned) !== describeTarget(request)) {
+  if (describeTarget(planned) !== describeTarget(request)) {
     problems.push(`it was made for ${describeTarget(planned)}, and this request names ${describeTarget(request)}`);
   }
   // Options widen what may be deleted: executed as reviewed, or not at all.
@@ -112,14 +119,13 @@ const DELETIONS: readonly InventoriedResource['action'][] = ['delete-stack', 'de
  */
 export function restrictToPlan(inventory: Inventory, plan: Report): Inventory {
   const planned = new Map(plan.resources.filter((r) => r.outcome === 'planned').map((r) => [r.id, r]));
-  const shownIn = new Map<string, Set<string>>();
-  for (const entry of plan.resources) {
-    if (entry.stackId) shownIn.set(entry.stackId, (shownIn.get(entry.stackId) ?? new Set()).add(entry.id));
-  }
+  const shownIn = idsByStack(plan.resources);
+  const heldIn = idsByStack(inventory.resources);
   const notPlanned = new Map<string, string>();
   for (const resource of inventory.resources) {
     if (!DELETIONS.includes(resource.action)) continue;
-    const why = deviation(resource, planned.get(resource.id), inventory, shownIn.get(resource.id));
+    const added = [...(heldIn.get(resource.id) ?? [])].filter((id) => !shownIn.get(resource.id)?.has(id));
+    const why = deviation(resource, planned.get(resource.id), added);
     if (why) notPlanned.set(resource.id, `not in the reviewed plan (${plan.execution.name}): ${why}; make a new plan to include it`);
   }
   return {
@@ -135,7 +141,15 @@ export function restrictToPlan(inventory: Inventory, plan: Report): Inventory {
   };
 }
 
-function deviation(resource: InventoriedResource, planned: ReportEntry | undefined, inventory: Inventory, shown: Set<string> | undefined): string | undefined {
+/** Stack ID → the IDs of what it holds (entries with that stackId), built once: the inventory may hold 100,000 entries. */
+function idsByStack(entries: readonly { id: string; stackId?: string | undefined }[]): Map<string, Set<string>> {
+  const byStack = new Map<string, Set<string>>();
+  for (const entry of entries) if (entry.stackId) byStack.set(entry.stackId, (byStack.get(entry.stackId) ?? new Set()).add(entry.id));
+  return byStack;
+}
+
+/** Why a deletion the inventory proposes is not the plan's (`added`: what its stack holds that the plan did not show), or undefined. */
+function deviation(resource: InventoriedResource, planned: ReportEntry | undefined, added: readonly string[]): string | undefined {
   if (!planned) return 'the plan did not list it as a deletion';
   if (planned.plannedAction !== resource.action) return `the plan listed it for ${planned.plannedAction}, and it is now for ${resource.action}`;
   if (resource.action === 'delete-resource') return grownSince(resource.contents, planned.contents);
@@ -144,7 +158,6 @@ function deviation(resource: InventoriedResource, planned: ReportEntry | undefin
   if (resource.lastUpdatedTime !== planned.lastUpdatedTime) {
     return `it was updated since the plan saw it (last updated ${resource.lastUpdatedTime ?? 'never'}; the plan saw ${planned.lastUpdatedTime ?? 'never'})`;
   }
-  const added = inventory.resources.filter((r) => r.stackId === resource.id && !shown?.has(r.id)).map((r) => r.id);
   if (added.length > 0) return `it now holds what the plan did not show in it (${added.slice(0, 3).join(', ')}${added.length > 3 ? ', …' : ''})`;
   return undefined;
 }

@@ -1,4 +1,10 @@
-import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
+  type ObjectIdentifier,
+} from '@aws-sdk/client-s3';
 import { s3 } from '../aws/clients.js';
 import { callAws, hasName } from '../aws/error-mapping.js';
 import type { BucketContents } from '../domain/inventory.js';
@@ -33,12 +39,8 @@ async function deleteBucket(bucket: string, writtenBefore: number): Promise<Stan
  * page: data nobody inventoried or reviewed is never deleted.
  */
 async function emptyBucket(bucket: string, writtenBefore: number): Promise<boolean | WrittenSince> {
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
-  for (let page = 0; page < MAX_PAGES_PER_CALL; page += 1) {
-    const out = await callAws(`ListObjectVersions ${bucket}`, () =>
-      s3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
-    );
+  let pages = 0;
+  for await (const out of versionPages(bucket)) {
     const listed = [...(out.Versions ?? []), ...(out.DeleteMarkers ?? [])];
     const newer = listed.filter((v) => v.LastModified === undefined || v.LastModified.getTime() > writtenBefore).length;
     if (newer > 0) return { writtenSince: `${newer} object version(s) or delete marker(s) on one listing page` };
@@ -49,10 +51,25 @@ async function emptyBucket(bucket: string, writtenBefore: number): Promise<boole
       await deleteObjects(bucket, objects.slice(start, start + DELETE_OBJECTS_BATCH));
     }
     if (!out.IsTruncated) return true;
+    pages += 1;
+    if (pages === MAX_PAGES_PER_CALL) return false;
+  }
+  return true;
+}
+
+/** The bucket's ListObjectVersions pages in order, following the markers; each page is read only when asked for. */
+async function* versionPages(bucket: string): AsyncGenerator<ListObjectVersionsCommandOutput> {
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  for (;;) {
+    const out = await callAws(`ListObjectVersions ${bucket}`, () =>
+      s3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
+    );
+    yield out;
+    if (!out.IsTruncated) return;
     keyMarker = out.NextKeyMarker;
     versionIdMarker = out.NextVersionIdMarker;
   }
-  return false;
 }
 
 async function deleteObjects(bucket: string, objects: ObjectIdentifier[]): Promise<void> {
@@ -78,21 +95,15 @@ const SURVEY_LIMIT = 10_000;
  */
 export async function surveyBucket(bucket: string): Promise<BucketContents | undefined> {
   const contents: BucketContents = { versions: 0, deleteMarkers: 0, bytes: 0, bounded: false };
-  let keyMarker: string | undefined;
-  let versionIdMarker: string | undefined;
   try {
-    while (contents.versions + contents.deleteMarkers < SURVEY_LIMIT) {
-      const out = await callAws(`ListObjectVersions ${bucket}`, () =>
-        s3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
-      );
+    for await (const out of versionPages(bucket)) {
       contents.versions += out.Versions?.length ?? 0;
       contents.deleteMarkers += out.DeleteMarkers?.length ?? 0;
       contents.bytes += (out.Versions ?? []).reduce((sum, v) => sum + (v.Size ?? 0), 0);
       if (!out.IsTruncated) return contents;
       // A truncated page with nothing in it would never end: stop, saying "≥".
       if ((out.Versions?.length ?? 0) + (out.DeleteMarkers?.length ?? 0) === 0) break;
-      keyMarker = out.NextKeyMarker;
-      versionIdMarker = out.NextVersionIdMarker;
+      if (contents.versions + contents.deleteMarkers >= SURVEY_LIMIT) break;
     }
   } catch (error) {
     if (hasName(error, 'NoSuchBucket')) return undefined;

@@ -54,6 +54,18 @@ function everyAllowStatement(): { where: string; statement: Statement }[] {
   });
 }
 
+/** The deleting actions of the options that widen a cleanup (deleteTypes, deleteConnectionRoles), written out here, not taken from the product. */
+const STANDALONE_DELETING = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:DeleteBucket',
+  'logs:DeleteLogGroup',
+  'ecr:DeleteRepository',
+  'ecr:BatchDeleteImage',
+  'ssm:DeleteParameter',
+];
+const ROLE_DELETING = ['iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteRole'];
+
 describe('IAM', () => {
   it('gives every function its own role, and leaves no shared role behind', () => {
     const roles = functions().map(([id]) => roleOf(id));
@@ -99,19 +111,8 @@ describe('IAM', () => {
   });
 
   it.each([
-    [
-      'DeleteStandaloneResourceLambdaFunction',
-      [
-        's3:DeleteObject',
-        's3:DeleteObjectVersion',
-        's3:DeleteBucket',
-        'logs:DeleteLogGroup',
-        'ecr:DeleteRepository',
-        'ecr:BatchDeleteImage',
-        'ssm:DeleteParameter',
-      ],
-    ],
-    ['DeleteConnectionRolesLambdaFunction', ['iam:DetachRolePolicy', 'iam:DeleteRolePolicy', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteRole']],
+    ['DeleteStandaloneResourceLambdaFunction', STANDALONE_DELETING],
+    ['DeleteConnectionRolesLambdaFunction', ROLE_DELETING],
   ])('lets only %s hold its deleting actions (the options that widen a cleanup)', (fn, actions) => {
     const holders = allowStatements().filter(({ statement }) => actionsOf(statement).some((a) => actions.includes(a)));
 
@@ -124,17 +125,8 @@ describe('IAM', () => {
       'cloudformation:DeleteStack',
       'proton:DeleteEnvironmentAccountConnection',
       'logs:DeleteLogDelivery',
-      's3:DeleteObject',
-      's3:DeleteObjectVersion',
-      's3:DeleteBucket',
-      'logs:DeleteLogGroup',
-      'ecr:DeleteRepository',
-      'ecr:BatchDeleteImage',
-      'ssm:DeleteParameter',
-      'iam:DetachRolePolicy',
-      'iam:DeleteRolePolicy',
-      'iam:RemoveRoleFromInstanceProfile',
-      'iam:DeleteRole',
+      ...STANDALONE_DELETING,
+      ...ROLE_DELETING,
     ];
     const others = allowStatements()
       .flatMap(({ statement }) => actionsOf(statement))

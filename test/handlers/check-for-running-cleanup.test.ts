@@ -1,8 +1,8 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/check-for-running-cleanup.js';
-import { CONNECTION_ID, EXECUTION_NAME, mockedClients, REPORT_BUCKET, s3JsonBody } from '../helpers/sdk-fixtures.js';
+import { CONNECTION_ID, EXECUTION_NAME, mockedClients, preconditionFailed, REPORT_BUCKET, s3JsonBody } from '../helpers/sdk-fixtures.js';
 
 const [s3, sfn] = mockedClients(S3Client, SFNClient);
 const STATE_MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:proton-connection-cleanup-test';
@@ -15,14 +15,6 @@ const input = (mode: 'plan' | 'execute' = 'execute') => ({
   stateMachineArn: STATE_MACHINE,
   executionName: EXECUTION_NAME,
 });
-// S3 answers 412 Precondition Failed to a conditional write whose condition does not hold (S3 User Guide, conditional writes).
-const preconditionFailed = () =>
-  new S3ServiceException({
-    name: 'PreconditionFailed',
-    message: 'At least one of the pre-conditions you specified did not hold',
-    $fault: 'client',
-    $metadata: { httpStatusCode: 412 },
-  });
 const existingLease = (holder: string, extra: object = {}) =>
   s3
     .on(GetObjectCommand)

@@ -8,6 +8,7 @@ import {
   CONNECTION_ID,
   EXECUTION_NAME,
   mockedClients,
+  preconditionFailed,
   REPORT_BUCKET,
   s3JsonBody,
   serveObjects,
@@ -153,14 +154,6 @@ describe('Notify handler', () => {
     const markerKey = (channel: string) => `notifications/${EXECUTION_NAME}/${channel}.json`;
     const unwritten = { Error: 'States.TaskFailed', Cause: 'boom' };
     const puts = () => s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
-    // S3 answers 412 Precondition Failed when IfNoneMatch: '*' meets an existing key (S3 User Guide, conditional writes).
-    const preconditionFailed = () =>
-      new S3ServiceException({
-        name: 'PreconditionFailed',
-        message: 'At least one of the pre-conditions you specified did not hold',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 412 },
-      });
     const existingMarkers = (state: string) => {
       s3.on(PutObjectCommand).callsFake((input: { IfNoneMatch?: string }) => {
         if (input.IfNoneMatch === '*') throw preconditionFailed();

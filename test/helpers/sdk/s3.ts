@@ -83,3 +83,8 @@ export function objectVersionsPage(spec: VersionsPageSpec): ListObjectVersionsOu
 export function s3Error(name: string, message: string, httpStatusCode: number): S3ServiceException {
   return new S3ServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: metadata(httpStatusCode), message });
 }
+
+/** S3's answer to a conditional write whose condition does not hold: 412 Precondition Failed (S3 User Guide, conditional writes). */
+export function preconditionFailed(): S3ServiceException {
+  return s3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412);
+}
