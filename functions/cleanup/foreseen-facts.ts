@@ -4,7 +4,6 @@ import type { ForeseenFacts } from '../domain/foresight.js';
 import type { BucketContents, Inventory, StackFacts } from '../domain/inventory.js';
 import type { CleanupOptions } from '../domain/request.js';
 import { type DeletionPolicy, deletionPolicies } from '../domain/template-policies.js';
-import { mapInPool } from '../runtime/pool.js';
 import { surveyBucket } from '../standalone-types/s3-bucket.aws.js';
 import { s3Bucket } from '../standalone-types/s3-bucket.js';
 
@@ -28,8 +27,6 @@ export async function readForeseenFacts(inventory: Inventory, stacks: readonly S
   return { failedStacks, bucketContents, deletionPolicies: await policiesOf(inventory), retainFailedResources: options.retainFailedResources };
 }
 
-const TEMPLATES_IN_FLIGHT = 5;
-
 /** Resource ID → the DeletionPolicy its stack's template states, for the resources that go with a stack. */
 async function policiesOf(inventory: Inventory): Promise<Map<string, DeletionPolicy>> {
   const byStack = new Map<string, { id: string; logicalId: string }[]>();
@@ -40,16 +37,14 @@ async function policiesOf(inventory: Inventory): Promise<Map<string, DeletionPol
     held.push({ id: r.id, logicalId: r.logicalId });
     byStack.set(declaredIn, held);
   }
-  // A few templates read at once (the CloudFormation client paces them), not one after another.
-  const stacks = [...byStack];
-  const templates = await mapInPool(stacks, TEMPLATES_IN_FLIGHT, ([stackId]) => stackTemplate(stackId));
+  // One template after another: the account may allow fewer calls than the pacer is set to.
   const policies = new Map<string, DeletionPolicy>();
-  stacks.forEach(([, resources], i) => {
-    const stated = deletionPolicies(templates[i] ?? '');
+  for (const [stackId, resources] of byStack) {
+    const stated = deletionPolicies(await stackTemplate(stackId));
     for (const { id, logicalId } of resources) {
       const policy = stated ? stated.get(logicalId) : 'unknown';
       if (policy) policies.set(id, policy);
     }
-  });
+  }
   return policies;
 }
