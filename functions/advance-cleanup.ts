@@ -1,6 +1,7 @@
 import { executionKey, getJson, getJsonIfExists, type ObjectRef, putJson } from './aws/object-store.js';
 import { advanceRound } from './cleanup/cleanup-round.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
+import { partitionOf } from './domain/arn.js';
 import {
   type CleanupProgress,
   CleanupProgressSchema,
@@ -15,12 +16,14 @@ import {
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { MODES } from './domain/request.js';
+import { sameTarget, type Target, TargetSchema } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
+import { hubTarget } from './runtime/deployment.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /**
@@ -32,12 +35,19 @@ const config = loadConfig(
   SettingsSchema.pick({
     REPORT_BUCKET: true,
     DELETION_ROLE_ARN: true,
+    SPOKE_DELETION_ROLE_NAME: true,
     PROTECT_TAG_KEY: true,
     MAX_STACKS_DELETING: true,
     MAX_STACK_DELETION_MINUTES: true,
     MAX_ROUNDS: true,
   }),
 );
+
+/** The role CloudFormation deletes with: the hub's own in its account, the spoke's deletion role in another target. */
+function deletionRoleIn(target: Target): string {
+  if (sameTarget(target, hubTarget())) return config.DELETION_ROLE_ARN;
+  return `arn:${partitionOf(target.region)}:iam::${target.account}:role/${config.SPOKE_DELETION_ROLE_NAME}`;
+}
 
 /** Seconds between rounds: CloudFormation's own waiter polls every 30 s. */
 const ROUND_INTERVAL_MS = 30_000;
@@ -53,6 +63,7 @@ async function loadProgress(executionName: string, inventory: ObjectRef): Promis
 export const handler = taskHandler({
   task: 'AdvanceCleanup',
   input: z.object({
+    target: TargetSchema,
     inventory: InventoryReferenceSchema,
     mode: z.enum(MODES),
     connection: ConnectionFactsSchema,
@@ -62,8 +73,9 @@ export const handler = taskHandler({
     executionName: z.string(),
   }),
   logKeys: ({ executionName }) => ({ executionName }),
+  workIn: givenTarget,
   summarize: (state: CleanupState) => ({ round: state.round, done: state.done, counts: state.counts }),
-  run: async ({ inventory, mode, connection, retainFailedResources, executionName }): Promise<CleanupState> => {
+  run: async ({ target, inventory, mode, connection, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
     const {
@@ -72,7 +84,7 @@ export const handler = taskHandler({
       deletionsStarted,
     } = await advanceRound(await loadProgress(executionName, inventory.location), {
       executionName,
-      deletionRoleArn: config.DELETION_ROLE_ARN,
+      deletionRoleArn: deletionRoleIn(target),
       environmentArn: connection.environmentArn,
       protectTagKey: config.PROTECT_TAG_KEY,
       retainFailedResources,

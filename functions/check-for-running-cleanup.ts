@@ -1,9 +1,11 @@
 import { acquireLease } from './aws/cleanup-lease.js';
+import { workingKeyScope } from './aws/target-session.js';
 import { type ConcurrencyCheck, leaseKey } from './domain/concurrent-runs.js';
+import { TargetSchema } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { SettingsSchema } from './runtime/settings.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /**
@@ -17,6 +19,7 @@ const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 export const handler = taskHandler({
   task: 'CheckForRunningCleanup',
   input: z.object({
+    target: TargetSchema,
     connectionId: z.string(),
     environmentName: z.string(),
     managementAccountId: z.string(),
@@ -25,9 +28,10 @@ export const handler = taskHandler({
     executionName: z.string(),
   }),
   logKeys: ({ connectionId, executionName }) => ({ executionName, connectionId }),
+  workIn: givenTarget,
   run: async ({ connectionId, environmentName, managementAccountId, mode, stateMachineArn, executionName }): Promise<ConcurrencyCheck> => {
     if (mode !== 'execute') return { runningCleanup: null, lease: null };
-    const key = leaseKey({ ...(connectionId ? { connectionId } : {}), environment: { name: environmentName, managementAccountId } });
+    const key = leaseKey({ ...(connectionId ? { connectionId } : {}), environment: { name: environmentName, managementAccountId } }, workingKeyScope());
     const outcome = await acquireLease(
       { bucket: config.REPORT_BUCKET, key },
       { executionName, target: environmentName ? `${environmentName}@${managementAccountId}` : connectionId, stateMachineArn, now: new Date(clock.isoNow()) },

@@ -8,9 +8,10 @@ import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js
 import type { DirectResult } from './domain/report.js';
 import { MODES } from './domain/request.js';
 import { stoppedBecause } from './domain/serving.js';
+import { TargetSchema } from './domain/target.js';
 import { isTransientAwsError } from './runtime/errors.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /**
@@ -20,12 +21,14 @@ import * as z from './runtime/zod.js';
 export const handler = taskHandler({
   task: 'DeleteConnectionRoles',
   input: z.object({
+    target: TargetSchema,
     connection: ConnectionFactsSchema,
     inventory: InventoryReferenceSchema,
     mode: z.enum(MODES),
     executionName: z.string(),
   }),
   logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
+  workIn: givenTarget,
   run: async ({ connection, inventory, mode }): Promise<DirectResult[]> => {
     requireExecuteMode('DeleteConnectionRoles', mode);
     const { id: connectionId, roleArns: connectionRoles } = connection;

@@ -4,7 +4,7 @@ import { type ConnectionDeletionResult, decideConnectionDeletion } from './domai
 import { CleanupRequestSchema } from './domain/request.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { requestTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /**
@@ -21,6 +21,7 @@ export const handler = taskHandler({
     executionName: z.string(),
   }),
   logKeys: ({ connection, executionName }) => ({ executionName, connectionId: connection.id }),
+  workIn: requestTarget,
   run: async ({ connection, request, retryCount }): Promise<ConnectionDeletionResult> => {
     requireExecuteMode('DeleteConnection', request.mode);
     const attempts = retryCount + 1;

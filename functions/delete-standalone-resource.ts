@@ -2,12 +2,13 @@ import { currentTags } from './aws/tagging.js';
 import { emptyingCallsAllowed } from './domain/history-budget.js';
 import { MODES, STANDALONE_TYPES } from './domain/request.js';
 import { recheckStandalone } from './domain/standalone-deletion.js';
+import { TargetSchema } from './domain/target.js';
 import { loadConfig } from './runtime/config.js';
 import { ErrorName } from './runtime/errors.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 import { deleteStandaloneResource } from './standalone-types/aws.js';
 
@@ -36,6 +37,7 @@ export type StandaloneProgress = z.infer<typeof StandaloneProgressSchema>;
 export const handler = taskHandler({
   task: 'DeleteStandaloneResource',
   input: z.object({
+    target: TargetSchema,
     arn: z.string().startsWith('arn:'),
     type: z.enum(STANDALONE_TYPES),
     mode: z.enum(MODES),
@@ -49,6 +51,7 @@ export const handler = taskHandler({
     executionName: z.string(),
   }),
   logKeys: ({ arn, executionName }) => ({ executionName, resourceArn: arn }),
+  workIn: givenTarget,
   run: async ({ arn, type, mode, environmentArn, calls, roundsUsed, items, writtenBefore }): Promise<StandaloneProgress> => {
     requireExecuteMode('DeleteStandaloneResource', mode);
     try {

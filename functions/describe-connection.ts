@@ -1,5 +1,6 @@
 import { getJsonIfExists } from './aws/object-store.js';
 import { getConnection, listConnections } from './aws/proton.js';
+import { workingKeyScope } from './aws/target-session.js';
 import { partitionOf } from './domain/arn.js';
 import { type ConnectionFacts, environmentMismatch, factsFromProton, factsFromRequest, servesEnvironment } from './domain/connection.js';
 import { type ConnectionMemory, ConnectionMemorySchema, memoryKeyOfConnection, memoryKeyOfEnvironment } from './domain/connection-memory.js';
@@ -7,7 +8,7 @@ import { type CleanupRequest, CleanupRequestSchema, type EnvironmentRef } from '
 import { loadConfig } from './runtime/config.js';
 import { ConnectionNotFoundError, InvalidRequestError, SeveralConnectionsError } from './runtime/errors.js';
 import { SettingsSchema } from './runtime/settings.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { requestTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /**
@@ -17,19 +18,19 @@ import * as z from './runtime/zod.js';
  * decommissions the one connection of that environment. Proton's errors fail the step (retried by
  * the state machine); with protonApi=retired Proton is not asked at all.
  */
-const config = loadConfig(SettingsSchema.pick({ AWS_REGION: true, REPORT_BUCKET: true }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
 /** The environment an earlier run of this workflow saw the connection (or environment) serve. */
 async function remembered(request: CleanupRequest): Promise<ConnectionMemory | undefined> {
   const key = request.connectionId
-    ? memoryKeyOfConnection(request.connectionId)
+    ? memoryKeyOfConnection(request.connectionId, workingKeyScope())
     : request.environment
-      ? memoryKeyOfEnvironment(request.environment)
+      ? memoryKeyOfEnvironment(request.environment, workingKeyScope())
       : undefined;
   return key ? getJsonIfExists({ bucket: config.REPORT_BUCKET, key }, ConnectionMemorySchema) : undefined;
 }
 
-const place = (request: CleanupRequest) => ({ partition: partitionOf(config.AWS_REGION), region: config.AWS_REGION, protonApi: request.protonApi });
+const place = (request: CleanupRequest) => ({ partition: partitionOf(request.target.region), region: request.target.region, protonApi: request.protonApi });
 
 async function byConnectionId(request: CleanupRequest & { connectionId: string }): Promise<ConnectionFacts> {
   const connection = await getConnection(request.connectionId);
@@ -69,6 +70,7 @@ export const handler = taskHandler({
   task: 'DescribeConnection',
   input: z.object({ request: CleanupRequestSchema, executionName: z.string() }),
   logKeys: ({ request, executionName }) => ({ executionName, connectionId: request.connectionId }),
+  workIn: requestTarget,
   run: async ({ request }): Promise<ConnectionFacts> => {
     const { connectionId, environment } = request;
     if (request.protonApi === 'retired') {

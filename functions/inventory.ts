@@ -1,6 +1,7 @@
 import { listStacks } from './aws/cloudformation.js';
 import { executionKey, putJson } from './aws/object-store.js';
 import { resourcesInStacks, resourcesTaggedFor } from './aws/tagging.js';
+import { workingKeyScope } from './aws/target-session.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import { readForeseenFacts } from './cleanup/foreseen-facts.js';
 import { readAcceptedPlan } from './cleanup/plan-reader.js';
@@ -15,7 +16,7 @@ import { loadConfig } from './runtime/config.js';
 import { PlanRefusedError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { requestTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** Inventory: everything tied to the connection's environment, stored in S3; the state gets its reference and counts. */
@@ -34,6 +35,7 @@ export const handler = taskHandler({
   task: 'Inventory',
   input: z.object({ request: CleanupRequestSchema, connection: ConnectionFactsSchema, executionName: z.string() }),
   logKeys: ({ request, executionName }) => ({ executionName, connectionId: request.connectionId }),
+  workIn: requestTarget,
   summarize: (result: InventoryResult) => result.counts,
   run: async ({ request, connection, executionName }): Promise<InventoryResult> => {
     // The serving rule first: a Proton error fails the step before anything is read or stored.
@@ -61,7 +63,9 @@ export const handler = taskHandler({
       // So that a re-run finds the environment once this run has deleted the connection.
       const environment = { name: memory.environmentName, managementAccountId: memory.managementAccountId };
       await Promise.all(
-        [memoryKeyOfConnection(memory.connectionId), memoryKeyOfEnvironment(environment)].map((key) => putJson({ bucket: config.REPORT_BUCKET, key }, memory)),
+        [memoryKeyOfConnection(memory.connectionId, workingKeyScope()), memoryKeyOfEnvironment(environment, workingKeyScope())].map((key) =>
+          putJson({ bucket: config.REPORT_BUCKET, key }, memory),
+        ),
       );
     }
     const counts = countInventory(inventory);

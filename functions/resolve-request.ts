@@ -1,9 +1,10 @@
 import { applyPlan } from './cleanup/plan-reader.js';
+import { configuredRegions, requireConfiguredTargets } from './cleanup/targets.js';
 import type { CleanupRequest } from './domain/request.js';
 import { resolveRequest } from './domain/request-resolution.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
-import { deploymentAccountId, protonApiSetting } from './runtime/deployment.js';
+import { hubTarget, protonApiSetting } from './runtime/deployment.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
@@ -30,12 +31,16 @@ export const handler = taskHandler({
       defaultMode: config.DEFAULT_MODE,
       requestEventSource: config.REQUEST_EVENT_SOURCE,
       protonApi: protonApiSetting(),
+      hub: hubTarget(),
+      regions: configuredRegions(),
     });
+    // Only an account and Region the deployment targets: refused here, before anything is read there.
+    await requireConfiguredTargets([resolved.target, ...(resolved.targets ?? [])]);
     const request = await applyPlan(resolved, config.REPORT_BUCKET, {
       now: new Date(clock.now()),
       maxPlanAgeHours: config.MAX_PLAN_AGE_HOURS,
-      account: deploymentAccountId(),
-      region: config.AWS_REGION,
+      account: resolved.target.account,
+      region: resolved.target.region,
     });
     // Deployment settings the ASL reads (MaxConcurrencyPath), so the definition needs no substitution.
     return { request, settings: { mapConcurrency: config.MAP_CONCURRENCY } };

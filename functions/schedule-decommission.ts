@@ -4,7 +4,7 @@ import { CleanupRequestSchema } from './domain/request.js';
 import { loadConfig } from './runtime/config.js';
 import { InvalidStateInputError } from './runtime/errors.js';
 import { SettingsSchema } from './runtime/settings.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { requestTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /**
@@ -18,6 +18,7 @@ export const handler = taskHandler({
   task: 'ScheduleDecommission',
   input: z.object({ request: CleanupRequestSchema, executionName: z.string() }),
   logKeys: ({ executionName }) => ({ executionName }),
+  workIn: requestTarget,
   run: async ({ request }): Promise<ScheduledDecommission> => {
     const { environment, decommissionOn } = request;
     if (!environment || !decommissionOn) throw new InvalidStateInputError('ScheduleDecommission needs a request with "environment" and "decommissionOn"');

@@ -4,11 +4,12 @@ import { resourcesTaggedFor } from './aws/tagging.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
 import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { stoppedBecause } from './domain/serving.js';
+import { TargetSchema } from './domain/target.js';
 import { holdBackStandalone, type ResourceDeletionEvent, stacksToExplain, type VerifyResult, verify } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { SettingsSchema } from './runtime/settings.js';
-import { taskHandler } from './runtime/task-handler.js';
+import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on the stand-alone resources to delete. */
@@ -16,8 +17,9 @@ const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
 export const handler = taskHandler({
   task: 'VerifyCleanup',
-  input: z.object({ inventory: InventoryReferenceSchema, deleteTypes: z.array(z.string()), executionName: z.string() }),
+  input: z.object({ target: TargetSchema, inventory: InventoryReferenceSchema, deleteTypes: z.array(z.string()), executionName: z.string() }),
   logKeys: ({ executionName }) => ({ executionName }),
+  workIn: givenTarget,
   run: async ({ inventory: { location }, deleteTypes, executionName }): Promise<VerifyResult> => {
     const inventory = await getJson(location, InventorySchema);
     const stillTagged = await resourcesTaggedFor(inventory.connection.environmentArn);

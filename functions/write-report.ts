@@ -14,14 +14,14 @@ import { SweepFileSchema, SweepResultSchema } from './domain/sweep-result.js';
 import { VerificationSchema, VerifyResultSchema } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
-import { deploymentAccountId } from './runtime/deployment.js';
+import { hubTarget } from './runtime/deployment.js';
 import { logger, MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, AWS_REGION: true }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
 /**
  * Only the parts of the workflow's state the report needs, each read with the contract of the
@@ -72,6 +72,8 @@ async function release(lease: LeaseRef, executionName: string): Promise<void> {
   }
 }
 
+const placeOf = (target: { account: string; region: string }) => ({ account: target.account, region: target.region });
+
 export const handler = taskHandler({
   task: 'WriteReport',
   input: z.object({ executionName: z.string(), startedAt: z.string(), state: GatheredStateSchema }),
@@ -89,8 +91,9 @@ export const handler = taskHandler({
     ]);
     const sweep = state.sweep ? (await getJson(state.sweep.location, SweepFileSchema)).environments : undefined;
     const report = buildReport({
-      // Where it ran: a plan is executed only in the account and region it was made for.
-      execution: { name: executionName, startedAt, finishedAt: clock.isoNow(), account: deploymentAccountId(), region: config.AWS_REGION },
+      // Where it cleaned up (the request's target; the hub's own when the request never resolved):
+      // a plan is executed only in the account and Region it was made for.
+      execution: { name: executionName, startedAt, finishedAt: clock.isoNow(), ...placeOf(state.request?.target ?? hubTarget()) },
       ...(state.request ? { request: state.request } : {}),
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),

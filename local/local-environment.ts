@@ -8,6 +8,7 @@ import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/sce
 export { LOCAL_RESOURCES, stateMachineArn } from './lambda-environment.js';
 
 let environment: { region: string; accountId: string } | undefined;
+let clientsHooked = false;
 
 /**
  * This process as the functions' Lambda environment: the configuration they validate at cold
@@ -72,8 +73,13 @@ export async function openSandbox(scenarioInput: ScenarioInput | Scenario, optio
   prepareEnvironment(scenario, options.defaultMode ?? 'plan', deployment);
   // The deployment's protonApi is read on each use: each scenario plays its own deployment's choice.
   process.env.PROTON_API = scenario.protonApi;
-  const { allClients } = await import('../functions/aws/clients.js');
+  const { allClients, onClientCreated } = await import('../functions/aws/clients.js');
   answerFromSandbox(allClients());
+  if (!clientsHooked) {
+    // The clients each target gets (assumed spoke roles) are built later: they are answered too.
+    onClientCreated((client) => answerFromSandbox([client as Parameters<typeof answerFromSandbox>[0][number]]));
+    clientsHooked = true;
+  }
   const sandbox =
     options.sandbox ??
     new Sandbox(

@@ -4,21 +4,27 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ProtonClient } from '@aws-sdk/client-proton';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import type { MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { partitionOf } from '../domain/arn.js';
+import { targetKey } from '../domain/target.js';
+import { clock } from '../runtime/clock.js';
 import { loadConfig } from '../runtime/config.js';
-import { InvalidConfigurationError } from '../runtime/errors.js';
+import { InvalidConfigurationError, TargetUnreachableError } from '../runtime/errors.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
 import { SettingsSchema } from '../runtime/settings.js';
-import { isThrottling } from './error-mapping.js';
+import { isThrottling, toWorkflowError } from './error-mapping.js';
+import { spokeSession, type TargetSession } from './target-session.js';
 
 /**
  * Every AWS SDK client, built once per function instance and traced.
@@ -61,7 +67,21 @@ function traced<T>(client: T): T {
  * services' known limits: the Tagging API about 15/s, CloudFormation's DescribeStacks about 5/s.
  */
 export const DEFAULT_API_RATES = 'cloudformation=5,tagging=15';
-const pacers = new Pacers(apiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES));
+const rates = apiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES);
+const hubPacers = new Pacers(rates);
+/** API limits are per account and Region: each target's calls are paced apart from the hub's. */
+const targetPacers = new Map<string, Pacers>();
+
+function pacersOf(session: TargetSession | undefined): Pacers {
+  if (!session) return hubPacers;
+  const key = targetKey(session.target);
+  let pacers = targetPacers.get(key);
+  if (!pacers) {
+    pacers = new Pacers(rates);
+    targetPacers.set(key, pacers);
+  }
+  return pacers;
+}
 
 /** Read at cold start; a malformed value fails the function naming the variable, like loadConfig. */
 function apiRates(text: string) {
@@ -79,7 +99,7 @@ type PaceableClient = { middlewareStack: MiddlewareStack<any, any> };
  * Every attempt (the SDK's retries included: this sits inside the retry middleware) waits for
  * its API's slot; a throttled attempt makes the next one wait a full second.
  */
-function paced<T extends PaceableClient>(service: string, client: T): T {
+function paced<T extends PaceableClient>(service: string, client: T, pacers: Pacers): T {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const pacer = pacers.for(service, (context.commandName ?? '').replace(/Command$/, ''));
@@ -96,25 +116,133 @@ function paced<T extends PaceableClient>(service: string, client: T): T {
   return client;
 }
 
+type ClientListener = (client: PaceableClient) => void;
+const clientListeners: ClientListener[] = [];
+
+/** Called with every client built from now on (the hub's and each target's): the local run answers them from its sandbox. */
+export function onClientCreated(listener: ClientListener): void {
+  clientListeners.push(listener);
+}
+
+function built<T extends PaceableClient>(service: string, client: T, pacers: Pacers): T {
+  const ready = traced(paced(service, client, pacers));
+  for (const listener of clientListeners) listener(ready);
+  return ready;
+}
+
 /** Each client is created on first use and kept: a function's bundle holds only the clients it uses. */
 function once<T extends PaceableClient>(service: string, create: () => T): () => T {
   let client: T | undefined;
-  return () => (client ??= traced(paced(service, create())));
+  return () => (client ??= built(service, create(), hubPacers));
 }
 
-export const proton = /* @__PURE__ */ once('proton', () => new ProtonClient(clientOptions(sdkMaxAttempts)));
-export const cloudFormation = /* @__PURE__ */ once('cloudformation', () => new CloudFormationClient(clientOptions(sdkMaxAttempts)));
-export const tagging = /* @__PURE__ */ once('tagging', () => new ResourceGroupsTaggingAPIClient(clientOptions(sdkMaxAttempts)));
+/**
+ * The spoke role this function assumes in another account: SPOKE_ROLE_NAME, set by serverless.yml
+ * for the functions that work in targets (deployment/spoke.yml creates it in each of them).
+ */
+function spokeRoleArn(session: TargetSession): string {
+  const name = process.env.SPOKE_ROLE_NAME;
+  if (!name) throw new InvalidConfigurationError('Invalid environment variables: SPOKE_ROLE_NAME: is not set (this function does not work in other accounts)');
+  return `arn:${partitionOf(session.target.region)}:iam::${session.target.account}:role/${name}`;
+}
+
+/** Assumed-role credentials, per role and session (the execution): refreshed five minutes before they expire. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+const SESSION_SECONDS = 3600;
+const assumed = new Map<string, AwsCredentialIdentity>();
+
+function assumedRoleCredentials(session: TargetSession): AwsCredentialIdentityProvider {
+  return async () => {
+    const roleArn = spokeRoleArn(session);
+    const key = `${roleArn}\0${session.sessionName}`;
+    const cached = assumed.get(key);
+    if (cached?.expiration && cached.expiration.getTime() - clock.now() > REFRESH_BEFORE_MS) return cached;
+    const out = await sts()
+      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session.sessionName, DurationSeconds: SESSION_SECONDS }))
+      .catch((error: unknown) => {
+        const named = toWorkflowError(error, `AssumeRole ${roleArn}`);
+        // Throttling, 5xx and network failures keep their transient names: the workflow retries them.
+        if (named !== error) throw named;
+        throw new TargetUnreachableError(
+          `AssumeRole ${roleArn}: ${error instanceof Error ? error.message : String(error)}. Is deployment/spoke.yml deployed in account ` +
+            `${session.target.account} with HubAccountId set to this hub's account, and is that account in the hub's organization (organizationId)?`,
+          { cause: error },
+        );
+      });
+    const credentials = out.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new TargetUnreachableError(`AssumeRole ${roleArn} returned no credentials`);
+    const identity: AwsCredentialIdentity = {
+      accessKeyId: credentials.AccessKeyId,
+      secretAccessKey: credentials.SecretAccessKey,
+      ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
+      ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
+    };
+    forgetOldest(assumed);
+    assumed.set(key, identity);
+    return identity;
+  };
+}
+
+/** A function instance serves many executions: its caches keep the most recent few. */
+const CACHED_TARGET_SESSIONS = 64;
+
+function forgetOldest<K, V>(cache: Map<K, V>): void {
+  if (cache.size < CACHED_TARGET_SESSIONS) return;
+  const oldest = cache.keys().next();
+  if (!oldest.done) cache.delete(oldest.value);
+}
+
+interface ClientOptions {
+  credentials: AwsCredentialIdentityProvider;
+  retryStrategy: ConfiguredRetryStrategy;
+  region?: string;
+}
+
+const targetClients = new Map<string, PaceableClient>();
+
+/**
+ * A client of a service that works in the account being cleaned up: the function's own in the
+ * hub's account and Region; in another target, one built for that Region with the spoke role's
+ * credentials, kept per target and execution.
+ */
+function perTarget<T extends PaceableClient>(service: string, create: (options: ClientOptions) => T): () => T {
+  const hub = once(service, () => create(clientOptions(sdkMaxAttempts)));
+  return () => {
+    const session = spokeSession();
+    if (!session) return hub();
+    const key = `${service}\0${targetKey(session.target)}\0${session.sessionName}`;
+    let client = targetClients.get(key) as T | undefined;
+    if (!client) {
+      const options = { ...clientOptions(sdkMaxAttempts), region: session.target.region, credentials: assumedRoleCredentials(session) };
+      client = built(service, create(options), pacersOf(session));
+      forgetOldest(targetClients);
+      targetClients.set(key, client);
+    }
+    return client;
+  };
+}
+
+// The hub's own: its report bucket, its topic, its bus, its state machine, and STS to reach the targets.
 export const s3 = /* @__PURE__ */ once('s3', () => new S3Client(clientOptions(sdkMaxAttempts)));
 export const sns = /* @__PURE__ */ once('sns', () => new SNSClient(clientOptions(sdkMaxAttempts)));
 export const eventBridge = /* @__PURE__ */ once('eventbridge', () => new EventBridgeClient(clientOptions(sdkMaxAttempts)));
 export const sfn = /* @__PURE__ */ once('stepfunctions', () => new SFNClient(clientOptions(sdkMaxAttempts)));
-export const logs = /* @__PURE__ */ once('logs', () => new CloudWatchLogsClient(clientOptions(sdkMaxAttempts)));
-export const ecr = /* @__PURE__ */ once('ecr', () => new ECRClient(clientOptions(sdkMaxAttempts)));
-export const ssm = /* @__PURE__ */ once('ssm', () => new SSMClient(clientOptions(sdkMaxAttempts)));
-export const iam = /* @__PURE__ */ once('iam', () => new IAMClient(clientOptions(sdkMaxAttempts)));
+export const sts = /* @__PURE__ */ once('sts', () => new STSClient(clientOptions(sdkMaxAttempts)));
+/** The hub's organization, for targets named by OU (the hub runs in the management or a delegated administrator account). */
+export const organizations = /* @__PURE__ */ once('organizations', () => new OrganizationsClient(clientOptions(sdkMaxAttempts)));
 
-/** For the local run, which answers every client at the SDK boundary. */
+// The target's: what is cleaned up, in the account and Region the running task works in.
+export const proton = /* @__PURE__ */ perTarget('proton', (options) => new ProtonClient(options));
+export const cloudFormation = /* @__PURE__ */ perTarget('cloudformation', (options) => new CloudFormationClient(options));
+export const tagging = /* @__PURE__ */ perTarget('tagging', (options) => new ResourceGroupsTaggingAPIClient(options));
+/** The target's own buckets (stand-alone buckets emptied and deleted, surveyed for the plan); the report bucket is `s3`. */
+export const targetS3 = /* @__PURE__ */ perTarget('s3', (options) => new S3Client(options));
+export const logs = /* @__PURE__ */ perTarget('logs', (options) => new CloudWatchLogsClient(options));
+export const ecr = /* @__PURE__ */ perTarget('ecr', (options) => new ECRClient(options));
+export const ssm = /* @__PURE__ */ perTarget('ssm', (options) => new SSMClient(options));
+export const iam = /* @__PURE__ */ perTarget('iam', (options) => new IAMClient(options));
+
+/** For the local run, which answers every client at the SDK boundary (those built later: onClientCreated). */
 export function allClients() {
-  return [proton(), cloudFormation(), tagging(), s3(), sns(), eventBridge(), sfn(), logs(), ecr(), ssm(), iam()] as const;
+  return [proton(), cloudFormation(), tagging(), s3(), sns(), eventBridge(), sfn(), logs(), ecr(), ssm(), iam(), sts(), organizations()] as const;
 }

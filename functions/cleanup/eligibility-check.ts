@@ -1,7 +1,7 @@
 import { listConnections } from '../aws/proton.js';
+import { workingTarget } from '../aws/target-session.js';
 import type { ConnectionFacts } from '../domain/connection.js';
 import { type Eligibility, eligibility } from '../domain/serving.js';
-import { deploymentAccountId } from '../runtime/deployment.js';
 
 /**
  * Reads what the serving rule needs and applies it: the account's connections for the
@@ -15,7 +15,7 @@ export async function checkEligibility(connection: ConnectionFacts): Promise<Eli
     environment,
     ...(connection.id ? { connection: { id: connection.id, status: connection.status } } : {}),
     protonApi: connection.protonApi,
-    accountId: deploymentAccountId(),
+    accountId: workingTarget().account,
     connections,
   });
 }

@@ -32,12 +32,13 @@ export type LeaseRef = z.infer<typeof LeaseRefSchema>;
 export const ConcurrencyCheckSchema = z.object({ runningCleanup: z.string().nullable(), lease: LeaseRefSchema.nullable() });
 export type ConcurrencyCheck = z.infer<typeof ConcurrencyCheckSchema>;
 
-export function leaseKey(target: CleanupTarget): string {
+/** `scope`: the target account's key scope (domain/target.ts keyScope; empty for the hub's own account). */
+export function leaseKey(target: CleanupTarget, scope = ''): string {
   const part = encodeURIComponent;
   if (target.environment?.name && target.environment.managementAccountId) {
-    return `leases/environment/${part(target.environment.managementAccountId)}/${part(target.environment.name)}.json`;
+    return `leases/${scope}environment/${part(target.environment.managementAccountId)}/${part(target.environment.name)}.json`;
   }
-  if (target.connectionId) return `leases/connection/${part(target.connectionId)}.json`;
+  if (target.connectionId) return `leases/${scope}connection/${part(target.connectionId)}.json`;
   throw new Error('a cleanup target names an environment or a connection');
 }
 

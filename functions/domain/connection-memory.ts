@@ -19,12 +19,13 @@ export const ConnectionMemorySchema = z.object({
 });
 export type ConnectionMemory = z.infer<typeof ConnectionMemorySchema>;
 
-export function memoryKeyOfConnection(connectionId: string): string {
-  return `memory/connections/${connectionId}.json`;
+/** `scope`: the target's key scope (domain/target.ts keyScope; empty for the hub's own account). */
+export function memoryKeyOfConnection(connectionId: string, scope = ''): string {
+  return `memory/${scope}connections/${connectionId}.json`;
 }
 
-export function memoryKeyOfEnvironment(environment: EnvironmentRef): string {
-  return `memory/environments/${environment.managementAccountId}/${environment.name}.json`;
+export function memoryKeyOfEnvironment(environment: EnvironmentRef, scope = ''): string {
+  return `memory/${scope}environments/${environment.managementAccountId}/${environment.name}.json`;
 }
 
 export function rememberConnection(facts: ConnectionFacts, executionName: string): ConnectionMemory | undefined {

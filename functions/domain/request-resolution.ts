@@ -17,8 +17,10 @@ import {
   type Mode,
   PROTON_CONNECTION_STATUS_CHANGE,
   PROTON_ENVIRONMENT_STATUS_CHANGE,
+  TARGET_ENTRY,
   type Trigger,
 } from './request.js';
+import type { Target } from './target.js';
 
 /**
  * ResolveRequest's decision: any trigger (console input, custom event, Proton event) becomes one
@@ -31,6 +33,10 @@ export interface RequestSettings {
   requestEventSource: string;
   /** The deployment's protonApi (default `available`). */
   protonApi?: ProtonApi;
+  /** The hub's own account and Region: the target of a request that names none. */
+  hub: Target;
+  /** The Regions the hub targets (targetRegions, else its own): where a fleet sweep's account entry without a Region is swept. */
+  regions: readonly string[];
 }
 
 /**
@@ -92,8 +98,19 @@ function environmentsOf(keys: readonly string[]): { name: string; managementAcco
   });
 }
 
+/** `"<account>/<region>"` is one target; `"<account>"` is that account in each targeted Region. */
+function targetsOf(entries: readonly string[], regions: readonly string[]): Target[] {
+  const targets = entries.flatMap((entry) => {
+    const [, account = '', region] = TARGET_ENTRY.exec(entry) ?? [];
+    return region ? [{ account, region }] : regions.map((r) => ({ account, region: r }));
+  });
+  return targets.filter((t, i) => targets.findIndex((u) => u.account === t.account && u.region === t.region) === i);
+}
+
 function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigger: Trigger): CleanupRequest {
   return {
+    target: { account: input.account ?? settings.hub.account, region: input.region ?? settings.hub.region },
+    ...(input.targets ? { targets: targetsOf(input.targets, settings.regions) } : {}),
     ...(input.connectionId ? { connectionId: input.connectionId.toLowerCase() } : {}),
     ...(input.sweep ? { sweep: true as const } : {}),
     ...(input.environments ? { environments: environmentsOf(input.environments) } : {}),
@@ -128,6 +145,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
     // Emitted in the management account (event.account) and forwarded here: the connection is looked up by name.
     const account = parseOrThrow(z.string().regex(/^\d{12}$/, 'expected the 12-digit management account id'), event.account, 'account');
     return {
+      target: settings.hub,
       mode: settings.defaultMode,
       protonApi: settings.protonApi ?? 'available',
       environment: { name: detail.name, managementAccountId: account },
@@ -144,6 +162,7 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
       ]);
     }
     return {
+      target: connectionTarget(event) ?? settings.hub,
       connectionId: detail.id.toLowerCase(),
       mode: settings.defaultMode,
       protonApi: settings.protonApi ?? 'available',
@@ -156,6 +175,15 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
       `expected source "${settings.requestEventSource}" with detail-type "${DECOMMISSION_REQUESTED}", "${DECOMMISSION_DUE}" or "${DECOMMISSION_NOTICE}", ` +
       `or source "aws.proton" with detail-type "${PROTON_CONNECTION_STATUS_CHANGE}" or "${PROTON_ENVIRONMENT_STATUS_CHANGE}"`,
   ]);
+}
+
+/** Proton names the connection in the event's resources: its ARN says which account and Region it lives in. */
+function connectionTarget(event: { resources: string[] }): Target | undefined {
+  for (const arn of event.resources) {
+    const match = /^arn:aws[a-z-]*:proton:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):environment-account-connection\//.exec(arn);
+    if (match?.[1] && match[2]) return { account: match[2], region: match[1] };
+  }
+  return undefined;
 }
 
 /** With Proton retired nothing can say which environment a connection served: the request must. */

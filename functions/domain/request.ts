@@ -2,6 +2,7 @@ import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
 import * as z from '../runtime/zod.js';
 import { STANDALONE_TYPES, type StandaloneType } from '../standalone-types/index.js';
 import { parseDecommissionDate } from './decommission-schedule.js';
+import { REGION, type Target, TargetSchema } from './target.js';
 
 /**
  * The one request shape every trigger is normalized into (ResolveRequest). Pure: no AWS.
@@ -38,6 +39,12 @@ export function environmentKey(environment: EnvironmentRef): string {
   return `${environment.name}@${environment.managementAccountId}`;
 }
 
+/** `"<account>"` or `"<account>/<region>"`: how a fleet sweep names its targets (an account alone: each configured Region). */
+export const TARGET_ENTRY = /^(\d{12})(?:\/([a-z]{2}(?:-[a-z]+)+-\d))?$/;
+
+/** A fleet sweep names at most this many targets (each becomes many child executions). */
+const MAX_SWEEP_TARGETS = 500;
+
 /** `s3://bucket/key.json`: where a plan report is (bucket names per the S3 naming rules). */
 export const PLAN_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(\S+\.json)$/;
 
@@ -49,6 +56,18 @@ export const ConsoleInputSchema = z
     connectionId: connectionIdSchema.optional(),
     sweep: z.literal(true, { error: 'expected true (find every environment whose connection is gone, and clean each up)' }).optional(),
     mode: z.enum(MODES, { error: 'expected "plan" or "execute"' }).optional(),
+    account: accountId.describe("the account to clean up (default: the hub's own); one of the hub's targets").optional(),
+    region: z.string({ error: 'expected a Region name such as "eu-west-1"' }).regex(REGION, 'expected a Region name such as "eu-west-1"').optional(),
+    targets: z
+      .array(
+        z
+          .string({ error: 'expected "<12-digit account id>" or "<12-digit account id>/<region>"' })
+          .regex(TARGET_ENTRY, 'expected "<12-digit account id>" or "<12-digit account id>/<region>", e.g. "111122223333/eu-west-1"'),
+        { error: 'expected a list of "<account id>" or "<account id>/<region>"' },
+      )
+      .min(1, 'expected at least one target')
+      .max(MAX_SWEEP_TARGETS, { error: `expected at most ${MAX_SWEEP_TARGETS} targets` })
+      .optional(),
     environment: EnvironmentRefSchema.optional(),
     retainFailedResources: flag('retry a stack stuck in DELETE_FAILED, keeping the resources that failed'),
     deleteTypes: z
@@ -111,6 +130,16 @@ export const ConsoleInputSchema = z
           'only the deployment may choose "retired" (it skips the check that no other connection serves the environment); a request may ask for "available" only',
       });
     }
+    if (input.targets && !input.sweep) {
+      context.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message: 'names the accounts a fleet sweep covers: use it with "sweep": true (one account: "account" and "region")',
+      });
+    }
+    if (input.targets && (input.account || input.region)) {
+      context.addIssue({ code: 'custom', path: ['targets'], message: 'a fleet sweep names its targets in "targets" alone: drop "account" and "region"' });
+    }
     if (input.environments && !input.sweep) {
       context.addIssue({ code: 'custom', path: ['environments'], message: 'names the environments a sweep may clean up: use it with "sweep": true' });
     }
@@ -161,6 +190,10 @@ export const ReviewedPlanSchema = z.object({
 export type ReviewedPlan = z.infer<typeof ReviewedPlanSchema>;
 
 export interface CleanupRequest {
+  /** The account and Region this run cleans up (the hub's own unless the request names another). */
+  target: Target;
+  /** A fleet sweep: these targets only (unset: every target the hub is configured with). */
+  targets?: Target[];
   connectionId?: string;
   /** Find every environment of the account whose connection is gone, and clean each up (one execution each). */
   sweep?: true;
@@ -191,6 +224,8 @@ export const CleanupOptionsSchema = z.object({
 });
 
 export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
+  target: TargetSchema,
+  targets: z.array(TargetSchema).optional(),
   connectionId: z.string().optional(),
   sweep: z.literal(true).optional(),
   environments: z.array(EnvironmentRefSchema).optional(),

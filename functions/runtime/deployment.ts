@@ -26,3 +26,10 @@ export function deploymentAccountId(env: NodeJS.ProcessEnv = process.env): strin
   if (!parsed.success) throw new InvalidConfigurationError(`Invalid environment variables: ACCOUNT_ID: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
+
+/** The hub's own target: the account and Region this deployment runs in. */
+export function hubTarget(env: NodeJS.ProcessEnv = process.env): { account: string; region: string } {
+  const region = env.AWS_REGION;
+  if (!region) throw new InvalidConfigurationError('Invalid environment variables: AWS_REGION: is not set');
+  return { account: deploymentAccountId(env), region };
+}

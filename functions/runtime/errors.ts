@@ -31,6 +31,8 @@ export const ErrorName = {
   PlanRefused: 'PlanRefused',
   /** The scheduled sweep could not start every due execution; it is retried (names make that safe). */
   SweepIncomplete: 'SweepIncomplete',
+  /** The hub could not assume its spoke role in a target account (not deployed, not trusted, or outside the organization). */
+  TargetUnreachable: 'TargetUnreachable',
 } as const;
 
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
@@ -131,4 +133,8 @@ export class InvalidConfigurationError extends WorkflowError {
 
 export class SweepIncompleteError extends WorkflowError {
   override readonly name = ErrorName.SweepIncomplete;
+}
+
+export class TargetUnreachableError extends WorkflowError {
+  override readonly name = ErrorName.TargetUnreachable;
 }

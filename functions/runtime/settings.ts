@@ -44,4 +44,12 @@ export const SettingsSchema = z.object({
   MAX_ROUNDS: z.coerce.number().int().min(10).max(2000).default(1800),
   SDK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   SDK_RETRY_BASE_MS: z.coerce.number().int().min(0).max(10_000).default(200),
+  // Checked by domain/target.ts (parseTargetSettings), which names a bad entry.
+  TARGET_ACCOUNTS: z.string().default(''),
+  TARGET_REGIONS: z.string().default(''),
+  /** The CloudFormation deletion role deployment/spoke.yml creates in each target account (`<spokeRoleNamePrefix>-cfn-deletion`). */
+  SPOKE_DELETION_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name')
+    .default('proton-cleanup-spoke-cfn-deletion'),
 });

@@ -1,4 +1,6 @@
 import type { Context } from 'aws-lambda';
+import { inTarget, roleSessionName } from '../aws/target-session.js';
+import { type Target, targetKey } from '../domain/target.js';
 import { InvalidStateInputError } from './errors.js';
 import { logger, metrics } from './powertools.js';
 import type * as z from './zod.js';
@@ -18,6 +20,12 @@ export interface TaskDefinition<I, O> {
   logKeys?: (input: I) => Record<string, string | undefined>;
   /** A small summary of the result for the decision log line. */
   summarize?: (output: O) => unknown;
+  /**
+   * The account and Region the task works in (the request's target) and the execution it serves:
+   * its AWS clients are that target's (aws/clients.ts), with the spoke role assumed under the
+   * execution's name. Unset: the hub's own account and Region.
+   */
+  workIn?: (input: I) => { target: Target; executionName: string };
 }
 
 type TaskHandler<O> = (event: unknown, context?: Partial<Context>) => Promise<O>;
@@ -35,8 +43,11 @@ export function taskHandler<I, O>(definition: TaskDefinition<I, O>): TaskHandler
     if (context?.functionName) logger.addContext(context as Context);
     try {
       const input = parseStateInput(definition.task, definition.input, event);
-      logger.appendKeys({ task: definition.task, ...definition.logKeys?.(input) });
-      const output = await definition.run(input);
+      const place = definition.workIn?.(input);
+      logger.appendKeys({ task: definition.task, ...definition.logKeys?.(input), ...(place ? { target: targetKey(place.target) } : {}) });
+      const output = await (place
+        ? inTarget({ target: place.target, sessionName: roleSessionName(place.executionName) }, () => definition.run(input))
+        : definition.run(input));
       logger.info(`${definition.task} done`, { result: definition.summarize ? definition.summarize(output) : output });
       return output;
     } catch (error) {
@@ -48,3 +59,12 @@ export function taskHandler<I, O>(definition: TaskDefinition<I, O>): TaskHandler
     }
   };
 }
+
+/** `workIn` of a task whose input carries the request: the request's target. */
+export const requestTarget = ({ request, executionName }: { request: { target: Target }; executionName: string }) => ({
+  target: request.target,
+  executionName,
+});
+
+/** `workIn` of a task given its target on its own (`target.$: $.request.target` in the ASL). */
+export const givenTarget = ({ target, executionName }: { target: Target; executionName: string }) => ({ target, executionName });

@@ -5,7 +5,7 @@ import {
   type ListObjectVersionsCommandOutput,
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
-import { s3 } from '../aws/clients.js';
+import { targetS3 } from '../aws/clients.js';
 import { callAws, hasName } from '../aws/error-mapping.js';
 import type { BucketContents } from '../domain/inventory.js';
 import type { DeletableStandaloneType, StandaloneDeletion, WrittenSince } from './module.js';
@@ -23,7 +23,7 @@ async function deleteBucket(bucket: string, writtenBefore: number): Promise<Stan
     const emptied = await emptyBucket(bucket, writtenBefore);
     if (typeof emptied === 'object') return emptied;
     if (!emptied) return 'in-progress';
-    await callAws(`DeleteBucket ${bucket}`, () => s3().send(new DeleteBucketCommand({ Bucket: bucket })));
+    await callAws(`DeleteBucket ${bucket}`, () => targetS3().send(new DeleteBucketCommand({ Bucket: bucket })));
     return 'deleted';
   } catch (error) {
     if (hasName(error, 'NoSuchBucket')) return 'already-absent';
@@ -63,7 +63,7 @@ async function* versionPages(bucket: string): AsyncGenerator<ListObjectVersionsC
   let versionIdMarker: string | undefined;
   for (;;) {
     const out = await callAws(`ListObjectVersions ${bucket}`, () =>
-      s3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
+      targetS3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
     );
     yield out;
     if (!out.IsTruncated) return;
@@ -74,7 +74,7 @@ async function* versionPages(bucket: string): AsyncGenerator<ListObjectVersionsC
 
 async function deleteObjects(bucket: string, objects: ObjectIdentifier[]): Promise<void> {
   const action = `DeleteObjects ${bucket}`;
-  const out = await callAws(action, () => s3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
+  const out = await callAws(action, () => targetS3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
   const errors = out.Errors ?? [];
   if (errors.length === 0) return;
   const listed = errors

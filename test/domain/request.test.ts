@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DECOMMISSION_REQUESTED, DEFAULT_OPTIONS, PROTON_CONNECTION_STATUS_CHANGE } from '../../functions/domain/request.js';
 import { type RequestSettings, resolveRequest } from '../../functions/domain/request-resolution.js';
 import { InvalidRequestError } from '../../functions/runtime/errors.js';
-import { eventBridgeEvent, MANAGEMENT_ACCOUNT } from '../helpers/domain-fixtures.js';
+import { ACCOUNT, eventBridgeEvent, MANAGEMENT_ACCOUNT, REGION } from '../helpers/domain-fixtures.js';
 
-const settings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup' };
+const hub = { account: ACCOUNT, region: REGION };
+const settings: RequestSettings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup', hub, regions: [REGION, 'eu-west-1'] };
 const id = '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11';
 const environment = { name: 'payments-prod', managementAccountId: MANAGEMENT_ACCOUNT };
 
@@ -20,9 +21,55 @@ function rejectionOf(raw: unknown, with_: RequestSettings = settings): InvalidRe
 }
 
 describe('resolveRequest', () => {
+  describe('targets', () => {
+    it("cleans up in the hub's own account and Region when the request names no account", () => {
+      expect(resolveRequest({ connectionId: id }, settings).target).toEqual(hub);
+    });
+
+    it('cleans up in the account and Region the request names', () => {
+      expect(resolveRequest({ connectionId: id, account: '999988887777', region: 'eu-west-1' }, settings).target).toEqual({
+        account: '999988887777',
+        region: 'eu-west-1',
+      });
+    });
+
+    it("takes the hub's Region for an account named without one", () => {
+      expect(resolveRequest({ connectionId: id, account: '999988887777' }, settings).target).toEqual({ account: '999988887777', region: REGION });
+    });
+
+    it('rejects an account that is not 12 digits, naming the field', () => {
+      expect(rejectionOf({ connectionId: id, account: '12345' }).message).toContain('account: expected a 12-digit AWS account id');
+    });
+
+    it('rejects a Region that is not a Region name, naming the field', () => {
+      expect(rejectionOf({ connectionId: id, region: 'Europe' }).message).toContain('region: expected a Region name');
+    });
+
+    it("expands a fleet sweep's account entry without a Region into each targeted Region", () => {
+      expect(resolveRequest({ sweep: true, targets: ['999988887777', '555566667777/us-east-1'] }, settings).targets).toEqual([
+        { account: '999988887777', region: REGION },
+        { account: '999988887777', region: 'eu-west-1' },
+        { account: '555566667777', region: 'us-east-1' },
+      ]);
+    });
+
+    it('accepts targets only on a sweep', () => {
+      expect(rejectionOf({ connectionId: id, targets: ['999988887777'] }).message).toContain('targets: names the accounts a fleet sweep covers');
+    });
+
+    it('takes the account and Region of a rejected connection from its ARN in the event', () => {
+      const event = {
+        ...eventBridgeEvent('aws.proton', PROTON_CONNECTION_STATUS_CHANGE, { id, status: 'REJECTED' }),
+        resources: [`arn:aws:proton:eu-west-1:999988887777:environment-account-connection/${id}`],
+      };
+      expect(resolveRequest(event, settings).target).toEqual({ account: '999988887777', region: 'eu-west-1' });
+    });
+  });
+
   describe('console input', () => {
     it('defaults a console input to the deployment default mode', () => {
       expect(resolveRequest({ connectionId: id }, settings)).toEqual({
+        target: hub,
         connectionId: id,
         protonApi: 'available',
         mode: 'plan',
@@ -120,6 +167,7 @@ describe('resolveRequest', () => {
     it('builds the request from the detail, with the event as trigger', () => {
       const raw = event({ connectionId: id, mode: 'execute', environment });
       expect(resolveRequest(raw, settings)).toEqual({
+        target: hub,
         connectionId: id,
         protonApi: 'available',
         mode: 'execute',
@@ -161,6 +209,7 @@ describe('resolveRequest', () => {
     it('turns a REJECTED connection into a request in the default mode', () => {
       const raw = event({ id, status: 'REJECTED' });
       expect(resolveRequest(raw, settings)).toEqual({
+        target: hub,
         connectionId: id,
         protonApi: 'available',
         mode: 'plan',
@@ -205,7 +254,8 @@ describe('resolveRequest', () => {
 });
 
 describe('cleanup options', () => {
-  const settings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup' };
+  const hub = { account: ACCOUNT, region: REGION };
+  const settings: RequestSettings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup', hub, regions: [REGION, 'eu-west-1'] };
   const id = '0f6ad5bd-1c3f-4c3e-9d2e-5d0a3b7c9e11';
 
   it('takes retainFailedResources, deleteTypes (once each) and deleteConnectionRoles from the console input', () => {
@@ -280,7 +330,13 @@ describe("a sweep's environments", () => {
 
 describe('decommissionOn', () => {
   const environment = { name: 'payments-prod', managementAccountId: '444455556666' };
-  const settings = { defaultMode: 'plan' as const, requestEventSource: 'proton-connection-cleanup', protonApi: 'retired' as const };
+  const settings: RequestSettings = {
+    defaultMode: 'plan' as const,
+    requestEventSource: 'proton-connection-cleanup',
+    protonApi: 'retired' as const,
+    hub: { account: ACCOUNT, region: REGION },
+    regions: [REGION],
+  };
   const rejectionOf = (raw: unknown) => {
     try {
       resolveRequest(raw, settings);

@@ -28,6 +28,7 @@ import {
   EXECUTION_NAME,
   executionKey,
   givenConnections as givenProtonConnections,
+  HUB_TARGET,
   inventoryOf,
   mockedClients,
   networkError,
@@ -122,6 +123,7 @@ function givenBeingDeleted(statuses: Record<string, StackStatus>): void {
 
 const advance = (overrides: { mode?: string; retainFailedResources?: boolean; roundAt?: string; connection?: ConnectionFacts } = {}) =>
   handler({
+    target: HUB_TARGET,
     inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } },
     mode: overrides.mode ?? 'execute',
     connection: overrides.connection ?? connectionFacts(),

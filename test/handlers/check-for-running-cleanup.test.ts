@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/check-for-running-cleanup.js';
-import { CONNECTION_ID, EXECUTION_NAME, mockedClients, preconditionFailed, REPORT_BUCKET, s3JsonBody } from '../helpers/sdk-fixtures.js';
+import { CONNECTION_ID, EXECUTION_NAME, HUB_TARGET, mockedClients, preconditionFailed, REPORT_BUCKET, s3JsonBody } from '../helpers/sdk-fixtures.js';
 
 const [s3, sfn] = mockedClients(S3Client, SFNClient);
 const STATE_MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:proton-connection-cleanup-test';
@@ -12,6 +12,7 @@ const input = (mode: 'plan' | 'execute' = 'execute') => ({
   environmentName: 'payments-prod',
   managementAccountId: '444455556666',
   mode,
+  target: HUB_TARGET,
   stateMachineArn: STATE_MACHINE,
   executionName: EXECUTION_NAME,
 });

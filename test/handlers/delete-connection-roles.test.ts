@@ -21,6 +21,7 @@ import {
   ENVIRONMENT_NAME,
   EXECUTION_NAME,
   executionKey,
+  HUB_TARGET,
   inlinePoliciesPage,
   instanceProfilesPage,
   mockedClients,
@@ -64,7 +65,7 @@ beforeEach(() => {
 });
 
 const deleteConnectionRoles = (connection: ConnectionFacts = connectionFacts(), mode = 'execute') =>
-  handler({ connection, inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, mode, executionName: EXECUTION_NAME });
+  handler({ target: HUB_TARGET, connection, inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, mode, executionName: EXECUTION_NAME });
 
 describe('DeleteConnectionRoles handler', () => {
   it('deletes the connection role once its stacks are gone and no other connection references it', async () => {

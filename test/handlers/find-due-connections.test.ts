@@ -20,6 +20,7 @@ import {
   connectionIdOf,
   connectionSummary,
   DECOMMISSION_TAG_KEY,
+  HUB_TARGET,
   MANAGEMENT_ACCOUNT_ID,
   mockedClients,
   networkError,
@@ -162,6 +163,7 @@ describe('FindDueConnections handler (the scheduled sweep), with noticeDays=0', 
       const [input] = startedInputs();
       const { request } = await resolveRequest({ input, executionName: `scheduled-execute-${DUE}-20261125` });
       expect(request).toEqual({
+        target: HUB_TARGET,
         connectionId: DUE,
         mode: 'execute',
         protonApi: 'available',

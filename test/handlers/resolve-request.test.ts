@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../functions/domain/request.js';
 import { handler } from '../../functions/resolve-request.js';
-import { CONNECTION_ID, EXECUTION_NAME, MANAGEMENT_ACCOUNT_ID } from '../helpers/sdk-fixtures.js';
+import { CONNECTION_ID, EXECUTION_NAME, HUB_TARGET, MANAGEMENT_ACCOUNT_ID } from '../helpers/sdk-fixtures.js';
 
 const resolve = (input: unknown) => handler({ input, executionName: EXECUTION_NAME });
 
@@ -20,6 +20,7 @@ describe('ResolveRequest handler', () => {
     const environment = { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID };
     const { request } = await resolve({ connectionId: CONNECTION_ID, mode: 'execute', environment });
     expect(request).toEqual({
+      target: HUB_TARGET,
       connectionId: CONNECTION_ID,
       mode: 'execute',
       environment,

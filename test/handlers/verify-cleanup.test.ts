@@ -14,6 +14,7 @@ import {
   EXECUTION_NAME,
   executionKey,
   givenConnections as givenProtonConnections,
+  HUB_TARGET,
   mockedClients,
   networkError,
   REPORT_BUCKET,
@@ -54,7 +55,7 @@ function givenStillTagged(...mappings: ReturnType<typeof tagMapping>[]): void {
 }
 
 const verifyCleanup = (deleteTypes: string[] = []) =>
-  handler({ inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, deleteTypes, executionName: EXECUTION_NAME });
+  handler({ target: HUB_TARGET, inventory: { location: { bucket: REPORT_BUCKET, key: INVENTORY_KEY } }, deleteTypes, executionName: EXECUTION_NAME });
 const storedVerification = () => VerificationSchema.parse(writtenObject(s3, executionKey('verification.json')));
 
 describe('VerifyCleanup handler', () => {

@@ -40,7 +40,15 @@ export function connectionFacts(overrides: Partial<ConnectionFacts> = {}): Conne
 }
 
 export function cleanupRequest(overrides: Partial<CleanupRequest> = {}): CleanupRequest {
-  return { connectionId: CONNECTION_ID, mode: 'execute', protonApi: 'available', options: DEFAULT_OPTIONS, trigger: { type: 'console' }, ...overrides };
+  return {
+    target: { account: ACCOUNT, region: REGION },
+    connectionId: CONNECTION_ID,
+    mode: 'execute',
+    protonApi: 'available',
+    options: DEFAULT_OPTIONS,
+    trigger: { type: 'console' },
+    ...overrides,
+  };
 }
 
 export type ProtonOwner = { kind: 'environment' } | { kind: 'service-instance'; service: string; instance: string } | { kind: 'component'; component: string };

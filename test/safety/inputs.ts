@@ -17,7 +17,12 @@ import { CONNECTION_ID, ENVIRONMENT, eventBridgeEvent, MANAGEMENT_ACCOUNT } from
  * Fuzzed triggers: console inputs and EventBridge events that are wrong in every way a person,
  * a misconfigured rule or an attacker could make them, and valid ones that must pass.
  */
-export const SETTINGS: RequestSettings = { defaultMode: 'plan', requestEventSource: 'proton-connection-cleanup' };
+export const SETTINGS: RequestSettings = {
+  defaultMode: 'plan',
+  requestEventSource: 'proton-connection-cleanup',
+  hub: { account: '111122223333', region: 'us-east-1' },
+  regions: ['us-east-1'],
+};
 
 const INJECTIONS = [
   '"; rm -rf /',
@@ -208,6 +213,7 @@ export interface ValidTrigger {
 }
 
 const expectedFrom = (c: ValidConsoleInput, trigger: 'console' | 'event'): ValidTrigger['expected'] => ({
+  target: SETTINGS.hub,
   connectionId: c.connectionId.toLowerCase(),
   protonApi: 'available' as const,
   mode: c.mode ?? SETTINGS.defaultMode,
@@ -230,6 +236,7 @@ export const validTrigger: fc.Arbitrary<ValidTrigger> = fc.oneof(
   fc.tuple(uuid, envelope).map(([id, env]) => ({
     input: { ...rejectedEvent({ id, status: 'REJECTED' }), ...env },
     expected: {
+      target: SETTINGS.hub,
       connectionId: id.toLowerCase(),
       protonApi: 'available' as const,
       mode: SETTINGS.defaultMode,
@@ -239,7 +246,14 @@ export const validTrigger: fc.Arbitrary<ValidTrigger> = fc.oneof(
   })),
   fc.tuple(environmentRef, envelope).map(([ref, env]) => ({
     input: { ...deletedEvent({ name: ref.name, status: 'DELETED' }, ref.managementAccountId), ...env },
-    expected: { mode: SETTINGS.defaultMode, protonApi: 'available' as const, environment: ref, options: DEFAULT_OPTIONS, trigger: 'event' as const },
+    expected: {
+      target: SETTINGS.hub,
+      mode: SETTINGS.defaultMode,
+      protonApi: 'available' as const,
+      environment: ref,
+      options: DEFAULT_OPTIONS,
+      trigger: 'event' as const,
+    },
   })),
 );
 

@@ -10,6 +10,8 @@ export const ENVIRONMENT_ARN = `arn:aws:proton:${REGION}:${MANAGEMENT_ACCOUNT_ID
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/proton-environment-role`;
 export const CODEBUILD_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/proton-codebuild-role`;
 export const EXECUTION_NAME = 'decommission-run-1';
+/** The hub's own account and Region, as a request's target. */
+export const HUB_TARGET = { account: ACCOUNT_ID, region: REGION };
 export const REPORT_BUCKET = 'proton-connection-cleanup-local-reports';
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:proton-connection-cleanup-local`;
 
