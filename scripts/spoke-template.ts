@@ -73,13 +73,12 @@ export function classifyStatement(statement: Statement, where = 'a statement'): 
   if (hubServices.length > 0 && hubServices.length < services.length)
     throw new Error(`Mixes hub-side services (${hubServices.join(', ')}) with target-side ones: split the statement. ${describe()}`);
   if (hubServices.length > 0) return 'hub';
-  const references = [...[statement.Resource].flat(), ...(statement.Condition ? [statement.Condition] : [])];
   const hubReferences = [statement.Resource].flat().filter(isHubReference);
   if (hubReferences.length === 0 && statement.Condition && isHubReference(statement.Condition))
     throw new Error(`Target-side resources under a hub-side condition: split the statement. ${describe()}`);
   if (hubReferences.length > 0 && hubReferences.length < [statement.Resource].flat().length)
     throw new Error(`Mixes hub resources with target resources: split the statement. ${describe()}`);
-  return hubReferences.length > 0 || references.length === 0 ? 'hub' : 'target';
+  return hubReferences.length > 0 ? 'hub' : 'target';
 }
 
 export interface SpokeFunction {
