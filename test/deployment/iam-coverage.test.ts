@@ -32,6 +32,20 @@ import { ALL_FUNCTIONS } from './packaged-template.js';
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/** The functions that work in target accounts (serverless.yml: those with a SPOKE_ROLE_NAME). */
+const SPOKE_FUNCTIONS = [
+  'StartSweep',
+  'ScheduleDecommission',
+  'DescribeConnection',
+  'Inventory',
+  'DeleteConnection',
+  'AdvanceCleanup',
+  'VerifyCleanup',
+  'DeleteStandaloneResource',
+  'DeleteConnectionRoles',
+  'FindDueConnections',
+];
+
 interface Exception {
   identity: string;
   action: string;
@@ -72,6 +86,22 @@ const EXCEPTIONS: Exception[] = [
     action: `logs:${verb}`,
     why: "Log delivery: what Step Functions needs to send the state machine's logs to CloudWatch Logs (loggingConfig; Step Functions Developer Guide, logging), granted by serverless-step-functions; the local run has no log delivery.",
   })),
+  // Many accounts: each function that works in target accounts assumes its own spoke role there
+  // (deployment/spoke.yml); the single-account local runs never leave the hub's account.
+  ...SPOKE_FUNCTIONS.map((fn) => ({
+    identity: `${fn}IamRoleLambdaExecution`,
+    action: 'sts:AssumeRole',
+    resource: /:role\/proton-cleanup-spoke-[a-z-]+$/,
+    why: 'exercised by the multi-account sandbox (issue 12)',
+  })),
+  // Many accounts: targets named by OU or root are resolved to their accounts through Organizations.
+  ...['ResolveRequest', 'StartSweep', 'FindDueConnections'].flatMap((fn) =>
+    ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'].map((action) => ({
+      identity: `${fn}IamRoleLambdaExecution`,
+      action,
+      why: 'exercised by the multi-account sandbox (issue 12)',
+    })),
+  ),
   ...ALL_FUNCTIONS.map((fn) => ({
     identity: `${fn}IamRoleLambdaExecution`,
     action: 'logs:CreateLogGroup',
