@@ -75,6 +75,8 @@ interface LoadOptions extends DeploymentOptions {
   serverlessYml?: string;
   /** Called before packaging when no cached template fits (it takes seconds). */
   onPackage?: () => void;
+  /** serverless.yml parameters (`--param="key=value"`), e.g. organizationId. */
+  params?: Readonly<Record<string, string>>;
 }
 
 /** Deployments already resolved in this process, per packaged template (cached per process and on disk by template.ts). */
@@ -91,6 +93,7 @@ export async function loadDeployment(options: LoadOptions): Promise<Deployment> 
     ...(options.root ? { root: options.root } : {}),
     ...(options.serverlessYml !== undefined ? { serverlessYml: options.serverlessYml } : {}),
     ...(options.onPackage ? { onPackage: options.onPackage } : {}),
+    ...(options.params ? { params: options.params } : {}),
   });
   const key = JSON.stringify([options.region, options.accountId, options.partition ?? 'aws', options.stackName ?? '', options.names ?? '']);
   let byPlace = resolved.get(template);
