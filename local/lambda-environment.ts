@@ -13,6 +13,20 @@ export const LOCAL_RESOURCES = {
 interface LocalAccount {
   region: string;
   accountId: string;
+  /** A fleet scenario's target account-Regions besides the hub. */
+  accounts?: readonly { accountId: string; region: string }[];
+}
+
+/**
+ * Where the functions clean up: TARGET_ACCOUNTS, the distinct account ids (the hub's first, then
+ * the scenario's accounts), and TARGET_REGIONS, the distinct Regions (the hub's first).
+ */
+export function targetEnvironment(account: LocalAccount): { TARGET_ACCOUNTS: string; TARGET_REGIONS: string } {
+  const places = [account, ...(account.accounts ?? [])];
+  return {
+    TARGET_ACCOUNTS: [...new Set(places.map((p) => p.accountId))].join(','),
+    TARGET_REGIONS: [...new Set(places.map((p) => p.region))].join(','),
+  };
 }
 
 export function stateMachineArn(account: LocalAccount): string {
@@ -47,5 +61,6 @@ export function lambdaEnvironment(account: LocalAccount, options: { defaultMode:
     POWERTOOLS_LOG_LEVEL: options.logLevel,
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
+    ...targetEnvironment(account),
   };
 }

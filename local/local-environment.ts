@@ -1,9 +1,10 @@
 import { useClock } from '../functions/runtime/clock.js';
 import { type CoverageRecord, type Deployment, functionEnvironment, loadDeployment } from './iam/index.js';
-import { LOCAL_RESOURCES, lambdaEnvironment, topicArn } from './lambda-environment.js';
+import { projectSpokeTemplate } from './iam/spoke.js';
+import { LOCAL_RESOURCES, lambdaEnvironment, targetEnvironment, topicArn } from './lambda-environment.js';
 import { answerFromSandbox, useSandbox } from './sandbox/interceptor.js';
 import { Sandbox } from './sandbox/sandbox.js';
-import { type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/scenario.js';
+import { DEFAULT_ORGANIZATION, type Scenario, type ScenarioInput, ScenarioSchema } from './sandbox/scenario.js';
 
 export { LOCAL_RESOURCES, stateMachineArn } from './lambda-environment.js';
 
@@ -50,11 +51,26 @@ interface OpenOptions {
 
 const PACKAGING_MESSAGE = 'Packaging serverless.yml (serverless package --stage local) to enforce its IAM roles locally; cached until it changes...\n';
 
-/** The deployment the local run enforces: serverless.yml packaged for the stage "local" (on first use; then cached). */
-export function localDeployment(scenario: Pick<Scenario, 'region' | 'accountId'>, serverlessYml?: string): Promise<Deployment> {
+/** The spoke roles the targets hold: deployment/spoke.yml when the project has it (none otherwise: every AssumeRole is denied). */
+function spokeOption(): { spokeTemplate?: NonNullable<ReturnType<typeof projectSpokeTemplate>> } {
+  const spokeTemplate = projectSpokeTemplate();
+  return spokeTemplate ? { spokeTemplate } : {};
+}
+
+/**
+ * The deployment the local run enforces: serverless.yml packaged for the stage "local" (on first
+ * use; then cached). A fleet scenario (with `accounts`) packages it with its organization's id as
+ * the `organizationId` parameter, which scopes the hub's sts:AssumeRole (aws:ResourceOrgID).
+ */
+export function localDeployment(
+  scenario: Pick<Scenario, 'region' | 'accountId'> & Partial<Pick<Scenario, 'accounts' | 'organization'>>,
+  serverlessYml?: string,
+): Promise<Deployment> {
+  const fleet = (scenario.accounts?.length ?? 0) > 0;
   return loadDeployment({
     region: scenario.region,
     accountId: scenario.accountId,
+    ...(fleet ? { params: { organizationId: scenario.organization?.id ?? DEFAULT_ORGANIZATION.id } } : {}),
     ...(serverlessYml !== undefined ? { serverlessYml } : {}),
     onPackage: () => process.stderr.write(PACKAGING_MESSAGE),
   });
@@ -73,10 +89,12 @@ export async function openSandbox(scenarioInput: ScenarioInput | Scenario, optio
   prepareEnvironment(scenario, options.defaultMode ?? 'plan', deployment);
   // The deployment's protonApi is read on each use: each scenario plays its own deployment's choice.
   process.env.PROTON_API = scenario.protonApi;
+  // So are the targets: each scenario names its own fleet.
+  Object.assign(process.env, targetEnvironment(scenario));
   const { allClients, onClientCreated } = await import('../functions/aws/clients.js');
   answerFromSandbox(allClients());
   if (!clientsHooked) {
-    // The clients each target gets (assumed spoke roles) are built later: they are answered too.
+    // Clients built later (per target account-Region, with a spoke role's credentials) are answered too.
     onClientCreated((client) => answerFromSandbox([client as Parameters<typeof answerFromSandbox>[0][number]]));
     clientsHooked = true;
   }
@@ -85,7 +103,7 @@ export async function openSandbox(scenarioInput: ScenarioInput | Scenario, optio
     new Sandbox(
       scenario,
       { reportBucket: LOCAL_RESOURCES.reportBucket, topicArn: topicArn(scenario) },
-      { deployment, ...(options.coverage ? { coverage: options.coverage } : {}) },
+      { deployment, ...(options.coverage ? { coverage: options.coverage } : {}), ...spokeOption() },
     );
   useSandbox(sandbox);
   useClock(sandbox.clock);

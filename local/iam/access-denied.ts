@@ -3,12 +3,14 @@ import { AccessDeniedException as LogsAccessDenied } from '@aws-sdk/client-cloud
 import { ECRServiceException } from '@aws-sdk/client-ecr';
 import { AccessDeniedException as EventBridgeAccessDenied } from '@aws-sdk/client-eventbridge';
 import { IAMServiceException } from '@aws-sdk/client-iam';
+import { AccessDeniedException as OrganizationsAccessDenied } from '@aws-sdk/client-organizations';
 import { AccessDeniedException as ProtonAccessDenied } from '@aws-sdk/client-proton';
 import { ResourceGroupsTaggingAPIServiceException } from '@aws-sdk/client-resource-groups-tagging-api';
 import { AccessDenied as S3AccessDenied } from '@aws-sdk/client-s3';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import { AuthorizationErrorException } from '@aws-sdk/client-sns';
 import { AccessDeniedException as SsmAccessDenied } from '@aws-sdk/client-ssm';
+import { STSServiceException } from '@aws-sdk/client-sts';
 import type { Decision } from './policy.js';
 import { SERVICE_BY_CLIENT } from './requests.js';
 
@@ -48,6 +50,7 @@ const UNMODELED: Record<string, { base: Base; code: string; status: number }> = 
   tagging: { base: ResourceGroupsTaggingAPIServiceException as unknown as Base, code: 'AccessDeniedException', status: 400 },
   stepfunctions: { base: SFNServiceException as unknown as Base, code: 'AccessDeniedException', status: 400 },
   ecr: { base: ECRServiceException as unknown as Base, code: 'AccessDeniedException', status: 400 },
+  sts: { base: STSServiceException as unknown as Base, code: 'AccessDenied', status: 403 },
 };
 
 /** Services whose SDK models the exception: its own class. */
@@ -59,6 +62,7 @@ const MODELED: Record<string, (message: string) => Error> = {
   logs: (message) => new LogsAccessDenied({ message, $metadata: meta(400) }),
   eventbridge: (message) => new EventBridgeAccessDenied({ message, $metadata: meta(400) }),
   ssm: (message) => new SsmAccessDenied({ message, Message: message, $metadata: meta(400) }),
+  organizations: (message) => new OrganizationsAccessDenied({ message, Message: message, $metadata: meta(400) }),
 };
 
 /** The exception the service throws for a denied call (`service`: sandbox service name or SDK client class name). */

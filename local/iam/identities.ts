@@ -59,6 +59,8 @@ export interface Identity {
   roleArn: string;
   /** Services the role's trust policy lets assume it (lambda.amazonaws.com, cloudformation.amazonaws.com, ...). */
   trustedServices: string[];
+  /** The role's trust policy (AssumeRolePolicyDocument), resolved: who may assume it (local/iam/trust.ts). */
+  trustPolicy?: PolicyDocument;
   policies: NamedPolicy[];
   managedPolicyArns: string[];
   unresolvedManagedPolicyArns: string[];
@@ -107,6 +109,7 @@ class Resolver {
     readonly place: Required<Place>,
     readonly stackName: string,
     readonly names: LocalResourceNames,
+    readonly parameters: Readonly<Record<string, string>> = {},
   ) {
     this.bindings = environmentBindings(template);
   }
@@ -137,6 +140,8 @@ class Resolver {
   ref(name: string): string {
     const pseudo = this.pseudo(name);
     if (pseudo !== undefined) return pseudo;
+    const given = this.parameters[name];
+    if (given !== undefined) return given;
     const parameter = this.template.Parameters?.[name];
     if (parameter) return String(this.value(parameter.Default));
     return this.physical(name).ref;
@@ -352,13 +357,15 @@ export interface DeploymentOptions extends Place {
   /** `<service>-<stage>`: the stack's name, and the prefix of every function's name. Default: the service name found in the template + '-local'. */
   stackName?: string;
   names?: LocalResourceNames;
+  /** Values of the template's Parameters (a plain CloudFormation template deployed with them); others take their Default. */
+  parameters?: Readonly<Record<string, string>>;
 }
 
 /** The deployment the local run simulates: the template's identities and resources, resolved for `place`. */
 export function deploymentFrom(template: Template, options: DeploymentOptions): Deployment {
   const place = { region: options.region, accountId: options.accountId, partition: options.partition ?? 'aws' };
   const stackName = options.stackName ?? 'proton-connection-cleanup-local';
-  const r = new Resolver(template, place, stackName, options.names ?? DEFAULT_LOCAL_RESOURCES);
+  const r = new Resolver(template, place, stackName, options.names ?? DEFAULT_LOCAL_RESOURCES, options.parameters);
   const present = (resource: TemplateResource) => !resource.Condition || r.condition(resource.Condition);
   const resources = Object.entries(template.Resources).filter(([, resource]) => present(resource));
 
@@ -375,6 +382,7 @@ export function deploymentFrom(template: Template, options: DeploymentOptions): 
       roleName: physical.ref,
       roleArn: physical.attributes.Arn as string,
       trustedServices: trustedServices(r, resource),
+      trustPolicy: r.value(resource.Properties?.AssumeRolePolicyDocument) as PolicyDocument,
       policies: inline.map((p) => ({ name: p.PolicyName, document: p.PolicyDocument })),
       managedPolicyArns,
       unresolvedManagedPolicyArns: [],

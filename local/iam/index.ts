@@ -56,8 +56,17 @@ export function runAsFunction<T>(deployment: Deployment, functionKey: string, fn
   return runAs(functionCaller(deployment, functionKey), fn);
 }
 
-function principalArnOf(deployment: Deployment, caller: Caller): string {
-  return assumedRoleArn(deployment.place.accountId, caller.identity.roleName, caller.sessionName, deployment.place.partition);
+/** The caller's session ARN, in the account (and partition) of its role: a hub function's, or a spoke role's in a target account. */
+export function principalArnOf(caller: Caller): string {
+  const [, partition = 'aws', , , accountId = ''] = caller.identity.roleArn.split(':');
+  return assumedRoleArn(accountId, caller.identity.roleName, caller.sessionName, partition);
+}
+
+/** Where a call is made when it is not the deployment's own account and Region (a target of the hub), and what the sandbox knows there. */
+export interface CallTarget {
+  accountId: string;
+  region: string;
+  lookup?: CallLookup;
 }
 
 interface LoadOptions extends DeploymentOptions {
@@ -66,6 +75,8 @@ interface LoadOptions extends DeploymentOptions {
   serverlessYml?: string;
   /** Called before packaging when no cached template fits (it takes seconds). */
   onPackage?: () => void;
+  /** serverless.yml parameters (`--param="key=value"`), e.g. organizationId. */
+  params?: Readonly<Record<string, string>>;
 }
 
 /** Deployments already resolved in this process, per packaged template (cached per process and on disk by template.ts). */
@@ -82,6 +93,7 @@ export async function loadDeployment(options: LoadOptions): Promise<Deployment> 
     ...(options.root ? { root: options.root } : {}),
     ...(options.serverlessYml !== undefined ? { serverlessYml: options.serverlessYml } : {}),
     ...(options.onPackage ? { onPackage: options.onPackage } : {}),
+    ...(options.params ? { params: options.params } : {}),
   });
   const key = JSON.stringify([options.region, options.accountId, options.partition ?? 'aws', options.stackName ?? '', options.names ?? '']);
   let byPlace = resolved.get(template);
@@ -150,10 +162,12 @@ export class SandboxIam {
    * The first authorization of the call the caller's identity does not have, or undefined if it
    * has them all (each one allowed is recorded in the coverage record). No caller: undefined.
    */
-  denial(caller: Caller | undefined, clientName: string, commandName: string, input: Record<string, unknown>): Denial | undefined {
+  denial(caller: Caller | undefined, clientName: string, commandName: string, input: Record<string, unknown>, target?: CallTarget): Denial | undefined {
     if (!caller) return undefined;
-    const principalArn = principalArnOf(this.deployment, caller);
-    const requests = authorizationsFor(clientName, commandName, input, { ...this.deployment.place, principalArn }, this.lookup);
+    const principalArn = principalArnOf(caller);
+    const place = target ? { ...this.deployment.place, accountId: target.accountId, region: target.region } : this.deployment.place;
+    const lookup = target?.lookup ? { ...this.lookup, ...target.lookup } : this.lookup;
+    const requests = authorizationsFor(clientName, commandName, input, { ...place, principalArn }, lookup);
     for (const request of requests) {
       const decision = decide(caller.identity, request);
       if (decision !== 'Allow') return { request, decision, principalArn };
@@ -163,8 +177,8 @@ export class SandboxIam {
   }
 
   /** The service's AccessDenied exception for a call the caller may not make, or undefined. */
-  check(caller: Caller | undefined, clientName: string, commandName: string, input: Record<string, unknown>): Error | undefined {
-    const denial = this.denial(caller, clientName, commandName, input);
+  check(caller: Caller | undefined, clientName: string, commandName: string, input: Record<string, unknown>, target?: CallTarget): Error | undefined {
+    const denial = this.denial(caller, clientName, commandName, input, target);
     return (
       denial &&
       accessDeniedError(clientName, {
@@ -205,7 +219,7 @@ export class SandboxIam {
   deletionDenied(caller: Caller | undefined, resource: { type: string; arn: string }): string | undefined {
     if (!caller) return undefined;
     const denial: DeletionDenial | undefined = firstDeniedDeletionAction(caller.identity.policies, resource);
-    if (denial) return deletionFailureReason(principalArnOf(this.deployment, caller), denial, resource.arn);
+    if (denial) return deletionFailureReason(principalArnOf(caller), denial, resource.arn);
     for (const request of deletionAuthorizations(resource) ?? []) {
       this.coverage.record({ identity: caller.identity.roleLogicalId, action: request.action, resource: request.resource, by: 'deletion' });
     }
@@ -215,4 +229,4 @@ export class SandboxIam {
 
 export { CoverageRecord } from './coverage.js';
 
-export type { Deployment } from './identities.js';
+export type { Deployment, Identity } from './identities.js';

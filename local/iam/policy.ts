@@ -22,7 +22,7 @@
  */
 
 type ConditionValue = string | number | boolean;
-type ConditionBlock = Record<string, Record<string, ConditionValue | ConditionValue[]>>;
+export type ConditionBlock = Record<string, Record<string, ConditionValue | ConditionValue[]>>;
 
 export interface PolicyStatement {
   Sid?: string;
@@ -210,7 +210,7 @@ class UnsupportedConditionOperator extends Error {
 }
 
 /** Whether every condition of a statement holds for the request context. */
-function conditionsHold(block: ConditionBlock | undefined, context: RequestContext): boolean {
+export function conditionsHold(block: ConditionBlock | undefined, context: RequestContext): boolean {
   if (!block) return true;
   const lowered = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
   return Object.entries(block).every(([operator, keys]) =>

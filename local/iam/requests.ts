@@ -25,6 +25,8 @@ export const SERVICE_BY_CLIENT: Record<string, ServiceName> = {
   CloudWatchLogsClient: 'logs',
   ECRClient: 'ecr',
   SSMClient: 'ssm',
+  STSClient: 'sts',
+  OrganizationsClient: 'organizations',
 };
 
 interface CallPlace {
@@ -44,6 +46,10 @@ export interface CallLookup {
   instanceProfilePath?(instanceProfileName: string): string | undefined;
   /** The KMS key ARN a bucket (by name) or topic (by ARN) encrypts with: SSE-KMS needs KMS permissions of the caller. */
   encryptionKeyOf?(resource: { bucket: string } | { topicArn: string }): string | undefined;
+  /** The organization an account is in (aws:PrincipalOrgID, aws:ResourceOrgID), if any. */
+  organizationOf?(accountId: string): string | undefined;
+  /** The ARN of an organization's root or unit, by its id (Organizations authorizes on the parent). */
+  organizationParentArn?(parentId: string): string | undefined;
 }
 
 export interface RequiredAuthorization extends AuthorizationRequest {
@@ -60,6 +66,9 @@ export const SOURCES = {
     'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (a missing key answers NoSuchKey with s3:ListBucket, else AccessDenied)',
   deleteObjects: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html (s3:DeleteObject per key; s3:DeleteObjectVersion for a versionId)',
   listObjectVersions: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html (Permissions: s3:ListBucketVersions)',
+  assumeRole:
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid (aws:ResourceOrgID: the organization of the account owning the resource, the role)',
+  getCallerIdentity: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html (No permissions are required to perform this operation)',
   getResources:
     'https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html (service prefix tag: tag:GetResources, no resource type)',
   putEvents: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html (events:PutEvents on each entry's event bus)",
@@ -247,6 +256,21 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
       }),
     ),
   },
+  sts: {
+    AssumeRole: (i, b) => {
+      const role = str(i.RoleArn);
+      const orgId = b.lookup.organizationOf?.(role.split(':')[4] ?? '');
+      return [auth(b, 'sts:AssumeRole', role, orgId ? { 'aws:ResourceOrgID': orgId } : {}, SOURCES.assumeRole)];
+    },
+    GetCallerIdentity: () => [],
+  },
+  organizations: {
+    ListAccountsForParent: simple('organizations:ListAccountsForParent', (i, b) => b.lookup.organizationParentArn?.(str(i.ParentId)) ?? '*'),
+    ListOrganizationalUnitsForParent: simple(
+      'organizations:ListOrganizationalUnitsForParent',
+      (i, b) => b.lookup.organizationParentArn?.(str(i.ParentId)) ?? '*',
+    ),
+  },
   ssm: {
     DeleteParameter: simple('ssm:DeleteParameter', (i, b) => parameterArn(b, str(i.Name))),
     GetParameter: simple('ssm:GetParameter', (i, b) => parameterArn(b, str(i.Name))),
@@ -257,7 +281,7 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
 };
 
 /** IAM is a global service: its requests carry us-east-1 as the requested Region. */
-const GLOBAL_SERVICES = new Set(['iam']);
+const GLOBAL_SERVICES = new Set(['iam', 'organizations']);
 
 export class UnmappedOperation extends Error {
   override name = 'UnmappedOperation';
@@ -288,6 +312,8 @@ export function authorizationsFor(
     'aws:PrincipalIsAWSService': false,
     ...(place.principalArn ? { 'aws:PrincipalArn': place.principalArn } : {}),
   };
+  const principalOrgId = lookup.organizationOf?.(place.accountId);
+  if (principalOrgId) base['aws:PrincipalOrgID'] = principalOrgId;
   const requests = mapping(input, {
     place: { region: place.region, accountId: place.accountId, partition, ...(place.principalArn ? { principalArn: place.principalArn } : {}) },
     lookup,

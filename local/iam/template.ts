@@ -51,8 +51,17 @@ function templateInputs(root: string): string[] {
  * A hash of everything that shapes the template, and of the stage and Region it is rendered for.
  * `serverlessYml`: the content to package instead of the file's (a modified copy, in a test).
  */
-export function templateInputsHash(root: string, region: string, stage = LOCAL_STAGE, serverlessYml?: string): string {
+export function templateInputsHash(
+  root: string,
+  region: string,
+  stage = LOCAL_STAGE,
+  serverlessYml?: string,
+  params: Readonly<Record<string, string>> = {},
+): string {
   const hash = createHash('sha256').update(`${stage}\0${region}\0`);
+  // Parameters shape the template too; none (every existing run) leaves the hash as it was.
+  const given = Object.entries(params).sort(([a], [b]) => a.localeCompare(b));
+  if (given.length > 0) hash.update(`params\0${JSON.stringify(given)}\0`);
   for (const file of templateInputs(root)) {
     const relative = path.relative(root, file);
     hash
@@ -79,6 +88,8 @@ interface PackageOptions {
   serverlessYml?: string;
   /** Called once before `serverless package` runs (not when the template comes from a cache): it takes seconds. */
   onPackage?: () => void;
+  /** serverless.yml parameters, passed as `--param="key=value"` (part of the cache key). */
+  params?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -89,7 +100,7 @@ interface PackageOptions {
 export function packagedTemplate(options: PackageOptions): Promise<Template> {
   const root = options.root ?? PROJECT_ROOT;
   const stage = options.stage ?? LOCAL_STAGE;
-  const key = `${stage}-${options.region}-${templateInputsHash(root, options.region, stage, options.serverlessYml)}`;
+  const key = `${stage}-${options.region}-${templateInputsHash(root, options.region, stage, options.serverlessYml, options.params)}`;
   if (!options.force) {
     const cached = memory.get(key);
     if (cached) return cached;
@@ -117,11 +128,24 @@ async function loadOrPackage(root: string, stage: string, region: string, key: s
     if (options.serverlessYml !== undefined) await writeFile(path.join(work, 'serverless.yml'), options.serverlessYml);
     await symlink(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
     const output = path.join(work, 'package-output');
-    await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'serverless'), ['package', '--stage', stage, '--region', region, '--package', output], {
-      cwd: work,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      maxBuffer: 10 * 1024 * 1024,
-    });
+    await promisify(execFile)(
+      path.join(root, 'node_modules', '.bin', 'serverless'),
+      [
+        'package',
+        '--stage',
+        stage,
+        '--region',
+        region,
+        '--package',
+        output,
+        ...Object.entries(options.params ?? {}).map(([key, value]) => `--param=${key}=${value}`),
+      ],
+      {
+        cwd: work,
+        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+        maxBuffer: 10 * 1024 * 1024,
+      },
+    );
     const staged = `${dir}.${process.pid}`;
     await mkdir(staged, { recursive: true });
     await cp(path.join(output, 'cloudformation-template-update-stack.json'), path.join(staged, 'cloudformation-template-update-stack.json'));

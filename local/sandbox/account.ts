@@ -167,8 +167,11 @@ export class SandboxAccount {
   readonly events: { busName: string; source: string; detailType: string; detail: unknown; resources: string[] }[] = [];
   /** Executions of the state machine: started through the API (triggers), or run locally. */
   readonly executions: ExecutionModel[] = [];
-  /** IAM roles by name: every role a connection names, once, each with one managed and one inline policy. */
-  readonly roles = new Map<string, RoleModel>();
+  /**
+   * IAM roles by name: every role a connection names, once, each with one managed and one inline
+   * policy. IAM is global: the account's Regions share one map (given by the sandbox).
+   */
+  readonly roles: Map<string, RoleModel>;
   /** Stacks being deleted, by when their deletion settles. */
   readonly deletions = new DueQueue<StackModel>();
   /** SSM Parameter Store, by parameter name. */
@@ -179,7 +182,9 @@ export class SandboxAccount {
     scenario: Scenario,
     /** The sandbox's time: what the services stamp and schedule by. */
     readonly clock: Clock,
+    roles: Map<string, RoleModel> = new Map(),
   ) {
+    this.roles = roles;
     this.accountId = scenario.accountId;
     this.region = scenario.region;
     this.defaultManagementAccountId = scenario.managementAccountId;

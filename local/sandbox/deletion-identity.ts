@@ -1,4 +1,4 @@
-import { type Caller, currentCaller, type SandboxIam } from '../iam/index.js';
+import { type Caller, currentCaller, type Identity, type SandboxIam } from '../iam/index.js';
 import type { SandboxAccount, StackModel, StackResourceModel } from './account.js';
 import { cloudFormationValidation } from './service-errors.js';
 
@@ -47,9 +47,19 @@ function cannotBeAssumed(roleArn: string): Error {
   return cloudFormationValidation(`Role ${roleArn} is invalid or cannot be assumed`);
 }
 
+/** What a target account adds: its own roles (the spoke's), and who calls (a spoke session, not a hub function). */
+interface AccountRoles {
+  /** The role of this ARN in the account, if it exists (default: the deployment's roles). */
+  roleOfArn?: (roleArn: string) => Identity | undefined;
+  /** Who is calling now (default: the hub function running, currentCaller). */
+  caller?: () => Caller | undefined;
+}
+
 /** Installs the IAM-backed deletion authority for the account. */
-export function enforceDeletionIdentity(account: SandboxAccount, iam: SandboxIam): void {
-  const assumable = (roleArn: string) => iam.deployment.identityOfRoleArn(roleArn)?.trustedServices.includes('cloudformation.amazonaws.com') === true;
+export function enforceDeletionIdentity(account: SandboxAccount, iam: SandboxIam, roles: AccountRoles = {}): void {
+  const roleOfArn = roles.roleOfArn ?? ((roleArn: string) => iam.deployment.identityOfRoleArn(roleArn));
+  const callerNow = roles.caller ?? currentCaller;
+  const assumable = (roleArn: string) => roleOfArn(roleArn)?.trustedServices.includes('cloudformation.amazonaws.com') === true;
   /** Each stack whose deletion was requested: its DeleteStack's caller, and whether the deletion is checked. */
   const requests = new WeakMap<StackModel, { caller: Caller | undefined; checked: boolean }>();
 
@@ -71,13 +81,13 @@ export function enforceDeletionIdentity(account: SandboxAccount, iam: SandboxIam
       };
     },
     restoreRequest(stack, request) {
-      const identity = request.caller && iam.deployment.identityOfRoleArn(request.caller.roleArn);
+      const identity = request.caller && roleOfArn(request.caller.roleArn);
       if (request.caller && !identity) throw new Error(`The deployment has no role ${request.caller.roleArn}: the snapshot was taken with another deployment`);
       requests.set(stack, { caller: identity && request.caller ? { identity, sessionName: request.caller.sessionName } : undefined, checked: request.checked });
     },
     deleteStackRequested(stack, roleArn) {
       if (roleArn !== undefined && !assumable(roleArn)) throw cannotBeAssumed(roleArn);
-      const caller = currentCaller();
+      const caller = callerNow();
       requests.set(stack, { caller, checked: caller !== undefined || roleArn !== undefined });
     },
     denied(stack, resource) {
@@ -86,7 +96,7 @@ export function enforceDeletionIdentity(account: SandboxAccount, iam: SandboxIam
       if (!decider || !request?.checked) return undefined;
       // The stack's role, kept from an earlier DeleteStack or the scenario, is one CloudFormation must assume too.
       if (decider.roleArn && !assumable(decider.roleArn)) return `Role ${decider.roleArn} is invalid or cannot be assumed`;
-      const who = iam.deletionCaller(decider.roleArn, request.caller);
+      const who = iam.deletionCaller(decider.roleArn, request.caller, roleOfArn);
       return iam.deletionDenied(who, { type: resource.type, arn: resource.arn });
     },
   });

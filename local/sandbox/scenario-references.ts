@@ -129,3 +129,52 @@ function changeIssues(scenario: ReferencedScenario): ReferenceIssue[] {
   }
   return issues;
 }
+
+/** The parts of a parsed scenario the fleet checks read. */
+interface FleetScenario {
+  accountId: string;
+  region: string;
+  accounts: readonly { accountId: string; region: string; spoke?: unknown; outsideOrganization: boolean }[];
+  organization?: { rootId: string; units: readonly { id: string; parent: string; accounts: readonly string[] }[] } | undefined;
+}
+
+/**
+ * A fleet scenario's accounts: each account-Region once (the hub's is the top level); the entries
+ * of one account agree on what is the account's, not the Region's (its spoke roles, its
+ * organization membership); the organization's units name accounts of the scenario, each once, and
+ * a parent that exists.
+ */
+export function fleetIssues(scenario: FleetScenario): ReferenceIssue[] {
+  const issues: ReferenceIssue[] = [];
+  const places = new Set([`${scenario.accountId}/${scenario.region}`]);
+  const perAccount = new Map<string, { spoke: string; outside: boolean; index: number }>();
+  scenario.accounts.forEach((a, i) => {
+    const place = `${a.accountId}/${a.region}`;
+    if (places.has(place))
+      issues.push({ path: ['accounts', i], message: `account ${a.accountId} in ${a.region} is described twice (the top level is the hub's)` });
+    places.add(place);
+    const seen = perAccount.get(a.accountId);
+    const spoke = JSON.stringify(a.spoke ?? null);
+    if (seen && (seen.spoke !== spoke || seen.outside !== a.outsideOrganization))
+      issues.push({
+        path: ['accounts', i],
+        message: `account ${a.accountId}: spoke and outsideOrganization are the account's (IAM and Organizations are global), and differ from accounts.${seen.index}`,
+      });
+    if (!seen) perAccount.set(a.accountId, { spoke, outside: a.outsideOrganization, index: i });
+  });
+  const known = new Set([scenario.accountId, ...scenario.accounts.map((a) => a.accountId)]);
+  const outside = new Set(scenario.accounts.filter((a) => a.outsideOrganization).map((a) => a.accountId));
+  const parents = new Set([scenario.organization?.rootId, ...(scenario.organization?.units ?? []).map((u) => u.id)]);
+  const placed = new Set<string>();
+  scenario.organization?.units.forEach((unit, i) => {
+    if (!parents.has(unit.parent)) issues.push({ path: ['organization', 'units', i, 'parent'], message: `no root or unit ${unit.parent} in the organization` });
+    unit.accounts.forEach((account, j) => {
+      const path = ['organization', 'units', i, 'accounts', j];
+      if (!known.has(account)) issues.push({ path, message: `account ${account} is not an account of the scenario` });
+      else if (outside.has(account)) issues.push({ path, message: `account ${account} is marked outsideOrganization` });
+      else if (placed.has(account)) issues.push({ path, message: `account ${account} is in two units` });
+      placed.add(account);
+    });
+  });
+  return issues;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { referenceIssues } from './scenario-references.js';
+import { fleetIssues, referenceIssues } from './scenario-references.js';
 
 /**
  * A sandbox scenario: a simulated environment account (connections, Proton stacks with
@@ -169,7 +169,21 @@ export const ChangeSpecSchema = z.discriminatedUnion('action', [
 ]);
 
 /** The services the sandbox simulates: the keys of `timing`, alone or as service:Operation. */
-export const SANDBOX_SERVICES = ['proton', 'cloudformation', 'tagging', 's3', 'sns', 'eventbridge', 'stepfunctions', 'iam', 'logs', 'ecr', 'ssm'] as const;
+export const SANDBOX_SERVICES = [
+  'proton',
+  'cloudformation',
+  'tagging',
+  's3',
+  'sns',
+  'eventbridge',
+  'stepfunctions',
+  'iam',
+  'logs',
+  'ecr',
+  'ssm',
+  'sts',
+  'organizations',
+] as const;
 
 const apiKey = z
   .string()
@@ -199,42 +213,99 @@ export const TimingSpecSchema = z
   })
   .describe('how long calls take and how fast each API may be called, on the sandbox clock');
 
-export const ScenarioSchema = z
+const regionText = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+
+/**
+ * What one account holds in one Region, and how its APIs behave there: the same for the hub (the
+ * scenario's top level) and for every target account-Region (`accounts`).
+ */
+export const AccountContentSchema = z.strictObject({
+  connections: z.array(ConnectionSpecSchema).default([]),
+  stacks: z.array(StackSpecSchema).default([]),
+  standaloneResources: z.array(StandaloneResourceSchema).default([]),
+  faults: z.array(FaultSpecSchema).default([]),
+  changes: z.array(ChangeSpecSchema).default([]).describe('what others change in the account while the run goes on, on the sandbox clock'),
+  parameters: z
+    .record(z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/), z.string().max(4096))
+    .default({})
+    .describe('SSM parameters of the account (name → value), e.g. /proton-cleanup/decommission/<management account>/<environment> = YYYY-MM-DD'),
+  timing: TimingSpecSchema.default({ latencyMs: { ...DEFAULT_LATENCY_MS }, callsPerSecond: { ...DEFAULT_CALLS_PER_SECOND } }),
+});
+
+/** The spoke roles (deployment/spoke.yml) in a target account: IAM roles, one set per account whatever the Region. */
+export const SpokeSpecSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    name,
-    description: z.string().default(''),
-    accountId: z
-      .string()
-      .regex(/^\d{12}$/)
-      .default('111122223333'),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
-      .default('us-east-1'),
-    managementAccountId: z
-      .string()
-      .regex(/^\d{12}$/)
-      .default('444455556666'),
-    connections: z.array(ConnectionSpecSchema).default([]),
-    stacks: z.array(StackSpecSchema).default([]),
-    standaloneResources: z.array(StandaloneResourceSchema).default([]),
-    faults: z.array(FaultSpecSchema).default([]),
-    changes: z.array(ChangeSpecSchema).default([]).describe('what others change in the account while the run goes on, on the sandbox clock'),
-    parameters: z
-      .record(z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/), z.string().max(4096))
-      .default({})
-      .describe('SSM parameters of the account (name → value), e.g. /proton-cleanup/decommission/<management account>/<environment> = YYYY-MM-DD'),
-    protonApi: z
-      .enum(['available', 'retired'])
-      .default('available')
-      .describe("the deployment's protonApi parameter: retired never calls Proton (requests name their environments)"),
-    timing: TimingSpecSchema.default({ latencyMs: { ...DEFAULT_LATENCY_MS }, callsPerSecond: { ...DEFAULT_CALLS_PER_SECOND } }),
-    input: z.unknown().describe('the trigger: console input or a whole EventBridge event'),
+    deployed: z.boolean().default(true).describe('false: the spoke stack is not deployed in the account (no spoke role exists: AssumeRole is denied)'),
+    withoutActions: z
+      .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/))
+      .default([])
+      .describe('IAM actions removed from every spoke role of the account (a spoke whose policy lacks them)'),
   })
+  .describe('the spoke roles of the account; every entry of one account must say the same');
+
+export const TargetAccountSchema = AccountContentSchema.extend({
+  accountId: accountIdText,
+  region: regionText,
+  protonApi: z
+    .enum(['available', 'retired'])
+    .default('available')
+    .describe("retired: Proton's endpoint in this account-Region is gone; every Proton call fails as the network does (ENOTFOUND)"),
+  spoke: SpokeSpecSchema.optional(),
+  outsideOrganization: z.boolean().default(false).describe("true: the account is not in the scenario's organization"),
+});
+
+const organizationUnitId = z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/);
+const rootId = z.string().regex(/^r-[0-9a-z]{4,32}$/);
+
+/** The organization's id when the scenario does not give one (every account of the scenario is in it). */
+export const DEFAULT_ORGANIZATION = { id: 'o-sandbox0001', rootId: 'r-sb01' } as const;
+
+export const OrganizationSpecSchema = z
+  .strictObject({
+    id: z.string().regex(/^o-[a-z0-9]{10,32}$/),
+    rootId,
+    managementAccountId: accountIdText.optional().describe("the organization's management account (default: the hub's account)"),
+    units: z
+      .array(
+        z.strictObject({
+          id: organizationUnitId,
+          name: name.optional(),
+          parent: z.union([rootId, organizationUnitId]).describe('the root or the unit it is in'),
+          accounts: z.array(accountIdText).default([]),
+        }),
+      )
+      .default([]),
+  })
+  .describe('AWS Organizations: the accounts of the scenario not in a unit are in the root; an account with outsideOrganization is in none');
+
+export const ScenarioSchema = AccountContentSchema.extend({
+  $schema: z.string().optional(),
+  name,
+  description: z.string().default(''),
+  accountId: accountIdText.default('111122223333').describe("the hub's account (where the product runs)"),
+  region: regionText.default('us-east-1').describe("the hub's Region"),
+  managementAccountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .default('444455556666'),
+  protonApi: z
+    .enum(['available', 'retired'])
+    .default('available')
+    .describe("the deployment's protonApi parameter: retired never calls Proton (requests name their environments)"),
+  accounts: z
+    .array(TargetAccountSchema)
+    .default([])
+    .describe('target account-Regions besides the hub, each with what it holds; the product reaches them by assuming its spoke roles'),
+  organization: OrganizationSpecSchema.optional(),
+  input: z.unknown().describe('the trigger: console input or a whole EventBridge event'),
+})
   // Names must resolve (parents, change targets, connections): checked at load, not when a change comes due.
   .superRefine((scenario, ctx) => {
     for (const issue of referenceIssues(scenario)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    scenario.accounts.forEach((account, i) => {
+      for (const issue of referenceIssues(account)) ctx.addIssue({ code: 'custom', path: ['accounts', i, ...issue.path], message: issue.message });
+    });
+    for (const issue of fleetIssues(scenario)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   })
   .meta({ title: 'proton-connection-cleanup sandbox scenario' });
 
@@ -246,3 +317,6 @@ export type TimingSpec = z.infer<typeof TimingSpecSchema>;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type ChangeSpec = z.infer<typeof ChangeSpecSchema>;
 export type ConnectionSpec = z.infer<typeof ConnectionSpecSchema>;
+export type AccountContent = z.infer<typeof AccountContentSchema>;
+export type TargetAccountSpec = z.infer<typeof TargetAccountSchema>;
+export type OrganizationSpec = z.infer<typeof OrganizationSpecSchema>;

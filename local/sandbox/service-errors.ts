@@ -10,6 +10,12 @@ import {
   ServiceFailureException,
 } from '@aws-sdk/client-iam';
 import {
+  AccessDeniedException as OrganizationsAccessDenied,
+  InvalidInputException as OrganizationsInvalidInput,
+  OrganizationsServiceException,
+  ParentNotFoundException,
+} from '@aws-sdk/client-organizations';
+import {
   AccessDeniedException,
   ConflictException,
   InternalServerException,
@@ -28,6 +34,7 @@ import {
   SSMServiceException,
   ValidationException as SSMValidationException,
 } from '@aws-sdk/client-ssm';
+import { STSServiceException } from '@aws-sdk/client-sts';
 import { type FaultKind, NETWORK_FAULT_KINDS } from './scenario.js';
 
 /**
@@ -35,7 +42,20 @@ import { type FaultKind, NETWORK_FAULT_KINDS } from './scenario.js';
  * faults and status codes the real service answers, so the handlers' error mapping and the
  * SDK's retry classification run exactly as in AWS.
  */
-export type ServiceName = 'proton' | 'cloudformation' | 'tagging' | 's3' | 'sns' | 'eventbridge' | 'stepfunctions' | 'iam' | 'logs' | 'ecr' | 'ssm';
+export type ServiceName =
+  | 'proton'
+  | 'cloudformation'
+  | 'tagging'
+  | 's3'
+  | 'sns'
+  | 'eventbridge'
+  | 'stepfunctions'
+  | 'iam'
+  | 'logs'
+  | 'ecr'
+  | 'ssm'
+  | 'sts'
+  | 'organizations';
 
 const meta = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 });
 
@@ -47,7 +67,9 @@ type ServiceExceptionClass =
   | typeof SFNServiceException
   | typeof CloudWatchLogsServiceException
   | typeof ECRServiceException
-  | typeof SSMServiceException;
+  | typeof SSMServiceException
+  | typeof STSServiceException
+  | typeof OrganizationsServiceException;
 
 function queryError(base: ServiceExceptionClass, name: string, message: string, status: number): Error {
   return new base({ name, message, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status) });
@@ -114,9 +136,20 @@ export function faultError(service: ServiceName, kind: FaultKind, operation: str
     logs: CloudWatchLogsServiceException,
     ecr: ECRServiceException,
     ssm: SSMServiceException,
+    sts: STSServiceException,
+    organizations: OrganizationsServiceException,
   }[service];
   const names: Record<Exclude<FaultKind, 'unreachable' | NetworkFault>, [string, number]> = {
-    throttle: [service === 'cloudformation' ? 'Throttling' : service === 's3' ? 'SlowDown' : 'ThrottlingException', 400],
+    throttle: [
+      service === 'cloudformation' || service === 'sts'
+        ? 'Throttling'
+        : service === 's3'
+          ? 'SlowDown'
+          : service === 'organizations'
+            ? 'TooManyRequestsException'
+            : 'ThrottlingException',
+      400,
+    ],
     conflict: ['ConflictException', 409],
     internal: ['InternalFailure', 500],
     'not-found': ['ResourceNotFoundException', 404],
@@ -243,4 +276,22 @@ export function noSuchEntity(message: string): Error {
 /** IAM refuses to delete a role that still has policies or instance profiles. */
 export function deleteConflict(message: string): Error {
   return new DeleteConflictException({ message, $metadata: meta(409) });
+}
+
+/** STS (a query protocol service) refusing a request: the service exception named by the error code. */
+export function stsError(code: 'AccessDenied' | 'ValidationError', message: string): Error {
+  return new STSServiceException({ name: code, message, $fault: 'client', $metadata: meta(code === 'AccessDenied' ? 403 : 400) });
+}
+
+export function organizationsAccessDenied(message: string): Error {
+  return new OrganizationsAccessDenied({ message, Message: message, $metadata: meta(400) });
+}
+
+export function parentNotFound(parentId: string): Error {
+  const message = `We can't find a root or OU with the ParentId that you specified: ${parentId}`;
+  return new ParentNotFoundException({ message, Message: message, $metadata: meta(400) });
+}
+
+export function organizationsInvalidInput(message: string): Error {
+  return new OrganizationsInvalidInput({ message, Message: message, $metadata: meta(400) });
 }

@@ -10,6 +10,7 @@ import {
 } from './account.js';
 import { BucketContents, type BucketContentsSnapshot } from './bucket-contents.js';
 import { type DeletionRequestSnapshot, deletionAuthority } from './deletion-identity.js';
+import type { SpokeSession } from './fleet.js';
 import { Sandbox, type SandboxOptions, type SandboxProgress, type SandboxResources } from './sandbox.js';
 import type { Scenario } from './scenario.js';
 import { restoreWrittenEtags, writtenEtags } from './services/messaging.js';
@@ -45,25 +46,31 @@ export interface SandboxSnapshot {
   version: typeof SNAPSHOT_VERSION;
   clock: { openedAt: number; now: number };
   progress: SandboxProgress;
-  account: {
-    connections: ConnectionModel[];
-    stacks: StackSnapshot[];
-    /** What the Tagging API sees; `stack`: the entry is the stack's own tags (the same object). */
-    tagged: ({ arn: string; tags: Record<string, string> } | { arn: string; stack: true })[];
-    resources: { arn: string; type: string; name: string; contents?: BucketContentsSnapshot }[];
-    objects: [string, string][];
-    etags: [string, { body: string; etag: string }][];
-    buckets: string[];
-    topics: [string, { subject?: string; message: string }[]][];
-    events: SandboxAccount['events'];
-    executions: ExecutionSnapshot[];
-    roles: RoleModel[];
-    /** Stacks being deleted, in the order their deletions settle. */
-    deletions: string[];
-    /** Who asked for each stack's deletion (the sandbox enforces IAM): CloudFormation deletes its resources as that caller. */
-    deletionRequests: [string, DeletionRequestSnapshot][];
-    parameters: Dated<ParameterModel, 'lastModified'>[];
-  };
+  account: AccountSnapshot;
+  /** The target account-Regions (a fleet scenario), each with how far its faults, rate limits and changes have got. */
+  targets?: { accountId: string; region: string; account: AccountSnapshot; progress: SandboxProgress }[];
+  /** Credentials STS issued (still accepted after a restore). */
+  sessions?: SpokeSession[];
+}
+
+interface AccountSnapshot {
+  connections: ConnectionModel[];
+  stacks: StackSnapshot[];
+  /** What the Tagging API sees; `stack`: the entry is the stack's own tags (the same object). */
+  tagged: ({ arn: string; tags: Record<string, string> } | { arn: string; stack: true })[];
+  resources: { arn: string; type: string; name: string; contents?: BucketContentsSnapshot }[];
+  objects: [string, string][];
+  etags: [string, { body: string; etag: string }][];
+  buckets: string[];
+  topics: [string, { subject?: string; message: string }[]][];
+  events: SandboxAccount['events'];
+  executions: ExecutionSnapshot[];
+  roles: RoleModel[];
+  /** Stacks being deleted, in the order their deletions settle. */
+  deletions: string[];
+  /** Who asked for each stack's deletion (the sandbox enforces IAM): CloudFormation deletes its resources as that caller. */
+  deletionRequests: [string, DeletionRequestSnapshot][];
+  parameters: Dated<ParameterModel, 'lastModified'>[];
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -87,32 +94,47 @@ function decodeExecution(e: ExecutionSnapshot): ExecutionModel {
 }
 
 export function snapshotSandbox(sandbox: Sandbox): SandboxSnapshot {
-  const a = sandbox.account;
+  const [, ...targets] = sandbox.allPlaces();
   return {
     version: SNAPSHOT_VERSION,
     clock: { openedAt: sandbox.openedAt, now: sandbox.clock.now() },
     progress: sandbox.progress(),
-    account: {
-      connections: copy([...a.connections.values()]),
-      stacks: [...a.stacks.values()].map(encodeStack),
-      tagged: [...a.tagged.values()].map((t) =>
-        a.stacks.get(t.arn)?.tags === t.tags ? { arn: t.arn, stack: true as const } : { arn: t.arn, tags: { ...t.tags } },
-      ),
-      resources: [...a.resources.values()].map((r) => ({ arn: r.arn, type: r.type, name: r.name, ...(r.contents ? { contents: r.contents.snapshot() } : {}) })),
-      objects: [...a.objects],
-      etags: writtenEtags(a),
-      buckets: [...a.buckets],
-      topics: copy([...a.topics]),
-      events: copy(a.events),
-      executions: a.executions.map(encodeExecution),
-      roles: copy([...a.roles.values()]),
-      deletionRequests: [...a.stacks.values()].flatMap((stack) => {
-        const request = deletionAuthority(a)?.requestOf(stack);
-        return request ? [[stack.stackId, request] as [string, DeletionRequestSnapshot]] : [];
-      }),
-      deletions: a.deletions.ordered().flatMap(({ item, dueAt }) => (item.status === 'DELETE_IN_PROGRESS' && item.deleteDueAt === dueAt ? [item.stackId] : [])),
-      parameters: [...a.parameters.values()].map((p) => ({ ...p, lastModified: p.lastModified.getTime() })),
-    },
+    account: encodeAccount(sandbox.account),
+    ...(targets.length > 0
+      ? {
+          targets: targets.map((p) => ({
+            accountId: p.account.accountId,
+            region: p.account.region,
+            account: encodeAccount(p.account),
+            progress: p.progress(),
+          })),
+        }
+      : {}),
+    ...(sandbox.fleet.sessions.size > 0 ? { sessions: copy([...sandbox.fleet.sessions.values()]) } : {}),
+  };
+}
+
+function encodeAccount(a: SandboxAccount): AccountSnapshot {
+  return {
+    connections: copy([...a.connections.values()]),
+    stacks: [...a.stacks.values()].map(encodeStack),
+    tagged: [...a.tagged.values()].map((t) =>
+      a.stacks.get(t.arn)?.tags === t.tags ? { arn: t.arn, stack: true as const } : { arn: t.arn, tags: { ...t.tags } },
+    ),
+    resources: [...a.resources.values()].map((r) => ({ arn: r.arn, type: r.type, name: r.name, ...(r.contents ? { contents: r.contents.snapshot() } : {}) })),
+    objects: [...a.objects],
+    etags: writtenEtags(a),
+    buckets: [...a.buckets],
+    topics: copy([...a.topics]),
+    events: copy(a.events),
+    executions: a.executions.map(encodeExecution),
+    roles: copy([...a.roles.values()]),
+    deletionRequests: [...a.stacks.values()].flatMap((stack) => {
+      const request = deletionAuthority(a)?.requestOf(stack);
+      return request ? [[stack.stackId, request] as [string, DeletionRequestSnapshot]] : [];
+    }),
+    deletions: a.deletions.ordered().flatMap(({ item, dueAt }) => (item.status === 'DELETE_IN_PROGRESS' && item.deleteDueAt === dueAt ? [item.stackId] : [])),
+    parameters: [...a.parameters.values()].map((p) => ({ ...p, lastModified: p.lastModified.getTime() })),
   };
 }
 
@@ -129,8 +151,21 @@ export function restoreSandbox(scenario: Scenario, resources: SandboxResources, 
   if (snapshot.version !== SNAPSHOT_VERSION)
     throw new SnapshotError(`expected a sandbox snapshot of version ${SNAPSHOT_VERSION}, not ${String(snapshot.version)}`);
   const sandbox = new Sandbox(scenario, resources, { ...options, openAt: snapshot.clock.openedAt });
-  const a = sandbox.account;
-  const s = snapshot.account;
+  decodeAccount(sandbox.account, snapshot.account);
+  for (const target of snapshot.targets ?? []) {
+    const place = sandbox.placeOf(target.accountId, target.region);
+    decodeAccount(place.account, target.account);
+    place.resume(target.progress);
+  }
+  for (const session of snapshot.sessions ?? []) sandbox.fleet.sessions.set(session.accessKeyId, copy(session));
+  sandbox.resume(snapshot.progress);
+  // The account is as it was at `now`: nothing to settle on the way there.
+  sandbox.clock.advanceTo(snapshot.clock.now);
+  return sandbox;
+}
+
+/** The account holds what the snapshot of it holds (built from the scenario first: its configuration). */
+function decodeAccount(a: SandboxAccount, s: AccountSnapshot): void {
   a.deletions.clear();
   a.connections.clear();
   for (const c of s.connections) a.connections.set(c.id, copy(c));
@@ -169,8 +204,4 @@ export function restoreSandbox(scenario: Scenario, resources: SandboxResources, 
   }
   a.parameters.clear();
   for (const p of s.parameters) a.parameters.set(p.name, { ...p, lastModified: new Date(p.lastModified) });
-  sandbox.resume(snapshot.progress);
-  // The account is as it was at `now`: nothing to settle on the way there.
-  sandbox.clock.advanceTo(snapshot.clock.now);
-  return sandbox;
 }
