@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { clock } from '../functions/runtime/clock.js';
-import { type Deployment, runAsFunction } from './iam/index.js';
+import { withFunctionVariables } from '../functions/runtime/function-variables.js';
+import { type Deployment, functionEnvironment, runAsFunction } from './iam/index.js';
 import type { TaskBinding } from './workflow-definition.js';
 
 /**
@@ -105,6 +106,23 @@ async function playTheWait(binding: TaskBinding, input: unknown): Promise<void> 
   }
 }
 
+/** Each function's own environment variables, as the deployment sets them (read once per function). */
+const functionVariables = new WeakMap<Deployment, Map<string, Record<string, string>>>();
+
+function variablesOf(deployment: Deployment, functionKey: string): Record<string, string> {
+  let byFunction = functionVariables.get(deployment);
+  if (!byFunction) {
+    byFunction = new Map();
+    functionVariables.set(deployment, byFunction);
+  }
+  let variables = byFunction.get(functionKey);
+  if (!variables) {
+    variables = functionEnvironment(deployment, functionKey);
+    byFunction.set(functionKey, variables);
+  }
+  return variables;
+}
+
 /**
  * `deployment`: each invocation runs as its function's identity (the role serverless.yml gives
  * the function the state's `Fn::GetAtt: [fnKey, Arn]` names), so the sandbox authorizes the
@@ -133,7 +151,10 @@ export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: rea
       }
       try {
         const invoke = () => handler(json(input), lambdaContext(binding));
-        const output = await (deployment ? runAsFunction(deployment, binding.functionKey, invoke) : invoke()).finally(ran);
+        const output = await (deployment
+          ? runAsFunction(deployment, binding.functionKey, () => withFunctionVariables(variablesOf(deployment, binding.functionKey), invoke))
+          : invoke()
+        ).finally(ran);
         if (fault === 'timeout-after') throw lambdaTimeout();
         retryCounts.set(binding.state, 0);
         return json(output) as never;

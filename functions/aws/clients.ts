@@ -20,6 +20,7 @@ import { targetKey } from '../domain/target.js';
 import { clock } from '../runtime/clock.js';
 import { loadConfig } from '../runtime/config.js';
 import { InvalidConfigurationError, TargetUnreachableError } from '../runtime/errors.js';
+import { functionVariable } from '../runtime/function-variables.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
 import { SettingsSchema } from '../runtime/settings.js';
@@ -141,7 +142,7 @@ function once<T extends PaceableClient>(service: string, create: () => T): () =>
  * for the functions that work in targets (deployment/spoke.yml creates it in each of them).
  */
 function spokeRoleArn(session: TargetSession): string {
-  const name = process.env.SPOKE_ROLE_NAME;
+  const name = functionVariable('SPOKE_ROLE_NAME');
   if (!name) throw new InvalidConfigurationError('Invalid environment variables: SPOKE_ROLE_NAME: is not set (this function does not work in other accounts)');
   return `arn:${partitionOf(session.target.region)}:iam::${session.target.account}:role/${name}`;
 }
@@ -210,7 +211,8 @@ function perTarget<T extends PaceableClient>(service: string, create: (options: 
   return () => {
     const session = spokeSession();
     if (!session) return hub();
-    const key = `${service}\0${targetKey(session.target)}\0${session.sessionName}`;
+    // The role is part of the key: the local run plays every function (each its own spoke role) in one process.
+    const key = `${service}\0${spokeRoleArn(session)}\0${session.sessionName}\0${session.target.region}`;
     let client = targetClients.get(key) as T | undefined;
     if (!client) {
       const options = { ...clientOptions(sdkMaxAttempts), region: session.target.region, credentials: assumedRoleCredentials(session) };

@@ -27,8 +27,9 @@ async function callProton<T>(action: string, call: () => Promise<T>): Promise<T>
   } catch (error) {
     const mapped = toWorkflowError(error, `Proton ${action}`);
     const message = `${mapped instanceof Error ? mapped.message : String(mapped)} (${PROTON_RETIRED_HINT})`;
-    // Throttling and conflicts are Proton answering: they say nothing about retirement.
-    if (hasName(mapped, ErrorName.ThrottlingException, ErrorName.ConflictException)) throw mapped;
+    // Throttling and conflicts are Proton answering: they say nothing about retirement. Nor does a
+    // target the hub could not reach, or a function misconfigured: neither is Proton's answer.
+    if (hasName(mapped, ErrorName.ThrottlingException, ErrorName.ConflictException, ErrorName.TargetUnreachable, ErrorName.InvalidConfiguration)) throw mapped;
     if (isTransientAwsError(mapped)) {
       (mapped as Error).message = message;
       throw mapped;

@@ -137,14 +137,14 @@ class Resolver {
     return values[name];
   }
 
-  ref(name: string): string {
+  ref(name: string): Json {
     const pseudo = this.pseudo(name);
     if (pseudo !== undefined) return pseudo;
-    const given = this.parameters[name];
-    if (given !== undefined) return given;
     const parameter = this.template.Parameters?.[name];
-    if (parameter) return String(this.value(parameter.Default));
-    return this.physical(name).ref;
+    const given = this.parameters[name] ?? (parameter ? String(this.value(parameter.Default as Json)) : undefined);
+    if (given === undefined) return this.physical(name).ref;
+    // A list parameter's Ref is the list (CloudFormation User Guide, Parameters: "CommaDelimitedList").
+    return parameter?.Type === 'CommaDelimitedList' || parameter?.Type?.startsWith('List<') ? given.split(',') : given;
   }
 
   getAtt(logicalId: string, attribute: string): string {
@@ -248,7 +248,7 @@ class Resolver {
       if (variables && name in variables) return String(this.value(variables[name]));
       const dot = name.indexOf('.');
       if (dot > 0 && !name.startsWith('AWS::')) return this.getAtt(name.slice(0, dot), name.slice(dot + 1));
-      return this.ref(name);
+      return String(this.ref(name));
     });
   }
 }

@@ -22,7 +22,7 @@ const LOCAL_STAGE = 'local';
 export interface Template {
   Resources: Record<string, TemplateResource>;
   Conditions?: Record<string, unknown>;
-  Parameters?: Record<string, { Default?: unknown }>;
+  Parameters?: Record<string, { Type?: string; Default?: unknown }>;
   Outputs?: Record<string, unknown>;
 }
 
