@@ -8,9 +8,11 @@ export { CaughtErrorSchema, errorMessage } from './caught-error.js';
 import type { ConnectionFacts } from './connection.js';
 import { type ConnectionDeletion, decideConnectionDeletion } from './connection-deletion.js';
 import { ScheduledDecommissionSchema } from './decommission-schedule.js';
+import { FleetSchema } from './fleet.js';
 import { connectionNextStep, type NextStepContext, nextStep } from './next-steps.js';
 import { ObjectRefSchema } from './object-ref.js';
 import { type FailedResource, FailedResourceSchema, type StackProgress } from './stack-deletion.js';
+import { SummarySchema } from './summary.js';
 import { type SweepSection, SweepSectionSchema } from './sweep-result.js';
 import { keptByTemplate } from './template-policies.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
@@ -55,15 +57,7 @@ export const ReportEntrySchema = z.object({
 });
 export type ReportEntry = z.infer<typeof ReportEntrySchema>;
 
-export const SummarySchema = z.object({
-  total: z.number().int(),
-  deleted: z.number().int(),
-  alreadyAbsent: z.number().int(),
-  retained: z.number().int(),
-  failed: z.number().int(),
-  planned: z.number().int(),
-});
-export type Summary = z.infer<typeof SummarySchema>;
+export { type Summary, SummarySchema } from './summary.js';
 
 export type { SweepSection } from './sweep-result.js';
 
@@ -111,6 +105,9 @@ export const ReportSchema = z
     summary: SummarySchema,
     /** A sweep: one section per environment found, with what was decided and the execution cleaning it up. */
     sweep: z.array(SweepSectionSchema).optional(),
+    fleet: FleetSchema.optional().describe(
+      "a sweep that waited for its children: one row per account, Region and environment with its child's status and summary, totals per account and for the fleet",
+    ),
     scheduled: ScheduledDecommissionSchema.optional().describe(
       'a request that scheduled a decommission: the date written and where the daily schedule reads it',
     ),

@@ -7,6 +7,8 @@ import { ObjectRefSchema } from './object-ref.js';
  * WriteReport reads the sections into the report's `sweep`.
  */
 export const SweepSectionSchema = z.object({
+  account: z.string().optional().describe("the target account (unset: the hub's own)"),
+  region: z.string().optional(),
   environmentName: z.string(),
   managementAccountId: z.string(),
   environmentArn: z.string(),
@@ -19,13 +21,23 @@ export const SweepSectionSchema = z.object({
 });
 export type SweepSection = z.infer<typeof SweepSectionSchema>;
 
+/** A target a fleet sweep could not read: its environments are unknown (reported, never guessed). */
+export const UnreachableTargetSchema = z.object({ account: z.string(), region: z.string(), error: z.string() });
+export type UnreachableTarget = z.infer<typeof UnreachableTargetSchema>;
+
 /** The stored file (`executions/<execution>/sweep.json`). */
-export const SweepFileSchema = z.object({ environments: z.array(SweepSectionSchema) });
+export const SweepFileSchema = z.object({ environments: z.array(SweepSectionSchema), unreachable: z.array(UnreachableTargetSchema).optional() });
 export type SweepFile = z.infer<typeof SweepFileSchema>;
 
 /** StartSweep's output ($.sweep): the stored sections by reference, and their counts. */
 export const SweepResultSchema = z.object({
   location: ObjectRefSchema,
-  counts: z.object({ environments: z.number().int(), started: z.number().int(), skipped: z.number().int(), failedToStart: z.number().int() }),
+  counts: z.object({
+    environments: z.number().int(),
+    started: z.number().int(),
+    skipped: z.number().int(),
+    failedToStart: z.number().int(),
+    unreachableTargets: z.number().int().optional(),
+  }),
 });
 export type SweepResult = z.infer<typeof SweepResultSchema>;

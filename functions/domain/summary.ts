@@ -1,0 +1,12 @@
+import * as z from '../runtime/zod.js';
+
+/** A report's counts, outcome by outcome (they add up to total). */
+export const SummarySchema = z.object({
+  total: z.number().int(),
+  deleted: z.number().int(),
+  alreadyAbsent: z.number().int(),
+  retained: z.number().int(),
+  failed: z.number().int(),
+  planned: z.number().int(),
+});
+export type Summary = z.infer<typeof SummarySchema>;
