@@ -12,7 +12,7 @@ import { FleetSchema } from './fleet.js';
 import { connectionNextStep, type NextStepContext, nextStep } from './next-steps.js';
 import { ObjectRefSchema } from './object-ref.js';
 import { type FailedResource, FailedResourceSchema, type StackProgress } from './stack-deletion.js';
-import { SummarySchema } from './summary.js';
+import { type Summary, SummarySchema } from './summary.js';
 import { type SweepSection, SweepSectionSchema } from './sweep-result.js';
 import { keptByTemplate } from './template-policies.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
