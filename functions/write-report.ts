@@ -5,6 +5,7 @@ import { ConcurrencyCheckSchema } from './domain/concurrent-runs.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { ConnectionDeletionSchema } from './domain/connection-deletion.js';
 import { ScheduledDecommissionSchema } from './domain/decommission-schedule.js';
+import { fleetOfSweep } from './domain/fleet.js';
 import { type Inventory, InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { buildReport, CaughtErrorSchema, DirectResultSchema, type ReportResult } from './domain/report.js';
 import { renderHtml } from './domain/report-html.js';
@@ -89,7 +90,8 @@ export const handler = taskHandler({
       state.verification ? getJson(state.verification.location, VerificationSchema) : undefined,
       state.cleanup || (state.failure && state.deletion) ? storedProgress(executionName) : undefined,
     ]);
-    const sweep = state.sweep ? (await getJson(state.sweep.location, SweepFileSchema)).environments : undefined;
+    const sweepFile = state.sweep ? await getJson(state.sweep.location, SweepFileSchema) : undefined;
+    const sweep = sweepFile?.environments;
     const report = buildReport({
       // Where it cleaned up (the request's target; the hub's own when the request never resolved):
       // a plan is executed only in the account and Region it was made for.
@@ -98,6 +100,8 @@ export const handler = taskHandler({
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
       ...(sweep ? { sweep } : {}),
+      // A fleet sweep's report shows its children as started (CollectFleet reports them once they have all ended).
+      ...(sweepFile?.targets ? { fleet: fleetOfSweep(sweepFile, hubTarget(), () => undefined), unreachableTargets: sweepFile.unreachable ?? [] } : {}),
       ...(state.scheduled ? { scheduled: state.scheduled } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),

@@ -124,6 +124,16 @@ function variablesOf(deployment: Deployment, functionKey: string): Record<string
 }
 
 /**
+ * Runs `invoke` as Lambda runs the function `functionKey` of the deployment: as its role (the
+ * sandbox authorizes its calls against it), with its own environment variables in scope.
+ * Without a deployment (IAM not enforced), as is.
+ */
+export function asTheFunction<T>(deployment: Deployment | undefined, functionKey: string, invoke: () => Promise<T>): Promise<T> {
+  if (!deployment) return invoke();
+  return runAsFunction(deployment, functionKey, () => withFunctionVariables(variablesOf(deployment, functionKey), invoke));
+}
+
+/**
  * `deployment`: each invocation runs as its function's identity (the role serverless.yml gives
  * the function the state's `Fn::GetAtt: [fnKey, Arn]` names), so the sandbox authorizes the
  * handler's calls against that role, as Lambda's execution role is in AWS.

@@ -1,4 +1,5 @@
 import type { Report } from '../functions/domain/report.js';
+import { asTheFunction } from './lambda-binding.js';
 import { type LocalRunResult, type RunOptions, runWorkflow } from './run-workflow.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { Scenario } from './sandbox/scenario.js';
@@ -14,6 +15,24 @@ function startedChildren(report: Report | undefined, sandbox: Sandbox): { name: 
   return sandbox.account.executions.filter((e) => started.has(e.name) && e.status === 'RUNNING').map((e) => ({ name: e.name, input: e.input }));
 }
 
+/**
+ * What AWS does when an execution ends: Step Functions sends its "Execution Status Change" event,
+ * and the deployment's rule on it (SweepChildEndedRule) invokes CollectFleet, which writes the
+ * fleet report once the sweep's last child has ended. The sandbox has no event bus routing, so the
+ * local run delivers that event itself, to the same handler, as its function.
+ */
+async function deliverEndOf(child: { name: string; input: unknown }, result: LocalRunResult): Promise<void> {
+  const { handler } = await import('../functions/collect-fleet.js');
+  const event = {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    detail: { name: child.name, status: result.status === 'succeeded' ? 'SUCCEEDED' : 'FAILED', input: JSON.stringify(child.input) },
+  };
+  await asTheFunction(result.sandbox.iam?.deployment, 'collectFleet', () => handler(event));
+}
+
 export async function runSweepChildren(
   scenario: Scenario,
   parent: LocalRunResult,
@@ -22,15 +41,15 @@ export async function runSweepChildren(
   const results: LocalRunResult[] = [];
   for (const child of startedChildren(parent.report, parent.sandbox)) {
     options.onChildStart?.(child.name);
-    results.push(
-      await runWorkflow(scenario, {
-        sandbox: parent.sandbox,
-        executionName: child.name,
-        input: child.input,
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-        ...(options.defaultMode ? { defaultMode: options.defaultMode } : {}),
-      }),
-    );
+    const result = await runWorkflow(scenario, {
+      sandbox: parent.sandbox,
+      executionName: child.name,
+      input: child.input,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.defaultMode ? { defaultMode: options.defaultMode } : {}),
+    });
+    results.push(result);
+    await deliverEndOf(child, result);
   }
   return results;
 }

@@ -1,10 +1,7 @@
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { holderMayStillDelete, judgeLease, type Lease, type LeaseRef, LeaseSchema } from '../domain/concurrent-runs.js';
 import { InternalServerError } from '../runtime/errors.js';
-import { sfn } from './clients.js';
-import { callAws, hasName } from './error-mapping.js';
 import { getJsonWithEtag, type ObjectRef, putJsonIf } from './object-store.js';
-import { executionArnOf } from './step-functions.js';
+import { executionStatus } from './step-functions.js';
 
 export type { LeaseRef } from '../domain/concurrent-runs.js';
 
@@ -18,19 +15,6 @@ export type { LeaseRef } from '../domain/concurrent-runs.js';
 type LeaseOutcome = { held: LeaseRef } | { yieldTo: string };
 
 const ATTEMPTS = 3;
-
-/** DescribeExecution's status of the holder; undefined when the execution no longer exists. */
-async function executionStatus(stateMachineArn: string, name: string): Promise<string | undefined> {
-  try {
-    const out = await callAws(`DescribeExecution ${name}`, () =>
-      sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })),
-    );
-    return out.status;
-  } catch (error) {
-    if (hasName(error, 'ExecutionDoesNotExist')) return undefined;
-    throw error;
-  }
-}
 
 export async function acquireLease(ref: ObjectRef, self: { executionName: string; target: string; stateMachineArn: string; now: Date }): Promise<LeaseOutcome> {
   const lease: Lease = { holder: self.executionName, target: self.target, takenAt: self.now.toISOString() };

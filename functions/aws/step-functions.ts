@@ -9,6 +9,19 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
+/** DescribeExecution's status of an execution of the state machine; undefined when no such execution exists. */
+export async function executionStatus(stateMachineArn: string, name: string): Promise<string | undefined> {
+  try {
+    const out = await callAws(`DescribeExecution ${name}`, () =>
+      sfn().send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })),
+    );
+    return out.status;
+  } catch (error) {
+    if (hasName(error, 'ExecutionDoesNotExist')) return undefined;
+    throw error;
+  }
+}
+
 function parsed(text: string | undefined): unknown {
   try {
     return JSON.parse(text ?? 'null');

@@ -1,4 +1,5 @@
 import { DECOMMISSION_NOTICE } from './event-types.js';
+import type { Fleet } from './fleet.js';
 import type { Report } from './report.js';
 
 /**
@@ -9,6 +10,9 @@ export const COMPLETION_DETAIL_TYPE = {
   failed: 'Proton Connection Cleanup Failed',
 } as const;
 
+/** Sent once every child of a fleet sweep has ended (CollectFleet). */
+export const FLEET_COMPLETED_DETAIL_TYPE = 'Proton Connection Cleanup Fleet Completed';
+
 const MAX_LISTED_FAILURES = 20;
 
 export interface Notification {
@@ -17,7 +21,16 @@ export interface Notification {
   detailType: string;
   /** ARNs for the event's `resources` field. */
   resources: string[];
-  detail: CompletionDetail | BareFailureDetail;
+  detail: CompletionDetail | BareFailureDetail | FleetDetail;
+}
+
+export interface FleetDetail {
+  sweep: string;
+  mode: string | null;
+  complete: boolean;
+  totals: Fleet['totals'];
+  accounts: Fleet['accounts'];
+  report: { uri: string; bucket: string; key: string; markdown?: string; html?: string };
 }
 
 interface BareFailureDetail {
@@ -167,5 +180,57 @@ export function composeBareFailure(executionName: string, error: { Error: string
     detailType: COMPLETION_DETAIL_TYPE.failed,
     resources: [],
     detail: { executionName, status: 'failed', error: error.Error, report: null },
+  };
+}
+
+/** The fleet report's message: totals per account, then every failure with its account and next step (bounded). */
+export function composeFleetNotification(report: Report & { fleet: Fleet }, location: ObjectLocation, readable?: ReadableReports): Notification {
+  const uri = `s3://${location.bucket}/${location.key}`;
+  const { fleet } = report;
+  const status = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([name, count]) => `${count} ${name}`)
+      .join(', ');
+  const accounts = new Set(fleet.rows.map((r) => r.account)).size;
+  const troubled = fleet.rows.filter((r) => r.failures.length > 0);
+  const failures = troubled.flatMap((row) => row.failures.map((failure) => ({ row, failure })));
+  const verdict = `${report.mode === 'plan' ? 'fleet plan ready' : 'fleet done'}${failures.length > 0 ? ` with ${failures.length} failure(s)` : ''}`;
+  const lines = [
+    `Proton connection cleanup ${verdict}: ${fleet.totals.environments} environment(s) in ${accounts} account(s)${fleet.complete ? '' : ' (some still running)'}.`,
+    '',
+    `Fleet: ${status(fleet.totals.byStatus)}.`,
+    ...fleet.accounts.map(
+      (a) => `- ${a.account} ${a.region}: ${a.environments} environment(s): ${status(a.byStatus)}; ${a.summary.deleted} deleted, ${a.summary.failed} failed`,
+    ),
+    ...(failures.length > 0
+      ? [
+          '',
+          'Failures:',
+          ...failures
+            .slice(0, MAX_LISTED_FAILURES)
+            .flatMap(({ row, failure }) => [
+              `- ${row.account} ${row.region}${row.environment ? ` ${row.environment}` : ''}: ${failure.resource}: ${failure.error}`,
+              ...(failure.nextStep ? [`  Next step: ${failure.nextStep}`] : []),
+            ]),
+        ]
+      : []),
+    ...(failures.length > MAX_LISTED_FAILURES ? [`...and ${failures.length - MAX_LISTED_FAILURES} more in the report.`] : []),
+    '',
+    ...readableLines(readable),
+    `Full report: ${uri}`,
+  ];
+  return {
+    subject: `[proton-connection-cleanup] ${verdict}: ${fleet.totals.environments} environment(s) in ${accounts} account(s)`,
+    message: lines.join('\n'),
+    detailType: FLEET_COMPLETED_DETAIL_TYPE,
+    resources: [],
+    detail: {
+      sweep: report.execution.name,
+      mode: report.mode ?? null,
+      complete: fleet.complete,
+      totals: fleet.totals,
+      accounts: fleet.accounts,
+      report: { uri, ...location, ...(readable ? { markdown: s3UriOf(readable.markdown), html: s3UriOf(readable.html) } : {}) },
+    },
   };
 }

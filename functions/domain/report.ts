@@ -8,12 +8,12 @@ export { CaughtErrorSchema, errorMessage } from './caught-error.js';
 import type { ConnectionFacts } from './connection.js';
 import { type ConnectionDeletion, decideConnectionDeletion } from './connection-deletion.js';
 import { ScheduledDecommissionSchema } from './decommission-schedule.js';
-import { FleetSchema } from './fleet.js';
+import { type Fleet, FleetSchema } from './fleet.js';
 import { connectionNextStep, type NextStepContext, nextStep } from './next-steps.js';
 import { ObjectRefSchema } from './object-ref.js';
 import { type FailedResource, FailedResourceSchema, type StackProgress } from './stack-deletion.js';
 import { type Summary, SummarySchema } from './summary.js';
-import { type SweepSection, SweepSectionSchema } from './sweep-result.js';
+import { type SweepSection, SweepSectionSchema, type UnreachableTarget } from './sweep-result.js';
 import { keptByTemplate } from './template-policies.js';
 import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
 
@@ -144,6 +144,10 @@ export interface ReportInput {
   /** Resources deleted one by one (stand-alone resources, connection roles), by ARN. */
   directResults?: readonly DirectResult[];
   sweep?: readonly SweepSection[];
+  /** A fleet sweep: the targets it could not read. */
+  unreachableTargets?: readonly UnreachableTarget[];
+  /** A fleet sweep: its children, as far as they have got. */
+  fleet?: Fleet;
   scheduled?: Report['scheduled'];
   inventory?: Inventory;
   deletion?: ConnectionDeletion;
@@ -392,6 +396,7 @@ export function buildReport(input: ReportInput): Report {
     resources: entries,
     summary: summarize(entries),
     ...(input.sweep ? { sweep: [...input.sweep] } : {}),
+    ...(input.fleet ? { fleet: input.fleet } : {}),
     ...(input.scheduled ? { scheduled: input.scheduled } : {}),
     ...(heldBackOf(input) ? { heldBack: heldBackOf(input) } : {}),
     ...(notesOf(input).length > 0 ? { notes: notesOf(input) } : {}),
@@ -410,6 +415,9 @@ function notesOf(input: ReportInput): string[] {
       `nothing in this account is tagged for environment ${environment.name} of management account ${environment.managementAccountId}: ` +
         'check the name and the management account (a sweep in plan mode lists the environments the account holds)',
     );
+  }
+  for (const target of input.unreachableTargets ?? []) {
+    notes.push(`account ${target.account} in ${target.region} was not swept (nothing there was looked at or deleted): ${target.error}`);
   }
   const roles = input.connection?.roleArns ?? input.inventory?.connection.roleArns ?? [];
   if (request?.options.deleteConnectionRoles && input.inventory && roles.length === 0) {

@@ -110,7 +110,12 @@ function targetsOf(entries: readonly string[], regions: readonly string[]): Targ
 function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigger: Trigger): CleanupRequest {
   return {
     target: { account: input.account ?? settings.hub.account, region: input.region ?? settings.hub.region },
-    ...(input.targets ? { targets: targetsOf(input.targets, settings.regions) } : {}),
+    // A sweep of one named account (and Region) is a fleet of that one target.
+    ...(input.targets
+      ? { targets: targetsOf(input.targets, settings.regions) }
+      : input.sweep && (input.account || input.region)
+        ? { targets: [{ account: input.account ?? settings.hub.account, region: input.region ?? settings.hub.region }] }
+        : {}),
     ...(input.connectionId ? { connectionId: input.connectionId.toLowerCase() } : {}),
     ...(input.sweep ? { sweep: true as const } : {}),
     ...(input.environments ? { environments: environmentsOf(input.environments) } : {}),
@@ -120,6 +125,7 @@ function fromConsoleInput(input: ConsoleInput, settings: RequestSettings, trigge
     mode: input.mode ?? (input.plan ? 'execute' : settings.defaultMode),
     ...(input.plan ? { plan: input.plan } : {}),
     ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+    ...(input.sweptBy ? { sweptBy: input.sweptBy } : {}),
     ...(input.environment ? { environment: input.environment } : {}),
     options: {
       retainFailedResources: input.retainFailedResources ?? false,

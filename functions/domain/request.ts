@@ -92,6 +92,11 @@ export const ConsoleInputSchema = z
       .max(1024, 'expected an S3 URI of at most 1024 characters')
       .regex(PLAN_URI, 'expected the S3 URI of a reviewed plan report, such as "s3://<report bucket>/reports/<plan execution>.json"')
       .optional(),
+    sweptBy: z
+      .string({ error: 'expected the name of the sweep execution that started this one' })
+      .regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected an execution name (1-80 letters, digits, "-" or "_")')
+      .optional()
+      .describe('set by a sweep on the executions it starts: their fleet report is built when the last one ends'),
     requestedBy: z
       .string({ error: 'expected who asks for this run (a string, such as the caller ARN the CLI records)' })
       .min(1, 'expected who asks for this run, not an empty string')
@@ -215,6 +220,8 @@ export interface CleanupRequest {
   reviewedPlan?: ReviewedPlan;
   /** Who asked, as the starter says (the CLI records its caller identity); unset: the console or the event. */
   requestedBy?: string;
+  /** The sweep execution that started this run (its fleet report counts this run). */
+  sweptBy?: string;
 }
 
 export const CleanupOptionsSchema = z.object({
@@ -242,6 +249,7 @@ export const CleanupRequestSchema: z.ZodType<CleanupRequest> = z.object({
   plan: z.string().optional(),
   reviewedPlan: ReviewedPlanSchema.optional(),
   requestedBy: z.string().optional(),
+  sweptBy: z.string().optional(),
 });
 
 export {

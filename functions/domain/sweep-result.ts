@@ -1,5 +1,6 @@
 import * as z from '../runtime/zod.js';
 import { ObjectRefSchema } from './object-ref.js';
+import { TargetSchema } from './target.js';
 
 /**
  * What StartSweep passes on: one section per environment found (stored in S3, so that the state
@@ -26,7 +27,12 @@ export const UnreachableTargetSchema = z.object({ account: z.string(), region: z
 export type UnreachableTarget = z.infer<typeof UnreachableTargetSchema>;
 
 /** The stored file (`executions/<execution>/sweep.json`). */
-export const SweepFileSchema = z.object({ environments: z.array(SweepSectionSchema), unreachable: z.array(UnreachableTargetSchema).optional() });
+export const SweepFileSchema = z.object({
+  environments: z.array(SweepSectionSchema),
+  /** A fleet sweep (another account than the hub's, or several): the targets it swept, in order. */
+  targets: z.array(TargetSchema).optional(),
+  unreachable: z.array(UnreachableTargetSchema).optional(),
+});
 export type SweepFile = z.infer<typeof SweepFileSchema>;
 
 /** StartSweep's output ($.sweep): the stored sections by reference, and their counts. */

@@ -4,6 +4,7 @@ import { parseArn } from './arn.js';
 import type { DecommissionDate } from './decommission-schedule.js';
 import { type EnvironmentRef, environmentKey, type Mode } from './request.js';
 import { type ConnectionSummary, describeServing, ownAccountBecause, servingConnections } from './serving.js';
+import { type Target, targetKey } from './target.js';
 
 /**
  * The sweep: the backstop for best-effort events, and the way to clean up many environments at
@@ -112,7 +113,9 @@ const hash = (text: string, length: number) => createHash('sha256').update(text)
  * redelivered under its deterministic name starts nothing twice, while two distinct sweeps never
  * collide), its mode and the environment: at most 80 characters of [A-Za-z0-9-_].
  */
-export function sweepChildName(sweepExecution: string, environment: EnvironmentRef, mode: Mode): string {
+export function sweepChildName(sweepExecution: string, environment: EnvironmentRef, mode: Mode, target?: Target): string {
   const name = environment.name.replace(/[^A-Za-z0-9-_]/g, '-').slice(0, 30);
-  return `sweep-${hash(sweepExecution, 10)}-${mode}-${name}-${hash(environmentKey(environment), 8)}`;
+  // Another target's environment of the same name is another child (the hub's own keep the names they had).
+  const key = target ? `${environmentKey(environment)}@${targetKey(target)}` : environmentKey(environment);
+  return `sweep-${hash(sweepExecution, 10)}-${mode}-${name}-${hash(key, 8)}`;
 }

@@ -192,7 +192,7 @@ describe('StartSweep handler', () => {
       const sections = await startSweep(retired({ environments: [{ name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }] }));
       expect(sectionFor(sections, 'prod')).toMatchObject({ outcome: 'started' });
       expect(started().map((s) => s.input)).toEqual([
-        { environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute', ...cleanupRequest().options },
+        { environment: { name: 'prod', managementAccountId: MANAGEMENT_ACCOUNT_ID }, mode: 'execute', ...cleanupRequest().options, sweptBy: SWEEP_EXECUTION },
       ]);
     });
 

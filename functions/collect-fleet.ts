@@ -1,0 +1,96 @@
+import { publishToTopic, putEvent } from './aws/notifications.js';
+import { executionKey, getJson, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
+import { markerRef, publishOnce } from './aws/publish-once.js';
+import { executionStatus } from './aws/step-functions.js';
+import { type ChildState, childStateOfReport, fleetOfSweep } from './domain/fleet.js';
+import { composeFleetNotification } from './domain/notification.js';
+import { ReportSchema } from './domain/report.js';
+import { renderHtml } from './domain/report-html.js';
+import { renderMarkdown } from './domain/report-markdown.js';
+import { SweepFileSchema } from './domain/sweep-result.js';
+import { loadConfig } from './runtime/config.js';
+import { hubTarget } from './runtime/deployment.js';
+import { MetricUnit, metrics } from './runtime/powertools.js';
+import { SettingsSchema } from './runtime/settings.js';
+import { taskHandler } from './runtime/task-handler.js';
+import * as z from './runtime/zod.js';
+
+/**
+ * Not a state: the target of the rule on Step Functions' own "Execution Status Change" events for
+ * the executions a sweep started. When the one that just ended was the last of its sweep's
+ * children, it writes the fleet report (`reports/<sweep>.fleet.json`, `.md`, `.html`: the sweep's
+ * report with every child's status, summary and failures) and notifies it, once. Every child's
+ * end runs it; only the last finds nothing running. Idempotent: the report is rebuilt from what
+ * is stored, and each channel is published at most once per sweep (aws/publish-once.ts).
+ */
+const config = loadConfig(
+  SettingsSchema.pick({ REPORT_BUCKET: true, STATE_MACHINE_ARN: true, TOPIC_ARN: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }),
+);
+
+/** What the rule delivers (Step Functions sends the execution's input as a JSON string). */
+const StatusChangeSchema = z.object({
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({ name: z.string(), status: z.string(), input: z.string().nullable().optional() }),
+});
+
+/** The sweep that started this execution (its input's `sweptBy`), if any. */
+function sweptBy(input: string | null | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(input ?? 'null') as { sweptBy?: unknown } | null;
+    return typeof parsed?.sweptBy === 'string' && /^[A-Za-z0-9_-]{1,80}$/.test(parsed.sweptBy) ? parsed.sweptBy : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function childState(execution: string): Promise<ChildState> {
+  const ref = { bucket: config.REPORT_BUCKET, key: `reports/${execution}.json` };
+  const report = await getJsonIfExists(ref, ReportSchema);
+  if (report) return childStateOfReport(report, s3Uri(ref));
+  const status = await executionStatus(config.STATE_MACHINE_ARN, execution);
+  return status === 'RUNNING' || status === 'PENDING_REDRIVE' ? { kind: 'running' } : { kind: 'ended-without-report', status: status ?? 'NOT_FOUND' };
+}
+
+export const handler = taskHandler({
+  task: 'CollectFleet',
+  input: StatusChangeSchema,
+  logKeys: (event) => ({ executionName: event.detail.name }),
+  run: async (event) => {
+    const sweep = sweptBy(event.detail.input);
+    if (!sweep || event.detail.status === 'RUNNING') return { sweep: sweep ?? null, outcome: 'not-a-sweep-child' as const };
+    const sweepFile = await getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(sweep, 'sweep.json') }, SweepFileSchema);
+    if (!sweepFile) return { sweep, outcome: 'sweep-not-found' as const };
+    const started = sweepFile.environments.flatMap((s) => (s.execution && (s.outcome === 'started' || s.outcome === 'already-started') ? [s.execution] : []));
+    const states = new Map<string, ChildState>();
+    for (const execution of started) {
+      const state = await childState(execution);
+      // One still running: the last child to end builds the fleet report.
+      if (state.kind === 'running') return { sweep, outcome: 'children-running' as const };
+      states.set(execution, state);
+    }
+    const sweepReport = await getJson({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.json` }, ReportSchema);
+    const report = { ...sweepReport, fleet: fleetOfSweep(sweepFile, hubTarget(), (execution) => states.get(execution)) };
+    const at = (extension: string) => ({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.fleet.${extension}` });
+    const [location, markdown, html] = await Promise.all([
+      putJson(at('json'), report),
+      putText(at('md'), renderMarkdown(report), TEXT_TYPES.markdown),
+      putText(at('html'), renderHtml(report), TEXT_TYPES.html),
+    ]);
+    const notification = composeFleetNotification(report, location, { markdown, html, region: config.AWS_REGION });
+    const marker = `${sweep}.fleet`;
+    await publishOnce(markerRef(config.REPORT_BUCKET, marker, 'sns'), marker, 'sns', () =>
+      publishToTopic(config.TOPIC_ARN, notification.subject, notification.message),
+    );
+    await publishOnce(markerRef(config.REPORT_BUCKET, marker, 'events'), marker, 'events', () =>
+      putEvent({
+        busName: config.EVENT_BUS_NAME,
+        source: config.EVENT_SOURCE,
+        detailType: notification.detailType,
+        resources: [],
+        detail: notification.detail,
+      }),
+    );
+    metrics.addMetric('FleetReports', MetricUnit.Count, 1);
+    return { sweep, outcome: 'fleet-reported' as const, report: s3Uri(location), totals: report.fleet.totals };
+  },
+});
