@@ -113,8 +113,27 @@ export async function startCommand(access: CleanupAccess, mode: Mode, options: S
     out(`No report was written${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}.`);
   }
   const codes = [exitCodeOf(execution.status, report), ...(await sweepChildren(access, report, out))];
+  if (report?.fleet) codes.push(await fleetReportFiles(access, name, options.report, out));
   out(`Execution ${name} ${execution.status.toLowerCase()}`);
   return worstExitCode(codes);
+}
+
+/**
+ * A fleet sweep: its fleet report (written when its last child has ended: at once on the sandbox,
+ * which runs them in turn) replaces the sweep's own in the --report files.
+ */
+async function fleetReportFiles(access: CleanupAccess, name: string, file: string | undefined, out: Out): Promise<ExitCode> {
+  const fleet = `${name}.fleet`;
+  const report = await readReport(access, fleet);
+  if (!report?.fleet) {
+    out(`The fleet report is written once the sweep's last cleanup has ended: proton-cleanup report ${fleet}`);
+    return EXIT.ok;
+  }
+  if (file) await writeReportFiles(access, fleet, file, out);
+  else out(`Fleet report: proton-cleanup report ${fleet}`);
+  out('');
+  // A target not swept, or a child that failed, is a failure of the fleet even when every started run succeeded.
+  return report.fleet.rows.some((row) => row.failures.length > 0) ? EXIT.completedWithFailures : EXIT.ok;
 }
 
 /** A sweep's cleanups: those that have ended (on the sandbox, all of them) with their summaries; the others, how to watch them. */

@@ -13,6 +13,9 @@ export interface RequestFlags {
   'management-account'?: string | undefined;
   sweep?: boolean | undefined;
   environments?: string | undefined;
+  account?: string | undefined;
+  'target-region'?: string | undefined;
+  targets?: string | undefined;
   'retain-failed-resources'?: boolean | undefined;
   'delete-types'?: string | undefined;
   'delete-connection-roles'?: boolean | undefined;
@@ -26,6 +29,9 @@ const FLAG_OF: Record<string, string> = {
   environment: '--environment/--management-account',
   sweep: '--sweep',
   environments: '--environments',
+  account: '--account',
+  region: '--target-region',
+  targets: '--targets',
   retainFailedResources: '--retain-failed-resources',
   deleteTypes: '--delete-types',
   deleteConnectionRoles: '--delete-connection-roles',
@@ -63,6 +69,9 @@ export function requestFromFlags(flags: RequestFlags, mode: Mode): ConsoleInput 
     ...(flags.environment !== undefined ? { environment: { name: flags.environment, managementAccountId: flags['management-account'] } } : {}),
     ...(flags.sweep ? { sweep: true } : {}),
     ...(flags.environments !== undefined ? { environments: list(flags.environments) } : {}),
+    ...(flags.account !== undefined ? { account: flags.account } : {}),
+    ...(flags['target-region'] !== undefined ? { region: flags['target-region'] } : {}),
+    ...(flags.targets !== undefined ? { targets: list(flags.targets) } : {}),
     mode,
     ...(flags['retain-failed-resources'] ? { retainFailedResources: true } : {}),
     ...(flags['delete-types'] !== undefined ? { deleteTypes: list(flags['delete-types']) } : {}),

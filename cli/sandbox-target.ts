@@ -65,7 +65,7 @@ export async function sandboxAccess(target: SandboxTarget): Promise<CleanupAcces
   const scenario = await loadScenario(target.scenario);
   const saved = target.state && existsSync(target.state) ? await loadState(target.state, scenario) : undefined;
   // Imported late: the handlers read their configuration (set by openSandbox) when first loaded.
-  const { openSandbox, localDeployment } = await import('../local/local-environment.js');
+  const { openSandbox, localDeployment, spokeOption } = await import('../local/local-environment.js');
   const { LOCAL_RESOURCES, stateMachineArn, topicArn } = await import('../local/lambda-environment.js');
   const { restoreSandbox, snapshotSandbox } = await import('../local/sandbox/snapshot.js');
   const { answerFromSandbox } = await import('../local/sandbox/interceptor.js');
@@ -76,7 +76,7 @@ export async function sandboxAccess(target: SandboxTarget): Promise<CleanupAcces
     const restored = restoreSandbox(
       scenario,
       { reportBucket: resources.reportBucket, topicArn: resources.topicArn },
-      { deployment: await localDeployment(scenario) },
+      { deployment: await localDeployment(scenario), ...spokeOption() },
       saved.sandbox,
     );
     sandbox = await openSandbox(scenario, { sandbox: restored });

@@ -37,6 +37,11 @@ const REQUEST = `Request (one flag per field of the console input; see the READM
                                   the environment (and its 12-digit management account)
   --sweep                         every environment that may be cleaned up, one execution each
     --environments a@111122223333,b@…  the environments the sweep may clean up
+    --targets 111122223333/eu-west-1,444455556666
+                                  a fleet sweep of these accounts (an account alone: each
+                                  targeted Region); no --targets: every target of the hub
+  --account ID --target-region R  clean up in this account and Region, one of the hub's
+                                  targets (default: the hub's own)
   --retain-failed-resources       delete a DELETE_FAILED stack once more, keeping what failed
   --delete-types t1,t2            also delete stand-alone resources of these types
                                   (s3:bucket, logs:log-group, ecr:repository, ssm:parameter)

@@ -51,8 +51,8 @@ interface OpenOptions {
 
 const PACKAGING_MESSAGE = 'Packaging serverless.yml (serverless package --stage local) to enforce its IAM roles locally; cached until it changes...\n';
 
-/** The spoke roles the targets hold: deployment/spoke.yml when the project has it (none otherwise: every AssumeRole is denied). */
-function spokeOption(): { spokeTemplate?: NonNullable<ReturnType<typeof projectSpokeTemplate>> } {
+/** The spoke roles the sandbox's target accounts hold: deployment/spoke.yml as the project has it (a restored sandbox needs them too). */
+export function spokeOption(): { spokeTemplate?: NonNullable<ReturnType<typeof projectSpokeTemplate>> } {
   const spokeTemplate = projectSpokeTemplate();
   return spokeTemplate ? { spokeTemplate } : {};
 }
