@@ -240,6 +240,12 @@ function fleet(report: Report, max: number): string[][] {
   return [fleetTotals(report.fleet, max), fleetFailureSection(report.fleet, max), fleetRows(report.fleet, report.execution.region, max)];
 }
 
+/** The fleet sections alone (the operator CLI's `report --format markdown` of a sweep); empty without a fleet. */
+export function fleetMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const sections = fleet(report, Math.max(1, options.maxRows ?? DEFAULT_MARKDOWN_ROWS)).filter((s) => s.length > 0);
+  return sections.length ? `${sections.map((s) => s.join('\n')).join('\n\n')}\n` : '';
+}
+
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const max = Math.max(1, options.maxRows ?? DEFAULT_MARKDOWN_ROWS);
   const sections = [
