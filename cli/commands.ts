@@ -1,15 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Fleet } from '../functions/domain/fleet.js';
 import type { Report } from '../functions/domain/report.js';
+import { renderHtml } from '../functions/domain/report-html.js';
+import { fleetMarkdown, renderMarkdown } from '../functions/domain/report-markdown.js';
 import type { Mode } from '../functions/domain/request.js';
 import { reportSiblings } from '../local/report-files.js';
 import { summaryTable } from '../local/summary-table.js';
-import type { CleanupAccess } from './access.js';
+import type { CleanupAccess, ExecutionInfo } from './access.js';
 import { EXIT, type ExitCode, exitCodeOf, worstExitCode } from './exit-code.js';
 import { planTarget, targetFlags } from './plan-file.js';
 import { formatReport, type ReportFormat } from './report-formats.js';
 import type { PreparedStart } from './start-request.js';
+import { byAccount, fleetExitCode, fleetSummaryLines, isSweep, sweepFleet } from './sweep-fleet.js';
 import { UsageError } from './usage-error.js';
 import { readReport, watchExecution } from './watch.js';
 
@@ -66,11 +70,22 @@ async function executeCommandFor(access: CleanupAccess, report: Report, options:
   return ['proton-cleanup', 'execute', '--plan', plan, ...target, ...(options.targetArgs ?? [])].map(shellWord).join(' ');
 }
 
-/** Writes the report as stored, and the Markdown and HTML the workflow wrote beside it, if it did. */
-async function writeReportFiles(access: CleanupAccess, name: string, file: string, out: Out): Promise<void> {
+/**
+ * Writes the report as stored, and the Markdown and HTML the workflow wrote beside it, if it did.
+ * A sweep's report without its fleet (the children ended after it was written) is written with
+ * the fleet built now (`built`), its Markdown and HTML rendered here.
+ */
+async function writeReportFiles(access: CleanupAccess, name: string, file: string, out: Out, built?: Report): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const written: string[] = [];
   const siblings = reportSiblings(file);
+  if (built) {
+    await writeFile(file, `${JSON.stringify(built, null, 2)}\n`);
+    await writeFile(siblings.markdown, renderMarkdown(built));
+    await writeFile(siblings.html, renderHtml(built));
+    out(`Report with the fleet written to ${[file, siblings.markdown, siblings.html].join(', ')}`);
+    return;
+  }
   for (const [key, target] of [
     [`reports/${name}.json`, file],
     [`reports/${name}.md`, siblings.markdown],
@@ -104,36 +119,24 @@ export async function startCommand(access: CleanupAccess, mode: Mode, options: S
   if (report) {
     for (const line of summaryTable(report)) out(line);
     out('');
-    if (options.report) await writeReportFiles(access, name, options.report, out);
-    if (mode === 'plan' && execution.status === 'SUCCEEDED' && report.status === 'succeeded') {
-      out(`To execute this plan: ${await executeCommandFor(access, report, options)}`);
-      out('');
-    }
   } else {
     out(`No report was written${execution.error ? ` (${execution.error}: ${execution.cause ?? ''})` : ''}.`);
   }
   const codes = [exitCodeOf(execution.status, report), ...(await sweepChildren(access, report, out))];
-  if (report?.fleet) codes.push(await fleetReportFiles(access, name, options.report, out));
+  // A sweep: its fleet, the report's own or built now that its children have ended (or as far as they have got).
+  const fleet = isSweep(report) ? await sweepFleet(access, name, report) : undefined;
+  if (fleet) {
+    for (const line of fleetSummaryLines(fleet)) out(line);
+    out('');
+  }
+  if (fleet) codes.push(fleetExitCode(fleet));
+  if (report && options.report) await writeReportFiles(access, name, options.report, out, fleet && fleet !== report.fleet ? { ...report, fleet } : undefined);
+  if (report && mode === 'plan' && execution.status === 'SUCCEEDED' && report.status === 'succeeded') {
+    out(`To execute this plan: ${await executeCommandFor(access, report, options)}`);
+    out('');
+  }
   out(`Execution ${name} ${execution.status.toLowerCase()}`);
   return worstExitCode(codes);
-}
-
-/**
- * A fleet sweep: its fleet report (written when its last child has ended: at once on the sandbox,
- * which runs them in turn) replaces the sweep's own in the --report files.
- */
-async function fleetReportFiles(access: CleanupAccess, name: string, file: string | undefined, out: Out): Promise<ExitCode> {
-  const fleet = `${name}.fleet`;
-  const report = await readReport(access, fleet);
-  if (!report?.fleet) {
-    out(`The fleet report is written once the sweep's last cleanup has ended: proton-cleanup report ${fleet}`);
-    return EXIT.ok;
-  }
-  if (file) await writeReportFiles(access, fleet, file, out);
-  else out(`Fleet report: proton-cleanup report ${fleet}`);
-  out('');
-  // A target not swept, or a child that failed, is a failure of the fleet even when every started run succeeded.
-  return report.fleet.rows.some((row) => row.failures.length > 0) ? EXIT.completedWithFailures : EXIT.ok;
 }
 
 /** A sweep's cleanups: those that have ended (on the sandbox, all of them) with their summaries; the others, how to watch them. */
@@ -158,7 +161,11 @@ async function sweepChildren(access: CleanupAccess, report: Report | undefined, 
 export async function watchCommand(access: CleanupAccess, name: string, out: Out): Promise<ExitCode> {
   if (!(await access.describeExecution(name))) throw new UsageError(`no execution named ${name} on ${access.description} (proton-cleanup list shows them)`);
   const { execution, report } = await watchExecution(access, name, out);
-  return exitCodeOf(execution.status, report);
+  const fleet = isSweep(report) ? await sweepFleet(access, name, report) : undefined;
+  if (!fleet) return exitCodeOf(execution.status, report);
+  out('');
+  for (const line of fleetSummaryLines(fleet)) out(line);
+  return worstExitCode([exitCodeOf(execution.status, report), fleetExitCode(fleet)]);
 }
 
 export async function reportCommand(
@@ -168,15 +175,21 @@ export async function reportCommand(
   out: (text: string) => void,
 ): Promise<ExitCode> {
   const execution = await access.describeExecution(name);
-  const report = await readReport(access, name);
+  const stored = await readReport(access, name);
+  // A sweep's fleet, built now when its report was written before its children ended.
+  const fleet = isSweep(stored) ? await sweepFleet(access, name, stored) : undefined;
+  const report = stored && fleet ? { ...stored, fleet } : stored;
   if (!report) {
     if (!execution) throw new UsageError(`no execution named ${name} on ${access.description} (proton-cleanup list shows them)`);
     out(`Execution ${name} is ${execution.status.toLowerCase()} and has no report${execution.status === 'RUNNING' ? ' yet: proton-cleanup watch it' : ''}.\n`);
     return EXIT.executionFailed;
   }
   out(formatReport(report, options.format, { failures: options.failures }));
+  if (fleet && options.format === 'table') out(`\n${fleetSummaryLines(fleet).join('\n')}\n`);
+  if (fleet && options.format === 'markdown') out(`\n${fleetMarkdown(report)}`);
   // An execution older than Step Functions keeps (90 days) is judged by its report alone.
-  return exitCodeOf(execution?.status ?? (report.status === 'succeeded' ? 'SUCCEEDED' : 'FAILED'), report);
+  const code = exitCodeOf(execution?.status ?? (report.status === 'succeeded' ? 'SUCCEEDED' : 'FAILED'), report);
+  return fleet ? worstExitCode([code, fleetExitCode(fleet)]) : code;
 }
 
 /** What a run was about: its connection, environment, or a sweep (from its request, as resolved or as started). */
@@ -204,6 +217,10 @@ async function startedRequest(access: CleanupAccess, name: string): Promise<Reco
 export const NO_STATE_HINT =
   'Without --state FILE each command starts from the scenario, so nothing an earlier command ran is listed: give the same --state FILE to every command.';
 
+/**
+ * The executions, newest first; a sweep's children (the executions it started, `sweep-…`) under
+ * it, grouped by account and Region, with the targets it could not read: not once more on their own.
+ */
 export async function listCommand(access: CleanupAccess, max: number, out: Out, options: { emptyHint?: string } = {}): Promise<ExitCode> {
   const executions = await access.listExecutions(max);
   if (executions.length === 0) {
@@ -211,25 +228,59 @@ export async function listCommand(access: CleanupAccess, max: number, out: Out, 
     if (options.emptyHint) out(options.emptyHint);
     return EXIT.ok;
   }
-  const rows = [['EXECUTION', 'STATUS', 'STARTED', 'MODE', 'TARGET', 'DELETED', 'RETAINED', 'FAILED', 'PLANNED']];
+  const listed = new Map(executions.map((e) => [e.name, e]));
+  const count = (n: number | undefined) => (n === undefined ? '—' : String(n));
+  const runs: { execution: ExecutionInfo; cells: string[]; fleet?: Fleet }[] = [];
   for (const e of executions) {
     const report = await readReport(access, e.name).catch(() => undefined);
     const request = report ? (report.request ?? undefined) : await startedRequest(access, e.name);
     const s = report?.summary;
-    const count = (n: number | undefined) => (n === undefined ? '—' : String(n));
-    rows.push([
+    const mode = report?.mode ?? (typeof request?.mode === 'string' ? request.mode : '—');
+    const fleet = isSweep(report, request) ? await sweepFleet(access, e.name, report, listed).catch(() => undefined) : undefined;
+    const cells = [
       e.name,
       e.status,
       e.startedAt.toISOString(),
-      report?.mode ?? (typeof request?.mode === 'string' ? request.mode : '—'),
+      mode,
       targetOf(request),
       count(s?.deleted),
       count(s?.retained),
       count(s?.failed),
       count(s?.planned),
-    ]);
+    ];
+    runs.push({ execution: e, cells, ...(fleet ? { fleet } : {}) });
   }
+  const children = new Set(runs.flatMap((r) => (r.fleet?.rows ?? []).flatMap((row) => (row.execution ? [row.execution] : []))));
+  /** A table row, or a line of its own (an account and Region heading). */
+  const lines: (string[] | string)[] = [['EXECUTION', 'STATUS', 'STARTED', 'MODE', 'TARGET', 'DELETED', 'RETAINED', 'FAILED', 'PLANNED']];
+  for (const run of runs) {
+    if (children.has(run.execution.name)) continue;
+    lines.push(run.cells);
+    for (const group of run.fleet ? byAccount(run.fleet) : []) {
+      lines.push(`  ${group.heading}`);
+      for (const row of group.rows) {
+        const started = row.execution ? listed.get(row.execution)?.startedAt.toISOString() : undefined;
+        const reported = row.status === 'succeeded' || row.status === 'completed-with-failures' || row.status === 'failed';
+        const n = (k: 'deleted' | 'retained' | 'failed' | 'planned') => (reported ? String(row.summary[k]) : '—');
+        lines.push([
+          `    ${row.execution ?? '—'}`,
+          row.status,
+          started ?? '—',
+          run.cells[3] ?? '—',
+          row.environment ? `environment ${row.environment}` : `${row.account}/${row.region}`,
+          n('deleted'),
+          n('retained'),
+          n('failed'),
+          n('planned'),
+        ]);
+        // A target the sweep could not read has no execution to look at: why, on a line of its own.
+        if (row.status === 'unreachable') lines.push(`      ${row.reason ?? 'could not be read'}`);
+      }
+    }
+  }
+  const rows = lines.filter((l): l is string[] => Array.isArray(l));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const row of rows) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+  for (const line of lines)
+    out(typeof line === 'string' ? line : line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
   return EXIT.ok;
 }

@@ -2,7 +2,8 @@ import { publishToTopic, putEvent } from './aws/notifications.js';
 import { executionKey, getJson, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
 import { markerRef, publishOnce } from './aws/publish-once.js';
 import { executionStatus } from './aws/step-functions.js';
-import { type ChildState, childStateOfReport, fleetOfSweep } from './domain/fleet.js';
+import type { ChildState } from './domain/fleet.js';
+import { childState as childStateOfReport, fleetFromSweep } from './domain/fleet-view.js';
 import { composeFleetNotification } from './domain/notification.js';
 import { ReportSchema } from './domain/report.js';
 import { renderHtml } from './domain/report-html.js';
@@ -69,7 +70,7 @@ export const handler = taskHandler({
       states.set(execution, state);
     }
     const sweepReport = await getJson({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.json` }, ReportSchema);
-    const report = { ...sweepReport, fleet: fleetOfSweep(sweepFile, hubTarget(), (execution) => states.get(execution)) };
+    const report = { ...sweepReport, fleet: fleetFromSweep(sweepFile.environments, hubTarget(), states, sweepFile.unreachable) };
     const at = (extension: string) => ({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.fleet.${extension}` });
     const [location, markdown, html] = await Promise.all([
       putJson(at('json'), report),

@@ -5,7 +5,7 @@ import { ConcurrencyCheckSchema } from './domain/concurrent-runs.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { ConnectionDeletionSchema } from './domain/connection-deletion.js';
 import { ScheduledDecommissionSchema } from './domain/decommission-schedule.js';
-import { fleetOfSweep } from './domain/fleet.js';
+import { fleetFromSweep } from './domain/fleet-view.js';
 import { type Inventory, InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { buildReport, CaughtErrorSchema, DirectResultSchema, type ReportResult } from './domain/report.js';
 import { renderHtml } from './domain/report-html.js';
@@ -101,7 +101,9 @@ export const handler = taskHandler({
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
       ...(sweep ? { sweep } : {}),
       // A fleet sweep's report shows its children as started (CollectFleet reports them once they have all ended).
-      ...(sweepFile?.targets ? { fleet: fleetOfSweep(sweepFile, hubTarget(), () => undefined), unreachableTargets: sweepFile.unreachable ?? [] } : {}),
+      ...(sweepFile?.targets
+        ? { fleet: fleetFromSweep(sweepFile.environments, hubTarget(), new Map(), sweepFile.unreachable), unreachableTargets: sweepFile.unreachable ?? [] }
+        : {}),
       ...(state.scheduled ? { scheduled: state.scheduled } : {}),
       ...(inventory ? { inventory } : {}),
       ...(state.deletion ? { deletion: state.deletion } : {}),

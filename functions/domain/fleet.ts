@@ -1,7 +1,6 @@
 import * as z from '../runtime/zod.js';
-import type { Report } from './report.js';
 import { type Summary, SummarySchema } from './summary.js';
-import type { SweepFile, SweepSection } from './sweep-result.js';
+import type { SweepSection } from './sweep-result.js';
 import { type Target, targetKey } from './target.js';
 
 /**
@@ -132,36 +131,4 @@ export function buildFleet(rows: readonly FleetRow[]): Fleet {
     ),
     totals: totalsOf(rows),
   };
-}
-
-/** A sweep's fleet from its stored sections, with each started child's state as `childOf` knows it. */
-export function fleetOfSweep(sweep: SweepFile, hub: Target, childOf: (execution: string) => ChildState | undefined): Fleet {
-  const rows = sweep.environments.map((section) => fleetRow(section, hub, section.execution ? childOf(section.execution) : undefined));
-  const unreachable = (sweep.unreachable ?? []).map((target) => unreachableRow(target, target.error));
-  return buildFleet([...rows, ...unreachable]);
-}
-
-/** A child's state from its report: its status, summary and every failure with its next step. */
-export function childStateOfReport(report: Report, uri: string): ChildState {
-  const failures: FleetFailure[] = [
-    ...(report.failure ? [{ resource: 'execution', error: `${report.failure.error}: ${report.failure.message}` }] : []),
-    ...(report.connection.outcome === 'failed'
-      ? [
-          {
-            resource: report.connection.arn ?? report.connection.id ?? 'connection',
-            error: report.connection.error ?? 'failed',
-            ...(report.connection.nextStep ? { nextStep: report.connection.nextStep } : {}),
-          },
-        ]
-      : []),
-    ...report.resources
-      .filter((entry) => entry.outcome === 'failed')
-      .map((entry) => ({
-        resource: entry.id,
-        type: entry.type,
-        error: entry.error ?? entry.reason ?? 'failed',
-        ...(entry.nextStep ? { nextStep: entry.nextStep } : {}),
-      })),
-  ];
-  return { kind: 'reported', status: report.status, summary: report.summary, failures, report: uri };
 }

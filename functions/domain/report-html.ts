@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { FLEET_STATUSES, type Fleet, type FleetRow, type FleetTotals } from './fleet.js';
+import { childReportLink, fleetFailures, fleetProgress, statusesIn, statusWords } from './fleet-view.js';
 import { RESOURCE_OUTCOMES, type Report, type ReportEntry } from './report.js';
 import {
   displayName,
@@ -51,6 +53,10 @@ dl.facts dd { margin: 0; word-break: break-word; }
 .status-failed { color: #b42318; font-weight: 600; }
 .status-succeeded { color: #1a7f37; font-weight: 600; }
 .status-failures { color: #b54708; font-weight: 600; }
+.status-running { color: #0b5394; font-weight: 600; }
+tr[data-status="failed"] td.status, tr[data-status="unreachable"] td.status, tr[data-status="not-started"] td.status { color: #b42318; font-weight: 600; }
+tr[data-status="completed-with-failures"] td.status { color: #b54708; font-weight: 600; }
+tfoot td { font-weight: 600; border-top: 2px solid var(--line); }
 .counts { display: flex; flex-wrap: wrap; gap: 10px; list-style: none; padding: 0; margin: 0; }
 .counts li { border: 1px solid var(--line); border-radius: 6px; padding: 6px 12px; min-width: 96px; }
 .counts b { display: block; font-size: 20px; }
@@ -74,46 +80,51 @@ summary { cursor: pointer; font-weight: 600; word-break: break-all; }
 pre { white-space: pre-wrap; word-break: break-word; background: var(--bg); padding: 6px; margin: 4px 0; }
 `;
 
-/** Sorts the table when a header is clicked; filters it by text and outcome. Reads the DOM only. */
+/**
+ * Sorts each table marked `data-sortable` when a header is clicked; filters it by text and by the
+ * value its select names (`data-choice`: a row attribute). Its controls are named by the table's
+ * `data-filter`, `data-choice-filter` and `data-shown` ids. Reads the DOM only.
+ */
 const SCRIPT = `
 (function () {
-  var table = document.getElementById('resources');
-  if (!table) return;
-  var body = table.querySelector('tbody');
-  var headers = Array.prototype.slice.call(table.querySelectorAll('thead th'));
-  var rows = Array.prototype.slice.call(body.querySelectorAll('tr'));
-  var text = document.getElementById('filter');
-  var outcome = document.getElementById('outcome-filter');
-  var shown = document.getElementById('shown-count');
-  function apply() {
-    var needle = text.value.trim().toLowerCase();
-    var wanted = outcome.value;
-    var count = 0;
-    rows.forEach(function (row) {
-      var visible = (!wanted || row.getAttribute('data-outcome') === wanted) && (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
-      row.hidden = !visible;
-      if (visible) count++;
-    });
-    shown.textContent = count + ' of ' + rows.length + ' shown';
-  }
-  text.addEventListener('input', apply);
-  outcome.addEventListener('change', apply);
-  headers.forEach(function (th, column) {
-    var button = th.querySelector('button');
-    if (!button) return;
-    button.addEventListener('click', function () {
-      var ascending = th.getAttribute('aria-sort') !== 'ascending';
-      headers.forEach(function (other) { other.removeAttribute('aria-sort'); });
-      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-      var key = function (row) { var cell = row.querySelectorAll('td')[column]; return cell.getAttribute('data-sort') || cell.textContent.trim(); };
-      rows.sort(function (a, b) {
-        var order = key(a).localeCompare(key(b), undefined, { numeric: true, sensitivity: 'base' });
-        return ascending ? order : -order;
+  Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), function (table) {
+    var body = table.querySelector('tbody');
+    var headers = Array.prototype.slice.call(table.querySelectorAll('thead th'));
+    var rows = Array.prototype.slice.call(body.querySelectorAll('tr'));
+    var text = document.getElementById(table.getAttribute('data-filter'));
+    var choice = document.getElementById(table.getAttribute('data-choice-filter'));
+    var attribute = 'data-' + table.getAttribute('data-choice');
+    var shown = document.getElementById(table.getAttribute('data-shown'));
+    function apply() {
+      var needle = text.value.trim().toLowerCase();
+      var wanted = choice.value;
+      var count = 0;
+      rows.forEach(function (row) {
+        var visible = (!wanted || row.getAttribute(attribute) === wanted) && (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
+        row.hidden = !visible;
+        if (visible) count++;
       });
-      rows.forEach(function (row) { body.appendChild(row); });
+      shown.textContent = count + ' of ' + rows.length + ' shown';
+    }
+    text.addEventListener('input', apply);
+    choice.addEventListener('change', apply);
+    headers.forEach(function (th, column) {
+      var button = th.querySelector('button');
+      if (!button) return;
+      button.addEventListener('click', function () {
+        var ascending = th.getAttribute('aria-sort') !== 'ascending';
+        headers.forEach(function (other) { other.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+        var key = function (row) { var cell = row.querySelectorAll('td')[column]; return cell.getAttribute('data-sort') || cell.textContent.trim(); };
+        rows.sort(function (a, b) {
+          var order = key(a).localeCompare(key(b), undefined, { numeric: true, sensitivity: 'base' });
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
     });
+    apply();
   });
-  apply();
 })();
 `;
 
@@ -242,21 +253,49 @@ function resourceRow(r: ReportEntry): string {
   );
 }
 
+/** The ids of a sortable table and of its controls. */
+interface SortableIds {
+  table: string;
+  filter: string;
+  choiceFilter: string;
+  shown: string;
+}
+
+/**
+ * A table the page's script sorts and filters: a text filter, a select of the values of one row
+ * attribute (`data-<choice>`), the count shown, and the header buttons. Rows come rendered.
+ */
+function sortableTable(
+  ids: SortableIds,
+  spec: { placeholder: string; choice: string; choiceLabel: string; choices: readonly string[]; columns: readonly string[]; rows: readonly string[] },
+): string {
+  return [
+    '<div class="controls">',
+    `<label>Filter <input id="${e(ids.filter)}" type="search" placeholder="${e(spec.placeholder)}" autocomplete="off"></label>`,
+    `<label>${e(spec.choiceLabel)} <select id="${e(ids.choiceFilter)}"><option value="">all</option>${spec.choices.map((o) => `<option value="${e(o)}">${e(o)}</option>`).join('')}</select></label>`,
+    `<span id="${e(ids.shown)}">${spec.rows.length} of ${spec.rows.length} shown</span>`,
+    '</div>',
+    `<table id="${e(ids.table)}" data-sortable data-filter="${e(ids.filter)}" data-choice-filter="${e(ids.choiceFilter)}" data-choice="${e(spec.choice)}" data-shown="${e(ids.shown)}">`,
+    `<thead><tr>${spec.columns.map((c) => `<th scope="col" data-column="${e(c)}"><button type="button">${e(c)}</button></th>`).join('')}</tr></thead>`,
+    `<tbody>${spec.rows.join('')}</tbody>`,
+    '</table>',
+  ].join('');
+}
+
 const COLUMNS = ['resource', 'type', 'owner', 'phase', 'planned action', 'outcome', 'reason or error'];
 
 function resourceTable(report: Report): string {
-  const outcomes = RESOURCE_OUTCOMES.filter((o) => report.resources.some((r) => r.outcome === o));
-  return [
-    '<div class="controls">',
-    '<label>Filter <input id="filter" type="search" placeholder="name, type, reason…" autocomplete="off"></label>',
-    `<label>Outcome <select id="outcome-filter"><option value="">all</option>${outcomes.map((o) => `<option value="${e(o)}">${e(o)}</option>`).join('')}</select></label>`,
-    `<span id="shown-count">${report.resources.length} of ${report.resources.length} shown</span>`,
-    '</div>',
-    '<table id="resources">',
-    `<thead><tr>${COLUMNS.map((c) => `<th scope="col" data-column="${e(c)}"><button type="button">${e(c)}</button></th>`).join('')}</tr></thead>`,
-    `<tbody>${report.resources.map(resourceRow).join('')}</tbody>`,
-    '</table>',
-  ].join('');
+  return sortableTable(
+    { table: 'resources', filter: 'filter', choiceFilter: 'outcome-filter', shown: 'shown-count' },
+    {
+      placeholder: 'name, type, reason…',
+      choice: 'outcome',
+      choiceLabel: 'Outcome',
+      choices: RESOURCE_OUTCOMES.filter((o) => report.resources.some((r) => r.outcome === o)),
+      columns: COLUMNS,
+      rows: report.resources.map(resourceRow),
+    },
+  );
 }
 
 function failureDetail(r: ReportEntry): string {
@@ -288,6 +327,85 @@ function sweepSection(report: Report): string {
   return `<section id="sweep"><h2>Sweep: ${report.sweep.length} environment(s)</h2><table><thead><tr><th>environment</th><th>resources</th><th>outcome</th><th>execution</th><th>why</th><th>its report</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
+// --- The fleet ------------------------------------------------------------------------------------
+
+const RESOURCE_COUNTS = ['deleted', 'retained', 'failed', 'planned'] as const;
+
+function totalsCells(totals: FleetTotals, statuses: readonly string[]): string {
+  const counts = [totals.environments, ...statuses.map((s) => totals.byStatus[s] ?? 0), ...RESOURCE_COUNTS.map((k) => totals.summary[k])];
+  return counts.map((n) => `<td>${n}</td>`).join('');
+}
+
+/** The verdict, then the totals per account and Region, the fleet's in the table's foot. */
+function fleetTotals(fleet: Fleet): string {
+  const statuses = statusesIn(fleet);
+  const head = ['account', 'Region', 'environments', ...statuses.map(statusWords), 'deleted', 'retained', 'failed resources', 'planned'];
+  const rows = fleet.accounts.map(
+    (a) =>
+      `<tr data-account="${e(a.account ?? '')}" data-region="${e(a.region ?? '')}"><td>${e(a.account ?? '')}</td><td>${e(a.region ?? '')}</td>${totalsCells(a, statuses)}</tr>`,
+  );
+  return (
+    `<p id="fleet-progress" class="status-${fleet.complete ? 'complete' : 'running'}">${e(fleetProgress(fleet))}</p>` +
+    `<table id="fleet-accounts"><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.join('')}</tbody>` +
+    `<tfoot><tr data-account="fleet"><td>fleet</td><td></td>${totalsCells(fleet.totals, statuses)}</tr></tfoot></table>`
+  );
+}
+
+function fleetFailureList(fleet: Fleet): string {
+  const failures = fleetFailures(fleet);
+  if (failures.length === 0) return '<p>Nothing failed in the fleet.</p>';
+  const rows = failures.map(
+    (f) =>
+      `<tr data-account="${e(f.account)}"><td>${e(f.account)}</td><td>${e(f.region)}</td><td>${e(f.environment ?? '')}${f.execution ? `<br><small>${e(f.execution)}</small>` : ''}</td>` +
+      `<td class="id">${e(f.resource)}${f.type ? `<br><small>${e(f.type)}</small>` : ''}</td><td><pre>${e(f.error)}</pre></td><td class="next">${f.nextStep ? e(f.nextStep) : ''}</td></tr>`,
+  );
+  return `<table id="fleet-failure-table"><thead><tr><th scope="col">account</th><th scope="col">Region</th><th scope="col">environment</th><th scope="col">resource</th><th scope="col">error</th><th scope="col">next step</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** A link that opens the child's HTML report in the S3 console, and its S3 URI. */
+function childReportCell(row: FleetRow, region: string | undefined): string {
+  const link = childReportLink(row.report, region);
+  return `${link ? `<a href="${e(link)}" rel="noopener noreferrer" target="_blank">HTML in the S3 console</a><br>` : ''}<small>${e(row.report ?? '')}</small>`;
+}
+
+function fleetRowHtml(row: FleetRow, region: string | undefined): string {
+  const s = row.summary;
+  return (
+    `<tr data-status="${e(row.status)}" data-account="${e(row.account)}" data-region="${e(row.region)}">` +
+    `<td>${e(row.account)}</td><td>${e(row.region)}</td>` +
+    `<td data-sort="${e(row.environment ?? '')}">${e(row.environment ?? '')}${row.execution ? `<br><small>${e(row.execution)}</small>` : ''}</td>` +
+    `<td class="status">${e(statusWords(row.status))}${row.reason ? `<br><small>${e(row.reason)}</small>` : ''}</td>` +
+    RESOURCE_COUNTS.map((k) => `<td>${s[k]}</td>`).join('') +
+    `<td>${childReportCell(row, region)}</td></tr>`
+  );
+}
+
+const FLEET_COLUMNS = ['account', 'Region', 'environment', 'status', 'deleted', 'retained', 'failed resources', 'planned', 'its report'];
+
+function fleetSections(report: Report): string {
+  const fleet = report.fleet;
+  if (!fleet) return '';
+  // The children's reports are in the hub's bucket, in the Region the sweep ran in.
+  const region = report.execution.region;
+  const table = sortableTable(
+    { table: 'fleet-rows', filter: 'fleet-filter', choiceFilter: 'fleet-status-filter', shown: 'fleet-shown-count' },
+    {
+      placeholder: 'account, Region, environment, reason…',
+      choice: 'status',
+      choiceLabel: 'Status',
+      choices: FLEET_STATUSES.filter((s) => fleet.rows.some((r) => r.status === s)),
+      columns: FLEET_COLUMNS,
+      rows: fleet.rows.map((row) => fleetRowHtml(row, region)),
+    },
+  );
+  return [
+    `<section id="fleet"><h2>Fleet: totals per account and Region</h2>${fleetTotals(fleet)}</section>`,
+    `<section id="fleet-failures"><h2>Fleet failures (${fleetFailures(fleet).length})</h2>${fleetFailureList(fleet)}</section>`,
+    `<section id="fleet-table"><h2>Fleet: every environment (${fleet.rows.length})</h2>${table}</section>`,
+  ].join('\n');
+}
+
 export function renderHtml(report: Report): string {
   const title = reportTitle(report);
   return [
@@ -306,6 +424,7 @@ export function renderHtml(report: Report): string {
     '<main>',
     `<section id="counts"><h2>Resources</h2>${counts(report)}</section>`,
     `<section id="timeline"><h2>Timeline: stacks</h2>${timelineSvg(report)}</section>`,
+    fleetSections(report),
     `<section id="failures"><h2>Failures</h2>${failureDetails(report)}</section>`,
     sweepSection(report),
     `<section id="resource-table"><h2>All resources (${report.resources.length})</h2>${resourceTable(report)}</section>`,

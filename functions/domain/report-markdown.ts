@@ -1,3 +1,5 @@
+import type { Fleet, FleetRow, FleetTotals } from './fleet.js';
+import { childReportLink, fleetFailures, fleetProgress, statusesIn, statusWords } from './fleet-view.js';
 import type { Report, ReportEntry } from './report.js';
 import { displayName, reportTitle, runDuration, subjectOf, verdictOf, whyOf } from './report-view.js';
 
@@ -37,11 +39,11 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
   return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
-/** A section's rows, at most `max`, and a line saying how many more there are and where. */
-function bounded<T>(items: readonly T[], max: number, row: (item: T) => string[], headers: readonly string[]): string[] {
+/** A section's rows, at most `max` (then `last`, always shown), and a line saying how many more there are and where. */
+function bounded<T>(items: readonly T[], max: number, row: (item: T) => string[], headers: readonly string[], last: readonly string[][] = []): string[] {
   const more = items.length - max;
   return [
-    ...table(headers, items.slice(0, max).map(row)),
+    ...table(headers, [...items.slice(0, max).map(row), ...last]),
     ...(more > 0 ? ['', `…and ${more} more: see the HTML report (or the JSON report) beside this file.`] : []),
   ];
 }
@@ -142,6 +144,108 @@ function sweep(report: Report, max: number): string[] {
   ];
 }
 
+// --- The fleet ------------------------------------------------------------------------------------
+
+/** A Markdown link whose target cannot end early: a parenthesis or a space in it is percent-encoded. */
+const mdLink = (label: string, url: string) => `[${label}](${url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})`;
+
+function fleetTotalsCells(totals: FleetTotals, statuses: readonly string[]): string[] {
+  const s = totals.summary;
+  return [
+    String(totals.environments),
+    ...statuses.map((status) => String(totals.byStatus[status] ?? 0)),
+    ...[s.deleted, s.retained, s.failed, s.planned].map(String),
+  ];
+}
+
+/** The verdict, then the totals per account and Region, and for the fleet (its last row, always shown). */
+function fleetTotals(fleet: Fleet, max: number): string[] {
+  const statuses = statusesIn(fleet);
+  const accounts = new Set(fleet.accounts.map((a) => a.account)).size;
+  return [
+    `## Fleet totals (${accounts} account${accounts === 1 ? '' : 's'}, ${fleet.accounts.length} account and Region pair${fleet.accounts.length === 1 ? '' : 's'})`,
+    '',
+    `**${fleetProgress(fleet)}**`,
+    '',
+    ...bounded(
+      fleet.accounts,
+      max,
+      (a) => [mdText(a.account ?? ''), mdText(a.region ?? ''), ...fleetTotalsCells(a, statuses)],
+      ['account', 'Region', 'environments', ...statuses.map(statusWords), 'deleted', 'retained', 'failed resources', 'planned'],
+      [['**fleet**', '', ...fleetTotalsCells(fleet.totals, statuses).map((cell) => `**${cell}**`)]],
+    ),
+  ];
+}
+
+/** An error cut to a ticket's measure (the HTML and JSON reports have it whole). */
+const ERROR_CHARS = 300;
+const clip = (text: string) => (text.length > ERROR_CHARS ? `${text.slice(0, ERROR_CHARS - 1)}…` : text);
+
+function fleetFailureSection(fleet: Fleet, max: number): string[] {
+  const failures = fleetFailures(fleet);
+  if (failures.length === 0) return [];
+  return [
+    `## Fleet failures (${failures.length})`,
+    '',
+    ...bounded(
+      failures,
+      max,
+      (f) => [
+        mdText(f.account),
+        mdText(f.region),
+        mdText(f.environment ?? ''),
+        `${mdText(f.resource)}${f.type ? `<br>${mdText(f.type)}` : ''}`,
+        mdText(clip(f.error)),
+        mdText(f.nextStep ?? ''),
+      ],
+      ['account', 'Region', 'environment', 'resource', 'error', 'next step'],
+    ),
+  ];
+}
+
+function fleetRowCells(row: FleetRow, region: string | undefined): string[] {
+  const s = row.summary;
+  const link = childReportLink(row.report, region);
+  return [
+    mdText(row.account),
+    mdText(row.region),
+    `${mdText(row.environment ?? '')}${row.execution ? `<br>${mdText(row.execution)}` : ''}`,
+    `${statusWords(row.status)}${row.reason ? `: ${mdText(clip(row.reason))}` : ''}`,
+    ...[s.deleted, s.retained, s.failed, s.planned].map(String),
+    `${mdText(row.report ?? '')}${link ? `${row.report ? '<br>' : ''}${mdLink('HTML in the S3 console', link)}` : ''}`,
+  ];
+}
+
+function fleetRows(fleet: Fleet, region: string | undefined, max: number): string[] {
+  return [
+    `## Fleet environments (${fleet.rows.length})`,
+    '',
+    ...bounded(fleet.rows, max, (row) => fleetRowCells(row, region), [
+      'account',
+      'Region',
+      'environment',
+      'status',
+      'deleted',
+      'retained',
+      'failed resources',
+      'planned',
+      'its report',
+    ]),
+  ];
+}
+
+function fleet(report: Report, max: number): string[][] {
+  if (!report.fleet) return [];
+  // The children's reports are in the hub's bucket, in the hub's Region: where the sweep ran.
+  return [fleetTotals(report.fleet, max), fleetFailureSection(report.fleet, max), fleetRows(report.fleet, report.execution.region, max)];
+}
+
+/** The fleet sections alone (the operator CLI's `report --format markdown` of a sweep); empty without a fleet. */
+export function fleetMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const sections = fleet(report, Math.max(1, options.maxRows ?? DEFAULT_MARKDOWN_ROWS)).filter((s) => s.length > 0);
+  return sections.length ? `${sections.map((s) => s.join('\n')).join('\n\n')}\n` : '';
+}
+
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const max = Math.max(1, options.maxRows ?? DEFAULT_MARKDOWN_ROWS);
   const sections = [
@@ -151,6 +255,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     kept(report, max),
     deleted(report, max),
     planned(report, max),
+    ...fleet(report, max),
     sweep(report, max),
   ].filter((s) => s.length > 0);
   const footer = [

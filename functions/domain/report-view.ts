@@ -1,4 +1,5 @@
 import { stackName } from './cleanup-progress.js';
+import { fleetVerdict } from './fleet-view.js';
 import type { Report, ReportEntry } from './report.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Report, ReportEntry } from './report.js';
 export function subjectOf(report: Report): string {
   const connectionId = report.request?.connectionId ?? report.connection.id;
   if (connectionId) return `connection ${connectionId}`;
-  if (report.sweep) return 'a sweep of the environments';
+  if (report.sweep || report.fleet) return 'a sweep of the environments';
   if (report.connection.environmentName) return `environment ${report.connection.environmentName}`;
   return 'a rejected request';
 }
@@ -18,9 +19,12 @@ export function subjectOf(report: Report): string {
 /**
  * The run in a word, as people read it: a run that completed with a failed resource or connection
  * did not simply succeed (its JSON `status` says the execution completed; this says how it went).
+ * A sweep that built its fleet report speaks for the fleet ("fleet: 12 environments in 3
+ * accounts, 2 failed, 1 account unreachable"); `running` is a fleet whose children have not all ended.
  */
-export function verdictOf(report: Report): { kind: 'succeeded' | 'failures' | 'failed'; text: string } {
+export function verdictOf(report: Report): { kind: 'succeeded' | 'failures' | 'failed' | 'running'; text: string } {
   if (report.status === 'failed') return { kind: 'failed', text: 'failed' };
+  if (report.fleet) return fleetVerdict(report.fleet);
   const failures = report.summary.failed + (report.connection.outcome === 'failed' ? 1 : 0);
   return failures > 0 ? { kind: 'failures', text: `completed with ${failures} failure(s)` } : { kind: 'succeeded', text: 'succeeded' };
 }
