@@ -2,6 +2,7 @@ import { publishToTopic, putEvent } from './aws/notifications.js';
 import { executionKey, getJson, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
 import { markerRef, publishOnce } from './aws/publish-once.js';
 import { executionStatus } from './aws/step-functions.js';
+import { EXECUTION_NAME } from './domain/execution-names.js';
 import type { ChildState } from './domain/fleet.js';
 import { childState as childStateOfReport, fleetFromSweep } from './domain/fleet-view.js';
 import { composeFleetNotification } from './domain/notification.js';
@@ -38,7 +39,7 @@ const StatusChangeSchema = z.object({
 function sweptBy(input: string | null | undefined): string | undefined {
   try {
     const parsed = JSON.parse(input ?? 'null') as { sweptBy?: unknown } | null;
-    return typeof parsed?.sweptBy === 'string' && /^[A-Za-z0-9_-]{1,80}$/.test(parsed.sweptBy) ? parsed.sweptBy : undefined;
+    return typeof parsed?.sweptBy === 'string' && EXECUTION_NAME.test(parsed.sweptBy) ? parsed.sweptBy : undefined;
   } catch {
     return undefined;
   }

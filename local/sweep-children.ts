@@ -21,7 +21,7 @@ function startedChildren(report: Report | undefined, sandbox: Sandbox): { name: 
  * fleet report once the sweep's last child has ended. The sandbox has no event bus routing, so the
  * local run delivers that event itself, to the same handler, as its function.
  */
-async function deliverEndOf(child: { name: string; input: unknown }, result: LocalRunResult): Promise<void> {
+export async function deliverEndOf(child: { name: string; input: unknown }, result: LocalRunResult): Promise<void> {
   const { handler } = await import('../functions/collect-fleet.js');
   const event = {
     version: '0',

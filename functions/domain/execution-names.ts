@@ -39,3 +39,9 @@ export function modeOfEvent(event: { source: string; detail: unknown }, settings
     event.source === settings.requestEventSource && typeof event.detail === 'object' && event.detail !== null ? (event.detail as { mode?: unknown }) : {};
   return detail.mode === 'plan' || detail.mode === 'execute' ? detail.mode : settings.defaultMode;
 }
+
+/**
+ * Any name Step Functions accepts for an execution: 1-80 characters, none of them whitespace,
+ * control characters or < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : / (StartExecution API reference, "name").
+ */
+export const EXECUTION_NAME = /^[^\s\u0000-\u001f\u007f-\u009f<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;

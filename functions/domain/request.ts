@@ -2,6 +2,7 @@ import { PROTON_API_SETTINGS, type ProtonApi } from '../runtime/deployment.js';
 import * as z from '../runtime/zod.js';
 import { STANDALONE_TYPES, type StandaloneType } from '../standalone-types/index.js';
 import { parseDecommissionDate } from './decommission-schedule.js';
+import { EXECUTION_NAME } from './execution-names.js';
 import { REGION, type Target, TargetSchema } from './target.js';
 
 /**
@@ -94,7 +95,7 @@ export const ConsoleInputSchema = z
       .optional(),
     sweptBy: z
       .string({ error: 'expected the name of the sweep execution that started this one' })
-      .regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected an execution name (1-80 letters, digits, "-" or "_")')
+      .regex(EXECUTION_NAME, 'expected an execution name (1-80 characters, no spaces or special characters)')
       .optional()
       .describe('set by a sweep on the executions it starts: their fleet report is built when the last one ends'),
     requestedBy: z

@@ -7,6 +7,7 @@ import { localDeployment } from '../../local/local-environment.js';
 import { LOCAL_RESOURCES, type LocalRunResult, openSandbox, runWorkflow, stateMachineArn } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
+import { deliverEndOf } from '../../local/sweep-children.js';
 import { asFunction } from '../helpers/functions.js';
 import {
   CONNECTION_ID,
@@ -128,7 +129,10 @@ const name = (what: string) => {
 async function runStarted(spec: ScenarioInput, sandbox: Sandbox, coverage: CoverageRecord): Promise<LocalRunResult[]> {
   const results = [];
   for (const execution of [...sandbox.account.executions].filter((e) => e.status === 'RUNNING')) {
-    results.push(await runWorkflow(spec, { sandbox, input: execution.input, executionName: execution.name, coverage }));
+    const child = await runWorkflow(spec, { sandbox, input: execution.input, executionName: execution.name, coverage });
+    results.push(child);
+    // Its end, as Step Functions' status-change event delivers it to CollectFleet.
+    await deliverEndOf({ name: execution.name, input: execution.input }, child);
   }
   return results;
 }
@@ -151,6 +155,17 @@ describe('every permission serverless.yml grants is used by a local run', () => 
       if (spec.input && typeof spec.input === 'object' && 'sweep' in spec.input)
         for (const child of await runStarted(spec, sandbox, coverage)) record(`${file} child`, child);
     }
+
+    // A fleet sweep in execute mode: each function's spoke role assumed in the other accounts.
+    const fleet = scenarioFile('fleet.json');
+    const fleetSandbox = await openSandbox(fleet, { coverage });
+    record('fleet', await runWorkflow(fleet, { sandbox: fleetSandbox, input: { sweep: true, mode: 'execute' }, executionName: name('fleet'), coverage }));
+    const fleetChildren = await runStarted(fleet, fleetSandbox, coverage);
+    for (const child of fleetChildren) record('fleet child', child);
+    // EventBridge delivers at least once: the last child's end, again (the fleet report is not notified twice).
+    const last = fleetChildren.at(-1);
+    const lastStarted = fleetSandbox.account.executions.find((e) => e.name === last?.executionName);
+    if (last && lastStarted) await deliverEndOf({ name: lastStarted.name, input: lastStarted.input }, last);
 
     // A sweep with Proton available, and the cleanups it starts.
     const orphaned = scenario({

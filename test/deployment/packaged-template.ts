@@ -23,8 +23,8 @@ export const TASK_FUNCTIONS = [
   'WriteReport',
   'Notify',
 ] as const;
-/** The triggers' functions: they start executions, the state machine does not invoke them. */
-export const TRIGGER_FUNCTIONS = ['StartFromEvent', 'FindDueConnections'] as const;
+/** The triggers' functions: EventBridge or the schedule invokes them, not the state machine. */
+export const TRIGGER_FUNCTIONS = ['StartFromEvent', 'FindDueConnections', 'CollectFleet'] as const;
 export const ALL_FUNCTIONS = [...TASK_FUNCTIONS, ...TRIGGER_FUNCTIONS];
 
 export type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown>; Conditions?: Record<string, unknown> };

@@ -141,7 +141,8 @@ describe('the alarm and the dead-letter queue', () => {
     const rules = dlqTargets('AWS::Events::Rule');
     const schedules = dlqTargets('AWS::Scheduler::Schedule');
 
-    expect(rules).toHaveLength(3);
+    // The three triggers (Proton's two events, the decommission request) and the sweep children's end (CollectFleet).
+    expect(rules).toHaveLength(4);
     expect(sourceArns('events.amazonaws.com')).toEqual(expect.arrayContaining(rules));
     expect(sourceArns('events.amazonaws.com')).toHaveLength(rules.length);
     expect(sourceArns('scheduler.amazonaws.com')).toEqual(schedules);
