@@ -2,14 +2,17 @@ import { parametersUnder } from './aws/decommission-dates.js';
 import { getJsonIfExists, s3Uri } from './aws/object-store.js';
 import { connectionTags, type ListedConnection, listConnections } from './aws/proton.js';
 import { startNamedExecution } from './aws/step-functions.js';
+import { inTarget } from './aws/target-session.js';
+import { configuredTargets } from './cleanup/targets.js';
 import { decommissionDates, decommissionDueEvent, judgeConnection, scheduledStep, type TaggedConnection, todayUtc } from './domain/decommission-schedule.js';
 import { scheduledEnvironmentExecutionName, scheduledExecutionName } from './domain/execution-names.js';
 import { ReportSchema } from './domain/report.js';
 import { DECOMMISSION_DUE, DECOMMISSION_NOTICE } from './domain/request.js';
 import { planAgeHours } from './domain/reviewed-plan.js';
+import { sameTarget, type Target, targetKey } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
-import { deploymentAccountId, protonApiSetting } from './runtime/deployment.js';
+import { hubTarget, protonApiSetting } from './runtime/deployment.js';
 import { InvalidConfigurationError, SweepIncompleteError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
@@ -69,7 +72,8 @@ interface Start {
 interface Dated {
   target: string;
   day: string;
-  detail: { connectionId: string } | { environment: { name: string; managementAccountId: string } };
+  /** The request's detail (another target's runs name their account and Region). */
+  detail: ({ connectionId: string } | { environment: { name: string; managementAccountId: string } }) & { account?: string; region?: string };
   /** The execution name for this target, a day and a mode (or `notice`). */
   nameFor: (day: string, mode: string) => string;
   event: { region: string; account: string; resources: string[] };
@@ -97,8 +101,13 @@ async function withTags(connection: ListedConnection): Promise<TaggedConnection>
   };
 }
 
+/** Another target's runs name it; the hub's own name nothing (as they always did). */
+function placeOf(target: Target): { account?: string; region?: string } {
+  return sameTarget(target, hubTarget()) ? {} : { account: target.account, region: target.region };
+}
+
 /** Proton available: the connections' decommission tags. */
-async function datedConnections(result: SweepResult, today: string): Promise<Dated[]> {
+async function datedConnections(result: SweepResult, today: string, where: Target): Promise<Dated[]> {
   const dated: Dated[] = [];
   for (const summary of await listConnections()) {
     let connection: TaggedConnection;
@@ -112,11 +121,11 @@ async function datedConnections(result: SweepResult, today: string): Promise<Dat
     if (verdict.kind === 'untagged') result.untagged += 1;
     if (verdict.kind === 'malformed') result.malformed.push({ target: connection.id, value: verdict.value, problem: verdict.problem });
     if (verdict.kind !== 'due' && verdict.kind !== 'not-due') continue;
-    const [, , , region = config.AWS_REGION, account = deploymentAccountId()] = connection.arn.split(':');
+    const [, , , region = where.region, account = where.account] = connection.arn.split(':');
     dated.push({
       target: connection.id,
       day: verdict.decommissionOn,
-      detail: { connectionId: connection.id },
+      detail: { connectionId: connection.id, ...placeOf(where) },
       nameFor: (day, mode) => scheduledExecutionName(connection.id, day, mode),
       event: { region, account, resources: [connection.arn] },
     });
@@ -125,12 +134,13 @@ async function datedConnections(result: SweepResult, today: string): Promise<Dat
 }
 
 /** Proton retired: the SSM parameters, one per environment. */
-async function datedEnvironments(result: SweepResult): Promise<Dated[]> {
+async function datedEnvironments(result: SweepResult, where: Target): Promise<Dated[]> {
   const { dates, ignored } = decommissionDates(await parametersUnder(config.DECOMMISSION_PARAMETER_PATH), config.DECOMMISSION_PARAMETER_PATH);
   for (const i of ignored) result.malformed.push({ target: i.name, value: '', problem: i.problem });
   const dated: Dated[] = [];
   for (const date of dates) {
-    const target = `${date.environment.name}@${date.environment.managementAccountId}`;
+    const place = placeOf(where);
+    const target = `${date.environment.name}@${date.environment.managementAccountId}${place.account ? ` in ${targetKey(where)}` : ''}`;
     if ('problem' in date) {
       result.malformed.push({ target, value: date.source, problem: date.problem });
       continue;
@@ -138,9 +148,9 @@ async function datedEnvironments(result: SweepResult): Promise<Dated[]> {
     dated.push({
       target,
       day: date.day,
-      detail: { environment: date.environment },
-      nameFor: (day, mode) => scheduledEnvironmentExecutionName(date.environment, day, mode),
-      event: { region: config.AWS_REGION, account: deploymentAccountId(), resources: [] },
+      detail: { environment: date.environment, ...place },
+      nameFor: (day, mode) => scheduledEnvironmentExecutionName(date.environment, day, mode, place.account ? where : undefined),
+      event: { region: where.region, account: where.account, resources: [] },
     });
   }
   return dated;
@@ -230,7 +240,23 @@ export const handler = taskHandler({
     const now = clock.now();
     const today = todayUtc(new Date(now));
     const result = emptyResult();
-    const dated = protonApiSetting() === 'retired' ? await datedEnvironments(result) : await datedConnections(result, today);
+    const dated: Dated[] = [];
+    // Every target's dates: one account's failure to answer is reported, never fatal for the
+    // others. The hub alone fails as it always did (Lambda's asynchronous retries run it again).
+    const targets = await configuredTargets();
+    const fleet = targets.length > 1 || targets.some((t) => !sameTarget(t, hubTarget()));
+    for (const target of targets) {
+      try {
+        dated.push(
+          ...(await inTarget({ target, sessionName: `scheduled-${today}` }, () =>
+            protonApiSetting() === 'retired' ? datedEnvironments(result, target) : datedConnections(result, today, target),
+          )),
+        );
+      } catch (error) {
+        if (!fleet) throw error;
+        result.unreadable.push({ target: targetKey(target), error: `${(error as Error).name}: ${(error as Error).message}` });
+      }
+    }
     const starts: Start[] = [];
     for (const d of dated) starts.push(...(await startsFor(d, now, result)));
     for (const { target, executionName, input } of starts) {

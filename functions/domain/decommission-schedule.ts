@@ -88,7 +88,7 @@ export function parameterNameOf(path: string, environment: { name: string; manag
  * schedule that day builds the same input, so a second one is known for the same request.
  */
 export function decommissionDueEvent(
-  detail: ({ connectionId: string } | { environment: { name: string; managementAccountId: string } }) & { plan?: string },
+  detail: ({ connectionId: string } | { environment: { name: string; managementAccountId: string } }) & { plan?: string; account?: string; region?: string },
   options: { name: string; source: string; detailType: string; mode: string; day: string; account: string; region: string; resources: string[] },
 ): Record<string, unknown> {
   return {

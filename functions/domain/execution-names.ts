@@ -27,10 +27,20 @@ export function scheduledExecutionName(connectionId: string, day: string, mode: 
   return `scheduled-${mode}-${connectionId}-${day.replaceAll('-', '')}`;
 }
 
-/** The same for an environment whose decommission date (an SSM parameter) has come, with Proton retired. */
-export function scheduledEnvironmentExecutionName(environment: { name: string; managementAccountId: string }, day: string, mode: string): string {
+/**
+ * The same for an environment whose decommission date (an SSM parameter) has come, with Proton
+ * retired. `where`: another target's account and Region (the same environment may be dated in
+ * two accounts); the hub's own keep the names they had.
+ */
+export function scheduledEnvironmentExecutionName(
+  environment: { name: string; managementAccountId: string },
+  day: string,
+  mode: string,
+  where?: { account: string; region: string },
+): string {
   const name = environment.name.replace(/[^A-Za-z0-9-_]/g, '-').slice(0, 24);
-  return `scheduled-${mode}-${environment.managementAccountId}-${name}-${hash(`${environment.managementAccountId}/${environment.name}`, 8)}-${day.replaceAll('-', '')}`;
+  const key = `${environment.managementAccountId}/${environment.name}${where ? `@${where.account}/${where.region}` : ''}`;
+  return `scheduled-${mode}-${environment.managementAccountId}-${name}-${hash(key, 8)}-${day.replaceAll('-', '')}`;
 }
 
 /** The mode an event's run will have: its detail's (the custom event), else the deployment's default (Proton's events name none). */
