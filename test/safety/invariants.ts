@@ -5,6 +5,7 @@ import type { RecordedCall } from '../../local/sandbox/sandbox.js';
 import type { Scenario } from '../../local/sandbox/scenario.js';
 import {
   type ConnectionState,
+  changeTime,
   ENVIRONMENT_TAG,
   type EnvironmentRef,
   environmentArn,
@@ -767,6 +768,16 @@ function cloudFormationCannot(ctx: RunContext, world: WorldState, stack: StackSt
   return undefined;
 }
 
+/** The connection was deleted by a scenario change (not by the product) before the product's first read of it in this sandbox. */
+function goneBeforeFirstRead(ctx: RunContext, id: string): boolean {
+  if (productDeletes(ctx).has(id)) return false;
+  const firstRead = ctx.run.sandbox.calls.find(
+    (c) => inPlace(ctx.target.place, c) && c.operation === 'GetEnvironmentAccountConnection' && String(c.input.id).toLowerCase() === id,
+  );
+  if (!firstRead) return false;
+  return ctx.scenario.changes.some((c) => c.action === 'delete-connection' && c.id.toLowerCase() === id && changeTime(ctx.openedAt, c) <= firstRead.at);
+}
+
 /**
  * After a fault-free re-run, the execute request has converged: the re-run succeeded, and every stack
  * that may be deleted (all rules, in the account as it ends) is gone, unless CloudFormation cannot
@@ -785,6 +796,9 @@ export function converged(ctx: RunContext): string[] {
   const requested = target.connectionId ? everyConnection(scenario).get(target.connectionId) : undefined;
   const mustFail = target.kind === 'decommission' && !environment && !(target.protonApi === 'available' && requested);
   if (mustFail) return violations; // nothing identifies an environment: failing (or reporting nothing) is right
+  // Someone else deleted the requested connection before the product first asked Proton about it: with
+  // no environment named, nothing identifies one any more, and ConnectionNotFound is the right answer.
+  if (requested && !target.named && run.error?.name === 'ConnectionNotFound' && goneBeforeFirstRead(ctx, requested.id)) return violations;
   // Proton's environment-deleted event for an environment with several connections here: which one to
   // decommission is a person's call, so the run refuses (SeveralConnections), as designed.
   const ambiguous = target.environmentDeleted && target.protonApi === 'available' && environment !== undefined && connectionsOf(ctx, environment).length > 1;
