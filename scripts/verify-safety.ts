@@ -18,7 +18,12 @@ import { DEFAULT_MODE, type InvariantName, runCase } from '../test/safety/run-ca
  *   (the same seed with --scenarios 0 --inputs 1 replays input 0 of that seed)
  *
  * Counts are of scenarios (or inputs) with at least one violation. A mishandled input counts as a
- * crash; a deleting call on a bad input as a wrongful delete.
+ * crash; a deleting call on a bad input as a wrongful delete. About 2 scenarios in 5 are fleets (the
+ * hub and target accounts in two Regions, each with its own content and faults): `accounts` counts
+ * the account-Regions holding something over all scenarios, `fleet-scenarios` those with a target
+ * holding something, `other-targets` the requests that named another account; a delete outside the
+ * target, or a refused target that was touched, counts in `cross-account-deletes`; a target whose
+ * spoke cannot work left unreported, in `lost-records`.
  */
 const { values } = parseArgs({
   options: { scenarios: { type: 'string' }, inputs: { type: 'string' }, seed: { type: 'string' }, examples: { type: 'string' } },
