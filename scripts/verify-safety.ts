@@ -18,7 +18,12 @@ import { DEFAULT_MODE, type InvariantName, runCase } from '../test/safety/run-ca
  *   (the same seed with --scenarios 0 --inputs 1 replays input 0 of that seed)
  *
  * Counts are of scenarios (or inputs) with at least one violation. A mishandled input counts as a
- * crash; a deleting call on a bad input as a wrongful delete.
+ * crash; a deleting call on a bad input as a wrongful delete. About 2 scenarios in 5 are fleets (the
+ * hub and target accounts in two Regions, each with its own content and faults): `accounts` counts
+ * the account-Regions holding something over all scenarios, `fleet-scenarios` those with a target
+ * holding something, `other-targets` the requests that named another account; a delete outside the
+ * target, or a refused target that was touched, counts in `cross-account-deletes`; a target whose
+ * spoke cannot work left unreported, in `lost-records`.
  */
 const { values } = parseArgs({
   options: { scenarios: { type: 'string' }, inputs: { type: 'string' }, seed: { type: 'string' }, examples: { type: 'string' } },
@@ -29,7 +34,7 @@ const SEED = Number(values.seed ?? 20261125);
 const WORKFLOW_INPUTS = Math.min(INPUTS, 20);
 const EXAMPLES = Number(values.examples ?? 5);
 
-const COUNTED: Record<InvariantName, 'wrongful-deletes' | 'lost-records' | 'unconverged' | 'crashes'> = {
+const COUNTED: Record<InvariantName, 'wrongful-deletes' | 'cross-account-deletes' | 'lost-records' | 'unconverged' | 'crashes'> = {
   'no-wrongful-delete': 'wrongful-deletes',
   'hold-dependents-back': 'wrongful-deletes',
   'sweep-starts-only-orphans': 'wrongful-deletes',
@@ -39,13 +44,20 @@ const COUNTED: Record<InvariantName, 'wrongful-deletes' | 'lost-records' | 'unco
   convergence: 'unconverged',
   'connection-ends-deleted': 'unconverged',
   'proton-errors-fail-the-run': 'unconverged',
+  'no-cross-account-delete': 'cross-account-deletes',
+  'refused-target-touches-nothing': 'cross-account-deletes',
+  'spoke-failure-reported': 'lost-records',
   'no-crash': 'crashes',
 };
-const counts = { 'wrongful-deletes': 0, 'lost-records': 0, unconverged: 0, crashes: 0 };
+const counts = { 'wrongful-deletes': 0, 'cross-account-deletes': 0, 'lost-records': 0, unconverged: 0, crashes: 0 };
 const knownBugs = new Map<string, number>();
 /** The first few violations, new ones apart from those a known bug explains. */
 const examples = { new: [] as string[], known: [] as string[] };
 let faults = 0;
+/** Account-Regions over all scenarios (the hub's included), scenarios with target accounts, and those whose request named another target. */
+let accounts = 0;
+let fleetScenarios = 0;
+let foreignTargets = 0;
 
 function found(seed: number | string, kind: keyof typeof counts, violations: string[], knownBug?: string): void {
   counts[kind] += 1;
@@ -65,6 +77,14 @@ for (let i = 0; i < SCENARIOS; i += 1) {
   if (!safetyCase) continue;
   const outcome = await runCase(safetyCase);
   faults += outcome.faultsFired;
+  // The account-Regions that hold something (every case configures the same, mostly empty, targets).
+  const places =
+    1 +
+    (safetyCase.scenario.accounts ?? []).filter((a) => (a.stacks?.length ?? 0) + (a.connections?.length ?? 0) + (a.standaloneResources?.length ?? 0) > 0)
+      .length;
+  accounts += places;
+  if (places > 1) fleetScenarios += 1;
+  if (outcome.target && outcome.target.place.account !== (safetyCase.scenario.accountId ?? '111122223333')) foreignTargets += 1;
   const byKind = new Map<keyof typeof counts, { violations: string[]; knownBug?: string }>();
   for (const [invariant, kind] of Object.entries(COUNTED) as [InvariantName, keyof typeof counts][]) {
     const violations = outcome.violations[invariant];
@@ -116,7 +136,8 @@ for (const example of [...examples.new, ...examples.known]) console.log(example)
 for (const [id, n] of knownBugs) console.log(`known bug ${id} (test/safety/known-bugs.ts): ${n} scenario(s)`);
 progress('done');
 console.log(
-  `scenarios=${SCENARIOS} inputs=${INPUTS} faults=${faults} wrongful-deletes=${counts['wrongful-deletes']} lost-records=${counts['lost-records']} ` +
+  `scenarios=${SCENARIOS} inputs=${INPUTS} faults=${faults} accounts=${accounts} fleet-scenarios=${fleetScenarios} other-targets=${foreignTargets} ` +
+    `wrongful-deletes=${counts['wrongful-deletes']} cross-account-deletes=${counts['cross-account-deletes']} lost-records=${counts['lost-records']} ` +
     `unconverged=${counts.unconverged} crashes=${counts.crashes}`,
 );
 process.exitCode = Object.values(counts).some((n) => n > 0) ? 1 : 0;

@@ -86,7 +86,7 @@ export const PROTECT_TAG = 'proton-cleanup:protect';
  * sandbox engineer lands them) or forced with SAFETY_SHAPES=all / a comma list. `retired` needs the
  * local runner to hand the scenario's protonApi to the functions as the deployment setting.
  */
-export const SHAPES = ['custom-tags', 'mixed', 'nested', 'statuses', 'changes', 'parameters', 'retired'] as const;
+export const SHAPES = ['custom-tags', 'mixed', 'nested', 'statuses', 'changes', 'parameters', 'retired', 'fleet'] as const;
 export type Shape = (typeof SHAPES)[number];
 
 function sandboxSupports(shape: Shape): boolean {
@@ -106,6 +106,8 @@ function sandboxSupports(shape: Shape): boolean {
       return /parentId/.test(read('sandbox/account.ts'));
     case 'parameters':
       return /GetParameter/.test(read('sandbox/services/parameters.ts'));
+    case 'fleet':
+      return /accountIn\(/.test(read('sandbox/sandbox.ts')) && /TARGET_ACCOUNTS/.test(read('lambda-environment.ts'));
     default:
       return /spec\.tags/.test(read('sandbox/account.ts'));
   }
@@ -338,8 +340,22 @@ const triggerShape = fc.record({
 
 const envText = (e: EnvName) => `${ENVIRONMENTS[e].name}@${ENVIRONMENTS[e].managementAccountId}`;
 
-/** The trigger: a console input, the custom event, one of Proton's events (default mode), or a sweep. */
-export const inputArbitrary: fc.Arbitrary<unknown> = triggerShape.map((t) => {
+type TriggerShape = typeof triggerShape extends fc.Arbitrary<infer T> ? T : never;
+
+/** Where a request sends the hub: an account-Region it names (`account`, `region`), if any. */
+export interface NamedPlace {
+  account: string;
+  region: string;
+}
+
+/**
+ * The trigger: a console input, the custom event, one of Proton's events (default mode), or a sweep.
+ * With `place`, console inputs and the custom event name it (`account`, `region`) and Proton's
+ * connection-rejected event names the connection by its ARN there; Proton's environment-deleted event
+ * and sweeps stay the hub's (fleet sweeps are another issue's).
+ */
+function inputOf(t: TriggerShape, place?: NamedPlace): unknown {
+  const named = place ? { account: place.account, region: place.region } : {};
   const environment = ENVIRONMENTS[t.deletedEnvironment];
   const options = {
     ...(t.deleteTypes ? { deleteTypes: t.deleteTypes } : {}),
@@ -350,6 +366,7 @@ export const inputArbitrary: fc.Arbitrary<unknown> = triggerShape.map((t) => {
     connectionId: t.upperCaseId ? CONNECTION_ID.toUpperCase() : CONNECTION_ID,
     mode: t.mode,
     ...(t.withEnvironment ? { environment: ENVIRONMENTS.E } : {}),
+    ...named,
     ...options,
   };
   switch (t.trigger) {
@@ -357,11 +374,16 @@ export const inputArbitrary: fc.Arbitrary<unknown> = triggerShape.map((t) => {
     case 'invalid-retired':
       return request;
     case 'console-environment':
-      return { environment, mode: t.mode, ...options };
+      return { environment, mode: t.mode, ...named, ...options };
     case 'decommission-event':
       return decommissionRequestedEvent(request);
     case 'connection-rejected':
-      return connectionRejectedEvent();
+      return place
+        ? {
+            ...connectionRejectedEvent(),
+            resources: [`arn:aws:proton:${place.region}:${place.account}:environment-account-connection/${CONNECTION_ID}`],
+          }
+        : connectionRejectedEvent();
     case 'environment-deleted':
       return environmentDeletedEvent(environment.name, environment.managementAccountId);
     case 'sweep':
@@ -374,7 +396,9 @@ export const inputArbitrary: fc.Arbitrary<unknown> = triggerShape.map((t) => {
     default:
       throw new Error(`No input for trigger ${t.trigger satisfies never}`);
   }
-});
+}
+
+export const inputArbitrary: fc.Arbitrary<unknown> = triggerShape.map((t) => inputOf(t));
 
 const faultArbitrary: fc.Arbitrary<FaultInput> = fc
   .record({
@@ -497,28 +521,136 @@ const parametersArbitrary: fc.Arbitrary<Record<string, string>> = fc
   })
   .map((entries) => Object.fromEntries(entries.map(([e, date]) => [DECOMMISSION_PARAMETER(e), date])));
 
+// ───────────── several accounts: the hub and its targets ─────────────
+
+export const HUB_REGION = 'us-east-1';
+export const SECOND_REGION = 'eu-west-1';
+/** The target accounts of a fleet case, by position. */
+export const TARGET_ACCOUNTS = ['222233334444', '333344445555'] as const;
+/** An account the hub does not target, and a Region it does not target. */
+export const STRANGER_ACCOUNT = '555566667777';
+export const FAR_REGION = 'ap-southeast-2';
+
+/** Actions a spoke role may lack: what the hub's functions call in a target (deployment/spoke.yml). */
+export const SPOKE_ACTIONS = [
+  'cloudformation:DeleteStack',
+  'cloudformation:DescribeStacks',
+  'tag:GetResources',
+  'proton:DeleteEnvironmentAccountConnection',
+  'proton:GetEnvironmentAccountConnection',
+  'proton:ListEnvironmentAccountConnections',
+] as const;
+
+type TargetAccountInput = NonNullable<ScenarioInput['accounts']>[number];
+
+/** The spoke of a target account: deployed whole mostly; else not deployed, missing an action, or the account outside the organization. */
+const spokeShape: fc.Arbitrary<Pick<TargetAccountInput, 'spoke' | 'outsideOrganization'>> = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 6 },
+  { arbitrary: fc.constant({ spoke: { deployed: false } }), weight: 1 },
+  { arbitrary: fc.constantFrom(...SPOKE_ACTIONS).map((action) => ({ spoke: { deployed: true, withoutActions: [action] } })), weight: 2 },
+  { arbitrary: fc.constant({ outsideOrganization: true }), weight: 1 },
+);
+
+/** What a target account holds in one Region: its own connections, stacks and resources, faults and changes. */
+const placeShape = fc.record({
+  account: accountArbitrary,
+  faults: faultsArbitrary,
+  changes: fc.array(changeShape, { maxLength: on('changes') ? 2 : 0 }),
+});
+
+const targetAccountShape = fc.record({
+  regions: fc.constantFrom([HUB_REGION], [SECOND_REGION], [HUB_REGION, SECOND_REGION]),
+  places: fc.tuple(placeShape, placeShape),
+  spoke: spokeShape,
+});
+
+/**
+ * A fleet: 1–2 target accounts (some in a second Region), and where the request sends the hub: the
+ * hub (named or not), a target account-Region (described or not), an account or a Region the hub
+ * does not target.
+ */
+const fleetShape = fc.record({
+  accounts: fc.array(targetAccountShape, { minLength: 1, maxLength: 2 }),
+  aim: fc.oneof(
+    { arbitrary: fc.constant<'hub' | 'stranger' | 'far-region'>('hub'), weight: 2 },
+    { arbitrary: fc.nat({ max: 3 }), weight: 6 },
+    { arbitrary: fc.constantFrom<'hub' | 'stranger' | 'far-region'>('stranger', 'far-region'), weight: 1 },
+  ),
+  namesHub: fc.boolean(),
+});
+type FleetShape = typeof fleetShape extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * Every case configures the same targets: both target accounts in both Regions (TARGET_ACCOUNTS ×
+ * TARGET_REGIONS, which the local run derives from the scenario's accounts). The functions read
+ * their targets once, at cold start (functions/cleanup/targets.ts), and one process runs every
+ * case: cases with different targets would all get the first case's. A case without a fleet shape
+ * leaves the targets empty; with one, the accounts and Regions it picks hold their own content.
+ */
+function fleetOf(shape: FleetShape | undefined): { accounts: TargetAccountInput[]; place?: NamedPlace } {
+  const accounts = TARGET_ACCOUNTS.flatMap((accountId, i) => {
+    const a = shape?.accounts[i];
+    return [HUB_REGION, SECOND_REGION].map((region): TargetAccountInput => {
+      const j = a ? (a.regions as readonly string[]).indexOf(region) : -1;
+      const described = a && j >= 0 ? (a.places[j] as (typeof a.places)[number]) : undefined;
+      if (!described) return { accountId, region, ...(a?.spoke ?? {}) };
+      const { account, faults, changes } = described;
+      return {
+        accountId,
+        region,
+        ...account,
+        faults,
+        changes: validChanges(
+          changes.flatMap((c) => changeOf(c, account) ?? []),
+          account,
+        ),
+        ...(a?.spoke ?? {}),
+      };
+    });
+  });
+  if (!shape) return { accounts };
+  const targets = accounts.map((a) => ({ account: a.accountId, region: a.region }));
+  const hub = { account: THIS_ACCOUNT, region: HUB_REGION };
+  const place =
+    shape.aim === 'hub'
+      ? shape.namesHub
+        ? hub
+        : undefined
+      : shape.aim === 'stranger'
+        ? { account: STRANGER_ACCOUNT, region: HUB_REGION }
+        : shape.aim === 'far-region'
+          ? { account: TARGET_ACCOUNTS[0], region: FAR_REGION }
+          : targets[shape.aim % targets.length];
+  return { accounts, ...(place ? { place } : {}) };
+}
+
 export const safetyCaseArbitrary: fc.Arbitrary<SafetyCase> = fc
   .record({
     account: accountArbitrary,
-    input: inputArbitrary,
+    trigger: triggerShape,
+    fleet: on('fleet') ? fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fleetShape, weight: 2 }) : fc.constant(undefined),
     faults: faultsArbitrary,
     lambdaFaults: lambdaFaultsArbitrary,
     changes: fc.array(changeShape, { maxLength: on('changes') ? 3 : 0 }),
     parameters: on('parameters') ? parametersArbitrary : fc.constant({}),
     retired: on('retired') ? oneIn(4) : fc.constant(false),
   })
-  .map(({ account, input, faults, lambdaFaults, changes, parameters, retired }) => ({
-    scenario: {
-      name: 'safety',
-      ...account,
-      faults,
-      changes: validChanges(
-        changes.flatMap((c) => changeOf(c, account) ?? []),
-        account,
-      ),
-      ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
-      ...(retired ? { protonApi: 'retired' as const } : {}),
-      input,
-    },
-    lambdaFaults,
-  }));
+  .map(({ account, trigger, fleet, faults, lambdaFaults, changes, parameters, retired }) => {
+    const { accounts, place } = on('fleet') ? fleetOf(fleet) : { accounts: [] };
+    return {
+      scenario: {
+        name: 'safety',
+        ...account,
+        ...(accounts.length > 0 ? { accounts } : {}),
+        faults,
+        changes: validChanges(
+          changes.flatMap((c) => changeOf(c, account) ?? []),
+          account,
+        ),
+        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+        ...(retired ? { protonApi: 'retired' as const } : {}),
+        input: inputOf(trigger, place),
+      },
+      lambdaFaults,
+    };
+  });

@@ -5,6 +5,7 @@ import type { RecordedCall } from '../../local/sandbox/sandbox.js';
 import type { Scenario } from '../../local/sandbox/scenario.js';
 import {
   type ConnectionState,
+  changeTime,
   ENVIRONMENT_TAG,
   type EnvironmentRef,
   environmentArn,
@@ -12,10 +13,17 @@ import {
   envKey,
   everyConnection,
   everyWorld,
+  hubOf,
+  type Place,
   PROTECT_TAG,
+  placeKey,
+  placeScenario,
+  placesOf,
   rootOf,
   type StackState,
   sameEnvironment,
+  samePlace,
+  spokeOf,
   stackFamily,
   visibleTagSets,
   type WorldState,
@@ -42,6 +50,10 @@ export type ProtonApi = 'available' | 'retired';
 
 export interface Target {
   kind: 'decommission' | 'sweep' | 'invalid';
+  /** The account-Region the request names (`account`, `region`; a rejected connection's ARN), default the hub's. */
+  place: Place;
+  /** The request names an account-Region that is not one of the hub's targets: ResolveRequest refuses it. */
+  notATarget?: string;
   mode: 'plan' | 'execute';
   protonApi: ProtonApi;
   connectionId?: string;
@@ -63,18 +75,54 @@ const ENV_TEXT = /^(.+)@(\d{12})$/;
  * is invalid; `"available"` overrides a retired deployment.
  */
 export function requestTarget(scenario: Scenario, defaultMode: 'plan' | 'execute'): Target {
+  const target = requestTargetIn(scenario, defaultMode);
+  const notATarget = targetRefusal(scenario, target.place);
+  return notATarget && target.kind !== 'invalid' ? { ...target, kind: 'invalid', notATarget } : target;
+}
+
+/**
+ * The hub's targets (README, "Several accounts"): the hub itself, and each configured account in
+ * each configured Region (TARGET_ACCOUNTS × TARGET_REGIONS; the local run configures the
+ * scenario's accounts and their Regions). Why a request may not name `place`, if it may not.
+ */
+export function targetRefusal(scenario: Scenario, place: Place): string | undefined {
+  const places = placesOf(scenario);
+  if (samePlace(place, hubOf(scenario))) return undefined;
+  const accounts = new Set(places.map((p) => p.account));
+  const regions = new Set(places.map((p) => p.region));
+  return accounts.has(place.account) && regions.has(place.region) ? undefined : `${placeKey(place)} is not one of the hub's targets`;
+}
+
+const CONNECTION_ARN = /^arn:aws[a-z-]*:proton:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):environment-account-connection\//;
+
+function requestTargetIn(scenario: Scenario, defaultMode: 'plan' | 'execute'): Target {
   const input = scenario.input;
-  const base = { mode: defaultMode, protonApi: scenario.protonApi, environmentDeleted: false, deleteTypes: [] as string[], deleteConnectionRoles: false };
+  const hub = hubOf(scenario);
+  const base = {
+    place: hub,
+    mode: defaultMode,
+    protonApi: scenario.protonApi,
+    environmentDeleted: false,
+    deleteTypes: [] as string[],
+    deleteConnectionRoles: false,
+  };
   if (isObject(input) && input.source === 'aws.proton' && isObject(input.detail)) {
     const detail = input.detail;
     if (input['detail-type'] === 'AWS Proton Environment Status Change' && typeof detail.name === 'string' && typeof input.account === 'string') {
       return { ...base, kind: 'decommission', environmentDeleted: true, named: { name: detail.name, managementAccountId: input.account } };
     }
-    if (typeof detail.id === 'string') return { ...base, kind: 'decommission', connectionId: detail.id.toLowerCase() };
+    // Proton names the rejected connection by its ARN: the account and Region it lives in.
+    const arn = (Array.isArray(input.resources) ? input.resources : []).map((r) => CONNECTION_ARN.exec(String(r))).find((m) => m !== null);
+    const place = arn ? { account: arn[2] as string, region: arn[1] as string } : hub;
+    if (typeof detail.id === 'string') return { ...base, place, kind: 'decommission', connectionId: detail.id.toLowerCase() };
     return { ...base, kind: 'invalid' };
   }
   const request = isObject(input) && 'detail-type' in input ? input.detail : input;
   if (!isObject(request)) return { ...base, kind: 'invalid' };
+  base.place = {
+    account: typeof request.account === 'string' ? request.account : hub.account,
+    region: typeof request.region === 'string' ? request.region : hub.region,
+  };
   const mode = request.mode === 'plan' || request.mode === 'execute' ? request.mode : defaultMode;
   if (request.protonApi !== undefined && request.protonApi !== 'available') return { ...base, mode, kind: 'invalid' };
   const protonApi: ProtonApi = request.protonApi === 'available' ? 'available' : scenario.protonApi;
@@ -246,7 +294,10 @@ export function whyStackNotDeletable(world: WorldState, stack: StackState, envir
 
 export interface RunContext {
   run: LocalRunResult;
+  /** The request's target account-Region as the scenario describes it (world.ts placeScenario): what the per-account rules read. */
   scenario: Scenario;
+  /** The whole scenario: the hub and every target account-Region. */
+  fleet: Scenario;
   target: Target;
   /** Epoch ms on the sandbox clock when the sandbox opened (changes' `at` counts from there). */
   openedAt: number;
@@ -254,7 +305,15 @@ export interface RunContext {
   since: number;
 }
 
-const callsOf = (ctx: RunContext): readonly RecordedCall[] => ctx.run.sandbox.calls.slice(ctx.since);
+/** Whether the call was answered in the target (IAM is global: any Region of the target's account). */
+export const inPlace = (place: Place, c: Pick<RecordedCall, 'service' | 'account' | 'region'>) =>
+  c.account === place.account && (c.service === 'iam' || c.region === place.region);
+/** This run's calls answered in the request's target account-Region: what the product did there. */
+const callsOf = (ctx: RunContext): readonly RecordedCall[] => ctx.run.sandbox.calls.slice(ctx.since).filter((c) => inPlace(ctx.target.place, c));
+/** Every call of this run, wherever it was answered (the hub's report bucket, topic and bus included). */
+const allCallsOf = (ctx: RunContext): readonly RecordedCall[] => ctx.run.sandbox.calls.slice(ctx.since);
+/** What the target account-Region holds now (for the hub: the hub's account). */
+const targetAccount = (ctx: RunContext) => ctx.run.sandbox.accountIn(ctx.target.place.account, ctx.target.place.region);
 const ok = (c: RecordedCall) => c.error === undefined;
 
 class Timeline {
@@ -278,7 +337,7 @@ class Timeline {
 
 function stackNameOf(ctx: RunContext, idOrName: unknown): string | undefined {
   if (typeof idOrName !== 'string') return undefined;
-  const account = ctx.run.sandbox.account;
+  const account = targetAccount(ctx);
   return (account.stacks.get(idOrName) ?? account.stackByName(idOrName))?.name;
 }
 
@@ -313,6 +372,7 @@ const PROTON_READS = new Set(['GetEnvironmentAccountConnection', 'ListEnvironmen
 function productDeletes(ctx: RunContext): Map<string, number> {
   const deleted = new Map<string, number>();
   for (const c of ctx.run.sandbox.calls) {
+    if (!inPlace(ctx.target.place, c)) continue;
     if (c.operation === 'DeleteEnvironmentAccountConnection' && ok(c) && !deleted.has(String(c.input.id).toLowerCase()))
       deleted.set(String(c.input.id).toLowerCase(), c.at);
   }
@@ -397,7 +457,7 @@ function connectionReasons(timeline: Timeline, environment: EnvironmentRef, t: n
 }
 
 function stackDeletedBy(ctx: RunContext, name: string, t: number): boolean {
-  const stack = ctx.run.sandbox.account.stackByName(name);
+  const stack = targetAccount(ctx).stackByName(name);
   return !stack || (stack.deletedAt !== undefined && stack.deletedAt <= t);
 }
 
@@ -528,7 +588,7 @@ export function holdDependentsBack(ctx: RunContext): string[] {
     if (!stack) continue;
     for (const waited of waitsFor(world, stack, arn)) {
       if (!stackDeletedBy(ctx, waited.name, call.at)) {
-        const status = ctx.run.sandbox.account.stackByName(waited.name)?.status ?? 'absent';
+        const status = targetAccount(ctx).stackByName(waited.name)?.status ?? 'absent';
         violations.push(`DeleteStack ${stack.name} (${stack.ownerKind}) started while ${waited.name} (${waited.ownerKind}) is not deleted (${status})`);
       }
     }
@@ -585,9 +645,9 @@ export function sweepStartsOnlyOrphans(ctx: RunContext): string[] {
 /** "With protonApi retired, the product never calls any Proton operation (any Proton call is a violation)." */
 export function retiredNeverCallsProton(ctx: RunContext): string[] {
   if (ctx.scenario.protonApi !== 'retired' || ctx.target.protonApi === 'available') return [];
-  return callsOf(ctx)
+  return allCallsOf(ctx)
     .filter((c) => c.service === 'proton')
-    .map((c) => `Proton ${c.operation} called on a retired deployment`);
+    .map((c) => `Proton ${c.operation} called on a retired deployment (in ${c.account}/${c.region})`);
 }
 
 const OUTCOME_COUNTS = [
@@ -621,7 +681,7 @@ export function noLostRecord(ctx: RunContext): string[] {
     const inventoryKey = `executions/${name}/inventory.json`;
     const stored = account.objects.get(`${LOCAL_RESOURCES.reportBucket}/${inventoryKey}`);
     // An injected fault on reading the stored inventory back is the one excuse for leaving it out.
-    const unreadable = callsOf(ctx).some((c) => c.operation === 'GetObject' && c.input.Key === inventoryKey && c.error !== undefined);
+    const unreadable = allCallsOf(ctx).some((c) => c.operation === 'GetObject' && c.input.Key === inventoryKey && c.error !== undefined);
     if (stored !== undefined && !unreadable) {
       for (const resource of InventorySchema.parse(JSON.parse(stored)).resources) {
         if (!times.has(resource.id)) violations.push(`${resource.id} (${resource.type}, ${resource.action}) is in the stored inventory but not in the report`);
@@ -636,7 +696,7 @@ export function noLostRecord(ctx: RunContext): string[] {
     if (s.deleted + s.alreadyAbsent + s.retained + s.failed + s.planned !== s.total) violations.push(`the summary counts do not add up to ${s.total}`);
   }
   if (run.status === 'failed' && !report) {
-    const calls = callsOf(ctx);
+    const calls = allCallsOf(ctx);
     const faulted = (...operations: string[]) => calls.some((c) => c.error !== undefined && operations.includes(c.operation));
     const notifyTimedOut = run.lambdaFaultsFired.some((f) => f.state === 'NotifyFailure');
     const message = [...account.topics.values()].flat().some((m) => /FAILED/.test(m.subject ?? '') && mentionsExecution(m.message, name));
@@ -671,7 +731,7 @@ export function reportScope(ctx: RunContext): string[] {
   if (!report || !environment || ctx.target.kind !== 'decommission') return [];
   const arn = environmentArn(ctx.scenario, environment);
   const worlds = everyWorld(ctx.scenario);
-  const account = ctx.run.sandbox.account;
+  const account = targetAccount(ctx);
   const violations: string[] = [];
   for (const entry of report.resources) {
     const stackId = entry.type === 'cloudformation:stack' ? entry.id : entry.stackId;
@@ -691,7 +751,7 @@ export function reportScope(ctx: RunContext): string[] {
 
 /** Why CloudFormation cannot finish deleting the stack: a resource that fails to delete, a bucket with objects, a live importer. */
 function cloudFormationCannot(ctx: RunContext, world: WorldState, stack: StackState): string | undefined {
-  const account = ctx.run.sandbox.account;
+  const account = targetAccount(ctx);
   const specs = new Map(ctx.scenario.stacks.map((s) => [s.name, s]));
   for (const member of stackFamily(world, stack)) {
     const spec = specs.get(member.name);
@@ -708,6 +768,16 @@ function cloudFormationCannot(ctx: RunContext, world: WorldState, stack: StackSt
   return undefined;
 }
 
+/** The connection was deleted by a scenario change (not by the product) before the product's first read of it in this sandbox. */
+function goneBeforeFirstRead(ctx: RunContext, id: string): boolean {
+  if (productDeletes(ctx).has(id)) return false;
+  const firstRead = ctx.run.sandbox.calls.find(
+    (c) => inPlace(ctx.target.place, c) && c.operation === 'GetEnvironmentAccountConnection' && String(c.input.id).toLowerCase() === id,
+  );
+  if (!firstRead) return false;
+  return ctx.scenario.changes.some((c) => c.action === 'delete-connection' && c.id.toLowerCase() === id && changeTime(ctx.openedAt, c) <= firstRead.at);
+}
+
 /**
  * After a fault-free re-run, the execute request has converged: the re-run succeeded, and every stack
  * that may be deleted (all rules, in the account as it ends) is gone, unless CloudFormation cannot
@@ -720,10 +790,15 @@ export function converged(ctx: RunContext): string[] {
     if (run.error?.name !== 'InvalidRequest') violations.push(`an invalid request ended ${run.status} ${run.error?.name ?? ''}, not InvalidRequest`);
     return violations;
   }
+  // A target the hub cannot work in stays so without faults: spokeFailureReported judges the run instead.
+  if (spokeRefusal(ctx.fleet, target.place, callsOf(ctx))) return violations;
   const { environment } = targetEnvironment(scenario, target);
   const requested = target.connectionId ? everyConnection(scenario).get(target.connectionId) : undefined;
   const mustFail = target.kind === 'decommission' && !environment && !(target.protonApi === 'available' && requested);
   if (mustFail) return violations; // nothing identifies an environment: failing (or reporting nothing) is right
+  // Someone else deleted the requested connection before the product first asked Proton about it: with
+  // no environment named, nothing identifies one any more, and ConnectionNotFound is the right answer.
+  if (requested && !target.named && run.error?.name === 'ConnectionNotFound' && goneBeforeFirstRead(ctx, requested.id)) return violations;
   // Proton's environment-deleted event for an environment with several connections here: which one to
   // decommission is a person's call, so the run refuses (SeveralConnections), as designed.
   const ambiguous = target.environmentDeleted && target.protonApi === 'available' && environment !== undefined && connectionsOf(ctx, environment).length > 1;
@@ -745,7 +820,7 @@ export function converged(ctx: RunContext): string[] {
     if (whyStackNotDeletable(world, stack, arn) || !stays(stack)) continue;
     if (cloudFormationCannot(ctx, world, stack)) continue;
     if (waitsFor(world, stack, arn).some(stays)) continue;
-    const model = run.sandbox.account.stackByName(stack.name);
+    const model = targetAccount(ctx).stackByName(stack.name);
     violations.push(`${stack.name} is still ${model?.status ?? 'there'} after the re-run${model?.statusReason ? ` (${model.statusReason})` : ''}`);
   }
   return violations;
@@ -804,7 +879,9 @@ export function connectionEndsDeleted(ctx: RunContext, { final = false } = {}): 
       : [];
   }
   const id = decommissionedConnection(ctx);
-  if (!id || !run.sandbox.account.connections.has(id)) return [];
+  if (!id || !targetAccount(ctx).connections.has(id)) return [];
+  // The connection of a target the hub cannot work in stays: spokeFailureReported judges the run instead.
+  const refused = spokeRefusal(ctx.fleet, target.place, callsOf(ctx)) !== undefined;
   // Changes may create the connection (again) after the run deleted it: only judge what the run saw.
   if (ctx.scenario.changes.some((c) => (c.action === 'create-connection' && c.connection.id.toLowerCase() === id) || c.action === 'delete-connection'))
     return [];
@@ -816,6 +893,8 @@ export function connectionEndsDeleted(ctx: RunContext, { final = false } = {}): 
   );
   if ((outcome === 'deleted' || outcome === 'already-absent') && !protonSaidGone) {
     violations.push(`the report says connection ${id} is ${outcome}, but it still exists`);
+  } else if (refused) {
+    return violations;
   } else if (run.status === 'succeeded' && !protonSaidGone) {
     violations.push(`the execution succeeded in execute mode, but connection ${id} still exists (outcome ${outcome ?? 'unknown'})`);
   } else if (final && !permanentConnectionError(run)) {
@@ -836,4 +915,131 @@ export function protonErrorsFailTheRun(ctx: RunContext): string[] {
   const last = proton[proton.length - 1];
   if (!last || last.error === undefined || NOT_PROTON_FAILURES.has(last.error)) return [];
   return [`the run succeeded, but its last Proton call (${last.operation}) failed with ${last.error}`];
+}
+
+// ───────────────────────────── several accounts ─────────────────────────────
+
+/** The IAM service prefix of each service the sandbox answers (Service Authorization Reference). */
+const IAM_PREFIX: Readonly<Record<string, string>> = {
+  proton: 'proton',
+  cloudformation: 'cloudformation',
+  tagging: 'tag',
+  s3: 's3',
+  ssm: 'ssm',
+  iam: 'iam',
+  logs: 'logs',
+  ecr: 'ecr',
+  sns: 'sns',
+  eventbridge: 'events',
+  stepfunctions: 'states',
+  sts: 'sts',
+  organizations: 'organizations',
+};
+
+/** The IAM action a recorded call needs (the operation's own name, but DeleteObjects: s3:DeleteObject). */
+export function iamActionOf(c: Pick<RecordedCall, 'service' | 'operation'>): string {
+  const operation = c.service === 's3' && c.operation === 'DeleteObjects' ? 'DeleteObject' : c.operation;
+  return `${IAM_PREFIX[c.service] ?? c.service}:${operation}`;
+}
+
+const isReportBucketCall = (fleet: Scenario, c: RecordedCall) =>
+  c.service === 's3' && c.input.Bucket === LOCAL_RESOURCES.reportBucket && c.account === fleet.accountId && c.region === fleet.region;
+
+/**
+ * Why the hub cannot work in the target with its spoke roles, as the scenario says: the spoke is not
+ * deployed in the account, the account is outside the organization (the hub may assume roles only in
+ * its organization), or a call the run made there needs an action the spoke's policies lack. The hub
+ * itself works with its own roles: never refused this way.
+ */
+export function spokeRefusal(
+  fleet: Scenario,
+  place: Place,
+  calls: readonly Pick<RecordedCall, 'service' | 'operation' | 'account' | 'region'>[],
+): string | undefined {
+  if (place.account === fleet.accountId) return undefined;
+  const spoke = spokeOf(fleet, place.account);
+  if (!spoke.deployed) return `the spoke is not deployed in ${place.account}`;
+  if (spoke.outsideOrganization) return `${place.account} is outside the organization`;
+  const lacking = calls.find((c) => inPlace(place, c) && spoke.withoutActions.includes(iamActionOf(c)));
+  return lacking ? `the spoke roles of ${place.account} lack ${iamActionOf(lacking)}, which the run called` : undefined;
+}
+
+/**
+ * "Nothing is ever deleted in an account or Region other than the request's target": no deleting
+ * call answered anywhere else (the hub's own report bucket aside; IAM is global, so any Region of the
+ * target's account), and every other account-Region still holds what the scenario gave it: its
+ * stacks not deleted nor being deleted by anyone but their scenario, its stand-alone resources, its
+ * connections (unless a scenario change deleted one) and their roles.
+ */
+export function noCrossAccountDelete(ctx: RunContext): string[] {
+  const { fleet, target } = ctx;
+  const violations: string[] = [];
+  for (const c of allCallsOf(ctx)) {
+    if (!DELETING.test(c.operation) || isReportBucketCall(fleet, c) || inPlace(target.place, c)) continue;
+    violations.push(
+      `${c.operation} ${JSON.stringify(c.input).slice(0, 120)} answered in ${c.account}/${c.region}, but the target is ${placeKey(target.place)}`,
+    );
+  }
+  for (const place of placesOf(fleet)) {
+    if (samePlace(place, target.place)) continue;
+    const spec = placeScenario(fleet, place);
+    const account = ctx.run.sandbox.accountIn(place.account, place.region);
+    const where = `in ${placeKey(place)} (not the target)`;
+    const specs = new Map(spec.stacks.map((s) => [s.name, s]));
+    const deletingFromTheStart = (name: string | undefined): boolean =>
+      name !== undefined && (specs.get(name)?.status === 'DELETE_IN_PROGRESS' || deletingFromTheStart(specs.get(name)?.parent));
+    for (const s of spec.stacks) {
+      if (deletingFromTheStart(s.name)) continue;
+      const model = account.stackByName(s.name);
+      if (!model || model.deletedAt !== undefined || (model.status !== s.status && /^DELETE_/.test(model.status)))
+        violations.push(`stack ${s.name} ${where} is ${model?.status ?? 'gone'}`);
+    }
+    for (const r of spec.standaloneResources) if (!account.resourceNamed(r.type, r.name)) violations.push(`stand-alone ${r.type} ${r.name} ${where} is gone`);
+    const deletedByChange = new Set(spec.changes.flatMap((c) => (c.action === 'delete-connection' ? [c.id.toLowerCase()] : [])));
+    for (const c of spec.connections) {
+      if (deletedByChange.has(c.id.toLowerCase())) continue;
+      if (![...account.connections.keys()].some((id) => id.toLowerCase() === c.id.toLowerCase())) violations.push(`connection ${c.id} ${where} is gone`);
+      if (place.account === target.place.account) continue; // IAM is global: the target's account's roles are the target's
+      for (const role of [c.roleName, c.componentRoleName, c.codebuildRoleName]) {
+        if (role && !account.roles.has(role)) violations.push(`role ${role} of account ${place.account} (not the target's) is gone`);
+      }
+    }
+  }
+  return violations;
+}
+
+/**
+ * "A request naming an account (or Region) that is not a target is refused and deletes nothing
+ * anywhere": it ends InvalidRequest, makes no deleting call (the report bucket aside) and no call at
+ * all in any account-Region but the hub's.
+ */
+export function refusedTargetTouchesNothing(ctx: RunContext): string[] {
+  if (!ctx.target.notATarget) return [];
+  const violations: string[] = [];
+  if (ctx.run.error?.name !== 'InvalidRequest') violations.push(`${ctx.target.notATarget}, yet the run ended ${ctx.run.status} ${ctx.run.error?.name ?? ''}`);
+  for (const c of allCallsOf(ctx)) {
+    if (isReportBucketCall(ctx.fleet, c)) continue;
+    if (DELETING.test(c.operation)) violations.push(`${c.operation} in ${c.account}/${c.region} on a refused request (${ctx.target.notATarget})`);
+    else if (c.account !== ctx.fleet.accountId || c.region !== ctx.fleet.region)
+      violations.push(`${c.service} ${c.operation} answered in ${c.account}/${c.region} on a refused request (${ctx.target.notATarget})`);
+  }
+  return violations;
+}
+
+/**
+ * A target the hub cannot work in (spokeRefusal) is reported: the run fails, or its report records
+ * a failure (the run's, the connection's or a resource's). A run that ends as though all went well
+ * hides that the target was not cleaned up.
+ */
+export function spokeFailureReported(ctx: RunContext): string[] {
+  const { run, target } = ctx;
+  if (target.kind === 'invalid') return [];
+  const why = spokeRefusal(ctx.fleet, target.place, callsOf(ctx));
+  if (!why) return [];
+  const report = run.report;
+  const reported =
+    run.status === 'failed' ||
+    (report !== undefined &&
+      (report.status === 'failed' || report.failure !== undefined || report.summary.failed > 0 || report.connection.outcome === 'failed'));
+  return reported ? [] : [`${why}, yet the run ended ${run.status} with no failure reported (summary ${JSON.stringify(report?.summary ?? null)})`];
 }

@@ -30,6 +30,9 @@ const DESCRIPTIONS: Record<InvariantName, string> = {
   convergence: 'convergence: the same request, re-run without faults, succeeds and leaves no deletable stack',
   'connection-ends-deleted': 'connection ends deleted (Proton available), or is reported unreachable (Proton retired)',
   'proton-errors-fail-the-run': 'Proton errors are errors: a run whose last Proton call failed does not succeed',
+  'no-cross-account-delete': 'nothing is deleted in an account or Region other than the request target, by call or in what the others hold',
+  'refused-target-touches-nothing': 'a request naming an account-Region that is not a target is refused and touches no account',
+  'spoke-failure-reported': 'a target whose spoke is missing, lacks a permission or is outside the organization: the run reports the failure',
   'no-crash': 'no crash: the runner never throws, whatever fails',
 };
 

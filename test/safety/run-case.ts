@@ -6,16 +6,20 @@ import {
   connectionEndsDeleted,
   converged,
   holdDependentsBack,
+  noCrossAccountDelete,
   noLostRecord,
   noWrongfulDelete,
   protonErrorsFailTheRun,
   type RunContext,
+  refusedTargetTouchesNothing,
   reportScope,
   requestTarget,
   retiredNeverCallsProton,
+  spokeFailureReported,
   sweepStartsOnlyOrphans,
+  type Target,
 } from './invariants.js';
-import { parseScenario } from './world.js';
+import { parseScenario, placeScenario } from './world.js';
 
 /**
  * Runs one safety case: the request on the faulty account, then the same request again on the
@@ -32,6 +36,9 @@ export const INVARIANTS = [
   'convergence',
   'connection-ends-deleted',
   'proton-errors-fail-the-run',
+  'no-cross-account-delete',
+  'refused-target-touches-nothing',
+  'spoke-failure-reported',
   'no-crash',
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
@@ -40,6 +47,8 @@ export interface CaseOutcome {
   violations: Record<InvariantName, string[]>;
   /** Injected faults that fired in the first run: calls answered with an error, and Lambda timeouts. */
   faultsFired: number;
+  /** What the request asks for, read from the scenario (invariants.ts requestTarget). */
+  target?: Target;
   first?: LocalRunResult;
   rerun?: LocalRunResult;
 }
@@ -70,6 +79,9 @@ function checkRun(ctx: RunContext, record: (invariant: InvariantName, found: str
   record('report-scope', reportScope(ctx));
   record('proton-errors-fail-the-run', protonErrorsFailTheRun(ctx));
   record('connection-ends-deleted', connectionEndsDeleted(ctx, { final }));
+  record('no-cross-account-delete', noCrossAccountDelete(ctx));
+  record('refused-target-touches-nothing', refusedTargetTouchesNothing(ctx));
+  record('spoke-failure-reported', spokeFailureReported(ctx));
   if (final) record('convergence', converged(ctx));
 }
 
@@ -81,28 +93,30 @@ export async function runCase(safetyCase: SafetyCase): Promise<CaseOutcome> {
   const recorder = (run: string) => (invariant: InvariantName, found: string[]) => violations[invariant].push(...found.map((v) => `${run}: ${v}`));
   const parsed = parseScenario(scenario);
   const target = requestTarget(parsed, DEFAULT_MODE);
+  // The per-account rules read the target account-Region; the fleet rules, the whole scenario.
+  const local = placeScenario(parsed, target.place);
 
   let sandbox: Sandbox;
   try {
     sandbox = await openSandbox(scenario, { defaultMode: DEFAULT_MODE });
   } catch (error) {
     violations['no-crash'].push(`the sandbox refused the scenario: ${(error as Error).message}`);
-    return { violations, faultsFired: 0 };
+    return { violations, faultsFired: 0, target };
   }
   // Changes happen `at` seconds after the sandbox opened.
   const openedAt = sandbox.clock.now();
   const first = await runWithoutCrash(scenario, { sandbox, executionName: `${name}-first`, lambdaFaults }, violations['no-crash']);
-  if (!first) return { violations, faultsFired: 0 };
+  if (!first) return { violations, faultsFired: 0, target };
   const faultsFired = first.sandbox.calls.filter((c) => c.error !== undefined && !c.throttled).length + first.lambdaFaultsFired.length;
-  checkRun({ run: first, scenario: parsed, target, openedAt, since: 0 }, recorder('first run'), false);
+  checkRun({ run: first, scenario: local, fleet: parsed, target, openedAt, since: 0 }, recorder('first run'), false);
 
   const since = first.sandbox.calls.length;
   first.sandbox.clearFaults();
   const withoutFaults = { ...scenario, faults: [] };
   const rerun = await runWithoutCrash(withoutFaults, { sandbox: first.sandbox, input: scenario.input, executionName: `${name}-rerun` }, violations['no-crash']);
-  if (!rerun) return { violations, faultsFired, first };
-  checkRun({ run: rerun, scenario: parsed, target, openedAt, since }, recorder('re-run'), true);
-  return { violations, faultsFired, first, rerun };
+  if (!rerun) return { violations, faultsFired, target, first };
+  checkRun({ run: rerun, scenario: local, fleet: parsed, target, openedAt, since }, recorder('re-run'), true);
+  return { violations, faultsFired, target, first, rerun };
 }
 
 /** The property tests check one invariant each over the same cases: each case runs once. */

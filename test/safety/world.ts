@@ -1,5 +1,5 @@
 import { arnFor } from '../../local/sandbox/resource-arns.js';
-import { type ChangeSpec, type Scenario, type ScenarioInput, ScenarioSchema } from '../../local/sandbox/scenario.js';
+import { AccountContentSchema, type ChangeSpec, type Scenario, type ScenarioInput, ScenarioSchema } from '../../local/sandbox/scenario.js';
 
 /**
  * The account as the scenario describes it, at any moment of a run: the scenario's initial
@@ -67,6 +67,56 @@ export interface WorldState {
 
 export function parseScenario(scenario: ScenarioInput | Scenario): Scenario {
   return ScenarioSchema.parse(scenario);
+}
+
+/** One account-Region: the hub's, or a target's. */
+export interface Place {
+  account: string;
+  region: string;
+}
+
+export const placeKey = (p: Place) => `${p.account}/${p.region}`;
+export const samePlace = (a: Place, b: Place) => a.account === b.account && a.region === b.region;
+export const hubOf = (scenario: Scenario): Place => ({ account: scenario.accountId, region: scenario.region });
+
+/** Every account-Region the scenario describes, the hub's first. */
+export function placesOf(scenario: Scenario): Place[] {
+  return [hubOf(scenario), ...scenario.accounts.map((a) => ({ account: a.accountId, region: a.region }))];
+}
+
+/**
+ * The scenario as one account-Region holds it: that place's connections, stacks, resources,
+ * faults, changes and parameters (an account-Region the scenario does not describe holds
+ * nothing), with the deployment's own settings (protonApi, management account, input) kept. The
+ * hub's place is the scenario itself. Each place's resources and ARNs are its own (docs/sandbox.md:
+ * an account-Region's Proton tags name its Region).
+ */
+export function placeScenario(scenario: Scenario, place: Place): Scenario {
+  if (samePlace(place, hubOf(scenario))) return scenario;
+  const spec = scenario.accounts.find((a) => a.accountId === place.account && a.region === place.region);
+  const content = spec
+    ? {
+        connections: spec.connections,
+        stacks: spec.stacks,
+        standaloneResources: spec.standaloneResources,
+        faults: spec.faults,
+        changes: spec.changes,
+        parameters: spec.parameters,
+        timing: spec.timing,
+      }
+    : AccountContentSchema.parse({});
+  return { ...scenario, ...content, accountId: place.account, region: place.region };
+}
+
+/** The target account's spoke as the scenario describes it (every Region of an account says the same). */
+export function spokeOf(scenario: Scenario, account: string): { deployed: boolean; withoutActions: string[]; outsideOrganization: boolean } {
+  const entries = scenario.accounts.filter((a) => a.accountId === account);
+  const spoke = entries.find((a) => a.spoke)?.spoke;
+  return {
+    deployed: spoke?.deployed ?? true,
+    withoutActions: spoke?.withoutActions ?? [],
+    outsideOrganization: entries.some((a) => a.outsideOrganization),
+  };
 }
 
 export function environmentArn(scenario: Scenario, e: EnvironmentRef): string {
