@@ -1,13 +1,8 @@
 /**
- * Found while extending the safety sweep to several accounts (issue 12): a local-run harness
- * issue, not the product's. local/local-environment.ts openSandbox sets TARGET_ACCOUNTS and
- * TARGET_REGIONS per scenario ("So are the targets: each scenario names its own fleet"), but the
- * functions read them once, at cold start (functions/cleanup/targets.ts, lines 13-14, as Lambda
- * would): in one process, every later scenario keeps the first scenario's targets. A request naming
- * a target the later scenario configures is refused (InvalidRequest "... is not a target of this
- * hub (targets: 111122223333/us-east-1)"). The safety generator works around it by giving every
- * case the same targets (arbitraries.ts fleetOf). `it.fails`: passes while the issue is there, fails
- * once it is fixed (then make it a plain test).
+ * Found while extending the safety sweep to several accounts (issue 12): openSandbox sets
+ * TARGET_ACCOUNTS and TARGET_REGIONS per scenario, and the functions once read them only at cold
+ * start, so every later scenario of a process kept the first one's targets. They are now read on
+ * each use too (functions/cleanup/targets.ts), like PROTON_API.
  */
 import { describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../local/run-workflow.js';
@@ -16,7 +11,7 @@ import { consoleInput, environmentStack, scenario } from '../helpers/scenarios.j
 const B = '222233334444';
 
 describe('the local run: each scenario names its own targets', () => {
-  it.fails('a second scenario of the process, with account B configured, accepts a request for B', { timeout: 180_000 }, async () => {
+  it('a second scenario of the process, with account B configured, accepts a request for B', { timeout: 180_000 }, async () => {
     // The first scenario of the process configures the hub alone.
     await runWorkflow(scenario({ input: consoleInput('plan') }), { executionName: 'targets-first', defaultMode: 'plan' });
     const fleet = scenario({
