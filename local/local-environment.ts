@@ -91,7 +91,9 @@ export async function openSandbox(scenarioInput: ScenarioInput | Scenario, optio
   process.env.PROTON_API = scenario.protonApi;
   // So are the targets: each scenario names its own fleet.
   Object.assign(process.env, targetEnvironment(scenario));
-  const { allClients, onClientCreated } = await import('../functions/aws/clients.js');
+  const { allClients, forgetTargetSessions, onClientCreated } = await import('../functions/aws/clients.js');
+  // A new sandbox is a new deployment: no client of it holds another sandbox's credentials.
+  if (!options.sandbox) forgetTargetSessions();
   answerFromSandbox(allClients());
   if (!clientsHooked) {
     // Clients built later (per target account-Region, with a spoke role's credentials) are answered too.

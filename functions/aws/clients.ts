@@ -202,6 +202,16 @@ interface ClientOptions {
 const targetClients = new Map<string, PaceableClient>();
 
 /**
+ * A new function instance knows no target yet. The local run plays deployment after deployment in
+ * one process (each its own sandbox, whose STS issued its own credentials): it starts each one so.
+ */
+export function forgetTargetSessions(): void {
+  targetClients.clear();
+  assumed.clear();
+  targetPacers.clear();
+}
+
+/**
  * A client of a service that works in the account being cleaned up: the function's own in the
  * hub's account and Region; in another target, one built for that Region with the spoke role's
  * credentials, kept per target and execution.

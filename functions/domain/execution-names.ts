@@ -54,4 +54,4 @@ export function modeOfEvent(event: { source: string; detail: unknown }, settings
  * Any name Step Functions accepts for an execution: 1-80 characters, none of them whitespace,
  * control characters or < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : / (StartExecution API reference, "name").
  */
-export const EXECUTION_NAME = /^[^\s\u0000-\u001f\u007f-\u009f<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
+export const EXECUTION_NAME = /^[^\s\p{Cc}<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/u;

@@ -263,6 +263,13 @@ export class Sandbox {
     if (!service) throw new Error(`The sandbox does not simulate ${clientName}`);
     const operation = commandName.replace(/Command$/, '');
     const session = this.sessionOf(via.accessKeyId);
+    if (!session && via.accessKeyId?.startsWith('ASIA')) {
+      // Temporary credentials this sandbox's STS never issued (another sandbox's, kept by a client):
+      // AWS refuses them ("The security token included in the request is invalid"), never routes them.
+      const error = new Error('The security token included in the request is invalid.');
+      error.name = 'InvalidClientTokenId';
+      throw error;
+    }
     const place = this.placeOf(session?.accountId ?? this.scenario.accountId, via.region ?? this.scenario.region);
     const at = this.clock.now();
     const call: RecordedCall = { service, operation, input: structuredClone(input), at, account: place.account.accountId, region: place.account.region };
