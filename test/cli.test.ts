@@ -51,7 +51,7 @@ describe('npm start', () => {
     const { stdout } = await cli('--report', report);
     const stem = report.slice(0, -'.json'.length);
     expect(readFileSync(`${stem}.md`, 'utf8')).toMatch(/^# Proton connection cleanup succeeded \(execute\): connection /);
-    expect(readFileSync(`${stem}.html`, 'utf8')).toContain('<table id="resources">');
+    expect(readFileSync(`${stem}.html`, 'utf8')).toContain('<table id="resources"');
     expect(stdout).toContain(`Report written to ${report}, with ${stem}.md (summary) and ${stem}.html (timeline, table) beside it`);
   });
 

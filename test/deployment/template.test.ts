@@ -234,6 +234,8 @@ describe('triggers', () => {
 
     expect(permissions.map(([, p]) => p.Properties?.SourceArn).sort((a, b) => json(a).localeCompare(json(b)))).toEqual(
       rules()
+        // The one rule that is not a trigger: a sweep child's end invokes CollectFleet.
+        .filter(([id]) => id !== 'SweepChildEndedRule')
         .map(([id]) => fnArn(id))
         .sort((a, b) => json(a).localeCompare(json(b))),
     );

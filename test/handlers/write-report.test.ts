@@ -106,7 +106,7 @@ describe('WriteReport handler', () => {
       await writeReport(givenACompletedExecuteRun());
       const body = (key: string) => String(s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key)?.args[0].input.Body);
       expect(body(`reports/${EXECUTION_NAME}.md`)).toContain('## Failed (1)');
-      expect(body(`reports/${EXECUTION_NAME}.html`)).toContain(`<table id="resources">`);
+      expect(body(`reports/${EXECUTION_NAME}.html`)).toContain(`<table id="resources"`);
     });
 
     it('stores a report that matches the report schema, for the execution', async () => {
