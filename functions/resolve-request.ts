@@ -1,6 +1,8 @@
+import { roleSessionName } from './aws/target-session.js';
 import { applyPlan } from './cleanup/plan-reader.js';
-import { configuredRegions, requireConfiguredTargets } from './cleanup/targets.js';
+import { configuredRegions, requireConfiguredTargets, targetServing } from './cleanup/targets.js';
 import type { CleanupRequest } from './domain/request.js';
+import { PROTON_ENVIRONMENT_STATUS_CHANGE } from './domain/request.js';
 import { resolveRequest } from './domain/request-resolution.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
@@ -22,18 +24,27 @@ const config = loadConfig(
   }),
 );
 
+/** Proton's environment-deleted event: the one trigger that names no account. */
+function isEnvironmentDeletedEvent(request: CleanupRequest): boolean {
+  return request.trigger.type === 'event' && request.trigger.source === 'aws.proton' && request.trigger.detailType === PROTON_ENVIRONMENT_STATUS_CHANGE;
+}
+
 export const handler = taskHandler({
   task: 'ResolveRequest',
   input: z.object({ input: z.unknown(), executionName: z.string() }),
   logKeys: (event) => ({ executionName: event.executionName }),
   run: async (event): Promise<{ request: CleanupRequest; settings: { mapConcurrency: number } }> => {
-    const resolved = resolveRequest(event.input, {
+    const named = resolveRequest(event.input, {
       defaultMode: config.DEFAULT_MODE,
       requestEventSource: config.REQUEST_EVENT_SOURCE,
       protonApi: protonApiSetting(),
       hub: hubTarget(),
       regions: configuredRegions(),
     });
+    const resolved =
+      named.environment && isEnvironmentDeletedEvent(named) && named.protonApi === 'available'
+        ? { ...named, target: await targetServing(named.environment, roleSessionName(event.executionName)) }
+        : named;
     // Only an account and Region the deployment targets: refused here, before anything is read there.
     await requireConfiguredTargets([resolved.target, ...(resolved.targets ?? [])]);
     const request = await applyPlan(resolved, config.REPORT_BUCKET, {

@@ -1,8 +1,20 @@
 import { accountsUnder } from '../aws/organization.js';
-import { expandTargets, organizationParents, parseTargetSettings, type Target, type TargetSettings, targetProblem } from '../domain/target.js';
+import { listConnections } from '../aws/proton.js';
+import { inTarget } from '../aws/target-session.js';
+import type { EnvironmentRef } from '../domain/request.js';
+import {
+  expandTargets,
+  organizationParents,
+  parseTargetSettings,
+  sameTarget,
+  type Target,
+  type TargetSettings,
+  targetKey,
+  targetProblem,
+} from '../domain/target.js';
 import { loadConfig } from '../runtime/config.js';
 import { hubTarget } from '../runtime/deployment.js';
-import { InvalidRequestError } from '../runtime/errors.js';
+import { InvalidRequestError, SeveralConnectionsError } from '../runtime/errors.js';
 import { SettingsSchema } from '../runtime/settings.js';
 
 /**
@@ -45,4 +57,29 @@ export async function requireConfiguredTargets(targets: readonly Target[]): Prom
 async function accountsUnderConfiguredParents(settings: TargetSettings): Promise<string[]> {
   const parents = organizationParents(settings);
   return parents.length > 0 ? accountsUnder(parents) : [];
+}
+
+/**
+ * Proton's environment-deleted event names the environment, not the account its connection is in:
+ * each target is asked (Proton's list of its connections for that environment). The one target
+ * that has one; the hub itself when none has (nothing to do there, as in one account); several are
+ * a person's call. A target that cannot be asked fails the resolution: "none found" is never
+ * inferred from an error.
+ */
+export async function targetServing(environment: EnvironmentRef, sessionName: string): Promise<Target> {
+  const hub = hubTarget();
+  const targets = await configuredTargets();
+  if (targets.length === 1 && sameTarget(targets[0] as Target, hub)) return hub;
+  const serving: Target[] = [];
+  for (const target of targets) {
+    const connections = await inTarget({ target, sessionName }, () => listConnections(environment.name));
+    if (connections.some((c) => c.environmentName === environment.name && c.managementAccountId === environment.managementAccountId)) serving.push(target);
+  }
+  if (serving.length > 1) {
+    throw new SeveralConnectionsError(
+      `Environment ${environment.name} of ${environment.managementAccountId} has a connection in ${serving.map(targetKey).join(' and ')}: ` +
+        'which one to decommission is a person\'s call; start the run with "account" and "region"',
+    );
+  }
+  return serving[0] ?? hub;
 }

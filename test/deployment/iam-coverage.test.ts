@@ -35,6 +35,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** The functions that work in target accounts (serverless.yml: those with a SPOKE_ROLE_NAME). */
 const SPOKE_FUNCTIONS = [
+  'ResolveRequest',
   'StartSweep',
   'ScheduleDecommission',
   'DescribeConnection',
@@ -166,6 +167,22 @@ describe('every permission serverless.yml grants is used by a local run', () => 
     const last = fleetChildren.at(-1);
     const lastStarted = fleetSandbox.account.executions.find((e) => e.name === last?.executionName);
     if (last && lastStarted) await deliverEndOf({ name: lastStarted.name, input: lastStarted.input }, last);
+
+    // Proton's environment-deleted event on a hub with targets: each target is asked which connection serves it.
+    const fleetEnvironmentDeleted = {
+      version: '0',
+      id: 'coverage-environment-deleted',
+      'detail-type': 'AWS Proton Environment Status Change',
+      source: 'aws.proton',
+      account: MANAGEMENT_ACCOUNT,
+      time: '2026-09-30T10:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { name: 'orders-dev', status: 'DELETED' },
+    };
+    // (Proton answering in every target: a target that cannot be asked fails the resolution.)
+    const fleetWithProton = { ...fleet, accounts: fleet.accounts?.map(({ protonApi: _retired, ...account }) => account) };
+    await runOne('fleet environment event', fleetWithProton, fleetEnvironmentDeleted);
 
     // A sweep with Proton available, and the cleanups it starts.
     const orphaned = scenario({

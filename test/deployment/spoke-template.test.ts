@@ -20,6 +20,7 @@ import { actionsOf, type Resource, resourcesOf, roleStatements, type Statement, 
 
 /** The functions that work in target accounts, and the suffix of their role names (the contract of issue 12, written out here). */
 const SPOKE_SUFFIXES: Record<string, string> = {
+  resolveRequest: 'resolve',
   startSweep: 'sweep',
   scheduleDecommission: 'schedule',
   describeConnection: 'describe',
@@ -31,7 +32,7 @@ const SPOKE_SUFFIXES: Record<string, string> = {
   deleteConnectionRoles: 'delete-roles',
   findDueConnections: 'find-due',
 };
-const HUB_ONLY = ['resolveRequest', 'checkForRunningCleanup', 'writeReport', 'notify', 'startFromEvent'];
+const HUB_ONLY = ['checkForRunningCleanup', 'writeReport', 'notify', 'startFromEvent', 'collectFleet'];
 /** The functions that resolve targets named by OU or root. */
 const RESOLVING_OUS = ['resolveRequest', 'startSweep', 'findDueConnections'];
 const PREFIX = 'proton-cleanup-spoke';

@@ -169,3 +169,53 @@ describe('a fleet sweep', () => {
     expect(reportOf(parent).sweep?.map((s) => `${s.account}/${s.region} ${s.environmentName}`)).toEqual([`${B}/eu-west-1 orders-eu`]);
   });
 });
+
+describe("Proton's environment-deleted event on a hub with targets", () => {
+  const deleted = (name: string) => ({
+    version: '0',
+    id: 'c7a9f3e0-0000-4000-8000-000000000001',
+    'detail-type': 'AWS Proton Environment Status Change',
+    source: 'aws.proton',
+    account: MANAGEMENT_ACCOUNT,
+    time: '2026-09-30T10:00:00Z',
+    region: 'us-east-1',
+    resources: [`arn:aws:proton:us-east-1:${MANAGEMENT_ACCOUNT}:environment/${name}`],
+    detail: { name, status: 'DELETED' },
+  });
+  const ORDERS_CONNECTION = '5b2f0c1e-7a3d-4e8f-9c6b-1d2e3f4a5b6c';
+  const withOrdersConnection = (status: 'CONNECTED' | 'REJECTED' = 'CONNECTED') =>
+    fleet({
+      accounts: [
+        {
+          accountId: B,
+          region: 'us-east-1',
+          connections: [{ id: ORDERS_CONNECTION, environmentName: ORDERS, roleName: 'ProtonEnvironmentRole-orders', status }],
+          stacks: [environmentStack({ name: B_STACK, environment: ORDERS })],
+        },
+      ],
+    });
+
+  it('cleans up in the account whose connection serves the environment', async () => {
+    const report = reportOf(await runWorkflow(withOrdersConnection(), { input: deleted(ORDERS) }));
+
+    expect(report.execution).toMatchObject({ account: B, region: 'us-east-1' });
+    expect(report.connection.id).toBe(ORDERS_CONNECTION);
+    expect(report.resources.some((r) => r.type === 'cloudformation:stack' && r.id.includes(`:${B}:stack/${B_STACK}/`))).toBe(true);
+  });
+
+  it('stays in the hub, with nothing to do, when no target has a connection for it', async () => {
+    const result = await runWorkflow(withOrdersConnection(), { input: deleted('nowhere-env') });
+
+    expect(reportOf(result).execution).toMatchObject({ account: HUB, region: 'us-east-1' });
+    expect(deletingCalls(result)).toEqual([]);
+  });
+
+  it('fails, deleting nothing, when a target cannot be asked (never "none found")', async () => {
+    const spec = withOrdersConnection();
+    spec.accounts?.push({ accountId: C, region: 'us-east-1', faults: [fault('ListEnvironmentAccountConnections', 'internal')] });
+    const result = await runWorkflow(spec, { input: deleted(ORDERS) });
+
+    expect(result.status).toBe('failed');
+    expect(deletingCalls(result)).toEqual([]);
+  });
+});
