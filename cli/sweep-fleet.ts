@@ -64,7 +64,13 @@ export async function sweepFleet(
     children.set(section.execution, await childOf(access, section.execution, listed));
   }
   const hub = { account: report?.execution.account ?? 'hub', region: report?.execution.region ?? 'hub' };
-  return fleetFromSweep(sections, hub, children, unreachable);
+  return fleetFromSweep(
+    sections,
+    hub,
+    children,
+    unreachable,
+    file?.targets ?? report?.fleet?.accounts.flatMap((a) => (a.account && a.region ? [{ account: a.account, region: a.region }] : [])),
+  );
 }
 
 /** The children in the order of their account and Region (as swept), each group with its totals. */

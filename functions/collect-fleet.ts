@@ -1,5 +1,5 @@
 import { publishToTopic, putEvent } from './aws/notifications.js';
-import { executionKey, getJson, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
+import { executionKey, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
 import { markerRef, publishOnce } from './aws/publish-once.js';
 import { executionStatus } from './aws/step-functions.js';
 import { EXECUTION_NAME } from './domain/execution-names.js';
@@ -34,6 +34,8 @@ const StatusChangeSchema = z.object({
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: z.object({ name: z.string(), status: z.string(), input: z.string().nullable().optional() }),
 });
+/** The sweep's own CollectFleet state, at its end. */
+const SweepEndSchema = z.object({ sweep: z.string().regex(EXECUTION_NAME) });
 
 /** The sweep that started this execution (its input's `sweptBy`), if any. */
 function sweptBy(input: string | null | undefined): string | undefined {
@@ -53,16 +55,26 @@ async function childState(execution: string): Promise<ChildState> {
   return status === 'RUNNING' || status === 'PENDING_REDRIVE' ? { kind: 'running' } : { kind: 'ended-without-report', status: status ?? 'NOT_FOUND' };
 }
 
+/** The sweep whose fleet the input asks about, and the child that ended (none: the sweep's own end). */
+function sweepOf(input: z.infer<typeof StatusChangeSchema> | z.infer<typeof SweepEndSchema>): { sweep?: string; endedChild?: string } {
+  if ('sweep' in input) return { sweep: input.sweep };
+  if (input.detail.status === 'RUNNING') return {};
+  const sweep = sweptBy(input.detail.input);
+  return sweep ? { sweep, endedChild: input.detail.name } : {};
+}
+
 export const handler = taskHandler({
   task: 'CollectFleet',
-  input: StatusChangeSchema,
-  logKeys: (event) => ({ executionName: event.detail.name }),
-  run: async (event) => {
-    const sweep = sweptBy(event.detail.input);
-    if (!sweep || event.detail.status === 'RUNNING') return { sweep: sweep ?? null, outcome: 'not-a-sweep-child' as const };
+  input: z.union([SweepEndSchema, StatusChangeSchema]),
+  logKeys: (input) => ('sweep' in input ? { executionName: input.sweep } : { executionName: input.detail.name }),
+  run: async (input) => {
+    const { sweep, endedChild } = sweepOf(input);
+    if (!sweep) return { sweep: null, outcome: 'not-a-sweep-child' as const };
     const sweepFile = await getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(sweep, 'sweep.json') }, SweepFileSchema);
     if (!sweepFile) return { sweep, outcome: 'sweep-not-found' as const };
     const started = sweepFile.environments.flatMap((s) => (s.execution && (s.outcome === 'started' || s.outcome === 'already-started') ? [s.execution] : []));
+    // Only the sweep's own children count: an execution that merely names a sweep (sweptBy) is not one of them.
+    if (endedChild && !started.includes(endedChild)) return { sweep, outcome: 'not-a-sweep-child' as const };
     const states = new Map<string, ChildState>();
     for (const execution of started) {
       const state = await childState(execution);
@@ -70,8 +82,10 @@ export const handler = taskHandler({
       if (state.kind === 'running') return { sweep, outcome: 'children-running' as const };
       states.set(execution, state);
     }
-    const sweepReport = await getJson({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.json` }, ReportSchema);
-    const report = { ...sweepReport, fleet: fleetFromSweep(sweepFile.environments, hubTarget(), states, sweepFile.unreachable) };
+    const sweepReport = await getJsonIfExists({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.json` }, ReportSchema);
+    // The sweep's own report not written yet: its own CollectFleet state comes after it.
+    if (!sweepReport) return { sweep, outcome: 'sweep-running' as const };
+    const report = { ...sweepReport, fleet: fleetFromSweep(sweepFile.environments, hubTarget(), states, sweepFile.unreachable, sweepFile.targets) };
     const at = (extension: string) => ({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.fleet.${extension}` });
     const [location, markdown, html] = await Promise.all([
       putJson(at('json'), report),

@@ -102,7 +102,10 @@ export const handler = taskHandler({
       ...(sweep ? { sweep } : {}),
       // A fleet sweep's report shows its children as started (CollectFleet reports them once they have all ended).
       ...(sweepFile?.targets
-        ? { fleet: fleetFromSweep(sweepFile.environments, hubTarget(), new Map(), sweepFile.unreachable), unreachableTargets: sweepFile.unreachable ?? [] }
+        ? {
+            fleet: fleetFromSweep(sweepFile.environments, hubTarget(), new Map(), sweepFile.unreachable, sweepFile.targets),
+            unreachableTargets: sweepFile.unreachable ?? [],
+          }
         : {}),
       ...(state.scheduled ? { scheduled: state.scheduled } : {}),
       ...(inventory ? { inventory } : {}),

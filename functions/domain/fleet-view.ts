@@ -118,10 +118,11 @@ export function fleetFromSweep(
   hub: Target,
   children: ReadonlyMap<string, ChildState>,
   unreachable: readonly UnreachableTarget[] = [],
+  swept: readonly Target[] = [],
 ): Fleet {
   const rows: FleetRow[] = [
     ...sections.map((s) => fleetRow(s, hub, s.execution ? children.get(s.execution) : undefined)),
     ...unreachable.map((t) => unreachableRow({ account: t.account, region: t.region }, t.error)),
   ];
-  return buildFleet(rows);
+  return buildFleet(rows, swept);
 }

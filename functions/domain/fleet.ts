@@ -115,9 +115,13 @@ function totalsOf(rows: readonly FleetRow[], place?: Target): FleetTotals {
   return { ...(place ? { account: place.account, region: place.region } : {}), environments: rows.filter((r) => r.environment).length, byStatus, summary };
 }
 
-/** Rows with totals per account and Region (in the order the targets were swept) and for the fleet. */
-export function buildFleet(rows: readonly FleetRow[]): Fleet {
-  const places: Target[] = [];
+/**
+ * Rows with totals per account and Region (in the order the targets were swept) and for the fleet.
+ * `swept`: every target the sweep covered, so that one where nothing was found still has its
+ * (empty) totals: swept and empty is not the same as never looked at.
+ */
+export function buildFleet(rows: readonly FleetRow[], swept: readonly Target[] = []): Fleet {
+  const places: Target[] = [...swept.map((t) => ({ account: t.account, region: t.region }))];
   for (const row of rows)
     if (!places.some((p) => p.account === row.account && p.region === row.region)) places.push({ account: row.account, region: row.region });
   return {

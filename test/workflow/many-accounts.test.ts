@@ -135,7 +135,10 @@ describe('a fleet sweep', () => {
 
     expect(children).toHaveLength(3);
     expect(fleetOf?.complete).toBe(true);
-    expect(fleetOf?.accounts.map((a) => `${a.account}/${a.region}`).sort()).toEqual([`${B}/eu-west-1`, `${B}/us-east-1`, `${HUB}/us-east-1`].sort());
+    // Every target swept (targetAccounts × targetRegions), those where nothing was found included.
+    const swept = [HUB, B, C].flatMap((account) => ['us-east-1', 'eu-west-1'].map((region) => `${account}/${region}`));
+    expect(fleetOf?.accounts.map((a) => `${a.account}/${a.region}`).sort()).toEqual(swept.sort());
+    expect(fleetOf?.rows.map((r) => `${r.account}/${r.region}`).sort()).toEqual([`${B}/eu-west-1`, `${B}/us-east-1`, `${HUB}/us-east-1`].sort());
     expect(fleetOf?.totals.summary.deleted).toBe(fleetOf?.rows.reduce((sum, row) => sum + row.summary.deleted, 0));
   });
 

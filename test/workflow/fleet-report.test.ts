@@ -7,8 +7,8 @@ import { runSweepChildren } from '../../local/sweep-children.js';
 import { environmentStack, fault, scenario } from '../helpers/scenarios.js';
 
 /**
- * Review of issue 12 (hub and spokes): failing tests that demonstrate problems found by review.
- * Expected answers come from the issue's text, not from the code under test.
+ * The fleet report in the cases no child's end can build it (found by review, issue 12). Expected
+ * answers come from the issue's text: "built when the children finish ... totals per account".
  */
 const B = '222233334444';
 const C = '333344445555';
@@ -31,7 +31,7 @@ async function sweep(spec: ScenarioInput, input: Record<string, unknown>) {
   return { parent, children, fleetReport: stored ? ReportSchema.parse(JSON.parse(stored)) : undefined, fleetEvents };
 }
 
-describe('issue 12 review: a fleet sweep that starts no child', () => {
+describe('a fleet sweep that starts no child', () => {
   // "Fleet report ... built when the children finish ... The completion event and SNS message summarize it."
   // CollectFleet runs only on a child's end: a sweep whose every target is unreachable (the case an operator
   // most needs to hear about) or that finds nothing to start never gets reports/<sweep>.fleet.json nor the
@@ -45,7 +45,7 @@ describe('issue 12 review: a fleet sweep that starts no child', () => {
   });
 });
 
-describe('issue 12 review: fleet coverage', () => {
+describe('the fleet totals', () => {
   // "totals per account and for the fleet": with 40 accounts × Regions, a target that was swept and held
   // nothing must be told apart from one the sweep never covered. The sweep file records `targets`, the fleet drops them.
   it('lists every swept target in the fleet totals, including one where nothing was found', async () => {
