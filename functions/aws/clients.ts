@@ -53,8 +53,15 @@ function retryStrategy(maxAttempts: number): ConfiguredRetryStrategy {
  * the bundles (custom.esbuild.exclude); see test/deployment/bundle-size.test.ts.
  */
 function clientOptions(maxAttempts: number) {
-  return { credentials: fromEnv(), retryStrategy: retryStrategy(maxAttempts) };
+  return { credentials: fromEnv(), retryStrategy: retryStrategy(maxAttempts), requestHandler: HTTP_TIMEOUTS };
 }
+
+/**
+ * A connection that does not open, or an answer that does not come, is a transient failure
+ * (TimeoutError, retried like a network error), never a function left waiting until Lambda ends it:
+ * one endpoint that hangs must not take a fleet sweep's whole invocation with it.
+ */
+const HTTP_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true };
 
 /** One Tracer per function instance (Powertools; see runtime/powertools.ts for why it is here). */
 const tracer = new Tracer({ serviceName: SERVICE_NAME });
@@ -196,6 +203,7 @@ function forgetOldest<K, V>(cache: Map<K, V>): void {
 interface ClientOptions {
   credentials: AwsCredentialIdentityProvider;
   retryStrategy: ConfiguredRetryStrategy;
+  requestHandler: typeof HTTP_TIMEOUTS;
   region?: string;
 }
 

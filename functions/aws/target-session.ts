@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { keyScope, sameTarget, type Target } from '../domain/target.js';
 import { hubTarget } from '../runtime/deployment.js';
 
@@ -24,10 +25,16 @@ export function currentTargetSession(): TargetSession | undefined {
   return sessions.getStore();
 }
 
-/** An STS role session name: 2-64 characters of [\w+=,.@-] (STS AssumeRole API reference). */
+/**
+ * An STS role session name: 2-64 characters of [\w+=,.@-] (STS AssumeRole API reference). An
+ * execution name is up to 80: a longer one keeps its start and a hash of the whole, so two
+ * executions never share a session name in CloudTrail.
+ */
 export function roleSessionName(executionName: string): string {
-  const cleaned = executionName.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-  return cleaned.length >= 2 ? cleaned : 'proton-cleanup';
+  const cleaned = executionName.replace(/[^\w+=,.@-]/g, '-');
+  if (cleaned.length < 2) return 'proton-cleanup';
+  if (cleaned.length <= 64) return cleaned;
+  return `${cleaned.slice(0, 55)}-${createHash('sha256').update(executionName).digest('hex').slice(0, 8)}`;
 }
 
 /** The account and Region the code running now cleans up: its session's target, else the hub's own. */
