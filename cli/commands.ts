@@ -65,9 +65,24 @@ function shellWord(word: string): string {
 
 /** After a plan that succeeded: the command that executes exactly it. */
 async function executeCommandFor(access: CleanupAccess, report: Report, options: StartOptions): Promise<string> {
+  // A sweep's plan is not a reviewed plan (a plan is one environment's): its execute is the sweep again.
+  if (report.request?.sweep) return ['proton-cleanup', 'execute', ...sweepFlags(report), ...(options.targetArgs ?? [])].map(shellWord).join(' ');
   const plan = options.report ?? `s3://${(await access.resources()).reportBucket}/reports/${report.execution.name}.json`;
   const target = report.request ? targetFlags(planTarget(JSON.stringify(report), plan)) : [];
   return ['proton-cleanup', 'execute', '--plan', plan, ...target, ...(options.targetArgs ?? [])].map(shellWord).join(' ');
+}
+
+/** The sweep a report ran, as flags: the same targets (a fleet's named ones), environments and options. */
+function sweepFlags(report: Report): string[] {
+  const request = report.request;
+  return [
+    '--sweep',
+    ...(request?.targets ? ['--targets', request.targets.map((t) => `${t.account}/${t.region}`).join(',')] : []),
+    ...(request?.environments ? ['--environments', request.environments.map((e) => `${e.name}@${e.managementAccountId}`).join(',')] : []),
+    ...(request?.options.deleteTypes.length ? ['--delete-types', request.options.deleteTypes.join(',')] : []),
+    ...(request?.options.retainFailedResources ? ['--retain-failed-resources'] : []),
+    ...(request?.options.deleteConnectionRoles ? ['--delete-connection-roles'] : []),
+  ];
 }
 
 /**

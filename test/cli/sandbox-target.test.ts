@@ -96,6 +96,17 @@ describe('proton-cleanup on the sandbox', () => {
     expect(stdout).toContain(`To execute this plan: proton-cleanup execute --plan ${plan} --connection ${CONNECTION} --sandbox ${DEMO} --state ${state}`);
   });
 
+  it('after a fleet sweep plan, prints the sweep to execute (a sweep is not a reviewed plan): its targets and options, the same target flags', async () => {
+    const state = path.join(tempDir(), 'S.json');
+    const fleet = path.join(root, 'scenarios', 'fleet.json');
+
+    const { stdout } = await cli('plan', '--sweep', '--targets', '222233334444/us-east-1', '--delete-types', 's3:bucket', '--sandbox', fleet, '--state', state);
+
+    expect(stdout).toContain(
+      `To execute this plan: proton-cleanup execute --sweep --targets 222233334444/us-east-1 --delete-types s3:bucket --sandbox ${fleet} --state ${state}`,
+    );
+  });
+
   it('execute --plan FILE without target flags takes the target from the plan, saying so on stderr', async () => {
     const dir = tempDir();
     const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
