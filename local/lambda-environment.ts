@@ -1,3 +1,4 @@
+import { DEFAULT_ORGANIZATION } from './sandbox/scenario.js';
 /**
  * The environment variables the functions get when they run outside Lambda: in the local run and
  * in the tests and benchmark, built from this one list so the two never drift apart. Fake
@@ -15,17 +16,22 @@ interface LocalAccount {
   accountId: string;
   /** A fleet scenario's target account-Regions besides the hub. */
   accounts?: readonly { accountId: string; region: string }[];
+  /** Its organization (a fleet scenario's default: DEFAULT_ORGANIZATION). */
+  organization?: { id: string } | undefined;
 }
 
 /**
  * Where the functions clean up: TARGET_ACCOUNTS, the distinct account ids (the hub's first, then
  * the scenario's accounts), and TARGET_REGIONS, the distinct Regions (the hub's first).
  */
-export function targetEnvironment(account: LocalAccount): { TARGET_ACCOUNTS: string; TARGET_REGIONS: string } {
+export function targetEnvironment(account: LocalAccount): { TARGET_ACCOUNTS: string; TARGET_REGIONS: string; ORGANIZATION_ID: string } {
   const places = [account, ...(account.accounts ?? [])];
+  const fleet = (account.accounts?.length ?? 0) > 0;
   return {
     TARGET_ACCOUNTS: [...new Set(places.map((p) => p.accountId))].join(','),
     TARGET_REGIONS: [...new Set(places.map((p) => p.region))].join(','),
+    // As the fleet's packaged template is given it (local-environment.ts, localDeployment).
+    ORGANIZATION_ID: fleet ? (account.organization?.id ?? DEFAULT_ORGANIZATION.id) : '',
   };
 }
 

@@ -13,8 +13,8 @@ import {
   targetProblem,
 } from '../domain/target.js';
 import { loadConfig } from '../runtime/config.js';
-import { hubTarget } from '../runtime/deployment.js';
-import { InvalidRequestError, SeveralConnectionsError } from '../runtime/errors.js';
+import { deploymentAccountId, hubTarget } from '../runtime/deployment.js';
+import { InvalidConfigurationError, InvalidRequestError, SeveralConnectionsError } from '../runtime/errors.js';
 import { SettingsSchema } from '../runtime/settings.js';
 
 /**
@@ -24,8 +24,16 @@ import { SettingsSchema } from '../runtime/settings.js';
  * the local run plays several deployments in one process.
  */
 function targetSettings(): TargetSettings {
-  const config = loadConfig(SettingsSchema.pick({ TARGET_ACCOUNTS: true, TARGET_REGIONS: true }));
-  return parseTargetSettings(config.TARGET_ACCOUNTS, config.TARGET_REGIONS);
+  const config = loadConfig(SettingsSchema.pick({ TARGET_ACCOUNTS: true, TARGET_REGIONS: true, ORGANIZATION_ID: true }));
+  const settings = parseTargetSettings(config.TARGET_ACCOUNTS, config.TARGET_REGIONS);
+  // Another account's spoke roles may be assumed only in the hub's organization (aws:ResourceOrgID):
+  // without it every run there would fail; say so at once, naming what to set.
+  if (!config.ORGANIZATION_ID && settings.accounts.some((entry) => entry !== deploymentAccountId())) {
+    throw new InvalidConfigurationError(
+      'Invalid environment variables: ORGANIZATION_ID: is not set, but TARGET_ACCOUNTS names other accounts: deploy with --param="organizationId=o-…" (the organization the spoke roles may be assumed in)',
+    );
+  }
+  return settings;
 }
 targetSettings();
 

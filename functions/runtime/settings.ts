@@ -47,6 +47,11 @@ export const SettingsSchema = z.object({
   // Checked by domain/target.ts (parseTargetSettings), which names a bad entry.
   TARGET_ACCOUNTS: z.string().default(''),
   TARGET_REGIONS: z.string().default(''),
+  /** organizationId: required once another account is a target (the spoke roles may be assumed only in it). */
+  ORGANIZATION_ID: z
+    .string()
+    .regex(/^(o-[a-z0-9]{10,32})?$/, 'expected an AWS Organizations id such as o-a1b2c3d4e5, or nothing')
+    .default(''),
   /** The CloudFormation deletion role deployment/spoke.yml creates in each target account (`<spokeRoleNamePrefix>-cfn-deletion`). */
   SPOKE_DELETION_ROLE_NAME: z
     .string()
