@@ -125,6 +125,9 @@ function planned(report: Report, max: number): string[] {
 
 function sweep(report: Report, max: number): string[] {
   if (!report.sweep) return [];
+  // A fleet sweep's sections are in several accounts: the same environment name may be in two.
+  const where = report.sweep.some((s) => s.account) || report.fleet !== undefined;
+  const hub = `${report.execution.account ?? ''} ${report.execution.region ?? ''}`.trim();
   return [
     `## Sweep (${report.sweep.length} environment${report.sweep.length === 1 ? '' : 's'})`,
     '',
@@ -132,6 +135,7 @@ function sweep(report: Report, max: number): string[] {
       report.sweep,
       max,
       (s) => [
+        ...(where ? [mdText(s.account ? `${s.account} ${s.region ?? ''}` : hub)] : []),
         `${mdText(s.environmentName)}<br>${mdText(s.managementAccountId)}`,
         String(s.resources),
         s.outcome,
@@ -139,7 +143,7 @@ function sweep(report: Report, max: number): string[] {
         mdText(s.error ?? s.reason),
         mdText(s.report ?? ''),
       ],
-      ['environment', 'resources', 'outcome', 'execution', 'why', 'its report'],
+      [...(where ? ['account and Region'] : []), 'environment', 'resources', 'outcome', 'execution', 'why', 'its report'],
     ),
   ];
 }

@@ -162,3 +162,22 @@ describe('the size of the fleet sections', () => {
     expect(renderMarkdown(fleetReport(huge())).length).toBeLessThan(40_000);
   });
 });
+
+describe("renderMarkdown of a fleet sweep's sections", () => {
+  const section_ = (account: string | undefined, environmentName: string) => ({
+    ...(account ? { account, region: 'eu-west-1' } : {}),
+    environmentName,
+    managementAccountId: '444455556666',
+    environmentArn: `arn:aws:proton:us-east-1:444455556666:environment/${environmentName}`,
+    resources: 3,
+    outcome: 'started' as const,
+    reason: 'no connection serves it',
+  });
+
+  it('names the account and Region of each environment, so one name in two accounts reads as two', () => {
+    const report = fleetReport(fleetFixture(), { sweep: [section_(undefined, 'orders-dev'), section_('222222222222', 'orders-dev')] });
+    const rows = tableRows(section(renderMarkdown(report), 'Sweep')).map((r) => cells(r)[0]);
+
+    expect(rows).toEqual([`${report.execution.account} ${report.execution.region}`, '222222222222 eu-west-1']);
+  });
+});
