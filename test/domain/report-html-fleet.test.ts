@@ -1,7 +1,7 @@
-import type { Document, HTMLButtonElement, HTMLInputElement, HTMLTableRowElement } from 'happy-dom';
+import type { Document, HTMLButtonElement, HTMLTableRowElement } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../functions/domain/report-html.js';
-import { openHtml } from '../helpers/dom.js';
+import { openHtml, typeInto } from '../helpers/dom.js';
 import { API_FAILURE, childRow, fleetFailure, fleetFixture, fleetReport, LEDGER_FAILURE, UNREACHABLE_ERROR } from '../helpers/fleet-fixtures.js';
 
 const HOSTILE = '</script><script>alert(1)</script><!-- <img src=x onerror=alert(2)>';
@@ -25,13 +25,7 @@ const visible = (doc: Document) =>
     .filter((r) => !r.hidden)
     .map((r) => r.dataset.status);
 
-function type(doc: Document, selector: string, value: string, event: 'input' | 'change') {
-  const control = doc.querySelector<HTMLInputElement>(selector);
-  const window = doc.defaultView;
-  if (!control || !window) throw new Error(`no ${selector}`);
-  control.value = value;
-  control.dispatchEvent(new window.Event(event));
-}
+const type = typeInto;
 
 describe('renderHtml of a sweep with a fleet', () => {
   it('says how the fleet went in its title and status', async () => {

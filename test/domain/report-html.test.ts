@@ -1,8 +1,8 @@
-import type { Document, HTMLButtonElement, HTMLInputElement, HTMLTableRowElement } from 'happy-dom';
+import type { Document, HTMLButtonElement, HTMLTableRowElement } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../functions/domain/report.js';
 import { escapeHtml, jsonForScript, renderHtml } from '../../functions/domain/report-html.js';
-import { openHtml } from '../helpers/dom.js';
+import { openHtml, typeInto } from '../helpers/dom.js';
 import { arns, failedResource, reportEntry, reportFixture, timedStackEntry } from '../helpers/domain-fixtures.js';
 
 const HOSTILE = '</script><script>alert(1)</script><!-- <img src=x onerror=alert(2)>';
@@ -45,13 +45,7 @@ const visibleIds = (doc: Document) =>
     .filter((r) => !r.hidden)
     .map((r) => r.querySelector('small')?.textContent);
 
-function type(doc: Document, selector: string, value: string, event: 'input' | 'change') {
-  const control = doc.querySelector<HTMLInputElement>(selector);
-  const window = doc.defaultView;
-  if (!control || !window) throw new Error(`no ${selector}`);
-  control.value = value;
-  control.dispatchEvent(new window.Event(event));
-}
+const type = typeInto;
 
 describe('renderHtml', () => {
   it('is one document with a title, the status and the summary counts', async () => {

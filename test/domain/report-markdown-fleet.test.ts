@@ -11,16 +11,8 @@ import {
   summaryOf,
   UNREACHABLE_ERROR,
 } from '../helpers/fleet-fixtures.js';
+import { section, tableRows } from '../helpers/markdown.js';
 
-/** The lines of the section under a `## ` heading starting with `title`. */
-function section(markdown: string, title: string): string[] {
-  const start = markdown.split('\n').findIndex((l) => l.startsWith(`## ${title}`));
-  if (start < 0) return [];
-  const rest = markdown.split('\n').slice(start + 1);
-  const end = rest.findIndex((l) => l.startsWith('## '));
-  return rest.slice(0, end < 0 ? undefined : end);
-}
-const tableRows = (lines: readonly string[]) => lines.filter((l) => l.startsWith('| ') && !l.startsWith('| ---')).slice(1);
 const cells = (row: string) =>
   row
     .slice(2, -2)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../../functions/domain/report.js';
 import { mdText, renderMarkdown } from '../../functions/domain/report-markdown.js';
 import { arns, CONNECTION_ID, ENV, failedResource, reportEntry, reportFixture, stackReportEntry } from '../helpers/domain-fixtures.js';
+import { section, tableRows } from '../helpers/markdown.js';
 
 const STUCK = 'AWSProton-api-prod-cloudformation--HZQWMBND';
 
@@ -17,16 +18,6 @@ const keptBucket = reportEntry(arns.bucket('payments-prod-artifacts'), 'retained
 });
 const queues = (n: number) =>
   Array.from({ length: n }, (_, i) => reportEntry(arns.queue(`q-${i}`), 'failed', { type: 'sqs:queue', error: `AccessDenied ${i}` }));
-
-/** The lines of the section under a `## ` heading starting with `title`. */
-function section(markdown: string, title: string): string[] {
-  const start = markdown.split('\n').findIndex((l) => l.startsWith(`## ${title}`));
-  if (start < 0) return [];
-  const rest = markdown.split('\n').slice(start + 1);
-  const end = rest.findIndex((l) => l.startsWith('## '));
-  return rest.slice(0, end < 0 ? undefined : end);
-}
-const tableRows = (lines: readonly string[]) => lines.filter((l) => l.startsWith('| ') && !l.startsWith('| ---')).slice(1);
 
 describe('renderMarkdown', () => {
   it('titles the report with its status, mode and connection', () => {

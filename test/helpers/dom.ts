@@ -1,4 +1,4 @@
-import { Window } from 'happy-dom';
+import { type Document, type HTMLInputElement, Window } from 'happy-dom';
 
 /**
  * A rendered HTML report opened in happy-dom, its inline script run (JavaScript evaluation is
@@ -17,4 +17,13 @@ export async function openHtml(html: string): Promise<{ window: Window; document
   window.document.write(html);
   await window.happyDOM.waitUntilComplete();
   return { window, document: window.document };
+}
+
+/** Types into a control of the page and fires the event its script listens to. */
+export function typeInto(doc: Document, selector: string, value: string, event: 'input' | 'change'): void {
+  const control = doc.querySelector<HTMLInputElement>(selector);
+  const window = doc.defaultView;
+  if (!control || !window) throw new Error(`no ${selector}`);
+  control.value = value;
+  control.dispatchEvent(new window.Event(event));
 }

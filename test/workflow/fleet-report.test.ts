@@ -17,7 +17,11 @@ function fleet(): ScenarioInput {
   return scenario({
     connections: [],
     accounts: [
-      { accountId: B, region: 'us-east-1', stacks: [environmentStack({ name: 'AWSProton-orders-dev-cloudformation--B000000000000001', environment: 'orders-dev' })] },
+      {
+        accountId: B,
+        region: 'us-east-1',
+        stacks: [environmentStack({ name: 'AWSProton-orders-dev-cloudformation--B000000000000001', environment: 'orders-dev' })],
+      },
       { accountId: C, region: 'eu-west-1', faults: [fault('ListEnvironmentAccountConnections', 'unreachable')] },
     ],
   });
