@@ -22,9 +22,11 @@ export const TASK_FUNCTIONS = [
   'DeleteConnectionRoles',
   'WriteReport',
   'Notify',
+  // Also the target of the rule on a sweep child's end.
+  'CollectFleet',
 ] as const;
 /** The triggers' functions: EventBridge or the schedule invokes them, not the state machine. */
-export const TRIGGER_FUNCTIONS = ['StartFromEvent', 'FindDueConnections', 'CollectFleet'] as const;
+export const TRIGGER_FUNCTIONS = ['StartFromEvent', 'FindDueConnections'] as const;
 export const ALL_FUNCTIONS = [...TASK_FUNCTIONS, ...TRIGGER_FUNCTIONS];
 
 export type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown>; Conditions?: Record<string, unknown> };
