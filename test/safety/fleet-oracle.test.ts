@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES, type LocalRunResult } from '../../local/run-workflow.js';
 import { type RecordedCall, Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
-import { consoleInput, environmentStack, scenario, standaloneResource } from '../helpers/scenarios.js';
+import { consoleInput, environmentDeletedEvent, environmentStack, scenario, standaloneResource } from '../helpers/scenarios.js';
 import { noCrossAccountDelete, type RunContext, refusedTargetTouchesNothing, requestTarget, spokeFailureReported, spokeRefusal } from './invariants.js';
 import { parseScenario, placeScenario } from './world.js';
 
@@ -136,5 +136,34 @@ describe('a target the hub cannot work in', () => {
     const s = fleet(toB, { spoke: { deployed: false, withoutActions: [] } });
     expect(spokeFailureReported(context(s, [], { status: 'failed', error: { name: 'TargetUnreachable', cause: '' } }))).toEqual([]);
     expect(spokeFailureReported(context(s, [], { status: 'succeeded' }))).toEqual([expect.stringMatching(/not deployed .* no failure reported/)]);
+  });
+});
+
+describe("Proton's environment-deleted event on a hub with targets", () => {
+  const deleted = environmentDeletedEvent();
+  const connection = (id: string) => ({ id, environmentName: 'payments-prod', roleName: 'ProtonEnvironmentRole-payments' });
+
+  it('is cleaned up in the one account-Region holding a connection for the environment', () => {
+    const s = parseScenario(
+      scenario({
+        connections: [],
+        accounts: [{ accountId: B, region: 'eu-west-1', connections: [connection('5b2f0c1e-7a3d-4e8f-9c6b-1d2e3f4a5b6c')] }],
+        input: deleted,
+      }),
+    );
+    expect(requestTarget(s, 'execute')).toMatchObject({ place: { account: B, region: 'eu-west-1' } });
+    expect(requestTarget(s, 'execute').unresolvable).toBeUndefined();
+  });
+
+  it('cannot be resolved when two account-Regions each hold one (the run must fail)', () => {
+    const s = parseScenario(
+      scenario({ accounts: [{ accountId: B, region: 'eu-west-1', connections: [connection('5b2f0c1e-7a3d-4e8f-9c6b-1d2e3f4a5b6c')] }], input: deleted }),
+    );
+    expect(requestTarget(s, 'execute').unresolvable).toContain('each hold a connection');
+  });
+
+  it('cannot be resolved when a target cannot be asked (its spoke is not deployed)', () => {
+    const s = parseScenario(scenario({ accounts: [{ accountId: B, region: 'eu-west-1', spoke: { deployed: false, withoutActions: [] } }], input: deleted }));
+    expect(requestTarget(s, 'execute').unresolvable).toContain(`cannot ask ${B}`);
   });
 });

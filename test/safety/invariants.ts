@@ -61,6 +61,13 @@ export interface Target {
   named?: EnvironmentRef;
   /** Proton's environment-deleted event. */
   environmentDeleted: boolean;
+  /**
+   * Proton's environment-deleted event on a hub with targets (README "Requests, triggers and records
+   * across accounts"): each target is asked which connection serves the environment; why that
+   * cannot single one out (several targets hold one, or a target cannot be asked), if it cannot.
+   * The run then fails, deleting nothing.
+   */
+  unresolvable?: string;
   sweepEnvironments?: EnvironmentRef[];
   deleteTypes: string[];
   deleteConnectionRoles: boolean;
@@ -93,6 +100,30 @@ export function targetRefusal(scenario: Scenario, place: Place): string | undefi
   return accounts.has(place.account) && regions.has(place.region) ? undefined : `${placeKey(place)} is not one of the hub's targets`;
 }
 
+/**
+ * Where Proton's environment-deleted event is cleaned up on a hub with targets: the one account-Region
+ * whose connections include one for the environment (none: the hub, with nothing to do there). With
+ * Proton retired the hub asks no one. A target whose spoke cannot be assumed, or lacks the Proton
+ * listing, cannot be asked: the run must fail rather than take "none found" from it.
+ */
+function servingPlace(scenario: Scenario, environment: EnvironmentRef): { place: Place; unresolvable?: string } {
+  const hub = hubOf(scenario);
+  const others = placesOf(scenario).filter((p) => !samePlace(p, hub));
+  if (others.length === 0 || scenario.protonApi === 'retired') return { place: hub };
+  const blocked = others.find((p) => {
+    const spoke = spokeOf(scenario, p.account);
+    return !spoke.deployed || spoke.outsideOrganization || spoke.withoutActions.includes('proton:ListEnvironmentAccountConnections');
+  });
+  if (blocked) return { place: hub, unresolvable: `the hub cannot ask ${placeKey(blocked)} which connection serves ${envKey(environment)}` };
+  const serving = placesOf(scenario).filter((p) =>
+    placeScenario(scenario, p).connections.some((c) =>
+      sameEnvironment({ name: c.environmentName, managementAccountId: c.managementAccountId ?? scenario.managementAccountId }, environment),
+    ),
+  );
+  if (serving.length > 1) return { place: hub, unresolvable: `${serving.map(placeKey).join(' and ')} each hold a connection for ${envKey(environment)}` };
+  return { place: serving[0] ?? hub };
+}
+
 const CONNECTION_ARN = /^arn:aws[a-z-]*:proton:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):environment-account-connection\//;
 
 function requestTargetIn(scenario: Scenario, defaultMode: 'plan' | 'execute'): Target {
@@ -109,7 +140,9 @@ function requestTargetIn(scenario: Scenario, defaultMode: 'plan' | 'execute'): T
   if (isObject(input) && input.source === 'aws.proton' && isObject(input.detail)) {
     const detail = input.detail;
     if (input['detail-type'] === 'AWS Proton Environment Status Change' && typeof detail.name === 'string' && typeof input.account === 'string') {
-      return { ...base, kind: 'decommission', environmentDeleted: true, named: { name: detail.name, managementAccountId: input.account } };
+      const named = { name: detail.name, managementAccountId: input.account };
+      const { place, unresolvable } = servingPlace(scenario, named);
+      return { ...base, place, kind: 'decommission', environmentDeleted: true, named, ...(unresolvable ? { unresolvable } : {}) };
     }
     // Proton names the rejected connection by its ARN: the account and Region it lives in.
     const arn = (Array.isArray(input.resources) ? input.resources : []).map((r) => CONNECTION_ARN.exec(String(r))).find((m) => m !== null);
@@ -803,6 +836,8 @@ export function converged(ctx: RunContext): string[] {
   // decommission is a person's call, so the run refuses (SeveralConnections), as designed.
   const ambiguous = target.environmentDeleted && target.protonApi === 'available' && environment !== undefined && connectionsOf(ctx, environment).length > 1;
   if (ambiguous && run.error?.name === 'SeveralConnections') return violations;
+  // The same across targets, or a target the hub cannot ask: failing is right (nothing is deleted: the other rules hold that).
+  if (target.unresolvable && run.status === 'failed') return violations;
   if (run.status !== 'succeeded') violations.push(`the re-run failed: ${run.error?.name ?? 'unknown'}: ${(run.error?.cause ?? '').slice(0, 300)}`);
   if (target.mode !== 'execute' || target.kind !== 'decommission' || !environment) return violations;
   // Proton's environment-deleted event with no connection of E: "nothing to do" is allowed.
