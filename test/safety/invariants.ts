@@ -651,28 +651,53 @@ function childEnvironment(call: RecordedCall): EnvironmentRef | undefined {
 export function sweepStartsOnlyOrphans(ctx: RunContext): string[] {
   if (ctx.target.kind !== 'sweep') return [];
   const violations: string[] = [];
-  const timeline = new Timeline(ctx);
-  const calls = callsOf(ctx);
-  const listings = calls.filter((c) => c.operation === 'ListEnvironmentAccountConnections');
-  const listingFailed = ctx.target.protonApi === 'available' && listings.length > 0 && !ok(listings[listings.length - 1] as RecordedCall);
-  for (const call of calls) {
+  // A fleet sweep starts each child in its account-Region (its input's `account` and `region`, default
+  // the hub's): each is judged against what that place holds and what the sweep read there.
+  const places = new Map<string, { ctx: RunContext; timeline: Timeline }>();
+  const atPlace = (place: Place) => {
+    let at = places.get(placeKey(place));
+    if (!at) {
+      const placeCtx = { ...ctx, scenario: placeScenario(ctx.fleet, place), target: { ...ctx.target, place } };
+      at = { ctx: placeCtx, timeline: new Timeline(placeCtx) };
+      places.set(placeKey(place), at);
+    }
+    return at;
+  };
+  for (const call of allCallsOf(ctx)) {
     if (call.operation !== 'StartExecution' || !ok(call)) continue;
     const environment = childEnvironment(call);
     if (!environment) {
       violations.push(`StartExecution ${String(call.input.name)} names no environment`);
       continue;
     }
+    const place = childPlace(call) ?? hubOf(ctx.fleet);
+    const { ctx: there, timeline } = atPlace(place);
+    const listings = callsOf(there).filter((c) => c.operation === 'ListEnvironmentAccountConnections');
+    // A fleet sweep may be retried after it started a child on a good listing: what counts is the
+    // listing the child was decided on (the last one before it). One account's sweep fails whole.
+    const decidedOn = placesOf(ctx.fleet).length > 1 ? listings.filter((c) => c.at < call.at) : listings;
+    const listingFailed = ctx.target.protonApi === 'available' && decidedOn.length > 0 && !ok(decidedOn[decidedOn.length - 1] as RecordedCall);
     if (listingFailed) violations.push(`StartExecution for ${envKey(environment)}: the connection listing failed, so the sweep must start nothing`);
     if (ctx.target.protonApi === 'available' && !listings.some((c) => ok(c) && c.at < call.at)) {
       violations.push(`StartExecution for ${envKey(environment)} before any successful connection listing`);
     }
     const reason =
-      ownAccountEnvironment(environment, ctx.scenario.accountId) ??
-      retiredSweepMayStart(ctx.target, ctx.scenario.parameters, environment, call.at) ??
+      ownAccountEnvironment(environment, place.account) ??
+      retiredSweepMayStart(ctx.target, there.scenario.parameters, environment, call.at) ??
       servedUntouchable(connectionView(timeline, call.at), environment, new Set(), ctx.target.protonApi);
-    if (reason) violations.push(`StartExecution for ${envKey(environment)}: ${reason}`);
+    if (reason) violations.push(`StartExecution for ${envKey(environment)} in ${placeKey(place)}: ${reason}`);
   }
   return violations;
+}
+
+/** The account-Region a sweep's child is started for (its input names another than the hub's). */
+function childPlace(call: RecordedCall): Place | undefined {
+  try {
+    const input = JSON.parse(String(call.input.input ?? 'null')) as { account?: unknown; region?: unknown } | null;
+    return typeof input?.account === 'string' && typeof input.region === 'string' ? { account: input.account, region: input.region } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** "With protonApi retired, the product never calls any Proton operation (any Proton call is a violation)." */
@@ -916,7 +941,8 @@ export function connectionEndsDeleted(ctx: RunContext, { final = false } = {}): 
   const id = decommissionedConnection(ctx);
   if (!id || !targetAccount(ctx).connections.has(id)) return [];
   // The connection of a target the hub cannot work in stays: spokeFailureReported judges the run instead.
-  const refused = spokeRefusal(ctx.fleet, target.place, callsOf(ctx)) !== undefined;
+  // A target the hub cannot work in, or an environment event no single target serves: the run fails, and the connection stays.
+  const refused = spokeRefusal(ctx.fleet, target.place, callsOf(ctx)) !== undefined || target.unresolvable !== undefined;
   // Changes may create the connection (again) after the run deleted it: only judge what the run saw.
   if (ctx.scenario.changes.some((c) => (c.action === 'create-connection' && c.connection.id.toLowerCase() === id) || c.action === 'delete-connection'))
     return [];
@@ -946,10 +972,30 @@ export function connectionEndsDeleted(ctx: RunContext, { final = false } = {}): 
  */
 export function protonErrorsFailTheRun(ctx: RunContext): string[] {
   if (ctx.target.protonApi !== 'available' || ctx.run.status !== 'succeeded') return [];
+  if (ctx.target.kind === 'sweep' && placesOf(ctx.fleet).length > 1) return fleetSweepReportsWhatItCouldNotRead(ctx);
   const proton = callsOf(ctx).filter((c) => c.service === 'proton');
   const last = proton[proton.length - 1];
   if (!last || last.error === undefined || NOT_PROTON_FAILURES.has(last.error)) return [];
   return [`the run succeeded, but its last Proton call (${last.operation}) failed with ${last.error}`];
+}
+
+/**
+ * A fleet sweep goes on past an account-Region it cannot read (README "Fleet sweeps"), but must say
+ * so: wherever its last Proton call failed, the report notes that place as not swept.
+ */
+function fleetSweepReportsWhatItCouldNotRead(ctx: RunContext): string[] {
+  const violations: string[] = [];
+  for (const place of placesOf(ctx.fleet)) {
+    const proton = allCallsOf(ctx).filter((c) => c.service === 'proton' && inPlace(place, c));
+    const last = proton[proton.length - 1];
+    if (!last || last.error === undefined || NOT_PROTON_FAILURES.has(last.error)) continue;
+    const said = ctx.run.report?.notes?.some((n) => n.startsWith(`account ${place.account} in ${place.region} was not swept`));
+    if (!said)
+      violations.push(
+        `the fleet sweep succeeded, but its last Proton call in ${placeKey(place)} (${last.operation}) failed with ${last.error}, and the report does not say it was not swept`,
+      );
+  }
+  return violations;
 }
 
 // ───────────────────────────── several accounts ─────────────────────────────
