@@ -6,6 +6,7 @@ import {
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
 import { targetS3 } from '../aws/clients.js';
+import { workingTarget } from '../aws/target-session.js';
 import { callAws, hasName } from '../aws/error-mapping.js';
 import type { BucketContents } from '../domain/inventory.js';
 import type { DeletableStandaloneType, StandaloneDeletion, WrittenSince } from './module.js';
@@ -17,13 +18,21 @@ export const MAX_PAGES_PER_CALL = 10;
 /** DeleteObjects takes at most 1,000 keys per request. */
 const DELETE_OBJECTS_BATCH = 1000;
 
+/**
+ * Bucket names are global: a bucket deleted and re-created under the same name by another account
+ * is not this account's. Every call names the account it expects to own the bucket (the target's),
+ * and S3 refuses it (403) for a bucket another account owns (S3 User Guide, "Verifying bucket
+ * ownership with bucket owner condition").
+ */
+const owner = () => workingTarget().account;
+
 /** Empties the bucket (every version and delete marker), then deletes it; 'in-progress' while objects remain. */
 async function deleteBucket(bucket: string, writtenBefore: number): Promise<StandaloneDeletion> {
   try {
     const emptied = await emptyBucket(bucket, writtenBefore);
     if (typeof emptied === 'object') return emptied;
     if (!emptied) return 'in-progress';
-    await callAws(`DeleteBucket ${bucket}`, () => targetS3().send(new DeleteBucketCommand({ Bucket: bucket })));
+    await callAws(`DeleteBucket ${bucket}`, () => targetS3().send(new DeleteBucketCommand({ Bucket: bucket, ExpectedBucketOwner: owner() })));
     return 'deleted';
   } catch (error) {
     if (hasName(error, 'NoSuchBucket')) return 'already-absent';
@@ -63,7 +72,7 @@ async function* versionPages(bucket: string): AsyncGenerator<ListObjectVersionsC
   let versionIdMarker: string | undefined;
   for (;;) {
     const out = await callAws(`ListObjectVersions ${bucket}`, () =>
-      targetS3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker })),
+      targetS3().send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker, ExpectedBucketOwner: owner() })),
     );
     yield out;
     if (!out.IsTruncated) return;
@@ -74,7 +83,7 @@ async function* versionPages(bucket: string): AsyncGenerator<ListObjectVersionsC
 
 async function deleteObjects(bucket: string, objects: ObjectIdentifier[]): Promise<void> {
   const action = `DeleteObjects ${bucket}`;
-  const out = await callAws(action, () => targetS3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } })));
+  const out = await callAws(action, () => targetS3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, ExpectedBucketOwner: owner() })));
   const errors = out.Errors ?? [];
   if (errors.length === 0) return;
   const listed = errors

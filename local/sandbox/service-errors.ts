@@ -197,6 +197,11 @@ export function noSuchBucket(bucket: string): Error {
   return new NoSuchBucket({ message: `The specified bucket does not exist: ${bucket}`, $metadata: meta(404) });
 }
 
+/** A bucket owner condition (ExpectedBucketOwner) that does not name the bucket's owner: 403 AccessDenied. */
+export function bucketOwnerMismatch(): Error {
+  return queryError(S3ServiceException, 'AccessDenied', 'Access Denied', 403);
+}
+
 export function bucketNotEmpty(bucket: string): Error {
   return queryError(S3ServiceException, 'BucketNotEmpty', `The bucket you tried to delete is not empty: ${bucket}`, 409);
 }

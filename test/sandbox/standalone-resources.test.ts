@@ -95,6 +95,20 @@ describe('a stand-alone S3 bucket with 2,500 objects, with versions, in the sand
   });
 });
 
+describe("a bucket owner condition (S3 User Guide: 'Verifying bucket ownership with bucket owner condition')", () => {
+  it('refuses, 403 AccessDenied, a call that expects another account to own the bucket, and the bucket stays', async () => {
+    const sandbox = await openSandbox(bucketScenario(3));
+    const { targetS3 } = await import('../../functions/aws/clients.js');
+    const { ListObjectVersionsCommand } = await import('@aws-sdk/client-s3');
+
+    await expect(targetS3().send(new ListObjectVersionsCommand({ Bucket: BUCKET, ExpectedBucketOwner: '999988887777' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(sandbox.account.resourceNamed('AWS::S3::Bucket', BUCKET)).toBeDefined();
+  });
+});
+
 describe('the other stand-alone resources in the sandbox', () => {
   const cases = [
     ['a log group', 'AWS::Logs::LogGroup', '/proton/payments-prod/app', 'logs:log-group'],

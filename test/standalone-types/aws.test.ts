@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deleteStandaloneResource } from '../../functions/standalone-types/aws.js';
 import { MAX_PAGES_PER_CALL } from '../../functions/standalone-types/s3-bucket.aws.js';
 import {
+  ACCOUNT_ID,
   mockedClients,
   objectVersionRefs,
   objectVersionsPage,
@@ -68,7 +69,18 @@ describe('deleteStandaloneResource: an S3 bucket', () => {
   it('then deletes the bucket, and answers deleted', async () => {
     givenTheBucketLists(threePages().pages);
     await expect(deleteBucket()).resolves.toBe('deleted');
-    expect(deleteBucketCalls()).toEqual([{ Bucket: BUCKET }]);
+    expect(deleteBucketCalls()).toEqual([{ Bucket: BUCKET, ExpectedBucketOwner: ACCOUNT_ID }]);
+  });
+
+  it('names the account it expects to own the bucket on every call (a bucket re-created by another account is refused by S3)', async () => {
+    givenTheBucketLists(threePages().pages);
+    await deleteBucket();
+    const owners = [
+      ...s3.commandCalls(ListObjectVersionsCommand).map((call) => call.args[0].input.ExpectedBucketOwner),
+      ...s3.commandCalls(DeleteObjectsCommand).map((call) => call.args[0].input.ExpectedBucketOwner),
+      ...s3.commandCalls(DeleteBucketCommand).map((call) => call.args[0].input.ExpectedBucketOwner),
+    ];
+    expect(new Set(owners)).toEqual(new Set([ACCOUNT_ID]));
   });
 
   it('lists each page from the key and version ID markers of the page before', async () => {

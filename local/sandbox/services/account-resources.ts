@@ -1,6 +1,6 @@
 import type { SandboxAccount } from '../account.js';
 import type { BucketContents, ObjectVersionModel } from '../bucket-contents.js';
-import { bucketNotEmpty, logGroupNotFound, malformedXml, noSuchBucket, repositoryNotFound } from '../service-errors.js';
+import { bucketNotEmpty, bucketOwnerMismatch, logGroupNotFound, malformedXml, noSuchBucket, repositoryNotFound } from '../service-errors.js';
 import type { Operations } from './operations.js';
 
 /**
@@ -23,6 +23,9 @@ function accountBucket(account: SandboxAccount, input: Record<string, unknown>, 
   if (account.buckets.has(bucket)) throw new Error(`The sandbox does not simulate ${operation} on the report bucket ${bucket}`);
   const resource = account.resourceNamed('AWS::S3::Bucket', bucket);
   if (!resource?.contents) throw noSuchBucket(bucket);
+  // "If the bucket is owned by a different account, the request fails with the HTTP status code 403
+  // Forbidden (access denied)" (S3 User Guide, bucket owner condition).
+  if (typeof input.ExpectedBucketOwner === 'string' && input.ExpectedBucketOwner !== account.accountId) throw bucketOwnerMismatch();
   return { arn: resource.arn, contents: resource.contents };
 }
 
