@@ -134,6 +134,18 @@ export interface SandboxProgress {
   appliedChanges: AppliedChange[];
 }
 
+/** A body longer than this is recorded by its size only: the record is of calls, and a long run's progress objects would fill memory. */
+const RECORDED_BODY_CHARACTERS = 1024;
+
+/** The call's input as recorded: a copy (the caller may change its own), large bodies summarized. */
+function recordable(input: Record<string, unknown>): Record<string, unknown> {
+  const { Body: body, ...rest } = input;
+  const copy = structuredClone(rest);
+  if (body === undefined) return copy;
+  const text = typeof body === 'string' ? body : undefined;
+  return { ...copy, Body: text !== undefined && text.length <= RECORDED_BODY_CHARACTERS ? text : `<body of ${text?.length ?? 'unknown'} characters, not recorded>` };
+}
+
 export class Sandbox {
   /** The sandbox's time; the local run installs it as the functions' clock (openSandbox). */
   readonly clock: VirtualClock;
@@ -272,7 +284,7 @@ export class Sandbox {
     }
     const place = this.placeOf(session?.accountId ?? this.scenario.accountId, via.region ?? this.scenario.region);
     const at = this.clock.now();
-    const call: RecordedCall = { service, operation, input: structuredClone(input), at, account: place.account.accountId, region: place.account.region };
+    const call: RecordedCall = { service, operation, input: recordable(input), at, account: place.account.accountId, region: place.account.region };
     this.calls.push(call);
     this.settleDue();
     const caller: Caller | undefined = session ? this.fleet.callerOf(session) : currentCaller();

@@ -157,3 +157,15 @@ describe('S3, SNS, EventBridge and Step Functions hold what was sent', () => {
     expect(send(sandbox, 'stepfunctions:GetExecutionHistory', { executionArn: `${executionArn}x` }).error).toBe('ExecutionDoesNotExist');
   });
 });
+
+describe('the record of calls', () => {
+  it('keeps a large body by its size only (a long run would fill memory with progress objects), and a small one whole', async () => {
+    const sandbox = sandboxOf();
+    const bucket = LOCAL_RESOURCES.reportBucket;
+    sandbox.answer('S3Client', 'PutObjectCommand', { Bucket: bucket, Key: 'small.json', Body: '{"a":1}' });
+    sandbox.answer('S3Client', 'PutObjectCommand', { Bucket: bucket, Key: 'large.json', Body: 'x'.repeat(5_000) });
+
+    expect(sandbox.callsTo('PutObject').map((c) => c.input.Body)).toEqual(['{"a":1}', '<body of 5000 characters, not recorded>']);
+    expect(sandbox.account.objects.get(`${bucket}/large.json`)).toHaveLength(5_000);
+  });
+});
