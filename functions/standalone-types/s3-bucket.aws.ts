@@ -6,8 +6,8 @@ import {
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
 import { targetS3 } from '../aws/clients.js';
-import { workingTarget } from '../aws/target-session.js';
 import { callAws, hasName } from '../aws/error-mapping.js';
+import { workingTarget } from '../aws/target-session.js';
 import type { BucketContents } from '../domain/inventory.js';
 import type { DeletableStandaloneType, StandaloneDeletion, WrittenSince } from './module.js';
 import { s3Bucket } from './s3-bucket.js';
@@ -83,7 +83,9 @@ async function* versionPages(bucket: string): AsyncGenerator<ListObjectVersionsC
 
 async function deleteObjects(bucket: string, objects: ObjectIdentifier[]): Promise<void> {
   const action = `DeleteObjects ${bucket}`;
-  const out = await callAws(action, () => targetS3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, ExpectedBucketOwner: owner() })));
+  const out = await callAws(action, () =>
+    targetS3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true }, ExpectedBucketOwner: owner() })),
+  );
   const errors = out.Errors ?? [];
   if (errors.length === 0) return;
   const listed = errors

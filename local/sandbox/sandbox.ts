@@ -143,7 +143,10 @@ function recordable(input: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(rest);
   if (body === undefined) return copy;
   const text = typeof body === 'string' ? body : undefined;
-  return { ...copy, Body: text !== undefined && text.length <= RECORDED_BODY_CHARACTERS ? text : `<body of ${text?.length ?? 'unknown'} characters, not recorded>` };
+  return {
+    ...copy,
+    Body: text !== undefined && text.length <= RECORDED_BODY_CHARACTERS ? text : `<body of ${text?.length ?? 'unknown'} characters, not recorded>`,
+  };
 }
 
 export class Sandbox {
