@@ -68,7 +68,9 @@ async function executeCommandFor(access: CleanupAccess, report: Report, options:
   // A sweep's plan is not a reviewed plan (a plan is one environment's): its execute is the sweep again.
   if (report.request?.sweep) return ['proton-cleanup', 'execute', ...sweepFlags(report), ...(options.targetArgs ?? [])].map(shellWord).join(' ');
   const plan = options.report ?? `s3://${(await access.resources()).reportBucket}/reports/${report.execution.name}.json`;
-  const target = report.request ? targetFlags(planTarget(JSON.stringify(report), plan)) : [];
+  // The deployment's own account and Region (its state machine's ARN): a plan of another target says where.
+  const [, , , region = '', account = ''] = (await access.resources()).stateMachineArn.split(':');
+  const target = report.request ? targetFlags(planTarget(JSON.stringify(report), plan), { account, region }) : [];
   return ['proton-cleanup', 'execute', '--plan', plan, ...target, ...(options.targetArgs ?? [])].map(shellWord).join(' ');
 }
 

@@ -10,6 +10,8 @@ import { UsageError } from './usage-error.js';
 interface PlanTarget {
   connectionId?: string;
   environment?: { name: string; managementAccountId: string };
+  /** The account and Region it was made for (a hub's plan of another account names them). */
+  where?: { account: string; region: string };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,7 +30,10 @@ export function planTarget(content: string, file: string): PlanTarget {
   if (plan.status !== 'succeeded') throw not(`is the report of a plan that ${String(plan.status ?? 'did not succeed')}`);
   const request = isRecord(plan.request) ? plan.request : {};
   const environment = isRecord(request.environment) ? request.environment : undefined;
+  const where =
+    isRecord(request.target) && typeof request.target.account === 'string' && typeof request.target.region === 'string' ? request.target : undefined;
   return {
+    ...(where ? { where: { account: String(where.account), region: String(where.region) } } : {}),
     ...(typeof request.connectionId === 'string' ? { connectionId: request.connectionId } : {}),
     ...(typeof environment?.name === 'string' && typeof environment.managementAccountId === 'string'
       ? { environment: { name: environment.name, managementAccountId: environment.managementAccountId } }
@@ -45,10 +50,13 @@ export function describeTarget(target: PlanTarget): string {
 }
 
 /** The target flags a plan's target is written with. */
-export function targetFlags(target: PlanTarget): string[] {
+/** The flags that name the plan's target; its account and Region only where they are not the hub's own (`hub`). */
+export function targetFlags(target: PlanTarget, hub?: { account: string; region: string }): string[] {
+  const elsewhere = target.where && !(hub && hub.account === target.where.account && hub.region === target.where.region);
   return [
     ...(target.connectionId ? ['--connection', target.connectionId] : []),
     ...(target.environment ? ['--environment', target.environment.name, '--management-account', target.environment.managementAccountId] : []),
+    ...(elsewhere && target.where ? ['--account', target.where.account, '--target-region', target.where.region] : []),
   ];
 }
 
@@ -65,6 +73,10 @@ export function withPlanTarget(flags: RequestFlags, plan: PlanTarget, file: stri
       ...flags,
       ...(plan.connectionId ? { connection: plan.connectionId } : {}),
       ...(plan.environment ? { environment: plan.environment.name, 'management-account': plan.environment.managementAccountId } : {}),
+      // Where it was made: a plan is executed only there.
+      ...(plan.where && flags.account === undefined && flags['target-region'] === undefined
+        ? { account: plan.where.account, 'target-region': plan.where.region }
+        : {}),
     };
     return { flags: filled, fromPlan };
   }

@@ -371,7 +371,8 @@ describe('the CLI against a deployed stack', () => {
     const { stdout } = await cli('plan', '--connection', CONNECTION, ...TARGET);
 
     expect(stdout).toContain(
-      `To execute this plan: proton-cleanup execute --plan s3://${BUCKET}/reports/${startedName()}.json --connection ${reportFixture().request?.connectionId} --stack ${STACK} --region eu-west-1`,
+      // The fixture's plan was made for us-east-1, not the stack's own eu-west-1: the command says where.
+      `To execute this plan: proton-cleanup execute --plan s3://${BUCKET}/reports/${startedName()}.json --connection ${reportFixture().request?.connectionId} --account 111122223333 --target-region us-east-1 --stack ${STACK} --region eu-west-1`,
     );
   });
 });

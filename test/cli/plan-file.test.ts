@@ -10,10 +10,12 @@ const plan = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({ ...reportFixture({ mode: 'plan' }), request: { ...reportFixture().request, connectionId: CONNECTION, mode: 'plan' }, ...overrides });
 
 describe('a local plan file', () => {
-  it("gives the plan's target: its request's connectionId and environment", () => {
-    expect(planTarget(plan(), 'P.json')).toEqual({ connectionId: CONNECTION });
+  it("gives the plan's target: its request's connectionId and environment, and the account and Region it was made for", () => {
+    const where = reportFixture().request?.target;
+    expect(planTarget(plan(), 'P.json')).toEqual({ connectionId: CONNECTION, where });
     expect(planTarget(plan({ request: { ...reportFixture().request, connectionId: undefined, environment: ENVIRONMENT } }), 'P.json')).toEqual({
       environment: ENVIRONMENT,
+      where,
     });
   });
 

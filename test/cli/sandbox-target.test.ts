@@ -107,6 +107,22 @@ describe('proton-cleanup on the sandbox', () => {
     );
   });
 
+  it("a plan made in another of the hub's accounts: the command printed names its account and Region, and execute --plan FILE alone runs it there", async () => {
+    const dir = tempDir();
+    const [plan, state] = [path.join(dir, 'P.json'), path.join(dir, 'S.json')];
+    const fleet = path.join(root, 'scenarios', 'fleet.json');
+    const where = ['--account', '222233334444', '--target-region', 'us-east-1'];
+    const orders = ['--environment', 'orders-dev', '--management-account', '444455556666'];
+
+    const planned = await cli('plan', ...orders, ...where, '--report', plan, '--sandbox', fleet, '--state', state);
+    expect(planned.stdout).toContain(`To execute this plan: proton-cleanup execute --plan ${plan} ${[...orders, ...where].join(' ')} --sandbox ${fleet}`);
+
+    const executed = await cli('execute', '--plan', plan, '--sandbox', fleet, '--state', state);
+    const report = await cli('report', startedName(executed.stdout), '--format', 'json', '--sandbox', fleet, '--state', state);
+    expect(JSON.parse(report.stdout).execution).toMatchObject({ account: '222233334444', region: 'us-east-1' });
+    expect(JSON.parse(report.stdout).summary.deleted).toBeGreaterThan(0);
+  });
+
   it('execute --plan FILE without target flags takes the target from the plan, saying so on stderr', async () => {
     const dir = tempDir();
     const sandbox = ['--sandbox', DEMO, '--state', path.join(dir, 'S.json')];
