@@ -1,7 +1,6 @@
 import { executionKey, getJson, getJsonIfExists, type ObjectRef, putJson } from './aws/object-store.js';
 import { advanceRound } from './cleanup/cleanup-round.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
-import { partitionOf } from './domain/arn.js';
 import {
   type CleanupProgress,
   CleanupProgressSchema,
@@ -16,7 +15,7 @@ import {
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { MODES } from './domain/request.js';
-import { sameTarget, type Target, TargetSchema } from './domain/target.js';
+import { roleArnIn, sameTarget, type Target, TargetSchema } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
@@ -45,8 +44,7 @@ const config = loadConfig(
 
 /** The role CloudFormation deletes with: the hub's own in its account, the spoke's deletion role in another target. */
 function deletionRoleIn(target: Target): string {
-  if (sameTarget(target, hubTarget())) return config.DELETION_ROLE_ARN;
-  return `arn:${partitionOf(target.region)}:iam::${target.account}:role/${config.SPOKE_DELETION_ROLE_NAME}`;
+  return sameTarget(target, hubTarget()) ? config.DELETION_ROLE_ARN : roleArnIn(target, config.SPOKE_DELETION_ROLE_NAME);
 }
 
 /** Seconds between rounds: CloudFormation's own waiter polls every 30 s. */

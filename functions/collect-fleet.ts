@@ -1,14 +1,12 @@
-import { publishToTopic, putEvent } from './aws/notifications.js';
-import { executionKey, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
-import { markerRef, publishOnce } from './aws/publish-once.js';
+import { notifyOnce } from './aws/notifications.js';
+import { executionKey, getJsonIfExists, s3Uri } from './aws/object-store.js';
 import { executionStatus } from './aws/step-functions.js';
+import { storeReport } from './cleanup/stored-report.js';
 import { EXECUTION_NAME } from './domain/execution-names.js';
 import type { ChildState } from './domain/fleet.js';
 import { childState as childStateOfReport, fleetFromSweep } from './domain/fleet-view.js';
 import { composeFleetNotification } from './domain/notification.js';
 import { ReportSchema } from './domain/report.js';
-import { renderHtml } from './domain/report-html.js';
-import { renderMarkdown } from './domain/report-markdown.js';
 import { SweepFileSchema } from './domain/sweep-result.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
@@ -86,25 +84,12 @@ export const handler = taskHandler({
     // The sweep's own report not written yet: its own CollectFleet state comes after it.
     if (!sweepReport) return { sweep, outcome: 'sweep-running' as const };
     const report = { ...sweepReport, fleet: fleetFromSweep(sweepFile.environments, hubTarget(), states, sweepFile.unreachable, sweepFile.targets) };
-    const at = (extension: string) => ({ bucket: config.REPORT_BUCKET, key: `reports/${sweep}.fleet.${extension}` });
-    const [location, markdown, html] = await Promise.all([
-      putJson(at('json'), report),
-      putText(at('md'), renderMarkdown(report), TEXT_TYPES.markdown),
-      putText(at('html'), renderHtml(report), TEXT_TYPES.html),
-    ]);
+    const { location, markdown, html } = await storeReport(config.REPORT_BUCKET, `${sweep}.fleet`, report);
     const notification = composeFleetNotification(report, location, { markdown, html, region: config.AWS_REGION });
-    const marker = `${sweep}.fleet`;
-    await publishOnce(markerRef(config.REPORT_BUCKET, marker, 'sns'), marker, 'sns', () =>
-      publishToTopic(config.TOPIC_ARN, notification.subject, notification.message),
-    );
-    await publishOnce(markerRef(config.REPORT_BUCKET, marker, 'events'), marker, 'events', () =>
-      putEvent({
-        busName: config.EVENT_BUS_NAME,
-        source: config.EVENT_SOURCE,
-        detailType: notification.detailType,
-        resources: [],
-        detail: notification.detail,
-      }),
+    await notifyOnce(
+      { bucket: config.REPORT_BUCKET, topicArn: config.TOPIC_ARN, busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE },
+      `${sweep}.fleet`,
+      notification,
     );
     metrics.addMetric('FleetReports', MetricUnit.Count, 1);
     return { sweep, outcome: 'fleet-reported' as const, report: s3Uri(location), totals: report.fleet.totals };

@@ -9,7 +9,7 @@ import { scheduledEnvironmentExecutionName, scheduledExecutionName } from './dom
 import { ReportSchema } from './domain/report.js';
 import { DECOMMISSION_DUE, DECOMMISSION_NOTICE } from './domain/request.js';
 import { planAgeHours } from './domain/reviewed-plan.js';
-import { sameTarget, type Target, targetKey } from './domain/target.js';
+import { isFleet, requestPlace, type Target, targetKey } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget, protonApiSetting } from './runtime/deployment.js';
@@ -101,11 +101,6 @@ async function withTags(connection: ListedConnection): Promise<TaggedConnection>
   };
 }
 
-/** Another target's runs name it; the hub's own name nothing (as they always did). */
-function placeOf(target: Target): { account?: string; region?: string } {
-  return sameTarget(target, hubTarget()) ? {} : { account: target.account, region: target.region };
-}
-
 /** Proton available: the connections' decommission tags. */
 async function datedConnections(result: SweepResult, today: string, where: Target): Promise<Dated[]> {
   const dated: Dated[] = [];
@@ -125,7 +120,7 @@ async function datedConnections(result: SweepResult, today: string, where: Targe
     dated.push({
       target: connection.id,
       day: verdict.decommissionOn,
-      detail: { connectionId: connection.id, ...placeOf(where) },
+      detail: { connectionId: connection.id, ...requestPlace(where, hubTarget()) },
       nameFor: (day, mode) => scheduledExecutionName(connection.id, day, mode),
       event: { region, account, resources: [connection.arn] },
     });
@@ -139,7 +134,7 @@ async function datedEnvironments(result: SweepResult, where: Target): Promise<Da
   for (const i of ignored) result.malformed.push({ target: i.name, value: '', problem: i.problem });
   const dated: Dated[] = [];
   for (const date of dates) {
-    const place = placeOf(where);
+    const place = requestPlace(where, hubTarget());
     const target = `${date.environment.name}@${date.environment.managementAccountId}${place.account ? ` in ${targetKey(where)}` : ''}`;
     if ('problem' in date) {
       result.malformed.push({ target, value: date.source, problem: date.problem });
@@ -244,7 +239,7 @@ export const handler = taskHandler({
     // Every target's dates: one account's failure to answer is reported, never fatal for the
     // others. The hub alone fails as it always did (Lambda's asynchronous retries run it again).
     const targets = await configuredTargets();
-    const fleet = targets.length > 1 || targets.some((t) => !sameTarget(t, hubTarget()));
+    const fleet = isFleet(targets, hubTarget());
     for (const target of targets) {
       try {
         dated.push(

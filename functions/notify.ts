@@ -1,6 +1,5 @@
-import { publishToTopic, putEvent } from './aws/notifications.js';
+import { notifyOnce } from './aws/notifications.js';
 import { getJson } from './aws/object-store.js';
-import { markerRef, publishOnce } from './aws/publish-once.js';
 import { composeBareFailure, composeNotification } from './domain/notification.js';
 import { CaughtErrorSchema, ReportResultSchema, ReportSchema } from './domain/report.js';
 import { loadConfig } from './runtime/config.js';
@@ -14,6 +13,8 @@ import * as z from './runtime/zod.js';
  * at most once per execution however often the state is retried (aws/publish-once.ts).
  */
 const config = loadConfig(SettingsSchema.pick({ TOPIC_ARN: true, REPORT_BUCKET: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }));
+
+const channels = { bucket: config.REPORT_BUCKET, topicArn: config.TOPIC_ARN, busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE };
 
 /** WriteReport's result: the JSON report, and the Markdown and HTML reports beside it (absent from an execution started by an earlier version). */
 const WrittenReport = ReportResultSchema.pick({ location: true, markdown: true, html: true }).partial({ markdown: true, html: true });
@@ -33,18 +34,7 @@ export const handler = taskHandler({
             report.markdown && report.html ? { markdown: report.markdown, html: report.html, region: config.AWS_REGION } : undefined,
           )
         : composeBareFailure(executionName, report);
-    const sns = await publishOnce(markerRef(config.REPORT_BUCKET, executionName, 'sns'), executionName, 'sns', () =>
-      publishToTopic(config.TOPIC_ARN, notification.subject, notification.message),
-    );
-    const events = await publishOnce(markerRef(config.REPORT_BUCKET, executionName, 'events'), executionName, 'events', () =>
-      putEvent({
-        busName: config.EVENT_BUS_NAME,
-        source: config.EVENT_SOURCE,
-        detailType: notification.detailType,
-        resources: notification.resources,
-        detail: notification.detail,
-      }),
-    );
+    const { sns, events } = await notifyOnce(channels, executionName, notification);
     for (const channel of [sns, events]) {
       if (channel.outcome === 'unknown')
         logger.error('notification not sent: outcome of an earlier attempt unknown', { channel: channel.channel, reason: channel.reason });

@@ -10,7 +10,7 @@ import { TAG } from './domain/ownership.js';
 import { type CleanupRequest, CleanupRequestSchema } from './domain/request.js';
 import { decideSweep, environmentsFound, type SweepDecision, sweepChildName } from './domain/sweep.js';
 import type { SweepFile, SweepResult, SweepSection, UnreachableTarget } from './domain/sweep-result.js';
-import { sameTarget, type Target } from './domain/target.js';
+import { isFleet, requestPlace, type Target } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
@@ -44,11 +44,11 @@ async function decide(input: {
 /** One target's sections: every environment found there, started or skipped (its children clean up in that target). */
 async function sweepTarget(request: CleanupRequest, target: Target, context: { stateMachineArn: string; executionName: string }): Promise<SweepSection[]> {
   const { mode, options, protonApi, environments } = request;
-  const hub = sameTarget(target, hubTarget());
+  const place = requestPlace(target, hubTarget());
   const sections: SweepSection[] = [];
   for (const { environment, action, reason } of await decide({ protonApi, environments })) {
     const section = {
-      ...(hub ? {} : { account: target.account, region: target.region }),
+      ...place,
       environmentName: environment.name,
       managementAccountId: environment.managementAccountId,
       environmentArn: environment.environmentArn,
@@ -59,12 +59,12 @@ async function sweepTarget(request: CleanupRequest, target: Target, context: { s
       sections.push({ ...section, outcome: 'skipped' });
       continue;
     }
-    const execution = sweepChildName(context.executionName, environment, mode, hub ? undefined : target);
+    const execution = sweepChildName(context.executionName, environment, mode, place.account ? target : undefined);
     const child = { execution, report: `reports/${execution}.json` };
     // The child asks Proton when this sweep does (a request may ask for it on a retired deployment).
     const input = {
       environment: { name: environment.name, managementAccountId: environment.managementAccountId },
-      ...(hub ? {} : { account: target.account, region: target.region }),
+      ...place,
       mode,
       ...options,
       ...(protonApi === 'available' ? { protonApi } : {}),
@@ -87,7 +87,7 @@ export const handler = taskHandler({
   run: async ({ request, stateMachineArn, executionName }): Promise<SweepResult> => {
     // A sweep that names no target covers every target the hub has (itself alone when none is configured).
     const targets = request.targets ?? (await configuredTargets());
-    const fleet = targets.length > 1 || targets.some((t) => !sameTarget(t, hubTarget()));
+    const fleet = isFleet(targets, hubTarget());
     const sections: SweepSection[] = [];
     const unreachable: UnreachableTarget[] = [];
     for (const target of targets) {

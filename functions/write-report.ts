@@ -1,5 +1,6 @@
 import { type LeaseRef, releaseLease } from './aws/cleanup-lease.js';
-import { executionKey, getJson, getJsonIfExists, putJson, putText, s3Uri, TEXT_TYPES } from './aws/object-store.js';
+import { executionKey, getJson, getJsonIfExists, s3Uri } from './aws/object-store.js';
+import { storeReport } from './cleanup/stored-report.js';
 import { type CleanupProgress, CleanupProgressSchema, CleanupStateSchema, PROGRESS_FILE, stackResults } from './domain/cleanup-progress.js';
 import { ConcurrencyCheckSchema } from './domain/concurrent-runs.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
@@ -8,8 +9,6 @@ import { ScheduledDecommissionSchema } from './domain/decommission-schedule.js';
 import { fleetFromSweep } from './domain/fleet-view.js';
 import { type Inventory, InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { buildReport, CaughtErrorSchema, DirectResultSchema, type ReportResult } from './domain/report.js';
-import { renderHtml } from './domain/report-html.js';
-import { renderMarkdown } from './domain/report-markdown.js';
 import { CleanupRequestSchema } from './domain/request.js';
 import { SweepFileSchema, SweepResultSchema } from './domain/sweep-result.js';
 import { VerificationSchema, VerifyResultSchema } from './domain/verification.js';
@@ -73,8 +72,6 @@ async function release(lease: LeaseRef, executionName: string): Promise<void> {
   }
 }
 
-const placeOf = (target: { account: string; region: string }) => ({ account: target.account, region: target.region });
-
 export const handler = taskHandler({
   task: 'WriteReport',
   input: z.object({ executionName: z.string(), startedAt: z.string(), state: GatheredStateSchema }),
@@ -95,7 +92,7 @@ export const handler = taskHandler({
     const report = buildReport({
       // Where it cleaned up (the request's target; the hub's own when the request never resolved):
       // a plan is executed only in the account and Region it was made for.
-      execution: { name: executionName, startedAt, finishedAt: clock.isoNow(), ...placeOf(state.request?.target ?? hubTarget()) },
+      execution: { name: executionName, startedAt, finishedAt: clock.isoNow(), ...(state.request?.target ?? hubTarget()) },
       ...(state.request ? { request: state.request } : {}),
       ...(state.connection ? { connection: state.connection } : {}),
       ...(state.concurrency?.runningCleanup ? { runningCleanup: state.concurrency.runningCleanup } : {}),
@@ -116,12 +113,7 @@ export const handler = taskHandler({
       ...(verification ? { verification } : {}),
       ...(state.failure ? { failure: state.failure } : {}),
     });
-    const at = (extension: string) => ({ bucket: config.REPORT_BUCKET, key: `reports/${executionName}.${extension}` });
-    const [location, markdown, html] = await Promise.all([
-      putJson(at('json'), report),
-      putText(at('md'), renderMarkdown(report), TEXT_TYPES.markdown),
-      putText(at('html'), renderHtml(report), TEXT_TYPES.html),
-    ]);
+    const { location, markdown, html } = await storeReport(config.REPORT_BUCKET, executionName, report);
     if (state.concurrency?.lease) await release(state.concurrency.lease, executionName);
     metrics.addMetric('ResourcesDeleted', MetricUnit.Count, report.summary.deleted + report.summary.alreadyAbsent);
     metrics.addMetric('ResourcesRetained', MetricUnit.Count, report.summary.retained);

@@ -15,8 +15,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import { partitionOf } from '../domain/arn.js';
-import { targetKey } from '../domain/target.js';
+import { roleArnIn, targetKey } from '../domain/target.js';
 import { clock } from '../runtime/clock.js';
 import { loadConfig } from '../runtime/config.js';
 import { InvalidConfigurationError, TargetUnreachableError } from '../runtime/errors.js';
@@ -151,7 +150,7 @@ function once<T extends PaceableClient>(service: string, create: () => T): () =>
 function spokeRoleArn(session: TargetSession): string {
   const name = functionVariable('SPOKE_ROLE_NAME');
   if (!name) throw new InvalidConfigurationError('Invalid environment variables: SPOKE_ROLE_NAME: is not set (this function does not work in other accounts)');
-  return `arn:${partitionOf(session.target.region)}:iam::${session.target.account}:role/${name}`;
+  return roleArnIn(session.target, name);
 }
 
 /** Assumed-role credentials, per role and session (the execution): refreshed five minutes before they expire. */

@@ -4,9 +4,9 @@ import { inTarget } from '../aws/target-session.js';
 import type { EnvironmentRef } from '../domain/request.js';
 import {
   expandTargets,
+  isFleet,
   organizationParents,
   parseTargetSettings,
-  sameTarget,
   type Target,
   type TargetSettings,
   targetKey,
@@ -40,8 +40,7 @@ targetSettings();
 /** Every configured target, the hub first when it is one. */
 export async function configuredTargets(): Promise<Target[]> {
   const settings = targetSettings();
-  const parents = organizationParents(settings);
-  return expandTargets(hubTarget(), settings, parents.length > 0 ? await accountsUnder(parents) : []);
+  return expandTargets(hubTarget(), settings, await accountsUnderConfiguredParents(settings));
 }
 
 /** The Regions targeted (targetRegions, else the hub's own). */
@@ -77,7 +76,7 @@ async function accountsUnderConfiguredParents(settings: TargetSettings): Promise
 export async function targetServing(environment: EnvironmentRef, sessionName: string): Promise<Target> {
   const hub = hubTarget();
   const targets = await configuredTargets();
-  if (targets.length === 1 && sameTarget(targets[0] as Target, hub)) return hub;
+  if (!isFleet(targets, hub)) return hub;
   const serving: Target[] = [];
   for (const target of targets) {
     const connections = await inTarget({ target, sessionName }, () => listConnections(environment.name));

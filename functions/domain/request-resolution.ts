@@ -3,6 +3,7 @@ import type { ProtonApi } from '../runtime/deployment.js';
 import { InvalidRequestError } from '../runtime/errors.js';
 import * as z from '../runtime/zod.js';
 import { describeZodIssues } from '../runtime/zod-problems.js';
+import { parseArn } from './arn.js';
 import {
   type CleanupRequest,
   type ConsoleInput,
@@ -20,7 +21,7 @@ import {
   TARGET_ENTRY,
   type Trigger,
 } from './request.js';
-import type { Target } from './target.js';
+import { ACCOUNT_ID, REGION, type Target } from './target.js';
 
 /**
  * ResolveRequest's decision: any trigger (console input, custom event, Proton event) becomes one
@@ -186,8 +187,15 @@ function fromEvent(raw: Record<string, unknown>, settings: RequestSettings): Cle
 /** Proton names the connection in the event's resources: its ARN says which account and Region it lives in. */
 function connectionTarget(event: { resources: string[] }): Target | undefined {
   for (const arn of event.resources) {
-    const match = /^arn:aws[a-z-]*:proton:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):environment-account-connection\//.exec(arn);
-    if (match?.[1] && match[2]) return { account: match[2], region: match[1] };
+    const parts = parseArn(arn);
+    if (
+      parts?.service === 'proton' &&
+      parts.resource.startsWith('environment-account-connection/') &&
+      ACCOUNT_ID.test(parts.account) &&
+      REGION.test(parts.region)
+    ) {
+      return { account: parts.account, region: parts.region };
+    }
   }
   return undefined;
 }

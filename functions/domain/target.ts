@@ -1,4 +1,5 @@
 import * as z from '../runtime/zod.js';
+import { partitionOf } from './arn.js';
 
 /**
  * Where a run cleans up: an account and a Region. The hub (this deployment) is its own target
@@ -95,4 +96,19 @@ export function targetProblem(requested: Target, hub: Target, settings: TargetSe
  */
 export function keyScope(target: Target, hub: Target): string {
   return sameTarget(target, hub) ? '' : `${target.account}/${target.region}/`;
+}
+
+/** Whether these targets reach beyond the hub's own account and Region (a fleet: one target's failure is reported, not fatal). */
+export function isFleet(targets: readonly Target[], hub: Target): boolean {
+  return targets.some((t) => !sameTarget(t, hub));
+}
+
+/** How a run in `target` names it in its request: not at all in the hub's own place (as it always did), else its account and Region. */
+export function requestPlace(target: Target, hub: Target): { account?: string; region?: string } {
+  return sameTarget(target, hub) ? {} : { account: target.account, region: target.region };
+}
+
+/** The ARN of an IAM role of that name in the target's account (IAM is global: the Region gives the partition only). */
+export function roleArnIn(target: Target, roleName: string): string {
+  return `arn:${partitionOf(target.region)}:iam::${target.account}:role/${roleName}`;
 }

@@ -230,12 +230,14 @@ describe("a spoke session's calls are authorized against the spoke role's polici
     expect(await stackNames(await spokeClient(sandbox, ACCOUNT_B, 'us-east-1'))).toEqual([]);
   });
 
-  it("CloudFormation deletes a target's stack as the spoke's deletion role passed in RoleARN", async () => {
+  /** Account B's environment stack with one log group, deleted by the spoke sweep role with the spoke's deletion role; the stack once settled. */
+  async function deleteWithSpokeDeletionRole(spoke?: { deployed: boolean; withoutActions: string[] }) {
     const sandbox = fleetSandbox({
       accounts: [
         {
           accountId: ACCOUNT_B,
           region: 'us-east-1',
+          ...(spoke ? { spoke } : {}),
           stacks: [
             environmentStack({
               name: B_STACK,
@@ -250,33 +252,18 @@ describe("a spoke session's calls are authorized against the spoke role's polici
     const client = await spokeClient(sandbox, ACCOUNT_B, 'us-east-1');
     await client.send(new DeleteStackCommand({ StackName: B_STACK, RoleARN: spokeRole(ACCOUNT_B, 'cfn-deletion') }));
     sandbox.advanceTo(sandbox.clock.now() + 3600_000);
+    return sandbox.accountIn(ACCOUNT_B, 'us-east-1').stackByName(B_STACK);
+  }
 
-    expect(sandbox.accountIn(ACCOUNT_B, 'us-east-1').stackByName(B_STACK)?.status).toBe('DELETE_COMPLETE');
-    expect(sandbox.accountIn(ACCOUNT_B, 'us-east-1').stackByName(B_STACK)?.roleArn).toBe(spokeRole(ACCOUNT_B, 'cfn-deletion'));
+  it("CloudFormation deletes a target's stack as the spoke's deletion role passed in RoleARN", async () => {
+    const stack = await deleteWithSpokeDeletionRole();
+
+    expect(stack?.status).toBe('DELETE_COMPLETE');
+    expect(stack?.roleArn).toBe(spokeRole(ACCOUNT_B, 'cfn-deletion'));
   });
 
   it("a deletion role that lacks a resource's delete permission leaves the target's stack DELETE_FAILED", async () => {
-    const sandbox = fleetSandbox({
-      accounts: [
-        {
-          accountId: ACCOUNT_B,
-          region: 'us-east-1',
-          spoke: { deployed: true, withoutActions: ['logs:DeleteLogGroup'] },
-          stacks: [
-            environmentStack({
-              name: B_STACK,
-              environment: 'orders-dev',
-              exports: [],
-              resources: [{ logicalId: 'Logs', type: 'AWS::Logs::LogGroup', name: '/orders-dev/app' }],
-            }),
-          ],
-        },
-      ],
-    });
-    const client = await spokeClient(sandbox, ACCOUNT_B, 'us-east-1');
-    await client.send(new DeleteStackCommand({ StackName: B_STACK, RoleARN: spokeRole(ACCOUNT_B, 'cfn-deletion') }));
-    sandbox.advanceTo(sandbox.clock.now() + 3600_000);
-    const stack = sandbox.accountIn(ACCOUNT_B, 'us-east-1').stackByName(B_STACK);
+    const stack = await deleteWithSpokeDeletionRole({ deployed: true, withoutActions: ['logs:DeleteLogGroup'] });
 
     expect(stack?.status).toBe('DELETE_FAILED');
     expect(stack?.events.find((e) => e.status === 'DELETE_FAILED' && e.logicalId === 'Logs')?.reason).toContain(
