@@ -1,17 +1,22 @@
 /**
- * The least time any cleanup of a scenario can take, whatever its design: the largest of
- * - the longest chain of deletions that must follow one another (importers first);
- * - the API calls any cleanup must make, at the allowed rates (each API on its own);
- * - the stacks, over the allowed number of deletions at once, times the mean deletion time.
+ * The least time any correct and safe cleanup of a scenario can take, whatever its design and
+ * settings: the largest of
+ * - the longest chain of deletions that must follow one another (importers first, the
+ *   environment's stack last);
+ * - the API calls any cleanup must make, at the APIs' assumed rates (each API on its own);
+ * - the work CloudFormation must do, Σ over stacks of (resources in the stack × its deletion
+ *   time), over the account's ConcurrentResourcesLimit (resources in stack operations at once).
+ * Nothing here reads the product's settings.
  */
 export interface LowerBoundInput {
   chainSeconds: number;
-  /** The minimum calls per API ("service:Operation") and the allowed rates (calls per second). */
+  /** The minimum calls per API ("service:Operation"). */
   minimumCalls: Readonly<Record<string, number>>;
+  /** The assumed rate of an API (calls per second); undefined: unlimited. */
   rateOf: (api: string) => number | undefined;
-  stacks: number;
-  concurrency: number;
-  meanDeletionSeconds: number;
+  /** Σ over stacks of (resources in the stack × its deletion seconds). */
+  resourceSeconds: number;
+  concurrentResourcesLimit: number;
 }
 
 export interface LowerBound {
@@ -24,7 +29,7 @@ export interface LowerBound {
 
 export function lowerBound(input: LowerBoundInput): LowerBound {
   const callsSeconds = Math.max(0, ...Object.entries(input.minimumCalls).map(([api, calls]) => calls / (input.rateOf(api) ?? Number.POSITIVE_INFINITY)));
-  const throughputSeconds = (input.stacks / input.concurrency) * input.meanDeletionSeconds;
+  const throughputSeconds = input.resourceSeconds / input.concurrentResourcesLimit;
   const terms = { chain: input.chainSeconds, calls: callsSeconds, throughput: throughputSeconds };
   const bindingTerm = (Object.keys(terms) as (keyof typeof terms)[]).reduce((a, b) => (terms[b] > terms[a] ? b : a));
   return { seconds: terms[bindingTerm], chainSeconds: input.chainSeconds, callsSeconds, throughputSeconds, bindingTerm };

@@ -1,3 +1,4 @@
+import { concurrentResourcesLimit } from './aws/cloudformation.js';
 import { executionKey, getJson, getJsonIfExists, type ObjectRef, putJson } from './aws/object-store.js';
 import { advanceRound } from './cleanup/cleanup-round.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
@@ -36,7 +37,7 @@ const config = loadConfig(
     DELETION_ROLE_ARN: true,
     SPOKE_DELETION_ROLE_NAME: true,
     PROTECT_TAG_KEY: true,
-    MAX_STACKS_DELETING: true,
+    CONCURRENT_RESOURCES_PERCENT: true,
     MAX_STACK_DELETION_MINUTES: true,
     MAX_ROUNDS: true,
   }),
@@ -45,6 +46,18 @@ const config = loadConfig(
 /** The role CloudFormation deletes with: the hub's own in its account, the spoke's deletion role in another target. */
 function deletionRoleIn(target: Target): string {
   return sameTarget(target, hubTarget()) ? config.DELETION_ROLE_ARN : roleArnIn(target, config.SPOKE_DELETION_ROLE_NAME);
+}
+
+/**
+ * When DescribeAccountLimits names no ConcurrentResourcesLimit: the value AWS's own example of the
+ * call shows (an assumption; the call is read every round, so a raised quota is used at once).
+ */
+const ASSUMED_CONCURRENT_RESOURCES_LIMIT = 2500;
+
+/** This run's share of the account's concurrent-resources limit (read each round: quotas change). */
+async function resourceBudget(): Promise<number> {
+  const limit = (await concurrentResourcesLimit()) ?? ASSUMED_CONCURRENT_RESOURCES_LIMIT;
+  return Math.max(1, Math.floor((limit * config.CONCURRENT_RESOURCES_PERCENT) / 100));
 }
 
 /** Seconds between rounds: CloudFormation's own waiter polls every 30 s. */
@@ -86,7 +99,7 @@ export const handler = taskHandler({
       environmentArn: connection.environmentArn,
       protectTagKey: config.PROTECT_TAG_KEY,
       retainFailedResources,
-      maxStacksDeleting: config.MAX_STACKS_DELETING,
+      resourceBudget: await resourceBudget(),
       maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
       until: clock.now() + ROUND_BUDGET_MS,
       save: async (progress) => void (await putJson(stored, progress)),

@@ -22,6 +22,12 @@ import * as z from './runtime/zod.js';
 /** Inventory: everything tied to the connection's environment, stored in S3; the state gets its reference and counts. */
 const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true }));
 
+/**
+ * How long a plan spends reading templates (the function has 300 s): about 900 of them at
+ * CloudFormation's 5 calls a second. Past it, a resource's DeletionPolicy is reported unknown.
+ */
+const TEMPLATE_BUDGET_MS = 180_000;
+
 async function restrictedToPlan(inventory: Inventory, uri: string, etag: string): Promise<Inventory> {
   const plan = await readAcceptedPlan(uri, config.REPORT_BUCKET, etag);
   const planned = plan.connection.environmentArn;
@@ -38,6 +44,7 @@ export const handler = taskHandler({
   workIn: requestTarget,
   summarize: (result: InventoryResult) => result.counts,
   run: async ({ request, connection, executionName }): Promise<InventoryResult> => {
+    const startedAt = clock.now();
     // The serving rule first: a Proton error fails the step before anything is read or stored.
     const verdict = await checkEligibility(connection);
     const [environmentResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
@@ -55,7 +62,8 @@ export const handler = taskHandler({
     });
     // What the account says the cleanup will meet; then, with a reviewed plan, only what it listed as planned
     // deletions may go; then what the retained stacks will hold back.
-    const foreseen = withForeseenFacts(found, await readForeseenFacts(found, stacks, request.options));
+    const templates = { read: request.mode === 'plan', until: startedAt + TEMPLATE_BUDGET_MS };
+    const foreseen = withForeseenFacts(found, await readForeseenFacts(found, stacks, request.options, templates));
     const inventory = foreseeHolds(request.plan && request.reviewedPlan ? await restrictedToPlan(foreseen, request.plan, request.reviewedPlan.etag) : foreseen);
     const location = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'inventory.json') }, inventory);
     const memory = rememberConnection(connection, executionName);

@@ -70,7 +70,7 @@ function lambdaContext(binding: TaskBinding): Partial<Context> {
     functionVersion: '$LATEST',
     memoryLimitInMB: '256',
     awsRequestId: crypto.randomUUID(),
-    getRemainingTimeInMillis: () => 60_000,
+    getRemainingTimeInMillis: () => binding.timeoutSeconds * 1000,
   };
 }
 
@@ -165,13 +165,14 @@ export async function bindTasks(tasks: readonly TaskBinding[], lambdaFaults: rea
           ? runAsFunction(deployment, binding.functionKey, () => withFunctionVariables(variablesOf(deployment, binding.functionKey), invoke))
           : invoke()
         ).finally(ran);
-        if (fault === 'timeout-after') throw lambdaTimeout();
+        // Longer than the function's timeout on the sandbox clock: in AWS it would have been stopped, its answer lost.
+        if (fault === 'timeout-after' || clock.now() - startedAt > binding.timeoutSeconds * 1000) throw lambdaTimeout();
         retryCounts.set(binding.state, 0);
         return json(output) as never;
       } catch (error) {
         failed(binding.state);
-        // timeout-after: whatever the handler did, its response was lost.
-        throw fault === 'timeout-after' ? lambdaTimeout() : asLambdaError(error);
+        // timeout-after (or past the timeout): whatever the handler did, its response was lost.
+        throw fault === 'timeout-after' || clock.now() - startedAt > binding.timeoutSeconds * 1000 ? lambdaTimeout() : asLambdaError(error);
       }
     };
   }

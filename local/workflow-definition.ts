@@ -32,6 +32,8 @@ export interface TaskBinding {
   /** Absolute path of the handler module, and its exported name. */
   modulePath: string;
   exportName: string;
+  /** The function's timeout (serverless.yml): an invocation that runs longer on the sandbox clock fails as Lambda's would. */
+  timeoutSeconds: number;
   /** Outside any Map: its RetryCount can be tracked by state name. */
   topLevel: boolean;
   /**
@@ -52,12 +54,22 @@ function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function functionHandlers(): Promise<Map<string, { modulePath: string; exportName: string }>> {
-  const serverless = parse(await readFile(SERVERLESS_FILE, 'utf8'), { logLevel: 'silent' }) as { functions: Record<string, { handler: string }> };
-  const handlers = new Map<string, { modulePath: string; exportName: string }>();
+/** Lambda's default timeout, for a function serverless.yml gives none (nor its provider). */
+const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
+
+async function functionHandlers(): Promise<Map<string, { modulePath: string; exportName: string; timeoutSeconds: number }>> {
+  const serverless = parse(await readFile(SERVERLESS_FILE, 'utf8'), { logLevel: 'silent' }) as {
+    provider: { timeout?: number };
+    functions: Record<string, { handler: string; timeout?: number }>;
+  };
+  const handlers = new Map<string, { modulePath: string; exportName: string; timeoutSeconds: number }>();
   for (const [key, fn] of Object.entries(serverless.functions)) {
     const dot = fn.handler.lastIndexOf('.');
-    handlers.set(key, { modulePath: path.join(PROJECT_ROOT, `${fn.handler.slice(0, dot)}.ts`), exportName: fn.handler.slice(dot + 1) });
+    handlers.set(key, {
+      modulePath: path.join(PROJECT_ROOT, `${fn.handler.slice(0, dot)}.ts`),
+      exportName: fn.handler.slice(dot + 1),
+      timeoutSeconds: fn.timeout ?? serverless.provider.timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+    });
   }
   return handlers;
 }

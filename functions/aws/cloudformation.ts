@@ -1,5 +1,6 @@
 import {
   DeleteStackCommand,
+  DescribeAccountLimitsCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
@@ -179,4 +180,21 @@ export async function importersOf(exportName: string): Promise<string[]> {
 export async function stackTemplate(stackId: string): Promise<string> {
   const out = await callAws(`GetTemplate ${stackId}`, () => cloudFormation().send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Processed' })));
   return out.TemplateBody ?? '';
+}
+
+/**
+ * The account's ConcurrentResourcesLimit (DescribeAccountLimits): how many resources may be
+ * involved in stack operations at once in this account and Region. Undefined if the answer has none.
+ */
+export async function concurrentResourcesLimit(): Promise<number | undefined> {
+  return callAws('DescribeAccountLimits', async () => {
+    let nextToken: string | undefined;
+    do {
+      const page = await cloudFormation().send(new DescribeAccountLimitsCommand(nextToken ? { NextToken: nextToken } : {}));
+      const limit = page.AccountLimits?.find((l) => l.Name === 'ConcurrentResourcesLimit')?.Value;
+      if (limit !== undefined) return limit;
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return undefined;
+  });
 }

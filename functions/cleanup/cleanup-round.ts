@@ -3,14 +3,16 @@ import { deleteStack, describeStack, failedResources, importersOf, type StackSta
 import { resourcesInStacks } from '../aws/tagging.js';
 import {
   type CleanupProgress,
-  freeSlots,
+  freeWeight,
   holdBackDependents,
   isInFlight,
   judgeImporters,
+  readyToStart,
   retainPending,
   stacksToStart,
   stampTimes,
   type TrackedStack,
+  withinBudget,
 } from '../domain/cleanup-progress.js';
 import type { TaggedResource } from '../domain/ownership.js';
 import { type Eligibility, stoppedBecause } from '../domain/serving.js';
@@ -33,7 +35,11 @@ interface RoundSettings {
   environmentArn: string;
   protectTagKey: string;
   retainFailedResources: boolean;
-  maxStacksDeleting: number;
+  /**
+   * Resources this run may have in stack deletions at once: its share of the account's
+   * ConcurrentResourcesLimit (each stack weighs the resources deleted with it).
+   */
+  resourceBudget: number;
   maxWaitMs: number;
   /** The round's time budget ends at this instant (epoch ms): what is left waits for the next round. */
   until: number;
@@ -123,7 +129,8 @@ async function importsAllow(stack: TrackedStack, progress: CleanupProgress): Pro
   ).flat();
   const verdict = judgeImporters(stack, importers, progress);
   if (verdict.verdict === 'start') return undefined;
-  return verdict.verdict === 'wait' ? { outcome: 'pending' } : { outcome: 'retained', reason: verdict.reason };
+  // Not tried again (nor ListImports read again) before the stacks it waits for settle.
+  return verdict.verdict === 'wait' ? { outcome: 'pending', waitsFor: verdict.on } : { outcome: 'retained', reason: verdict.reason };
 }
 
 /** The serving rule, fresh: nothing more starts once the environment is served (or otherwise held back). */
@@ -214,9 +221,11 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
   // Stacks a transient error left pending wait for the next round, without holding a slot now.
   const tried = new Set<string>();
   const nextCandidates = () =>
-    stacksToStart(progress, Number.POSITIVE_INFINITY)
-      .filter((s) => !tried.has(s.stackId))
-      .slice(0, Math.max(0, freeSlots(progress, settings.maxStacksDeleting)));
+    withinBudget(
+      readyToStart(progress).filter((s) => !tried.has(s.stackId)),
+      freeWeight(progress, settings.resourceBudget),
+      !progress.stacks.some(isInFlight),
+    );
   for (let candidates = nextCandidates(); candidates.length > 0 && clock.now() < settings.until; candidates = nextCandidates()) {
     const batch = candidates.slice(0, BATCH);
     // Stored as starting before any DeleteStack: if this round is lost, the next one (or the report) knows.
@@ -257,8 +266,7 @@ function failRetaining(progress: CleanupProgress, why: string): CleanupProgress 
  * stopped) and the rest is retained with the reason.
  */
 async function applyServingRule(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
-  const wantsToDelete =
-    progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, freeSlots(progress, settings.maxStacksDeleting)).length > 0;
+  const wantsToDelete = progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, settings.resourceBudget).length > 0;
   if (!wantsToDelete) return progress;
   const verdict = await settings.checkEligibility();
   return verdict.eligible ? progress : failRetaining(retainPending(progress, stoppedBecause(verdict.fact)), verdict.fact);
@@ -288,6 +296,6 @@ export async function advanceRound(initial: CleanupProgress, given: RoundSetting
   const { progress: afterStarts, started } = await startDeletions(progress, settings);
   const advanced = stamped(afterStarts);
   // Out of time with deletions it could still start: the next round should not wait.
-  const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, freeSlots(advanced, settings.maxStacksDeleting)).length > 0;
+  const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, settings.resourceBudget).length > 0;
   return { progress: { ...advanced, round: advanced.round + 1 }, startsLeft, deletionsStarted: started };
 }

@@ -4,16 +4,24 @@ import type { ForeseenFacts } from '../domain/foresight.js';
 import type { BucketContents, Inventory, StackFacts } from '../domain/inventory.js';
 import type { CleanupOptions } from '../domain/request.js';
 import { type DeletionPolicy, deletionPolicies } from '../domain/template-policies.js';
+import { clock } from '../runtime/clock.js';
 import { surveyBucket } from '../standalone-types/s3-bucket.aws.js';
 import { s3Bucket } from '../standalone-types/s3-bucket.js';
 
 /**
  * Reads what only the account can tell about what the cleanup will meet (foresight.ts): why each
  * stack to delete that is already DELETE_FAILED failed, what each bucket to be emptied holds, and
- * the DeletionPolicy its template gives each resource that goes with a stack (one GetTemplate per
- * stack that declares one).
+ * and, for a plan, the DeletionPolicy its template gives each resource that goes with a stack (one
+ * GetTemplate per stack that declares one, until `templatesUntil`). An execute run reads no templates:
+ * what CloudFormation keeps, VerifyCleanup reads from the stack's events (DELETE_SKIPPED), and 20,000
+ * templates at CloudFormation's rate would outlast the function.
  */
-export async function readForeseenFacts(inventory: Inventory, stacks: readonly StackFacts[], options: CleanupOptions): Promise<ForeseenFacts> {
+export async function readForeseenFacts(
+  inventory: Inventory,
+  stacks: readonly StackFacts[],
+  options: CleanupOptions,
+  templates: { read: boolean; until: number },
+): Promise<ForeseenFacts> {
   const failedStackIds = new Set(stacks.filter((s) => s.status === 'DELETE_FAILED').map((s) => s.stackId));
   const failedStacks = new Map<string, FailedResource[]>();
   const bucketContents = new Map<string, BucketContents>();
@@ -24,11 +32,12 @@ export async function readForeseenFacts(inventory: Inventory, stacks: readonly S
       if (contents) bucketContents.set(resource.id, contents);
     }
   }
-  return { failedStacks, bucketContents, deletionPolicies: await policiesOf(inventory), retainFailedResources: options.retainFailedResources };
+  const deletionPolicies = templates.read ? await policiesOf(inventory, templates.until) : new Map<string, DeletionPolicy>();
+  return { failedStacks, bucketContents, deletionPolicies, retainFailedResources: options.retainFailedResources };
 }
 
 /** Resource ID → the DeletionPolicy its stack's template states, for the resources that go with a stack. */
-async function policiesOf(inventory: Inventory): Promise<Map<string, DeletionPolicy>> {
+async function policiesOf(inventory: Inventory, until: number): Promise<Map<string, DeletionPolicy>> {
   const byStack = new Map<string, { id: string; logicalId: string }[]>();
   for (const r of inventory.resources) {
     const declaredIn = r.declaredIn ?? r.stackId;
@@ -40,7 +49,8 @@ async function policiesOf(inventory: Inventory): Promise<Map<string, DeletionPol
   // One template after another: the account may allow fewer calls than the pacer is set to.
   const policies = new Map<string, DeletionPolicy>();
   for (const [stackId, resources] of byStack) {
-    const stated = deletionPolicies(await stackTemplate(stackId));
+    // Past the budget a template is not read: its resources' policy is unknown, and the plan says CloudFormation may keep them.
+    const stated = clock.now() < until ? deletionPolicies(await stackTemplate(stackId)) : undefined;
     for (const { id, logicalId } of resources) {
       const policy = stated ? stated.get(logicalId) : 'unknown';
       if (policy) policies.set(id, policy);

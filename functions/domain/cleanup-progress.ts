@@ -20,6 +20,13 @@ export const TrackedStackSchema = StackProgressSchema.omit({ deletionStartedAt: 
   nestedStackIds: z.array(z.string()),
   /** A stack without exports cannot be imported from, so nothing has to be deleted before it. */
   hasExports: z.boolean(),
+  /**
+   * What its deletion takes of the account's concurrent-resources limit: the resources CloudFormation
+   * deletes with it (its tagged resources and nested stacks, as the inventory found them; at least 1).
+   */
+  weight: z.number().int().positive().default(1),
+  /** The stacks importing its exports that this run was still deleting at its last ListImports: it is not tried again before they settle. */
+  waitsFor: z.array(z.string()).optional(),
   /** Its exports and its nested stacks': CloudFormation refuses to delete one another live stack imports. */
   exports: z.array(z.string()).optional(),
   /** When its current deletion started (epoch ms). */
@@ -55,7 +62,10 @@ const isSettled = (stack: TrackedStack): boolean => stack.outcome !== 'pending' 
 export function startProgress(inventory: Inventory): CleanupProgress {
   const nested = new Map<string, string[]>();
   const exportsOf = new Map<string, string[]>();
+  // Everything the inventory found inside a root stack (resources and nested stacks carry the root's ID).
+  const inside = new Map<string, number>();
   for (const r of inventory.resources) {
+    if (r.stackId) inside.set(r.stackId, (inside.get(r.stackId) ?? 0) + 1);
     if (r.type !== 'cloudformation:stack') continue;
     // A root's exports include its nested stacks': deleting the root deletes them.
     const root = r.stackId ?? r.id;
@@ -74,6 +84,7 @@ export function startProgress(inventory: Inventory): CleanupProgress {
           polls: 0,
           nestedStackIds: nested.get(r.id) ?? [],
           hasExports: exports.length > 0,
+          weight: Math.max(1, inside.get(r.id) ?? 0),
           ...(exports.length ? { exports } : {}),
         };
       }),
@@ -84,44 +95,81 @@ export function startProgress(inventory: Inventory): CleanupProgress {
   return { version: 1, round: 0, stacks, keptByInventory };
 }
 
-/** A stack that may be imported from (it has exports), or the environment's, waits for every stack of the earlier phases. */
-const waitsForEarlierPhases = (s: TrackedStack) => s.hasExports || s.phase === 'environment';
+/**
+ * The environment's stacks wait for every stack of the earlier phases: service instances and
+ * components use its network and cluster by export or by value. Other stacks wait only for the
+ * stacks that import their exports (ListImports, read right before each start).
+ */
+const waitsForEarlierPhases = (s: TrackedStack) => s.phase === 'environment';
 const isEarlier = (phase: string, than: string) => PHASES.indexOf(phase as never) < PHASES.indexOf(than as never);
 export const stackName = (stackId: string) => stackId.split('/')[1] ?? stackId;
+const isStuck = (s: TrackedStack) => s.outcome === 'failed' || s.outcome === 'retained';
+const isGone = (s: TrackedStack) => s.outcome === 'deleted' || s.outcome === 'already-absent';
 
 /**
  * What the live importers of a stack's exports mean for it: go ahead (none, or only its own nested
- * stacks), wait (a stack this run is still deleting or about to), or never start (a stack this run
+ * stacks), wait (for stacks this run is still deleting or about to), or never start (a stack this run
  * will not delete imports it: CloudFormation would refuse, and the importer still needs it).
  */
 export function judgeImporters(
   stack: TrackedStack,
   importers: readonly { exportName: string; stackName: string }[],
   progress: CleanupProgress,
-): { verdict: 'start' } | { verdict: 'wait' } | { verdict: 'hold'; reason: string } {
+): { verdict: 'start' } | { verdict: 'wait'; on: string[] } | { verdict: 'hold'; reason: string } {
   const own = new Set([stack.stackId, ...stack.nestedStackIds].map(stackName));
   const others = importers.filter((i) => !own.has(i.stackName));
   if (others.length === 0) return { verdict: 'start' };
   const tracked = new Map(progress.stacks.map((s) => [stackName(s.stackId), s]));
   const blocking = others.find((i) => {
     const other = tracked.get(i.stackName);
-    return !other || other.outcome === 'failed' || other.outcome === 'retained';
+    return !other || isStuck(other);
   });
-  if (!blocking) return { verdict: 'wait' };
+  if (!blocking) return { verdict: 'wait', on: [...new Set(others.map((i) => i.stackName))] };
   const other = tracked.get(blocking.stackName);
   const why = other ? `${other.outcome}: ${other.reason ?? other.error?.Cause ?? 'no reason given'}` : 'this run does not delete it';
   return { verdict: 'hold', reason: `not started: stack ${blocking.stackName} imports its export ${blocking.exportName} (${why}); re-run after fixing it` };
 }
 
-/** Why a stack it waits for will not go away in this run (failed, timed out, retained), or undefined. */
-function blockedBy(stack: TrackedStack, progress: CleanupProgress): string | undefined {
-  if (!waitsForEarlierPhases(stack)) return undefined;
-  const kept = progress.keptByInventory.find((k) => isEarlier(k.phase, stack.phase));
-  if (kept) return `${stackName(kept.stackId)} (retained: ${kept.reason})`;
-  const stuck = progress.stacks.find((s) => isEarlier(s.phase, stack.phase) && (s.outcome === 'failed' || s.outcome === 'retained'));
-  if (stuck)
-    return `${stackName(stuck.stackId)} (${stuck.outcome}: ${stuck.error ? `${stuck.error.Error}: ${stuck.error.Cause}` : (stuck.reason ?? 'no reason given')})`;
-  return undefined;
+/** Read once per question about the whole progress, so that asking it of every stack stays linear. */
+class ProgressIndex {
+  private readonly byName: Map<string, TrackedStack>;
+  private readonly unsettledPhases: Set<string>;
+  /** Per phase, the first stack of an earlier phase that will not go away in this run (why it blocks). */
+  private readonly stuckBefore = new Map<string, string | undefined>();
+
+  constructor(private readonly progress: CleanupProgress) {
+    this.byName = new Map(progress.stacks.map((s) => [stackName(s.stackId), s]));
+    this.unsettledPhases = new Set(progress.stacks.filter((s) => !isSettled(s)).map((s) => s.phase));
+    for (const phase of PHASES) this.stuckBefore.set(phase, this.findStuckBefore(phase));
+  }
+
+  private findStuckBefore(phase: string): string | undefined {
+    const kept = this.progress.keptByInventory.find((k) => isEarlier(k.phase, phase));
+    if (kept) return `${stackName(kept.stackId)} (retained: ${kept.reason})`;
+    const stuck = this.progress.stacks.find((s) => isEarlier(s.phase, phase) && isStuck(s));
+    if (stuck)
+      return `${stackName(stuck.stackId)} (${stuck.outcome}: ${stuck.error ? `${stuck.error.Error}: ${stuck.error.Cause}` : (stuck.reason ?? 'no reason given')})`;
+    return undefined;
+  }
+
+  /** Why a stack it waits for will not go away in this run (failed, timed out, retained), or undefined. */
+  blockedBy(stack: TrackedStack): string | undefined {
+    if (waitsForEarlierPhases(stack)) return this.stuckBefore.get(stack.phase);
+    const importer = (stack.waitsFor ?? []).map((name) => this.byName.get(name)).find((s) => s && isStuck(s));
+    return importer ? `${stackName(importer.stackId)}, which imports its export (${importer.outcome}: ${importer.reason ?? 'no reason given'})` : undefined;
+  }
+
+  /** Whether everything it waits for is gone (held-back ones excluded: see holdBackDependents). */
+  mayStart(stack: TrackedStack): boolean {
+    if (waitsForEarlierPhases(stack)) {
+      const earlierUnsettled = PHASES.slice(0, PHASES.indexOf(stack.phase as never)).some((p) => this.unsettledPhases.has(p));
+      return !earlierUnsettled && this.blockedBy(stack) === undefined;
+    }
+    return (stack.waitsFor ?? []).every((name) => {
+      const importer = this.byName.get(name);
+      return !importer || isGone(importer);
+    });
+  }
 }
 
 /**
@@ -130,30 +178,53 @@ function blockedBy(stack: TrackedStack, progress: CleanupProgress): string | und
  * uses): it is retained, saying what it waits for.
  */
 export function holdBackDependents(progress: CleanupProgress): CleanupProgress {
+  const index = new ProgressIndex(progress);
   return {
     ...progress,
     stacks: progress.stacks.map((s): TrackedStack => {
       if (s.outcome !== 'pending') return s;
-      const blocker = blockedBy(s, progress);
+      const blocker = index.blockedBy(s);
       return blocker ? { ...s, outcome: 'retained', reason: `not started: waits for ${blocker}; re-run after fixing it` } : s;
     }),
   };
 }
 
 /**
- * The pending stacks whose deletion may start now, at most `freeSlots`, in dependency order.
- * The environment's stacks wait until every component and service instance stack has settled
- * (they use its network and cluster, by export or by value); so does any stack with exports
- * (one of the earlier stacks may import from it: CloudFormation would refuse). A component or
- * service instance stack without exports never waits: nothing can import from it.
+ * The pending stacks whose deletion may start now, in dependency order, before any budget: the
+ * environment's once every component and service instance stack has settled; a stack with exports
+ * once the importers its last ListImports named are gone (ListImports is read again before it
+ * starts); any other at once.
  */
-export function stacksToStart(progress: CleanupProgress, freeSlots: number): TrackedStack[] {
-  if (freeSlots <= 0) return [];
-  const unsettledPhases = new Set(progress.stacks.filter((s) => !isSettled(s)).map((s) => s.phase));
-  const earlierUnsettled = (phase: string) => PHASES.slice(0, PHASES.indexOf(phase as never)).some((p) => unsettledPhases.has(p));
-  // Held back (see holdBackDependents) as well as waiting: only a stack all of whose predecessors are gone may start.
-  const ready = (s: TrackedStack) => !waitsForEarlierPhases(s) || (!earlierUnsettled(s.phase) && blockedBy(s, progress) === undefined);
-  return progress.stacks.filter((s) => s.outcome === 'pending' && ready(s)).slice(0, freeSlots);
+export function readyToStart(progress: CleanupProgress): TrackedStack[] {
+  const index = new ProgressIndex(progress);
+  return progress.stacks.filter((s) => s.outcome === 'pending' && index.mayStart(s));
+}
+
+/** The account's concurrent-resources budget this run has not yet taken: the budget minus the weight of its deletions in flight. */
+export function freeWeight(progress: CleanupProgress, budget: number): number {
+  return budget - progress.stacks.filter(isInFlight).reduce((sum, s) => sum + s.weight, 0);
+}
+
+/**
+ * The first of `ready` that fit into `free` weight, in order: no stack overtakes one that does not
+ * fit (so a large stack is never starved). With nothing in flight, the first goes even if it alone
+ * exceeds the budget: it could never fit otherwise.
+ */
+export function withinBudget(ready: readonly TrackedStack[], free: number, nothingInFlight: boolean): TrackedStack[] {
+  const chosen: TrackedStack[] = [];
+  let left = free;
+  for (const stack of ready) {
+    const alone = nothingInFlight && chosen.length === 0;
+    if (stack.weight > left && !alone) break;
+    chosen.push(stack);
+    left -= stack.weight;
+  }
+  return chosen;
+}
+
+/** The pending stacks whose deletion may start now, in dependency order, within the free budget. */
+export function stacksToStart(progress: CleanupProgress, budget: number): TrackedStack[] {
+  return withinBudget(readyToStart(progress), freeWeight(progress, budget), !progress.stacks.some(isInFlight));
 }
 
 /** The environment is served again (or otherwise held back) since the inventory: nothing more starts. */
@@ -163,10 +234,6 @@ export function retainPending(progress: CleanupProgress, reason: string): Cleanu
     heldBack: reason,
     stacks: progress.stacks.map((s): TrackedStack => (s.outcome === 'pending' ? { ...s, outcome: 'retained', reason } : s)),
   };
-}
-
-export function freeSlots(progress: CleanupProgress, maxStacksDeleting: number): number {
-  return maxStacksDeleting - progress.stacks.filter(isInFlight).length;
 }
 
 export const isCleanupDone = (progress: CleanupProgress): boolean => progress.stacks.every(isSettled);
@@ -251,7 +318,7 @@ export function stackResults(progress: CleanupProgress): StackProgress[] {
     progress.stacks
       .filter((s): s is TrackedStack & { outcome: Exclude<TrackedOutcome, 'pending'> } => s.outcome !== 'pending')
       // A stack whose DeleteStack was being called when the run stopped is reported like one still deleting.
-      .map(({ nestedStackIds: _n, hasExports: _e, startedAt: _s, throttled: _t, deletingSince, settledAt, outcome, ...rest }) => ({
+      .map(({ nestedStackIds: _n, hasExports: _e, weight: _w, waitsFor: _f, startedAt: _s, throttled: _t, deletingSince, settledAt, outcome, ...rest }) => ({
         ...rest,
         outcome: outcome === 'starting' ? 'deleting' : outcome,
         ...(deletingSince !== undefined ? { deletionStartedAt: new Date(deletingSince).toISOString() } : {}),

@@ -27,7 +27,8 @@ export const SettingsSchema = z.object({
   DELETION_ROLE_ARN: z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/, 'expected the ARN of the CloudFormation deletion role (arn:aws:iam::<account>:role/<name>)'),
-  MAX_STACKS_DELETING: z.coerce.number().int().min(1).max(500).default(50),
+  /** The share of the account's ConcurrentResourcesLimit one cleanup's stack deletions may take at once. */
+  CONCURRENT_RESOURCES_PERCENT: z.coerce.number().int().min(1).max(100).default(100),
   MAX_STACK_DELETION_MINUTES: z.coerce
     .number()
     .int()

@@ -32,8 +32,8 @@ describe('settings', () => {
   );
 
   it('rejects a bad value with the variable named and what is expected', () => {
-    const parsed = SettingsSchema.pick({ MAX_STACKS_DELETING: true }).safeParse({ MAX_STACKS_DELETING: '0' });
+    const parsed = SettingsSchema.pick({ CONCURRENT_RESOURCES_PERCENT: true }).safeParse({ CONCURRENT_RESOURCES_PERCENT: '0' });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.path).toEqual(['MAX_STACKS_DELETING']);
+    expect(parsed.error?.issues[0]?.path).toEqual(['CONCURRENT_RESOURCES_PERCENT']);
   });
 });

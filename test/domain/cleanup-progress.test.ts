@@ -3,7 +3,7 @@ import {
   type CleanupProgress,
   countProgress,
   endWithoutFinishing,
-  freeSlots,
+  freeWeight,
   holdBackDependents,
   isCleanupDone,
   judgeImporters,
@@ -19,29 +19,68 @@ import type { Phase } from '../../functions/domain/inventory.js';
 import { connectionFacts, stackEntry, stackIdOf } from '../helpers/domain-fixtures.js';
 
 function tracked(name: string, phase: Phase, outcome: TrackedOutcome = 'pending', overrides: Partial<TrackedStack> = {}): TrackedStack {
-  return { stackId: stackIdOf(name), phase, outcome, polls: 0, nestedStackIds: [], hasExports: false, ...overrides };
+  return { stackId: stackIdOf(name), phase, outcome, polls: 0, nestedStackIds: [], hasExports: false, weight: 1, ...overrides };
 }
 
 const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 0, stacks, keptByInventory: [] });
 const names = (stacks: readonly TrackedStack[]) => stacks.map((s) => s.stackId.split('/')[1]);
 
 describe('stacksToStart', () => {
-  it('starts stacks in dependency order, at most as many as there are free slots', () => {
+  it('starts stacks in dependency order, as many as fit into the free budget', () => {
     const progress = progressOf(tracked('component-a', 'components'), tracked('component-b', 'components'), tracked('instance-a', 'service-instances'));
     expect(names(stacksToStart(progress, 2))).toEqual(['component-a', 'component-b']);
   });
 
-  it('starts nothing without a free slot', () => {
-    expect(stacksToStart(progressOf(tracked('component-a', 'components')), 0)).toEqual([]);
+  it('weighs each stack by the resources deleted with it', () => {
+    const progress = progressOf(tracked('component-a', 'components', 'pending', { weight: 3 }), tracked('component-b', 'components', 'pending', { weight: 3 }));
+    expect(names(stacksToStart(progress, 5))).toEqual(['component-a']);
   });
 
-  it('makes a stack with exports wait while a stack of an earlier phase has not settled (it may import from it)', () => {
+  it('counts the weight of the deletions in flight against the budget', () => {
+    const progress = progressOf(
+      tracked('component-a', 'components', 'deleting', { weight: 4 }),
+      tracked('component-b', 'components', 'pending', { weight: 2 }),
+    );
+    expect(stacksToStart(progress, 5)).toEqual([]);
+  });
+
+  it('lets no stack overtake one that does not fit, so that a large stack is never starved', () => {
+    const progress = progressOf(
+      tracked('component-a', 'components', 'deleting', { weight: 2 }),
+      tracked('component-b', 'components', 'pending', { weight: 5 }),
+      tracked('component-c', 'components', 'pending', { weight: 1 }),
+    );
+    expect(stacksToStart(progress, 6)).toEqual([]);
+  });
+
+  it('starts a stack larger than the whole budget once nothing else is deleting', () => {
+    const progress = progressOf(tracked('component-a', 'components', 'pending', { weight: 9 }), tracked('component-b', 'components', 'pending'));
+    expect(names(stacksToStart(progress, 5))).toEqual(['component-a']);
+  });
+
+  it('starts nothing without free budget', () => {
+    const progress = progressOf(tracked('component-a', 'components', 'deleting', { weight: 5 }), tracked('component-b', 'components'));
+    expect(stacksToStart(progress, 5)).toEqual([]);
+  });
+
+  it('does not hold a stack with exports back for earlier stacks that do not import from it', () => {
     const progress = progressOf(tracked('component-a', 'components', 'deleting'), tracked('instance-a', 'service-instances', 'pending', { hasExports: true }));
+    expect(names(stacksToStart(progress, 10))).toEqual(['instance-a']);
+  });
+
+  it('makes a stack with exports wait while a stack importing from it (its last ListImports said) has not gone', () => {
+    const progress = progressOf(
+      tracked('component-a', 'components', 'deleting'),
+      tracked('instance-a', 'service-instances', 'pending', { hasExports: true, waitsFor: ['component-a'] }),
+    );
     expect(stacksToStart(progress, 10)).toEqual([]);
   });
 
-  it('never makes a stack without exports wait: nothing can import from it', () => {
-    const progress = progressOf(tracked('component-a', 'components', 'deleting'), tracked('instance-a', 'service-instances'));
+  it('tries a stack with exports again once the stacks importing from it are gone', () => {
+    const progress = progressOf(
+      tracked('component-a', 'components', 'deleted'),
+      tracked('instance-a', 'service-instances', 'pending', { hasExports: true, waitsFor: ['component-a'] }),
+    );
     expect(names(stacksToStart(progress, 10))).toEqual(['instance-a']);
   });
 
@@ -50,7 +89,7 @@ describe('stacksToStart', () => {
     expect(stacksToStart(progress, 10)).toEqual([]);
   });
 
-  it('starts a stack with exports once every earlier stack is deleted or already absent', () => {
+  it("starts the environment's stack once every earlier stack is deleted or already absent", () => {
     const progress = progressOf(
       tracked('component-a', 'components', 'already-absent'),
       tracked('instance-a', 'service-instances', 'deleted'),
@@ -70,10 +109,14 @@ describe('stacksToStart', () => {
   });
 });
 
-describe('freeSlots', () => {
-  it('counts deletions in flight, the retaining retry included, against the limit', () => {
-    const progress = progressOf(tracked('a', 'components', 'deleting'), tracked('b', 'components', 'retry-retaining'), tracked('c', 'components', 'deleted'));
-    expect(freeSlots(progress, 5)).toBe(3);
+describe('freeWeight', () => {
+  it('counts the weight of deletions in flight, the retaining retry included, against the budget', () => {
+    const progress = progressOf(
+      tracked('a', 'components', 'deleting', { weight: 2 }),
+      tracked('b', 'components', 'retry-retaining', { weight: 3 }),
+      tracked('c', 'components', 'deleted', { weight: 4 }),
+    );
+    expect(freeWeight(progress, 10)).toBe(5);
   });
 });
 
@@ -197,14 +240,24 @@ describe('holdBackDependents', () => {
     });
   });
 
-  it('retains a stack that waits for one the re-check kept', () => {
+  it('retains a stack with exports whose importer (as its last ListImports said) the re-check kept', () => {
+    const progress = holdBackDependents(
+      progressOf(
+        tracked('component-a', 'components', 'retained', { reason: 'protected' }),
+        tracked('instance-a', 'service-instances', 'pending', { hasExports: true, waitsFor: ['component-a'] }),
+      ),
+    );
+    expect(progress.stacks[1]?.outcome).toBe('retained');
+  });
+
+  it('does not retain a stack with exports for a kept stack that does not import from it', () => {
     const progress = holdBackDependents(
       progressOf(
         tracked('component-a', 'components', 'retained', { reason: 'protected' }),
         tracked('instance-a', 'service-instances', 'pending', { hasExports: true }),
       ),
     );
-    expect(progress.stacks[1]?.outcome).toBe('retained');
+    expect(progress.stacks[1]?.outcome).toBe('pending');
   });
 
   it('retains a stack that waits for one the inventory kept (termination protection, mixed ownership…)', () => {
@@ -268,7 +321,7 @@ describe("judgeImporters (who imports a stack's exports, read right before its D
 
   it('makes it wait while a stack this run deletes (pending or deleting) still imports one', () => {
     const progress = progressOf(tracked('instance-a', 'environment', 'deleting'), exporter);
-    expect(judgeImporters(exporter, [importer('instance-a')], progress)).toEqual({ verdict: 'wait' });
+    expect(judgeImporters(exporter, [importer('instance-a')], progress)).toEqual({ verdict: 'wait', on: ['instance-a'] });
   });
 
   it('holds it back when a stack this run does not delete imports one, naming the stack and the export', () => {

@@ -1,8 +1,10 @@
 import {
   CloudFormationClient,
   DeleteStackCommand,
+  DescribeAccountLimitsCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  ListImportsCommand,
   ListStacksCommand,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
@@ -53,6 +55,10 @@ const [cloudFormation, tagging, s3, proton] = mockedClients(CloudFormationClient
 /** This account's connections for the environment, as Proton lists them: by default, only the one decommissioned. */
 const givenConnections = (...summaries: ReturnType<typeof connectionSummary>[]) => givenProtonConnections(proton, ...summaries);
 beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
+/** The account's CloudFormation limits, as AWS's own example of DescribeAccountLimits shows them. */
+const givenConcurrentResourcesLimit = (value: number) =>
+  cloudFormation.on(DescribeAccountLimitsCommand).resolves({ AccountLimits: [{ Name: 'ConcurrentResourcesLimit', Value: value }] });
+beforeEach(() => givenConcurrentResourcesLimit(2500));
 
 const { environmentStack, environmentStackName, serviceInstanceStack, serviceInstanceStackName, queueArn } = sampleEnvironment;
 const OTHER_ENVIRONMENT_ARN = 'arn:aws:proton:us-east-1:444455556666:environment/staging';
@@ -75,7 +81,7 @@ beforeEach(() => {
 afterEach(() => useClock(undefined));
 
 function tracked(stackId: string, phase: TrackedStack['phase'], overrides: Partial<TrackedStack> = {}): TrackedStack {
-  return { stackId, phase, outcome: 'pending', polls: 0, nestedStackIds: [], hasExports: false, ...overrides };
+  return { stackId, phase, outcome: 'pending', polls: 0, nestedStackIds: [], hasExports: false, weight: 1, ...overrides };
 }
 
 const deleting = (id: string, phase: TrackedStack['phase'], overrides: Partial<TrackedStack> = {}) =>
@@ -404,6 +410,86 @@ describe('AdvanceCleanup handler', () => {
       await advance();
       expect(deletedStackIds()).toEqual([environmentStack]);
       expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleted' });
+    });
+  });
+
+  describe("the account's concurrent-resources limit", () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => stackId(`AWSProton-svc-${n}-cloudformation--ABCDEFGHIJKLMNOP`)) as [string, string, string];
+
+    it('starts only as many stacks as their resources fit into the ConcurrentResourcesLimit DescribeAccountLimits answers', async () => {
+      givenIndependentStacks([a, b, c]);
+      givenStored(
+        progressOf(
+          tracked(a, 'service-instances', { weight: 2 }),
+          tracked(b, 'service-instances', { weight: 2 }),
+          tracked(c, 'service-instances', { weight: 2 }),
+        ),
+      );
+      givenConcurrentResourcesLimit(5);
+      await advance();
+      expect(deletedStackIds()).toEqual([a, b]);
+    });
+
+    it('counts the resources of the stacks still deleting against the limit', async () => {
+      givenIndependentStacks([a, b, c]);
+      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4 }), tracked(b, 'service-instances', { weight: 2 })));
+      givenBeingDeleted({ [a]: 'DELETE_IN_PROGRESS' });
+      givenConcurrentResourcesLimit(5);
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+    });
+  });
+
+  describe('a stack whose exports another stack imports', () => {
+    const importerName = 'AWSProton-cmp-a-cloudformation--ABCDEFGHIJKLMNOP';
+    const importer = stackId(importerName);
+
+    function givenImportedBy(...stackNames: string[]): void {
+      cloudFormation.on(ListImportsCommand).resolves({ Imports: stackNames });
+    }
+
+    it('goes back to pending, naming the importer this run still deletes, without calling DeleteStack', async () => {
+      givenStored(
+        progressOf(deleting(importer, 'components'), tracked(serviceInstanceStack, 'service-instances', { hasExports: true, exports: ['payments-Endpoint'] })),
+      );
+      givenBeingDeleted({ [importer]: 'DELETE_IN_PROGRESS' });
+      givenStacks();
+      givenImportedBy(importerName);
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'pending', waitsFor: [importerName] });
+    });
+
+    it('does not read ListImports again while the importer it waits for is still deleting', async () => {
+      givenStored(
+        progressOf(
+          deleting(importer, 'components'),
+          tracked(serviceInstanceStack, 'service-instances', { hasExports: true, exports: ['payments-Endpoint'], waitsFor: [importerName] }),
+        ),
+      );
+      givenBeingDeleted({ [importer]: 'DELETE_IN_PROGRESS' });
+      givenStacks();
+      givenImportedBy(importerName);
+      await advance();
+      expect(cloudFormation.commandCalls(ListImportsCommand)).toEqual([]);
+    });
+
+    it('starts it once the importer is gone and ListImports, read again, names no other', async () => {
+      givenStored(
+        progressOf(
+          deleting(importer, 'components'),
+          tracked(serviceInstanceStack, 'service-instances', { hasExports: true, exports: ['payments-Endpoint'], waitsFor: [importerName] }),
+        ),
+      );
+      givenBeingDeleted({});
+      givenStacks();
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: importer })
+        .resolves({ Stacks: [stack({ name: importerName, id: importer, status: 'DELETE_COMPLETE' })] });
+      cloudFormation.on(ListImportsCommand).rejects(cloudFormationError('ValidationError', "Export 'payments-Endpoint' is not imported by any stack."));
+      await advance();
+      expect(deletedStackIds()).toEqual([serviceInstanceStack]);
+      expect(cloudFormation.commandCalls(ListImportsCommand)).toHaveLength(1);
     });
   });
 

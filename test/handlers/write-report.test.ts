@@ -45,11 +45,17 @@ const progress: CleanupProgress = {
   version: 1,
   round: 12,
   stacks: [
-    { ...stackProgress({ stackId: serviceInstanceStack, phase: 'service-instances', outcome: 'deleted', polls: 3 }), nestedStackIds: [], hasExports: false },
+    {
+      ...stackProgress({ stackId: serviceInstanceStack, phase: 'service-instances', outcome: 'deleted', polls: 3 }),
+      nestedStackIds: [],
+      hasExports: false,
+      weight: 1,
+    },
     {
       ...stackProgress({ stackId: environmentStack, outcome: 'failed', polls: 5, reason: 'DELETE_FAILED; ArtifactBucket: not empty' }),
       nestedStackIds: [],
       hasExports: true,
+      weight: 1,
     },
   ],
   keptByInventory: [],

@@ -42,7 +42,6 @@ import {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const ACTIVE_STATUSES = new Set(['CONNECTED', 'PENDING']);
-const PHASE = { component: 0, 'service-instance': 1, environment: 2 } as const;
 
 // ───────────────────────────── the request ─────────────────────────────
 
@@ -277,15 +276,17 @@ export function connectionOnly(decommissionedStatuses: ReadonlyMap<string, strin
 
 /**
  * "Hold dependents back": the environment's stacks wait for all the environment's component and
- * service-instance stacks; a stack with exports waits for the earlier-phase stacks (components,
- * service instances, environment). The stacks a stack waits for, among the environment's root stacks.
+ * service-instance stacks (they use its network by export or by value); any other stack with
+ * exports waits for the stacks that import one of them (CloudFormation refuses to delete an export
+ * in use). The stacks a stack waits for, among the environment's root stacks.
  */
 export function waitsFor(world: WorldState, stack: StackState, environmentArnValue: string): StackState[] {
-  const hasExports = stackFamily(world, stack).some((s) => s.exports.length > 0);
+  const exported = new Set(stackFamily(world, stack).flatMap((s) => s.exports));
+  const family = new Set(stackFamily(world, stack).map((s) => s.name));
   return [...world.stacks.values()].filter((other) => {
     if (other === stack || other.parent || !environmentValues(world, other).has(environmentArnValue)) return false;
     if (stack.ownerKind === 'environment' && other.ownerKind !== 'environment') return true;
-    return hasExports && PHASE[other.ownerKind] < PHASE[stack.ownerKind];
+    return !family.has(other.name) && stackFamily(world, other).some((s) => s.imports.some((i) => exported.has(i)));
   });
 }
 

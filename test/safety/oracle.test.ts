@@ -178,11 +178,14 @@ describe('hold dependents back', () => {
     expect(waitsFor(world, component!, arn)).toEqual([]);
   });
 
-  it('a service instance with exports waits for the components', () => {
+  it('a service instance with exports waits for the stacks importing one of them, not for other components', () => {
     const { world, arn } = build({});
     const instance = [...world.stacks.values()].find((s) => s.ownerKind === 'service-instance')!;
     instance.exports = ['x'];
-    expect(waitsFor(world, instance, arn).map((s) => s.ownerKind)).toEqual(['component']);
+    expect(waitsFor(world, instance, arn)).toEqual([]);
+    const component = [...world.stacks.values()].find((s) => s.ownerKind === 'component')!;
+    component.imports = ['x'];
+    expect(waitsFor(world, instance, arn)).toEqual([component]);
   });
 });
 

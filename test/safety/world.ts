@@ -41,6 +41,7 @@ export interface StackState {
   tags: Record<string, string>;
   terminationProtection: boolean;
   exports: string[];
+  imports: string[];
   resources: ResourceState[];
 }
 
@@ -158,6 +159,7 @@ export function initialWorld(scenario: Scenario): WorldState {
       tags: { ...s.tags, ...(onStack ? protonTags(scenario, environment) : {}) },
       terminationProtection: s.terminationProtection,
       exports: [...s.exports],
+      imports: [...s.imports],
       resources: s.resources.map((r) => {
         const own = r.environment ? { name: r.environment, managementAccountId: r.managementAccountId ?? environment.managementAccountId } : undefined;
         const proton = own ? protonTags(scenario, own) : onResources ? protonTags(scenario, environment) : {};
