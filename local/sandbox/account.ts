@@ -14,6 +14,9 @@ import { beginDeletion } from './stack-deletion.js';
 /** When the scenario's parameters were last written: before the sandbox opened (as its buckets' objects were). */
 const BEFORE_THE_SANDBOX = Date.parse('2024-03-01T10:00:00Z');
 
+/** CloudFormation's default StackLimit per account and Region (the CloudFormation quotas page: 2,000 stacks). */
+const DEFAULT_STACK_LIMIT = 2000;
+
 export interface ConnectionModel {
   id: string;
   arn: string;
@@ -176,6 +179,13 @@ export class SandboxAccount {
   readonly deletions = new DueQueue<StackModel>();
   /** SSM Parameter Store, by parameter name. */
   readonly parameters = new Map<string, ParameterModel>();
+  /** CloudFormation's ConcurrentResourcesLimit here: the scenario's (DescribeAccountLimits; docs/sandbox.md, Concurrent resources). */
+  readonly concurrentResourcesLimit: number;
+  /**
+   * CloudFormation's StackLimit here: its default quota, or a quota raised to hold every stack of
+   * the scenario when it has more.
+   */
+  readonly stackLimit: number;
   private readonly defaultManagementAccountId: string;
 
   constructor(
@@ -188,6 +198,8 @@ export class SandboxAccount {
     this.accountId = scenario.accountId;
     this.region = scenario.region;
     this.defaultManagementAccountId = scenario.managementAccountId;
+    this.concurrentResourcesLimit = scenario.concurrentResourcesLimit;
+    this.stackLimit = Math.max(DEFAULT_STACK_LIMIT, scenario.stacks.length);
     for (const c of scenario.connections) this.addConnection(c);
     const specs = new Map(scenario.stacks.map((spec) => [spec.name, spec]));
     const built = new Map(scenario.stacks.map((spec) => [spec.name, this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId)]));

@@ -11,6 +11,8 @@ import { type Operations, page } from './operations.js';
  */
 const CREATION_TIME = new Date('2024-03-01T10:00:00Z');
 const LIST_STACKS_PAGE = 100;
+/** StackOutputsLimit: the CloudFormation quotas page's maximum number of outputs a template declares (200). */
+const STACK_OUTPUTS_LIMIT = 200;
 
 /** What ListStacks says of a stack; DescribeStacks says this and more. */
 function summary(stack: StackModel) {
@@ -94,6 +96,17 @@ export const cloudFormationOperations: Operations = {
     if (importers.length === 0) throw cloudFormationValidation(`Export '${exportName}' is not imported by any stack.`);
     return { Imports: importers };
   },
+  /**
+   * The account's CloudFormation limits, in the order AWS's `describe-account-limits` example lists
+   * them: StackLimit, StackOutputsLimit, ConcurrentResourcesLimit (all fit on one page: no NextToken).
+   */
+  DescribeAccountLimits: (account) => ({
+    AccountLimits: [
+      { Name: 'StackLimit', Value: account.stackLimit },
+      { Name: 'StackOutputsLimit', Value: STACK_OUTPUTS_LIMIT },
+      { Name: 'ConcurrentResourcesLimit', Value: account.concurrentResourcesLimit },
+    ],
+  }),
   DeleteStack: (account, input) => {
     const stack = stackOrThrow(account, input.StackName);
     // The same ClientRequestToken is the same request: answered again, never run twice.
