@@ -6,6 +6,7 @@ import { DueQueue } from './due-queue.js';
 import { arnFor } from './resource-arns.js';
 import type { ConnectionSpec, Scenario, StackSpec } from './scenario.js';
 import { beginDeletion } from './stack-deletion.js';
+import { StackMap } from './stack-map.js';
 
 /**
  * The simulated environment account: what exists now. Built from a scenario; changed only
@@ -65,7 +66,8 @@ export interface StackModel {
   terminationProtection: boolean;
   roleArn?: string;
   exports: string[];
-  imports: string[];
+  /** Change them through `SandboxAccount.stacks.setImports`, which keeps the index of importers. */
+  imports: readonly string[];
   resources: StackResourceModel[];
   /** Seconds CloudFormation takes to delete it. */
   deleteSeconds: number;
@@ -159,7 +161,8 @@ export class SandboxAccount {
   readonly accountId: string;
   readonly region: string;
   readonly connections = new Map<string, ConnectionModel>();
-  readonly stacks = new Map<string, StackModel>();
+  /** By stack ID, in order of creation, indexed for CloudFormation's calls (stack-map.ts). */
+  readonly stacks = new StackMap();
   /** What the Tagging API can see: resource ARN → tags. */
   readonly tagged = new Map<string, TaggedResourceModel>();
   /** What exists: resource ARN → resource, for every stack resource and stand-alone resource. */

@@ -38,12 +38,10 @@ function within(account: SandboxAccount, stack: StackModel, ancestor: StackModel
   return false;
 }
 
-/** The first live stack, outside this stack and its nested stacks, importing one of its exports. */
+/** The first live stack, outside this stack and its nested stacks, importing one of its exports (the account's index of importers). */
 function importerOf(account: SandboxAccount, stack: StackModel): { exportName: string; importer: StackModel } | undefined {
   for (const exportName of stack.exports) {
-    for (const importer of account.stacks.values()) {
-      if (importer.status !== 'DELETE_COMPLETE' && importer.imports.includes(exportName) && !within(account, importer, stack)) return { exportName, importer };
-    }
+    for (const importer of account.stacks.liveImporters(exportName)) if (!within(account, importer, stack)) return { exportName, importer };
   }
   return undefined;
 }

@@ -99,7 +99,8 @@ describe('a stack deletion settles by sandbox time', () => {
     const env = environmentStack({ deleteSeconds: 60, exports: ['payments-prod-VpcId'] });
     const sandbox = sandboxOf({ stacks: [env, serviceInstanceStack('api', { imports: [] })] });
     const started = deleteStack(sandbox, env.name);
-    [...sandbox.account.stacks.values()].find((s) => s.name.includes('api'))!.imports.push('payments-prod-VpcId');
+    const api = [...sandbox.account.stacks.values()].find((s) => s.name.includes('api'))!;
+    sandbox.account.stacks.setImports(api, [...api.imports, 'payments-prod-VpcId']);
     sandbox.clock.advanceTo(started + 60 * SECOND);
 
     expect(statusOf(sandbox, env.name)).toBe('CREATE_COMPLETE');

@@ -86,13 +86,14 @@ export const cloudFormationOperations: Operations = {
     };
   },
   /**
-   * The stacks importing an export, by name (all live ones: a page is enough at scenario sizes).
-   * An export no stack imports answers ValidationError "Export '…' is not imported by any stack."
-   * (what the API answers, though its reference does not say so: an assumption, docs/sandbox.md).
+   * The stacks importing an export, by name (all live ones: a page is enough at scenario sizes),
+   * from the account's index of importers. An export no stack imports answers ValidationError
+   * "Export '…' is not imported by any stack." (what the API answers, though its reference does not
+   * say so: an assumption, docs/sandbox.md).
    */
   ListImports: (account, input) => {
     const exportName = String(input.ExportName ?? '');
-    const importers = [...account.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE' && s.imports.includes(exportName)).map((s) => s.name);
+    const importers = account.stacks.liveImporters(exportName).map((s) => s.name);
     if (importers.length === 0) throw cloudFormationValidation(`Export '${exportName}' is not imported by any stack.`);
     return { Imports: importers };
   },
