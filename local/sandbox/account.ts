@@ -3,6 +3,7 @@ import type { Clock } from '../../functions/runtime/clock.js';
 import type { HistoryEventRecord } from '../execution-history.js';
 import { BucketContents } from './bucket-contents.js';
 import { DueQueue } from './due-queue.js';
+import { FifoQueue } from './fifo-queue.js';
 import { arnFor } from './resource-arns.js';
 import type { ConnectionSpec, Scenario, StackSpec } from './scenario.js';
 import { beginDeletion } from './stack-deletion.js';
@@ -71,8 +72,16 @@ export interface StackModel {
   resources: StackResourceModel[];
   /** Seconds CloudFormation takes to delete it. */
   deleteSeconds: number;
-  /** While DELETE_IN_PROGRESS: when the deletion settles (epoch ms on the sandbox clock). */
+  /**
+   * While DELETE_IN_PROGRESS: when the deletion settles (epoch ms on the sandbox clock); unset while
+   * it waits for the concurrent-resources limit (stack-deletion.ts).
+   */
   deleteDueAt?: number;
+  /**
+   * While its deletion runs or waits for the concurrent-resources limit: the resources it involves
+   * (its own and its nested stacks', at least 1), taken from the limit while it runs.
+   */
+  deletionWeight?: number;
   /** Once DELETE_COMPLETE: when it settled (epoch ms on the sandbox clock). */
   deletedAt?: number;
   /** When someone last updated it (epoch ms on the sandbox clock; unset: never, since its creation). */
@@ -180,6 +189,10 @@ export class SandboxAccount {
   readonly roles: Map<string, RoleModel>;
   /** Stacks being deleted, by when their deletion settles. */
   readonly deletions = new DueQueue<StackModel>();
+  /** The resources the deletions running now involve (their weights), counted against concurrentResourcesLimit. */
+  deletionWeightInFlight = 0;
+  /** Deletions CloudFormation accepted that wait for the concurrent-resources limit, first come first served. */
+  readonly waitingDeletions = new FifoQueue<StackModel>();
   /** SSM Parameter Store, by parameter name. */
   readonly parameters = new Map<string, ParameterModel>();
   /** CloudFormation's ConcurrentResourcesLimit here: the scenario's (DescribeAccountLimits; docs/sandbox.md, Concurrent resources). */
