@@ -8,6 +8,7 @@ import { arnFor } from './resource-arns.js';
 import type { ConnectionSpec, Scenario, StackSpec } from './scenario.js';
 import { beginDeletion } from './stack-deletion.js';
 import { StackMap } from './stack-map.js';
+import { TaggedResources } from './tagged-resources.js';
 
 /**
  * The simulated environment account: what exists now. Built from a scenario; changed only
@@ -172,8 +173,8 @@ export class SandboxAccount {
   readonly connections = new Map<string, ConnectionModel>();
   /** By stack ID, in order of creation, indexed for CloudFormation's calls (stack-map.ts). */
   readonly stacks = new StackMap();
-  /** What the Tagging API can see: resource ARN → tags. */
-  readonly tagged = new Map<string, TaggedResourceModel>();
+  /** What the Tagging API can see: resource ARN → tags (indexed for GetResources: tagged-resources.ts). */
+  readonly tagged = new TaggedResources();
   /** What exists: resource ARN → resource, for every stack resource and stand-alone resource. */
   readonly resources = new Map<string, AccountResourceModel>();
   readonly objects = new Map<string, string>();
