@@ -284,9 +284,10 @@ export class SandboxAccount {
     });
   }
 
-  /** The resource of this CloudFormation type with this physical name, if it exists. */
+  /** The resource of this CloudFormation type with this physical name, if it exists (by the ARN the sandbox gives it: resources are kept by ARN). */
   resourceNamed(type: string, name: string): AccountResourceModel | undefined {
-    return [...this.resources.values()].find((r) => r.type === type && r.name === name);
+    const resource = this.resources.get(arnFor(type, name, this));
+    return resource?.type === type && resource.name === name ? resource : undefined;
   }
 
   /** The resource is gone: it no longer exists, and the Tagging API no longer returns it. */
