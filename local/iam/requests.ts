@@ -151,6 +151,8 @@ export const OPERATION_MAPPINGS: Record<string, Record<string, Mapping>> = {
     ListStacks: simple('cloudformation:ListStacks', ANY),
     // No resource type in the reference: authorized on *.
     ListImports: simple('cloudformation:ListImports', ANY),
+    // No resource type in the reference either: authorized on *.
+    DescribeAccountLimits: simple('cloudformation:DescribeAccountLimits', ANY),
     DescribeStackEvents: simple('cloudformation:DescribeStackEvents', (i, b) => stackArn(b, str(i.StackName))),
     GetTemplate: simple('cloudformation:GetTemplate', (i, b) => stackArn(b, str(i.StackName))),
     DescribeStackResources: simple('cloudformation:DescribeStackResources', (i, b) => stackArn(b, str(i.StackName))),

@@ -3,9 +3,12 @@ import type { Clock } from '../../functions/runtime/clock.js';
 import type { HistoryEventRecord } from '../execution-history.js';
 import { BucketContents } from './bucket-contents.js';
 import { DueQueue } from './due-queue.js';
+import { FifoQueue } from './fifo-queue.js';
 import { arnFor } from './resource-arns.js';
 import type { ConnectionSpec, Scenario, StackSpec } from './scenario.js';
 import { beginDeletion } from './stack-deletion.js';
+import { StackMap } from './stack-map.js';
+import { TaggedResources } from './tagged-resources.js';
 
 /**
  * The simulated environment account: what exists now. Built from a scenario; changed only
@@ -13,6 +16,9 @@ import { beginDeletion } from './stack-deletion.js';
  */
 /** When the scenario's parameters were last written: before the sandbox opened (as its buckets' objects were). */
 const BEFORE_THE_SANDBOX = Date.parse('2024-03-01T10:00:00Z');
+
+/** CloudFormation's default StackLimit per account and Region (the CloudFormation quotas page: 2,000 stacks). */
+const DEFAULT_STACK_LIMIT = 2000;
 
 export interface ConnectionModel {
   id: string;
@@ -62,12 +68,21 @@ export interface StackModel {
   terminationProtection: boolean;
   roleArn?: string;
   exports: string[];
-  imports: string[];
+  /** Change them through `SandboxAccount.stacks.setImports`, which keeps the index of importers. */
+  imports: readonly string[];
   resources: StackResourceModel[];
   /** Seconds CloudFormation takes to delete it. */
   deleteSeconds: number;
-  /** While DELETE_IN_PROGRESS: when the deletion settles (epoch ms on the sandbox clock). */
+  /**
+   * While DELETE_IN_PROGRESS: when the deletion settles (epoch ms on the sandbox clock); unset while
+   * it waits for the concurrent-resources limit (stack-deletion.ts).
+   */
   deleteDueAt?: number;
+  /**
+   * While its deletion runs or waits for the concurrent-resources limit: the resources it involves
+   * (its own and its nested stacks', at least 1), taken from the limit while it runs.
+   */
+  deletionWeight?: number;
   /** Once DELETE_COMPLETE: when it settled (epoch ms on the sandbox clock). */
   deletedAt?: number;
   /** When someone last updated it (epoch ms on the sandbox clock; unset: never, since its creation). */
@@ -156,9 +171,10 @@ export class SandboxAccount {
   readonly accountId: string;
   readonly region: string;
   readonly connections = new Map<string, ConnectionModel>();
-  readonly stacks = new Map<string, StackModel>();
-  /** What the Tagging API can see: resource ARN → tags. */
-  readonly tagged = new Map<string, TaggedResourceModel>();
+  /** By stack ID, in order of creation, indexed for CloudFormation's calls (stack-map.ts). */
+  readonly stacks = new StackMap();
+  /** What the Tagging API can see: resource ARN → tags (indexed for GetResources: tagged-resources.ts). */
+  readonly tagged = new TaggedResources();
   /** What exists: resource ARN → resource, for every stack resource and stand-alone resource. */
   readonly resources = new Map<string, AccountResourceModel>();
   readonly objects = new Map<string, string>();
@@ -174,8 +190,19 @@ export class SandboxAccount {
   readonly roles: Map<string, RoleModel>;
   /** Stacks being deleted, by when their deletion settles. */
   readonly deletions = new DueQueue<StackModel>();
+  /** The resources the deletions running now involve (their weights), counted against concurrentResourcesLimit. */
+  deletionWeightInFlight = 0;
+  /** Deletions CloudFormation accepted that wait for the concurrent-resources limit, first come first served. */
+  readonly waitingDeletions = new FifoQueue<StackModel>();
   /** SSM Parameter Store, by parameter name. */
   readonly parameters = new Map<string, ParameterModel>();
+  /** CloudFormation's ConcurrentResourcesLimit here: the scenario's (DescribeAccountLimits; docs/sandbox.md, Concurrent resources). */
+  readonly concurrentResourcesLimit: number;
+  /**
+   * CloudFormation's StackLimit here: its default quota, or a quota raised to hold every stack of
+   * the scenario when it has more.
+   */
+  readonly stackLimit: number;
   private readonly defaultManagementAccountId: string;
 
   constructor(
@@ -188,6 +215,8 @@ export class SandboxAccount {
     this.accountId = scenario.accountId;
     this.region = scenario.region;
     this.defaultManagementAccountId = scenario.managementAccountId;
+    this.concurrentResourcesLimit = scenario.concurrentResourcesLimit;
+    this.stackLimit = Math.max(DEFAULT_STACK_LIMIT, scenario.stacks.length);
     for (const c of scenario.connections) this.addConnection(c);
     const specs = new Map(scenario.stacks.map((spec) => [spec.name, spec]));
     const built = new Map(scenario.stacks.map((spec) => [spec.name, this.addStack(spec, spec.managementAccountId ?? scenario.managementAccountId)]));
@@ -255,9 +284,10 @@ export class SandboxAccount {
     });
   }
 
-  /** The resource of this CloudFormation type with this physical name, if it exists. */
+  /** The resource of this CloudFormation type with this physical name, if it exists (by the ARN the sandbox gives it: resources are kept by ARN). */
   resourceNamed(type: string, name: string): AccountResourceModel | undefined {
-    return [...this.resources.values()].find((r) => r.type === type && r.name === name);
+    const resource = this.resources.get(arnFor(type, name, this));
+    return resource?.type === type && resource.name === name ? resource : undefined;
   }
 
   /** The resource is gone: it no longer exists, and the Tagging API no longer returns it. */

@@ -215,6 +215,9 @@ export const TimingSpecSchema = z
 
 const regionText = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 
+/** CloudFormation's ConcurrentResourcesLimit when the scenario does not give one: the figure of AWS's `aws cloudformation describe-account-limits` example. */
+export const DEFAULT_CONCURRENT_RESOURCES_LIMIT = 2500;
+
 /**
  * What one account holds in one Region, and how its APIs behave there: the same for the hub (the
  * scenario's top level) and for every target account-Region (`accounts`).
@@ -230,6 +233,14 @@ export const AccountContentSchema = z.strictObject({
     .default({})
     .describe('SSM parameters of the account (name → value), e.g. /proton-cleanup/decommission/<management account>/<environment> = YYYY-MM-DD'),
   timing: TimingSpecSchema.default({ latencyMs: { ...DEFAULT_LATENCY_MS }, callsPerSecond: { ...DEFAULT_CALLS_PER_SECOND } }),
+  concurrentResourcesLimit: z
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_CONCURRENT_RESOURCES_LIMIT)
+    .describe(
+      "CloudFormation's ConcurrentResourcesLimit in this account-Region (DescribeAccountLimits): how many resources its stack operations may involve at a time; a DeleteStack over it is accepted but waits, first come first served, until enough deletions in flight settle (docs/sandbox.md, Concurrent resources)",
+    ),
 });
 
 /** The spoke roles (deployment/spoke.yml) in a target account: IAM roles, one set per account whatever the Region. */

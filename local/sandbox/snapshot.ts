@@ -18,7 +18,8 @@ import { restoreWrittenEtags, writtenEtags } from './services/messaging.js';
 /**
  * The sandbox as JSON, and back: what the account holds (connections, stacks with their events,
  * tags, resources and bucket contents, objects in S3 with their ETags, messages, events,
- * executions with their histories, roles, parameters, deletions in flight), how far its faults,
+ * executions with their histories, roles, parameters, deletions in flight and those waiting for the
+ * concurrent-resources limit, with the weight the running ones hold), how far its faults,
  * rate limits and scheduled changes have got, and its virtual clock. So the operator CLI's
  * `--state FILE` carries the simulated account from one command to the next.
  *
@@ -68,6 +69,12 @@ interface AccountSnapshot {
   roles: RoleModel[];
   /** Stacks being deleted, in the order their deletions settle. */
   deletions: string[];
+  /**
+   * Deletions waiting for the concurrent-resources limit, in their turn, and the weight the running
+   * ones hold (absent from a snapshot taken before the limit was modelled: none waits, none holds).
+   */
+  waitingDeletions?: string[];
+  deletionWeightInFlight?: number;
   /** Who asked for each stack's deletion (the sandbox enforces IAM): CloudFormation deletes its resources as that caller. */
   deletionRequests: [string, DeletionRequestSnapshot][];
   parameters: Dated<ParameterModel, 'lastModified'>[];
@@ -134,6 +141,8 @@ function encodeAccount(a: SandboxAccount): AccountSnapshot {
       return request ? [[stack.stackId, request] as [string, DeletionRequestSnapshot]] : [];
     }),
     deletions: a.deletions.ordered().flatMap(({ item, dueAt }) => (item.status === 'DELETE_IN_PROGRESS' && item.deleteDueAt === dueAt ? [item.stackId] : [])),
+    waitingDeletions: a.waitingDeletions.ordered().map((stack) => stack.stackId),
+    deletionWeightInFlight: a.deletionWeightInFlight,
     parameters: [...a.parameters.values()].map((p) => ({ ...p, lastModified: p.lastModified.getTime() })),
   };
 }
@@ -167,6 +176,7 @@ export function restoreSandbox(scenario: Scenario, resources: SandboxResources, 
 /** The account holds what the snapshot of it holds (built from the scenario first: its configuration). */
 function decodeAccount(a: SandboxAccount, s: AccountSnapshot): void {
   a.deletions.clear();
+  a.waitingDeletions.clear();
   a.connections.clear();
   for (const c of s.connections) a.connections.set(c.id, copy(c));
   a.stacks.clear();
@@ -195,6 +205,13 @@ function decodeAccount(a: SandboxAccount, s: AccountSnapshot): void {
     if (stack?.deleteDueAt === undefined) throw new SnapshotError(`the snapshot deletes stack ${stackId}, which it does not hold as deleting`);
     a.deletions.add(stack, stack.deleteDueAt);
   }
+  for (const stackId of s.waitingDeletions ?? []) {
+    const stack = a.stacks.get(stackId);
+    if (stack?.status !== 'DELETE_IN_PROGRESS' || stack.deleteDueAt !== undefined || stack.deletionWeight === undefined)
+      throw new SnapshotError(`the snapshot has stack ${stackId} wait for the concurrent-resources limit, which it does not hold as waiting`);
+    a.waitingDeletions.push(stack);
+  }
+  a.deletionWeightInFlight = s.deletionWeightInFlight ?? 0;
   for (const [stackId, request] of s.deletionRequests) {
     const stack = a.stacks.get(stackId);
     const authority = deletionAuthority(a);

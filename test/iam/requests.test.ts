@@ -118,6 +118,10 @@ describe('operations whose action or resource is not the obvious one (each row c
     expect(referenceAction('cloudformation:ListImports')?.resourceTypes).toEqual([]);
     expect(only('cloudformation', 'ListImports', { ExportName: 'payments-prod-VpcId' })).toEqual([{ action: 'cloudformation:ListImports', resource: '*' }]);
   });
+  it('CloudFormation DescribeAccountLimits has no resource type in the reference: authorized on *', () => {
+    expect(referenceAction('cloudformation:DescribeAccountLimits')?.resourceTypes).toEqual([]);
+    expect(only('cloudformation', 'DescribeAccountLimits', {})).toEqual([{ action: 'cloudformation:DescribeAccountLimits', resource: '*' }]);
+  });
   it('DescribeStacks without a stack name is authorized on *', () => {
     expect(only('cloudformation', 'DescribeStacks', {})).toEqual([{ action: 'cloudformation:DescribeStacks', resource: '*' }]);
   });

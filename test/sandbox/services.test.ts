@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
 import { CONNECTION_ID, environmentStack, standaloneResource } from '../helpers/scenarios.js';
-import { sandboxOf, send, stackIdOf, UNTIMED } from './fixtures.js';
+import { resourceArnOf, sandboxOf, send, stackIdOf, UNTIMED } from './fixtures.js';
 
 /** The other services' rules, call by call: Proton, the Tagging API's filters, CloudFormation's refusals, S3, SNS, EventBridge, Step Functions. */
 const TOPIC = `arn:aws:sns:us-east-1:111122223333:${LOCAL_RESOURCES.topicName}`;
@@ -71,6 +71,73 @@ describe("the Tagging API's GetResources filters", () => {
     expect(send(sandbox(), 'tagging:GetResources', { ResourceARNList: ['arn:aws:s3:::a'], TagFilters: [{ Key: 'x' }] }).error).toBe(
       'InvalidParameterException',
     );
+  });
+});
+
+describe("the Tagging API's GetResources pages and lookups", () => {
+  interface Page {
+    ResourceTagMappingList: { ResourceARN: string }[];
+    PaginationToken: string;
+  }
+  const logGroups = (n: number) => Array.from({ length: n }, (_, i) => standaloneResource('AWS::Logs::LogGroup', `/paged/${i}`));
+  const arnOf = (name: string) => `arn:aws:logs:us-east-1:111122223333:log-group:${name}`;
+
+  /** Every page of GetResources (`ResourcesPerPage` 50); `between` runs after each page. */
+  function allPages(sandbox: ReturnType<typeof sandboxOf>, between: () => void = () => {}): { arns: string[]; tokens: string[] } {
+    const arns: string[] = [];
+    const tokens: string[] = [];
+    let token = '';
+    do {
+      const { output, error } = send(sandbox, 'tagging:GetResources', { ResourcesPerPage: 50, ...(token ? { PaginationToken: token } : {}) });
+      if (error) throw new Error(`GetResources failed: ${error}`);
+      const page = output as Page;
+      arns.push(...page.ResourceTagMappingList.map((r) => r.ResourceARN));
+      token = page.PaginationToken;
+      tokens.push(token);
+      between();
+    } while (token);
+    return { arns, tokens };
+  }
+
+  it('pages by ResourcesPerPage with a PaginationToken, empty on the last page', () => {
+    const groups = logGroups(120);
+    const { arns, tokens } = allPages(sandboxOf({ stacks: [], timing: UNTIMED, standaloneResources: groups }));
+
+    expect(arns).toEqual(groups.map((g) => arnOf(g.name)));
+    expect(tokens.map((t) => t !== '')).toEqual([true, true, false]);
+  });
+
+  it('neither skips nor repeats a resource when resources of an earlier page are deleted between pages', () => {
+    const groups = logGroups(120);
+    const sandbox = sandboxOf({ stacks: [], timing: UNTIMED, standaloneResources: groups });
+    let pages = 0;
+    const { arns } = allPages(sandbox, () => {
+      pages += 1;
+      if (pages === 1) for (const g of groups.slice(0, 50)) sandbox.answer('CloudWatchLogsClient', 'DeleteLogGroupCommand', { logGroupName: g.name });
+    });
+
+    expect(arns).toEqual(groups.map((g) => arnOf(g.name)));
+    expect(allPages(sandbox).arns).toHaveLength(70);
+  });
+
+  it('finds the resources of the stacks an aws:cloudformation:stack-id filter names, and only theirs', () => {
+    const stacks = [environmentStack({ exports: [] }), environmentStack({ exports: [] }), environmentStack({ exports: [] })];
+    const sandbox = sandboxOf({ stacks, timing: UNTIMED });
+    const [first, , third] = stacks.map((s) => stackIdOf(sandbox, s.name));
+    const { output } = send(sandbox, 'tagging:GetResources', { TagFilters: [{ Key: 'aws:cloudformation:stack-id', Values: [third, first] }] });
+
+    expect((output as Page).ResourceTagMappingList.map((r) => r.ResourceARN)).toEqual([
+      resourceArnOf(sandbox, stacks[0]!.name, 'Vpc'),
+      resourceArnOf(sandbox, stacks[2]!.name, 'Vpc'),
+    ]);
+  });
+
+  it('answers ResourceARNList with the resources listed it returns, leaving out one that does not exist', () => {
+    const groups = logGroups(3);
+    const sandbox = sandboxOf({ stacks: [], timing: UNTIMED, standaloneResources: groups });
+    const { output } = send(sandbox, 'tagging:GetResources', { ResourceARNList: [arnOf('/paged/2'), arnOf('/nowhere'), arnOf('/paged/0')] });
+
+    expect((output as Page).ResourceTagMappingList.map((r) => r.ResourceARN)).toEqual([arnOf('/paged/0'), arnOf('/paged/2')]);
   });
 });
 

@@ -77,6 +77,7 @@ async function answers(sandbox: Sandbox): Promise<unknown[]> {
     ['cloudformation:ListStacks', {}],
     ['cloudformation:DescribeStacks', {}],
     ['cloudformation:DescribeStacks', {}],
+    ['cloudformation:ListImports', { ExportName: 'payments-prod-VpcId' }],
     ['tagging:GetResources', {}],
     ['s3:ListObjectVersions', { Bucket: BUCKET }],
     ['s3:GetObject', { Bucket: LOCAL_RESOURCES.reportBucket, Key: 'reports/run-1.json' }],

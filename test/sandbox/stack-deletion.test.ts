@@ -99,7 +99,8 @@ describe('a stack deletion settles by sandbox time', () => {
     const env = environmentStack({ deleteSeconds: 60, exports: ['payments-prod-VpcId'] });
     const sandbox = sandboxOf({ stacks: [env, serviceInstanceStack('api', { imports: [] })] });
     const started = deleteStack(sandbox, env.name);
-    [...sandbox.account.stacks.values()].find((s) => s.name.includes('api'))!.imports.push('payments-prod-VpcId');
+    const api = [...sandbox.account.stacks.values()].find((s) => s.name.includes('api'))!;
+    sandbox.account.stacks.setImports(api, [...api.imports, 'payments-prod-VpcId']);
     sandbox.clock.advanceTo(started + 60 * SECOND);
 
     expect(statusOf(sandbox, env.name)).toBe('CREATE_COMPLETE');
@@ -152,6 +153,57 @@ describe('DescribeStacks of a deleted stack', () => {
     sandbox.clock.advance(SECOND);
 
     expect(statusOf(sandbox, stack.name)).toBe('ValidationError');
+  });
+});
+
+describe('DescribeStacks without a stack name', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => serviceInstanceStack(`svc${i}`, { imports: [], deleteSeconds: 60 }));
+
+  /** Every page of DescribeStacks without a name: the stack names, and how many pages; `between` runs after each page. */
+  function describeAll(sandbox: ReturnType<typeof sandboxOf>, between: () => void = () => {}): { names: string[]; pages: number } {
+    const names: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const { output, error } = send(sandbox, 'cloudformation:DescribeStacks', token ? { NextToken: token } : {});
+      if (error) throw new Error(`DescribeStacks failed: ${error}`);
+      const page = output as { Stacks: { StackName: string }[]; NextToken?: string };
+      names.push(...page.Stacks.map((s) => s.StackName));
+      token = page.NextToken;
+      pages += 1;
+      between();
+    } while (token);
+    return { names, pages };
+  }
+
+  it('describes every stack not deleted, each once, in pages of 100 with NextToken', () => {
+    const stacks = many(250);
+    const sandbox = sandboxOf({ stacks, timing: UNTIMED });
+
+    expect(describeAll(sandbox)).toEqual({ names: stacks.map((s) => s.name), pages: 3 });
+  });
+
+  it('leaves out DELETE_COMPLETE stacks', () => {
+    const [gone, kept] = many(2);
+    const sandbox = sandboxOf({ stacks: [gone!, kept!], timing: UNTIMED });
+    const started = deleteStack(sandbox, gone!.name);
+    sandbox.advanceTo(started + 60 * SECOND);
+
+    expect(describeAll(sandbox).names).toEqual([kept!.name]);
+  });
+
+  it('neither skips nor repeats a stack when stacks of earlier pages are deleted between pages', () => {
+    // The first page's 100 stacks finish deleting before the second page is asked for.
+    const stacks = many(250).map((s, i) => ({ ...s, deleteSeconds: i < 100 ? 30 : 600 }));
+    const sandbox = sandboxOf({ stacks, timing: UNTIMED });
+    for (const s of stacks) deleteStack(sandbox, s.name);
+    let pages = 0;
+    const { names } = describeAll(sandbox, () => {
+      pages += 1;
+      if (pages === 1) sandbox.clock.advance(60 * SECOND);
+    });
+
+    expect(names).toEqual(stacks.map((s) => s.name));
   });
 });
 

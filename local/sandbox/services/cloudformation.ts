@@ -11,6 +11,9 @@ import { type Operations, page } from './operations.js';
  */
 const CREATION_TIME = new Date('2024-03-01T10:00:00Z');
 const LIST_STACKS_PAGE = 100;
+const DESCRIBE_STACKS_PAGE = 100;
+/** StackOutputsLimit: the CloudFormation quotas page's maximum number of outputs a template declares (200). */
+const STACK_OUTPUTS_LIMIT = 200;
 
 /** What ListStacks says of a stack; DescribeStacks says this and more. */
 function summary(stack: StackModel) {
@@ -43,8 +46,9 @@ interface ListStacksInput {
 }
 
 /**
- * The token is a position in the account's stacks (in order of creation), not in the filtered
- * list, so that a stack changing status between pages is neither skipped nor listed twice.
+ * ListStacks' and DescribeStacks' token is a position in the account's stacks (in order of
+ * creation), not in the list answered, so that a stack changing status between pages is neither
+ * skipped nor listed twice, and a page reads from there on, not every stack before it.
  */
 function listPosition(token: unknown): number {
   if (token === undefined || token === '') return 0;
@@ -62,16 +66,23 @@ function stackOrThrow(account: SandboxAccount, name: unknown): StackModel {
 export const cloudFormationOperations: Operations = {
   DescribeStacks: (account, input) => {
     if (input.StackName === undefined) {
-      const live = [...account.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE');
-      const { items, next } = page(live, input.NextToken, 100);
-      return { Stacks: items.map(describe), ...(next ? { NextToken: next } : {}) };
+      // Every stack not deleted, in pages of 100; the token is the position of the next one.
+      const stacks = account.stacks.ordered();
+      const live: StackModel[] = [];
+      let position = listPosition(input.NextToken);
+      for (; position < stacks.length && live.length < DESCRIBE_STACKS_PAGE; position += 1) {
+        const stack = stacks[position] as StackModel;
+        if (stack.status !== 'DELETE_COMPLETE') live.push(stack);
+      }
+      while (position < stacks.length && stacks[position]?.status === 'DELETE_COMPLETE') position += 1;
+      return { Stacks: live.map(describe), ...(position < stacks.length ? { NextToken: Buffer.from(String(position)).toString('base64') } : {}) };
     }
     return { Stacks: [describe(stackOrThrow(account, input.StackName))] };
   },
   ListStacks: (account, raw) => {
     const input = raw as ListStacksInput;
     const wanted = input.StackStatusFilter?.length ? new Set(input.StackStatusFilter) : undefined;
-    const stacks = [...account.stacks.values()];
+    const stacks = account.stacks.ordered();
     const listed: StackModel[] = [];
     let position = listPosition(input.NextToken);
     for (; position < stacks.length && listed.length < LIST_STACKS_PAGE; position += 1) {
@@ -84,16 +95,28 @@ export const cloudFormationOperations: Operations = {
     };
   },
   /**
-   * The stacks importing an export, by name (all live ones: a page is enough at scenario sizes).
-   * An export no stack imports answers ValidationError "Export '…' is not imported by any stack."
-   * (what the API answers, though its reference does not say so: an assumption, docs/sandbox.md).
+   * The stacks importing an export, by name (all live ones: a page is enough at scenario sizes),
+   * from the account's index of importers. An export no stack imports answers ValidationError
+   * "Export '…' is not imported by any stack." (what the API answers, though its reference does not
+   * say so: an assumption, docs/sandbox.md).
    */
   ListImports: (account, input) => {
     const exportName = String(input.ExportName ?? '');
-    const importers = [...account.stacks.values()].filter((s) => s.status !== 'DELETE_COMPLETE' && s.imports.includes(exportName)).map((s) => s.name);
+    const importers = account.stacks.liveImporters(exportName).map((s) => s.name);
     if (importers.length === 0) throw cloudFormationValidation(`Export '${exportName}' is not imported by any stack.`);
     return { Imports: importers };
   },
+  /**
+   * The account's CloudFormation limits, in the order AWS's `describe-account-limits` example lists
+   * them: StackLimit, StackOutputsLimit, ConcurrentResourcesLimit (all fit on one page: no NextToken).
+   */
+  DescribeAccountLimits: (account) => ({
+    AccountLimits: [
+      { Name: 'StackLimit', Value: account.stackLimit },
+      { Name: 'StackOutputsLimit', Value: STACK_OUTPUTS_LIMIT },
+      { Name: 'ConcurrentResourcesLimit', Value: account.concurrentResourcesLimit },
+    ],
+  }),
   DeleteStack: (account, input) => {
     const stack = stackOrThrow(account, input.StackName);
     // The same ClientRequestToken is the same request: answered again, never run twice.
