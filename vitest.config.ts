@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 const SLOW = [
   'test/deployment/template.test.ts', // ~20 s: packages the template, loads every handler at cold start, cfn-guard
   'test/deployment/bundle-size.test.ts', // builds every function's bundle with esbuild
-  'test/workflow/limits.test.ts', // ~30 s: the worst-case round counts on the real ASL
+  'test/workflow/limits.test.ts', // ~40 s: the worst-case round counts on the real ASL
+  'test/workflow/standalone-deletions.test.ts', // ~12 s: 1,000 stand-alone resources on the real ASL
 ];
 
 export default defineConfig({

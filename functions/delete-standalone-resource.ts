@@ -1,84 +1,81 @@
-import { currentTags } from './aws/tagging.js';
-import { emptyingCallsAllowed } from './domain/history-budget.js';
-import { MODES, STANDALONE_TYPES } from './domain/request.js';
-import { recheckStandalone } from './domain/standalone-deletion.js';
+import { executionKey, getJson, getJsonIfExists, type ObjectRef, putJson } from './aws/object-store.js';
+import { checkEligibility } from './cleanup/eligibility-check.js';
+import { runStandaloneBatch } from './cleanup/standalone-batch.js';
+import { ConnectionFactsSchema } from './domain/connection.js';
+import { standaloneBatchesAllowed } from './domain/history-budget.js';
+import { MODES } from './domain/request.js';
+import {
+  countStandalone,
+  endStandaloneWithoutFinishing,
+  isStandaloneDone,
+  nextBatchAt,
+  STANDALONE_PROGRESS_FILE,
+  type StandaloneProgress,
+  StandaloneProgressSchema,
+  type StandaloneState,
+  startStandaloneProgress,
+} from './domain/standalone-deletion.js';
 import { TargetSchema } from './domain/target.js';
+import { VerificationSchema, VerifyResultSchema } from './domain/verification.js';
+import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
-import { ErrorName } from './runtime/errors.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
-import { MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
-import { deleteStandaloneResource } from './standalone-types/aws.js';
 
 /**
- * DeleteStandaloneResource (deleteTypes): re-reads the resource's tags, then deletes it. A
- * bucket is emptied a bounded amount per call: 'in-progress' sends the state machine round
- * its Wait loop, for as many calls as the execution's history budget leaves this item
- * (domain/history-budget.ts). A deletion that fails for good is returned as a value with a
- * bounded message (200 failures must fit the 256 KB state); only transient errors are thrown,
- * for the state machine to retry.
+ * DeleteStandaloneResources (deleteTypes): one invocation of the stand-alone deletion loop
+ * (DeleteStandaloneResources → IsStandaloneDone → WaitForStandaloneDeletions), for every resource
+ * VerifyCleanup handed on. Progress lives in S3 (the first invocation starts it from the stored
+ * verification; a retried one finds what the lost attempt stored); the state carries its reference
+ * and counts, so neither grows with the number of resources. Each resource is re-checked and
+ * deleted as before (cleanup/standalone-batch.ts). The loop's invocations are capped by the
+ * execution's history budget (domain/history-budget.ts): what the last one leaves is reported.
  */
-const ERROR_CHARS = 300;
-const TRANSIENT: readonly string[] = [ErrorName.ThrottlingException, ErrorName.InternalServerException, ErrorName.NetworkError];
-const config = loadConfig(SettingsSchema.pick({ PROTECT_TAG_KEY: true }));
+const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true, MAP_CONCURRENCY: true }));
 
-/** DeleteStandaloneResource's output: one Map item's progress, read back by the state machine's Wait loop and the report. */
-export const StandaloneProgressSchema = z.object({
-  id: z.string(),
-  outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed', 'in-progress']),
-  calls: z.number().int().nonnegative(),
-  reason: z.string().optional(),
-  error: z.string().optional(),
-});
-export type StandaloneProgress = z.infer<typeof StandaloneProgressSchema>;
+/** Time an invocation may spend starting deletions (the function's timeout is 180 s: a bucket's emptying call started late still ends). */
+const BATCH_BUDGET_MS = 60_000;
+
+/** The stored progress; the first invocation builds it from the verification. */
+async function loadProgress(stored: ObjectRef, verification: ObjectRef): Promise<StandaloneProgress> {
+  const progress = await getJsonIfExists(stored, StandaloneProgressSchema);
+  return progress ?? startStandaloneProgress((await getJson(verification, VerificationSchema)).standalone);
+}
 
 export const handler = taskHandler({
-  task: 'DeleteStandaloneResource',
+  task: 'DeleteStandaloneResources',
   input: z.object({
     target: TargetSchema,
-    arn: z.string().startsWith('arn:'),
-    type: z.enum(STANDALONE_TYPES),
+    verification: VerifyResultSchema.pick({ location: true }),
     mode: z.enum(MODES),
-    environmentArn: z.string().startsWith('arn:'),
-    calls: z.number().int().nonnegative(),
-    /** The cleanup loop's rounds so far, and the Map's item count: this item's share of the history budget. */
-    roundsUsed: z.number().int().nonnegative().default(0),
-    items: z.number().int().positive().default(1),
-    /** Only data written before this (the inventory, or the reviewed plan) may be deleted. */
-    writtenBefore: z.iso.datetime(),
+    connection: ConnectionFactsSchema,
+    /** The cleanup loop's rounds: what they left of the history budget caps this loop's invocations. */
+    roundsUsed: z.number().int().nonnegative(),
+    /** When this invocation was due: WaitForStandaloneDeletions waited until then (the local run moves its virtual clock there). */
+    batchAt: z.string(),
     executionName: z.string(),
   }),
-  logKeys: ({ arn, executionName }) => ({ executionName, resourceArn: arn }),
+  logKeys: ({ executionName }) => ({ executionName }),
   workIn: givenTarget,
-  run: async ({ arn, type, mode, environmentArn, calls, roundsUsed, items, writtenBefore }): Promise<StandaloneProgress> => {
-    requireExecuteMode('DeleteStandaloneResource', mode);
-    try {
-      const leftAlone = recheckStandalone((await currentTags([arn])).get(arn), environmentArn, config.PROTECT_TAG_KEY);
-      if (leftAlone) return { id: arn, outcome: 'retained', calls: calls + 1, reason: leftAlone };
-      const outcome = await deleteStandaloneResource(arn, type, writtenBefore);
-      if (typeof outcome === 'object') {
-        const reason =
-          `it holds data written after ${writtenBefore}, when this run's inventory (or the reviewed plan) saw it ` +
-          `(${outcome.writtenSince}): not deleted; re-run, or make a new plan, to include it`;
-        return { id: arn, outcome: 'retained', calls: calls + 1, reason };
-      }
-      if (outcome === 'deleted') metrics.addMetric('StandaloneResourcesDeleted', MetricUnit.Count, 1);
-      const allowed = emptyingCallsAllowed(roundsUsed, items);
-      if (outcome === 'in-progress' && calls + 1 >= allowed) {
-        return {
-          id: arn,
-          outcome: 'failed',
-          calls: calls + 1,
-          error: `still emptying after ${calls + 1} calls (this run's history budget allows ${allowed}): re-run to go on`,
-        };
-      }
-      return { id: arn, outcome, calls: calls + 1, ...(outcome === 'deleted' ? { reason: `deleted (deleteTypes lists ${type})` } : {}) };
-    } catch (error) {
-      if (error instanceof Error && TRANSIENT.includes(error.name)) throw error;
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return { id: arn, outcome: 'failed', calls: calls + 1, error: text.length > ERROR_CHARS ? `${text.slice(0, ERROR_CHARS - 1)}…` : text };
-    }
+  summarize: (state: StandaloneState) => ({ batch: state.batch, done: state.done, counts: state.counts }),
+  run: async ({ verification, mode, connection, roundsUsed, executionName }): Promise<StandaloneState> => {
+    requireExecuteMode('DeleteStandaloneResources', mode);
+    const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, STANDALONE_PROGRESS_FILE) };
+    const advanced = await runStandaloneBatch(await loadProgress(stored, verification.location), {
+      environmentArn: connection.environmentArn,
+      protectTagKey: config.PROTECT_TAG_KEY,
+      concurrency: config.MAP_CONCURRENCY,
+      until: clock.now() + BATCH_BUDGET_MS,
+      save: async (progress) => void (await putJson(stored, progress)),
+      checkEligibility: () => checkEligibility(connection),
+    });
+    const allowed = standaloneBatchesAllowed(roundsUsed);
+    const progress = advanced.batch >= allowed && !isStandaloneDone(advanced) ? endStandaloneWithoutFinishing(advanced, allowed) : advanced;
+    const location = await putJson(stored, progress);
+    // Out of time with resources due: go on at once; otherwise when the next one is due (a bucket between emptying calls, a backoff).
+    const next = new Date(nextBatchAt(progress, clock.now())).toISOString();
+    return { batch: progress.batch, done: isStandaloneDone(progress), nextBatchAt: next, progress: location, counts: countStandalone(progress) };
   },
 });

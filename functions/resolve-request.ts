@@ -17,7 +17,6 @@ const config = loadConfig(
   SettingsSchema.pick({
     DEFAULT_MODE: true,
     REQUEST_EVENT_SOURCE: true,
-    MAP_CONCURRENCY: true,
     REPORT_BUCKET: true,
     MAX_PLAN_AGE_HOURS: true,
     AWS_REGION: true,
@@ -33,7 +32,7 @@ export const handler = taskHandler({
   task: 'ResolveRequest',
   input: z.object({ input: z.unknown(), executionName: z.string() }),
   logKeys: (event) => ({ executionName: event.executionName }),
-  run: async (event): Promise<{ request: CleanupRequest; settings: { mapConcurrency: number } }> => {
+  run: async (event): Promise<{ request: CleanupRequest }> => {
     const named = resolveRequest(event.input, {
       defaultMode: config.DEFAULT_MODE,
       requestEventSource: config.REQUEST_EVENT_SOURCE,
@@ -53,7 +52,6 @@ export const handler = taskHandler({
       account: resolved.target.account,
       region: resolved.target.region,
     });
-    // Deployment settings the ASL reads (MaxConcurrencyPath), so the definition needs no substitution.
-    return { request, settings: { mapConcurrency: config.MAP_CONCURRENCY } };
+    return { request };
   },
 });

@@ -12,7 +12,7 @@ import { SettingsSchema } from './runtime/settings.js';
 import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
-/** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on the stand-alone resources to delete. */
+/** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on (in S3, by count in the state) the stand-alone resources to delete. */
 const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
 
 export const handler = taskHandler({
@@ -32,6 +32,6 @@ export const handler = taskHandler({
     const verdict = verified.standalone.length > 0 ? await checkEligibility(inventory.connection) : { eligible: true as const };
     const verification = verdict.eligible ? verified : holdBackStandalone(verified, stoppedBecause(verdict.fact));
     const stored = await putJson({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, 'verification.json') }, verification);
-    return { location: stored, remaining: verification.remaining.length, appeared: verification.appeared.length, standalone: verification.standalone };
+    return { location: stored, remaining: verification.remaining.length, appeared: verification.appeared.length, standalone: verification.standalone.length };
   },
 });

@@ -10,6 +10,13 @@ import { fleetFromSweep } from './domain/fleet-view.js';
 import { type Inventory, InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
 import { buildReport, CaughtErrorSchema, DirectResultSchema, type ReportResult } from './domain/report.js';
 import { CleanupRequestSchema } from './domain/request.js';
+import {
+  STANDALONE_PROGRESS_FILE,
+  type StandaloneProgress,
+  StandaloneProgressSchema,
+  StandaloneStateSchema,
+  standaloneResults,
+} from './domain/standalone-deletion.js';
 import { SweepFileSchema, SweepResultSchema } from './domain/sweep-result.js';
 import { VerificationSchema, VerifyResultSchema } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
@@ -38,7 +45,8 @@ const GatheredStateSchema = z.object({
   deletion: ConnectionDeletionSchema.optional(),
   /** AdvanceCleanup's last answer: the progress itself is in S3. */
   cleanup: CleanupStateSchema.pick({ round: true }).optional(),
-  standaloneCleanup: z.array(DirectResultSchema.extend({ outcome: z.enum(['deleted', 'already-absent', 'retained', 'failed']) })).optional(),
+  /** DeleteStandaloneResources' last answer: the progress itself is in S3. */
+  standaloneCleanup: StandaloneStateSchema.pick({ batch: true }).optional(),
   roleCleanup: z.array(DirectResultSchema).optional(),
   verification: VerifyResultSchema.pick({ location: true }).optional(),
   failure: CaughtErrorSchema.optional(),
@@ -61,6 +69,15 @@ async function storedProgress(executionName: string): Promise<CleanupProgress | 
 }
 
 /**
+ * The stand-alone deletions as the loop's last invocation stored them. Read whenever the run got
+ * that far, also when the state holds no reference to them (an invocation stored them, then failed
+ * before answering).
+ */
+async function storedStandalone(executionName: string): Promise<StandaloneProgress | undefined> {
+  return getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, STANDALONE_PROGRESS_FILE) }, StandaloneProgressSchema);
+}
+
+/**
  * Best effort: a lease left behind names this execution, which is about to close, so the next run
  * takes it over after one DescribeExecution. A failed release never fails the report.
  */
@@ -78,7 +95,7 @@ export const handler = taskHandler({
   logKeys: ({ executionName, state }) => ({ executionName, connectionId: state.request?.connectionId }),
   summarize: (result: ReportResult) => ({ uri: result.uri, status: result.status, summary: result.summary }),
   run: async ({ executionName, startedAt, state }): Promise<ReportResult> => {
-    const [inventory, verification, progress] = await Promise.all([
+    const [inventory, verification, progress, standalone] = await Promise.all([
       state.inventory
         ? getJson(state.inventory.location, InventorySchema)
         : state.failure && state.connection && state.connection.source !== 'none'
@@ -86,6 +103,7 @@ export const handler = taskHandler({
           : undefined,
       state.verification ? getJson(state.verification.location, VerificationSchema) : undefined,
       state.cleanup || (state.failure && state.deletion) ? storedProgress(executionName) : undefined,
+      state.standaloneCleanup || (state.failure && state.verification) ? storedStandalone(executionName) : undefined,
     ]);
     const sweepFile = state.sweep ? await getJson(state.sweep.location, SweepFileSchema) : undefined;
     const sweep = sweepFile?.environments;
@@ -109,7 +127,8 @@ export const handler = taskHandler({
       ...(state.deletion ? { deletion: state.deletion } : {}),
       stackResults: progress ? stackResults(progress) : [],
       ...(progress?.heldBack ? { cleanupHeldBack: progress.heldBack } : {}),
-      directResults: [...(state.standaloneCleanup ?? []), ...(state.roleCleanup ?? [])],
+      ...(standalone?.heldBack ? { standaloneHeldBack: standalone.heldBack } : {}),
+      directResults: [...(standalone ? standaloneResults(standalone) : []), ...(state.roleCleanup ?? [])],
       ...(verification ? { verification } : {}),
       ...(state.failure ? { failure: state.failure } : {}),
     });

@@ -87,18 +87,28 @@ const describeExit: Record<string, (output: State) => string | undefined> = {
   NotifyFailure: () => 'failure notified (SNS and EventBridge)',
 };
 
+/** The counts of a loop's state, those above zero: "2 deleting, 1 deleted". */
+function countsText(counts: State, deleting = 'deleting'): string {
+  return ['pending', 'deleting', 'deleted', 'alreadyAbsent', 'retained', 'failed']
+    .filter((key) => Number(counts[key] ?? 0) > 0)
+    .map((key) => `${String(counts[key])} ${key === 'alreadyAbsent' ? 'already gone' : key === 'deleting' ? deleting : key}`)
+    .join(', ');
+}
+
 /** One line per round of the cleanup loop whose counts changed: "round 3: 2 deleting, 1 deleted". */
 function roundLine(cleanup: State): string {
-  const counts = asRecord(cleanup.counts);
-  const parts = ['pending', 'deleting', 'deleted', 'alreadyAbsent', 'retained', 'failed']
-    .filter((key) => Number(counts[key] ?? 0) > 0)
-    .map((key) => `${String(counts[key])} ${key === 'alreadyAbsent' ? 'already gone' : key}`);
-  return `round ${String(cleanup.round)}: ${parts.join(', ') || 'no stacks to delete'}${cleanup.done === true ? ' (done)' : ''}`;
+  return `round ${String(cleanup.round)}: ${countsText(asRecord(cleanup.counts)) || 'no stacks to delete'}${cleanup.done === true ? ' (done)' : ''}`;
+}
+
+/** One line per invocation of the stand-alone deletion loop whose counts changed: "batch 1: 3 deleted, 1 emptying". */
+function batchLine(standalone: State): string {
+  return `batch ${String(standalone.batch)}: ${countsText(asRecord(standalone.counts), 'emptying') || 'nothing to delete'}${standalone.done === true ? ' (done)' : ''}`;
 }
 
 export class ProgressPrinter {
   private readonly lastError = new Map<string, string>();
   private lastRound = '';
+  private lastBatch = '';
   private readonly caught = new Set<string>();
 
   constructor(private readonly write: (line: string) => void) {}
@@ -127,12 +137,11 @@ export class ProgressPrinter {
           this.lastRound = line.replace(/^round \d+/, '');
           return;
         }
-        if (name === 'DeleteStandaloneResource') {
-          const result = asRecord(output.result);
-          if (result.outcome !== 'in-progress')
-            this.write(
-              `    ${result.outcome === 'deleted' || result.outcome === 'already-absent' ? '✓' : '■'} ${String(result.id)}: ${String(result.outcome)}${result.reason && result.outcome !== 'deleted' ? `: ${String(result.reason)}` : ''}`,
-            );
+        if (name === 'DeleteStandaloneResources') {
+          const line = batchLine(asRecord(output.standaloneCleanup));
+          // Invocations that changed nothing (a bucket between emptying calls) are not worth a line.
+          if (line.replace(/^batch \d+/, '') !== this.lastBatch) this.write(`  ✓ ${name.padEnd(24)} ${line}`);
+          this.lastBatch = line.replace(/^batch \d+/, '');
           return;
         }
         const describe = describeExit[name];

@@ -1,30 +1,24 @@
-import { MAX_EMPTYING_CALLS } from './standalone-deletion.js';
-
 /**
  * One history budget for the whole execution. Step Functions keeps at most 25,000 events per
- * execution, and running out cannot be caught. Two loops grow the history: the cleanup loop
- * (AdvanceCleanup → IsCleanupDone → WaitForDeletions: 9 events a round, at most MAX_ROUNDS rounds)
- * and the DeleteStandaloneResources Map (at most 200 items; a bucket being emptied loops
- * WaitForEmptying → KeepEmptying → DeleteStandaloneResource → IsResourceEmptying). The Map comes
- * after the cleanup loop, so it spends only what the rounds left: each item gets an equal share
- * of the emptying calls the budget still allows (the Map's iterations run side by side and share
- * no state), at least one call, at most MAX_EMPTYING_CALLS. The events are counted as the
+ * execution, and running out cannot be caught; the run aims to stay below 20,000. Two loops grow
+ * the history, one after the other, each about 9 events per iteration whatever the number of
+ * stacks or resources: the cleanup loop (AdvanceCleanup → IsCleanupDone → WaitForDeletions, at
+ * most MAX_ROUNDS rounds), then the stand-alone deletion loop (DeleteStandaloneResources →
+ * IsStandaloneDone → WaitForStandaloneDeletions). The second gets what the rounds of the first
+ * left: its invocations are capped at what fits, at least one. The events are counted as the
  * history records them (bench/execution-model.ts): a Task 5 (entered, scheduled, started,
- * succeeded, exited), any other state 2, a Map iteration 2.
+ * succeeded, exited), any other state 2.
  */
 export const HISTORY_LIMIT = 25_000;
-/** 10 % kept for retries (3 events each) and the states outside the loops. */
-const HISTORY_TARGET = 22_500;
+/** What the run aims at: 1,000 events kept below 20,000 for Lambda retries (3 events each). */
+export const HISTORY_TARGET = 19_000;
+/** The states outside the two loops, with margin (about 60 in a run). */
 const EVENTS_OUTSIDE_LOOPS = 200;
-const EVENTS_PER_ROUND = 9;
-/** Iteration started/succeeded, the Task, the Choice, the Succeed. */
-const EVENTS_PER_ITEM = 11;
-/** Wait, Pass, Task, Choice. */
-const EVENTS_PER_EMPTYING_CALL = 11;
+/** A Task, a Choice and a Wait. */
+export const EVENTS_PER_ITERATION = 9;
 
-export function emptyingCallsAllowed(roundsUsed: number, items: number): number {
-  const n = Math.max(1, items);
-  const spare = HISTORY_TARGET - EVENTS_OUTSIDE_LOOPS - EVENTS_PER_ROUND * roundsUsed - EVENTS_PER_ITEM * n;
-  const extraPerItem = Math.max(0, Math.floor(spare / EVENTS_PER_EMPTYING_CALL / n));
-  return Math.min(MAX_EMPTYING_CALLS, 1 + extraPerItem);
+/** Invocations of DeleteStandaloneResources the history has room for after `roundsUsed` rounds of the cleanup loop. */
+export function standaloneBatchesAllowed(roundsUsed: number): number {
+  const spare = HISTORY_TARGET - EVENTS_OUTSIDE_LOOPS - EVENTS_PER_ITERATION * roundsUsed;
+  return Math.max(1, Math.floor(spare / EVENTS_PER_ITERATION));
 }

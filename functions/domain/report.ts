@@ -15,7 +15,7 @@ import { type FailedResource, FailedResourceSchema, type StackProgress } from '.
 import { type Summary, SummarySchema } from './summary.js';
 import { type SweepSection, SweepSectionSchema, type UnreachableTarget } from './sweep-result.js';
 import { keptByTemplate } from './template-policies.js';
-import { MAX_STANDALONE_PER_RUN, type Verification } from './verification.js';
+import type { Verification } from './verification.js';
 
 /**
  * The report: every inventoried resource exactly once, with what happened to it, and a
@@ -154,6 +154,8 @@ export interface ReportInput {
   stackResults: readonly StackProgress[];
   /** The cleanup loop stopped starting deletions: why (the environment became served during the run). */
   cleanupHeldBack?: string;
+  /** The stand-alone deletion loop stopped deleting: why (the environment became served during the run). */
+  standaloneHeldBack?: string;
   verification?: Verification;
   failure?: CaughtError;
 }
@@ -258,7 +260,6 @@ function resourceInStackOutcome(resource: InventoriedResource, input: ReportInpu
   const remaining = input.verification?.remaining.find((r) => r.id === resource.id);
   const kept = stack?.retainedResources?.find((r) => r.logicalId === resource.logicalId);
   if (kept) return { outcome: 'retained', reason: keptReason(kept) };
-  if (input.verification?.deferred.includes(resource.id)) return { outcome: 'retained', reason: deferredReason(remaining?.reason) };
   if (remaining?.outcome === 'failed') return { outcome: 'failed', error: remaining.reason };
   const stackLeftItBehind = stack && stack.outcome !== 'deleted' && stack.outcome !== 'already-absent';
   if (remaining && remaining.cause === 'still-present' && stackLeftItBehind) {
@@ -273,11 +274,6 @@ function resourceInStackOutcome(resource: InventoriedResource, input: ReportInpu
     return { outcome: 'retained', reason: 'its stack was still being deleted when this run stopped; CloudFormation goes on: re-run to see the result' };
   }
   return { outcome: 'retained', reason: `its stack was not deleted: ${stackProblem(stack)}` };
-}
-
-/** A stand-alone resource (deleteTypes) beyond what one run deletes. */
-function deferredReason(why?: string): string {
-  return `${why ? `${why}; ` : ''}not deleted in this run: a run deletes at most ${MAX_STANDALONE_PER_RUN} stand-alone resources; re-run to continue`;
 }
 
 function keptReason(kept: FailedResource): string {
@@ -311,6 +307,18 @@ function stackProblem(stack: StackProgress): string {
   return stack.error ? `${stack.error.Error}: ${errorMessage(stack.error)}` : (stack.reason ?? stack.outcome);
 }
 
+/** The direct results by ARN (the first for an ARN, as a search would find it), indexed once per report: there may be thousands. */
+const indexed = new WeakMap<readonly DirectResult[], Map<string, DirectResult>>();
+function directResultsById(results: readonly DirectResult[] = []): Map<string, DirectResult> {
+  let byId = indexed.get(results);
+  if (!byId) {
+    byId = new Map();
+    for (const result of results) if (!byId.has(result.id)) byId.set(result.id, result);
+    indexed.set(results, byId);
+  }
+  return byId;
+}
+
 function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntry {
   const base: ReportEntry = {
     id: resource.id,
@@ -331,7 +339,7 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
     return { ...base, outcome: 'planned', ...(resource.failedResources ? { failedResources: resource.failedResources } : {}) };
   }
   const { reason: _planReason, ...rest } = base;
-  const direct = input.directResults?.find((r) => r.id === resource.id);
+  const direct = directResultsById(input.directResults).get(resource.id);
   if (direct) {
     const { caught, ...result } = direct;
     return { ...rest, ...result, id: resource.id, ...(caught ? { error: `${caught.Error}: ${errorMessage(caught)}` } : {}) };
@@ -342,9 +350,6 @@ function entryFor(resource: InventoriedResource, input: ReportInput): ReportEntr
     case 'delete-with-stack':
       return { ...rest, ...resourceInStackOutcome(resource, input) };
     default:
-      if (resource.action === 'delete-resource' && input.verification?.deferred.includes(resource.id)) {
-        return { ...rest, outcome: 'retained', reason: deferredReason() };
-      }
       if (input.verification?.heldBack) return { ...rest, outcome: 'retained', reason: input.verification.heldBack };
       // delete-resource not handed on by VerifyCleanup: no longer tagged for the environment by then.
       return resource.action === 'delete-resource' && input.verification && !input.failure
@@ -434,5 +439,5 @@ function requesterOf(request: CleanupRequest): string {
 }
 
 function heldBackOf(input: ReportInput): string | undefined {
-  return input.inventory?.heldBack ?? input.cleanupHeldBack ?? input.verification?.heldBack;
+  return input.inventory?.heldBack ?? input.cleanupHeldBack ?? input.verification?.heldBack ?? input.standaloneHeldBack;
 }

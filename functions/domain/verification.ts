@@ -32,22 +32,20 @@ export const VerificationSchema = z.object({
   remaining: z.array(RemainingResourceSchema),
   /** Tagged for the environment but absent from the inventory: created after it. Reported, never touched. */
   appeared: z.array(InventoriedResourceSchema),
-  /** Outside any stack now, still tagged, of a type the request lists in deleteTypes: deleted one by one next. */
+  /** Outside any stack now, still tagged, of a type the request lists in deleteTypes: every one is deleted next (DeleteStandaloneResources reads them here). */
   standalone: z.array(StandaloneCandidateSchema).default([]),
-  /** More of those than one run deletes (MAX_STANDALONE_PER_RUN): left for the next run, and reported so. */
-  deferred: z.array(z.string()).default([]),
   /** Why no stand-alone resource is deleted after all (the environment is served again), when that is so. */
   heldBack: z.string().optional(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 
-/** VerifyCleanup's output ($.verification): the stored verification by reference, its counts, and what DeleteStandaloneResources goes through next. */
+/** VerifyCleanup's output ($.verification): the stored verification by reference and its counts; the stand-alone resources themselves stay in S3. */
 export const VerifyResultSchema = z.object({
   location: ObjectRefSchema,
   remaining: z.number().int(),
   appeared: z.number().int(),
-  /** Only types the request lists in deleteTypes, at most MAX_STANDALONE_PER_RUN. */
-  standalone: z.array(StandaloneCandidateSchema),
+  /** How many stand-alone resources (types the request lists in deleteTypes) DeleteStandaloneResources deletes next: HasStandaloneResources reads it. */
+  standalone: z.number().int().nonnegative(),
 });
 export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
@@ -81,13 +79,6 @@ function explainRemaining(resource: InventoriedResource, event: ResourceDeletion
   }
   return { id: resource.id, outcome: 'retained', cause: 'still-present', reason: 'still present and tagged for this environment after the cleanup' };
 }
-
-/**
- * Stand-alone resources one run deletes at most: each is an iteration of the
- * DeleteStandaloneResources Map, whose items and results travel in the state and whose events
- * count in the execution's history. The rest wait for the next run (a re-run converges).
- */
-export const MAX_STANDALONE_PER_RUN = 200;
 
 export function verify(
   inventory: Inventory,
@@ -128,19 +119,12 @@ export function verify(
     const standsAloneNow = explained.cause === 'deletion-policy' && deleteTypes.includes(known.type) && !inventory.restrictedToPlan;
     if (standsAloneNow) standalone.push({ arn: known.id, type: known.type, writtenBefore });
   }
-  return {
-    version: 1,
-    checkedAt,
-    remaining,
-    appeared,
-    standalone: standalone.slice(0, MAX_STANDALONE_PER_RUN),
-    deferred: standalone.slice(MAX_STANDALONE_PER_RUN).map((r) => r.arn),
-  };
+  return { version: 1, checkedAt, remaining, appeared, standalone };
 }
 
 /** The environment is served again since the inventory: no stand-alone resource is deleted, and the report says why. */
 export function holdBackStandalone(verification: Verification, reason: string): Verification {
-  return { ...verification, standalone: [], deferred: [], heldBack: reason };
+  return { ...verification, standalone: [], heldBack: reason };
 }
 
 /** The stacks whose resources are still there: Verify reads their deletion events, and only theirs. */

@@ -26,7 +26,7 @@ const RECORD_KB: Record<string, number> = {
   deleteConnection: 480,
   advanceCleanup: 700,
   verifyCleanup: 650,
-  deleteStandaloneResource: 760,
+  deleteStandaloneResource: 790,
   deleteConnectionRoles: 670,
   writeReport: 610,
   notify: 640,

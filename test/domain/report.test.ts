@@ -300,24 +300,9 @@ describe('buildReport', () => {
       expect(report.summary.total).toBe(inventory.resources.length + 1);
     });
 
-    it('reports a stand-alone resource deferred to the next run retained, saying a re-run continues', () => {
-      const standalone = retainedEntry(arns.bucket('standalone-uploads'), { type: 's3:bucket', action: 'delete-resource' });
-      const report = buildReport(executeRun({ inventory: inventoryOf(standalone), verification: { ...verificationOf(), deferred: [standalone.id] } }));
-      expect(entry(report, standalone.id)).toMatchObject({
-        outcome: 'retained',
-        reason: expect.stringMatching(/at most 200 stand-alone resources; re-run to continue/),
-      });
-    });
-
-    it('says a resource kept by its DeletionPolicy, and deferred to the next run, waits for a re-run', () => {
-      const verification = {
-        ...verificationOf([{ id: bucket.id, outcome: 'retained' as const, cause: 'deletion-policy' as const, reason: 'kept by its DeletionPolicy (Retain)' }]),
-        deferred: [bucket.id],
-      };
-      expect(entry(buildReport(executeRun({ verification })), bucket.id)).toMatchObject({
-        outcome: 'retained',
-        reason: expect.stringMatching(/DeletionPolicy.*re-run to continue/),
-      });
+    it('says why the stand-alone deletions stopped when the environment was served again during them', () => {
+      const served = 'stopped: connection 1234 serves this environment again';
+      expect(buildReport(executeRun({ standaloneHeldBack: served })).heldBack).toBe(served);
     });
 
     it('succeeds without a failure section when nothing failed the run', () => {

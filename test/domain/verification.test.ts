@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaggedResource } from '../../functions/domain/inventory.js';
-import { MAX_STANDALONE_PER_RUN, type ResourceDeletionEvent, stacksToExplain, VerificationSchema, verify } from '../../functions/domain/verification.js';
+import { type ResourceDeletionEvent, stacksToExplain, VerificationSchema, verify } from '../../functions/domain/verification.js';
 import { arns, deletionEvent, inventoryOf, protonTags, retainedEntry, sampleEntries, stackIdOf, taggedResource } from '../helpers/domain-fixtures.js';
 
 const { envStack, apiStack, bucket, logs, queue, parameter } = sampleEntries();
@@ -88,7 +88,6 @@ describe('verify', () => {
       remaining: [],
       appeared: [],
       standalone: [],
-      deferred: [],
     });
   });
 
@@ -99,10 +98,8 @@ describe('verify', () => {
   });
 });
 
-describe('stand-alone resources beyond one run', () => {
-  const buckets = Array.from({ length: MAX_STANDALONE_PER_RUN + 2 }, (_, i) =>
-    retainedEntry(`arn:aws:s3:::standalone-${i}`, { type: 's3:bucket', action: 'delete-resource' }),
-  );
+describe('stand-alone resources, however many', () => {
+  const buckets = Array.from({ length: 1_000 }, (_, i) => retainedEntry(`arn:aws:s3:::standalone-${i}`, { type: 's3:bucket', action: 'delete-resource' }));
   const verification = verify(
     inventoryOf(...buckets),
     buckets.map((b) => taggedResource(b.id, protonTags())),
@@ -111,12 +108,8 @@ describe('stand-alone resources beyond one run', () => {
     ['s3:bucket'],
   );
 
-  it(`hands at most ${MAX_STANDALONE_PER_RUN} to this run's deletion, so the state and history stay bounded`, () => {
-    expect(verification.standalone).toHaveLength(MAX_STANDALONE_PER_RUN);
-  });
-
-  it('defers the rest, by ARN, so the report can say so', () => {
-    expect(verification.deferred).toEqual([buckets.at(-2)?.id, buckets.at(-1)?.id]);
+  it("hands every one on to this run's deletion, in the inventory's order: none is left for another run", () => {
+    expect(verification.standalone.map((s) => s.arn)).toEqual(buckets.map((b) => b.id));
   });
 });
 

@@ -12,8 +12,8 @@ describe('ResolveRequest handler', () => {
     });
   });
 
-  it('passes on the deployment settings the state machine reads (Map concurrency from MAP_CONCURRENCY, default 10)', async () => {
-    await expect(resolve({ connectionId: CONNECTION_ID })).resolves.toMatchObject({ settings: { mapConcurrency: 10 } });
+  it('hands on the request alone: the state machine reads no deployment setting from the state', async () => {
+    expect(Object.keys(await resolve({ connectionId: CONNECTION_ID }))).toEqual(['request']);
   });
 
   it('keeps the mode and environment the console input names', async () => {

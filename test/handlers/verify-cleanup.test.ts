@@ -119,19 +119,20 @@ describe('VerifyCleanup handler', () => {
       location: { bucket: REPORT_BUCKET, key: `executions/${EXECUTION_NAME}/verification.json` },
       remaining: 2,
       appeared: 1,
-      standalone: [],
+      standalone: 0,
     });
     expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key)).toEqual([`executions/${EXECUTION_NAME}/verification.json`]);
   });
 
-  it('hands a resource CloudFormation kept on to DeleteStandaloneResources when deleteTypes lists its type', async () => {
+  it('hands a resource CloudFormation kept on to DeleteStandaloneResources when deleteTypes lists its type: in S3, counted in the state', async () => {
     givenStillTagged(bucketTagging);
     cloudFormation
       .on(DescribeStackEventsCommand)
       .resolves({ StackEvents: [stackEvent({ stackId: environmentStack, logicalId: 'ArtifactBucket', status: 'DELETE_SKIPPED' })] });
 
-    await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: [{ arn: bucketArn, type: 's3:bucket' }] });
-    await expect(verifyCleanup([])).resolves.toMatchObject({ standalone: [] });
+    await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: 1 });
+    expect(storedVerification().standalone).toEqual([expect.objectContaining({ arn: bucketArn, type: 's3:bucket' })]);
+    await expect(verifyCleanup([])).resolves.toMatchObject({ standalone: 0 });
   });
 
   describe('the serving rule, before handing stand-alone resources on', () => {
@@ -146,7 +147,7 @@ describe('VerifyCleanup handler', () => {
     it('hands nothing on, and records why, when another connection serves the environment again', async () => {
       givenConnections(connectionSummary(CONNECTION_ID), connectionSummary(OTHER));
       bucketKeptByCloudFormation();
-      await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: [] });
+      await expect(verifyCleanup(['s3:bucket'])).resolves.toMatchObject({ standalone: 0 });
       expect(storedVerification().heldBack).toContain(`environment ${ENVIRONMENT_NAME} is still served by connection ${OTHER} (CONNECTED)`);
     });
 

@@ -2,6 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { describe, expect, it } from 'vitest';
 import type { CleanupProgress } from '../../functions/domain/cleanup-progress.js';
 import { type Report, ReportSchema } from '../../functions/domain/report.js';
+import type { StandaloneProgress } from '../../functions/domain/standalone-deletion.js';
 import type { Verification } from '../../functions/domain/verification.js';
 import { handler } from '../../functions/write-report.js';
 import {
@@ -35,10 +36,27 @@ const verification: Verification = {
   remaining: [{ id: bucketArn, outcome: 'retained', cause: 'deletion-policy', reason: 'kept by its DeletionPolicy (Retain)' }],
   appeared: [],
   standalone: [],
-  deferred: [],
 };
 
 const PROGRESS_KEY = executionKey('cleanup-progress.json');
+const STANDALONE_KEY = executionKey('standalone-progress.json');
+
+/** The stand-alone deletions as the loop's last invocation stored them: the bucket CloudFormation kept, emptied and deleted. */
+const standaloneProgress = (overrides: Partial<StandaloneProgress['items'][number]> = {}): StandaloneProgress => ({
+  version: 1,
+  batch: 2,
+  items: [
+    {
+      arn: bucketArn,
+      type: 's3:bucket',
+      writtenBefore: '2024-01-03T00:01:00.000Z',
+      outcome: 'deleted',
+      calls: 2,
+      reason: 'deleted (deleteTypes lists s3:bucket)',
+      ...overrides,
+    },
+  ],
+});
 
 /** The cleanup's progress as the last round stored it. */
 const progress: CleanupProgress = {
@@ -292,6 +310,43 @@ describe('WriteReport handler', () => {
         [serviceInstanceStack]: 'deleted',
         [environmentStack]: 'failed',
       });
+    });
+  });
+
+  describe('the stand-alone deletions', () => {
+    it("reports each stand-alone resource with the outcome the loop stored, read from S3 (the state holds only the loop's counts)", async () => {
+      const state = givenACompletedExecuteRun();
+      serveObjects(s3, { [INVENTORY_KEY]: inventory, [VERIFICATION_KEY]: verification, [PROGRESS_KEY]: progress, [STANDALONE_KEY]: standaloneProgress() });
+      await writeReport({ ...state, standaloneCleanup: { batch: 2, done: true } });
+      expect(storedReport().resources.find((r) => r.id === bucketArn)).toMatchObject({ outcome: 'deleted', reason: 'deleted (deleteTypes lists s3:bucket)' });
+    });
+
+    it('reports, on the failure path, what the loop had done, from the progress an invocation stored before failing', async () => {
+      const state = givenACompletedExecuteRun();
+      serveObjects(s3, {
+        [INVENTORY_KEY]: inventory,
+        [VERIFICATION_KEY]: verification,
+        [PROGRESS_KEY]: progress,
+        [STANDALONE_KEY]: standaloneProgress({ outcome: 'in-progress', calls: 3, reason: undefined }),
+      });
+      await writeReport({ ...state, failure: { Error: 'AccessDenied', Cause: 'PutObject: not authorized' } });
+      expect(storedReport().resources.find((r) => r.id === bucketArn)).toMatchObject({
+        outcome: 'failed',
+        error: 'still emptying after 3 calls when the run stopped: re-run to go on',
+      });
+    });
+
+    it('says why the deletions stopped when the environment was served again during them', async () => {
+      const served = 'environment prod is still served by connection 00000000-0000-4000-8000-000000000002 (CONNECTED): nothing of it is deleted';
+      const state = givenACompletedExecuteRun();
+      serveObjects(s3, {
+        [INVENTORY_KEY]: inventory,
+        [VERIFICATION_KEY]: verification,
+        [PROGRESS_KEY]: progress,
+        [STANDALONE_KEY]: { ...standaloneProgress({ outcome: 'retained', reason: served }), heldBack: served },
+      });
+      await writeReport({ ...state, standaloneCleanup: { batch: 1, done: true } });
+      expect(storedReport().heldBack).toBe(served);
     });
   });
 

@@ -152,7 +152,7 @@ export function deletionEvent(logicalId: string, status: string, reason?: string
 }
 
 export function verificationOf(remaining: RemainingResource[] = [], appeared: InventoriedResource[] = []): Verification {
-  return { version: 1, checkedAt: '2025-11-25T10:30:00.000Z', remaining, appeared, standalone: [], deferred: [] };
+  return { version: 1, checkedAt: '2025-11-25T10:30:00.000Z', remaining, appeared, standalone: [] };
 }
 
 export function reportInput(overrides: Partial<ReportInput> = {}): ReportInput {
