@@ -95,6 +95,10 @@ export async function runScript(sandbox: Sandbox, script: Script, options: Basel
     proton: new ProtonClient({ region, credentials, maxAttempts: 1 }),
   };
   answerFromSandbox([clients.cloudFormation, clients.proton]);
+  // Nor SigV4 signing: the request never leaves the process and the sandbox reads no signature,
+  // while signing is about 40% of a call's CPU (the sequential script at N = 10,000: 10.5 s of wall
+  // time signed, 6.6 s unsigned, the same simulated run). Everything else of the clients runs.
+  for (const client of [clients.cloudFormation, clients.proton]) client.middlewareStack.remove('httpSigningMiddleware');
   const cli = new AwsCli(clients, mulberry32(options.seed ?? 1));
   const firstCall = sandbox.calls.length;
   const startedAt = clock.now();
