@@ -84,12 +84,16 @@ async function measureBaseline(resources: number, kind: BaselineKind) {
   if (!connection) throw new Error('the scale scenario has no connection');
   const environmentArn = sandbox.account.environmentArn(connection.environmentName, connection.managementAccountId);
   const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
   const run = await runBaseline(sandbox, kind, { connectionId: SCALE_CONNECTION_ID, environmentArn, seed: SEED });
+  const cpu = process.cpuUsage(cpuStart);
   return {
     resources,
     ...facts,
     ...run,
     wallMs: performance.now() - wallStart,
+    /** The run's CPU time (user and system): its cost on a shared machine, where wall time also counts waiting for a core. */
+    cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
