@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPassLoop } from '../../bench/baselines/pass-loop.js';
 import { BASELINES, type BaselineOptions, openScriptSandbox, runScript, type Script } from '../../bench/baselines/run.js';
+import { type WaiterOutcome, waitStackDeleteComplete } from '../../bench/baselines/waiter.js';
 import { runXargs } from '../../bench/baselines/xargs.js';
 import { useClock } from '../../functions/runtime/clock.js';
 import { useSandbox } from '../../local/sandbox/interceptor.js';
@@ -99,6 +100,34 @@ describe('aws cloudformation wait stack-delete-complete', () => {
     // delete-stack at 0 (due 45); checks at 0, 30, 60: DELETE_FAILED since 45, a failure state.
     expect(result.simulatedMs).toBe(60 * S);
     expect(result).toMatchObject({ waitersFailed: 1, undeleted: 1, failedCalls: 0 });
+  });
+});
+
+describe('the waiter on its own', () => {
+  it('accepts ValidationError (the stack does not exist) as success, not as a failed call', async () => {
+    let outcome: WaiterOutcome | undefined;
+    const result = await run(sandboxOf([environment(0, 60)], { timing: NO_LATENCY }), async (cli) => {
+      outcome = await waitStackDeleteComplete(cli, 'AWSProton-no-such-stack');
+      return undefined;
+    });
+
+    expect(outcome).toEqual({ state: 'success' });
+    expect(result.arrivals.filter((c) => c.operation === 'DescribeStacks').map((c) => c.error)).toEqual([undefined, 'ValidationError']);
+    expect(result).toMatchObject({ failedCalls: 0, waitersFailed: 0 });
+  });
+
+  it('ends in failure at an error no acceptor matches, after the CLI gave up on it', async () => {
+    let outcome: WaiterOutcome | undefined;
+    // The second DescribeStacks (the waiter's first check) is denied: AccessDenied is not retried.
+    const faults = [{ operation: 'DescribeStacks', error: 'access-denied' as const, after: 1, times: 1 }];
+    const sandbox = sandboxOf([environment(0, 60)], { timing: NO_LATENCY, faults });
+    const result = await run(sandbox, async (cli, phases) => {
+      outcome = await waitStackDeleteComplete(cli, phases[2]?.[0] ?? '');
+      return undefined;
+    });
+
+    expect(outcome).toMatchObject({ state: 'failure', reason: expect.stringContaining('AccessDenied') });
+    expect(result).toMatchObject({ simulatedMs: 0, failedCalls: 1, failedCallsByApi: { 'cloudformation:DescribeStacks': 1 }, waitersFailed: 1 });
   });
 });
 
