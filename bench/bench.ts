@@ -4,13 +4,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_API_RATES } from '../functions/aws/clients.js';
 import { parseApiRates } from '../functions/runtime/pacer.js';
+import { BASELINE_KINDS, type BaselineKind } from './baselines/run.js';
 import { type BundleMeasurement, measureBundles } from './bundles.js';
 import { type LowerBound, lowerBound, minimumCalls } from './lower-bound.js';
-import type { ScriptMeasurement, WorkflowMeasurement } from './measure-run.js';
+import type { BaselineMeasurement, ScriptMeasurement, WorkflowMeasurement } from './measure-run.js';
 import { runCost } from './prices.js';
 
 /**
- * `npm run bench`: the workflow and the sequential script at N = 100, 1,000 and 10,000
+ * `npm run bench`: the workflow and the baseline scripts (bench/baselines) at N = 100, 1,000 and 10,000
  * resources on the sandbox (virtual clock, API latency and rate limits, seeded deletion
  * times), and each function's bundle. Prints the tables and one closing line; writes
  * out/bench.json. Each run has a process of its own, so its peak memory is its own.
@@ -18,9 +19,16 @@ import { runCost } from './prices.js';
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MAX_STACKS_DELETING = 50;
+/** The baseline scripts measured (BENCH_BASELINES, comma-separated; default all): the sequential one always. */
+const BASELINES = [
+  ...new Set<BaselineKind>([
+    'seq',
+    ...(process.env.BENCH_BASELINES?.split(',') ?? BASELINE_KINDS).filter((k): k is BaselineKind => BASELINE_KINDS.includes(k as BaselineKind)),
+  ]),
+];
 const TARGETS = { ratio: 1.25, speedup: 10, costPer1000Stacks: 0.1, payloadBytes: 200 * 1024, historyEvents: 20_000, bundleKb: 400 };
 
-async function measure<T>(resources: number, kind: 'workflow' | 'script'): Promise<T> {
+async function measure<T>(resources: number, kind: 'workflow' | BaselineKind): Promise<T> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'measure-run.ts'), String(resources), kind], {
     cwd: ROOT,
     maxBuffer: 64 * 1024 * 1024,
@@ -32,6 +40,8 @@ async function measure<T>(resources: number, kind: 'workflow' | 'script'): Promi
 interface Row {
   workflow: WorkflowMeasurement;
   script: ScriptMeasurement;
+  /** Every baseline script (bench/baselines), the sequential one (`script`) among them. */
+  baselines: BaselineMeasurement[];
   bound: LowerBound;
   minimum: Record<string, number>;
   costPer1000Stacks: number;
@@ -41,7 +51,9 @@ interface Row {
 const rates = parseApiRates(DEFAULT_API_RATES);
 const rateOf = (api: string) => rates.get(api) ?? rates.get(api.split(':')[0] ?? '');
 
-function analyse(workflow: WorkflowMeasurement, script: ScriptMeasurement): Row {
+function analyse(workflow: WorkflowMeasurement, baselines: BaselineMeasurement[]): Row {
+  const script = baselines.find((b) => b.kind === 'seq');
+  if (!script) throw new Error('the sequential baseline was not measured');
   const taggedResources = workflow.stacks + workflow.stackResources + workflow.standalone;
   const minimum = minimumCalls({ taggedResources, accountStacks: workflow.stacks, stacks: workflow.stacks });
   const bound = lowerBound({
@@ -62,6 +74,7 @@ function analyse(workflow: WorkflowMeasurement, script: ScriptMeasurement): Row 
   return {
     workflow,
     script,
+    baselines,
     bound,
     minimum,
     costPer1000Stacks: ((cost.stepFunctions + cost.lambda) / workflow.stacks) * 1000,
@@ -134,6 +147,28 @@ function report(rows: Row[], bundles: BundleMeasurement[]): string {
       ]),
     ),
   );
+  out.push('', 'The scripts a platform engineer would write (bench/baselines: aws CLI, standard retry mode), on the same sandbox');
+  out.push(
+    table(
+      ['N', 'script', 'completion', 'vs workflow', 'calls', 'throttled', 'failed calls', 'failed waiters', 'undeleted', 'wall', 'CPU', 'peak MB'],
+      rows.flatMap(({ workflow: w, baselines }) =>
+        baselines.map((b) => [
+          w.resources,
+          b.kind,
+          hours(b.simulatedMs),
+          `${(b.simulatedMs / w.simulatedMs).toFixed(1)}x`,
+          Object.values(b.callsByApi).reduce((x, y) => x + y, 0),
+          b.throttledCalls,
+          b.failedCalls,
+          b.waitersFailed,
+          b.undeleted,
+          `${(b.wallMs / 1000).toFixed(1)} s`,
+          `${(b.cpuMs / 1000).toFixed(1)} s`,
+          b.peakRssMb.toFixed(0),
+        ]),
+      ),
+    ),
+  );
   out.push('', 'The local run itself (wall clock, peak RSS of its process)');
   out.push(
     table(
@@ -186,8 +221,10 @@ function closingLine(rows: Row[], bundles: BundleMeasurement[]): { line: string;
 const rows: Row[] = [];
 for (const resources of SIZES) {
   process.stderr.write(`measuring N=${resources}…\n`);
-  const [workflow, script] = [await measure<WorkflowMeasurement>(resources, 'workflow'), await measure<ScriptMeasurement>(resources, 'script')];
-  rows.push(analyse(workflow, script));
+  const workflow = await measure<WorkflowMeasurement>(resources, 'workflow');
+  const baselines: BaselineMeasurement[] = [];
+  for (const kind of BASELINES) baselines.push(await measure<BaselineMeasurement>(resources, kind));
+  rows.push(analyse(workflow, baselines));
 }
 process.stderr.write('measuring bundles…\n');
 const bundles = await measureBundles();

@@ -1,15 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { openSandbox, runWorkflow } from '../local/run-workflow.js';
+import { runWorkflow } from '../local/run-workflow.js';
 import { deletionDependencies, longestDeletionChain, SCALE_CONNECTION_ID, scaleScenario } from '../local/scale-scenario.js';
 import { loadLocalDefinition, PROJECT_ROOT } from '../local/workflow-definition.js';
-import { runBaselineScript } from './baseline-script.js';
+import { BASELINE_KINDS, type BaselineKind, openScriptSandbox, runBaseline } from './baselines/run.js';
 import { ExecutionMeter } from './execution-model.js';
+import { callsByApi } from './sandbox-calls.js';
 
 /**
  * One measurement, in a process of its own (so that its peak memory is its own):
- * `tsx bench/measure-run.ts <resources> workflow|script`. Prints one JSON line.
+ * `tsx bench/measure-run.ts <resources> workflow|seq|xargs10|xargs50|passloop` (`script`: the
+ * same as `seq`). Prints one JSON line.
  */
 const SEED = 20261125;
 /** Lambda compute the virtual clock does not see (parsing, JSON, the SDK): added per invocation. */
@@ -22,13 +24,6 @@ async function memoryByState(region: string, accountId: string): Promise<Map<str
   };
   const { tasks } = await loadLocalDefinition(region, accountId);
   return new Map(tasks.map((t) => [t.state, serverless.functions[t.functionKey]?.memorySize ?? serverless.provider.memorySize]));
-}
-
-/** Calls answered by the sandbox, by API (service:Operation). */
-function callsByApi(calls: readonly { service: string; operation: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const { service, operation } of calls) counts[`${service}:${operation}`] = (counts[`${service}:${operation}`] ?? 0) + 1;
-  return counts;
 }
 
 function scenarioFacts(resources: number) {
@@ -81,36 +76,41 @@ async function measureWorkflow(resources: number) {
   };
 }
 
-async function measureScript(resources: number) {
+/** A baseline script (bench/baselines) on a sandbox opened for the scale scenario. */
+async function measureBaseline(resources: number, kind: BaselineKind) {
   const { scenario, facts } = scenarioFacts(resources);
-  const sandbox = await openSandbox(scenario);
+  const sandbox = openScriptSandbox(scenario);
   const connection = sandbox.account.connections.get(SCALE_CONNECTION_ID);
   if (!connection) throw new Error('the scale scenario has no connection');
   const environmentArn = sandbox.account.environmentArn(connection.environmentName, connection.managementAccountId);
   const wallStart = performance.now();
-  const { simulatedMs, failed } = await runBaselineScript(sandbox, SCALE_CONNECTION_ID, environmentArn);
+  const cpuStart = process.cpuUsage();
+  const run = await runBaseline(sandbox, kind, { connectionId: SCALE_CONNECTION_ID, environmentArn, seed: SEED });
+  const cpu = process.cpuUsage(cpuStart);
   return {
-    kind: 'script' as const,
     resources,
     ...facts,
-    simulatedMs,
-    failed,
-    callsByApi: callsByApi(sandbox.calls),
+    ...run,
     wallMs: performance.now() - wallStart,
+    /** The run's CPU time (user and system): its cost on a shared machine, where wall time also counts waiting for a core. */
+    cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
 }
 
 export type WorkflowMeasurement = Awaited<ReturnType<typeof measureWorkflow>>;
-export type ScriptMeasurement = Awaited<ReturnType<typeof measureScript>>;
+export type BaselineMeasurement = Awaited<ReturnType<typeof measureBaseline>>;
+/** The sequential baseline, the one the speed-up is measured against. */
+export type ScriptMeasurement = BaselineMeasurement;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const resources = Number(process.argv[2]);
-  const kind = process.argv[3];
-  if (!Number.isInteger(resources) || resources < 10 || (kind !== 'workflow' && kind !== 'script')) {
-    console.error('usage: tsx bench/measure-run.ts <resources ≥ 10> workflow|script');
+  const kind = process.argv[3] === 'script' ? 'seq' : process.argv[3];
+  const baseline = BASELINE_KINDS.find((k) => k === kind);
+  if (!Number.isInteger(resources) || resources < 10 || (kind !== 'workflow' && !baseline)) {
+    console.error(`usage: tsx bench/measure-run.ts <resources ≥ 10> workflow|${BASELINE_KINDS.join('|')}|script`);
     process.exit(2);
   }
-  const measured = kind === 'workflow' ? await measureWorkflow(resources) : await measureScript(resources);
+  const measured = baseline ? await measureBaseline(resources, baseline) : await measureWorkflow(resources);
   console.log(JSON.stringify(measured));
 }
