@@ -52,7 +52,7 @@ interface RoundSettings {
 /** Calls for different stacks in flight at once; the pacers keep each API at its rate. */
 const CALLS_IN_FLIGHT = 8;
 /** Stacks stored as starting at once (one S3 write each batch). */
-const BATCH = 20;
+const BATCH = 50;
 /**
  * How old the serving rule's answer may be when a DeleteStack goes out: a connection created while
  * the round runs stops the deletions that follow within about this long.

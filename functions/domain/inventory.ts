@@ -205,16 +205,30 @@ function roleEntry(roleArn: string, deleteConnectionRoles: boolean, heldBack: st
   return { ...role, action: 'delete-role', reason: 'deleteConnectionRoles: deleted once the stacks are gone, unless another connection uses it' };
 }
 
+/** The stacks and tagged resources of each root stack's tree, indexed once (by root stack ID) so that judging every stack stays linear. */
+function treesByRoot(stacks: readonly StackFacts[], resources: readonly TaggedResource[]) {
+  const nestedOf = new Map<string, StackFacts[]>();
+  const rootOf = new Map<string, string>();
+  for (const s of stacks) {
+    rootOf.set(s.stackId, s.rootId ?? s.stackId);
+    if (s.rootId && s.rootId !== s.stackId) nestedOf.set(s.rootId, [...(nestedOf.get(s.rootId) ?? []), s]);
+  }
+  const resourcesOf = new Map<string, TaggedResource[]>();
+  for (const r of resources) {
+    const root = rootOf.get(r.tags[TAG.stackId] ?? '');
+    if (root !== undefined) resourcesOf.set(root, [...(resourcesOf.get(root) ?? []), r]);
+  }
+  return { nested: (root: string) => nestedOf.get(root) ?? [], resources: (root: string) => resourcesOf.get(root) ?? [] };
+}
+
 /** The facts one root stack's proof is judged on: it, its nested stacks, and the tagged resources in all of them. */
-function ownershipFactsOf(root: StackFacts, stacks: readonly StackFacts[], resources: readonly TaggedResource[]): StackOwnershipFacts {
-  const nested = stacks.filter((s) => s.rootId === root.stackId && s.stackId !== root.stackId);
-  const inTree = new Set([root.stackId, ...nested.map((n) => n.stackId)]);
+function ownershipFactsOf(root: StackFacts, trees: ReturnType<typeof treesByRoot>): StackOwnershipFacts {
   return {
     stackName: root.stackName,
     tags: root.tags,
     terminationProtection: root.terminationProtection,
-    nestedStacks: nested.map((n) => ({ stackId: n.stackId, tags: n.tags })),
-    resources: resources.filter((r) => inTree.has(r.tags[TAG.stackId] ?? '')),
+    nestedStacks: trees.nested(root.stackId).map((n) => ({ stackId: n.stackId, tags: n.tags })),
+    resources: trees.resources(root.stackId),
   };
 }
 
@@ -229,9 +243,10 @@ export function stacksToExamine(stacks: readonly StackFacts[], environmentResour
   const rootOf = new Map(stacks.map((s) => [s.stackId, s.rootId ?? s.stackId]));
   const holding = new Set(environmentResources.flatMap((r) => (r.tags[TAG.stackId] ? [rootOf.get(r.tags[TAG.stackId] as string) ?? ''] : [])));
   const roots = new Set<string>();
+  const byId = new Map(stacks.map((s) => [s.stackId, s]));
   for (const stack of stacks) {
     const root = stack.rootId ?? stack.stackId;
-    const rootStack = stacks.find((s) => s.stackId === root);
+    const rootStack = byId.get(root);
     const unassigned = rootStack?.stackName.startsWith(PROTON_STACK_PREFIX) === true && rootStack.tags[TAG.environment] === undefined;
     if (stack.tags[TAG.environment] === environmentArn || holding.has(root) || unassigned) roots.add(root);
   }
@@ -247,8 +262,9 @@ export function buildInventory(facts: InventoryFacts): Inventory {
 
   const stackEntries = new Map<string, InventoriedResource>();
   let otherEnvironmentStacks = 0;
+  const trees = treesByRoot(facts.stacks, facts.taggedResources);
   for (const stack of facts.stacks.filter((s) => !s.rootId)) {
-    const ownership = ownershipFactsOf(stack, facts.stacks, facts.taggedResources);
+    const ownership = ownershipFactsOf(stack, trees);
     const verdict = judgeOwnership(ownership, envArn);
     if (verdict.kind === 'unrelated') continue;
     if (verdict.kind === 'other-environment') {

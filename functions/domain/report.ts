@@ -15,7 +15,7 @@ import { type FailedResource, FailedResourceSchema, type StackProgress } from '.
 import { type Summary, SummarySchema } from './summary.js';
 import { type SweepSection, SweepSectionSchema, type UnreachableTarget } from './sweep-result.js';
 import { keptByTemplate } from './template-policies.js';
-import type { Verification } from './verification.js';
+import type { RemainingResource, Verification } from './verification.js';
 
 /**
  * The report: every inventoried resource exactly once, with what happened to it, and a
@@ -212,12 +212,31 @@ function connectionSection(input: ReportInput): Report['connection'] {
   return { ...base, outcome: 'not-attempted', reason: input.failure ? 'the run failed before the connection was deleted' : 'not reached' };
 }
 
+/** Lookups by ID, built once per report input, so that a report of 100,000 resources stays linear. */
+const lookupsOf = new WeakMap<
+  ReportInput,
+  { stack: Map<string, StackProgress>; remaining: Map<string, RemainingResource>; direct: Map<string, DirectResult> }
+>();
+
+function lookups(input: ReportInput) {
+  let found = lookupsOf.get(input);
+  if (!found) {
+    found = {
+      stack: new Map(input.stackResults.map((r) => [r.stackId, r])),
+      remaining: new Map((input.verification?.remaining ?? []).map((r) => [r.id, r])),
+      direct: new Map((input.directResults ?? []).map((r) => [r.id, r])),
+    };
+    lookupsOf.set(input, found);
+  }
+  return found;
+}
+
 function notProcessed(input: ReportInput): string {
   return input.failure ? `not processed: the run failed first (${input.failure.Error}: ${errorMessage(input.failure)})` : 'not processed';
 }
 
 function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): Partial<ReportEntry> & Pick<ReportEntry, 'outcome'> {
-  const result = input.stackResults.find((r) => r.stackId === resource.id);
+  const result = lookups(input).stack.get(resource.id);
   if (!result) return { outcome: 'retained', reason: notProcessed(input) };
   const details = {
     polls: result.polls,
@@ -256,8 +275,8 @@ function stackEntryOutcome(resource: InventoriedResource, input: ReportInput): P
 }
 
 function resourceInStackOutcome(resource: InventoriedResource, input: ReportInput): Partial<ReportEntry> & Pick<ReportEntry, 'outcome'> {
-  const stack = input.stackResults.find((r) => r.stackId === resource.stackId);
-  const remaining = input.verification?.remaining.find((r) => r.id === resource.id);
+  const stack = resource.stackId === undefined ? undefined : lookups(input).stack.get(resource.stackId);
+  const remaining = lookups(input).remaining.get(resource.id);
   const kept = stack?.retainedResources?.find((r) => r.logicalId === resource.logicalId);
   if (kept) return { outcome: 'retained', reason: keptReason(kept) };
   if (remaining?.outcome === 'failed') return { outcome: 'failed', error: remaining.reason };

@@ -565,15 +565,15 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('goes on at once, without waiting, when the round ran out of time with deletions left to start', async () => {
-      const stacks = Array.from({ length: 25 }, (_, n) => stackId(`AWSProton-instance${n}-cloudformation-X`));
+      const stacks = Array.from({ length: 55 }, (_, n) => stackId(`AWSProton-instance${n}-cloudformation-X`));
       givenIndependentStacks(stacks);
-      // The first batch of 20 takes the whole round's time (a throttled API, slow answers).
+      // The first batch of 50 takes the whole round's time (a throttled API, slow answers).
       cloudFormation.on(DeleteStackCommand).callsFake(() => {
-        now += 3_100;
+        now += 1_210;
       });
       const state = await advance();
-      expect(deletedStackIds()).toHaveLength(20);
-      expect(state.counts).toMatchObject({ pending: 5, deleting: 20 });
+      expect(deletedStackIds()).toHaveLength(50);
+      expect(state.counts).toMatchObject({ pending: 5, deleting: 50 });
       expect(state.nextRoundAt).toBe(new Date(now).toISOString());
     });
 
