@@ -1,4 +1,10 @@
-import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  DescribeAccountLimitsCommand,
+  DescribeStacksCommand,
+  ListStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -273,6 +279,18 @@ describe("a spoke session's calls are authorized against the spoke role's polici
 });
 
 describe('faults and rate limits are per account-Region', () => {
+  it("a target's concurrentResourcesLimit is what DescribeAccountLimits answers there; the hub answers its own", async () => {
+    const sandbox = fleetSandbox(
+      { concurrentResourcesLimit: 900, accounts: [{ accountId: ACCOUNT_B, region: 'us-east-1', concurrentResourcesLimit: 40 }] },
+      { iam: false },
+    );
+    const limitIn = async (client: CloudFormationClient) =>
+      (await client.send(new DescribeAccountLimitsCommand({}))).AccountLimits?.find((l) => l.Name === 'ConcurrentResourcesLimit')?.Value;
+
+    expect(await limitIn(await spokeClient(sandbox, ACCOUNT_B, 'us-east-1'))).toBe(40);
+    expect(await limitIn(clientFor(CloudFormationClient, HUB_REGION))).toBe(900);
+  });
+
   it("a target's rate limit throttles calls there, not in the hub", async () => {
     const sandbox = fleetSandbox(
       { accounts: [{ accountId: ACCOUNT_B, region: 'us-east-1', timing: { latencyMs: { '*': 0 }, callsPerSecond: { cloudformation: 1 } } }] },
