@@ -17,13 +17,16 @@ const SEED = 20261125;
 /** Lambda compute the virtual clock does not see (parsing, JSON, the SDK): added per invocation. */
 export const COMPUTE_MS_PER_INVOCATION = 50;
 
-async function memoryByState(region: string, accountId: string): Promise<Map<string, number>> {
+/** Per state: the function it invokes and that function's memory (serverless.yml). */
+async function functionsByState(region: string, accountId: string): Promise<Map<string, { functionKey: string; memoryMb: number }>> {
   const serverless = parse(await readFile(path.join(PROJECT_ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as {
     provider: { memorySize: number };
     functions: Record<string, { memorySize?: number }>;
   };
   const { tasks } = await loadLocalDefinition(region, accountId);
-  return new Map(tasks.map((t) => [t.state, serverless.functions[t.functionKey]?.memorySize ?? serverless.provider.memorySize]));
+  return new Map(
+    tasks.map((t) => [t.state, { functionKey: t.functionKey, memoryMb: serverless.functions[t.functionKey]?.memorySize ?? serverless.provider.memorySize }]),
+  );
 }
 
 function scenarioFacts(resources: number) {
@@ -38,6 +41,9 @@ function scenarioFacts(resources: number) {
       standalone: scenario.standaloneResources.length,
       meanDeletionSeconds: seconds.reduce((a, b) => a + b, 0) / seconds.length,
       chainSeconds: longestDeletionChain(dependencies).seconds,
+      /** Σ over stacks of (resources in the stack × its deletion seconds): CloudFormation's work, for the bound. */
+      resourceSeconds: scenario.stacks.reduce((sum, s) => sum + Math.max(1, s.resources.length) * s.deleteSeconds, 0),
+      concurrentResourcesLimit: scenario.concurrentResourcesLimit,
     },
   };
 }
@@ -48,12 +54,23 @@ async function measureWorkflow(resources: number) {
   const wallStart = performance.now();
   const result = await runWorkflow(scenario, { executionName: `bench-${resources}`, defaultMode: 'execute', onEvent: (e) => meter.onEvent(e) });
   const wallMs = performance.now() - wallStart;
-  const memory = await memoryByState(scenario.region, scenario.accountId);
+  const functions = await functionsByState(scenario.region, scenario.accountId);
+  const memoryOf = (state: string) => functions.get(state)?.memoryMb ?? 256;
   const invocations = [...result.invocations.values()].reduce((a, b) => a + b, 0);
   const gbSeconds = [...result.lambdaTime.entries()].reduce(
-    (sum, [state, ms]) => sum + ((ms + COMPUTE_MS_PER_INVOCATION * (result.invocations.get(state) ?? 0)) / 1000) * ((memory.get(state) ?? 256) / 1024),
+    (sum, [state, ms]) => sum + ((ms + COMPUTE_MS_PER_INVOCATION * (result.invocations.get(state) ?? 0)) / 1000) * (memoryOf(state) / 1024),
     0,
   );
+  // The functions the run invoked, with their memory: each cold-starts (INIT, billed) at least once.
+  const functionsUsed: Record<string, { memoryMb: number; invocations: number }> = {};
+  for (const [state, count] of result.invocations) {
+    const fn = functions.get(state);
+    if (!fn || count === 0) continue;
+    functionsUsed[fn.functionKey] = { memoryMb: fn.memoryMb, invocations: (functionsUsed[fn.functionKey]?.invocations ?? 0) + count };
+  }
+  // Complete: every resource deleted, already absent, or kept for a reason of its own; nothing failed, nothing left to a re-run.
+  const entries = result.report?.resources ?? [];
+  const leftToRerun = entries.filter((r) => r.outcome !== 'deleted' && r.outcome !== 'already-absent' && /re-run/i.test(`${r.reason ?? ''} ${r.nextStep ?? ''}`)).length;
   const failedByThrottling = (result.report?.resources ?? []).filter(
     (r) => r.outcome === 'failed' && /thrott|rate exceeded/i.test(`${r.error ?? ''} ${r.reason ?? ''}`),
   ).length;
@@ -63,6 +80,8 @@ async function measureWorkflow(resources: number) {
     ...facts,
     status: result.status,
     summary: result.report?.summary,
+    leftToRerun,
+    complete: result.status === 'succeeded' && (result.report?.summary.failed ?? 1) === 0 && leftToRerun === 0 && failedByThrottling === 0,
     failedByThrottling,
     simulatedMs: result.simulatedMs,
     callsByApi: callsByApi(result.sandbox.calls),
@@ -70,6 +89,7 @@ async function measureWorkflow(resources: number) {
     invocations,
     invocationsByState: Object.fromEntries(result.invocations),
     gbSeconds,
+    functionsUsed,
     ...meter.measures(),
     wallMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
