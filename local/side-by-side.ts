@@ -25,9 +25,10 @@ export interface SideBySideRun {
 export async function runSideBySide(
   scenario: ScenarioInput | Scenario,
   runs: readonly SideBySideRun[],
-  options: Pick<RunOptions, 'defaultMode' | 'sandbox' | 'onEvent'> = {},
+  options: Pick<RunOptions, 'defaultMode' | 'sandbox' | 'onEvent'> & { overlapLatencies?: boolean } = {},
 ): Promise<{ sandbox: Sandbox; results: LocalRunResult[] }> {
   const sandbox = options.sandbox ?? (await openSandbox(scenario, options.defaultMode !== undefined ? { defaultMode: options.defaultMode } : {}));
+  sandbox.overlapLatencies = options.overlapLatencies ?? true;
   const results = await Promise.all(
     runs.map((run) =>
       runWorkflow(scenario, {
@@ -60,23 +61,18 @@ function loadOf(account: SandboxAccount, at: number): DeletionLoad {
 /**
  * Watches the deletion load of one account-Region of the sandbox (the hub's by default): the
  * load changes only while the sandbox answers a call (a DeleteStack accepted, deletions settled and
- * admitted before it), so the load after each call is every load there was. Returns the peak (the
+ * admitted before it), so the load after each answer is every load there was. Returns the peak (the
  * weight running plus waiting: what the executions have asked CloudFormation to delete at once).
  */
 export function watchDeletionLoad(sandbox: Sandbox, place?: { accountId: string; region: string }) {
   const account = place ? sandbox.accountIn(place.accountId, place.region) : sandbox.account;
   let peak: DeletionLoad = loadOf(account, sandbox.clock.now());
   let peakWaiting = peak;
-  const answer = sandbox.answer.bind(sandbox);
-  sandbox.answer = (...args: Parameters<Sandbox['answer']>) => {
-    try {
-      return answer(...args);
-    } finally {
-      const load = loadOf(account, sandbox.clock.now());
-      if (load.running + load.waiting > peak.running + peak.waiting) peak = load;
-      if (load.waiting > peakWaiting.waiting) peakWaiting = load;
-    }
-  };
+  sandbox.afterEachCall.push(() => {
+    const load = loadOf(account, sandbox.clock.now());
+    if (load.running + load.waiting > peak.running + peak.waiting) peak = load;
+    if (load.waiting > peakWaiting.waiting) peakWaiting = load;
+  });
   return {
     /** The moment the weight running plus waiting was highest. */
     peak: () => peak,
