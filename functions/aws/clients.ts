@@ -113,8 +113,15 @@ function workingPacers(): Pacers {
  * For the calls it makes from now on, in this function instance.
  */
 export function shareTargetRates(executions: number): void {
-  workingPacers().shareAmong(executions);
+  workingPacers().shareAmong(executions, { except: UNSHARED_APIS });
 }
+
+/**
+ * ListStacks keeps its whole rate: the executions share one listing (the cleanup board's), read by
+ * one of them every 15 s or so for all, so its calls do not add up with the executions. Divided,
+ * a listing of several pages would take longer than it stays fresh.
+ */
+const UNSHARED_APIS = ['cloudformation:ListStacks'];
 
 /** Read at cold start; a malformed value fails the function naming the variable, like loadConfig. */
 function apiRates(text: string) {

@@ -79,6 +79,8 @@ export function parseApiRates(text: string): ApiRates {
 export class Pacers {
   private readonly pacers = new Map<string, CallPacer>();
   private callers = 1;
+  /** APIs (service:Operation) that keep their whole rate when the others are shared. */
+  private unshared = new Set<string>();
 
   constructor(private readonly rates: ApiRates) {}
 
@@ -86,11 +88,13 @@ export class Pacers {
    * Every API's rate divided among `callers` (the executions working in one account at once,
    * each with pacers of its own): so that together they keep to the account's limit. Applies to
    * the pacers made so far and to those made later; 1 gives each API its whole rate again.
+   * `except`: APIs (service:Operation) one of them calls for all (they keep their whole rate).
    */
-  shareAmong(callers: number): void {
+  shareAmong(callers: number, { except = [] }: { except?: readonly string[] } = {}): void {
     checkCallers(callers);
-    for (const pacer of this.pacers.values()) pacer.shareAmong(callers);
     this.callers = callers;
+    this.unshared = new Set(except);
+    for (const [api, pacer] of this.pacers) pacer.shareAmong(this.unshared.has(api) ? 1 : callers);
   }
 
   for(service: string, operation: string): CallPacer | undefined {
@@ -100,7 +104,7 @@ export class Pacers {
     const rate = this.rates.get(key) ?? this.rates.get(service);
     if (rate === undefined) return undefined;
     const pacer = new CallPacer(rate);
-    pacer.shareAmong(this.callers);
+    pacer.shareAmong(this.unshared.has(key) ? 1 : this.callers);
     this.pacers.set(key, pacer);
     return pacer;
   }

@@ -112,4 +112,11 @@ describe('Pacers', () => {
     expect(shared.for('tagging', 'GetResources')?.currentRate).toBeCloseTo(3, 4);
     expect(shared.for('tagging', 'GetResources')?.currentRate).toBeLessThanOrEqual(3);
   });
+
+  it('leaves the APIs it is told to alone at their whole rate when it shares the others', () => {
+    const shared = new Pacers(parseApiRates('cloudformation=5'));
+    shared.shareAmong(5, { except: ['cloudformation:ListStacks'] });
+    expect(shared.for('cloudformation', 'ListStacks')?.currentRate).toBeCloseTo(5, 4);
+    expect(shared.for('cloudformation', 'DescribeStacks')?.currentRate).toBeCloseTo(1, 4);
+  });
 });
