@@ -9,7 +9,8 @@ import { ExecutionMeter } from './execution-model.js';
 
 /**
  * One measurement, in a process of its own (so that its peak memory is its own):
- * `tsx bench/measure-run.ts <resources> workflow|script`. Prints one JSON line.
+ * `tsx bench/measure-run.ts <resources> workflow|script`, or `<resources> shared [environments]`
+ * (bench/measure-shared.ts). Prints one JSON line.
  */
 const SEED = 20261125;
 /** Lambda compute the virtual clock does not see (parsing, JSON, the SDK): added per invocation. */
@@ -107,6 +108,12 @@ export type ScriptMeasurement = Awaited<ReturnType<typeof measureScript>>;
 if (import.meta.url === `file://${process.argv[1]}`) {
   const resources = Number(process.argv[2]);
   const kind = process.argv[3];
+  if (kind === 'shared') {
+    // Executions side by side in one account: bench/measure-shared.ts (its own module, its own processes).
+    const { measureShared } = await import('./measure-shared.js');
+    console.log(JSON.stringify(await measureShared(resources, Number(process.argv[4] ?? 20))));
+    process.exit(0);
+  }
   if (!Number.isInteger(resources) || resources < 10 || (kind !== 'workflow' && kind !== 'script')) {
     console.error('usage: tsx bench/measure-run.ts <resources ≥ 10> workflow|script');
     process.exit(2);
