@@ -9,9 +9,9 @@ import {
   activeExecutions,
   type BoardListing,
   boardKey,
-  type CleanupBoard,
   claimedEntry,
   freshListing,
+  ROUND_INTERVAL_MS,
   shareOfAccount,
   withEntry,
   withListing,
@@ -92,11 +92,10 @@ class BoardRound {
     private readonly self: string,
   ) {}
 
-  async open(): Promise<CleanupBoard> {
+  async open(): Promise<void> {
     this.read = await readBoard(this.ref);
     // Each API's rate divided among the executions working in the account now.
     shareTargetRates(activeExecutions(this.read.board, this.self, clock.now()));
-    return this.read.board;
   }
 
   /** The board's listing while fresh; else ListStacks, kept to be published with the next write. */
@@ -138,8 +137,6 @@ class BoardRound {
   }
 }
 
-/** Seconds between rounds: CloudFormation's own waiter polls every 30 s. */
-const ROUND_INTERVAL_MS = 30_000;
 /** Time a round may spend (the function's timeout is 120 s): what is left waits for the next round. */
 const ROUND_BUDGET_MS = 60_000;
 

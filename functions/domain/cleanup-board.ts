@@ -48,8 +48,8 @@ export function boardKey(scope = ''): string {
   return `boards/${scope}cleanup-board.json`;
 }
 
-/** The round interval (advance-cleanup.ts: 30 s): an entry not rewritten for 3 of them is stale. */
-const ROUND_INTERVAL_MS = 30_000;
+/** Seconds between cleanup rounds (AdvanceCleanup's WaitForDeletions): CloudFormation's own waiter polls every 30 s. */
+export const ROUND_INTERVAL_MS = 30_000;
 /**
  * A running execution rewrites its entry at least every round (twice: before its deletions start
  * and at its end), rounds at most about one interval plus one round's time budget apart: three

@@ -57,7 +57,8 @@ describe('API latency overlapping (overlapLatencies: executions side by side)', 
     sandbox.overlapLatencies = true;
     const before = sandbox.clock.now();
     const answeredAt: number[] = [];
-    const call = () => sandbox.answerAfterLatency('CloudFormationClient', 'DescribeStacksCommand', {}).then(() => void answeredAt.push(sandbox.clock.now() - before));
+    const call = () =>
+      sandbox.answerAfterLatency('CloudFormationClient', 'DescribeStacksCommand', {}).then(() => void answeredAt.push(sandbox.clock.now() - before));
 
     await Promise.all([call(), call(), call()]);
 
