@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { runWorkflow } from '../local/run-workflow.js';
+import { openSandbox, runWorkflow } from '../local/run-workflow.js';
 import { deletionDependencies, longestDeletionChain, SCALE_CONNECTION_ID, scaleScenario } from '../local/scale-scenario.js';
 import { loadLocalDefinition, PROJECT_ROOT } from '../local/workflow-definition.js';
 import { BASELINE_KINDS, type BaselineKind, openScriptSandbox, runBaseline } from './baselines/run.js';
@@ -11,7 +11,7 @@ import { callsByApi } from './sandbox-calls.js';
 /**
  * One measurement, in a process of its own (so that its peak memory is its own):
  * `tsx bench/measure-run.ts <resources> workflow|seq|xargs10|xargs50|passloop` (`script`: the
- * same as `seq`). Prints one JSON line.
+ * same as `seq`), or `<resources> shared [environments]` (bench/measure-shared.ts). Prints one JSON line.
  */
 const SEED = 20261125;
 /** Lambda compute the virtual clock does not see (parsing, JSON, the SDK): added per invocation. */
@@ -52,7 +52,10 @@ async function measureWorkflow(resources: number) {
   const { scenario, facts } = scenarioFacts(resources);
   const meter = new ExecutionMeter();
   const wallStart = performance.now();
-  const result = await runWorkflow(scenario, { executionName: `bench-${resources}`, defaultMode: 'execute', onEvent: (e) => meter.onEvent(e) });
+  const sandbox = await openSandbox(scenario, { defaultMode: 'execute' });
+  // Concurrent calls overlap their latencies, as HTTP requests do (the scripts get the same).
+  sandbox.overlapLatencies = true;
+  const result = await runWorkflow(scenario, { sandbox, executionName: `bench-${resources}`, defaultMode: 'execute', onEvent: (e) => meter.onEvent(e) });
   const wallMs = performance.now() - wallStart;
   const functions = await functionsByState(scenario.region, scenario.accountId);
   const memoryOf = (state: string) => functions.get(state)?.memoryMb ?? 256;
@@ -100,6 +103,7 @@ async function measureWorkflow(resources: number) {
 async function measureBaseline(resources: number, kind: BaselineKind) {
   const { scenario, facts } = scenarioFacts(resources);
   const sandbox = openScriptSandbox(scenario);
+  sandbox.overlapLatencies = true;
   const connection = sandbox.account.connections.get(SCALE_CONNECTION_ID);
   if (!connection) throw new Error('the scale scenario has no connection');
   const environmentArn = sandbox.account.environmentArn(connection.environmentName, connection.managementAccountId);
@@ -122,13 +126,20 @@ export type WorkflowMeasurement = Awaited<ReturnType<typeof measureWorkflow>>;
 export type BaselineMeasurement = Awaited<ReturnType<typeof measureBaseline>>;
 /** The sequential baseline, the one the speed-up is measured against. */
 export type ScriptMeasurement = BaselineMeasurement;
+export type SharedMeasurement = Awaited<ReturnType<typeof import('./measure-shared.js').measureShared>>;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const resources = Number(process.argv[2]);
   const kind = process.argv[3] === 'script' ? 'seq' : process.argv[3];
+  if (kind === 'shared') {
+    // Executions side by side in one account: bench/measure-shared.ts (its own module).
+    const { measureShared } = await import('./measure-shared.js');
+    console.log(JSON.stringify(await measureShared(resources, Number(process.argv[4] ?? 20))));
+    process.exit(0);
+  }
   const baseline = BASELINE_KINDS.find((k) => k === kind);
   if (!Number.isInteger(resources) || resources < 10 || (kind !== 'workflow' && !baseline)) {
-    console.error(`usage: tsx bench/measure-run.ts <resources ≥ 10> workflow|${BASELINE_KINDS.join('|')}|script`);
+    console.error(`usage: tsx bench/measure-run.ts <resources ≥ 10> workflow|${BASELINE_KINDS.join('|')}|script|shared [environments]`);
     process.exit(2);
   }
   const measured = baseline ? await measureBaseline(resources, baseline) : await measureWorkflow(resources);

@@ -24,3 +24,14 @@ export function runCost(usage: { transitions: number; invocations: number; gbSec
     s3: usage.s3Puts * PRICES.s3Put + usage.s3Gets * PRICES.s3Get,
   };
 }
+
+/**
+ * Lambda bills the INIT phase since 2025-08-01, at the function's memory. Assumed: each function a
+ * run uses cold-starts once in it (AdvanceCleanup, invoked every 30 s, stays warm), and its INIT
+ * lasts the runtime's own start (an assumption: 150 ms) plus the function's measured cold import.
+ */
+export const RUNTIME_START_MS = 150;
+
+export function initGbSeconds(functionsUsed: Readonly<Record<string, { memoryMb: number }>>, coldImportMs: (functionKey: string) => number): number {
+  return Object.entries(functionsUsed).reduce((sum, [fn, { memoryMb }]) => sum + ((RUNTIME_START_MS + coldImportMs(fn)) / 1000) * (memoryMb / 1024), 0);
+}

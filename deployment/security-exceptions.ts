@@ -11,6 +11,8 @@ export const WILDCARD_RESOURCE_ACTIONS: Record<string, string> = {
   'cloudformation:ListStacks': 'the status of every deleting stack in one call (AdvanceCleanup); list operations cannot be scoped to a resource',
   'cloudformation:ListImports':
     'which stacks import an export, before deleting the stack that exports it (AdvanceCleanup); exports are account-wide, the action takes no resource',
+  'cloudformation:DescribeAccountLimits':
+    "the account's ConcurrentResourcesLimit, read each round (AdvanceCleanup); the Service Authorization Reference names no resource type for it",
   'proton:ListEnvironmentAccountConnections': 'list operations cannot be scoped to a resource',
   'xray:PutTraceSegments': 'X-Ray has no resource-level permissions',
   'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions',

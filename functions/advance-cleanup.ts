@@ -1,7 +1,22 @@
-import { concurrentResourcesLimit } from './aws/cloudformation.js';
+import { type ReadBoard, readBoard, updateBoard } from './aws/cleanup-board.js';
+import { shareTargetRates } from './aws/clients.js';
+import { concurrentResourcesLimit, stacksBeingDeleted } from './aws/cloudformation.js';
 import { executionKey, getJson, getJsonIfExists, type ObjectRef, putJson } from './aws/object-store.js';
-import { advanceRound } from './cleanup/cleanup-round.js';
+import { workingKeyScope } from './aws/target-session.js';
+import { advanceRound, type RoundBudget, type StatusListing } from './cleanup/cleanup-round.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
+import {
+  activeExecutions,
+  type BoardListing,
+  boardKey,
+  claimedEntry,
+  freshListing,
+  ROUND_INTERVAL_MS,
+  shareOfAccount,
+  withEntry,
+  withListing,
+  withoutLongStale,
+} from './domain/cleanup-board.js';
 import {
   type CleanupProgress,
   CleanupProgressSchema,
@@ -10,8 +25,10 @@ import {
   endWithoutFinishing,
   isCleanupDone,
   PROGRESS_FILE,
+  readyToStart,
   stampTimes,
   startProgress,
+  weightInFlight,
 } from './domain/cleanup-progress.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
 import { InventoryReferenceSchema, InventorySchema } from './domain/inventory.js';
@@ -54,14 +71,72 @@ function deletionRoleIn(target: Target): string {
  */
 const ASSUMED_CONCURRENT_RESOURCES_LIMIT = 2500;
 
-/** This run's share of the account's concurrent-resources limit (read each round: quotas change). */
-async function resourceBudget(): Promise<number> {
+/** The product's share of the account's concurrent-resources limit (read each round: quotas change), for all its executions there together. */
+async function productLimit(): Promise<number> {
   const limit = (await concurrentResourcesLimit()) ?? ASSUMED_CONCURRENT_RESOURCES_LIMIT;
   return Math.max(1, Math.floor((limit * config.CONCURRENT_RESOURCES_PERCENT) / 100));
 }
 
-/** Seconds between rounds: CloudFormation's own waiter polls every 30 s. */
-const ROUND_INTERVAL_MS = 30_000;
+/**
+ * The round's side of the cleanup board (domain/cleanup-board.ts) of the account-Region it works
+ * in: read once at the start; its listing used while fresh, else listed and published; this
+ * execution's claim written before its deletions start, its entry (what it has in flight) at the
+ * end, or removed when the cleanup is done.
+ */
+class BoardRound {
+  private read: ReadBoard | undefined;
+  private listed: BoardListing | undefined;
+
+  constructor(
+    private readonly ref: ObjectRef,
+    private readonly self: string,
+  ) {}
+
+  async open(): Promise<void> {
+    this.read = await readBoard(this.ref);
+    // Each API's rate divided among the executions working in the account now.
+    shareTargetRates(activeExecutions(this.read.board, this.self, clock.now()));
+  }
+
+  /** The board's listing while fresh; else ListStacks, kept to be published with the next write. */
+  async listDeleting(): Promise<StatusListing> {
+    const fresh = this.read && freshListing(this.read.board, clock.now());
+    if (fresh) return { stacks: new Map(Object.entries(fresh.stacks)), readAt: fresh.readAt };
+    const readAt = clock.now();
+    const stacks = await stacksBeingDeleted();
+    this.listed = { readAt, stacks: Object.fromEntries(stacks) };
+    return { stacks, readAt };
+  }
+
+  /** This execution's budget from the board as it stands, claimed on it before any deletion starts. */
+  async claim(progress: CleanupProgress, limit: number): Promise<RoundBudget> {
+    const ready = readyToStart(progress).map((s) => s.weight);
+    const request = { limit, inFlight: weightInFlight(progress), readyWeights: ready };
+    const update = await updateBoard(this.ref, await this.current(), (board) => {
+      const now = clock.now();
+      const share = shareOfAccount(board, this.self, now, request);
+      const entry = claimedEntry(share, request, now);
+      return {
+        board: withoutLongStale(withListing(withEntry(board, this.self, entry), this.listed), now),
+        result: { budget: share.budget, aloneOverBudget: share.aloneOverBudget },
+      };
+    });
+    this.read = update.read;
+    return update.result;
+  }
+
+  /** What this execution has in flight after the round, and whether it has stacks ready; none once it is done. */
+  async close(progress: CleanupProgress, done: boolean): Promise<void> {
+    const entry = done ? undefined : { weight: weightInFlight(progress), wantsToStart: readyToStart(progress).length > 0, heartbeatAt: clock.now() };
+    await updateBoard(this.ref, await this.current(), (board) => ({ board: withListing(withEntry(board, this.self, entry), this.listed), result: undefined }));
+  }
+
+  private async current(): Promise<ReadBoard> {
+    this.read ??= await readBoard(this.ref);
+    return this.read;
+  }
+}
+
 /** Time a round may spend (the function's timeout is 120 s): what is left waits for the next round. */
 const ROUND_BUDGET_MS = 60_000;
 
@@ -89,6 +164,9 @@ export const handler = taskHandler({
   run: async ({ target, inventory, mode, connection, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
+    const board = new BoardRound({ bucket: config.REPORT_BUCKET, key: boardKey(workingKeyScope()) }, executionName);
+    await board.open();
+    const limit = await productLimit();
     const {
       progress: advanced,
       startsLeft,
@@ -99,7 +177,8 @@ export const handler = taskHandler({
       environmentArn: connection.environmentArn,
       protectTagKey: config.PROTECT_TAG_KEY,
       retainFailedResources,
-      resourceBudget: await resourceBudget(),
+      listDeleting: () => board.listDeleting(),
+      claimBudget: (progress) => board.claim(progress, limit),
       maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
       until: clock.now() + ROUND_BUDGET_MS,
       save: async (progress) => void (await putJson(stored, progress)),
@@ -108,6 +187,7 @@ export const handler = taskHandler({
     const progress =
       advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? stampTimes(endWithoutFinishing(advanced, config.MAX_ROUNDS), clock.now()) : advanced;
     const location = await putJson(stored, progress);
+    await board.close(progress, isCleanupDone(progress));
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
     // Out of time with deletions left to start: go on at once; otherwise wait like CloudFormation's waiter.
     const nextRoundAt = new Date(clock.now() + (startsLeft ? 0 : ROUND_INTERVAL_MS)).toISOString();

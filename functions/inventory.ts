@@ -48,7 +48,7 @@ export const handler = taskHandler({
     // The serving rule first: a Proton error fails the step before anything is read or stored.
     const verdict = await checkEligibility(connection);
     const [environmentResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
-    const inStacks = await resourcesInStacks(stacksToExamine(stacks, environmentResources, connection.environmentArn));
+    const inStacks = await resourcesInStacks(stacksToExamine(stacks, environmentResources, connection.environmentArn), { persist: true });
     const taggedResources = [...new Map([...environmentResources, ...inStacks].map((r) => [r.arn, r])).values()];
     const found = buildInventory({
       connection,

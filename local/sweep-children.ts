@@ -8,7 +8,7 @@ import type { Scenario } from './sandbox/scenario.js';
  * A sweep on the sandbox, end to end: StartSweep starts one execution per environment through
  * the sandbox's Step Functions StartExecution, which only records it (RUNNING), as AWS would
  * before running it. Once the sweep has finished, this runs each execution it started, one after
- * the other, on the same sandbox and with the input it was started with.
+ * the other (or side by side: `sideBySide`), on the same sandbox and with the input it was started with.
  */
 function startedChildren(report: Report | undefined, sandbox: Sandbox): { name: string; input: unknown }[] {
   const started = new Set((report?.sweep ?? []).flatMap((s) => (s.outcome === 'started' && s.execution ? [s.execution] : [])));
@@ -36,10 +36,13 @@ export async function deliverEndOf(child: { name: string; input: unknown }, resu
 export async function runSweepChildren(
   scenario: Scenario,
   parent: LocalRunResult,
-  options: Pick<RunOptions, 'onEvent' | 'defaultMode'> & { onChildStart?: (name: string) => void } = {},
+  options: Pick<RunOptions, 'onEvent' | 'defaultMode'> & {
+    onChildStart?: (name: string) => void;
+    /** Run the children side by side, as Step Functions would (local/side-by-side.ts), instead of one after the other. */
+    sideBySide?: boolean;
+  } = {},
 ): Promise<LocalRunResult[]> {
-  const results: LocalRunResult[] = [];
-  for (const child of startedChildren(parent.report, parent.sandbox)) {
+  const runChild = async (child: { name: string; input: unknown }) => {
     options.onChildStart?.(child.name);
     const result = await runWorkflow(scenario, {
       sandbox: parent.sandbox,
@@ -48,8 +51,12 @@ export async function runSweepChildren(
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.defaultMode ? { defaultMode: options.defaultMode } : {}),
     });
-    results.push(result);
     await deliverEndOf(child, result);
-  }
+    return result;
+  };
+  const children = startedChildren(parent.report, parent.sandbox);
+  if (options.sideBySide) return Promise.all(children.map(runChild));
+  const results: LocalRunResult[] = [];
+  for (const child of children) results.push(await runChild(child));
   return results;
 }

@@ -24,7 +24,7 @@ import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
 import { SettingsSchema } from '../runtime/settings.js';
 import { isThrottling, toWorkflowError } from './error-mapping.js';
-import { spokeSession, type TargetSession } from './target-session.js';
+import { currentTargetSession, spokeSession, type TargetSession } from './target-session.js';
 
 /**
  * Every AWS SDK client, built once per function instance and traced.
@@ -75,20 +75,53 @@ function traced<T>(client: T): T {
  */
 export const DEFAULT_API_RATES = 'cloudformation=5,tagging=15';
 const rates = apiRates(process.env.API_CALLS_PER_SECOND ?? DEFAULT_API_RATES);
-const hubPacers = new Pacers(rates);
-/** API limits are per account and Region: each target's calls are paced apart from the hub's. */
-const targetPacers = new Map<string, Pacers>();
 
-function pacersOf(session: TargetSession | undefined): Pacers {
-  if (!session) return hubPacers;
-  const key = targetKey(session.target);
-  let pacers = targetPacers.get(key);
+/**
+ * Pacers per account-Region and per execution. API limits are per account and Region: each
+ * target's calls are paced apart from the hub's. And in AWS each execution's invocations run in
+ * Lambda instances of their own, one invocation at a time each: an instance's pacers never pace
+ * two executions' calls against each other. Keyed by execution too, the local run (which plays
+ * executions side by side in one process) paces them as AWS would; in AWS it changes nothing.
+ * The executions working in one account at once divide its rates between them (shareTargetRates).
+ */
+const HUB = 'hub';
+const pacersByPlace = new Map<string, Pacers>();
+
+function pacersOf(place: string, execution: string): Pacers {
+  const key = `${place}\0${execution}`;
+  let pacers = pacersByPlace.get(key);
   if (!pacers) {
     pacers = new Pacers(rates);
-    targetPacers.set(key, pacers);
+    forgetOldest(pacersByPlace);
+    pacersByPlace.set(key, pacers);
   }
   return pacers;
 }
+
+/** The execution the code running now serves (its target session's name; none outside a task). */
+const currentExecution = () => currentTargetSession()?.sessionName ?? '';
+
+/** The pacers of the account-Region the code running now works in, for its execution. */
+function workingPacers(): Pacers {
+  const session = spokeSession();
+  return session ? pacersOf(targetKey(session.target), session.sessionName) : pacersOf(HUB, currentExecution());
+}
+
+/**
+ * This execution's share of the rates of the account-Region it works in: each API's rate divided
+ * among `executions` (those working there at once, the cleanup board says: aws/cleanup-board.ts).
+ * For the calls it makes from now on, in this function instance.
+ */
+export function shareTargetRates(executions: number): void {
+  workingPacers().shareAmong(executions, { except: UNSHARED_APIS });
+}
+
+/**
+ * ListStacks keeps its whole rate: the executions share one listing (the cleanup board's), read by
+ * one of them every 15 s or so for all, so its calls do not add up with the executions. Divided,
+ * a listing of several pages would take longer than it stays fresh.
+ */
+const UNSHARED_APIS = ['cloudformation:ListStacks'];
 
 /** Read at cold start; a malformed value fails the function naming the variable, like loadConfig. */
 function apiRates(text: string) {
@@ -106,10 +139,10 @@ type PaceableClient = { middlewareStack: MiddlewareStack<any, any> };
  * Every attempt (the SDK's retries included: this sits inside the retry middleware) waits for
  * its API's slot; a throttled attempt makes the next one wait a full second.
  */
-function paced<T extends PaceableClient>(service: string, client: T, pacers: Pacers): T {
+function paced<T extends PaceableClient>(service: string, client: T, pacers: () => Pacers): T {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const pacer = pacers.for(service, (context.commandName ?? '').replace(/Command$/, ''));
+      const pacer = pacers().for(service, (context.commandName ?? '').replace(/Command$/, ''));
       await pacer?.take();
       try {
         return await next(args);
@@ -131,7 +164,7 @@ export function onClientCreated(listener: ClientListener): void {
   clientListeners.push(listener);
 }
 
-function built<T extends PaceableClient>(service: string, client: T, pacers: Pacers): T {
+function built<T extends PaceableClient>(service: string, client: T, pacers: () => Pacers): T {
   const ready = traced(paced(service, client, pacers));
   for (const listener of clientListeners) listener(ready);
   return ready;
@@ -140,7 +173,8 @@ function built<T extends PaceableClient>(service: string, client: T, pacers: Pac
 /** Each client is created on first use and kept: a function's bundle holds only the clients it uses. */
 function once<T extends PaceableClient>(service: string, create: () => T): () => T {
   let client: T | undefined;
-  return () => (client ??= built(service, create(), hubPacers));
+  // Built once, shared by the executions an instance serves: the pacers are the calling execution's.
+  return () => (client ??= built(service, create(), () => pacersOf(HUB, currentExecution())));
 }
 
 /**
@@ -215,7 +249,7 @@ const targetClients = new Map<string, PaceableClient>();
 export function forgetTargetSessions(): void {
   targetClients.clear();
   assumed.clear();
-  targetPacers.clear();
+  pacersByPlace.clear();
 }
 
 /**
@@ -233,7 +267,8 @@ function perTarget<T extends PaceableClient>(service: string, create: (options: 
     let client = targetClients.get(key) as T | undefined;
     if (!client) {
       const options = { ...clientOptions(sdkMaxAttempts), region: session.target.region, credentials: assumedRoleCredentials(session) };
-      client = built(service, create(options), pacersOf(session));
+      const place = targetKey(session.target);
+      client = built(service, create(options), () => pacersOf(place, session.sessionName));
       forgetOldest(targetClients);
       targetClients.set(key, client);
     }

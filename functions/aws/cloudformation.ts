@@ -4,7 +4,6 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
-  paginateDescribeStacks,
   paginateListImports,
   paginateListStacks,
 } from '@aws-sdk/client-cloudformation';
@@ -12,7 +11,7 @@ import type { StackFacts } from '../domain/inventory.js';
 import type { FailedResource, LiveStack } from '../domain/stack-deletion.js';
 import type { ResourceDeletionEvent } from '../domain/verification.js';
 import { cloudFormation } from './clients.js';
-import { callAws, hasName } from './error-mapping.js';
+import { callAws, hasName, readThroughThrottling } from './error-mapping.js';
 import { tagMap } from './tag-map.js';
 
 /** CloudFormation. Stacks are always addressed by stack ID, never by name: a name can be reused once its stack is deleted, an ID names one stack for good. */
@@ -21,11 +20,18 @@ function exportsOf(outputs: readonly { ExportName?: string }[] | undefined): str
   return (outputs ?? []).flatMap((o) => (o.ExportName ? [o.ExportName] : []));
 }
 
-/** Every stack in the account and Region that is not deleted, with its tags (DescribeStacks, all pages). */
+/**
+ * Every stack in the account and Region that is not deleted, with its tags (DescribeStacks, all
+ * pages; a page the account throttles is read again: readThroughThrottling).
+ */
 export async function listStacks(): Promise<StackFacts[]> {
   return callAws('DescribeStacks (all stacks)', async () => {
     const stacks: StackFacts[] = [];
-    for await (const page of paginateDescribeStacks({ client: cloudFormation() }, {})) {
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const page = await readThroughThrottling(() => cloudFormation().send(new DescribeStacksCommand(token ? { NextToken: token } : {})));
+      nextToken = page.NextToken;
       for (const stack of page.Stacks ?? []) {
         if (!stack.StackId || !stack.StackName || stack.StackStatus === 'DELETE_COMPLETE') continue;
         stacks.push({
@@ -40,7 +46,7 @@ export async function listStacks(): Promise<StackFacts[]> {
           ...(exportsOf(stack.Outputs).length ? { exports: exportsOf(stack.Outputs) } : {}),
         });
       }
-    }
+    } while (nextToken);
     return stacks;
   });
 }

@@ -1,3 +1,4 @@
+import { clock } from '../runtime/clock.js';
 import { ConflictError, InternalServerError, NetworkError, ThrottlingError } from '../runtime/errors.js';
 
 /**
@@ -87,5 +88,28 @@ export async function callAws<T>(action: string, call: () => Promise<T>): Promis
     return await call();
   } catch (error) {
     throw toWorkflowError(error, action);
+  }
+}
+
+/** Waits between the tries of a read the account throttles: 1, 2, 4, 8 and 16 s, each with full jitter over its upper half. */
+const PERSIST_WAITS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
+
+/**
+ * One page of a listing, tried again while the account throttles it after the SDK's own attempts
+ * (at most 31 s more): executions side by side in one account (a sweep's children) together ask
+ * more than its rate for a while, at their start above all, before the cleanup board divides it
+ * (aws/cleanup-board.ts). A page is read again alone, so a whole listing is not started over.
+ * The jitter spreads the executions' tries apart. Any other error, or throttling past the last
+ * try, is the caller's.
+ */
+export async function readThroughThrottling<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      const wait = PERSIST_WAITS_MS[attempt];
+      if (wait === undefined || !isThrottling(error)) throw error;
+      await clock.sleep(wait * (0.5 + Math.random() / 2));
+    }
   }
 }

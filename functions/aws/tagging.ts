@@ -1,7 +1,7 @@
-import { GetResourcesCommand, paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { TAG, type TaggedResource, type Tags } from '../domain/inventory.js';
 import { tagging } from './clients.js';
-import { callAws } from './error-mapping.js';
+import { callAws, readThroughThrottling } from './error-mapping.js';
 import { tagMap } from './tag-map.js';
 
 /** Every resource in this account and Region tagged `proton:environment` = the environment's ARN (all pages). */
@@ -27,39 +27,38 @@ const VALUES_PER_FILTER = 20;
 
 /**
  * Every tagged resource inside these stacks (by `aws:cloudformation:stack-id`), with all its tags:
- * one query per 20 stack IDs, all pages. The evidence an ownership proof is judged on.
+ * one query per 20 stack IDs, all pages. The evidence an ownership proof is judged on. `persist`:
+ * a page the account throttles is read again (readThroughThrottling), for a whole inventory;
+ * without it, throttling after the SDK's attempts is the caller's (a cleanup round leaves the
+ * stack for the next round).
  */
-export async function resourcesInStacks(stackIds: readonly string[]): Promise<TaggedResource[]> {
+export async function resourcesInStacks(stackIds: readonly string[], { persist = false } = {}): Promise<TaggedResource[]> {
   const found: TaggedResource[] = [];
   for (let i = 0; i < stackIds.length; i += VALUES_PER_FILTER) {
     const batch = stackIds.slice(i, i + VALUES_PER_FILTER);
-    await callAws(`GetResources in ${batch.length} stack(s)`, async () => {
-      const filters = [{ Key: TAG.stackId, Values: batch }];
-      for await (const page of paginateGetResources({ client: tagging(), pageSize: 100 }, { TagFilters: filters, ResourcesPerPage: 100 })) {
-        for (const mapping of page.ResourceTagMappingList ?? []) {
-          if (mapping.ResourceARN) found.push({ arn: mapping.ResourceARN, tags: tagMap(mapping.Tags) });
-        }
-      }
-    });
+    const filters = [{ Key: TAG.stackId, Values: batch }];
+    found.push(...(await callAws(`GetResources in ${batch.length} stack(s)`, () => allPages(filters, persist))));
   }
   return found;
 }
 
-/** Every resource carrying the tag key (with that value, when given), all pages. */
+/** Every resource carrying the tag key (with that value, when given), all pages; a page the account throttles is read again. */
 export async function resourcesWithTag(key: string, value?: string): Promise<TaggedResource[]> {
-  return callAws(`GetResources ${key}${value ? `=${value}` : ''}`, async () => {
-    const resources: TaggedResource[] = [];
-    const pages = paginateGetResources(
-      { client: tagging(), pageSize: 100 },
-      { TagFilters: [{ Key: key, ...(value ? { Values: [value] } : {}) }], ResourcesPerPage: 100 },
-    );
-    for await (const page of pages) {
-      for (const mapping of page.ResourceTagMappingList ?? []) {
-        if (!mapping.ResourceARN) continue;
-        const tags = tagMap(mapping.Tags);
-        resources.push({ arn: mapping.ResourceARN, tags });
-      }
+  return callAws(`GetResources ${key}${value ? `=${value}` : ''}`, () => allPages([{ Key: key, ...(value ? { Values: [value] } : {}) }], true));
+}
+
+/** GetResources with these tag filters, every page of 100. */
+async function allPages(filters: { Key: string; Values?: string[] }[], persist: boolean): Promise<TaggedResource[]> {
+  const resources: TaggedResource[] = [];
+  let token: string | undefined;
+  do {
+    const input = { TagFilters: filters, ResourcesPerPage: 100, ...(token ? { PaginationToken: token } : {}) };
+    const read = () => tagging().send(new GetResourcesCommand(input));
+    const page = await (persist ? readThroughThrottling(read) : read());
+    for (const mapping of page.ResourceTagMappingList ?? []) {
+      if (mapping.ResourceARN) resources.push({ arn: mapping.ResourceARN, tags: tagMap(mapping.Tags) });
     }
-    return resources;
-  });
+    token = page.PaginationToken || undefined;
+  } while (token);
+  return resources;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deleteStack, describeStack, failedResources, importersOf, type StackStatusFacts, stacksBeingDeleted } from '../aws/cloudformation.js';
+import { deleteStack, describeStack, failedResources, importersOf, type StackStatusFacts } from '../aws/cloudformation.js';
 import { resourcesInStacks } from '../aws/tagging.js';
 import {
   type CleanupProgress,
@@ -36,10 +36,18 @@ interface RoundSettings {
   protectTagKey: string;
   retainFailedResources: boolean;
   /**
-   * Resources this run may have in stack deletions at once: its share of the account's
-   * ConcurrentResourcesLimit (each stack weighs the resources deleted with it).
+   * The status of every stack of the account being deleted or failed to delete (ListStacks, or a
+   * listing another execution in the account read lately), with when it was read. Its transient
+   * errors leave the statuses unknown this round.
    */
-  resourceBudget: number;
+  listDeleting: () => Promise<StatusListing>;
+  /**
+   * The resources this run may have in stack deletions until its next round (its share of the
+   * account's ConcurrentResourcesLimit: each stack weighs the resources deleted with it), asked
+   * once per round, after the statuses are read and before any deletion starts, with the progress
+   * as it stands then (what is in flight, what is ready).
+   */
+  claimBudget: (progress: CleanupProgress) => Promise<RoundBudget>;
   maxWaitMs: number;
   /** The round's time budget ends at this instant (epoch ms): what is left waits for the next round. */
   until: number;
@@ -47,6 +55,19 @@ interface RoundSettings {
   save: (progress: CleanupProgress) => Promise<void>;
   /** The serving rule, read afresh (once per round, before its first deletion); its errors fail the round. */
   checkEligibility: () => Promise<Eligibility>;
+}
+
+export interface StatusListing {
+  stacks: ReadonlyMap<string, StackStatusFacts>;
+  /** When it was read (epoch ms): a stack whose deletion started since may be missing from it. */
+  readAt: number;
+}
+
+export interface RoundBudget {
+  /** Weight this run may have in flight. */
+  budget: number;
+  /** Whether a stack heavier than the budget may start when this run has nothing in flight (a run alone in the account: it could never fit otherwise). */
+  aloneOverBudget: boolean;
 }
 
 /** Calls for different stacks in flight at once; the pacers keep each API at its rate. */
@@ -184,16 +205,22 @@ interface RoundOutcome {
   deletionsStarted: number;
 }
 
-/** Reads every deleting stack's status (ListStacks, then by stack ID where the listing is not enough). */
+/**
+ * Reads every deleting stack's status (ListStacks, then by stack ID where the listing is not
+ * enough). A stack whose deletion started after the listing was read (one another execution
+ * read a little earlier) may be missing from it: it is left as it is, for the next round, not
+ * read by stack ID. (This run's own listing is read after every deletion it started.)
+ */
 async function readStatuses(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
-  const listed = await stacksBeingDeleted().catch((error: unknown) => {
+  const listing = await settings.listDeleting().catch((error: unknown) => {
     if (isTransient(error)) return undefined; // statuses unknown this round: read them next round
     throw error;
   });
+  const listedSince = (s: TrackedStack) => listing !== undefined && (s.startedAt ?? 0) <= listing.readAt;
   // Without the listing, only stacks at their deadline are read (by stack ID), so that the deadline holds.
-  const due = (s: TrackedStack) => listed !== undefined || clock.now() - (s.startedAt ?? 0) >= settings.maxWaitMs;
+  const due = (s: TrackedStack) => listedSince(s) || clock.now() - (s.startedAt ?? 0) >= settings.maxWaitMs;
   const watched = progress.stacks.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && due(s));
-  return replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listed?.get(s.stackId), settings))));
+  return replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listing?.stacks.get(s.stackId), settings))));
 }
 
 /** retainFailedResources: the second, retaining deletion of the stacks whose first one failed. */
@@ -215,7 +242,11 @@ async function retainFailed(initial: CleanupProgress, settings: RoundSettings): 
 }
 
 /** Starts deletions into the free slots, in dependency order, a batch at a time, within the round's time. */
-async function startDeletions(initial: CleanupProgress, settings: RoundSettings): Promise<{ progress: CleanupProgress; started: number }> {
+async function startDeletions(
+  initial: CleanupProgress,
+  settings: RoundSettings,
+  { budget, aloneOverBudget }: RoundBudget,
+): Promise<{ progress: CleanupProgress; started: number }> {
   let progress = initial;
   let started = 0;
   // Stacks a transient error left pending wait for the next round, without holding a slot now.
@@ -223,8 +254,8 @@ async function startDeletions(initial: CleanupProgress, settings: RoundSettings)
   const nextCandidates = () =>
     withinBudget(
       readyToStart(progress).filter((s) => !tried.has(s.stackId)),
-      freeWeight(progress, settings.resourceBudget),
-      !progress.stacks.some(isInFlight),
+      freeWeight(progress, budget),
+      aloneOverBudget && !progress.stacks.some(isInFlight),
     );
   for (let candidates = nextCandidates(); candidates.length > 0 && clock.now() < settings.until; candidates = nextCandidates()) {
     const batch = candidates.slice(0, BATCH);
@@ -265,8 +296,9 @@ function failRetaining(progress: CleanupProgress, why: string): CleanupProgress 
  * served again, nothing more starts (what is already deleting goes on: CloudFormation cannot be
  * stopped) and the rest is retained with the reason.
  */
-async function applyServingRule(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
-  const wantsToDelete = progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, settings.resourceBudget).length > 0;
+async function applyServingRule(progress: CleanupProgress, settings: RoundSettings, budget: RoundBudget): Promise<CleanupProgress> {
+  const wantsToDelete =
+    progress.stacks.some((s) => s.outcome === 'retry-retaining') || stacksToStart(progress, budget.budget, budget.aloneOverBudget).length > 0;
   if (!wantsToDelete) return progress;
   const verdict = await settings.checkEligibility();
   return verdict.eligible ? progress : failRetaining(retainPending(progress, stoppedBecause(verdict.fact)), verdict.fact);
@@ -291,11 +323,13 @@ export async function advanceRound(initial: CleanupProgress, given: RoundSetting
   const stamped = (p: CleanupProgress) => stampTimes(p, clock.now());
   let progress = initial;
   if (progress.stacks.some(isInFlight)) progress = stamped(await readStatuses(progress, settings));
-  progress = stamped(await applyServingRule(holdBackDependents(progress), settings));
+  progress = holdBackDependents(progress);
+  const budget = await settings.claimBudget(progress);
+  progress = stamped(await applyServingRule(progress, settings, budget));
   progress = stamped(await retainFailed(progress, settings));
-  const { progress: afterStarts, started } = await startDeletions(progress, settings);
+  const { progress: afterStarts, started } = await startDeletions(progress, settings, budget);
   const advanced = stamped(afterStarts);
   // Out of time with deletions it could still start: the next round should not wait.
-  const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, settings.resourceBudget).length > 0;
+  const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, budget.budget, budget.aloneOverBudget).length > 0;
   return { progress: { ...advanced, round: advanced.round + 1 }, startsLeft, deletionsStarted: started };
 }

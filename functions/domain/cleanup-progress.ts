@@ -202,7 +202,7 @@ export function readyToStart(progress: CleanupProgress): TrackedStack[] {
 
 /** The account's concurrent-resources budget this run has not yet taken: the budget minus the weight of its deletions in flight. */
 export function freeWeight(progress: CleanupProgress, budget: number): number {
-  return budget - progress.stacks.filter(isInFlight).reduce((sum, s) => sum + s.weight, 0);
+  return budget - weightInFlight(progress);
 }
 
 /**
@@ -222,9 +222,18 @@ export function withinBudget(ready: readonly TrackedStack[], free: number, nothi
   return chosen;
 }
 
-/** The pending stacks whose deletion may start now, in dependency order, within the free budget. */
-export function stacksToStart(progress: CleanupProgress, budget: number): TrackedStack[] {
-  return withinBudget(readyToStart(progress), freeWeight(progress, budget), !progress.stacks.some(isInFlight));
+/**
+ * The pending stacks whose deletion may start now, in dependency order, within the free budget.
+ * `aloneOverBudget`: whether a stack heavier than the budget may go when this run has nothing in
+ * flight (false while other executions in the account have deletions in flight: domain/cleanup-board.ts).
+ */
+export function stacksToStart(progress: CleanupProgress, budget: number, aloneOverBudget = true): TrackedStack[] {
+  return withinBudget(readyToStart(progress), freeWeight(progress, budget), aloneOverBudget && !progress.stacks.some(isInFlight));
+}
+
+/** The weight of this run's deletions in flight (starting, deleting, deleting again retaining). */
+export function weightInFlight(progress: CleanupProgress): number {
+  return progress.stacks.filter(isInFlight).reduce((sum, s) => sum + s.weight, 0);
 }
 
 /** The environment is served again (or otherwise held back) since the inventory: nothing more starts. */

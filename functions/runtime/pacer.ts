@@ -8,12 +8,25 @@ import { clock } from './clock.js';
  */
 export class CallPacer {
   private nextSlotAt = 0;
-  private readonly intervalMs: number;
+  private intervalMs: number;
 
   constructor(readonly callsPerSecond: number) {
     if (!(callsPerSecond > 0)) throw new RangeError(`a call rate must be positive, got ${callsPerSecond}`);
-    // Rounded up to the microsecond, so that float error never fits one call too many into a second.
-    this.intervalMs = Math.ceil(1_000_000 / callsPerSecond) / 1000;
+    this.intervalMs = intervalAt(callsPerSecond);
+  }
+
+  /**
+   * Paces at the rate divided among `callers` (each one's share of an account's limit): from the
+   * next slot on, calls are that much further apart. 1: the whole rate again.
+   */
+  shareAmong(callers: number): void {
+    checkCallers(callers);
+    this.intervalMs = intervalAt(this.callsPerSecond / callers);
+  }
+
+  /** Calls per second this pacer lets through now (its share of the rate). */
+  get currentRate(): number {
+    return 1000 / this.intervalMs;
   }
 
   /** Waits for this call's slot. */
@@ -28,6 +41,15 @@ export class CallPacer {
   backOff(): void {
     this.nextSlotAt = Math.max(this.nextSlotAt, clock.now() + 1000);
   }
+}
+
+function checkCallers(callers: number): void {
+  if (!(Number.isInteger(callers) && callers >= 1)) throw new RangeError(`a rate is shared among a whole number of callers (at least 1), got ${callers}`);
+}
+
+/** Rounded up to the microsecond, so that float error never fits one call too many into a second. */
+function intervalAt(callsPerSecond: number): number {
+  return Math.ceil(1_000_000 / callsPerSecond) / 1000;
 }
 
 type ApiRates = ReadonlyMap<string, number>;
@@ -56,8 +78,24 @@ export function parseApiRates(text: string): ApiRates {
 /** One pacer per API that has a rate; undefined for unpaced APIs. */
 export class Pacers {
   private readonly pacers = new Map<string, CallPacer>();
+  private callers = 1;
+  /** APIs (service:Operation) that keep their whole rate when the others are shared. */
+  private unshared = new Set<string>();
 
   constructor(private readonly rates: ApiRates) {}
+
+  /**
+   * Every API's rate divided among `callers` (the executions working in one account at once,
+   * each with pacers of its own): so that together they keep to the account's limit. Applies to
+   * the pacers made so far and to those made later; 1 gives each API its whole rate again.
+   * `except`: APIs (service:Operation) one of them calls for all (they keep their whole rate).
+   */
+  shareAmong(callers: number, { except = [] }: { except?: readonly string[] } = {}): void {
+    checkCallers(callers);
+    this.callers = callers;
+    this.unshared = new Set(except);
+    for (const [api, pacer] of this.pacers) pacer.shareAmong(this.unshared.has(api) ? 1 : callers);
+  }
 
   for(service: string, operation: string): CallPacer | undefined {
     const key = `${service}:${operation}`;
@@ -66,6 +104,7 @@ export class Pacers {
     const rate = this.rates.get(key) ?? this.rates.get(service);
     if (rate === undefined) return undefined;
     const pacer = new CallPacer(rate);
+    pacer.shareAmong(this.unshared.has(key) ? 1 : this.callers);
     this.pacers.set(key, pacer);
     return pacer;
   }

@@ -46,7 +46,9 @@ export function answerFromSandbox(clients: readonly AnyClient[]): void {
       (_next, context) => async (args) => {
         if (!current) throw new Error('No sandbox is installed: the local run never calls AWS');
         const via = await callVia(client);
-        const output = current.answer(context.clientName ?? constructorName, context.commandName ?? 'Unknown', args.input as Record<string, unknown>, via);
+        const sandbox = current;
+        const call = [context.clientName ?? constructorName, context.commandName ?? 'Unknown', args.input as Record<string, unknown>, via] as const;
+        const output = sandbox.overlapLatencies ? await sandbox.answerAfterLatency(...call) : sandbox.answer(...call);
         return {
           output: { ...(output as object), $metadata: { httpStatusCode: 200, requestId: 'sandbox', attempts: 1, totalRetryDelay: 0 } },
           response: { statusCode: 200, headers: {} },

@@ -163,6 +163,16 @@ export class Sandbox {
   readonly iam: SandboxIam | undefined;
   /** STS sessions, spoke roles and the organization: the accounts together. */
   readonly fleet: Fleet;
+  /**
+   * How a call's latency passes. false (the default): the answer moves the clock by it at once, so
+   * the latencies of calls made at the same time add up (slightly pessimistic for one execution's
+   * concurrent calls). true: the caller sleeps it (answerAfterLatency), so calls made at the same
+   * time overlap their latencies as concurrent HTTP requests do: for executions side by side
+   * (local/side-by-side.ts), whose calls would otherwise each slow every other execution down.
+   */
+  overlapLatencies = false;
+  /** Called after each call is answered (or refused), before its latency passes: watchers of the account's state (local/side-by-side.ts). */
+  readonly afterEachCall: (() => void)[] = [];
   private readonly places = new Map<string, SandboxPlace>();
   private readonly hub: SandboxPlace;
   /** IAM roles by account: IAM is global, so every Region of an account sees the same roles. */
@@ -274,6 +284,26 @@ export class Sandbox {
    * the hub's account; the Region is the client's (default: the hub's).
    */
   answer(clientName: string, commandName: string, input: Record<string, unknown>, via: CallVia = {}): unknown {
+    // The answer comes back after the API's latency, whatever it is.
+    return this.respond(clientName, commandName, input, via, (ms) => this.clock.advance(ms));
+  }
+
+  /**
+   * The same answer (given as the call arrives), handed back once the call's latency has passed as
+   * the caller's own sleep on the clock: calls made at the same time overlap their latencies.
+   */
+  async answerAfterLatency(clientName: string, commandName: string, input: Record<string, unknown>, via: CallVia = {}): Promise<unknown> {
+    let latency = 0;
+    try {
+      return this.respond(clientName, commandName, input, via, (ms) => {
+        latency = ms;
+      });
+    } finally {
+      await this.clock.sleep(latency);
+    }
+  }
+
+  private respond(clientName: string, commandName: string, input: Record<string, unknown>, via: CallVia, takeLatency: (ms: number) => void): unknown {
     const service = SERVICE_BY_CLIENT[clientName];
     if (!service) throw new Error(`The sandbox does not simulate ${clientName}`);
     const operation = commandName.replace(/Command$/, '');
@@ -334,8 +364,8 @@ export class Sandbox {
       }
     } finally {
       this.answering = { caller: undefined, session: undefined };
-      // The answer comes back after the API's latency, whatever it is.
-      this.clock.advance(place.timing.latencyOf(service, operation));
+      for (const watcher of this.afterEachCall) watcher();
+      takeLatency(place.timing.latencyOf(service, operation));
     }
   }
 

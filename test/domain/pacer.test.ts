@@ -52,6 +52,24 @@ describe('CallPacer', () => {
   it('refuses a rate that is not positive', () => {
     expect(() => new CallPacer(0)).toThrow(/must be positive/);
   });
+
+  it('shared among 4 executions, spaces calls four times as far apart (5/s becomes 1.25/s)', async () => {
+    const pacer = new CallPacer(5);
+    pacer.shareAmong(4);
+    expect(await callTimes(pacer, 3)).toEqual([0, 800, 1600]);
+  });
+
+  it('shared among 1 execution again, goes back to its whole rate', async () => {
+    const pacer = new CallPacer(5);
+    pacer.shareAmong(4);
+    pacer.shareAmong(1);
+    expect(await callTimes(pacer, 3)).toEqual([0, 200, 400]);
+  });
+
+  it('refuses to share a rate among no one or part of someone', () => {
+    expect(() => new CallPacer(5).shareAmong(0)).toThrow(/whole number of callers/);
+    expect(() => new CallPacer(5).shareAmong(1.5)).toThrow(/whole number of callers/);
+  });
 });
 
 describe('parseApiRates', () => {
@@ -84,5 +102,21 @@ describe('Pacers', () => {
 
   it('does not pace a service without a rate', () => {
     expect(pacers.for('s3', 'GetObject')).toBeUndefined();
+  });
+  it('shares every rate among the executions working in the account, for the pacers it has and those it makes later', () => {
+    const shared = new Pacers(parseApiRates('cloudformation=5,tagging=15'));
+    const describe = shared.for('cloudformation', 'DescribeStacks');
+    shared.shareAmong(5);
+    // Intervals are rounded up to the microsecond: never a call too many.
+    expect(describe?.currentRate).toBeCloseTo(1, 4);
+    expect(shared.for('tagging', 'GetResources')?.currentRate).toBeCloseTo(3, 4);
+    expect(shared.for('tagging', 'GetResources')?.currentRate).toBeLessThanOrEqual(3);
+  });
+
+  it('leaves the APIs it is told to alone at their whole rate when it shares the others', () => {
+    const shared = new Pacers(parseApiRates('cloudformation=5'));
+    shared.shareAmong(5, { except: ['cloudformation:ListStacks'] });
+    expect(shared.for('cloudformation', 'ListStacks')?.currentRate).toBeCloseTo(5, 4);
+    expect(shared.for('cloudformation', 'DescribeStacks')?.currentRate).toBeCloseTo(1, 4);
   });
 });

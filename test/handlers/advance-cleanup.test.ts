@@ -10,10 +10,11 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
+import { type CleanupBoard, CleanupBoardSchema } from '../../functions/domain/cleanup-board.js';
 import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { useClock } from '../../functions/runtime/clock.js';
@@ -34,6 +35,7 @@ import {
   inventoryOf,
   mockedClients,
   networkError,
+  preconditionFailed,
   REPORT_BUCKET,
   sampleEnvironment,
   sampleInventory,
@@ -45,6 +47,7 @@ import {
   stackToDelete,
   taggingThrottled,
   tagMapping,
+  writtenObject,
 } from '../helpers/sdk-fixtures.js';
 
 /** The deployment's CloudFormation deletion role (test/environment.ts), passed as RoleARN on every DeleteStack. */
@@ -59,6 +62,9 @@ beforeEach(() => givenConnections(connectionSummary(CONNECTION_ID)));
 const givenConcurrentResourcesLimit = (value: number) =>
   cloudFormation.on(DescribeAccountLimitsCommand).resolves({ AccountLimits: [{ Name: 'ConcurrentResourcesLimit', Value: value }] });
 beforeEach(() => givenConcurrentResourcesLimit(2500));
+/** The cleanup board of the hub's account-Region: written like any object (no other execution there unless a test says so). */
+const BOARD_KEY = 'boards/cleanup-board.json';
+beforeEach(() => s3.on(PutObjectCommand, { Key: BOARD_KEY }).resolves({ ETag: '"board"' }));
 
 const { environmentStack, environmentStackName, serviceInstanceStack, serviceInstanceStackName, queueArn } = sampleEnvironment;
 const OTHER_ENVIRONMENT_ARN = 'arn:aws:proton:us-east-1:444455556666:environment/staging';
@@ -498,7 +504,7 @@ describe('AdvanceCleanup handler', () => {
       givenStored();
       givenStacks();
       const order: string[] = [];
-      s3.on(PutObjectCommand).callsFake(
+      s3.on(PutObjectCommand, { Key: PROGRESS_KEY }).callsFake(
         (input: { Body?: string }) =>
           void order.push(
             `stored ${JSON.parse(String(input.Body))
@@ -515,7 +521,7 @@ describe('AdvanceCleanup handler', () => {
       givenStored();
       givenStacks();
       const puts: TrackedStack[][] = [];
-      s3.on(PutObjectCommand).callsFake((input: { Body?: string }) => void puts.push(JSON.parse(String(input.Body)).stacks));
+      s3.on(PutObjectCommand, { Key: PROGRESS_KEY }).callsFake((input: { Body?: string }) => void puts.push(JSON.parse(String(input.Body)).stacks));
       await advance();
       expect(puts[0]?.[0]).toMatchObject({ outcome: 'starting', startedAt: now });
     });
@@ -548,6 +554,142 @@ describe('AdvanceCleanup handler', () => {
       await advance();
       expect(deletedStackIds()).toEqual([]);
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'deleting' });
+    });
+  });
+
+  describe('executions side by side in the account (the cleanup board)', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => stackId(`AWSProton-svc-${n}-cloudformation--ABCDEFGHIJKLMNOP`)) as [string, string, string];
+    const SECOND = 1000;
+
+    /** What S3 holds: the inventory of a, b and c, the progress, and the account's board. */
+    function givenBoard(progress: CleanupProgress, board: Omit<CleanupBoard, 'version'>): void {
+      givenIndependentStacks([a, b, c]);
+      serveObjects(s3, {
+        [INVENTORY_KEY]: inventoryOf([a, b, c].map((id) => stackToDelete(id, 'service-instances'))),
+        [PROGRESS_KEY]: progress,
+        [BOARD_KEY]: { version: 1, ...board },
+      });
+    }
+    const otherExecution = (weight: number, wantsToStart = true) => ({ weight, wantsToStart, heartbeatAt: now - 10 * SECOND });
+    const writtenBoard = () => CleanupBoardSchema.parse(writtenObject(s3, BOARD_KEY));
+    const threeStacks = () => progressOf(...[a, b, c].map((id) => tracked(id, 'service-instances', { weight: 2 })));
+
+    it('starts only its fair share of the limit when another execution in the account wants to start stacks too', async () => {
+      givenBoard(threeStacks(), { executions: { 'another-run': otherExecution(0) } });
+      givenConcurrentResourcesLimit(4);
+      await advance();
+      expect(deletedStackIds()).toEqual([a]);
+    });
+
+    it('starts nothing while the other executions hold the whole limit', async () => {
+      givenBoard(threeStacks(), { executions: { 'another-run': otherExecution(4, false) } });
+      givenConcurrentResourcesLimit(4);
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+    });
+
+    it('takes the whole limit again once the other execution has not written for three round intervals (it stopped)', async () => {
+      givenBoard(threeStacks(), { executions: { 'another-run': { weight: 4, wantsToStart: true, heartbeatAt: now - 90 * SECOND } } });
+      givenConcurrentResourcesLimit(4);
+      await advance();
+      expect(deletedStackIds()).toEqual([a, b]);
+    });
+
+    it('claims its budget on the board before its first DeleteStack, and writes what it has in flight at the end of the round', async () => {
+      givenBoard(threeStacks(), { executions: { 'another-run': otherExecution(0) } });
+      givenConcurrentResourcesLimit(4);
+      const order: string[] = [];
+      s3.on(PutObjectCommand, { Key: BOARD_KEY }).callsFake((input: { Body?: string }) => {
+        order.push(`board ${JSON.stringify(JSON.parse(String(input.Body)).executions[EXECUTION_NAME])}`);
+        return { ETag: `"${order.length}"` };
+      });
+      cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
+      await advance();
+      expect(order).toEqual([
+        `board ${JSON.stringify({ weight: 2, wantsToStart: true, heartbeatAt: now })}`,
+        'DeleteStack',
+        `board ${JSON.stringify({ weight: 2, wantsToStart: true, heartbeatAt: now })}`,
+      ]);
+    });
+
+    it("keeps the other executions' entries as they are when it writes its own", async () => {
+      givenBoard(threeStacks(), { executions: { 'another-run': otherExecution(0) } });
+      await advance();
+      expect(writtenBoard().executions['another-run']).toEqual(otherExecution(0));
+    });
+
+    it('removes its entry from the board in its last round', async () => {
+      givenBoard(progressOf(deleting(a, 'service-instances')), {
+        executions: { [EXECUTION_NAME]: otherExecution(1, false), 'another-run': otherExecution(0) },
+      });
+      givenBeingDeleted({});
+      cloudFormation.on(DescribeStacksCommand, { StackName: a }).resolves({ Stacks: [stack({ name: 'x', id: a, status: 'DELETE_COMPLETE' })] });
+      const state = await advance();
+      expect(state.done).toBe(true);
+      expect(Object.keys(writtenBoard().executions)).toEqual(['another-run']);
+    });
+
+    it("reads the statuses from the board's listing when another execution read it within 15 s, without calling ListStacks", async () => {
+      const listedAt = now - 5 * SECOND;
+      givenBoard(progressOf(deleting(a, 'service-instances'), deleting(b, 'service-instances')), {
+        executions: {},
+        listing: { readAt: listedAt, stacks: { [a]: { status: 'DELETE_IN_PROGRESS' } } },
+      });
+      cloudFormation.on(DescribeStacksCommand, { StackName: b }).resolves({ Stacks: [stack({ name: 'b', id: b, status: 'DELETE_COMPLETE' })] });
+      await advance();
+      expect(cloudFormation.commandCalls(ListStacksCommand)).toEqual([]);
+      expect(storedStack(a)).toMatchObject({ outcome: 'deleting', polls: 1 });
+      // Not listed DELETE_IN_PROGRESS: confirmed by stack ID, as with its own listing.
+      expect(storedStack(b)).toMatchObject({ outcome: 'deleted' });
+    });
+
+    it('leaves for the next round a stack whose deletion started after the shared listing was read, without reading it by stack ID', async () => {
+      givenBoard(progressOf(deleting(a, 'service-instances', { startedAt: now - 2 * SECOND })), {
+        executions: {},
+        listing: { readAt: now - 5 * SECOND, stacks: {} },
+      });
+      await advance();
+      expect(cloudFormation.commandCalls(DescribeStacksCommand, { StackName: a })).toEqual([]);
+      expect(storedStack(a)).toMatchObject({ outcome: 'deleting', polls: 0 });
+    });
+
+    it('lists the stacks itself once the listing on the board is older than 15 s, and publishes its own', async () => {
+      givenBoard(progressOf(deleting(a, 'service-instances')), { executions: {}, listing: { readAt: now - 16 * SECOND, stacks: {} } });
+      givenBeingDeleted({ [a]: 'DELETE_IN_PROGRESS' });
+      await advance();
+      expect(cloudFormation.commandCalls(ListStacksCommand)).toHaveLength(1);
+      expect(writtenBoard().listing).toEqual({ readAt: now, stacks: { [a]: { status: 'DELETE_IN_PROGRESS' } } });
+    });
+
+    it('still completes its round, starting its stacks, when every conditional write of the board loses the race', async () => {
+      givenBoard(threeStacks(), { executions: {} });
+      s3.on(PutObjectCommand, { Key: BOARD_KEY }).rejects(preconditionFailed());
+      const state = await advance();
+      expect(deletedStackIds()).toEqual([a, b, c]);
+      expect(state.counts.deleting).toBe(3);
+      // Each lost write read the board again before trying once more.
+      expect(s3.commandCalls(GetObjectCommand, { Key: BOARD_KEY }).length).toBeGreaterThan(1);
+    });
+
+    it("after losing the race once, writes its entry onto the board the winner left, keeping the winner's entry", async () => {
+      givenBoard(threeStacks(), { executions: {} });
+      const winner = { version: 1, executions: { 'the-winner': otherExecution(0) } };
+      let first = true;
+      s3.on(PutObjectCommand, { Key: BOARD_KEY }).callsFake(() => {
+        if (!first) return { ETag: '"mine"' };
+        first = false;
+        serveObjects(s3, {
+          [INVENTORY_KEY]: inventoryOf([a, b, c].map((id) => stackToDelete(id, 'service-instances'))),
+          [PROGRESS_KEY]: threeStacks(),
+          [BOARD_KEY]: winner,
+        });
+        throw preconditionFailed();
+      });
+      givenConcurrentResourcesLimit(4);
+      await advance();
+      // Read again, the board names another execution wanting to start: half the limit.
+      expect(deletedStackIds()).toEqual([a]);
+      expect(Object.keys(writtenBoard().executions).sort()).toEqual([EXECUTION_NAME, 'the-winner']);
     });
   });
 

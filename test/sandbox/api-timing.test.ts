@@ -51,6 +51,31 @@ describe('API latency on the sandbox clock', () => {
   });
 });
 
+describe('API latency overlapping (overlapLatencies: executions side by side)', () => {
+  it('answers calls made at the same time together, one latency later, instead of one after the other', async () => {
+    const sandbox = sandboxOf();
+    sandbox.overlapLatencies = true;
+    const before = sandbox.clock.now();
+    const answeredAt: number[] = [];
+    const call = () =>
+      sandbox.answerAfterLatency('CloudFormationClient', 'DescribeStacksCommand', {}).then(() => void answeredAt.push(sandbox.clock.now() - before));
+
+    await Promise.all([call(), call(), call()]);
+
+    expect(answeredAt).toEqual([150, 150, 150]);
+    expect(sandbox.calls.map((c) => c.at - before)).toEqual([0, 0, 0]);
+  });
+
+  it('hands back a refusal after the latency too', async () => {
+    const sandbox = sandboxOf({ timing: { latencyMs: { '*': 10 }, callsPerSecond: { cloudformation: 1 } } });
+    const before = sandbox.clock.now();
+    await sandbox.answerAfterLatency('CloudFormationClient', 'DescribeStacksCommand', {});
+
+    await expect(sandbox.answerAfterLatency('CloudFormationClient', 'DescribeStacksCommand', {})).rejects.toMatchObject({ name: 'Throttling' });
+    expect(sandbox.clock.now() - before).toBe(20);
+  });
+});
+
 describe('API rate limits', () => {
   it('answers CloudFormation Throttling to a sixth call within the same second (5 per second)', () => {
     const sandbox = sandboxOf({ timing: INSTANT });

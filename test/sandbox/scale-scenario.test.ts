@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCES } from '../../local/local-environment.js';
 import { Sandbox } from '../../local/sandbox/sandbox.js';
@@ -9,6 +10,8 @@ import {
   SCALE_CONNECTION_ID,
   SCALE_ENVIRONMENT,
   scaleComposition,
+  scaleEnvironments,
+  scaleRequest,
   scaleScenario,
 } from '../../local/scale-scenario.js';
 import { listStacks, send } from './fixtures.js';
@@ -102,6 +105,69 @@ describe('scaleScenario', () => {
 
   it('refuses fewer than 2 resources', () => {
     expect(() => scaleComposition(1)).toThrow(RangeError);
+  });
+});
+
+describe('scaleScenario with several environments of one account', () => {
+  const twenty = scaleScenario({ resources: 10_000, seed: 3, environments: 20 });
+  const ofEnvironment = (name: string) => twenty.stacks.filter((s) => s.environment === name);
+
+  it('with one environment, is exactly the scenario it always was (the bench figures are seeded on it)', () => {
+    // The SHA-256 of the JSON scaleScenario gave for these options before it could make several environments.
+    const fingerprint = (options: Parameters<typeof scaleScenario>[0]) =>
+      createHash('sha256')
+        .update(JSON.stringify(scaleScenario(options)))
+        .digest('hex');
+    expect(fingerprint({ resources: 10_000, seed: 20261125, mode: 'execute', environments: 1 })).toBe(
+      '2ceaf5327429f8087d71af93c48d94258261b82bf343b34e77c53c0ffa4bb71b',
+    );
+    expect(fingerprint({ resources: 1_000, seed: 7, mode: 'plan' })).toBe('8c9de1ae0b4e11e3b7be4cbb032d1278ff088522c1417fe53a70fdeb1a675d27');
+  });
+
+  it('gives each of the 20 environments its own connection', () => {
+    expect(twenty.connections.map((c) => c.environmentName)).toEqual(scaleEnvironments(20).map((e) => e.name));
+    expect(new Set(twenty.connections.map((c) => c.id)).size).toBe(20);
+  });
+
+  it('divides 10,000 resources into 20 environments of 500, each composed like a 500-resource scenario', () => {
+    const alone = scaleComposition(500);
+    for (const { name } of scaleEnvironments(20)) {
+      const stacks = ofEnvironment(name);
+      const standalone = twenty.standaloneResources.filter((r) => r.environment === name);
+      expect(stacks).toHaveLength(alone.stacks);
+      expect(stacks.filter((s) => s.owner.kind === 'environment')).toHaveLength(1);
+      expect(stacks.filter((s) => s.owner.kind === 'component')).toHaveLength(alone.componentStacks);
+      expect(stacks.reduce((n, s) => n + s.resources.length, 0)).toBe(alone.inStackResources);
+      expect(standalone).toHaveLength(alone.standalone);
+    }
+  });
+
+  it("keeps every environment's imports within the environment", () => {
+    for (const { name } of scaleEnvironments(20)) {
+      const exports = new Set(ofEnvironment(name).flatMap((s) => s.exports));
+      expect(ofEnvironment(name).every((s) => s.imports.every((i) => exports.has(i)))).toBe(true);
+    }
+  });
+
+  it('names every stack and stand-alone resource uniquely across the account', () => {
+    expect(new Set(twenty.stacks.map((s) => s.name)).size).toBe(twenty.stacks.length);
+    expect(new Set(twenty.standaloneResources.map((r) => `${r.type} ${r.name}`)).size).toBe(twenty.standaloneResources.length);
+  });
+
+  it('builds a sandbox account holding all 10,000 resources, tagged', () => {
+    expect(sandboxFor(twenty).account.tagged.size).toBe(10_000);
+  });
+
+  it('gives the first resources to the first environments when they do not divide evenly', () => {
+    const uneven = scaleScenario({ resources: 1_001, environments: 2 });
+    const total = (name: string) =>
+      uneven.stacks.filter((s) => s.environment === name).reduce((n, s) => n + 1 + s.resources.length, 0) +
+      uneven.standaloneResources.filter((r) => r.environment === name).length;
+    expect(scaleEnvironments(2).map((e) => total(e.name))).toEqual([501, 500]);
+  });
+
+  it("asks to clean up the first environment's connection; scaleRequest asks for any other's", () => {
+    expect(twenty.input).toEqual(scaleRequest(scaleEnvironments(20)[0]!.connectionId));
   });
 });
 

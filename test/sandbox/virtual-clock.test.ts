@@ -71,6 +71,49 @@ describe('the virtual clock', () => {
   });
 });
 
+describe('the virtual clock under executions side by side', () => {
+  /** An execution's loop: sleeps its interval, records when it woke, does some asynchronous work, again. */
+  async function loop(c: VirtualClock, name: string, intervalMs: number, rounds: number, woke: [string, number][]): Promise<void> {
+    for (let round = 0; round < rounds; round += 1) {
+      await c.sleep(intervalMs);
+      woke.push([name, c.now()]);
+      for (let step = 0; step < 5; step += 1) await Promise.resolve();
+    }
+  }
+
+  it("wakes the sleeps of loops running side by side in time order, each at its own instant, whichever loop's they are", async () => {
+    const c = new VirtualClock(0);
+    const woke: [string, number][] = [];
+    await Promise.all([loop(c, 'a', 30_000, 3, woke), loop(c, 'b', 25_000, 4, woke)]);
+    expect(woke).toEqual([
+      ['b', 25_000],
+      ['a', 30_000],
+      ['b', 50_000],
+      ['a', 60_000],
+      ['b', 75_000],
+      ['a', 90_000],
+      ['b', 100_000],
+    ]);
+  });
+
+  it("lets one loop's call latency (advance, not a sleep) delay a wake due at the same instant by that latency: latencies add up across executions", async () => {
+    const c = new VirtualClock(0);
+    const woke: [string, number][] = [];
+    const slow = (async () => {
+      await c.sleep(10_000);
+      c.advance(150); // a call answered at once, its latency added to the clock
+      woke.push(['slow', c.now()]);
+    })();
+    await Promise.all([slow, loop(c, 'b', 10_000, 2, woke)]);
+    // b's first wake was due at 10 000 too, after slow's (asked first): it wakes 150 ms late, and sleeps on from there.
+    expect(woke).toEqual([
+      ['slow', 10_150],
+      ['b', 10_150],
+      ['b', 20_150],
+    ]);
+  });
+});
+
 describe('openSandbox and the functions clock', () => {
   it("installs the sandbox's virtual clock as the functions' clock", async () => {
     const sandbox = await openSandbox(scenario());

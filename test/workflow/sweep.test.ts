@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { ScenarioInput } from '../../local/sandbox/scenario.js';
+import { runSweepChildren } from '../../local/sweep-children.js';
 import {
   ENVIRONMENT,
   environmentStack,
@@ -172,5 +173,24 @@ describe('the sweep with protonApi=retired', () => {
         .every((r) => r.outcome === 'deleted'),
     ).toBe(true);
     expect(sandbox.calls.filter((c) => c.service === 'proton')).toEqual([]);
+  });
+});
+
+describe("the sweep's cleanups side by side", () => {
+  it('cleans up three orphaned environments of the account at once, each execution succeeding and deleting its own stacks', async () => {
+    const names = ['orders-prod', 'billing-prod', 'search-prod'];
+    const stacks = names.map((environment, i) =>
+      environmentStack({ name: `AWSProton-${environment}-cloudformation--SIDEBYSIDE0000${i}`, environment, exports: [`${environment}-VpcId`] }),
+    );
+    const spec = scenario({ connections: [], stacks });
+    const { result } = await sweep(spec, 'execute');
+    const children = await runSweepChildren(result.sandbox.scenario, result, { sideBySide: true });
+
+    expect(children.map((c) => c.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(stacks.map((s) => result.sandbox.account.stackByName(s.name)?.status ?? 'DELETE_COMPLETE')).toEqual([
+      'DELETE_COMPLETE',
+      'DELETE_COMPLETE',
+      'DELETE_COMPLETE',
+    ]);
   });
 });
