@@ -284,9 +284,18 @@ function verdicts(f: Figures, rows: Row[], shared: SharedMeasurement | undefined
     [`100,000 resources in one run, complete: ${f.complete ? 'yes' : 'no'}`, f.complete],
     [`completion ≤ ${TARGETS.ratio} × bound at 10,000: ${f.ratioAt10000.toFixed(2)}`, completed(10_000) && f.ratioAt10000 <= TARGETS.ratio],
     [`completion ≤ ${TARGETS.ratio} × bound at 100,000: ${f.ratioAt100000.toFixed(2)}`, completed(100_000) && f.ratioAt100000 <= TARGETS.ratio],
-    [`speed-up ≥ ${TARGETS.speedupVsXargs10}x over xargs -P 10 at 10,000: ${f.speedupVsXargs10.toFixed(1)}x`, completed(10_000) && f.speedupVsXargs10 >= TARGETS.speedupVsXargs10],
-    [`speed-up ≥ ${TARGETS.speedupVsBest}x over the best script at 10,000: ${f.speedupVsBestAt10000.toFixed(2)}x`, completed(10_000) && f.speedupVsBestAt10000 >= TARGETS.speedupVsBest],
-    [`speed-up ≥ ${TARGETS.speedupVsBest}x over the best script at 100,000: ${f.speedupVsBestAt100000.toFixed(2)}x`, completed(100_000) && f.speedupVsBestAt100000 >= TARGETS.speedupVsBest],
+    [
+      `speed-up ≥ ${TARGETS.speedupVsXargs10}x over xargs -P 10 at 10,000: ${f.speedupVsXargs10.toFixed(1)}x`,
+      completed(10_000) && f.speedupVsXargs10 >= TARGETS.speedupVsXargs10,
+    ],
+    [
+      `speed-up ≥ ${TARGETS.speedupVsBest}x over the best script at 10,000: ${f.speedupVsBestAt10000.toFixed(2)}x`,
+      completed(10_000) && f.speedupVsBestAt10000 >= TARGETS.speedupVsBest,
+    ],
+    [
+      `speed-up ≥ ${TARGETS.speedupVsBest}x over the best script at 100,000: ${f.speedupVsBestAt100000.toFixed(2)}x`,
+      completed(100_000) && f.speedupVsBestAt100000 >= TARGETS.speedupVsBest,
+    ],
     [`≤ $${TARGETS.costAt10000} per 1,000 stacks at 10,000: $${f.costAt10000.toFixed(4)}`, completed(10_000) && f.costAt10000 <= TARGETS.costAt10000],
     [`≤ $${TARGETS.costAt100000} per 1,000 stacks at 100,000: $${f.costAt100000.toFixed(4)}`, completed(100_000) && f.costAt100000 <= TARGETS.costAt100000],
     [`cold import ≤ ${TARGETS.coldImportMs} ms for every function (median): worst ${f.coldImportMs.toFixed(0)} ms`, f.coldImportMs <= TARGETS.coldImportMs],
@@ -294,7 +303,10 @@ function verdicts(f: Figures, rows: Row[], shared: SharedMeasurement | undefined
     [`history < ${TARGETS.historyEvents} events in every run: ${f.history}`, f.history < TARGETS.historyEvents],
     [`state payload < 200 KB in every run: ${f.payload} B`, f.payload < TARGETS.payloadBytes],
     [`shared account: 0 resources failed by throttling: ${f.sharedThrottleFailures}`, shared !== undefined && f.sharedThrottleFailures === 0],
-    [`shared account: completion ≤ ${TARGETS.sharedRatio} × one execution: ${f.sharedRatio.toFixed(2)}`, shared !== undefined && f.sharedRatio <= TARGETS.sharedRatio],
+    [
+      `shared account: completion ≤ ${TARGETS.sharedRatio} × one execution: ${f.sharedRatio.toFixed(2)}`,
+      shared !== undefined && f.sharedRatio <= TARGETS.sharedRatio,
+    ],
     [`the bench within ${TARGETS.wallMinutes} min: ${f.wallMinutes.toFixed(1)} min`, f.wallMinutes <= TARGETS.wallMinutes],
     [`the bench within ${TARGETS.memoryGb} GB: ${f.memoryGb.toFixed(2)} GB`, f.memoryGb <= TARGETS.memoryGb],
   ];
@@ -334,7 +346,11 @@ process.stderr.write('measuring bundles and cold imports (alone)…\n');
 const bundles = await measureBundles();
 const rows = SIZES.map((resources) => {
   const of = (kind: Kind) => measured.filter((m) => m.resources === resources && m.kind === kind).map((m) => m.result);
-  return analyse(of('workflow')[0] as WorkflowMeasurement, BASELINES.flatMap((kind) => of(kind) as BaselineMeasurement[]), bundles);
+  return analyse(
+    of('workflow')[0] as WorkflowMeasurement,
+    BASELINES.flatMap((kind) => of(kind) as BaselineMeasurement[]),
+    bundles,
+  );
 });
 const shared = measured.find((m) => m.kind === 'shared')?.result as SharedMeasurement | undefined;
 const wallMs = performance.now() - benchStart;

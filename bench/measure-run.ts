@@ -73,7 +73,9 @@ async function measureWorkflow(resources: number) {
   }
   // Complete: every resource deleted, already absent, or kept for a reason of its own; nothing failed, nothing left to a re-run.
   const entries = result.report?.resources ?? [];
-  const leftToRerun = entries.filter((r) => r.outcome !== 'deleted' && r.outcome !== 'already-absent' && /re-run/i.test(`${r.reason ?? ''} ${r.nextStep ?? ''}`)).length;
+  const leftToRerun = entries.filter(
+    (r) => r.outcome !== 'deleted' && r.outcome !== 'already-absent' && /re-run/i.test(`${r.reason ?? ''} ${r.nextStep ?? ''}`),
+  ).length;
   const failedByThrottling = (result.report?.resources ?? []).filter(
     (r) => r.outcome === 'failed' && /thrott|rate exceeded/i.test(`${r.error ?? ''} ${r.reason ?? ''}`),
   ).length;

@@ -106,7 +106,8 @@ function givenTheEnvironmentSpreadOverTwoPagesEach(extra: { inStacks?: ResourceT
 
 const storedInventory = () => InventorySchema.parse(writtenObject(s3, executionKey('inventory.json')));
 
-const takeInventory = (connection = connectionFacts()) => handler({ request: cleanupRequest(), connection, executionName: EXECUTION_NAME });
+const takeInventory = (connection = connectionFacts(), mode: 'plan' | 'execute' = 'execute') =>
+  handler({ request: cleanupRequest({ mode }), connection, executionName: EXECUTION_NAME });
 
 describe('Inventory handler', () => {
   it('asks the Tagging API for resources tagged proton:environment = the environment ARN, 100 per page', async () => {
@@ -149,16 +150,22 @@ describe('Inventory handler', () => {
     expect(writtenObject(s3, `memory/connections/${CONNECTION_ID}.json`)).toMatchObject({ environmentArn: ENVIRONMENT_ARN, rememberedBy: EXECUTION_NAME });
   });
 
-  it("records the DeletionPolicy its stack's template gives a resource, reading each stack's template once, as processed", async () => {
+  it("in a plan, records the DeletionPolicy its stack's template gives a resource, reading each stack's template once, as processed", async () => {
     givenTheEnvironmentSpreadOverTwoPagesEach();
     cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: 'Resources:\n  ArtifactBucket:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n' });
-    await takeInventory();
+    await takeInventory(connectionFacts(), 'plan');
     const bucket = storedInventory().resources.find((r) => r.id === bucketArn);
     expect(bucket).toMatchObject({ action: 'delete-with-stack', deletionPolicy: 'Retain', reason: expect.stringContaining('CloudFormation keeps it') });
     expect(cloudFormation.commandCalls(GetTemplateCommand).map((c) => c.args[0].input)).toEqual([
       { StackName: environmentStack, TemplateStage: 'Processed' },
       { StackName: serviceInstanceStack, TemplateStage: 'Processed' },
     ]);
+  });
+
+  it('in an execute run, reads no template: what CloudFormation keeps, VerifyCleanup reads from the stack events', async () => {
+    givenTheEnvironmentSpreadOverTwoPagesEach();
+    await takeInventory();
+    expect(cloudFormation.commandCalls(GetTemplateCommand)).toEqual([]);
   });
 
   it('stores every resource of the environment, and the connection role, with its planned action', async () => {

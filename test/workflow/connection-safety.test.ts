@@ -98,7 +98,8 @@ describe('1. ownership is per connection: an environment another connection serv
   });
 
   it('stops starting deletions when a connection takes the environment over during the run', async () => {
-    const stacks = [componentStack('monitoring'), serviceInstanceStack('api', { exports: ['api-Url'] }), environmentStack()];
+    // The component imports the service instance's export: the service instance waits for it.
+    const stacks = [componentStack('monitoring', { imports: ['api-Url'] }), serviceInstanceStack('api', { exports: ['api-Url'] }), environmentStack()];
     const newcomer = 'c0ffee00-1111-4222-8333-444455556666';
     const created = { at: 30, action: 'create-connection' as const, connection: connectionOf(newcomer, 'PENDING') };
     const result = await run(scenario({ stacks, changes: [created] }));

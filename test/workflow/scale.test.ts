@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionMeter } from '../../bench/execution-model.js';
 import { DEFAULT_API_RATES } from '../../functions/aws/clients.js';
 import { parseApiRates } from '../../functions/runtime/pacer.js';
-import { type LocalRunResult, runWorkflow } from '../../local/run-workflow.js';
+import { type LocalRunResult, openSandbox, runWorkflow } from '../../local/run-workflow.js';
 import { arnFor } from '../../local/sandbox/resource-arns.js';
 import type { RecordedCall } from '../../local/sandbox/sandbox.js';
 import { scaleScenario } from '../../local/scale-scenario.js';
+import { watchDeletionLoad } from '../../local/side-by-side.js';
 import { reportOf } from '../helpers/workflow.js';
 
 /**
@@ -71,29 +72,30 @@ describe('a 2,000-resource cleanup (400 stacks)', async () => {
     expect(measures.historyEvents).toBeLessThan(5_000);
   });
 
-  it('never has more deletions in progress than maxStacksDeleting (50)', () => {
-    const deleting = new Set<string>();
-    let most = 0;
-    for (const call of result.sandbox.calls) {
-      if (call.operation === 'DeleteStack' && !call.error) deleting.add(String(call.input.StackName));
-      most = Math.max(most, deleting.size);
-      // A deletion has ended when the account says so; read it from the sandbox at each call's time.
-      for (const id of deleting)
-        if (
-          result.sandbox.account.stacks.get(id)?.deletedAt !== undefined &&
-          (result.sandbox.account.stacks.get(id)?.deletedAt ?? Number.POSITIVE_INFINITY) <= call.at
-        )
-          deleting.delete(id);
-    }
-    expect(most).toBeGreaterThan(1);
-    expect(most).toBeLessThanOrEqual(50);
-  });
-
   it.each([...parseApiRates(DEFAULT_API_RATES)])('never calls a %s API faster than its configured rate (%d/s), and is never throttled', (service, rate) => {
     const calls = result.sandbox.calls.filter((c) => c.service === service);
     const operations = [...new Set(calls.map((c) => c.operation))];
     expect(operations.map((operation) => busiestSecond(calls.filter((c) => c.operation === operation))).every((n) => n <= rate)).toBe(true);
     expect(result.sandbox.throttledCalls().filter((c) => c.service === service)).toEqual([]);
+  });
+});
+
+describe('a 2,000-resource cleanup in an account whose ConcurrentResourcesLimit is 150', async () => {
+  const generated = scaleScenario({ resources: 2_000, seed: 7, mode: 'execute' });
+  const scenario = { ...generated, concurrentResourcesLimit: 150 };
+  const sandbox = await openSandbox(scenario);
+  const load = watchDeletionLoad(sandbox);
+  const result = await runWorkflow(scenario, { sandbox, executionName: 'scale-2000-limit-150' });
+
+  it('deletes every stack, none failed', () => {
+    expect(result.status).toBe('succeeded');
+    expect(failedResources(result)).toEqual([]);
+  });
+
+  it("never has more resources in stack deletions than the account's limit, and none waiting in CloudFormation's queue", () => {
+    expect(load.peak().running).toBeGreaterThan(100);
+    expect(load.peak().running + load.peak().waiting).toBeLessThanOrEqual(150);
+    expect(load.peakWaiting().waiting).toBe(0);
   });
 });
 
