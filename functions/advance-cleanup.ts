@@ -38,7 +38,7 @@ import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
-import { MetricUnit, metrics } from './runtime/powertools.js';
+import { logger, MetricUnit, metrics } from './runtime/powertools.js';
 import { SettingsSchema } from './runtime/settings.js';
 import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
@@ -71,11 +71,25 @@ function deletionRoleIn(target: Target): string {
  */
 const ASSUMED_CONCURRENT_RESOURCES_LIMIT = 2500;
 
-/** The product's share of the account's concurrent-resources limit (read each round: quotas change), for all its executions there together. */
-async function productLimit(): Promise<number> {
-  const limit = (await concurrentResourcesLimit()) ?? ASSUMED_CONCURRENT_RESOURCES_LIMIT;
-  return Math.max(1, Math.floor((limit * config.CONCURRENT_RESOURCES_PERCENT) / 100));
+/**
+ * The account's concurrent-resources limit, read each round (quotas change). A round never fails
+ * over it: denied (a spoke deployed before the permission) or throttled, it takes the limit the run
+ * last read, else the assumed one, and says so in the log.
+ */
+async function accountLimit(lastKnown: number | undefined): Promise<number> {
+  try {
+    return (await concurrentResourcesLimit()) ?? ASSUMED_CONCURRENT_RESOURCES_LIMIT;
+  } catch (error) {
+    logger.warn('DescribeAccountLimits failed: this round sizes its deletions to the last known or assumed limit', {
+      error: (error as Error).message,
+      limit: lastKnown ?? ASSUMED_CONCURRENT_RESOURCES_LIMIT,
+    });
+    return lastKnown ?? ASSUMED_CONCURRENT_RESOURCES_LIMIT;
+  }
 }
+
+/** The product's share of the account's limit, for all its executions there together. */
+const productShare = (limit: number) => Math.max(1, Math.floor((limit * config.CONCURRENT_RESOURCES_PERCENT) / 100));
 
 /**
  * The round's side of the cleanup board (domain/cleanup-board.ts) of the account-Region it works
@@ -166,24 +180,29 @@ export const handler = taskHandler({
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
     const board = new BoardRound({ bucket: config.REPORT_BUCKET, key: boardKey(workingKeyScope()) }, executionName);
     await board.open();
-    const limit = await productLimit();
+    const loaded = await loadProgress(executionName, inventory.location);
+    const known = await accountLimit(loaded.accountLimit);
+    const limit = productShare(known);
     const {
       progress: advanced,
       startsLeft,
       deletionsStarted,
-    } = await advanceRound(await loadProgress(executionName, inventory.location), {
-      executionName,
-      deletionRoleArn: deletionRoleIn(target),
-      environmentArn: connection.environmentArn,
-      protectTagKey: config.PROTECT_TAG_KEY,
-      retainFailedResources,
-      listDeleting: () => board.listDeleting(),
-      claimBudget: (progress) => board.claim(progress, limit),
-      maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
-      until: clock.now() + ROUND_BUDGET_MS,
-      save: async (progress) => void (await putJson(stored, progress)),
-      checkEligibility: () => checkEligibility(connection),
-    });
+    } = await advanceRound(
+      { ...loaded, accountLimit: known },
+      {
+        executionName,
+        deletionRoleArn: deletionRoleIn(target),
+        environmentArn: connection.environmentArn,
+        protectTagKey: config.PROTECT_TAG_KEY,
+        retainFailedResources,
+        listDeleting: () => board.listDeleting(),
+        claimBudget: (progress) => board.claim(progress, limit),
+        maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
+        until: clock.now() + ROUND_BUDGET_MS,
+        save: async (progress) => void (await putJson(stored, progress)),
+        checkEligibility: () => checkEligibility(connection),
+      },
+    );
     const progress =
       advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? stampTimes(endWithoutFinishing(advanced, config.MAX_ROUNDS), clock.now()) : advanced;
     const location = await putJson(stored, progress);

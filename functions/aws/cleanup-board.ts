@@ -1,5 +1,5 @@
 import { type CleanupBoard, CleanupBoardSchema, EMPTY_BOARD } from '../domain/cleanup-board.js';
-import { isTransientAwsError } from '../runtime/errors.js';
+import { isTransientAwsError, UnreadableObjectError } from '../runtime/errors.js';
 import { logger } from '../runtime/powertools.js';
 import { getJsonWithEtag, type ObjectRef, putJsonIf } from './object-store.js';
 
@@ -25,6 +25,11 @@ export async function readBoard(ref: ObjectRef): Promise<ReadBoard> {
     const found = await getJsonWithEtag(ref, CleanupBoardSchema);
     return found ? { board: found.value, etag: found.etag } : { board: EMPTY_BOARD, etag: undefined };
   } catch (error) {
+    // Not a board (corrupt, or another version's): goes on as if alone, and the next write replaces it (IfMatch its ETag).
+    if (error instanceof UnreadableObjectError) {
+      logger.warn('The cleanup board is unreadable: this round goes on without it and writes a new one over it', { error: error.message });
+      return { board: EMPTY_BOARD, etag: error.etag };
+    }
     if (!isTransientAwsError(error)) throw error;
     logger.warn('The cleanup board could not be read: this round goes on without it', { error: (error as Error).message });
     return { board: EMPTY_BOARD, etag: undefined };

@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ObjectRef } from '../domain/object-ref.js';
-import { InternalServerError, InvalidStateInputError } from '../runtime/errors.js';
+import { InternalServerError, UnreadableObjectError } from '../runtime/errors.js';
 import type * as z from '../runtime/zod.js';
 import { s3 } from './clients.js';
 import { callAws, hasName } from './error-mapping.js';
@@ -41,8 +41,14 @@ export async function putText(ref: ObjectRef, text: string, contentType: string)
 async function readJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<{ value: T; etag: string }> {
   const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
   const text = (await out.Body?.transformToString()) ?? '';
-  const parsed = schema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new InvalidStateInputError(`${s3Uri(ref)} does not hold what was expected: ${parsed.error.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UnreadableObjectError(`${s3Uri(ref)} is not JSON: ${(error as Error).message}`, out.ETag ?? '');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new UnreadableObjectError(`${s3Uri(ref)} does not hold what was expected: ${parsed.error.message}`, out.ETag ?? '');
   return { value: parsed.data, etag: out.ETag ?? '' };
 }
 

@@ -59,7 +59,10 @@ export const STALE_AFTER_MS = 3 * ROUND_INTERVAL_MS;
 /** How old a listing may be and still be used instead of listing again: half a round interval. */
 export const LISTING_FRESH_MS = 15_000;
 
-const isLive = (entry: BoardEntry, now: number) => now - entry.heartbeatAt < STALE_AFTER_MS;
+/** Later than this after now, a time on the board is not believed (a hand edit, a bug): it counts as stale. */
+export const FUTURE_TOLERANCE_MS = 60_000;
+const believable = (at: number, now: number) => at - now <= FUTURE_TOLERANCE_MS;
+const isLive = (entry: BoardEntry, now: number) => believable(entry.heartbeatAt, now) && now - entry.heartbeatAt < STALE_AFTER_MS;
 
 /** The other executions' entries that still count at `now`. */
 function others(board: CleanupBoard, self: string, now: number): BoardEntry[] {
@@ -139,17 +142,17 @@ export function withEntry(board: CleanupBoard, self: string, entry: BoardEntry |
 
 /** The board with `listing` if it is newer than the one it holds; entries that went stale dropped (nobody else removes them). */
 export function withListing(board: CleanupBoard, listing: BoardListing | undefined): CleanupBoard {
-  if (!listing || (board.listing && board.listing.readAt >= listing.readAt)) return board;
+  if (!listing || (board.listing && believable(board.listing.readAt, listing.readAt) && board.listing.readAt >= listing.readAt)) return board;
   return { ...board, listing };
 }
 
 /** Entries stale for long (ten times STALE_AFTER_MS) are dropped when the board is written, so that it does not grow with every execution that ever stopped. */
 export function withoutLongStale(board: CleanupBoard, now: number): CleanupBoard {
-  const kept = Object.entries(board.executions).filter(([, entry]) => now - entry.heartbeatAt < 10 * STALE_AFTER_MS);
+  const kept = Object.entries(board.executions).filter(([, entry]) => believable(entry.heartbeatAt, now) && now - entry.heartbeatAt < 10 * STALE_AFTER_MS);
   return kept.length === Object.keys(board.executions).length ? board : { ...board, executions: Object.fromEntries(kept) };
 }
 
 /** The board's listing if it was read within LISTING_FRESH_MS of `now`. */
 export function freshListing(board: CleanupBoard, now: number): BoardListing | undefined {
-  return board.listing && now - board.listing.readAt <= LISTING_FRESH_MS ? board.listing : undefined;
+  return board.listing && believable(board.listing.readAt, now) && now - board.listing.readAt <= LISTING_FRESH_MS ? board.listing : undefined;
 }

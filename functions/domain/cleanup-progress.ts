@@ -49,6 +49,8 @@ export const CleanupProgressSchema = z.object({
   /** In phase order: components, service instances, environment. */
   stacks: z.array(TrackedStackSchema),
   keptByInventory: z.array(KeptStackSchema).default([]),
+  /** The account's ConcurrentResourcesLimit as last read (DescribeAccountLimits): used when a round cannot read it. */
+  accountLimit: z.number().int().positive().optional(),
   /** Set when the serving rule stopped the cleanup mid-way: why nothing more was started. */
   heldBack: z.string().optional(),
 });
@@ -119,16 +121,32 @@ export function judgeImporters(
   const own = new Set([stack.stackId, ...stack.nestedStackIds].map(stackName));
   const others = importers.filter((i) => !own.has(i.stackName));
   if (others.length === 0) return { verdict: 'start' };
-  const tracked = new Map(progress.stacks.map((s) => [stackName(s.stackId), s]));
+  const tracked = byStackName(progress);
   const blocking = others.find((i) => {
     const other = tracked.get(i.stackName);
     return !other || isStuck(other);
   });
-  if (!blocking) return { verdict: 'wait', on: [...new Set(others.map((i) => i.stackName))] };
+  if (!blocking) return { verdict: 'wait', on: [...new Set(others.map((i) => stackName((tracked.get(i.stackName) as TrackedStack).stackId)))] };
   const other = tracked.get(blocking.stackName);
   const why = other ? `${other.outcome}: ${other.reason ?? other.error?.Cause ?? 'no reason given'}` : 'this run does not delete it';
   return { verdict: 'hold', reason: `not started: stack ${blocking.stackName} imports its export ${blocking.exportName} (${why}); re-run after fixing it` };
 }
+
+/** Each tracked root stack by its name and by its nested stacks' names (ListImports names the stack that imports, nested or not). */
+function byStackName(progress: CleanupProgress): Map<string, TrackedStack> {
+  const names = new Map<string, TrackedStack>();
+  for (const s of progress.stacks) {
+    names.set(stackName(s.stackId), s);
+    for (const nested of s.nestedStackIds) names.set(stackName(nested), s);
+  }
+  return names;
+}
+
+/**
+ * Every this many rounds a stack waiting for its importers reads ListImports again anyway: an
+ * importer changed by hand, or a stack named like one that was deleted, never holds it for good.
+ */
+export const IMPORTS_REREAD_ROUNDS = 10;
 
 /** Read once per question about the whole progress, so that asking it of every stack stays linear. */
 class ProgressIndex {
@@ -138,7 +156,7 @@ class ProgressIndex {
   private readonly stuckBefore = new Map<string, string | undefined>();
 
   constructor(private readonly progress: CleanupProgress) {
-    this.byName = new Map(progress.stacks.map((s) => [stackName(s.stackId), s]));
+    this.byName = byStackName(progress);
     this.unsettledPhases = new Set(progress.stacks.filter((s) => !isSettled(s)).map((s) => s.phase));
     for (const phase of PHASES) this.stuckBefore.set(phase, this.findStuckBefore(phase));
   }
@@ -154,7 +172,8 @@ class ProgressIndex {
 
   /** Why a stack it waits for will not go away in this run (failed, timed out, retained), or undefined. */
   blockedBy(stack: TrackedStack): string | undefined {
-    if (waitsForEarlierPhases(stack)) return this.stuckBefore.get(stack.phase);
+    const before = waitsForEarlierPhases(stack) ? this.stuckBefore.get(stack.phase) : undefined;
+    if (before) return before;
     const importer = (stack.waitsFor ?? []).map((name) => this.byName.get(name)).find((s) => s && isStuck(s));
     return importer ? `${stackName(importer.stackId)}, which imports its export (${importer.outcome}: ${importer.reason ?? 'no reason given'})` : undefined;
   }
@@ -163,12 +182,13 @@ class ProgressIndex {
   mayStart(stack: TrackedStack): boolean {
     if (waitsForEarlierPhases(stack)) {
       const earlierUnsettled = PHASES.slice(0, PHASES.indexOf(stack.phase as never)).some((p) => this.unsettledPhases.has(p));
-      return !earlierUnsettled && this.blockedBy(stack) === undefined;
+      if (earlierUnsettled || this.blockedBy(stack) !== undefined) return false;
     }
-    return (stack.waitsFor ?? []).every((name) => {
+    const importersGone = (stack.waitsFor ?? []).every((name) => {
       const importer = this.byName.get(name);
       return !importer || isGone(importer);
     });
+    return importersGone || (this.progress.round > 0 && this.progress.round % IMPORTS_REREAD_ROUNDS === 0);
   }
 }
 

@@ -127,6 +127,16 @@ export class InvalidStateInputError extends WorkflowError {
   override readonly name = ErrorName.InvalidStateInput;
 }
 
+/** A stored object that is not what it should be (not JSON, or not its schema): its ETag, so that a conditional write may replace it. */
+export class UnreadableObjectError extends InvalidStateInputError {
+  constructor(
+    message: string,
+    readonly etag: string,
+  ) {
+    super(message);
+  }
+}
+
 export class InvalidConfigurationError extends WorkflowError {
   override readonly name = ErrorName.InvalidConfiguration;
 }

@@ -5,6 +5,7 @@ import {
   boardKey,
   type CleanupBoard,
   claimedEntry,
+  FUTURE_TOLERANCE_MS,
   freshListing,
   LISTING_FRESH_MS,
   STALE_AFTER_MS,
@@ -83,6 +84,11 @@ describe('shareOfAccount', () => {
     expect(share(board(stale), 0, [5])).toEqual({ budget: LIMIT, aloneOverBudget: true });
   });
 
+  it('does not believe an entry written more than a minute in the future (a hand edit, a bug): it counts for nothing', () => {
+    const future = { a: entry(LIMIT, true, NOW + FUTURE_TOLERANCE_MS + 1) };
+    expect(share(board(future), 0, [5])).toEqual({ budget: LIMIT, aloneOverBudget: true });
+  });
+
   it('still counts an entry rewritten just within three round intervals', () => {
     const live = { a: entry(900, true, NOW - STALE_AFTER_MS + 1) };
     expect(share(board(live), 0, [5]).budget).toBe(100);
@@ -150,6 +156,12 @@ describe('the shared listing', () => {
 
   it('is listed again once older than 15 s', () => {
     expect(freshListing(board({}, listing(NOW - LISTING_FRESH_MS - 1)), NOW)).toBeUndefined();
+  });
+
+  it('is not used, and is replaced, when read more than a minute in the future', () => {
+    const future = listing(NOW + FUTURE_TOLERANCE_MS + 1);
+    expect(freshListing(board({}, future), NOW)).toBeUndefined();
+    expect(withListing(board({}, future), listing(NOW)).listing?.readAt).toBe(NOW);
   });
 
   it('is replaced by a newer listing only, never by an older one another execution read before it', () => {

@@ -84,6 +84,27 @@ describe('stacksToStart', () => {
     expect(names(stacksToStart(progress, 10))).toEqual(['instance-a']);
   });
 
+  it("makes an environment's stack also wait for the importers its last ListImports named", () => {
+    const progress = progressOf(
+      tracked('instance-a', 'service-instances', 'deleted'),
+      tracked('environment-b', 'environment', 'deleting'),
+      tracked('environment-a', 'environment', 'pending', { hasExports: true, waitsFor: ['environment-b'] }),
+    );
+    expect(stacksToStart(progress, 10)).toEqual([]);
+  });
+
+  it('reads ListImports again every 10 rounds for a stack still waiting, so a hand-made change never holds it for good', () => {
+    const waiting = (round: number) => ({
+      ...progressOf(
+        tracked('component-a', 'components', 'deleting'),
+        tracked('instance-a', 'service-instances', 'pending', { hasExports: true, waitsFor: ['component-a'] }),
+      ),
+      round,
+    });
+    expect(stacksToStart(waiting(9), 10)).toEqual([]);
+    expect(names(stacksToStart(waiting(10), 10))).toEqual(['instance-a']);
+  });
+
   it("makes the environment's stacks wait for every earlier stack even without exports (they use its network by value too)", () => {
     const progress = progressOf(tracked('instance-a', 'service-instances', 'deleting'), tracked('environment', 'environment'));
     expect(stacksToStart(progress, 10)).toEqual([]);
@@ -317,6 +338,11 @@ describe("judgeImporters (who imports a stack's exports, read right before its D
   it('lets it start when nothing imports its exports, or only its own nested stacks', () => {
     expect(judgeImporters(exporter, [], progressOf(exporter))).toEqual({ verdict: 'start' });
     expect(judgeImporters(exporter, [importer('environment-Network')], progressOf(exporter))).toEqual({ verdict: 'start' });
+  });
+
+  it('makes it wait for the root stack this run deletes when the importer ListImports names is one of its nested stacks', () => {
+    const component = tracked('component-a', 'components', 'deleting', { nestedStackIds: [stackIdOf('component-a-Nested')] });
+    expect(judgeImporters(exporter, [importer('component-a-Nested')], progressOf(component, exporter))).toEqual({ verdict: 'wait', on: ['component-a'] });
   });
 
   it('makes it wait while a stack this run deletes (pending or deleting) still imports one', () => {

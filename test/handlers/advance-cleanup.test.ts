@@ -19,6 +19,7 @@ import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { useClock } from '../../functions/runtime/clock.js';
 import { TEST_ENVIRONMENT } from '../environment.js';
+import { s3JsonBody } from '../helpers/sdk/s3.js';
 import {
   CONNECTION_ID,
   cloudFormationError,
@@ -446,6 +447,20 @@ describe('AdvanceCleanup handler', () => {
     });
   });
 
+  describe('when DescribeAccountLimits cannot be read', () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => stackId(`AWSProton-svc-${n}-cloudformation--ABCDEFGHIJKLMNOP`)) as [string, string, string];
+
+    it('goes on with the limit the run last read (denied: a spoke deployed before the permission)', async () => {
+      givenIndependentStacks([a, b, c]);
+      givenStored({ ...progressOf(...[a, b, c].map((id) => tracked(id, 'service-instances', { weight: 2 }))), accountLimit: 4 });
+      cloudFormation
+        .on(DescribeAccountLimitsCommand)
+        .rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DescribeAccountLimits', 403));
+      await advance();
+      expect(deletedStackIds()).toEqual([a, b]);
+    });
+  });
+
   describe('a stack whose exports another stack imports', () => {
     const importerName = 'AWSProton-cmp-a-cloudformation--ABCDEFGHIJKLMNOP';
     const importer = stackId(importerName);
@@ -579,6 +594,15 @@ describe('AdvanceCleanup handler', () => {
       givenConcurrentResourcesLimit(4);
       await advance();
       expect(deletedStackIds()).toEqual([a]);
+    });
+
+    it('goes on as if alone, and writes a new board over it (IfMatch its ETag), when the board is not a board', async () => {
+      givenBoard(threeStacks(), { executions: {} });
+      s3.on(GetObjectCommand, { Key: BOARD_KEY }).resolves({ Body: s3JsonBody('not a board') as never, ETag: '"corrupt"' });
+      givenConcurrentResourcesLimit(4);
+      await advance();
+      expect(deletedStackIds()).toEqual([a, b]);
+      expect(s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === BOARD_KEY)?.args[0].input.IfMatch).toBe('"corrupt"');
     });
 
     it('starts nothing while the other executions hold the whole limit', async () => {
