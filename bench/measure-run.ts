@@ -84,6 +84,7 @@ async function measureWorkflow(resources: number) {
     resources,
     ...facts,
     status: result.status,
+    ...(result.error ? { error: result.error } : {}),
     summary: result.report?.summary,
     leftToRerun,
     complete: result.status === 'succeeded' && (result.report?.summary.failed ?? 1) === 0 && leftToRerun === 0 && failedByThrottling === 0,

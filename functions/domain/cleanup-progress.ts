@@ -133,8 +133,13 @@ export function judgeImporters(
 }
 
 /** Each tracked root stack by its name and by its nested stacks' names (ListImports names the stack that imports, nested or not). */
+const namesOf = new WeakMap<CleanupProgress, Map<string, TrackedStack>>();
+
 function byStackName(progress: CleanupProgress): Map<string, TrackedStack> {
+  const known = namesOf.get(progress);
+  if (known) return known;
   const names = new Map<string, TrackedStack>();
+  namesOf.set(progress, names);
   for (const s of progress.stacks) {
     names.set(stackName(s.stackId), s);
     for (const nested of s.nestedStackIds) names.set(stackName(nested), s);
