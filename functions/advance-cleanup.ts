@@ -11,7 +11,7 @@ import {
   boardKey,
   claimedEntry,
   freshListing,
-  ROUND_INTERVAL_MS,
+  nextRoundDelayMs,
   shareOfAccount,
   withEntry,
   withListing,
@@ -208,8 +208,8 @@ export const handler = taskHandler({
     const location = await putJson(stored, progress);
     await board.close(progress, isCleanupDone(progress));
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
-    // Out of time with deletions left to start: go on at once; otherwise wait like CloudFormation's waiter.
-    const nextRoundAt = new Date(clock.now() + (startsLeft ? 0 : ROUND_INTERVAL_MS)).toISOString();
+    const waitingToStart = progress.stacks.some((s) => s.outcome === 'pending');
+    const nextRoundAt = new Date(clock.now() + nextRoundDelayMs({ startsLeft, waitingToStart })).toISOString();
     return { round: progress.round, done: isCleanupDone(progress), nextRoundAt, progress: location, counts: countProgress(progress) };
   },
 });

@@ -206,10 +206,13 @@ interface RoundOutcome {
 }
 
 /**
- * Reads every deleting stack's status (ListStacks, then by stack ID where the listing is not
- * enough). A stack whose deletion started after the listing was read (one another execution
- * read a little earlier) may be missing from it: it is left as it is, for the next round, not
- * read by stack ID. (This run's own listing is read after every deletion it started.)
+ * Reads every deleting stack's status in a few calls (ListStacks, or a listing another execution in
+ * the account read a few seconds ago). Listed DELETE_IN_PROGRESS: still deleting. A deleting stack
+ * the listing shows ended (gone from it, or DELETE_FAILED) frees its room at once and is read by
+ * stack ID after the round's starts (confirmEnded): a listing may lag or a page may miss a stack,
+ * so it proves nothing of the outcome. A stack being started, and one at its deadline while no
+ * listing could be read, are read by stack ID now. A stack whose deletion started after the listing
+ * was read is left as it is, for the next round.
  */
 async function readStatuses(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
   const listing = await settings.listDeleting().catch((error: unknown) => {
@@ -219,8 +222,35 @@ async function readStatuses(progress: CleanupProgress, settings: RoundSettings):
   const listedSince = (s: TrackedStack) => listing !== undefined && (s.startedAt ?? 0) <= listing.readAt;
   // Without the listing, only stacks at their deadline are read (by stack ID), so that the deadline holds.
   const due = (s: TrackedStack) => listedSince(s) || clock.now() - (s.startedAt ?? 0) >= settings.maxWaitMs;
-  const watched = progress.stacks.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && due(s));
-  return replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, (s) => guarded(s, settings, () => observe(s, listing?.stacks.get(s.stackId), settings))));
+  const watched = progress.stacks.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && s.endListedAt === undefined && due(s));
+  const endListed = (s: TrackedStack) =>
+    listing !== undefined && listedSince(s) && s.outcome === 'deleting' && listing.stacks.get(s.stackId)?.status !== 'DELETE_IN_PROGRESS';
+  return replace(
+    progress,
+    await mapInPool(watched, CALLS_IN_FLIGHT, (s) =>
+      endListed(s) ? Promise.resolve({ ...s, endListedAt: listing?.readAt }) : guarded(s, settings, () => observe(s, listing?.stacks.get(s.stackId), settings)),
+    ),
+  );
+}
+
+/** The outcome of each deletion a listing showed ended, read by stack ID (what is left over when the round runs out of time waits for the next). */
+async function confirmEnded(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
+  const ended = progress.stacks.filter((s) => s.endListedAt !== undefined);
+  const read = await mapInPool(ended, CALLS_IN_FLIGHT, (s) =>
+    guarded(s, settings, async () => {
+      const { endListedAt: _read, ...stack } = s;
+      // Still deleting after all (the listing lagged): it holds its room again.
+      return { ...(await observe(stack, undefined, settings)), endListedAt: undefined };
+    }),
+  );
+  return replace(progress, read.map(withoutUndefinedEnd));
+}
+
+/** guarded() merges partial updates: an `endListedAt: undefined` it merged is dropped, so that the stored progress stays clean. */
+function withoutUndefinedEnd(stack: TrackedStack): TrackedStack {
+  if (!('endListedAt' in stack) || stack.endListedAt !== undefined) return stack;
+  const { endListedAt: _none, ...rest } = stack;
+  return rest;
 }
 
 /** retainFailedResources: the second, retaining deletion of the stacks whose first one failed. */
@@ -246,11 +276,11 @@ async function startDeletions(
   initial: CleanupProgress,
   settings: RoundSettings,
   { budget, aloneOverBudget }: RoundBudget,
+  /** Stacks this round already tried: one a transient error left pending waits for the next round, without holding room now. */
+  tried: Set<string>,
 ): Promise<{ progress: CleanupProgress; started: number }> {
   let progress = initial;
   let started = 0;
-  // Stacks a transient error left pending wait for the next round, without holding a slot now.
-  const tried = new Set<string>();
   const nextCandidates = () =>
     withinBudget(
       readyToStart(progress).filter((s) => !tried.has(s.stackId)),
@@ -317,19 +347,39 @@ function freshFor(check: () => Promise<Eligibility>, freshMs: number): () => Pro
   };
 }
 
+/**
+ * What may start, starts: dependents of what failed or was kept are held back, the serving rule is
+ * read (before the first deletion), failed stacks are deleted again retaining (retainFailedResources),
+ * then deletions start within the budget.
+ */
+async function startWhatMay(
+  initial: CleanupProgress,
+  settings: RoundSettings,
+  budget: RoundBudget,
+  tried: Set<string>,
+): Promise<{ progress: CleanupProgress; started: number }> {
+  const stamped = (p: CleanupProgress) => stampTimes(p, clock.now());
+  let progress = holdBackDependents(initial);
+  progress = stamped(await applyServingRule(progress, settings, budget));
+  progress = stamped(await retainFailed(progress, settings));
+  const { progress: afterStarts, started } = await startDeletions(progress, settings, budget, tried);
+  return { progress: stamped(afterStarts), started };
+}
+
 export async function advanceRound(initial: CleanupProgress, given: RoundSettings): Promise<RoundOutcome> {
   const settings = { ...given, checkEligibility: freshFor(given.checkEligibility, SERVING_FRESH_MS) };
   // Stamped after each step, so that the timeline is accurate to the step, not to the round.
   const stamped = (p: CleanupProgress) => stampTimes(p, clock.now());
   let progress = initial;
   if (progress.stacks.some(isInFlight)) progress = stamped(await readStatuses(progress, settings));
-  progress = holdBackDependents(progress);
-  const budget = await settings.claimBudget(progress);
-  progress = stamped(await applyServingRule(progress, settings, budget));
-  progress = stamped(await retainFailed(progress, settings));
-  const { progress: afterStarts, started } = await startDeletions(progress, settings, budget);
-  const advanced = stamped(afterStarts);
+  const budget = await settings.claimBudget(holdBackDependents(progress));
+  const tried = new Set<string>();
+  // Starts first, into the room the ended deletions left; then their outcomes, and what waited for them.
+  const first = await startWhatMay(progress, settings, budget, tried);
+  const confirmed = stamped(await confirmEnded(first.progress, settings));
+  const second = await startWhatMay(confirmed, settings, budget, tried);
+  const advanced = second.progress;
   // Out of time with deletions it could still start: the next round should not wait.
   const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, budget.budget, budget.aloneOverBudget).length > 0;
-  return { progress: { ...advanced, round: advanced.round + 1 }, startsLeft, deletionsStarted: started };
+  return { progress: { ...advanced, round: advanced.round + 1 }, startsLeft, deletionsStarted: first.started + second.started };
 }

@@ -12,7 +12,7 @@ import { renderMarkdown } from '../domain/report-markdown.js';
 export async function storeReport(bucket: string, name: string, report: Report): Promise<{ location: ObjectRef; markdown: ObjectRef; html: ObjectRef }> {
   const at = (extension: string) => ({ bucket, key: `reports/${name}.${extension}` });
   const [location, markdown, html] = await Promise.all([
-    putJson(at('json'), report),
+    putJson(at('json'), report, 'readable'),
     putText(at('md'), renderMarkdown(report), TEXT_TYPES.markdown),
     putText(at('html'), renderHtml(report), TEXT_TYPES.html),
   ]);

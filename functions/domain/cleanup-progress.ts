@@ -31,6 +31,12 @@ export const TrackedStackSchema = StackProgressSchema.omit({ deletionStartedAt: 
   exports: z.array(z.string()).optional(),
   /** When its current deletion started (epoch ms). */
   startedAt: z.number().optional(),
+  /**
+   * When a status listing (epoch ms, its read time) no longer showed it deleting: gone from it, or
+   * DELETE_FAILED. Its room under the account's limit is free from then; its outcome is still read
+   * by stack ID before it counts as deleted or failed.
+   */
+  endListedAt: z.number().optional(),
   /** For the report's timeline (epoch ms): when CloudFormation first started deleting it (a retaining deletion keeps it), and when its outcome became final. */
   deletingSince: z.number().optional(),
   settledAt: z.number().optional(),
@@ -256,9 +262,12 @@ export function stacksToStart(progress: CleanupProgress, budget: number, aloneOv
   return withinBudget(readyToStart(progress), freeWeight(progress, budget), aloneOverBudget && !progress.stacks.some(isInFlight));
 }
 
-/** The weight of this run's deletions in flight (starting, deleting, deleting again retaining). */
+/**
+ * The weight of this run's deletions in flight (starting, deleting, deleting again retaining),
+ * but for those a listing already showed ended: CloudFormation no longer counts their resources.
+ */
 export function weightInFlight(progress: CleanupProgress): number {
-  return progress.stacks.filter(isInFlight).reduce((sum, s) => sum + s.weight, 0);
+  return progress.stacks.filter((s) => isInFlight(s) && s.endListedAt === undefined).reduce((sum, s) => sum + s.weight, 0);
 }
 
 /** The environment is served again (or otherwise held back) since the inventory: nothing more starts. */
@@ -352,11 +361,25 @@ export function stackResults(progress: CleanupProgress): StackProgress[] {
     progress.stacks
       .filter((s): s is TrackedStack & { outcome: Exclude<TrackedOutcome, 'pending'> } => s.outcome !== 'pending')
       // A stack whose DeleteStack was being called when the run stopped is reported like one still deleting.
-      .map(({ nestedStackIds: _n, hasExports: _e, weight: _w, waitsFor: _f, startedAt: _s, throttled: _t, deletingSince, settledAt, outcome, ...rest }) => ({
-        ...rest,
-        outcome: outcome === 'starting' ? 'deleting' : outcome,
-        ...(deletingSince !== undefined ? { deletionStartedAt: new Date(deletingSince).toISOString() } : {}),
-        ...(settledAt !== undefined ? { deletionEndedAt: new Date(settledAt).toISOString() } : {}),
-      }))
+      .map(
+        ({
+          nestedStackIds: _n,
+          hasExports: _e,
+          weight: _w,
+          waitsFor: _f,
+          startedAt: _s,
+          endListedAt: _l,
+          throttled: _t,
+          deletingSince,
+          settledAt,
+          outcome,
+          ...rest
+        }) => ({
+          ...rest,
+          outcome: outcome === 'starting' ? 'deleting' : outcome,
+          ...(deletingSince !== undefined ? { deletionStartedAt: new Date(deletingSince).toISOString() } : {}),
+          ...(settledAt !== undefined ? { deletionEndedAt: new Date(settledAt).toISOString() } : {}),
+        }),
+      )
   );
 }

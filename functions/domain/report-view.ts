@@ -77,30 +77,54 @@ function timedStacks(report: Report): ReportEntry[] {
   return report.resources.filter((r) => r.type === 'cloudformation:stack' && r.plannedAction === 'delete-stack' && r.outcome !== 'planned');
 }
 
-function stateAt(stack: ReportEntry, at: number): TimelineSeries {
+/** When a stack's series changes: from `from` to `to` at `at` (epoch ms). */
+interface SeriesChange {
+  at: number;
+  from: TimelineSeries;
+  to: TimelineSeries;
+}
+
+/**
+ * A stack is pending until its deletion starts, deleting until it ends, then deleted (or failed or
+ * kept) for good; an end recorded without a start (or before it) goes straight from pending.
+ */
+function changesOf(stack: ReportEntry): SeriesChange[] {
   const started = stack.deletionStartedAt ? Date.parse(stack.deletionStartedAt) : undefined;
   const ended = stack.deletionEndedAt ? Date.parse(stack.deletionEndedAt) : undefined;
-  if (ended !== undefined && at >= ended) return stack.outcome === 'deleted' || stack.outcome === 'already-absent' ? 'deleted' : 'failed or kept';
-  if (started !== undefined && at >= started) return 'deleting';
-  return 'pending';
+  const deletes = started !== undefined && (ended === undefined || started < ended);
+  const final: TimelineSeries = stack.outcome === 'deleted' || stack.outcome === 'already-absent' ? 'deleted' : 'failed or kept';
+  return [
+    ...(deletes ? [{ at: started, from: 'pending' as const, to: 'deleting' as const }] : []),
+    ...(ended !== undefined ? [{ at: ended, from: deletes ? ('deleting' as const) : ('pending' as const), to: final }] : []),
+  ];
 }
 
 /**
  * How many stacks were pending, deleting, deleted, and failed or kept, at each instant one of
  * them changed (a step function), from the run's start to its end. Empty when no stack has a
- * recorded time: there were no stack deletions in this run.
+ * recorded time: there were no stack deletions in this run. One pass over the changes in time
+ * order (a report may hold 20,000 stacks).
  */
 export function timeline(report: Report): TimelinePoint[] {
   const stacks = timedStacks(report);
-  const instants = stacks.flatMap((s) => [s.deletionStartedAt, s.deletionEndedAt].flatMap((t) => (t ? [Date.parse(t)] : [])));
-  if (instants.length === 0) return [];
-  const start = Math.min(Date.parse(report.execution.startedAt), ...instants);
-  const end = Math.max(Date.parse(report.execution.finishedAt), ...instants);
-  return [...new Set([start, ...instants, end])]
-    .sort((a, b) => a - b)
-    .map((at) => {
-      const counts = Object.fromEntries(TIMELINE_SERIES.map((s) => [s, 0])) as Record<TimelineSeries, number>;
-      for (const stack of stacks) counts[stateAt(stack, at)] += 1;
-      return { at, counts };
-    });
+  const changes = stacks.flatMap(changesOf).sort((a, b) => a.at - b.at);
+  const first = changes[0];
+  const last = changes.at(-1);
+  if (!first || !last) return [];
+  const start = Math.min(Date.parse(report.execution.startedAt), first.at);
+  const end = Math.max(Date.parse(report.execution.finishedAt), last.at);
+  const counts = Object.fromEntries(TIMELINE_SERIES.map((s) => [s, 0])) as Record<TimelineSeries, number>;
+  counts.pending = stacks.length;
+  const points: TimelinePoint[] = [];
+  let next = 0;
+  for (const at of [start, ...new Set(changes.map((c) => c.at)), end]) {
+    if (points.at(-1)?.at === at) continue;
+    for (; next < changes.length && (changes[next]?.at ?? Number.POSITIVE_INFINITY) <= at; next += 1) {
+      const change = changes[next] as SeriesChange;
+      counts[change.from] -= 1;
+      counts[change.to] += 1;
+    }
+    points.push({ at, counts: { ...counts } });
+  }
+  return points;
 }

@@ -8,7 +8,10 @@ import {
   FUTURE_TOLERANCE_MS,
   freshListing,
   LISTING_FRESH_MS,
+  nextRoundDelayMs,
+  ROUND_INTERVAL_MS,
   STALE_AFTER_MS,
+  START_POLL_INTERVAL_MS,
   shareOfAccount,
   withEntry,
   withListing,
@@ -174,5 +177,26 @@ describe('withoutLongStale', () => {
   it('drops the entries of executions that stopped long ago, so that the board does not grow with every run', () => {
     const b = board({ a: entry(10, true, NOW - 10 * STALE_AFTER_MS), b: entry(10, true, NOW - STALE_AFTER_MS) });
     expect(Object.keys(withoutLongStale(b, NOW).executions)).toEqual(['b']);
+  });
+});
+
+describe('nextRoundDelayMs', () => {
+  it('goes on at once when the round ran out of time with deletions left to start', () => {
+    expect(nextRoundDelayMs({ startsLeft: true, waitingToStart: true })).toBe(0);
+  });
+
+  it('comes back sooner than the waiter while stacks wait to start (each ended deletion frees room or a dependent)', () => {
+    expect(nextRoundDelayMs({ startsLeft: false, waitingToStart: true })).toBe(START_POLL_INTERVAL_MS);
+    expect(START_POLL_INTERVAL_MS).toBeLessThan(ROUND_INTERVAL_MS);
+  });
+
+  it("polls like CloudFormation's waiter, every 30 s, when nothing is left to start", () => {
+    expect(nextRoundDelayMs({ startsLeft: false, waitingToStart: false })).toBe(30_000);
+  });
+});
+
+describe('LISTING_FRESH_MS', () => {
+  it("is shorter than the shortest wait between rounds: an execution never takes its own last round's listing for a fresh one", () => {
+    expect(LISTING_FRESH_MS).toBeLessThan(START_POLL_INTERVAL_MS);
   });
 });

@@ -139,11 +139,20 @@ describe('freeWeight', () => {
     );
     expect(freeWeight(progress, 10)).toBe(5);
   });
+
+  it('gives back the room of a deletion a status listing showed ended, before its outcome is read', () => {
+    const progress = progressOf(tracked('a', 'components', 'deleting', { weight: 2, endListedAt: 1 }), tracked('b', 'components', 'deleting', { weight: 3 }));
+    expect(freeWeight(progress, 10)).toBe(7);
+  });
 });
 
 describe('isCleanupDone', () => {
   it('is done when every stack has settled', () => {
     expect(isCleanupDone(progressOf(tracked('a', 'components', 'deleted'), tracked('b', 'environment', 'failed')))).toBe(true);
+  });
+
+  it('is not done while the outcome of a deletion a listing showed ended is still to be read', () => {
+    expect(isCleanupDone(progressOf(tracked('a', 'components', 'deleting', { endListedAt: 1 })))).toBe(false);
   });
 
   it.each<TrackedOutcome>(['pending', 'starting', 'deleting', 'retry-retaining'])('is not done while a stack is %s', (outcome) => {

@@ -14,7 +14,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
-import { type CleanupBoard, CleanupBoardSchema } from '../../functions/domain/cleanup-board.js';
+import { type CleanupBoard, CleanupBoardSchema, START_POLL_INTERVAL_MS } from '../../functions/domain/cleanup-board.js';
 import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { useClock } from '../../functions/runtime/clock.js';
@@ -178,7 +178,8 @@ describe('AdvanceCleanup handler', () => {
       expect(state).toEqual({
         round: 1,
         done: false,
-        nextRoundAt: new Date(now + 30_000).toISOString(),
+        // The environment's stack waits for the service instance's: the next round comes sooner than the waiter's 30 s.
+        nextRoundAt: new Date(now + START_POLL_INTERVAL_MS).toISOString(),
         progress: { bucket: REPORT_BUCKET, key: PROGRESS_KEY },
         counts: { pending: 1, deleting: 1, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0 },
       });
@@ -435,6 +436,36 @@ describe('AdvanceCleanup handler', () => {
       givenConcurrentResourcesLimit(5);
       await advance();
       expect(deletedStackIds()).toEqual([a, b]);
+    });
+
+    it("starts a stack into the room of a deletion the listing no longer shows, then reads that deletion's outcome by stack ID", async () => {
+      givenIndependentStacks([a, b]);
+      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4 }), tracked(b, 'service-instances', { weight: 2 })));
+      givenBeingDeleted({});
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: a })
+        .resolves({ Stacks: [stack({ name: 'AWSProton-svc-a-cloudformation--ABCDEFGHIJKLMNOP', id: a, status: 'DELETE_COMPLETE' })] });
+      givenConcurrentResourcesLimit(5);
+      await advance();
+      expect(deletedStackIds()).toEqual([b]);
+      expect(storedStack(a)).toMatchObject({ outcome: 'deleted' });
+      const calls = cloudFormation.calls().map((c) => c.args[0]);
+      const deleteB = calls.findIndex((c) => c instanceof DeleteStackCommand && c.input.StackName === b);
+      const readA = calls.findIndex((c) => c instanceof DescribeStacksCommand && c.input.StackName === a);
+      expect(deleteB).toBeGreaterThanOrEqual(0);
+      expect(readA).toBeGreaterThan(deleteB);
+    });
+
+    it('counts a deletion the listing missed again once DescribeStacks shows it still deleting', async () => {
+      givenIndependentStacks([a]);
+      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4 })));
+      givenBeingDeleted({});
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: a })
+        .resolves({ Stacks: [stack({ name: 'AWSProton-svc-a-cloudformation--ABCDEFGHIJKLMNOP', id: a, status: 'DELETE_IN_PROGRESS' })] });
+      await advance();
+      expect(storedStack(a)).toMatchObject({ outcome: 'deleting' });
+      expect(storedStack(a)).not.toHaveProperty('endListedAt');
     });
 
     it('counts the resources of the stacks still deleting against the limit', async () => {
@@ -743,13 +774,13 @@ describe('AdvanceCleanup handler', () => {
       expect(state.nextRoundAt).toBe(new Date(now).toISOString());
     });
 
-    it("waits the usual 30 s before the next round when the stacks' resources cannot be read for the re-check (no hot loop on a throttled API)", async () => {
+    it("waits before the next round when the stacks' resources cannot be read for the re-check (no hot loop on a throttled API)", async () => {
       givenStored();
       givenStacks();
       tagging.on(GetResourcesCommand).rejects(taggingThrottled());
       const state = await advance();
       expect(deletedStackIds()).toEqual([]);
-      expect(state.nextRoundAt).toBe(new Date(now + 30_000).toISOString());
+      expect(state.nextRoundAt).toBe(new Date(now + START_POLL_INTERVAL_MS).toISOString());
     });
 
     it('still holds the deadline when ListStacks is throttled: a stack at its deadline is read by stack ID', async () => {
