@@ -48,8 +48,18 @@ export const handler = taskHandler({
     const startedAt = clock.now();
     // The serving rule first: a Proton error fails the step before anything is read or stored.
     const verdict = await checkEligibility(connection);
-    const [environmentResources, stacks] = await Promise.all([resourcesTaggedFor(connection.environmentArn), listStacks()]);
-    const inStacks = await resourcesInStacks(stacksToExamine(stacks, environmentResources, connection.environmentArn), { persist: true });
+    const environmentArn = connection.environmentArn;
+    // The resources of the stacks their own tags (or name) point at are read while the environment's
+    // resources are still being listed; those of stacks only that listing points at, after it.
+    const [environmentResources, { stacks, examined, inExamined }] = await Promise.all([
+      resourcesTaggedFor(environmentArn),
+      listStacks().then(async (stacks) => {
+        const examined = stacksToExamine(stacks, [], environmentArn);
+        return { stacks, examined: new Set(examined), inExamined: await resourcesInStacks(examined, { persist: true }) };
+      }),
+    ]);
+    const pointedAt = stacksToExamine(stacks, environmentResources, environmentArn).filter((id) => !examined.has(id));
+    const inStacks = [...inExamined, ...(await resourcesInStacks(pointedAt, { persist: true }))];
     const taggedResources = [...new Map([...environmentResources, ...inStacks].map((r) => [r.arn, r])).values()];
     const found = buildInventory({
       connection,

@@ -1,5 +1,6 @@
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { TAG, type TaggedResource, type Tags } from '../domain/inventory.js';
+import { mapInPool } from '../runtime/pool.js';
 import { tagging } from './clients.js';
 import { callAws, readThroughThrottling } from './error-mapping.js';
 import { tagMap } from './tag-map.js';
@@ -24,6 +25,12 @@ export async function currentTags(arns: readonly string[]): Promise<Map<string, 
 
 /** The Tagging API takes at most 20 values per tag filter. */
 const VALUES_PER_FILTER = 20;
+/**
+ * Queries of 20 stacks each read at once: a query's pages follow one another (each waits for the
+ * last one's token), so 20,000 stacks read one query at a time took 200 s of latency; the client's
+ * pacer keeps them within the API's rate.
+ */
+const QUERIES_IN_FLIGHT = 4;
 
 /**
  * Every tagged resource inside these stacks (by `aws:cloudformation:stack-id`), with all its tags:
@@ -33,13 +40,13 @@ const VALUES_PER_FILTER = 20;
  * stack for the next round).
  */
 export async function resourcesInStacks(stackIds: readonly string[], { persist = false } = {}): Promise<TaggedResource[]> {
-  const found: TaggedResource[] = [];
-  for (let i = 0; i < stackIds.length; i += VALUES_PER_FILTER) {
-    const batch = stackIds.slice(i, i + VALUES_PER_FILTER);
-    const filters = [{ Key: TAG.stackId, Values: batch }];
-    found.push(...(await callAws(`GetResources in ${batch.length} stack(s)`, () => allPages(filters, persist))));
-  }
-  return found;
+  const batches = Array.from({ length: Math.ceil(stackIds.length / VALUES_PER_FILTER) }, (_, i) =>
+    stackIds.slice(i * VALUES_PER_FILTER, (i + 1) * VALUES_PER_FILTER),
+  );
+  const found = await mapInPool(batches, QUERIES_IN_FLIGHT, (batch) =>
+    callAws(`GetResources in ${batch.length} stack(s)`, () => allPages([{ Key: TAG.stackId, Values: batch }], persist)),
+  );
+  return found.flat();
 }
 
 /** Every resource carrying the tag key (with that value, when given), all pages; a page the account throttles is read again. */

@@ -8,8 +8,8 @@ import { type BuiltBundle, buildBundles, declaredFunctions, loadTimeExternalImpo
  * Every function's bundle, built as `serverless package` builds it (serverless.yml's
  * custom.esbuild), is held at its recorded size: a Lambda's cold start grows with the code it loads.
  *
- * This is a ratchet, not issue 5's target of 400 KB (not met: Powertools' Tracer with the X-Ray SDK,
- * zod and the SDK clients alone weigh more in most functions; README "Performance",
+ * This is a ratchet against regressions, not a target: the 400 KB target was retired for the cold
+ * import the bench measures (README "Performance"; about 25 ms of cold start per 300 KB,
  * docs/bundle-budget.md). Each function has its own record, its size when last measured (KB,
  * minified, rounded up to 10 KB) plus SLACK_KB: a bundle that grows past it fails the first test;
  * one that shrank well under it fails the second, until its record is lowered. One cap for all
@@ -27,7 +27,7 @@ const RECORD_KB: Record<string, number> = {
   advanceCleanup: 700,
   verifyCleanup: 650,
   deleteStandaloneResource: 790,
-  deleteConnectionRoles: 670,
+  deleteConnectionRoles: 700,
   writeReport: 610,
   notify: 640,
   startFromEvent: 440,
