@@ -73,8 +73,10 @@ async function measureWorkflow(resources: number) {
   }
   // Complete: every resource deleted, already absent, or kept for a reason of its own; nothing failed, nothing left to a re-run.
   const entries = result.report?.resources ?? [];
+  // Kept on purpose (the connection's roles by default, a protect tag): the report says nothing needs doing.
+  const keptOnPurpose = (r: { nextStep?: string }) => /^nothing needs doing:/.test(r.nextStep ?? '');
   const leftToRerun = entries.filter(
-    (r) => r.outcome !== 'deleted' && r.outcome !== 'already-absent' && /re-run/i.test(`${r.reason ?? ''} ${r.nextStep ?? ''}`),
+    (r) => r.outcome !== 'deleted' && r.outcome !== 'already-absent' && !keptOnPurpose(r) && /re-run/i.test(`${r.reason ?? ''} ${r.nextStep ?? ''}`),
   ).length;
   const failedByThrottling = (result.report?.resources ?? []).filter(
     (r) => r.outcome === 'failed' && /thrott|rate exceeded/i.test(`${r.error ?? ''} ${r.reason ?? ''}`),
