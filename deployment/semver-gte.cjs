@@ -6,7 +6,10 @@
  * semver's 28 KB in every traced function.
  */
 function parts(version) {
-  return String(version).replace(/^v/, '').split(/[.+-]/, 3).map((n) => Number.parseInt(n, 10) || 0);
+  return String(version)
+    .replace(/^v/, '')
+    .split(/[.+-]/, 3)
+    .map((n) => Number.parseInt(n, 10) || 0);
 }
 
 exports.gte = (version, minimum) => {
