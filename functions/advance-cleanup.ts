@@ -28,6 +28,7 @@ import {
   readyToStart,
   stampTimes,
   startProgress,
+  weightHeld,
   weightInFlight,
 } from './domain/cleanup-progress.js';
 import { ConnectionFactsSchema } from './domain/connection.js';
@@ -141,7 +142,7 @@ class BoardRound {
 
   /** What this execution has in flight after the round, and whether it has stacks ready; none once it is done. */
   async close(progress: CleanupProgress, done: boolean): Promise<void> {
-    const entry = done ? undefined : { weight: weightInFlight(progress), wantsToStart: readyToStart(progress).length > 0, heartbeatAt: clock.now() };
+    const entry = done ? undefined : { weight: weightHeld(progress), wantsToStart: readyToStart(progress).length > 0, heartbeatAt: clock.now() };
     await updateBoard(this.ref, await this.current(), (board) => ({ board: withListing(withEntry(board, this.self, entry), this.listed), result: undefined }));
   }
 
@@ -208,8 +209,9 @@ export const handler = taskHandler({
     const location = await putJson(stored, progress);
     await board.close(progress, isCleanupDone(progress));
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
-    const waitingToStart = progress.stacks.some((s) => s.outcome === 'pending');
-    const nextRoundAt = new Date(clock.now() + nextRoundDelayMs({ startsLeft, waitingToStart })).toISOString();
+    const readyWaiting = readyToStart(progress).length > 0;
+    const delay = nextRoundDelayMs({ startsLeft, readyWaiting, round: progress.round, maxRounds: config.MAX_ROUNDS });
+    const nextRoundAt = new Date(clock.now() + delay).toISOString();
     return { round: progress.round, done: isCleanupDone(progress), nextRoundAt, progress: location, counts: countProgress(progress) };
   },
 });

@@ -79,6 +79,12 @@ const BATCH = 50;
  * the round runs stops the deletions that follow within about this long.
  */
 const SERVING_FRESH_MS = 1_000;
+/**
+ * A deletion the listing no longer shows frees its room before its outcome is read only if it
+ * started at least this long before the listing was read: a listing read right after a DeleteStack
+ * may not show the stack deleting yet.
+ */
+const LISTED_END_AFTER_MS = 30_000;
 
 export function clientRequestToken(executionName: string, stackId: string): string {
   return `pcc-${createHash('sha256').update(`${executionName}\n${stackId}`).digest('hex').slice(0, 40)}`;
@@ -208,11 +214,12 @@ interface RoundOutcome {
 /**
  * Reads every deleting stack's status in a few calls (ListStacks, or a listing another execution in
  * the account read a few seconds ago). Listed DELETE_IN_PROGRESS: still deleting. A deleting stack
- * the listing shows ended (gone from it, or DELETE_FAILED) frees its room at once and is read by
- * stack ID after the round's starts (confirmEnded): a listing may lag or a page may miss a stack,
- * so it proves nothing of the outcome. A stack being started, and one at its deadline while no
- * listing could be read, are read by stack ID now. A stack whose deletion started after the listing
- * was read is left as it is, for the next round.
+ * the listing shows ended (gone from it, or DELETE_FAILED), whose deletion started well before the
+ * listing was read, frees its room at once and is read by stack ID after the round's first starts
+ * (confirmEnded): a listing may lag or a page may miss a stack, so it proves nothing of the outcome,
+ * and a later listing that shows it deleting takes the room back. A stack being started, one that
+ * started just before the listing, and one at its deadline while no listing could be read, are read
+ * by stack ID now. A stack whose deletion started after the listing was read is left for the next round.
  */
 async function readStatuses(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
   const listing = await settings.listDeleting().catch((error: unknown) => {
@@ -222,34 +229,34 @@ async function readStatuses(progress: CleanupProgress, settings: RoundSettings):
   const listedSince = (s: TrackedStack) => listing !== undefined && (s.startedAt ?? 0) <= listing.readAt;
   // Without the listing, only stacks at their deadline are read (by stack ID), so that the deadline holds.
   const due = (s: TrackedStack) => listedSince(s) || clock.now() - (s.startedAt ?? 0) >= settings.maxWaitMs;
-  const watched = progress.stacks.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && s.endListedAt === undefined && due(s));
-  const endListed = (s: TrackedStack) =>
-    listing !== undefined && listedSince(s) && s.outcome === 'deleting' && listing.stacks.get(s.stackId)?.status !== 'DELETE_IN_PROGRESS';
-  return replace(
-    progress,
-    await mapInPool(watched, CALLS_IN_FLIGHT, (s) =>
-      endListed(s) ? Promise.resolve({ ...s, endListedAt: listing?.readAt }) : guarded(s, settings, () => observe(s, listing?.stacks.get(s.stackId), settings)),
-    ),
-  );
+  const listedDeleting = (s: TrackedStack) => listing?.stacks.get(s.stackId)?.status === 'DELETE_IN_PROGRESS';
+  const watched = progress.stacks.filter((s) => (s.outcome === 'deleting' || s.outcome === 'starting') && due(s));
+  const read = (s: TrackedStack): Promise<TrackedStack> => {
+    if (s.endListedAt !== undefined) return Promise.resolve(listedSince(s) && listedDeleting(s) ? withoutEndListed(s) : s);
+    const longStarted = listing !== undefined && (s.startedAt ?? 0) <= listing.readAt - LISTED_END_AFTER_MS;
+    if (s.outcome === 'deleting' && longStarted && !listedDeleting(s)) return Promise.resolve({ ...s, endListedAt: listing.readAt });
+    return guarded(s, settings, () => observe(s, listing?.stacks.get(s.stackId), settings));
+  };
+  return replace(progress, await mapInPool(watched, CALLS_IN_FLIGHT, read));
 }
 
-/** The outcome of each deletion a listing showed ended, read by stack ID (what is left over when the round runs out of time waits for the next). */
+/**
+ * The outcome of each deletion a listing showed ended, read by stack ID. Still deleting after all
+ * (the listing lagged): it takes its room back. One the round had no time (or rate) left for keeps
+ * its mark, for the next round.
+ */
 async function confirmEnded(progress: CleanupProgress, settings: RoundSettings): Promise<CleanupProgress> {
-  const ended = progress.stacks.filter((s) => s.endListedAt !== undefined);
-  const read = await mapInPool(ended, CALLS_IN_FLIGHT, (s) =>
-    guarded(s, settings, async () => {
-      const { endListedAt: _read, ...stack } = s;
-      // Still deleting after all (the listing lagged): it holds its room again.
-      return { ...(await observe(stack, undefined, settings)), endListedAt: undefined };
-    }),
-  );
-  return replace(progress, read.map(withoutUndefinedEnd));
+  const ended = progress.stacks.filter((s) => s.outcome === 'deleting' && s.endListedAt !== undefined);
+  const read = await mapInPool(ended, CALLS_IN_FLIGHT, async (s) => {
+    const after = await guarded(s, settings, () => observe(withoutEndListed(s), undefined, settings));
+    const unread = after === s || (after.throttled ?? 0) > (s.throttled ?? 0);
+    return unread ? after : withoutEndListed(after);
+  });
+  return replace(progress, read);
 }
 
-/** guarded() merges partial updates: an `endListedAt: undefined` it merged is dropped, so that the stored progress stays clean. */
-function withoutUndefinedEnd(stack: TrackedStack): TrackedStack {
-  if (!('endListedAt' in stack) || stack.endListedAt !== undefined) return stack;
-  const { endListedAt: _none, ...rest } = stack;
+function withoutEndListed(stack: TrackedStack): TrackedStack {
+  const { endListedAt: _read, ...rest } = stack;
   return rest;
 }
 
@@ -372,14 +379,19 @@ export async function advanceRound(initial: CleanupProgress, given: RoundSetting
   const stamped = (p: CleanupProgress) => stampTimes(p, clock.now());
   let progress = initial;
   if (progress.stacks.some(isInFlight)) progress = stamped(await readStatuses(progress, settings));
-  const budget = await settings.claimBudget(holdBackDependents(progress));
+  const atClaim = holdBackDependents(progress);
+  const budget = await settings.claimBudget(atClaim);
   const tried = new Set<string>();
   // Starts first, into the room the ended deletions left; then their outcomes, and what waited for them.
   const first = await startWhatMay(progress, settings, budget, tried);
   const confirmed = stamped(await confirmEnded(first.progress, settings));
-  const second = await startWhatMay(confirmed, settings, budget, tried);
+  // Stacks that became ready only now (what they waited for was just read ended) are claimed on the board before they start.
+  const nowReady = holdBackDependents(confirmed);
+  const newlyReady = readyToStart(atClaim).length === 0 && readyToStart(nowReady).length > 0;
+  const secondBudget = newlyReady ? await settings.claimBudget(nowReady) : budget;
+  const second = await startWhatMay(confirmed, settings, secondBudget, tried);
   const advanced = second.progress;
   // Out of time with deletions it could still start: the next round should not wait.
-  const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, budget.budget, budget.aloneOverBudget).length > 0;
+  const startsLeft = clock.now() >= settings.until && stacksToStart(advanced, secondBudget.budget, secondBudget.aloneOverBudget).length > 0;
   return { progress: { ...advanced, round: advanced.round + 1 }, startsLeft, deletionsStarted: first.started + second.started };
 }

@@ -51,17 +51,19 @@ export function boardKey(scope = ''): string {
 /** Between cleanup rounds (AdvanceCleanup's WaitForDeletions) with nothing left to start: CloudFormation's own waiter polls every 30 s. */
 export const ROUND_INTERVAL_MS = 30_000;
 /**
- * Between rounds while stacks wait to start (for room under the account's limit, or for the stacks
- * importing their exports): every deletion that ends frees room or a dependent, and a 30 s wait
- * left a sixth of the limit unused (measured at 100,000 resources: 85 % of it in use, 94 % at 10 s).
+ * Between rounds while stacks are ready to start but the account's limit has no room for them:
+ * every deletion that ends frees room, and a 30 s wait left a sixth of the limit unused (measured
+ * at 100,000 resources). Only in the first half of the run's rounds, so that the rounds' cap
+ * (which keeps the history within Step Functions' limit) still spans many hours.
  */
 export const START_POLL_INTERVAL_MS = 10_000;
 
-/** How long until the next round: at once when the round ran out of time with starts left, sooner while stacks wait to start. */
-export function nextRoundDelayMs(round: { startsLeft: boolean; waitingToStart: boolean }): number {
+/** How long until the next round: at once when the round ran out of time with starts left; sooner while ready stacks wait for room, in the first half of the rounds. */
+export function nextRoundDelayMs(round: { startsLeft: boolean; readyWaiting: boolean; round: number; maxRounds: number }): number {
   if (round.startsLeft) return 0;
-  return round.waitingToStart ? START_POLL_INTERVAL_MS : ROUND_INTERVAL_MS;
+  return round.readyWaiting && round.round < round.maxRounds / 2 ? START_POLL_INTERVAL_MS : ROUND_INTERVAL_MS;
 }
+
 /**
  * A running execution rewrites its entry at least every round (twice: before its deletions start
  * and at its end), rounds at most about one interval plus one round's time budget apart: three
@@ -69,11 +71,12 @@ export function nextRoundDelayMs(round: { startsLeft: boolean; waitingToStart: b
  */
 export const STALE_AFTER_MS = 3 * ROUND_INTERVAL_MS;
 /**
- * How old a listing may be and still be used instead of listing again: half the shortest interval,
- * so that an execution never takes its own last round's listing for a new one, while executions
- * side by side share one listing every few seconds whatever their number.
+ * How old a listing may be and still be used instead of listing again: the shortest wait between
+ * rounds, so that an execution never takes its own last round's listing for a new one (its next
+ * round starts that wait plus its round's time after it listed), while executions side by side
+ * share one listing. A stack started after the listing was read is never judged by it.
  */
-export const LISTING_FRESH_MS = START_POLL_INTERVAL_MS / 2;
+export const LISTING_FRESH_MS = START_POLL_INTERVAL_MS;
 
 /** Later than this after now, a time on the board is not believed (a hand edit, a bug): it counts as stale. */
 export const FUTURE_TOLERANCE_MS = 60_000;

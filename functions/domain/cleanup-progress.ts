@@ -270,6 +270,15 @@ export function weightInFlight(progress: CleanupProgress): number {
   return progress.stacks.filter((s) => isInFlight(s) && s.endListedAt === undefined).reduce((sum, s) => sum + s.weight, 0);
 }
 
+/**
+ * What this run may still have deleting, for the other executions in the account (the board):
+ * its deletions in flight, those a listing showed ended but whose outcome is still to be read
+ * included (if the listing was wrong, they still hold their room).
+ */
+export function weightHeld(progress: CleanupProgress): number {
+  return progress.stacks.filter(isInFlight).reduce((sum, s) => sum + s.weight, 0);
+}
+
 /** The environment is served again (or otherwise held back) since the inventory: nothing more starts. */
 export function retainPending(progress: CleanupProgress, reason: string): CleanupProgress {
   return {
@@ -323,7 +332,7 @@ export function countProgress(progress: CleanupProgress): CleanupCounts {
  * goes on; a re-run picks up the result) and what never started is left, with the reason.
  */
 export function endWithoutFinishing(progress: CleanupProgress, rounds: number): CleanupProgress {
-  const why = `the run reached its limit of ${rounds} rounds (about ${Math.round((rounds * 30) / 3600)} h), which keeps its history within Step Functions' limit`;
+  const why = `the run reached its limit of ${rounds} rounds, which keeps its history within Step Functions' limit`;
   return {
     ...progress,
     stacks: progress.stacks.map((s): TrackedStack => {

@@ -14,7 +14,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
-import { type CleanupBoard, CleanupBoardSchema, START_POLL_INTERVAL_MS } from '../../functions/domain/cleanup-board.js';
+import { type CleanupBoard, CleanupBoardSchema, LISTING_FRESH_MS, START_POLL_INTERVAL_MS } from '../../functions/domain/cleanup-board.js';
 import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { useClock } from '../../functions/runtime/clock.js';
@@ -178,8 +178,7 @@ describe('AdvanceCleanup handler', () => {
       expect(state).toEqual({
         round: 1,
         done: false,
-        // The environment's stack waits for the service instance's: the next round comes sooner than the waiter's 30 s.
-        nextRoundAt: new Date(now + START_POLL_INTERVAL_MS).toISOString(),
+        nextRoundAt: new Date(now + 30_000).toISOString(),
         progress: { bucket: REPORT_BUCKET, key: PROGRESS_KEY },
         counts: { pending: 1, deleting: 1, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0 },
       });
@@ -456,6 +455,48 @@ describe('AdvanceCleanup handler', () => {
       expect(readA).toBeGreaterThan(deleteB);
     });
 
+    it('reads a deletion started just before the listing by stack ID before giving its room: the listing may not show it yet', async () => {
+      givenIndependentStacks([a, b]);
+      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4, startedAt: now - 10_000 }), tracked(b, 'service-instances', { weight: 2 })));
+      givenBeingDeleted({});
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: a })
+        .resolves({ Stacks: [stack({ name: 'AWSProton-svc-a-cloudformation--ABCDEFGHIJKLMNOP', id: a, status: 'DELETE_IN_PROGRESS' })] });
+      givenConcurrentResourcesLimit(5);
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(a)).toMatchObject({ outcome: 'deleting' });
+    });
+
+    it('takes the room back when a later listing shows deleting a stack an earlier one showed ended', async () => {
+      givenIndependentStacks([a, b]);
+      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4, endListedAt: now - 20_000 }), tracked(b, 'service-instances', { weight: 2 })));
+      givenBeingDeleted({ [a]: 'DELETE_IN_PROGRESS' });
+      givenConcurrentResourcesLimit(5);
+      await advance();
+      expect(deletedStackIds()).toEqual([]);
+      expect(storedStack(a)).toMatchObject({ outcome: 'deleting' });
+      expect(storedStack(a)).not.toHaveProperty('endListedAt');
+    });
+
+    it('keeps failed, and does not read again, a stack whose outcome could not be read (a denied DescribeStacks)', async () => {
+      givenIndependentStacks([a, b]);
+      givenStored(progressOf(deleting(a, 'service-instances'), deleting(b, 'service-instances')));
+      givenBeingDeleted({ [b]: 'DELETE_IN_PROGRESS' });
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: a })
+        .rejects(cloudFormationError('AccessDenied', 'not authorized to perform: cloudformation:DescribeStacks', 403));
+      await advance();
+      const afterFirst = storedProgress();
+      expect(afterFirst.stacks.find((s) => s.stackId === a)).toMatchObject({ outcome: 'failed' });
+      expect(afterFirst.stacks.find((s) => s.stackId === a)).not.toHaveProperty('endListedAt');
+      givenStored(afterFirst);
+      cloudFormation.resetHistory();
+      await advance();
+      expect(cloudFormation.commandCalls(DescribeStacksCommand, { StackName: a })).toEqual([]);
+      expect(storedStack(a)).toMatchObject({ outcome: 'failed' });
+    });
+
     it('counts a deletion the listing missed again once DescribeStacks shows it still deleting', async () => {
       givenIndependentStacks([a]);
       givenStored(progressOf(deleting(a, 'service-instances', { weight: 4 })));
@@ -684,7 +725,7 @@ describe('AdvanceCleanup handler', () => {
       expect(Object.keys(writtenBoard().executions)).toEqual(['another-run']);
     });
 
-    it("reads the statuses from the board's listing when another execution read it within 15 s, without calling ListStacks", async () => {
+    it("reads the statuses from the board's listing when another execution read it within LISTING_FRESH_MS, without calling ListStacks", async () => {
       const listedAt = now - 5 * SECOND;
       givenBoard(progressOf(deleting(a, 'service-instances'), deleting(b, 'service-instances')), {
         executions: {},
@@ -708,8 +749,29 @@ describe('AdvanceCleanup handler', () => {
       expect(storedStack(a)).toMatchObject({ outcome: 'deleting', polls: 0 });
     });
 
-    it('lists the stacks itself once the listing on the board is older than 15 s, and publishes its own', async () => {
-      givenBoard(progressOf(deleting(a, 'service-instances')), { executions: {}, listing: { readAt: now - 16 * SECOND, stacks: {} } });
+    it('claims on the board the weight of a stack that becomes ready only once the round read what it waited for as ended, before its DeleteStack', async () => {
+      serveObjects(s3, {
+        [INVENTORY_KEY]: sampleInventory(),
+        [PROGRESS_KEY]: progressOf(deleting(serviceInstanceStack, 'service-instances', { weight: 3 }), tracked(environmentStack, 'environment', { weight: 4 })),
+        [BOARD_KEY]: { version: 1, executions: { 'another-run': otherExecution(0) } },
+      });
+      givenBeingDeleted({});
+      givenStacks({ [serviceInstanceStack]: { status: 'DELETE_COMPLETE' } });
+      givenConcurrentResourcesLimit(10);
+      const order: string[] = [];
+      s3.on(PutObjectCommand, { Key: BOARD_KEY }).callsFake((input: { Body?: string }) => {
+        order.push(`board ${JSON.parse(String(input.Body)).executions[EXECUTION_NAME]?.weight ?? 'none'}`);
+        return { ETag: `"${order.length}"` };
+      });
+      cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
+      await advance();
+      const deleteAt = order.indexOf('DeleteStack');
+      expect(deleteAt).toBeGreaterThan(0);
+      expect(Number(order[deleteAt - 1]?.replace('board ', ''))).toBeGreaterThanOrEqual(4);
+    });
+
+    it('lists the stacks itself once the listing on the board is older than LISTING_FRESH_MS, and publishes its own', async () => {
+      givenBoard(progressOf(deleting(a, 'service-instances')), { executions: {}, listing: { readAt: now - LISTING_FRESH_MS - 1, stacks: {} } });
       givenBeingDeleted({ [a]: 'DELETE_IN_PROGRESS' });
       await advance();
       expect(cloudFormation.commandCalls(ListStacksCommand)).toHaveLength(1);
