@@ -118,7 +118,7 @@ export function shareTargetRates(executions: number): void {
 
 /**
  * ListStacks keeps its whole rate: the executions share one listing (the cleanup board's), read by
- * one of them every 15 s or so for all, so its calls do not add up with the executions. Divided,
+ * one of them every 10 s or so for all, so its calls do not add up with the executions. Divided,
  * a listing of several pages would take longer than it stays fresh.
  */
 const UNSHARED_APIS = ['cloudformation:ListStacks'];
