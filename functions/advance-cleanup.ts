@@ -113,14 +113,31 @@ class BoardRound {
     shareTargetRates(activeExecutions(this.read.board, this.self, clock.now()));
   }
 
-  /** The board's listing while fresh; else ListStacks, kept to be published with the next write. */
+  /**
+   * The board's listing while fresh, read again first (another execution may have published one
+   * since this round opened the board); else ListStacks, published on the board at once, so that
+   * the executions whose rounds start meanwhile use it instead of listing too.
+   */
   async listDeleting(): Promise<StatusListing> {
-    const fresh = this.read && freshListing(this.read.board, clock.now());
+    // Alone in the account when the round opened the board: nobody else lists, nor needs this listing soon.
+    const alone = activeExecutions((await this.current()).board, this.self, clock.now()) === 1;
+    const fresh = freshListing((alone ? await this.current() : await this.reread()).board, clock.now(), this.self);
     if (fresh) return { stacks: new Map(Object.entries(fresh.stacks)), readAt: fresh.readAt };
     const readAt = clock.now();
     const stacks = await stacksBeingDeleted();
-    this.listed = { readAt, stacks: Object.fromEntries(stacks) };
+    this.listed = { readAt, stacks: Object.fromEntries(stacks), by: this.self };
+    if (!alone) {
+      const published = await updateBoard(this.ref, await this.current(), (board) => ({ board: withListing(board, this.listed), result: undefined }));
+      this.read = published.read;
+    }
     return { stacks, readAt };
+  }
+
+  /** The board as it is now, unless the one this round holds has a fresh listing already. */
+  private async reread(): Promise<ReadBoard> {
+    const held = await this.current();
+    if (!freshListing(held.board, clock.now(), this.self)) this.read = await readBoard(this.ref);
+    return this.read ?? held;
   }
 
   /** This execution's budget from the board as it stands, claimed on it before any deletion starts. */

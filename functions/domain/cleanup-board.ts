@@ -30,7 +30,12 @@ export type BoardEntry = z.infer<typeof BoardEntrySchema>;
 const ListedStatusSchema = z.object({ status: z.string(), statusReason: z.string().optional() });
 
 /** A ListStacks of the account's stacks being deleted or failed to delete (stack ID → status), and when it was read (epoch ms: when its first page was asked for). */
-export const BoardListingSchema = z.object({ readAt: z.number(), stacks: z.record(z.string(), ListedStatusSchema) });
+export const BoardListingSchema = z.object({
+  readAt: z.number(),
+  stacks: z.record(z.string(), ListedStatusSchema),
+  /** The execution that read it: it never takes its own last listing for a new one. */
+  by: z.string().optional(),
+});
 export type BoardListing = z.infer<typeof BoardListingSchema>;
 
 export const CleanupBoardSchema = z.object({
@@ -71,12 +76,11 @@ export function nextRoundDelayMs(round: { startsLeft: boolean; readyWaiting: boo
  */
 export const STALE_AFTER_MS = 3 * ROUND_INTERVAL_MS;
 /**
- * How old a listing may be and still be used instead of listing again: the shortest wait between
- * rounds, so that an execution never takes its own last round's listing for a new one (its next
- * round starts that wait plus its round's time after it listed), while executions side by side
- * share one listing. A stack started after the listing was read is never judged by it.
+ * How old another execution's listing may be and still be used instead of listing again: half the
+ * waiter's interval. An execution never uses its own (its next round would see nothing new); a
+ * stack started after the listing was read is never judged by it.
  */
-export const LISTING_FRESH_MS = START_POLL_INTERVAL_MS;
+export const LISTING_FRESH_MS = 15_000;
 
 /** Later than this after now, a time on the board is not believed (a hand edit, a bug): it counts as stale. */
 export const FUTURE_TOLERANCE_MS = 60_000;
@@ -171,7 +175,9 @@ export function withoutLongStale(board: CleanupBoard, now: number): CleanupBoard
   return kept.length === Object.keys(board.executions).length ? board : { ...board, executions: Object.fromEntries(kept) };
 }
 
-/** The board's listing if it was read within LISTING_FRESH_MS of `now`. */
-export function freshListing(board: CleanupBoard, now: number): BoardListing | undefined {
-  return board.listing && believable(board.listing.readAt, now) && now - board.listing.readAt <= LISTING_FRESH_MS ? board.listing : undefined;
+/** The board's listing if another execution than `self` read it within LISTING_FRESH_MS of `now`. */
+export function freshListing(board: CleanupBoard, now: number, self: string): BoardListing | undefined {
+  const listing = board.listing;
+  if (!listing || (listing.by !== undefined && listing.by === self)) return undefined;
+  return believable(listing.readAt, now) && now - listing.readAt <= LISTING_FRESH_MS ? listing : undefined;
 }

@@ -23,6 +23,8 @@ import {
  * concurrent-resources limit and its API rates, and share one status listing.
  */
 const NOW = 1_000_000;
+/** The execution asking. */
+const SELF = 'me';
 const LIMIT = 1000;
 
 const entry = (weight: number, wantsToStart: boolean, heartbeatAt = NOW - 5_000): BoardEntry => ({ weight, wantsToStart, heartbeatAt });
@@ -154,16 +156,16 @@ describe('the shared listing', () => {
   const listing = (readAt: number) => ({ readAt, stacks: { 'arn:stack/x/1': { status: 'DELETE_IN_PROGRESS' } } });
 
   it('is used while read within 15 s', () => {
-    expect(freshListing(board({}, listing(NOW - LISTING_FRESH_MS)), NOW)).toEqual(listing(NOW - LISTING_FRESH_MS));
+    expect(freshListing(board({}, listing(NOW - LISTING_FRESH_MS)), NOW, SELF)).toEqual(listing(NOW - LISTING_FRESH_MS));
   });
 
   it('is listed again once older than 15 s', () => {
-    expect(freshListing(board({}, listing(NOW - LISTING_FRESH_MS - 1)), NOW)).toBeUndefined();
+    expect(freshListing(board({}, listing(NOW - LISTING_FRESH_MS - 1)), NOW, SELF)).toBeUndefined();
   });
 
   it('is not used, and is replaced, when read more than a minute in the future', () => {
     const future = listing(NOW + FUTURE_TOLERANCE_MS + 1);
-    expect(freshListing(board({}, future), NOW)).toBeUndefined();
+    expect(freshListing(board({}, future), NOW, SELF)).toBeUndefined();
     expect(withListing(board({}, future), listing(NOW)).listing?.readAt).toBe(NOW);
   });
 
@@ -201,8 +203,14 @@ describe('nextRoundDelayMs', () => {
   });
 });
 
-describe('LISTING_FRESH_MS', () => {
-  it("is no longer than the shortest wait between rounds: an execution never takes its own last round's listing for a fresh one", () => {
-    expect(LISTING_FRESH_MS).toBeLessThanOrEqual(START_POLL_INTERVAL_MS);
+describe('a listing of its own', () => {
+  const listing = (readAt: number) => ({ readAt, stacks: { 'arn:stack/x/1': { status: 'DELETE_IN_PROGRESS' as const } } });
+
+  it('is never taken for a fresh one: the execution lists again', () => {
+    expect(freshListing(board({}, { ...listing(NOW - 1_000), by: SELF }), NOW, SELF)).toBeUndefined();
+  });
+
+  it("is another execution's fresh listing for that one", () => {
+    expect(freshListing(board({}, { ...listing(NOW - 1_000), by: SELF }), NOW, 'another-run')).toMatchObject({ by: SELF });
   });
 });

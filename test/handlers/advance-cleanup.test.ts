@@ -775,7 +775,7 @@ describe('AdvanceCleanup handler', () => {
       givenBeingDeleted({ [a]: 'DELETE_IN_PROGRESS' });
       await advance();
       expect(cloudFormation.commandCalls(ListStacksCommand)).toHaveLength(1);
-      expect(writtenBoard().listing).toEqual({ readAt: now, stacks: { [a]: { status: 'DELETE_IN_PROGRESS' } } });
+      expect(writtenBoard().listing).toEqual({ readAt: now, stacks: { [a]: { status: 'DELETE_IN_PROGRESS' } }, by: EXECUTION_NAME });
     });
 
     it('still completes its round, starting its stacks, when every conditional write of the board loses the race', async () => {
