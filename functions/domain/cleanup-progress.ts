@@ -2,6 +2,7 @@ import * as z from '../runtime/zod.js';
 import { type Inventory, PHASES } from './inventory.js';
 import { ObjectRefSchema } from './object-ref.js';
 import { STACK_OUTCOMES, type StackProgress, StackProgressSchema } from './stack-deletion.js';
+import { LoopCountsSchema } from './summary.js';
 
 /**
  * The cleanup's progress, stack by stack, kept in S3 between rounds of the AdvanceCleanup loop
@@ -290,14 +291,7 @@ export function retainPending(progress: CleanupProgress, reason: string): Cleanu
 
 export const isCleanupDone = (progress: CleanupProgress): boolean => progress.stacks.every(isSettled);
 
-export const CleanupCountsSchema = z.object({
-  pending: z.number().int(),
-  deleting: z.number().int(),
-  deleted: z.number().int(),
-  alreadyAbsent: z.number().int(),
-  retained: z.number().int(),
-  failed: z.number().int(),
-});
+export const CleanupCountsSchema = LoopCountsSchema;
 export type CleanupCounts = z.infer<typeof CleanupCountsSchema>;
 
 /**

@@ -3,6 +3,7 @@ import { TAG, type Tags } from './inventory.js';
 import { ObjectRefSchema } from './object-ref.js';
 import { hasProtectTag } from './ownership.js';
 import type { DirectResult } from './report.js';
+import { LoopCountsSchema } from './summary.js';
 import { type StandaloneCandidate, StandaloneCandidateSchema } from './verification.js';
 
 /**
@@ -76,15 +77,8 @@ export function nextBatchAt(progress: StandaloneProgress, now: number): number {
   return waiting.length > 0 ? Math.min(...waiting) : now;
 }
 
-export const StandaloneCountsSchema = z.object({
-  pending: z.number().int(),
-  /** Buckets being emptied. */
-  deleting: z.number().int(),
-  deleted: z.number().int(),
-  alreadyAbsent: z.number().int(),
-  retained: z.number().int(),
-  failed: z.number().int(),
-});
+/** `deleting`: buckets being emptied. */
+export const StandaloneCountsSchema = LoopCountsSchema;
 export type StandaloneCounts = z.infer<typeof StandaloneCountsSchema>;
 
 export function countStandalone(progress: StandaloneProgress): StandaloneCounts {

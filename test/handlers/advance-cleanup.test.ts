@@ -11,14 +11,14 @@ import {
 import { ListEnvironmentAccountConnectionsCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
 import { type CleanupBoard, CleanupBoardSchema, LISTING_FRESH_MS, START_POLL_INTERVAL_MS } from '../../functions/domain/cleanup-board.js';
 import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
-import { useClock } from '../../functions/runtime/clock.js';
 import { TEST_ENVIRONMENT } from '../environment.js';
+import { clockAt } from '../helpers/clock.js';
 import { s3JsonBody } from '../helpers/sdk/s3.js';
 import {
   CONNECTION_ID,
@@ -74,25 +74,15 @@ const PROGRESS_KEY = executionKey('cleanup-progress.json');
 const PROTECT = 'proton-cleanup:protect';
 const MINUTE = 60_000;
 
-/** A clock the test moves by hand. */
-let now = Date.parse('2026-11-25T10:00:00.000Z');
-beforeEach(() => {
-  now = Date.parse('2026-11-25T10:00:00.000Z');
-  useClock({
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  });
-});
-afterEach(() => useClock(undefined));
+/** A clock the test moves by hand (the calls take no time unless a fake moves it). */
+const clock = clockAt('2026-11-25T10:00:00.000Z');
 
 function tracked(stackId: string, phase: TrackedStack['phase'], overrides: Partial<TrackedStack> = {}): TrackedStack {
   return { stackId, phase, outcome: 'pending', polls: 0, nestedStackIds: [], hasExports: false, weight: 1, ...overrides };
 }
 
 const deleting = (id: string, phase: TrackedStack['phase'], overrides: Partial<TrackedStack> = {}) =>
-  tracked(id, phase, { outcome: 'deleting', startedAt: now - MINUTE, ...overrides });
+  tracked(id, phase, { outcome: 'deleting', startedAt: clock.now() - MINUTE, ...overrides });
 
 const progressOf = (...stacks: TrackedStack[]): CleanupProgress => ({ version: 1, round: 3, stacks, keptByInventory: [] });
 
@@ -141,7 +131,7 @@ const advance = (overrides: { mode?: string; retainFailedResources?: boolean; ro
     mode: overrides.mode ?? 'execute',
     connection: overrides.connection ?? connectionFacts(),
     retainFailedResources: overrides.retainFailedResources ?? false,
-    roundAt: overrides.roundAt ?? new Date(now).toISOString(),
+    roundAt: overrides.roundAt ?? new Date(clock.now()).toISOString(),
     executionName: EXECUTION_NAME,
   });
 
@@ -178,7 +168,7 @@ describe('AdvanceCleanup handler', () => {
       expect(state).toEqual({
         round: 1,
         done: false,
-        nextRoundAt: new Date(now + 30_000).toISOString(),
+        nextRoundAt: new Date(clock.now() + 30_000).toISOString(),
         progress: { bucket: REPORT_BUCKET, key: PROGRESS_KEY },
         counts: { pending: 1, deleting: 1, deleted: 0, alreadyAbsent: 0, retained: 0, failed: 0 },
       });
@@ -272,7 +262,7 @@ describe('AdvanceCleanup handler', () => {
       givenStored();
       givenStacks();
       await advance();
-      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleting', deletingSince: now });
+      expect(storedStack(serviceInstanceStack)).toMatchObject({ outcome: 'deleting', deletingSince: clock.now() });
       expect(storedStack(environmentStack)).not.toHaveProperty('deletingSince');
     });
   });
@@ -308,11 +298,11 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('records, for the timeline, when a stack settled, on the clock the functions use', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { deletingSince: now - MINUTE })));
+      givenStored(progressOf(deleting(environmentStack, 'environment', { deletingSince: clock.now() - MINUTE })));
       givenBeingDeleted({});
       givenStacks({ [environmentStack]: { status: 'DELETE_COMPLETE' } });
       await advance();
-      expect(storedStack(environmentStack)).toMatchObject({ deletingSince: now - MINUTE, settledAt: now });
+      expect(storedStack(environmentStack)).toMatchObject({ deletingSince: clock.now() - MINUTE, settledAt: clock.now() });
     });
 
     it('keeps waiting for a stack missing from a lagging listing that its stack ID says is still deleting', async () => {
@@ -396,7 +386,7 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('fails a stack still deleting at its deadline (maxStackDeletionMinutes), saying CloudFormation goes on', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { startedAt: now - 60 * MINUTE })));
+      givenStored(progressOf(deleting(environmentStack, 'environment', { startedAt: clock.now() - 60 * MINUTE })));
       givenBeingDeleted({ [environmentStack]: 'DELETE_IN_PROGRESS' });
       await advance();
       expect(storedStack(environmentStack)).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/still DELETE_IN_PROGRESS after 60 minutes/) });
@@ -457,7 +447,7 @@ describe('AdvanceCleanup handler', () => {
 
     it('reads a deletion started just before the listing by stack ID before giving its room: the listing may not show it yet', async () => {
       givenIndependentStacks([a, b]);
-      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4, startedAt: now - 10_000 }), tracked(b, 'service-instances', { weight: 2 })));
+      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4, startedAt: clock.now() - 10_000 }), tracked(b, 'service-instances', { weight: 2 })));
       givenBeingDeleted({});
       cloudFormation
         .on(DescribeStacksCommand, { StackName: a })
@@ -470,7 +460,9 @@ describe('AdvanceCleanup handler', () => {
 
     it('takes the room back when a later listing shows deleting a stack an earlier one showed ended', async () => {
       givenIndependentStacks([a, b]);
-      givenStored(progressOf(deleting(a, 'service-instances', { weight: 4, endListedAt: now - 20_000 }), tracked(b, 'service-instances', { weight: 2 })));
+      givenStored(
+        progressOf(deleting(a, 'service-instances', { weight: 4, endListedAt: clock.now() - 20_000 }), tracked(b, 'service-instances', { weight: 2 })),
+      );
       givenBeingDeleted({ [a]: 'DELETE_IN_PROGRESS' });
       givenConcurrentResourcesLimit(5);
       await advance();
@@ -610,7 +602,7 @@ describe('AdvanceCleanup handler', () => {
       const puts: TrackedStack[][] = [];
       s3.on(PutObjectCommand, { Key: PROGRESS_KEY }).callsFake((input: { Body?: string }) => void puts.push(JSON.parse(String(input.Body)).stacks));
       await advance();
-      expect(puts[0]?.[0]).toMatchObject({ outcome: 'starting', startedAt: now });
+      expect(puts[0]?.[0]).toMatchObject({ outcome: 'starting', startedAt: clock.now() });
     });
 
     it('next round, starts again (same token) a stack stored as starting whose DeleteStack never went through', async () => {
@@ -627,7 +619,7 @@ describe('AdvanceCleanup handler', () => {
     it.each(['DELETE_FAILED', 'DELETE_COMPLETE'] as const)(
       'next round, does not take a stack stored as starting and now %s for its own deletion: it is re-checked and started again',
       async (status) => {
-        givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'starting', startedAt: now })));
+        givenStored(progressOf(tracked(serviceInstanceStack, 'service-instances', { outcome: 'starting', startedAt: clock.now() })));
         givenBeingDeleted({});
         givenStacks({ [serviceInstanceStack]: { status } });
         await advance();
@@ -657,7 +649,7 @@ describe('AdvanceCleanup handler', () => {
         [BOARD_KEY]: { version: 1, ...board },
       });
     }
-    const otherExecution = (weight: number, wantsToStart = true) => ({ weight, wantsToStart, heartbeatAt: now - 10 * SECOND });
+    const otherExecution = (weight: number, wantsToStart = true) => ({ weight, wantsToStart, heartbeatAt: clock.now() - 10 * SECOND });
     const writtenBoard = () => CleanupBoardSchema.parse(writtenObject(s3, BOARD_KEY));
     const threeStacks = () => progressOf(...[a, b, c].map((id) => tracked(id, 'service-instances', { weight: 2 })));
 
@@ -685,7 +677,7 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('takes the whole limit again once the other execution has not written for three round intervals (it stopped)', async () => {
-      givenBoard(threeStacks(), { executions: { 'another-run': { weight: 4, wantsToStart: true, heartbeatAt: now - 90 * SECOND } } });
+      givenBoard(threeStacks(), { executions: { 'another-run': { weight: 4, wantsToStart: true, heartbeatAt: clock.now() - 90 * SECOND } } });
       givenConcurrentResourcesLimit(4);
       await advance();
       expect(deletedStackIds()).toEqual([a, b]);
@@ -702,9 +694,9 @@ describe('AdvanceCleanup handler', () => {
       cloudFormation.on(DeleteStackCommand).callsFake(() => void order.push('DeleteStack'));
       await advance();
       expect(order).toEqual([
-        `board ${JSON.stringify({ weight: 2, wantsToStart: true, heartbeatAt: now })}`,
+        `board ${JSON.stringify({ weight: 2, wantsToStart: true, heartbeatAt: clock.now() })}`,
         'DeleteStack',
-        `board ${JSON.stringify({ weight: 2, wantsToStart: true, heartbeatAt: now })}`,
+        `board ${JSON.stringify({ weight: 2, wantsToStart: true, heartbeatAt: clock.now() })}`,
       ]);
     });
 
@@ -726,7 +718,7 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it("reads the statuses from the board's listing when another execution read it within LISTING_FRESH_MS, without calling ListStacks", async () => {
-      const listedAt = now - 5 * SECOND;
+      const listedAt = clock.now() - 5 * SECOND;
       givenBoard(progressOf(deleting(a, 'service-instances'), deleting(b, 'service-instances')), {
         executions: {},
         listing: { readAt: listedAt, stacks: { [a]: { status: 'DELETE_IN_PROGRESS' } } },
@@ -740,9 +732,9 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('leaves for the next round a stack whose deletion started after the shared listing was read, without reading it by stack ID', async () => {
-      givenBoard(progressOf(deleting(a, 'service-instances', { startedAt: now - 2 * SECOND })), {
+      givenBoard(progressOf(deleting(a, 'service-instances', { startedAt: clock.now() - 2 * SECOND })), {
         executions: {},
-        listing: { readAt: now - 5 * SECOND, stacks: {} },
+        listing: { readAt: clock.now() - 5 * SECOND, stacks: {} },
       });
       await advance();
       expect(cloudFormation.commandCalls(DescribeStacksCommand, { StackName: a })).toEqual([]);
@@ -771,11 +763,11 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it('lists the stacks itself once the listing on the board is older than LISTING_FRESH_MS, and publishes its own', async () => {
-      givenBoard(progressOf(deleting(a, 'service-instances')), { executions: {}, listing: { readAt: now - LISTING_FRESH_MS - 1, stacks: {} } });
+      givenBoard(progressOf(deleting(a, 'service-instances')), { executions: {}, listing: { readAt: clock.now() - LISTING_FRESH_MS - 1, stacks: {} } });
       givenBeingDeleted({ [a]: 'DELETE_IN_PROGRESS' });
       await advance();
       expect(cloudFormation.commandCalls(ListStacksCommand)).toHaveLength(1);
-      expect(writtenBoard().listing).toEqual({ readAt: now, stacks: { [a]: { status: 'DELETE_IN_PROGRESS' } }, by: EXECUTION_NAME });
+      expect(writtenBoard().listing).toEqual({ readAt: clock.now(), stacks: { [a]: { status: 'DELETE_IN_PROGRESS' } }, by: EXECUTION_NAME });
     });
 
     it('still completes its round, starting its stacks, when every conditional write of the board loses the race', async () => {
@@ -828,12 +820,12 @@ describe('AdvanceCleanup handler', () => {
       givenIndependentStacks(stacks);
       // The first batch of 50 takes the whole round's time (a throttled API, slow answers).
       cloudFormation.on(DeleteStackCommand).callsFake(() => {
-        now += 1_210;
+        clock.set(clock.now() + 1_210);
       });
       const state = await advance();
       expect(deletedStackIds()).toHaveLength(50);
       expect(state.counts).toMatchObject({ pending: 5, deleting: 50 });
-      expect(state.nextRoundAt).toBe(new Date(now).toISOString());
+      expect(state.nextRoundAt).toBe(new Date(clock.now()).toISOString());
     });
 
     it("waits before the next round when the stacks' resources cannot be read for the re-check (no hot loop on a throttled API)", async () => {
@@ -842,11 +834,11 @@ describe('AdvanceCleanup handler', () => {
       tagging.on(GetResourcesCommand).rejects(taggingThrottled());
       const state = await advance();
       expect(deletedStackIds()).toEqual([]);
-      expect(state.nextRoundAt).toBe(new Date(now + START_POLL_INTERVAL_MS).toISOString());
+      expect(state.nextRoundAt).toBe(new Date(clock.now() + START_POLL_INTERVAL_MS).toISOString());
     });
 
     it('still holds the deadline when ListStacks is throttled: a stack at its deadline is read by stack ID', async () => {
-      givenStored(progressOf(deleting(environmentStack, 'environment', { startedAt: now - 60 * MINUTE })));
+      givenStored(progressOf(deleting(environmentStack, 'environment', { startedAt: clock.now() - 60 * MINUTE })));
       cloudFormation.on(ListStacksCommand).rejects(cloudFormationThrottling());
       givenStacks({ [environmentStack]: { status: 'DELETE_IN_PROGRESS' } });
       await advance();
@@ -982,7 +974,9 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it("retains the environment's stack, not started, when a service instance stack timed out (maxStackDeletionMinutes)", async () => {
-      givenStored(progressOf(deleting(serviceInstanceStack, 'service-instances', { startedAt: now - 60 * MINUTE }), tracked(environmentStack, 'environment')));
+      givenStored(
+        progressOf(deleting(serviceInstanceStack, 'service-instances', { startedAt: clock.now() - 60 * MINUTE }), tracked(environmentStack, 'environment')),
+      );
       givenBeingDeleted({ [serviceInstanceStack]: 'DELETE_IN_PROGRESS' });
       givenStacks();
       await advance();

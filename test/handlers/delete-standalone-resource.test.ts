@@ -2,11 +2,11 @@ import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-clo
 import { ProtonClient } from '@aws-sdk/client-proton';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/delete-standalone-resource.js';
 import { type StandaloneItem, type StandaloneProgress, StandaloneProgressSchema } from '../../functions/domain/standalone-deletion.js';
 import type { Verification } from '../../functions/domain/verification.js';
-import { useClock } from '../../functions/runtime/clock.js';
+import { clockAt } from '../helpers/clock.js';
 import {
   CONNECTION_ID,
   connectionFacts,
@@ -35,17 +35,7 @@ const group = (n: number) => standaloneArn.logGroup(`/prod/leftover-${n}`);
 const candidate = (arn: string) => ({ arn, type: 'logs:log-group', writtenBefore: WRITTEN_BEFORE });
 
 /** A clock the test moves by hand (the calls take no time unless a fake moves it). */
-let now = Date.parse('2026-11-25T10:00:00.000Z');
-beforeEach(() => {
-  now = Date.parse('2026-11-25T10:00:00.000Z');
-  useClock({
-    now: () => now,
-    sleep: async (ms) => {
-      now += ms;
-    },
-  });
-});
-afterEach(() => useClock(undefined));
+const clock = clockAt('2026-11-25T10:00:00.000Z');
 
 beforeEach(() => {
   givenConnections(proton, connectionSummary(CONNECTION_ID));
@@ -77,7 +67,7 @@ const invoke = (roundsUsed = 3) =>
     mode: 'execute',
     connection: connectionFacts(),
     roundsUsed,
-    batchAt: new Date(now).toISOString(),
+    batchAt: new Date(clock.now()).toISOString(),
     executionName: EXECUTION_NAME,
   });
 
@@ -92,7 +82,7 @@ describe('DeleteStandaloneResources handler', () => {
     await expect(invoke()).resolves.toEqual({
       batch: 1,
       done: true,
-      nextBatchAt: new Date(now).toISOString(),
+      nextBatchAt: new Date(clock.now()).toISOString(),
       progress: { bucket: REPORT_BUCKET, key: PROGRESS_KEY },
       counts: { pending: 0, deleting: 0, deleted: 2, alreadyAbsent: 0, retained: 0, failed: 0 },
     });
@@ -157,12 +147,12 @@ describe('DeleteStandaloneResources handler', () => {
     givenTags(Object.fromEntries(groups.map((arn) => [arn, ours])));
     // Each deletion takes 10 s: ten at once (mapConcurrency) spend the minute; the last two are not reached.
     logs.on(DeleteLogGroupCommand).callsFake(() => {
-      now += 10_000;
+      clock.set(clock.now() + 10_000);
       return {};
     });
 
     const state = await invoke();
-    expect(state).toMatchObject({ done: false, nextBatchAt: new Date(now).toISOString(), counts: { pending: 2, deleted: 10 } });
+    expect(state).toMatchObject({ done: false, nextBatchAt: new Date(clock.now()).toISOString(), counts: { pending: 2, deleted: 10 } });
     expect(stored().items.slice(10)).toEqual([item(group(10)), item(group(11))]);
   });
 
@@ -172,7 +162,7 @@ describe('DeleteStandaloneResources handler', () => {
     logs.on(DeleteLogGroupCommand).rejects(standaloneError.logsThrottling());
 
     const state = await invoke();
-    expect(state).toMatchObject({ done: false, nextBatchAt: new Date(now + 2_000).toISOString(), counts: { pending: 1 } });
+    expect(state).toMatchObject({ done: false, nextBatchAt: new Date(clock.now() + 2_000).toISOString(), counts: { pending: 1 } });
     expect(stored().items[0]).toMatchObject({
       outcome: 'pending',
       transientErrors: 1,
@@ -183,7 +173,7 @@ describe('DeleteStandaloneResources handler', () => {
 
   it('ends with what the history budget leaves: a resource never started is retained, saying a re-run continues', async () => {
     // 2,000 rounds leave 88 invocations; this is the 88th.
-    givenStored([group(1)], { version: 1, batch: 87, items: [item(group(1), { dueAt: now + 60_000 })] });
+    givenStored([group(1)], { version: 1, batch: 87, items: [item(group(1), { dueAt: clock.now() + 60_000 })] });
     givenTags({ [group(1)]: ours });
 
     await expect(invoke(2_000)).resolves.toMatchObject({ batch: 88, done: true, counts: { retained: 1 } });
