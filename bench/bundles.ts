@@ -226,10 +226,15 @@ function providerEnvironment(serverless: ServerlessConfig): Record<string, strin
   );
 }
 
+/** What a bundle finds in its environment when run here: provider.environment as deployed, then BENCH_ENVIRONMENT. */
+export async function bundleEnvironment(): Promise<Record<string, string>> {
+  return { PATH: process.env.PATH ?? '', ...providerEnvironment(await readServerless()), ...BENCH_ENVIRONMENT };
+}
+
 /**
  * Per function declared in serverless.yml: the minified bundle's size and the median time a
- * fresh Node process takes to import it (`runs` processes, one after the other, so that they
- * do not compete). The bundles are imported from a temporary folder outside the project, where
+ * fresh Node process takes to import it (`runs` processes per function, one after the other, so
+ * that they do not compete). The bundles are imported from a temporary folder outside the project, where
  * no node_modules can be found: as in Lambda, only what is bundled is there.
  */
 export async function measureBundles(options: MeasureBundlesOptions = {}): Promise<BundleMeasurement[]> {
@@ -237,14 +242,12 @@ export async function measureBundles(options: MeasureBundlesOptions = {}): Promi
   const outDir = options.outDir ?? (await mkdtemp(path.join(tmpdir(), 'pcc-bundles-')));
   try {
     const bundles = await buildBundles({ ...options, outDir });
-    const env = { PATH: process.env.PATH ?? '', ...providerEnvironment(await readServerless()), ...BENCH_ENVIRONMENT, ...options.env };
-    const measurements: BundleMeasurement[] = [];
-    for (const bundle of bundles) {
-      const times: number[] = [];
-      for (let run = 0; run < runs; run++) times.push(await coldImportMs(bundle.outputFile, env));
-      measurements.push({ functionName: bundle.functionName, minifiedBytes: bundle.minifiedBytes, coldImportMs: median(times) });
-    }
-    return measurements;
+    const env = { ...(await bundleEnvironment()), ...options.env };
+    // Round robin, one function after the other in each round: a slow spell of the machine falls on
+    // one run of many functions, not on most runs of one.
+    const times = bundles.map((): number[] => []);
+    for (let run = 0; run < runs; run++) for (const [i, bundle] of bundles.entries()) times[i]?.push(await coldImportMs(bundle.outputFile, env));
+    return bundles.map((bundle, i) => ({ functionName: bundle.functionName, minifiedBytes: bundle.minifiedBytes, coldImportMs: median(times[i] ?? []) }));
   } finally {
     if (!options.keep && !options.outDir) await rm(outDir, { recursive: true, force: true });
   }

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltBundle, buildBundles, bundleEnvironment } from '../../bench/bundles.js';
+import { CONNECTION_ID, cleanupRequest, connectionFacts } from '../helpers/domain-fixtures.js';
+
+/**
+ * A function as deployed: its bundle, built as `serverless package` builds it (the esbuild plugins of
+ * deployment/esbuild-plugins.cjs included), run by Node with provider.environment's NODE_OPTIONS,
+ * calling a local HTTP endpoint in place of AWS. The handler tests run the TypeScript sources; this
+ * shows that what is shipped loads and speaks to AWS the same way.
+ */
+
+interface ReceivedRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+let outDir: string;
+let bundle: BuiltBundle;
+let endpoint: Server;
+const received: ReceivedRequest[] = [];
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'pcc-bundled-handler-'));
+  [bundle] = (await buildBundles({ outDir, functions: ['deleteConnection'] })) as [BuiltBundle];
+  // Proton's JSON protocol answers a DeleteEnvironmentAccountConnection with the connection; every output member is optional.
+  endpoint = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    request.on('end', () => {
+      received.push({ method: request.method ?? '', headers: request.headers, body });
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+}, 60_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => endpoint?.close(resolve));
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+/** Imports the bundle in a fresh Node process and calls its handler once with `event`; its answer, as JSON. */
+async function invokeBundle(event: unknown): Promise<unknown> {
+  const script = `
+    const { handler } = await import(process.argv[1]);
+    const result = await handler(JSON.parse(process.argv[2]), { functionName: 'deleteConnection', awsRequestId: 'local', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:deleteConnection', memoryLimitInMB: '256' });
+    process.stdout.write(JSON.stringify(result));
+  `;
+  const { port } = endpoint.address() as AddressInfo;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '--eval', script, pathToFileURL(bundle.outputFile).href, JSON.stringify(event)],
+    {
+      cwd: path.dirname(bundle.outputFile),
+      env: { ...(await bundleEnvironment()), AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` },
+    },
+  );
+  return JSON.parse(stdout);
+}
+
+describe('the deleteConnection bundle, as deployed', () => {
+  it('deletes the connection through a signed Proton request and reports it deleted', async () => {
+    const protonClient = JSON.parse(await readFile(path.join('node_modules', '@aws-sdk', 'client-proton', 'package.json'), 'utf8')) as { version: string };
+
+    const result = await invokeBundle({ connection: connectionFacts(), request: cleanupRequest(), retryCount: 0, executionName: 'decommission-run-1' });
+
+    expect(result).toEqual({ outcome: 'deleted', attempts: 1 });
+    expect(received).toHaveLength(1);
+    const [request] = received as [ReceivedRequest];
+    expect(request.method).toBe('POST');
+    // awsJson1_0: the operation in X-Amz-Target, the input as the body (Proton's service model, AwsProton20200720).
+    expect(request.headers['x-amz-target']).toBe('AwsProton20200720.DeleteEnvironmentAccountConnection');
+    expect(JSON.parse(request.body)).toEqual({ id: CONNECTION_ID });
+    expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=SANDBOX\/\d{8}\/us-east-1\/proton\/aws4_request/);
+    // The client's version still reaches the user agent (the bundle keeps name and version of its package.json).
+    expect(request.headers['user-agent']).toContain(`api/proton#${protonClient.version}`);
+  }, 60_000);
+});
