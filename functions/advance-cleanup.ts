@@ -195,6 +195,7 @@ export const handler = taskHandler({
   summarize: (state: CleanupState) => ({ round: state.round, done: state.done, counts: state.counts }),
   run: async ({ target, inventory, mode, connection, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
+    const roundStartedAt = clock.now();
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
     const board = new BoardRound({ bucket: config.REPORT_BUCKET, key: boardKey(workingKeyScope()) }, executionName);
     await board.open();
@@ -228,7 +229,8 @@ export const handler = taskHandler({
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
     const readyWaiting = readyToStart(progress).length > 0;
     const delay = nextRoundDelayMs({ startsLeft, readyWaiting, round: progress.round, maxRounds: config.MAX_ROUNDS });
-    const nextRoundAt = new Date(clock.now() + delay).toISOString();
+    // Counted from this round's start: a round that took longer than the interval is followed at once.
+    const nextRoundAt = new Date(Math.max(clock.now(), roundStartedAt + delay)).toISOString();
     return { round: progress.round, done: isCleanupDone(progress), nextRoundAt, progress: location, counts: countProgress(progress) };
   },
 });

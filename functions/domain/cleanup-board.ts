@@ -63,7 +63,12 @@ export const ROUND_INTERVAL_MS = 30_000;
  */
 export const START_POLL_INTERVAL_MS = 10_000;
 
-/** How long until the next round: at once when the round ran out of time with starts left; sooner while ready stacks wait for room, in the first half of the rounds. */
+/**
+ * How long from this round's start until the next one's (AdvanceCleanup waits only what is left of
+ * it, so a round that took longer is followed at once): at once when the round ran out of time with
+ * starts left; sooner while ready stacks wait for room, in the first half of the rounds. Rounds
+ * start at least this far apart, so the rounds' cap spans 900 × 10 s + 900 × 30 s = 10 hours.
+ */
 export function nextRoundDelayMs(round: { startsLeft: boolean; readyWaiting: boolean; round: number; maxRounds: number }): number {
   if (round.startsLeft) return 0;
   return round.readyWaiting && round.round < round.maxRounds / 2 ? START_POLL_INTERVAL_MS : ROUND_INTERVAL_MS;
@@ -71,7 +76,7 @@ export function nextRoundDelayMs(round: { startsLeft: boolean; readyWaiting: boo
 
 /**
  * A running execution rewrites its entry at least every round (twice: before its deletions start
- * and at its end), rounds at most about one interval plus one round's time budget apart: three
+ * and at its end), rounds at most one interval or one round's time budget apart: three
  * intervals without a write means it has stopped.
  */
 export const STALE_AFTER_MS = 3 * ROUND_INTERVAL_MS;

@@ -130,28 +130,43 @@ export function judgeImporters(
   if (others.length === 0) return { verdict: 'start' };
   const tracked = byStackName(progress);
   const blocking = others.find((i) => {
-    const other = tracked.get(i.stackName);
+    const other = tracked(i.stackName);
     return !other || isStuck(other);
   });
-  if (!blocking) return { verdict: 'wait', on: [...new Set(others.map((i) => stackName((tracked.get(i.stackName) as TrackedStack).stackId)))] };
-  const other = tracked.get(blocking.stackName);
+  if (!blocking) return { verdict: 'wait', on: [...new Set(others.map((i) => stackName((tracked(i.stackName) as TrackedStack).stackId)))] };
+  const other = tracked(blocking.stackName);
   const why = other ? `${other.outcome}: ${other.reason ?? other.error?.Cause ?? 'no reason given'}` : 'this run does not delete it';
   return { verdict: 'hold', reason: `not started: stack ${blocking.stackName} imports its export ${blocking.exportName} (${why}); re-run after fixing it` };
 }
 
-/** Each tracked root stack by its name and by its nested stacks' names (ListImports names the stack that imports, nested or not). */
-const namesOf = new WeakMap<CleanupProgress, Map<string, TrackedStack>>();
+/**
+ * Where each tracked root stack is in `stacks`, by its name and by its nested stacks' names
+ * (ListImports names the stack that imports, nested or not). Every round's progress holds the same
+ * stacks in the same order (startProgress's), so the index is built once and kept while they are.
+ */
+let named: { keys: readonly string[]; positions: ReadonlyMap<string, number> } | undefined;
 
-function byStackName(progress: CleanupProgress): Map<string, TrackedStack> {
-  const known = namesOf.get(progress);
-  if (known) return known;
-  const names = new Map<string, TrackedStack>();
-  namesOf.set(progress, names);
-  for (const s of progress.stacks) {
-    names.set(stackName(s.stackId), s);
-    for (const nested of s.nestedStackIds) names.set(stackName(nested), s);
+/** A root stack and the nested stacks it names: what the index is built from. */
+const namesKey = (s: TrackedStack) => (s.nestedStackIds.length === 0 ? s.stackId : [s.stackId, ...s.nestedStackIds].join(' '));
+const sameStacks = (keys: readonly string[], stacks: readonly TrackedStack[]) =>
+  keys.length === stacks.length && stacks.every((s, i) => namesKey(s) === keys[i]);
+
+/** Each tracked root stack by its name or a nested stack's name. */
+function byStackName(progress: CleanupProgress): (name: string) => TrackedStack | undefined {
+  const { stacks } = progress;
+  if (!named || !sameStacks(named.keys, stacks)) {
+    const positions = new Map<string, number>();
+    stacks.forEach((s, i) => {
+      positions.set(stackName(s.stackId), i);
+      for (const nested of s.nestedStackIds) positions.set(stackName(nested), i);
+    });
+    named = { keys: stacks.map(namesKey), positions };
   }
-  return names;
+  const { positions } = named;
+  return (name) => {
+    const at = positions.get(name);
+    return at === undefined ? undefined : stacks[at];
+  };
 }
 
 /**
@@ -160,23 +175,27 @@ function byStackName(progress: CleanupProgress): Map<string, TrackedStack> {
  */
 export const IMPORTS_REREAD_ROUNDS = 10;
 
-/** Read once per question about the whole progress, so that asking it of every stack stays linear. */
+/** Read once per question about the whole progress (one pass over its stacks), so that asking it of every stack stays linear. */
 class ProgressIndex {
-  private readonly byName: Map<string, TrackedStack>;
-  private readonly unsettledPhases: Set<string>;
+  private readonly byName: (name: string) => TrackedStack | undefined;
+  private readonly unsettledPhases = new Set<string>();
   /** Per phase, the first stack of an earlier phase that will not go away in this run (why it blocks). */
   private readonly stuckBefore = new Map<string, string | undefined>();
 
   constructor(private readonly progress: CleanupProgress) {
     this.byName = byStackName(progress);
-    this.unsettledPhases = new Set(progress.stacks.filter((s) => !isSettled(s)).map((s) => s.phase));
-    for (const phase of PHASES) this.stuckBefore.set(phase, this.findStuckBefore(phase));
+    const firstStuck = new Map<string, { at: number; stack: TrackedStack }>();
+    progress.stacks.forEach((s, at) => {
+      if (!isSettled(s)) this.unsettledPhases.add(s.phase);
+      else if (isStuck(s) && !firstStuck.has(s.phase)) firstStuck.set(s.phase, { at, stack: s });
+    });
+    for (const phase of PHASES) this.stuckBefore.set(phase, this.findStuckBefore(phase, firstStuck));
   }
 
-  private findStuckBefore(phase: string): string | undefined {
+  private findStuckBefore(phase: string, firstStuck: ReadonlyMap<string, { at: number; stack: TrackedStack }>): string | undefined {
     const kept = this.progress.keptByInventory.find((k) => isEarlier(k.phase, phase));
     if (kept) return `${stackName(kept.stackId)} (retained: ${kept.reason})`;
-    const stuck = this.progress.stacks.find((s) => isEarlier(s.phase, phase) && isStuck(s));
+    const stuck = [...firstStuck].filter(([p]) => isEarlier(p, phase)).sort(([, a], [, b]) => a.at - b.at)[0]?.[1].stack;
     if (stuck)
       return `${stackName(stuck.stackId)} (${stuck.outcome}: ${stuck.error ? `${stuck.error.Error}: ${stuck.error.Cause}` : (stuck.reason ?? 'no reason given')})`;
     return undefined;
@@ -186,7 +205,7 @@ class ProgressIndex {
   blockedBy(stack: TrackedStack): string | undefined {
     const before = waitsForEarlierPhases(stack) ? this.stuckBefore.get(stack.phase) : undefined;
     if (before) return before;
-    const importer = (stack.waitsFor ?? []).map((name) => this.byName.get(name)).find((s) => s && isStuck(s));
+    const importer = (stack.waitsFor ?? []).map((name) => this.byName(name)).find((s) => s && isStuck(s));
     return importer ? `${stackName(importer.stackId)}, which imports its export (${importer.outcome}: ${importer.reason ?? 'no reason given'})` : undefined;
   }
 
@@ -197,11 +216,22 @@ class ProgressIndex {
       if (earlierUnsettled || this.blockedBy(stack) !== undefined) return false;
     }
     const importersGone = (stack.waitsFor ?? []).every((name) => {
-      const importer = this.byName.get(name);
+      const importer = this.byName(name);
       return !importer || isGone(importer);
     });
     return importersGone || (this.progress.round > 0 && this.progress.round % IMPORTS_REREAD_ROUNDS === 0);
   }
+}
+
+/** Progress is never changed in place (every step makes a new one): its index holds as long as it lives. */
+const indexes = new WeakMap<CleanupProgress, ProgressIndex>();
+function indexOf(progress: CleanupProgress): ProgressIndex {
+  let index = indexes.get(progress);
+  if (!index) {
+    index = new ProgressIndex(progress);
+    indexes.set(progress, index);
+  }
+  return index;
 }
 
 /**
@@ -210,15 +240,17 @@ class ProgressIndex {
  * uses): it is retained, saying what it waits for.
  */
 export function holdBackDependents(progress: CleanupProgress): CleanupProgress {
-  const index = new ProgressIndex(progress);
-  return {
-    ...progress,
-    stacks: progress.stacks.map((s): TrackedStack => {
-      if (s.outcome !== 'pending') return s;
-      const blocker = index.blockedBy(s);
-      return blocker ? { ...s, outcome: 'retained', reason: `not started: waits for ${blocker}; re-run after fixing it` } : s;
-    }),
-  };
+  const index = indexOf(progress);
+  let heldBack = false;
+  const stacks = progress.stacks.map((s): TrackedStack => {
+    if (s.outcome !== 'pending') return s;
+    const blocker = index.blockedBy(s);
+    if (!blocker) return s;
+    heldBack = true;
+    return { ...s, outcome: 'retained', reason: `not started: waits for ${blocker}; re-run after fixing it` };
+  });
+  // Unchanged, the very same progress: its index is read again, not rebuilt.
+  return heldBack ? { ...progress, stacks } : progress;
 }
 
 /**
@@ -228,7 +260,7 @@ export function holdBackDependents(progress: CleanupProgress): CleanupProgress {
  * starts); any other at once.
  */
 export function readyToStart(progress: CleanupProgress): TrackedStack[] {
-  const index = new ProgressIndex(progress);
+  const index = indexOf(progress);
   return progress.stacks.filter((s) => s.outcome === 'pending' && index.mayStart(s));
 }
 
@@ -344,18 +376,17 @@ export function endWithoutFinishing(progress: CleanupProgress, rounds: number): 
  * DeleteStack not seen to take effect) starts afresh.
  */
 export function stampTimes(progress: CleanupProgress, now: number): CleanupProgress {
-  return {
-    ...progress,
-    stacks: progress.stacks.map((s): TrackedStack => {
-      if (s.outcome === 'pending' && s.deletingSince !== undefined) {
-        const { deletingSince: _d, ...rest } = s;
-        return rest;
-      }
-      if (s.outcome === 'deleting' && s.deletingSince === undefined) return { ...s, deletingSince: s.startedAt ?? now };
-      if (isSettled(s) && s.settledAt === undefined) return { ...s, settledAt: now };
-      return s;
-    }),
-  };
+  const stacks = progress.stacks.map((s): TrackedStack => {
+    if (s.outcome === 'pending' && s.deletingSince !== undefined) {
+      const { deletingSince: _d, ...rest } = s;
+      return rest;
+    }
+    if (s.outcome === 'deleting' && s.deletingSince === undefined) return { ...s, deletingSince: s.startedAt ?? now };
+    if (isSettled(s) && s.settledAt === undefined) return { ...s, settledAt: now };
+    return s;
+  });
+  // Nothing to stamp: the very same progress (its index is kept).
+  return stacks.every((s, i) => s === progress.stacks[i]) ? progress : { ...progress, stacks };
 }
 
 /** What the report needs of each stack the cleanup touched (pending ones were never processed). */

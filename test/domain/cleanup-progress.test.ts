@@ -53,6 +53,15 @@ describe('stacksToStart', () => {
     expect(stacksToStart(progress, 6)).toEqual([]);
   });
 
+  it('asks each progress afresh: the stack that waited starts once the same stacks show its importer deleted', () => {
+    const waiting = tracked('instance-a', 'service-instances', 'pending', { waitsFor: ['component-a'] });
+    const before = progressOf(tracked('component-a', 'components', 'deleting'), waiting);
+    const after = progressOf(tracked('component-a', 'components', 'deleted'), waiting);
+
+    expect(stacksToStart(before, 10)).toEqual([]);
+    expect(names(stacksToStart(after, 10))).toEqual(['instance-a']);
+  });
+
   it('starts a stack larger than the whole budget once nothing else is deleting', () => {
     const progress = progressOf(tracked('component-a', 'components', 'pending', { weight: 9 }), tracked('component-b', 'components', 'pending'));
     expect(names(stacksToStart(progress, 5))).toEqual(['component-a']);
@@ -240,6 +249,11 @@ describe('stampTimes (the timeline)', () => {
     expect(stack).not.toHaveProperty('deletingSince');
   });
 
+  it('hands back the very progress it was given when nothing is to be stamped', () => {
+    const stamped = stampTimes(progressOf(tracked('a', 'environment', 'deleted')), now);
+    expect(stampTimes(stamped, now + 1_000)).toBe(stamped);
+  });
+
   it('forgets the start of a stack back to pending (its DeleteStack was not seen to take effect)', () => {
     const [stack] = stampTimes(progressOf(tracked('a', 'environment', 'pending', { deletingSince: 1_000 })), now).stacks;
     expect(stack).not.toHaveProperty('deletingSince');
@@ -352,6 +366,14 @@ describe("judgeImporters (who imports a stack's exports, read right before its D
   it('makes it wait for the root stack this run deletes when the importer ListImports names is one of its nested stacks', () => {
     const component = tracked('component-a', 'components', 'deleting', { nestedStackIds: [stackIdOf('component-a-Nested')] });
     expect(judgeImporters(exporter, [importer('component-a-Nested')], progressOf(component, exporter))).toEqual({ verdict: 'wait', on: ['component-a'] });
+  });
+
+  it("judges by the stacks' outcomes in the progress it is given, not in an earlier one of the same stacks", () => {
+    const deleting = progressOf(tracked('instance-a', 'service-instances', 'deleting'), exporter);
+    const failed = progressOf(tracked('instance-a', 'service-instances', 'failed', { reason: 'DELETE_FAILED' }), exporter);
+
+    expect(judgeImporters(exporter, [importer('instance-a')], deleting)).toEqual({ verdict: 'wait', on: ['instance-a'] });
+    expect(judgeImporters(exporter, [importer('instance-a')], failed)).toMatchObject({ verdict: 'hold' });
   });
 
   it('makes it wait while a stack this run deletes (pending or deleting) still imports one', () => {

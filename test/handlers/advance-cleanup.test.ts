@@ -837,6 +837,32 @@ describe('AdvanceCleanup handler', () => {
       expect(state.nextRoundAt).toBe(new Date(clock.now() + START_POLL_INTERVAL_MS).toISOString());
     });
 
+    it("counts the wait from the round's start: the next round is due one interval after this one began, not after it ended", async () => {
+      givenStored();
+      givenStacks();
+      // Each read of the stacks' resources takes a second before it is throttled.
+      tagging.on(GetResourcesCommand).callsFake(() => {
+        clock.set(clock.now() + 1_000);
+        throw taggingThrottled();
+      });
+      const roundStartedAt = clock.now();
+      const state = await advance();
+      expect(clock.now()).toBeGreaterThan(roundStartedAt);
+      expect(clock.now()).toBeLessThan(roundStartedAt + START_POLL_INTERVAL_MS);
+      expect(state.nextRoundAt).toBe(new Date(roundStartedAt + START_POLL_INTERVAL_MS).toISOString());
+    });
+
+    it('starts the next round at once when this one took longer than the interval', async () => {
+      givenStored();
+      givenStacks();
+      tagging.on(GetResourcesCommand).callsFake(() => {
+        clock.set(clock.now() + START_POLL_INTERVAL_MS);
+        throw taggingThrottled();
+      });
+      const state = await advance();
+      expect(state.nextRoundAt).toBe(new Date(clock.now()).toISOString());
+    });
+
     it('still holds the deadline when ListStacks is throttled: a stack at its deadline is read by stack ID', async () => {
       givenStored(progressOf(deleting(environmentStack, 'environment', { startedAt: clock.now() - 60 * MINUTE })));
       cloudFormation.on(ListStacksCommand).rejects(cloudFormationThrottling());
