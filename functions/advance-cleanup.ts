@@ -1,7 +1,7 @@
 import { type ReadBoard, readBoard, updateBoard } from './aws/cleanup-board.js';
 import { shareTargetRates } from './aws/clients.js';
 import { concurrentResourcesLimit, stacksBeingDeleted } from './aws/cloudformation.js';
-import { executionKey, getJson, getJsonIfExists, type ObjectRef, putJson } from './aws/object-store.js';
+import { executionKey, getJson, getJsonIfExistsRemembered, type ObjectRef, putJsonRemembered } from './aws/object-store.js';
 import { workingKeyScope } from './aws/target-session.js';
 import { advanceRound, type RoundBudget, type StatusListing } from './cleanup/cleanup-round.js';
 import { checkEligibility } from './cleanup/eligibility-check.js';
@@ -174,7 +174,7 @@ const ROUND_BUDGET_MS = 60_000;
 
 /** The stored progress; the first round builds it from the inventory (a retried round finds what the first attempt stored). */
 async function loadProgress(executionName: string, inventory: ObjectRef): Promise<CleanupProgress> {
-  const stored = await getJsonIfExists({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, CleanupProgressSchema);
+  const stored = await getJsonIfExistsRemembered({ bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) }, CleanupProgressSchema);
   return stored ?? startProgress(await getJson(inventory, InventorySchema));
 }
 
@@ -218,13 +218,13 @@ export const handler = taskHandler({
         claimBudget: (progress) => board.claim(progress, limit),
         maxWaitMs: config.MAX_STACK_DELETION_MINUTES * 60_000,
         until: clock.now() + ROUND_BUDGET_MS,
-        save: async (progress) => void (await putJson(stored, progress)),
+        save: async (progress) => void (await putJsonRemembered(stored, progress)),
         checkEligibility: () => checkEligibility(connection),
       },
     );
     const progress =
       advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? stampTimes(endWithoutFinishing(advanced, config.MAX_ROUNDS), clock.now()) : advanced;
-    const location = await putJson(stored, progress);
+    const location = await putJsonRemembered(stored, progress);
     await board.close(progress, isCleanupDone(progress));
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
     const readyWaiting = readyToStart(progress).length > 0;

@@ -38,6 +38,11 @@ function isServerFault(error: unknown): boolean {
   return Boolean(sdk && (sdk.$fault === 'server' || status >= 500));
 }
 
+/** S3's 304 Not Modified to a conditional GetObject (IfNoneMatch): the SDK names it "304" or "NotModified" by version, the status is the same. */
+export function isNotModified(error: unknown): boolean {
+  return asSdkError(error)?.$metadata?.httpStatusCode === 304;
+}
+
 export function hasName(error: unknown, ...names: string[]): boolean {
   const name = asSdkError(error)?.name;
   return typeof name === 'string' && names.includes(name);

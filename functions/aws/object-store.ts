@@ -3,7 +3,7 @@ import type { ObjectRef } from '../domain/object-ref.js';
 import { InternalServerError, UnreadableObjectError } from '../runtime/errors.js';
 import type * as z from '../runtime/zod.js';
 import { s3 } from './clients.js';
-import { callAws, hasName } from './error-mapping.js';
+import { callAws, hasName, isNotModified } from './error-mapping.js';
 
 /** Inventories, verifications and reports live in S3 and travel through the workflow by reference. */
 export type { ObjectRef } from '../domain/object-ref.js';
@@ -44,9 +44,11 @@ export async function putText(ref: ObjectRef, text: string, contentType: string)
   return ref;
 }
 
-/** The object, parsed and checked against the schema, with its ETag. */
-async function readJson<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<{ value: T; etag: string }> {
-  const out = await callAws(`GetObject ${s3Uri(ref)}`, () => s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key })));
+/** The object, parsed and checked against the schema, with its ETag. `ifNoneMatch`: S3 answers 304 Not Modified (an error) if that is still its ETag. */
+async function readJson<T>(ref: ObjectRef, schema: z.ZodType<T>, ifNoneMatch?: string): Promise<{ value: T; etag: string }> {
+  const out = await callAws(`GetObject ${s3Uri(ref)}`, () =>
+    s3().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}) })),
+  );
   const text = (await out.Body?.transformToString()) ?? '';
   let json: unknown;
   try {
@@ -110,6 +112,42 @@ export async function getJsonWithEtag<T>(ref: ObjectRef, schema: z.ZodType<T>): 
   try {
     return await readJson(ref, schema);
   } catch (error) {
+    if (hasName(error, 'NoSuchKey')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * What this process last wrote at a key with putJsonRemembered, with the ETag S3 gave the write: a
+ * warm Lambda's next round reads the object again only if it changed since (GetObject
+ * If-None-Match; S3 answers 304 Not Modified), instead of reading, parsing and checking the
+ * megabytes of a large cleanup's progress every round. For objects one writer keeps (an
+ * execution's own progress); what is remembered is never changed in place.
+ */
+const remembered = new Map<string, { etag: string; value: unknown }>();
+
+/** putJson (compact), remembering the value under the ETag S3 answered. */
+export async function putJsonRemembered(ref: ObjectRef, value: unknown): Promise<ObjectRef> {
+  const uri = s3Uri(ref);
+  remembered.delete(uri);
+  const out = await callAws(`PutObject ${uri}`, () => s3().send(putJsonCommand(ref, value)));
+  // No ETag (not S3 as documented, or a stub): nothing is remembered, the next read reads.
+  if (out?.ETag) remembered.set(uri, { etag: out.ETag, value });
+  return ref;
+}
+
+/** getJsonIfExists, but the value putJsonRemembered wrote when S3 says the object has not changed since. */
+export async function getJsonIfExistsRemembered<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T | undefined> {
+  const uri = s3Uri(ref);
+  const known = remembered.get(uri);
+  try {
+    const read = await readJson(ref, schema, known?.etag);
+    remembered.set(uri, read);
+    return read.value;
+  } catch (error) {
+    // Not modified since this process wrote it: the very value written (checked by its type when written).
+    if (known && isNotModified(error)) return known.value as T;
+    remembered.delete(uri);
     if (hasName(error, 'NoSuchKey')) return undefined;
     throw error;
   }

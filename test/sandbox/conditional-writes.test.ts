@@ -54,6 +54,18 @@ describe('S3 conditional writes (report bucket)', () => {
     expect(second).toBeDefined();
   });
 
+  it('GetObject If-None-Match with the ETag the object still has answers 304 Not Modified; with an older one, the object', async () => {
+    const sandbox = sandboxOf({ timing: UNTIMED });
+    const first = etagOf(send(sandbox, 's3:PutObject', { Bucket, Key, Body: '{"round":1}' }).output);
+    expect(send(sandbox, 's3:GetObject', { Bucket, Key, IfNoneMatch: first }).error).toBe('NotModified');
+
+    const second = etagOf(send(sandbox, 's3:PutObject', { Bucket, Key, Body: '{"round":2}' }).output);
+    const { output, error } = send(sandbox, 's3:GetObject', { Bucket, Key, IfNoneMatch: first });
+    expect(error).toBeUndefined();
+    expect(etagOf(output)).toBe(second);
+    expect(await (output as { Body: { transformToString(): Promise<string> } }).Body.transformToString()).toBe('{"round":2}');
+  });
+
   it('If-Match on a key with no object answers NoSuchKey', () => {
     expect(send(sandboxOf({ timing: UNTIMED }), 's3:PutObject', { Bucket, Key, Body: '{}', IfMatch: '"abc"' }).error).toBe('NoSuchKey');
   });

@@ -11,7 +11,9 @@ import type { Operations } from './operations.js';
  * The report bucket answers conditional writes as S3 does (S3 User Guide, "How to prevent object
  * overwrites with conditional writes"; PutObject `IfNoneMatch`/`IfMatch`): every write gets a new
  * ETag, GetObject and PutObject answer it, `IfNoneMatch: '*'` on an existing key and `IfMatch` with
- * another ETag answer `412 PreconditionFailed`, `IfMatch` on a missing key `NoSuchKey`.
+ * another ETag answer `412 PreconditionFailed`, `IfMatch` on a missing key `NoSuchKey`. A GetObject
+ * with `IfNoneMatch` naming the object's ETag answers `304 Not Modified` (S3 API Reference, GetObject,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
  */
 const s3Error = (name: string, message: string, status: number) =>
   new S3ServiceException({
@@ -79,6 +81,8 @@ export const s3Operations: Operations = {
     const key = `${String(input.Bucket)}/${String(input.Key)}`;
     const body = account.objects.get(key);
     if (body === undefined) throw noSuchKey(key);
+    // GetObject If-None-Match: "Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a 304 Not Modified error."
+    if (input.IfNoneMatch !== undefined && String(input.IfNoneMatch) === etagOf(account, key)) throw s3Error('NotModified', 'Not Modified', 304);
     return { Body: sdkStreamMixin(Readable.from([Buffer.from(body)])), ContentType: 'application/json', ETag: etagOf(account, key) };
   },
 };
