@@ -110,7 +110,13 @@ export function engineStart(input: unknown) {
 /** The workflow definitions (as JSON) aws-local-stepfunctions has already validated in this process. */
 const validatedDefinitions = new Set<string>();
 
-export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}): Promise<LocalRunResult> {
+/**
+ * What a run loads before its execution starts: the sandbox opened, the definition read, the
+ * handler modules imported. Real I/O: when executions start side by side (runSideBySide), each is
+ * prepared first, so that none starts (and moves the virtual clock) while another still waits for a
+ * file, and they start in the order given, whatever order the files come in.
+ */
+export async function prepareRun(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}) {
   const scenario = ScenarioSchema.parse(scenarioInput);
   const sandbox = await openSandbox(scenario, {
     ...(options.defaultMode !== undefined ? { defaultMode: options.defaultMode } : {}),
@@ -118,13 +124,15 @@ export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, optio
     ...(options.serverlessYml !== undefined ? { serverlessYml: options.serverlessYml } : {}),
     ...(options.coverage ? { coverage: options.coverage } : {}),
   });
-
   const local = await loadLocalDefinition(scenario.region, scenario.accountId);
-  const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = await bindTasks(
-    local.tasks,
-    options.lambdaFaults ?? [],
-    sandbox.iam?.deployment,
-  );
+  const bound = await bindTasks(local.tasks, options.lambdaFaults ?? [], sandbox.iam?.deployment);
+  return { scenario, sandbox, local, bound };
+}
+export type PreparedRun = Awaited<ReturnType<typeof prepareRun>>;
+
+export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}, prepared?: PreparedRun): Promise<LocalRunResult> {
+  const { scenario, sandbox, local, bound } = prepared ?? (await prepareRun(scenarioInput, options));
+  const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = bound;
 
   // Whatever JSON value the caller gives is the input, null included: never replaced by the scenario's.
   const input = options.input !== undefined ? options.input : scenario.input;

@@ -23,7 +23,7 @@ async function sideBySide(environments: number) {
   const runs = scaleEnvironments(environments).map((e, i) => ({ executionName: `side-by-side-${environments}-${i + 1}`, input: scaleRequest(e.connectionId) }));
   const { results } = await runSideBySide(scenario, runs, { sandbox, defaultMode: 'execute' });
   const heaviestStack = Math.max(...scenario.stacks.map((s) => Math.max(1, s.resources.length)));
-  return { scenario, sandbox, results, load, heaviestStack, listStacks: sandbox.calls.filter((c) => c.operation === 'ListStacks').length };
+  return { environments, scenario, sandbox, results, load, heaviestStack, listStacks: sandbox.calls.filter((c) => c.operation === 'ListStacks').length };
 }
 
 describe('4 environments of one account cleaned up side by side, the account allowing 40 resources in deletions at once', async () => {
@@ -54,6 +54,12 @@ describe('4 environments of one account cleaned up side by side, the account all
 
   it('reads the deleting stacks (ListStacks) at most linearly more often with 4 executions than with 2, not quadratically', () => {
     expect(two.results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
-    expect(four.listStacks).toBeLessThanOrEqual(2 * two.listStacks);
+    // Each environment brings its own resources and the limit stays the same: with twice the executions
+    // the account has twice the work, so the run lasts about twice as long. One listing shared per
+    // round interval grows with that alone (×2, linear); each execution listing on its own grows with
+    // both (×4, quadratic). ×2 itself is the ideal, with no room for the rounds two executions happen
+    // to start at the same instant: the bound is halfway between the two (geometric mean, ×2.83).
+    const scale = four.environments / two.environments;
+    expect(four.listStacks).toBeLessThan(two.listStacks * scale ** 1.5);
   });
 }, 120_000);
