@@ -1,6 +1,7 @@
 import { type ReadBoard, readBoard, updateBoard } from './aws/cleanup-board.js';
 import { shareTargetRates } from './aws/clients.js';
 import { concurrentResourcesLimit, stacksBeingDeleted } from './aws/cloudformation.js';
+import { throttledSoFar } from './aws/error-mapping.js';
 import { executionKey, getJson, getJsonIfExistsRemembered, type ObjectRef, putJsonRemembered } from './aws/object-store.js';
 import { workingKeyScope } from './aws/target-session.js';
 import { advanceRound, type RoundBudget, type StatusListing } from './cleanup/cleanup-round.js';
@@ -196,6 +197,7 @@ export const handler = taskHandler({
   run: async ({ target, inventory, mode, connection, retainFailedResources, executionName }): Promise<CleanupState> => {
     requireExecuteMode('AdvanceCleanup', mode);
     const roundStartedAt = clock.now();
+    const throttledBefore = throttledSoFar();
     const stored = { bucket: config.REPORT_BUCKET, key: executionKey(executionName, PROGRESS_FILE) };
     const board = new BoardRound({ bucket: config.REPORT_BUCKET, key: boardKey(workingKeyScope()) }, executionName);
     await board.open();
@@ -224,13 +226,16 @@ export const handler = taskHandler({
     );
     const progress =
       advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? stampTimes(endWithoutFinishing(advanced, config.MAX_ROUNDS), clock.now()) : advanced;
-    const location = await putJsonRemembered(stored, progress);
+    // A finished cleanup's progress is not read again: not kept in memory either.
+    const location = await putJsonRemembered(stored, progress, { remember: !isCleanupDone(progress) });
     await board.close(progress, isCleanupDone(progress));
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
     const readyWaiting = readyToStart(progress).length > 0;
     const delay = nextRoundDelayMs({ startsLeft, readyWaiting, round: progress.round, maxRounds: config.MAX_ROUNDS });
-    // Counted from this round's start: a round that took longer than the interval is followed at once.
-    const nextRoundAt = new Date(Math.max(clock.now(), roundStartedAt + delay)).toISOString();
+    // Counted from this round's start: a round that took longer than the interval is followed at once,
+    // unless the account throttled it: then the whole interval after it (the wait is its backoff).
+    const waitFrom = throttledSoFar() > throttledBefore ? clock.now() : roundStartedAt;
+    const nextRoundAt = new Date(Math.max(clock.now(), waitFrom + delay)).toISOString();
     return { round: progress.round, done: isCleanupDone(progress), nextRoundAt, progress: location, counts: countProgress(progress) };
   },
 });

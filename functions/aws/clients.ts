@@ -23,7 +23,7 @@ import { functionVariable } from '../runtime/function-variables.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
 import { SettingsSchema } from '../runtime/settings.js';
-import { isThrottling, toWorkflowError } from './error-mapping.js';
+import { isThrottling, noteThrottled, toWorkflowError } from './error-mapping.js';
 import { currentTargetSession, spokeSession, type TargetSession } from './target-session.js';
 
 /**
@@ -147,7 +147,10 @@ function paced<T extends PaceableClient>(service: string, client: T, pacers: () 
       try {
         return await next(args);
       } catch (error) {
-        if (pacer && isThrottling(error)) pacer.backOff();
+        if (isThrottling(error)) {
+          noteThrottled();
+          pacer?.backOff();
+        }
         throw error;
       }
     },

@@ -72,10 +72,21 @@ function isNetworkError(error: unknown): boolean {
   return (typeof sdk.code === 'string' && NETWORK_ERROR_CODES.has(sdk.code)) || (typeof sdk.name === 'string' && NETWORK_ERROR_NAMES.has(sdk.name));
 }
 
+let throttled = 0;
+/** Counts a throttled attempt: each one the SDK retried (the pacing middleware) and each throttling that outlasted its retries. */
+export function noteThrottled(): void {
+  throttled += 1;
+}
+/** Throttled attempts in this process so far: a round compares it before and after (did the account push back?). */
+export const throttledSoFar = (): number => throttled;
+
 /** What the caller was doing, for the message: "DeleteStack arn:...: Rate exceeded". */
 export function toWorkflowError(error: unknown, action: string): unknown {
   const message = `${action}: ${error instanceof Error ? error.message : String(error)}`;
-  if (isThrottling(error)) return new ThrottlingError(message, { cause: error });
+  if (isThrottling(error)) {
+    noteThrottled();
+    return new ThrottlingError(message, { cause: error });
+  }
   if (hasName(error, 'ConflictException')) return new ConflictError(message, { cause: error });
   if (isServerFault(error)) return new InternalServerError(message, { cause: error });
   if (isNetworkError(error)) {

@@ -125,14 +125,25 @@ export async function getJsonWithEtag<T>(ref: ObjectRef, schema: z.ZodType<T>): 
  * execution's own progress); what is remembered is never changed in place.
  */
 const remembered = new Map<string, { etag: string; value: unknown }>();
+/** Keys remembered at most, the most recently written: a warm Lambda serves few executions at a time, and a large progress is megabytes. */
+const REMEMBERED_KEYS = 4;
 
-/** putJson (compact), remembering the value under the ETag S3 answered. */
-export async function putJsonRemembered(ref: ObjectRef, value: unknown): Promise<ObjectRef> {
+function remember(uri: string, entry: { etag: string; value: unknown }): void {
+  remembered.delete(uri);
+  remembered.set(uri, entry);
+  for (const oldest of remembered.keys()) {
+    if (remembered.size <= REMEMBERED_KEYS) break;
+    remembered.delete(oldest);
+  }
+}
+
+/** putJson (compact), remembering the value under the ETag S3 answered; `remember: false` forgets the key (its last write). */
+export async function putJsonRemembered(ref: ObjectRef, value: unknown, { remember: keep = true }: { remember?: boolean } = {}): Promise<ObjectRef> {
   const uri = s3Uri(ref);
   remembered.delete(uri);
   const out = await callAws(`PutObject ${uri}`, () => s3().send(putJsonCommand(ref, value)));
   // No ETag (not S3 as documented, or a stub): nothing is remembered, the next read reads.
-  if (out?.ETag) remembered.set(uri, { etag: out.ETag, value });
+  if (keep && out?.ETag) remember(uri, { etag: out.ETag, value });
   return ref;
 }
 
@@ -142,7 +153,7 @@ export async function getJsonIfExistsRemembered<T>(ref: ObjectRef, schema: z.Zod
   const known = remembered.get(uri);
   try {
     const read = await readJson(ref, schema, known?.etag);
-    remembered.set(uri, read);
+    remember(uri, read);
     return read.value;
   } catch (error) {
     // Not modified since this process wrote it: the very value written (checked by its type when written).

@@ -66,6 +66,29 @@ describe('progress remembered across warm rounds (putJsonRemembered, getJsonIfEx
     expect(getInputs()).toEqual([{ Bucket: ref.bucket, Key: ref.key }]);
   });
 
+  it('forgets a value written with remember: false (a finished cleanup is not read again)', async () => {
+    const ref = freshRef();
+    s3.on(PutObjectCommand).resolves({ ETag: '"written-9"' });
+    s3.on(GetObjectCommand).resolves({ Body: s3JsonBody({ round: 9 }), ETag: '"written-9"' });
+
+    await putJsonRemembered(ref, { round: 8 });
+    await putJsonRemembered(ref, { round: 9 }, { remember: false });
+    await getJsonIfExistsRemembered(ref, RoundSchema);
+
+    expect(getInputs()).toEqual([{ Bucket: ref.bucket, Key: ref.key }]);
+  });
+
+  it('remembers only the few keys written last: an older one is read without a condition', async () => {
+    const refs = Array.from({ length: 5 }, freshRef);
+    s3.on(PutObjectCommand).resolves({ ETag: '"written"' });
+    s3.on(GetObjectCommand).rejects(notModified());
+    for (const ref of refs) await putJsonRemembered(ref, { round: 1 });
+
+    await expect(getJsonIfExistsRemembered(refs[0] as (typeof refs)[0], RoundSchema)).rejects.toMatchObject({ $metadata: { httpStatusCode: 304 } });
+    await expect(getJsonIfExistsRemembered(refs[4] as (typeof refs)[0], RoundSchema)).resolves.toEqual({ round: 1 });
+    expect(getInputs().map((input) => input.IfNoneMatch)).toEqual([undefined, '"written"']);
+  });
+
   it('forgets a value whose write failed: the next read takes nothing for granted', async () => {
     const ref = freshRef();
     s3.on(PutObjectCommand).resolvesOnce({ ETag: '"written-1"' }).rejects(new Error('socket hang up'));

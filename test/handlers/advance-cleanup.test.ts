@@ -14,7 +14,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/advance-cleanup.js';
 import { clientRequestToken } from '../../functions/cleanup/cleanup-round.js';
-import { type CleanupBoard, CleanupBoardSchema, LISTING_FRESH_MS, START_POLL_INTERVAL_MS } from '../../functions/domain/cleanup-board.js';
+import { type CleanupBoard, CleanupBoardSchema, LISTING_FRESH_MS, ROUND_INTERVAL_MS, START_POLL_INTERVAL_MS } from '../../functions/domain/cleanup-board.js';
 import { type CleanupProgress, CleanupProgressSchema, type TrackedStack } from '../../functions/domain/cleanup-progress.js';
 import type { ConnectionFacts } from '../../functions/domain/connection.js';
 import { TEST_ENVIRONMENT } from '../environment.js';
@@ -838,21 +838,27 @@ describe('AdvanceCleanup handler', () => {
     });
 
     it("counts the wait from the round's start: the next round is due one interval after this one began, not after it ended", async () => {
-      givenStored();
-      givenStacks();
-      // Each read of the stacks' resources takes a second before it is throttled.
-      tagging.on(GetResourcesCommand).callsFake(() => {
-        clock.set(clock.now() + 1_000);
-        throw taggingThrottled();
+      givenIndependentStacks([stackId('AWSProton-instance1-cloudformation-X')]);
+      // The deletion's request takes 4 s to answer; with every stack started, the next round is a status round (30 s).
+      cloudFormation.on(DeleteStackCommand).callsFake(() => {
+        clock.set(clock.now() + 4_000);
       });
       const roundStartedAt = clock.now();
       const state = await advance();
-      expect(clock.now()).toBeGreaterThan(roundStartedAt);
-      expect(clock.now()).toBeLessThan(roundStartedAt + START_POLL_INTERVAL_MS);
-      expect(state.nextRoundAt).toBe(new Date(roundStartedAt + START_POLL_INTERVAL_MS).toISOString());
+      expect(clock.now()).toBeGreaterThanOrEqual(roundStartedAt + 4_000);
+      expect(state.nextRoundAt).toBe(new Date(roundStartedAt + ROUND_INTERVAL_MS).toISOString());
     });
 
     it('starts the next round at once when this one took longer than the interval', async () => {
+      givenIndependentStacks([stackId('AWSProton-instance1-cloudformation-X'), stackId('AWSProton-instance2-cloudformation-X')]);
+      cloudFormation.on(DeleteStackCommand).callsFake(() => {
+        clock.set(clock.now() + ROUND_INTERVAL_MS);
+      });
+      const state = await advance();
+      expect(state.nextRoundAt).toBe(new Date(clock.now()).toISOString());
+    });
+
+    it('waits the whole interval after a round the account throttled, however long it took (the wait is its backoff)', async () => {
       givenStored();
       givenStacks();
       tagging.on(GetResourcesCommand).callsFake(() => {
@@ -860,7 +866,7 @@ describe('AdvanceCleanup handler', () => {
         throw taggingThrottled();
       });
       const state = await advance();
-      expect(state.nextRoundAt).toBe(new Date(clock.now()).toISOString());
+      expect(state.nextRoundAt).toBe(new Date(clock.now() + START_POLL_INTERVAL_MS).toISOString());
     });
 
     it('still holds the deadline when ListStacks is throttled: a stack at its deadline is read by stack ID', async () => {

@@ -82,7 +82,7 @@ export const s3Operations: Operations = {
     const body = account.objects.get(key);
     if (body === undefined) throw noSuchKey(key);
     // GetObject If-None-Match: "Return the object only if its entity tag (ETag) is different from the one specified in this header; otherwise, return a 304 Not Modified error."
-    if (input.IfNoneMatch !== undefined && String(input.IfNoneMatch) === etagOf(account, key)) throw s3Error('NotModified', 'Not Modified', 304);
+    if (input.IfNoneMatch !== undefined && String(input.IfNoneMatch) === etagOf(account, key)) throw s3Error('Unknown', 'UnknownError', 304); // as the SDK surfaces it: a 304 has no error body to name it
     return { Body: sdkStreamMixin(Readable.from([Buffer.from(body)])), ContentType: 'application/json', ETag: etagOf(account, key) };
   },
 };
