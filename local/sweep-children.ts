@@ -1,6 +1,6 @@
 import type { Report } from '../functions/domain/report.js';
 import { asTheFunction } from './lambda-binding.js';
-import { type LocalRunResult, type RunOptions, runWorkflow } from './run-workflow.js';
+import { type LocalRunResult, type PreparedRun, prepareRun, type RunOptions, runWorkflow } from './run-workflow.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { Scenario } from './sandbox/scenario.js';
 
@@ -42,20 +42,26 @@ export async function runSweepChildren(
     sideBySide?: boolean;
   } = {},
 ): Promise<LocalRunResult[]> {
-  const runChild = async (child: { name: string; input: unknown }) => {
+  const childOptions = (child: { name: string; input: unknown }): RunOptions => ({
+    sandbox: parent.sandbox,
+    executionName: child.name,
+    input: child.input,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.defaultMode ? { defaultMode: options.defaultMode } : {}),
+  });
+  const runChild = async (child: { name: string; input: unknown }, prepared?: PreparedRun) => {
     options.onChildStart?.(child.name);
-    const result = await runWorkflow(scenario, {
-      sandbox: parent.sandbox,
-      executionName: child.name,
-      input: child.input,
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      ...(options.defaultMode ? { defaultMode: options.defaultMode } : {}),
-    });
+    const result = await runWorkflow(scenario, childOptions(child), prepared);
     await deliverEndOf(child, result);
     return result;
   };
   const children = startedChildren(parent.report, parent.sandbox);
-  if (options.sideBySide) return Promise.all(children.map(runChild));
+  if (options.sideBySide) {
+    // Every child's files and modules loaded first, one after the other: then all start in order, at once (as runSideBySide).
+    const prepared: PreparedRun[] = [];
+    for (const child of children) prepared.push(await prepareRun(scenario, childOptions(child)));
+    return Promise.all(children.map((child, i) => runChild(child, prepared[i])));
+  }
   const results: LocalRunResult[] = [];
   for (const child of children) results.push(await runChild(child));
   return results;
