@@ -226,9 +226,10 @@ export const handler = taskHandler({
     );
     const progress =
       advanced.round >= config.MAX_ROUNDS && !isCleanupDone(advanced) ? stampTimes(endWithoutFinishing(advanced, config.MAX_ROUNDS), clock.now()) : advanced;
+    const done = isCleanupDone(progress);
     // A finished cleanup's progress is not read again: not kept in memory either.
-    const location = await putJsonRemembered(stored, progress, { remember: !isCleanupDone(progress) });
-    await board.close(progress, isCleanupDone(progress));
+    const location = await putJsonRemembered(stored, progress, { remember: !done });
+    await board.close(progress, done);
     metrics.addMetric('StackDeletionsStarted', MetricUnit.Count, deletionsStarted);
     const readyWaiting = readyToStart(progress).length > 0;
     const delay = nextRoundDelayMs({ startsLeft, readyWaiting, round: progress.round, maxRounds: config.MAX_ROUNDS });
@@ -236,6 +237,6 @@ export const handler = taskHandler({
     // unless the account throttled it: then the whole interval after it (the wait is its backoff).
     const waitFrom = throttledSoFar() > throttledBefore ? clock.now() : roundStartedAt;
     const nextRoundAt = new Date(Math.max(clock.now(), waitFrom + delay)).toISOString();
-    return { round: progress.round, done: isCleanupDone(progress), nextRoundAt, progress: location, counts: countProgress(progress) };
+    return { round: progress.round, done, nextRoundAt, progress: location, counts: countProgress(progress) };
   },
 });

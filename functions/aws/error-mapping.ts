@@ -73,7 +73,11 @@ function isNetworkError(error: unknown): boolean {
 }
 
 let throttled = 0;
-/** Counts a throttled attempt: each one the SDK retried (the pacing middleware) and each throttling that outlasted its retries. */
+/**
+ * Counts throttling seen: the pacing middleware counts every throttled attempt of a client built
+ * here, and the mapping below the throttling that reaches a caller (any client, stubbed ones
+ * included). Only whether it grew is read, so an attempt counted twice changes nothing.
+ */
 export function noteThrottled(): void {
   throttled += 1;
 }

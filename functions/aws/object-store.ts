@@ -107,10 +107,13 @@ export async function putJsonIf(ref: ObjectRef, value: unknown, condition: Write
   }
 }
 
-/** The object and its ETag (what a later `ifMatch` write names), or undefined when there is none. */
-export async function getJsonWithEtag<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<{ value: T; etag: string } | undefined> {
+/**
+ * The object and its ETag (what a later `ifMatch` write names), or undefined when there is none.
+ * `ifNoneMatch`: S3 answers 304 Not Modified (thrown) if that is still its ETag.
+ */
+export async function getJsonWithEtag<T>(ref: ObjectRef, schema: z.ZodType<T>, ifNoneMatch?: string): Promise<{ value: T; etag: string } | undefined> {
   try {
-    return await readJson(ref, schema);
+    return await readJson(ref, schema, ifNoneMatch);
   } catch (error) {
     if (hasName(error, 'NoSuchKey')) return undefined;
     throw error;
@@ -128,7 +131,7 @@ const remembered = new Map<string, { etag: string; value: unknown }>();
 /** Keys remembered at most, the most recently written: a warm Lambda serves few executions at a time, and a large progress is megabytes. */
 const REMEMBERED_KEYS = 4;
 
-function remember(uri: string, entry: { etag: string; value: unknown }): void {
+function rememberAt(uri: string, entry: { etag: string; value: unknown }): void {
   remembered.delete(uri);
   remembered.set(uri, entry);
   for (const oldest of remembered.keys()) {
@@ -138,12 +141,12 @@ function remember(uri: string, entry: { etag: string; value: unknown }): void {
 }
 
 /** putJson (compact), remembering the value under the ETag S3 answered; `remember: false` forgets the key (its last write). */
-export async function putJsonRemembered(ref: ObjectRef, value: unknown, { remember: keep = true }: { remember?: boolean } = {}): Promise<ObjectRef> {
+export async function putJsonRemembered(ref: ObjectRef, value: unknown, { remember = true }: { remember?: boolean } = {}): Promise<ObjectRef> {
   const uri = s3Uri(ref);
   remembered.delete(uri);
   const out = await callAws(`PutObject ${uri}`, () => s3().send(putJsonCommand(ref, value)));
   // No ETag (not S3 as documented, or a stub): nothing is remembered, the next read reads.
-  if (keep && out?.ETag) remember(uri, { etag: out.ETag, value });
+  if (remember && out?.ETag) rememberAt(uri, { etag: out.ETag, value });
   return ref;
 }
 
@@ -151,15 +154,16 @@ export async function putJsonRemembered(ref: ObjectRef, value: unknown, { rememb
 export async function getJsonIfExistsRemembered<T>(ref: ObjectRef, schema: z.ZodType<T>): Promise<T | undefined> {
   const uri = s3Uri(ref);
   const known = remembered.get(uri);
+  let read: { value: T; etag: string } | undefined;
   try {
-    const read = await readJson(ref, schema, known?.etag);
-    remember(uri, read);
-    return read.value;
+    read = await getJsonWithEtag(ref, schema, known?.etag);
   } catch (error) {
     // Not modified since this process wrote it: the very value written (checked by its type when written).
     if (known && isNotModified(error)) return known.value as T;
     remembered.delete(uri);
-    if (hasName(error, 'NoSuchKey')) return undefined;
     throw error;
   }
+  if (read) rememberAt(uri, read);
+  else remembered.delete(uri);
+  return read?.value;
 }

@@ -241,16 +241,16 @@ function indexOf(progress: CleanupProgress): ProgressIndex {
  */
 export function holdBackDependents(progress: CleanupProgress): CleanupProgress {
   const index = indexOf(progress);
-  let heldBack = false;
-  const stacks = progress.stacks.map((s): TrackedStack => {
-    if (s.outcome !== 'pending') return s;
-    const blocker = index.blockedBy(s);
-    if (!blocker) return s;
-    heldBack = true;
-    return { ...s, outcome: 'retained', reason: `not started: waits for ${blocker}; re-run after fixing it` };
+  return mapStacks(progress, (s) => {
+    const blocker = s.outcome === 'pending' ? index.blockedBy(s) : undefined;
+    return blocker ? { ...s, outcome: 'retained', reason: `not started: waits for ${blocker}; re-run after fixing it` } : s;
   });
-  // Unchanged, the very same progress: its index is read again, not rebuilt.
-  return heldBack ? { ...progress, stacks } : progress;
+}
+
+/** Each stack through `change`; when none changes, the very same progress (its index is kept, not rebuilt). */
+function mapStacks(progress: CleanupProgress, change: (stack: TrackedStack) => TrackedStack): CleanupProgress {
+  const stacks = progress.stacks.map(change);
+  return stacks.every((s, i) => s === progress.stacks[i]) ? progress : { ...progress, stacks };
 }
 
 /**
@@ -376,7 +376,7 @@ export function endWithoutFinishing(progress: CleanupProgress, rounds: number): 
  * DeleteStack not seen to take effect) starts afresh.
  */
 export function stampTimes(progress: CleanupProgress, now: number): CleanupProgress {
-  const stacks = progress.stacks.map((s): TrackedStack => {
+  return mapStacks(progress, (s): TrackedStack => {
     if (s.outcome === 'pending' && s.deletingSince !== undefined) {
       const { deletingSince: _d, ...rest } = s;
       return rest;
@@ -385,8 +385,6 @@ export function stampTimes(progress: CleanupProgress, now: number): CleanupProgr
     if (isSettled(s) && s.settledAt === undefined) return { ...s, settledAt: now };
     return s;
   });
-  // Nothing to stamp: the very same progress (its index is kept).
-  return stacks.every((s, i) => s === progress.stacks[i]) ? progress : { ...progress, stacks };
 }
 
 /** What the report needs of each stack the cleanup touched (pending ones were never processed). */

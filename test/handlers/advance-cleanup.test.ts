@@ -103,6 +103,11 @@ function givenStacks(overrides: Record<string, Partial<Parameters<typeof stack>[
   tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
 }
 
+/** DescribeStacks of one stack (by its ID) answers it in `status`. */
+function givenDescribed(id: string, status: StackStatus): void {
+  cloudFormation.on(DescribeStacksCommand, { StackName: id }).resolves({ Stacks: [stack({ name: id.split('/')[1] ?? '', id, status })] });
+}
+
 /** An inventory of service instance stacks only (none waits for another), each unchanged since. */
 function givenIndependentStacks(ids: readonly string[]): void {
   serveObjects(s3, { [INVENTORY_KEY]: inventoryOf(ids.map((id) => stackToDelete(id, 'service-instances'))) });
@@ -431,9 +436,7 @@ describe('AdvanceCleanup handler', () => {
       givenIndependentStacks([a, b]);
       givenStored(progressOf(deleting(a, 'service-instances', { weight: 4 }), tracked(b, 'service-instances', { weight: 2 })));
       givenBeingDeleted({});
-      cloudFormation
-        .on(DescribeStacksCommand, { StackName: a })
-        .resolves({ Stacks: [stack({ name: 'AWSProton-svc-a-cloudformation--ABCDEFGHIJKLMNOP', id: a, status: 'DELETE_COMPLETE' })] });
+      givenDescribed(a, 'DELETE_COMPLETE');
       givenConcurrentResourcesLimit(5);
       await advance();
       expect(deletedStackIds()).toEqual([b]);
@@ -449,9 +452,7 @@ describe('AdvanceCleanup handler', () => {
       givenIndependentStacks([a, b]);
       givenStored(progressOf(deleting(a, 'service-instances', { weight: 4, startedAt: clock.now() - 10_000 }), tracked(b, 'service-instances', { weight: 2 })));
       givenBeingDeleted({});
-      cloudFormation
-        .on(DescribeStacksCommand, { StackName: a })
-        .resolves({ Stacks: [stack({ name: 'AWSProton-svc-a-cloudformation--ABCDEFGHIJKLMNOP', id: a, status: 'DELETE_IN_PROGRESS' })] });
+      givenDescribed(a, 'DELETE_IN_PROGRESS');
       givenConcurrentResourcesLimit(5);
       await advance();
       expect(deletedStackIds()).toEqual([]);
@@ -493,9 +494,7 @@ describe('AdvanceCleanup handler', () => {
       givenIndependentStacks([a]);
       givenStored(progressOf(deleting(a, 'service-instances', { weight: 4 })));
       givenBeingDeleted({});
-      cloudFormation
-        .on(DescribeStacksCommand, { StackName: a })
-        .resolves({ Stacks: [stack({ name: 'AWSProton-svc-a-cloudformation--ABCDEFGHIJKLMNOP', id: a, status: 'DELETE_IN_PROGRESS' })] });
+      givenDescribed(a, 'DELETE_IN_PROGRESS');
       await advance();
       expect(storedStack(a)).toMatchObject({ outcome: 'deleting' });
       expect(storedStack(a)).not.toHaveProperty('endListedAt');
