@@ -1,11 +1,12 @@
 'use strict';
 /**
  * esbuild plugins for the function bundles (serverless.yml custom.esbuild.plugins; bench/bundles.ts
- * loads them the same way). Both shorten a cold start without changing what the code does;
+ * loads them the same way). Each shortens a cold start without changing what the code does;
  * test/deployment/bundled-handler.test.ts runs a built bundle against a local endpoint.
  */
 const { readFileSync } = require('node:fs');
 const { isBuiltin } = require('node:module');
+const path = require('node:path');
 
 const BUILTIN_NAMESPACE = 'builtin-by-require';
 
@@ -49,4 +50,56 @@ const packageNameAndVersionOnly = {
   },
 };
 
-module.exports = [builtinsByRequire, packageNameAndVersionOnly];
+/**
+ * The SDK clients' schemas (dist-es/schemas/schemas_0.js) key their traits by constants, as in
+ * `{ [_hH]: "x-amz-meta-" }` with `const _hH = "httpHeader"`. esbuild cannot tell that such a
+ * computed key is a plain string, so it keeps every schema of the service, used or not (469 of
+ * S3's 485, 67 KB of each bundle that holds S3). Written as the literal keys they stand for, the
+ * schemas a bundle's commands never reach are tree-shaken away; each object is the same.
+ */
+const SDK_SCHEMAS = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+
+/** `schemas` with each `[_x]:` whose `_x` is one of its string constants written as that string. */
+function withLiteralKeys(schemas) {
+  const constants = new Map();
+  for (const [, name, literal] of schemas.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) constants.set(name, literal);
+  return schemas.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
+}
+
+/** @type {import('esbuild').Plugin} */
+const literalSchemaKeys = {
+  name: 'literal-schema-keys',
+  setup(build) {
+    build.onLoad({ filter: SDK_SCHEMAS }, (args) => ({ contents: withLiteralKeys(readFileSync(args.path, 'utf8')), loader: 'js' }));
+  },
+};
+
+/**
+ * @smithy/core's HttpProtocol loads its event stream support with `await import()`, only for an
+ * operation that streams events (none of ours). For a module it also holds, esbuild turns that into
+ * lazy initialisers: the event streams module and every module it imports (183 of @smithy/core's,
+ * its schema and serde among them) are wrapped in functions that V8 parses twice at cold start,
+ * once ahead and once when the bundle runs them all anyway. A static import keeps them plain
+ * top-level code; S3's client imports the same module statically already.
+ */
+const HTTP_PROTOCOL = /[\\/]node_modules[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]protocols[\\/]HttpProtocol\.js$/;
+const EVENT_STREAMS_IMPORT = 'await import("@smithy/core/event-streams")';
+
+/** @type {import('esbuild').Plugin} */
+const eventStreamsImportedStatically = {
+  name: 'event-streams-imported-statically',
+  setup(build) {
+    build.onLoad({ filter: HTTP_PROTOCOL }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      // A new @smithy/core that loads it otherwise fails the build here, not silently at cold start.
+      if (!source.includes(EVENT_STREAMS_IMPORT)) throw new Error(`${args.path}: no ${EVENT_STREAMS_IMPORT} to make static (deployment/esbuild-plugins.cjs)`);
+      return {
+        contents: `import * as eventStreams from "@smithy/core/event-streams";\n${source.replace(EVENT_STREAMS_IMPORT, 'eventStreams')}`,
+        loader: 'js',
+        resolveDir: path.dirname(args.path),
+      };
+    });
+  },
+};
+
+module.exports = [builtinsByRequire, packageNameAndVersionOnly, literalSchemaKeys, eventStreamsImportedStatically];

@@ -18,22 +18,22 @@ import { type BuiltBundle, buildBundles, declaredFunctions, loadTimeExternalImpo
  * `npx tsx bench/bundles-cli.ts` measures them.
  */
 const RECORD_KB: Record<string, number> = {
-  resolveRequest: 650,
-  startSweep: 750,
-  scheduleDecommission: 510,
-  describeConnection: 600,
-  checkForRunningCleanup: 570,
-  inventory: 670,
-  deleteConnection: 450,
-  advanceCleanup: 670,
-  verifyCleanup: 630,
-  deleteStandaloneResource: 740,
-  deleteConnectionRoles: 650,
-  writeReport: 600,
-  notify: 620,
-  startFromEvent: 420,
-  findDueConnections: 750,
-  collectFleet: 670,
+  resolveRequest: 590,
+  startSweep: 660,
+  scheduleDecommission: 500,
+  describeConnection: 540,
+  checkForRunningCleanup: 510,
+  inventory: 610,
+  deleteConnection: 440,
+  advanceCleanup: 600,
+  verifyCleanup: 560,
+  deleteStandaloneResource: 670,
+  deleteConnectionRoles: 590,
+  writeReport: 540,
+  notify: 560,
+  startFromEvent: 410,
+  findDueConnections: 670,
+  collectFleet: 600,
 };
 /** The regression guard no bundle passes, whatever its record (README "Performance"). */
 const GUARD_KB = 750;
@@ -54,6 +54,12 @@ const bundledPackageJsons = (bundle: BuiltBundle): [string, number][] =>
   Object.entries(bundleOutput(bundle)?.inputs ?? {})
     .filter(([file]) => file.endsWith('package.json'))
     .map(([file, input]) => [file, input.bytesInOutput]);
+
+/** Modules the bundle holds and loads with `import()`: esbuild wraps each, and all it imports, in lazy initialisers. */
+const lazilyImportedBundledModules = (bundle: BuiltBundle): string[] =>
+  Object.entries(bundle.metafile.inputs).flatMap(([file, input]) =>
+    input.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => `${file} → ${i.path}`),
+  );
 
 let outDir: string;
 let bundles: BuiltBundle[];
@@ -105,6 +111,11 @@ describe('function bundles', () => {
         .map(([file, bytes]) => `${b.functionName}: ${file} (${bytes} bytes)`),
     );
     expect(whole, 'check what the package reads of it, then add it to deployment/esbuild-plugins.cjs NAME_AND_VERSION_READERS').toEqual([]);
+  });
+
+  it('loads no module it holds by import() (esbuild would make it and all it imports lazy initialisers, parsed twice at cold start)', () => {
+    const lazy = bundles.flatMap((b) => lazilyImportedBundledModules(b).map((i) => `${b.functionName}: ${i}`));
+    expect(lazy, 'make the import static (deployment/esbuild-plugins.cjs eventStreamsImportedStatically), or leave the module out').toEqual([]);
   });
 
   it('loads nothing at cold start that the bundle leaves out (custom.esbuild.exclude)', () => {
