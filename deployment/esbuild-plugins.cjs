@@ -24,12 +24,23 @@ const builtinsByRequire = {
     build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
       args.kind === 'import-statement' && isBuiltin(args.path) ? { path: args.path, namespace: BUILTIN_NAMESPACE } : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`)});`,
-      loader: 'js',
-    }));
+    build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => {
+      const specifier = JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`);
+      return { contents: FORWARDED_BUILTINS.has(specifier) ? forwardedExports(specifier) : `module.exports = require(${specifier});`, loader: 'js' };
+    });
   },
 };
+
+/**
+ * esbuild's interop reads the descriptor of every export of a module taken by require(), and
+ * node:util makes some exports only when theirs is read: parseArgs, diff and setTraceSigInt load 31
+ * of Node's modules, worker_threads among them (3 ms of a cold start), for code that calls
+ * isDeepStrictEqual. Its exports are handed over as getters of the same names, read only when used.
+ */
+const FORWARDED_BUILTINS = new Set(['"node:util"']);
+
+const forwardedExports = (specifier) => `const builtin = require(${specifier});
+for (const name of Object.getOwnPropertyNames(builtin)) Object.defineProperty(module.exports, name, { get: () => builtin[name], enumerable: true });`;
 
 /**
  * Packages that read their own package.json at run time for its name and version only (checked in

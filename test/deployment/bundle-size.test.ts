@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltBundle, buildBundles, declaredFunctions, loadTimeExternalImports } from '../../bench/bundles.js';
+import { type BuiltBundle, buildBundles, bundleEnvironment, declaredFunctions, loadTimeExternalImports } from '../../bench/bundles.js';
 
 /**
  * Every function's bundle, built as `serverless package` builds it (serverless.yml's
@@ -61,6 +64,27 @@ const lazilyImportedBundledModules = (bundle: BuiltBundle): string[] =>
     input.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => `${file} → ${i.path}`),
   );
 
+/**
+ * Node's modules no function uses, which an import could still load: undici (node:http's WebSocket
+ * getter, run by an ES module facade), worker_threads and parseArgs (node:util's exports made when
+ * their descriptor is read). deployment/esbuild-plugins.cjs keeps each out of a cold start.
+ */
+const UNUSED_NODE_MODULES = ['internal/deps/undici/undici', 'worker_threads', 'internal/util/parse_args/parse_args', 'child_process'];
+
+/** Node's own modules that importing the bundle loads, in a fresh process with the function's environment. */
+async function nodeModulesLoadedBy(bundle: BuiltBundle): Promise<string[]> {
+  const script = `
+    const before = new Set(process.moduleLoadList);
+    await import(process.argv[1]);
+    process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13))));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script, pathToFileURL(bundle.outputFile).href], {
+    cwd: path.dirname(bundle.outputFile),
+    env: await bundleEnvironment(),
+  });
+  return JSON.parse(stdout) as string[];
+}
+
 let outDir: string;
 let bundles: BuiltBundle[];
 beforeAll(async () => {
@@ -117,6 +141,16 @@ describe('function bundles', () => {
     const lazy = bundles.flatMap((b) => lazilyImportedBundledModules(b).map((i) => `${b.functionName}: ${i}`));
     expect(lazy, 'make the import static (deployment/esbuild-plugins.cjs eventStreamsImportedStatically), or leave the module out').toEqual([]);
   });
+
+  it(`loads none of Node's modules no function uses when imported (${UNUSED_NODE_MODULES.join(', ')})`, async () => {
+    const loaded = await Promise.all(bundles.map(async (b) => ({ b, modules: await nodeModulesLoadedBy(b) })));
+    expect(
+      loaded.every(({ modules }) => modules.includes('crypto')),
+      'the probe should see the modules a bundle does load',
+    ).toBe(true);
+    const unused = loaded.flatMap(({ b, modules }) => modules.filter((m) => UNUSED_NODE_MODULES.includes(m)).map((m) => `${b.functionName}: ${m}`));
+    expect(unused).toEqual([]);
+  }, 60_000);
 
   it('loads nothing at cold start that the bundle leaves out (custom.esbuild.exclude)', () => {
     const loadTime = bundles.flatMap((b) => loadTimeExternalImports(b).map((i) => `${b.functionName}: ${i}`));
