@@ -41,7 +41,7 @@ import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
 import { logger, MetricUnit, metrics } from './runtime/powertools.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -51,7 +51,7 @@ import * as z from './runtime/zod.js';
  * carries its reference and counts, so neither grows with the number of stacks.
  */
 const config = loadConfig(
-  SettingsSchema.pick({
+  settingsSchema({
     REPORT_BUCKET: true,
     DELETION_ROLE_ARN: true,
     SPOKE_DELETION_ROLE_NAME: true,

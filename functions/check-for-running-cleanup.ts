@@ -4,7 +4,7 @@ import { type ConcurrencyCheck, leaseKey } from './domain/concurrent-runs.js';
 import { TargetSchema } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -14,7 +14,7 @@ import * as z from './runtime/zod.js';
  * holds it. A constant number of calls per run, however many executions run (no scan). Plan runs
  * delete nothing: they neither take nor yield to a lease. WriteReport releases the lease.
  */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
+const config = loadConfig(settingsSchema({ REPORT_BUCKET: true }));
 
 export const handler = taskHandler({
   task: 'CheckForRunningCleanup',

@@ -11,7 +11,7 @@ import { SweepFileSchema } from './domain/sweep-result.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -24,7 +24,7 @@ import * as z from './runtime/zod.js';
  * is stored, and each channel is published at most once per sweep (aws/publish-once.ts).
  */
 const config = loadConfig(
-  SettingsSchema.pick({ REPORT_BUCKET: true, STATE_MACHINE_ARN: true, TOPIC_ARN: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }),
+  settingsSchema({ REPORT_BUCKET: true, STATE_MACHINE_ARN: true, TOPIC_ARN: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }),
 );
 
 /** What the rule delivers (Step Functions sends the execution's input as a JSON string). */

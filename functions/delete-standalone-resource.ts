@@ -20,7 +20,7 @@ import { VerificationSchema, VerifyResultSchema } from './domain/verification.js
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { requireExecuteMode } from './runtime/execute-guard.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -33,7 +33,7 @@ import * as z from './runtime/zod.js';
  * deleted as before (cleanup/standalone-batch.ts). The loop's invocations are capped by the
  * execution's history budget (domain/history-budget.ts): what the last one leaves is reported.
  */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true, MAP_CONCURRENCY: true }));
+const config = loadConfig(settingsSchema({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true, MAP_CONCURRENCY: true }));
 
 /** Time an invocation may spend starting deletions (the function's timeout is 180 s: a bucket's emptying call started late still ends). */
 const BATCH_BUDGET_MS = 60_000;

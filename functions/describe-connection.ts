@@ -7,7 +7,7 @@ import { type ConnectionMemory, ConnectionMemorySchema, memoryKeyOfConnection, m
 import { type CleanupRequest, CleanupRequestSchema, type EnvironmentRef } from './domain/request.js';
 import { loadConfig } from './runtime/config.js';
 import { ConnectionNotFoundError, InvalidRequestError, SeveralConnectionsError } from './runtime/errors.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { requestTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -18,7 +18,7 @@ import * as z from './runtime/zod.js';
  * decommissions the one connection of that environment. Proton's errors fail the step (retried by
  * the state machine); with protonApi=retired Proton is not asked at all.
  */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
+const config = loadConfig(settingsSchema({ REPORT_BUCKET: true }));
 
 /** The environment an earlier run of this workflow saw the connection (or environment) serve. */
 async function remembered(request: CleanupRequest): Promise<ConnectionMemory | undefined> {

@@ -15,7 +15,7 @@ import { loadConfig } from './runtime/config.js';
 import { hubTarget, protonApiSetting } from './runtime/deployment.js';
 import { InvalidConfigurationError, SweepIncompleteError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -26,7 +26,7 @@ import * as z from './runtime/zod.js';
  * Malformed dates and unreadable connections are reported, never fatal, never a reason to delete.
  */
 const config = loadConfig(
-  SettingsSchema.pick({
+  settingsSchema({
     STATE_MACHINE_ARN: true,
     AWS_REGION: true,
     DECOMMISSION_TAG_KEY: true,

@@ -15,12 +15,12 @@ import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { PlanRefusedError } from './runtime/errors.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { requestTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** Inventory: everything tied to the connection's environment, stored in S3; the state gets its reference and counts. */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true }));
+const config = loadConfig(settingsSchema({ REPORT_BUCKET: true, PROTECT_TAG_KEY: true }));
 
 /**
  * How long a plan spends reading templates (the function has 900 s; the listings take about 400 s

@@ -4,7 +4,7 @@ import { composeBareFailure, composeNotification } from './domain/notification.j
 import { CaughtErrorSchema, ReportResultSchema, ReportSchema } from './domain/report.js';
 import { loadConfig } from './runtime/config.js';
 import { logger } from './runtime/powertools.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -12,7 +12,7 @@ import * as z from './runtime/zod.js';
  * Notify / NotifyFailure: an SNS message for people and an EventBridge event for machines, each
  * at most once per execution however often the state is retried (aws/publish-once.ts).
  */
-const config = loadConfig(SettingsSchema.pick({ TOPIC_ARN: true, REPORT_BUCKET: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }));
+const config = loadConfig(settingsSchema({ TOPIC_ARN: true, REPORT_BUCKET: true, EVENT_BUS_NAME: true, EVENT_SOURCE: true, AWS_REGION: true }));
 
 const channels = { bucket: config.REPORT_BUCKET, topicArn: config.TOPIC_ARN, busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE };
 

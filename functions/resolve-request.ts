@@ -7,14 +7,14 @@ import { resolveRequest } from './domain/request-resolution.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget, protonApiSetting } from './runtime/deployment.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** ResolveRequest: any trigger (console input, custom event, Proton event) → one CleanupRequest; a reviewed plan it names is checked here. */
 protonApiSetting(); // a bad PROTON_API fails the cold start
 const config = loadConfig(
-  SettingsSchema.pick({
+  settingsSchema({
     DEFAULT_MODE: true,
     REQUEST_EVENT_SOURCE: true,
     REPORT_BUCKET: true,

@@ -3,7 +3,7 @@ import { parameterNameOf, type ScheduledDecommission } from './domain/decommissi
 import { CleanupRequestSchema } from './domain/request.js';
 import { loadConfig } from './runtime/config.js';
 import { InvalidStateInputError } from './runtime/errors.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { requestTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -12,7 +12,7 @@ import * as z from './runtime/zod.js';
  * environment's decommission date where the daily schedule reads it once Proton is retired (an
  * SSM parameter: tagging a stack would be a stack update). Nothing is deleted now.
  */
-const config = loadConfig(SettingsSchema.pick({ DECOMMISSION_PARAMETER_PATH: true }));
+const config = loadConfig(settingsSchema({ DECOMMISSION_PARAMETER_PATH: true }));
 
 export const handler = taskHandler({
   task: 'ScheduleDecommission',

@@ -3,7 +3,7 @@ import { eventExecutionName, modeOfEvent } from './domain/execution-names.js';
 import { EventBridgeEventSchema } from './domain/request-resolution.js';
 import { loadConfig } from './runtime/config.js';
 import { MetricUnit, metrics } from './runtime/powertools.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 
 /**
@@ -12,7 +12,7 @@ import { taskHandler } from './runtime/task-handler.js';
  * (A rule cannot name the executions it starts; this is the only reason this Lambda exists.)
  * The event's content is judged by ResolveRequest, where a bad one is reported and notified.
  */
-const config = loadConfig(SettingsSchema.pick({ STATE_MACHINE_ARN: true, DEFAULT_MODE: true, REQUEST_EVENT_SOURCE: true }));
+const config = loadConfig(settingsSchema({ STATE_MACHINE_ARN: true, DEFAULT_MODE: true, REQUEST_EVENT_SOURCE: true }));
 
 export const handler = taskHandler({
   task: 'StartFromEvent',

@@ -14,7 +14,7 @@ import { isFleet, requestPlace, type Target } from './domain/target.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
@@ -24,7 +24,7 @@ import * as z from './runtime/zod.js';
  * Proton retired, those the request names or whose decommission date has come. A Proton error
  * fails the sweep before anything starts. Each child writes its own report.
  */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true, DECOMMISSION_PARAMETER_PATH: true }));
+const config = loadConfig(settingsSchema({ REPORT_BUCKET: true, DECOMMISSION_PARAMETER_PATH: true }));
 
 /** Where the sweep's sections are kept: one per environment found, so they travel by reference, never in the state. */
 const SWEEP_FILE = 'sweep.json';

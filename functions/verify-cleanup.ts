@@ -8,12 +8,12 @@ import { TargetSchema } from './domain/target.js';
 import { holdBackStandalone, type ResourceDeletionEvent, stacksToExplain, type VerifyResult, verify } from './domain/verification.js';
 import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { givenTarget, taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** VerifyCleanup: inventories the environment again, explains whatever is still there, and hands on (in S3, by count in the state) the stand-alone resources to delete. */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
+const config = loadConfig(settingsSchema({ REPORT_BUCKET: true }));
 
 export const handler = taskHandler({
   task: 'VerifyCleanup',

@@ -23,12 +23,12 @@ import { clock } from './runtime/clock.js';
 import { loadConfig } from './runtime/config.js';
 import { hubTarget } from './runtime/deployment.js';
 import { logger, MetricUnit, metrics } from './runtime/powertools.js';
-import { SettingsSchema } from './runtime/settings.js';
+import { settingsSchema } from './runtime/settings.js';
 import { taskHandler } from './runtime/task-handler.js';
 import * as z from './runtime/zod.js';
 
 /** WriteReport / WriteFailureReport: the full report, from whatever the run gathered, to S3. */
-const config = loadConfig(SettingsSchema.pick({ REPORT_BUCKET: true }));
+const config = loadConfig(settingsSchema({ REPORT_BUCKET: true }));
 
 /**
  * Only the parts of the workflow's state the report needs, each read with the contract of the

@@ -22,7 +22,7 @@ import { InvalidConfigurationError, TargetUnreachableError } from '../runtime/er
 import { functionVariable } from '../runtime/function-variables.js';
 import { Pacers, parseApiRates } from '../runtime/pacer.js';
 import { SERVICE_NAME } from '../runtime/powertools.js';
-import { SettingsSchema } from '../runtime/settings.js';
+import { settingsSchema } from '../runtime/settings.js';
 import { isThrottling, noteThrottled, toWorkflowError } from './error-mapping.js';
 import { currentTargetSession, spokeSession, type TargetSession } from './target-session.js';
 
@@ -35,9 +35,7 @@ import { currentTargetSession, spokeSession, type TargetSession } from './target
  * throttled page does not re-run a whole inventory; the ASL's retrier then multiplies that
  * (documented in the README).
  */
-const { SDK_MAX_ATTEMPTS: sdkMaxAttempts, SDK_RETRY_BASE_MS: baseDelayMs } = loadConfig(
-  SettingsSchema.pick({ SDK_MAX_ATTEMPTS: true, SDK_RETRY_BASE_MS: true }),
-);
+const { SDK_MAX_ATTEMPTS: sdkMaxAttempts, SDK_RETRY_BASE_MS: baseDelayMs } = loadConfig(settingsSchema({ SDK_MAX_ATTEMPTS: true, SDK_RETRY_BASE_MS: true }));
 const maxDelayMs = 5_000;
 
 function retryStrategy(maxAttempts: number): ConfiguredRetryStrategy {

@@ -15,7 +15,7 @@ import {
 import { loadConfig } from '../runtime/config.js';
 import { deploymentAccountId, hubTarget } from '../runtime/deployment.js';
 import { InvalidConfigurationError, InvalidRequestError, SeveralConnectionsError } from '../runtime/errors.js';
-import { SettingsSchema } from '../runtime/settings.js';
+import { settingsSchema } from '../runtime/settings.js';
 
 /**
  * The targets this hub may clean up (targetAccounts × targetRegions; OUs expanded with AWS
@@ -24,7 +24,7 @@ import { SettingsSchema } from '../runtime/settings.js';
  * the local run plays several deployments in one process.
  */
 function targetSettings(): TargetSettings {
-  const config = loadConfig(SettingsSchema.pick({ TARGET_ACCOUNTS: true, TARGET_REGIONS: true, ORGANIZATION_ID: true }));
+  const config = loadConfig(settingsSchema({ TARGET_ACCOUNTS: true, TARGET_REGIONS: true, ORGANIZATION_ID: true }));
   const settings = parseTargetSettings(config.TARGET_ACCOUNTS, config.TARGET_REGIONS);
   // Another account's spoke roles may be assumed only in the hub's organization (aws:ResourceOrgID):
   // without it every run there would fail; say so at once, naming what to set.
