@@ -12,7 +12,7 @@ import { CONNECTION_ID, cleanupRequest, connectionFacts } from '../helpers/domai
 
 /**
  * A function as deployed: its bundle, built as `serverless package` builds it (the esbuild plugins of
- * deployment/esbuild-plugins.cjs included), run by Node with provider.environment's NODE_OPTIONS,
+ * deployment/esbuild-plugins.cjs included), run by Node with provider.environment,
  * calling a local HTTP endpoint in place of AWS. The handler tests run the TypeScript sources; this
  * shows that what is shipped loads and speaks to AWS the same way.
  */
