@@ -1,5 +1,5 @@
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
-import { TAG, type TaggedResource, type Tags } from '../domain/inventory.js';
+import { TAG, type TaggedResource, type Tags } from '../domain/ownership.js';
 import { mapInPool } from '../runtime/pool.js';
 import { tagging } from './clients.js';
 import { callAws, readThroughThrottling } from './error-mapping.js';

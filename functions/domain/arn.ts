@@ -7,6 +7,9 @@ interface ArnParts {
   resource: string;
 }
 
+/** A stack's name from its ID (`arn:…:stack/<name>/<uuid>`). */
+export const stackName = (stackId: string) => stackId.split('/')[1] ?? stackId;
+
 export function parseArn(arn: string): ArnParts | undefined {
   const parts = arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;

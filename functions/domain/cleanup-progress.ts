@@ -1,4 +1,5 @@
 import * as z from '../runtime/zod.js';
+import { stackName } from './arn.js';
 import { type Inventory, PHASES } from './inventory.js';
 import { ObjectRefSchema } from './object-ref.js';
 import { STACK_OUTCOMES, type StackProgress, StackProgressSchema } from './stack-deletion.js';
@@ -111,7 +112,6 @@ export function startProgress(inventory: Inventory): CleanupProgress {
  */
 const waitsForEarlierPhases = (s: TrackedStack) => s.phase === 'environment';
 const isEarlier = (phase: string, than: string) => PHASES.indexOf(phase as never) < PHASES.indexOf(than as never);
-export const stackName = (stackId: string) => stackId.split('/')[1] ?? stackId;
 const isStuck = (s: TrackedStack) => s.outcome === 'failed' || s.outcome === 'retained';
 const isGone = (s: TrackedStack) => s.outcome === 'deleted' || s.outcome === 'already-absent';
 

@@ -1,5 +1,5 @@
-import { stackName } from './cleanup-progress.js';
-import { STANDALONE_TYPES } from './request.js';
+import { STANDALONE_TYPES } from '../standalone-types/index.js';
+import { stackName } from './arn.js';
 import { deniedAction, type FailedResource } from './stack-deletion.js';
 
 /**

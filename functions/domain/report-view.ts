@@ -1,4 +1,4 @@
-import { stackName } from './cleanup-progress.js';
+import { stackName } from './arn.js';
 import { fleetVerdict } from './fleet-view.js';
 import type { Report, ReportEntry } from './report.js';
 
