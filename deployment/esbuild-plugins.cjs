@@ -62,13 +62,25 @@ const packageNameAndVersionOnly = {
 };
 
 /**
- * The SDK clients' schemas (dist-es/schemas/schemas_0.js) key their traits by constants, as in
- * `{ [_hH]: "x-amz-meta-" }` with `const _hH = "httpHeader"`. esbuild cannot tell that such a
- * computed key is a plain string, so it keeps every schema of the service, used or not (469 of
- * S3's 485, 67 KB of each bundle that holds S3). Written as the literal keys they stand for, the
- * schemas a bundle's commands never reach are tree-shaken away; each object is the same.
+ * The SDK clients' schemas (dist-es/schemas/schemas_0.js), trimmed to what a bundle uses.
+ *
+ * They key their traits by constants, as in `{ [_hH]: "x-amz-meta-" }` with `const _hH =
+ * "httpHeader"`. esbuild cannot tell that such a computed key is a plain string, so it keeps every
+ * schema of the service, used or not (469 of S3's 485, 67 KB of each bundle that holds S3). Written
+ * as the literal keys they stand for, the schemas a bundle's commands never reach are tree-shaken
+ * away; each object is the same.
  */
-const SDK_SCHEMAS = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+const SDK_SCHEMAS = /[\\/]node_modules[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+
+/**
+ * And each client registers a class per error its service may return, so that the error thrown is an
+ * instance of it: 140 for SSM, 50 each for Organizations and ECR, 65 KB of classes and schemas in
+ * the bundles that hold them. The functions tell errors by name only (aws/error-mapping.ts hasName),
+ * never by class, and none of these errors carries a retry trait. Left unregistered, an error is
+ * the client's own ServiceException, with the same name, message, fault, status and fields
+ * (test/deployment/esbuild-plugins.test.ts compares both), and the classes are tree-shaken away.
+ */
+const ERRORS_BY_NAME_ONLY = new Set(['client-ssm', 'client-organizations', 'client-ecr']);
 
 /** `schemas` with each `[_x]:` whose `_x` is one of its string constants written as that string. */
 function withLiteralKeys(schemas) {
@@ -77,11 +89,23 @@ function withLiteralKeys(schemas) {
   return schemas.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
 }
 
+/** `schemas` without the registration of each error's class; the service's base exception stays registered. */
+function withoutErrorClasses(schemas, file) {
+  const registration = /^n0_registry\.registerError\(\w+\$, \w+\);$/gm;
+  // A new client version that registers errors otherwise fails the build here, not silently.
+  if (!registration.test(schemas)) throw new Error(`${file}: no error registrations to leave out (deployment/esbuild-plugins.cjs)`);
+  return schemas.replace(registration, '');
+}
+
 /** @type {import('esbuild').Plugin} */
-const literalSchemaKeys = {
-  name: 'literal-schema-keys',
+const sdkSchemasTrimmed = {
+  name: 'sdk-schemas-trimmed',
   setup(build) {
-    build.onLoad({ filter: SDK_SCHEMAS }, (args) => ({ contents: withLiteralKeys(readFileSync(args.path, 'utf8')), loader: 'js' }));
+    build.onLoad({ filter: SDK_SCHEMAS }, (args) => {
+      const schemas = withLiteralKeys(readFileSync(args.path, 'utf8'));
+      const client = SDK_SCHEMAS.exec(args.path)?.[1] ?? '';
+      return { contents: ERRORS_BY_NAME_ONLY.has(client) ? withoutErrorClasses(schemas, args.path) : schemas, loader: 'js' };
+    });
   },
 };
 
@@ -113,4 +137,4 @@ const eventStreamsImportedStatically = {
   },
 };
 
-module.exports = [builtinsByRequire, packageNameAndVersionOnly, literalSchemaKeys, eventStreamsImportedStatically];
+module.exports = [builtinsByRequire, packageNameAndVersionOnly, sdkSchemasTrimmed, eventStreamsImportedStatically];

@@ -12,12 +12,13 @@ import { PROJECT_ROOT } from '../../local/workflow-definition.js';
 
 /**
  * deployment/esbuild-plugins.cjs rewrites parts of the AWS SDK as it is bundled (literal keys in the
- * clients' schemas, a static import of @smithy/core's event streams). The same calls, bundled with
+ * clients' schemas, SSM's, Organizations' and ECR's errors left unregistered, a static import of
+ * @smithy/core's event streams). The same calls, bundled with
  * and without those plugins, must send the same requests and read the same answers: the SDK
  * bundled untouched is the reference. The endpoint answers as S3, CloudFormation and SSM do
  * (Amazon S3 API Reference: PutObject, GetObject, ListObjectsV2, Error responses; AWS
  * CloudFormation API Reference: DescribeStacks; AWS Systems Manager API Reference: GetParametersByPath,
- * GetParameter's ParameterNotFound).
+ * GetParameter's ParameterNotFound; AWS Organizations API Reference: AWSOrganizationsNotInUseException).
  */
 
 interface ReceivedRequest {
@@ -50,6 +51,12 @@ function answer(request: IncomingMessage, body: string): Answer {
   if (target === 'AmazonSSM.GetParametersByPath')
     return json(200, { Parameters: [{ Name: '/decommission/env-a', Value: '2026-12-01', Type: 'String', Version: 3 }] });
   if (target === 'AmazonSSM.GetParameter') return json(400, { __type: 'ParameterNotFound', message: 'Parameter /decommission/missing not found.' });
+  if (target === 'AWSOrganizationsV20161128.ListAccounts')
+    return json(400, {
+      __type: 'AWSOrganizationsNotInUseException',
+      Message: 'Your account is not a member of an organization.',
+      Reason: 'NOT_IN_ORGANIZATION',
+    });
   if (new URLSearchParams(body).get('Action') === 'DescribeStacks')
     return xml(
       200,
@@ -129,7 +136,7 @@ describe('the esbuild plugins', () => {
   }, 60_000);
 
   it('send the same requests as the SDK bundled untouched', () => {
-    expect(deployed.requests).toHaveLength(8);
+    expect(deployed.requests).toHaveLength(9);
     expect(deployed.requests).toEqual(untouched.requests);
   });
 
@@ -150,7 +157,20 @@ describe('the esbuild plugins', () => {
       DescribeStacks: { output: { Stacks: [{ StackName: 'AWSProton-env', Outputs: [{ ExportName: 'env-vpc' }], Tags: [{ Key: 'aws:proton:environment' }] }] } },
       GetParametersByPath: { output: { Parameters: [{ Name: '/decommission/env-a', Version: 3 }] } },
       'GetParameter missing': { error: 'ParameterNotFound', fault: 'client', status: 400 },
+      'ListAccounts outside an organization': {
+        error: 'AWSOrganizationsNotInUseException',
+        message: 'Your account is not a member of an organization.',
+        fields: { Reason: 'NOT_IN_ORGANIZATION' },
+      },
     });
+  });
+
+  it('leave out the error classes of the clients whose errors the functions tell by name only (SSM, Organizations)', async () => {
+    const [withPlugins, without] = await Promise.all([readFile(deployedBundle, 'utf8'), readFile(untouchedBundle, 'utf8')]);
+    for (const errorClass of ['HierarchyLevelLimitExceededException', 'AccessDeniedForDependencyException']) {
+      expect(without).toContain(errorClass);
+      expect(withPlugins).not.toContain(errorClass);
+    }
   });
 
   it('leave out the schemas of S3 operations the bundle never calls (esbuild keeps them all otherwise)', async () => {
