@@ -74,13 +74,23 @@ const SDK_SCHEMAS = /[\\/]node_modules[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]dis
 
 /**
  * And each client registers a class per error its service may return, so that the error thrown is an
- * instance of it: 140 for SSM, 50 each for Organizations and ECR, 65 KB of classes and schemas in
+ * instance of it: 140 for SSM, 50 each for Organizations and ECR, 65-80 KB of classes and schemas in
  * the bundles that hold them. The functions tell errors by name only (aws/error-mapping.ts hasName),
- * never by class, and none of these errors carries a retry trait. Left unregistered, an error is
- * the client's own ServiceException, with the same name, message, fault, status and fields
- * (test/deployment/esbuild-plugins.test.ts compares both), and the classes are tree-shaken away.
+ * never by class. Left unregistered, an error is the client's own ServiceException, with the same
+ * name, message, fault, status and fields (test/deployment/esbuild-plugins.test.ts compares both),
+ * and the classes are tree-shaken away. Only for clients of a JSON protocol, where the name is the
+ * error's shape name as the service sends it (query and XML protocols may send another code, which
+ * the class maps), and whose errors carry no retry trait (Proton's do: it stays as it is).
  */
-const ERRORS_BY_NAME_ONLY = new Set(['client-ssm', 'client-organizations', 'client-ecr']);
+const ERRORS_BY_NAME_ONLY = new Set([
+  'client-ssm',
+  'client-organizations',
+  'client-ecr',
+  'client-sfn',
+  'client-cloudwatch-logs',
+  'client-eventbridge',
+  'client-resource-groups-tagging-api',
+]);
 
 /** `schemas` with each `[_x]:` whose `_x` is one of its string constants written as that string. */
 function withLiteralKeys(schemas) {
@@ -138,3 +148,5 @@ const eventStreamsImportedStatically = {
 };
 
 module.exports = [builtinsByRequire, packageNameAndVersionOnly, sdkSchemasTrimmed, eventStreamsImportedStatically];
+// For test/deployment/esbuild-plugins.test.ts, which checks each against the installed client.
+module.exports.ERRORS_BY_NAME_ONLY = ERRORS_BY_NAME_ONLY;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +82,10 @@ function answer(request: IncomingMessage, body: string): Answer {
   }
   return xml(404, '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>run/missing.json</Key></Error>');
 }
+
+/** The clients whose errors are left unregistered (deployment/esbuild-plugins.cjs). */
+const { ERRORS_BY_NAME_ONLY } = createRequire(import.meta.url)('../../deployment/esbuild-plugins.cjs') as { ERRORS_BY_NAME_ONLY: Set<string> };
+const clientFile = (client: string, file: string) => readFile(path.join(PROJECT_ROOT, 'node_modules/@aws-sdk', client, 'dist-es', file), 'utf8');
 
 let outDir: string;
 let endpoint: Server;
@@ -171,6 +176,11 @@ describe('the esbuild plugins', () => {
       expect(without).toContain(errorClass);
       expect(withPlugins).not.toContain(errorClass);
     }
+  });
+
+  it.each([...ERRORS_BY_NAME_ONLY])('leave %s errors unregistered only as it speaks JSON and marks no error retryable', async (client) => {
+    expect(await clientFile(client, 'runtimeConfig.shared.js')).toMatch(/protocol: config\?\.protocol \?\? AwsJson1_[01]Protocol/);
+    expect(await clientFile(client, 'models/errors.js')).not.toContain('$retryable');
   });
 
   it('leave out the schemas of S3 operations the bundle never calls (esbuild keeps them all otherwise)', async () => {
