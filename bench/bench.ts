@@ -7,7 +7,7 @@ import { DEFAULT_API_RATES } from '../functions/aws/clients.js';
 import { parseApiRates } from '../functions/runtime/pacer.js';
 import { mapInPool } from '../functions/runtime/pool.js';
 import { BASELINE_KINDS, type BaselineKind } from './baselines/run.js';
-import { type BundleMeasurement, measureBundles } from './bundles.js';
+import { BUNDLE_GUARD_KB, type BundleMeasurement, COLD_IMPORT_TARGET_MS, measureBundles } from './bundles.js';
 import { type LowerBound, lowerBound, minimumCalls } from './lower-bound.js';
 import type { BaselineMeasurement, SharedMeasurement, WorkflowMeasurement } from './measure-run.js';
 import { initGbSeconds, runCost } from './prices.js';
@@ -32,8 +32,8 @@ const TARGETS = {
   speedupVsBest: 1.1,
   costAt10000: 0.02,
   costAt100000: 0.01,
-  coldImportMs: 100,
-  bundleKb: 750,
+  coldImportMs: COLD_IMPORT_TARGET_MS,
+  bundleKb: BUNDLE_GUARD_KB,
   payloadBytes: 200 * 1024,
   historyEvents: 20_000,
   sharedRatio: 1.2,

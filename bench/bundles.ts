@@ -17,6 +17,10 @@ import { TEST_ENVIRONMENT } from '../test/environment.js';
  */
 const SERVERLESS_FILE = path.join(PROJECT_ROOT, 'serverless.yml');
 
+/** The targets for the bundles: median cold import per function, and the size guard. */
+export const COLD_IMPORT_TARGET_MS = 100;
+export const BUNDLE_GUARD_KB = 750;
+
 export interface BundleMeasurement {
   functionName: string;
   /** Size of the minified .mjs bundle (its source map not included). */
