@@ -76,8 +76,8 @@ const SDK_SCHEMAS = /[\\/]node_modules[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]dis
  * And each client registers a class per error its service may return, so that the error thrown is an
  * instance of it: 140 for SSM, 50 each for Organizations and ECR, 65-80 KB of classes and schemas in
  * the bundles that hold them. The functions tell errors by name only (aws/error-mapping.ts hasName),
- * never by class. Left unregistered, an error is the client's own ServiceException, with the same
- * name, message, fault, status and fields (test/deployment/esbuild-plugins.test.ts compares both),
+ * never by class. Left unregistered, a client-fault error is the client's own ServiceException, with
+ * the same name, message, fault, status and fields (test/deployment/esbuild-plugins.test.ts compares both),
  * and the classes are tree-shaken away. Only for clients of a JSON protocol, where the name is the
  * error's shape name as the service sends it (query and XML protocols may send another code, which
  * the class maps), and whose errors carry no retry trait (Proton's do: it stays as it is).
@@ -99,12 +99,25 @@ function withLiteralKeys(schemas) {
   return schemas.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
 }
 
-/** `schemas` without the registration of each error's class; the service's base exception stays registered. */
-function withoutErrorClasses(schemas, file) {
-  const registration = /^n0_registry\.registerError\(\w+\$, \w+\);$/gm;
+/**
+ * `schemas` without the registration of each client-fault error's class. A server-fault error
+ * stays registered: its $fault comes from its schema ("server") whatever the status it arrives
+ * with, and aws/error-mapping.ts retries server faults. The base exception stays registered too.
+ */
+function withoutClientErrorClasses(schemas, file) {
+  const serverConstants = [...schemas.matchAll(/^const (_\w+) = "server";$/gm)].map(([, name]) => name);
+  const isServerFault = (traits) => /"error": "server"/.test(traits) || serverConstants.some((name) => traits.includes(`"error": ${name}`));
+  const serverFaults = new Set();
+  for (const [, name, traits] of schemas.matchAll(/^export var (\w+)\$ = \[-3, n0, _\w+,\s*\{([^}]*)\}/gm)) if (isServerFault(traits)) serverFaults.add(name);
+  let removed = 0;
+  const trimmed = schemas.replace(/^n0_registry\.registerError\((\w+)\$, \w+\);$/gm, (registration, name) => {
+    if (serverFaults.has(name)) return registration;
+    removed++;
+    return '';
+  });
   // A new client version that registers errors otherwise fails the build here, not silently.
-  if (!registration.test(schemas)) throw new Error(`${file}: no error registrations to leave out (deployment/esbuild-plugins.cjs)`);
-  return schemas.replace(registration, '');
+  if (removed === 0) throw new Error(`${file}: no error registrations to leave out (deployment/esbuild-plugins.cjs)`);
+  return trimmed;
 }
 
 /** @type {import('esbuild').Plugin} */
@@ -114,7 +127,7 @@ const sdkSchemasTrimmed = {
     build.onLoad({ filter: SDK_SCHEMAS }, (args) => {
       const schemas = withLiteralKeys(readFileSync(args.path, 'utf8'));
       const client = SDK_SCHEMAS.exec(args.path)?.[1] ?? '';
-      return { contents: ERRORS_BY_NAME_ONLY.has(client) ? withoutErrorClasses(schemas, args.path) : schemas, loader: 'js' };
+      return { contents: ERRORS_BY_NAME_ONLY.has(client) ? withoutClientErrorClasses(schemas, args.path) : schemas, loader: 'js' };
     });
   },
 };

@@ -51,6 +51,9 @@ function answer(request: IncomingMessage, body: string): Answer {
   const target = request.headers['x-amz-target'];
   if (target === 'AmazonSSM.GetParametersByPath')
     return json(200, { Parameters: [{ Name: '/decommission/env-a', Value: '2026-12-01', Type: 'String', Version: 3 }] });
+  if (target === 'AmazonSSM.GetParameter' && body.includes('/decommission/failing'))
+    // A server fault that comes with a 4xx status: its schema, not the status, makes it a server fault.
+    return json(400, { __type: 'InternalServerError', message: 'An error occurred on the server side.' });
   if (target === 'AmazonSSM.GetParameter') return json(400, { __type: 'ParameterNotFound', message: 'Parameter /decommission/missing not found.' });
   if (target === 'AWSOrganizationsV20161128.ListAccounts')
     return json(400, {
@@ -141,7 +144,7 @@ describe('the esbuild plugins', () => {
   }, 60_000);
 
   it('send the same requests as the SDK bundled untouched', () => {
-    expect(deployed.requests).toHaveLength(9);
+    expect(deployed.requests).toHaveLength(10);
     expect(deployed.requests).toEqual(untouched.requests);
   });
 
@@ -162,6 +165,7 @@ describe('the esbuild plugins', () => {
       DescribeStacks: { output: { Stacks: [{ StackName: 'AWSProton-env', Outputs: [{ ExportName: 'env-vpc' }], Tags: [{ Key: 'aws:proton:environment' }] }] } },
       GetParametersByPath: { output: { Parameters: [{ Name: '/decommission/env-a', Version: 3 }] } },
       'GetParameter missing': { error: 'ParameterNotFound', fault: 'client', status: 400 },
+      'GetParameter failing': { error: 'InternalServerError', fault: 'server', status: 400 },
       'ListAccounts outside an organization': {
         error: 'AWSOrganizationsNotInUseException',
         message: 'Your account is not a member of an organization.',
