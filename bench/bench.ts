@@ -220,7 +220,10 @@ function report(rows: Row[], shared: SharedMeasurement | undefined, bundles: Bun
     ),
   );
   out.push(`whole bench: ${(wallMs / 60_000).toFixed(1)} min on ${availableParallelism()} cores`);
-  out.push('', 'Bundles (minified, as serverless-esbuild builds them) and cold import (median of 5 fresh processes, source map and NODE_OPTIONS as deployed)');
+  out.push(
+    '',
+    'Bundles (minified, as serverless-esbuild builds them) and cold import (median of 5 fresh processes, with the environment and source map as deployed)',
+  );
   out.push(
     table(
       ['function', 'KB', 'cold import ms'],

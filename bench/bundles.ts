@@ -223,7 +223,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
 }
 
-/** Plain-string values of provider.environment (NODE_OPTIONS, POWERTOOLS_*), as Lambda would set them. */
+/** Plain-string values of provider.environment (POWERTOOLS_*, API_CALLS_PER_SECOND…), as Lambda would set them. */
 function providerEnvironment(serverless: ServerlessConfig): Record<string, string> {
   return Object.fromEntries(
     Object.entries(serverless.provider?.environment ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && !e[1].includes('${')),
@@ -233,6 +233,15 @@ function providerEnvironment(serverless: ServerlessConfig): Record<string, strin
 /** What a bundle finds in its environment when run here: provider.environment as deployed, then BENCH_ENVIRONMENT. */
 export async function bundleEnvironment(): Promise<Record<string, string>> {
   return { PATH: process.env.PATH ?? '', ...providerEnvironment(await readServerless()), ...BENCH_ENVIRONMENT };
+}
+
+/**
+ * `environment` as Lambda's runtime completes it: the Powertools Tracer and Metrics on (the local
+ * run turns them off), which at import makes the Tracer patch Node's HTTP clients.
+ */
+function inLambda(environment: Record<string, string>): Record<string, string> {
+  const { POWERTOOLS_TRACE_ENABLED: _tracing, POWERTOOLS_METRICS_DISABLED: _metrics, ...rest } = environment;
+  return { ...rest, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_LAMBDA_FUNCTION_NAME: 'proton-connection-cleanup' };
 }
 
 /**
@@ -246,7 +255,7 @@ export async function measureBundles(options: MeasureBundlesOptions = {}): Promi
   const outDir = options.outDir ?? (await mkdtemp(path.join(tmpdir(), 'pcc-bundles-')));
   try {
     const bundles = await buildBundles({ ...options, outDir });
-    const env = { ...(await bundleEnvironment()), ...options.env };
+    const env = { ...inLambda(await bundleEnvironment()), ...options.env };
     // Round robin, one function after the other in each round: a slow spell of the machine falls on
     // one run of many functions, not on most runs of one.
     const times = bundles.map((): number[] => []);

@@ -4,9 +4,10 @@
  * loads them the same way). Each shortens a cold start without changing what the code does;
  * test/deployment/bundled-handler.test.ts runs a built bundle against a local endpoint.
  */
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
 const { isBuiltin } = require('node:module');
 const path = require('node:path');
+const { decode, encode } = require('@jridgewell/sourcemap-codec');
 
 const BUILTIN_NAMESPACE = 'builtin-by-require';
 
@@ -160,6 +161,59 @@ const eventStreamsImportedStatically = {
   },
 };
 
-module.exports = [builtinsByRequire, packageNameAndVersionOnly, sdkSchemasTrimmed, eventStreamsImportedStatically];
+/**
+ * Each bundle's source map keeps the positions of our own sources only (functions/, deployment/),
+ * not those of the packages: a stack is read to find our frame, and the packages' frames keep the
+ * bundle's positions. The map goes from about 1 MB to under 100 KB, and the first stack a function
+ * prints (deployment/source-mapped-stacks.mjs reads the map then) costs about 10 ms instead of 40-70:
+ * with X-Ray tracing on, that first stack comes early, since the X-Ray SDK reads the stack of every
+ * failed AWS call, the expected ones (NoSuchKey, an unchanged object's 304) included.
+ */
+/** @type {import('esbuild').Plugin} */
+const mapsOfOurSourcesOnly = {
+  name: 'maps-of-our-sources-only',
+  setup(build) {
+    build.initialOptions.metafile = true;
+    build.onEnd((result) => {
+      if (result.errors.length > 0 || !result.metafile) return;
+      const root = build.initialOptions.absWorkingDir ?? process.cwd();
+      for (const output of Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.map'))) {
+        const file = path.resolve(root, output);
+        writeFileSync(file, JSON.stringify(withOurSourcesOnly(JSON.parse(readFileSync(file, 'utf8')))));
+      }
+    });
+  },
+};
+
+/** `map` with the segments of sources under node_modules dropped, and its sources and names renumbered. */
+function withOurSourcesOnly(map) {
+  const ours = map.sources.map((source) => !/[\\/]node_modules[\\/]/.test(source));
+  const sources = [];
+  const names = [];
+  const sourceIndex = new Map();
+  const nameIndex = new Map();
+  const indexIn = (index, list, value) => {
+    if (!index.has(value)) index.set(value, list.push(value) - 1);
+    return index.get(value);
+  };
+  const lines = decode(map.mappings).map((segments) =>
+    segments
+      .filter((segment) => segment.length > 1 && ours[segment[1]])
+      .map(([column, source, line, sourceColumn, name]) => {
+        const kept = [column, indexIn(sourceIndex, sources, map.sources[source]), line, sourceColumn];
+        return name === undefined ? kept : [...kept, indexIn(nameIndex, names, map.names[name])];
+      }),
+  );
+  const { sourcesContent, ...rest } = map;
+  return {
+    ...rest,
+    sources,
+    names,
+    mappings: encode(lines),
+    ...(sourcesContent ? { sourcesContent: sources.map((source) => sourcesContent[map.sources.indexOf(source)] ?? null) } : {}),
+  };
+}
+
+module.exports = [builtinsByRequire, packageNameAndVersionOnly, sdkSchemasTrimmed, eventStreamsImportedStatically, mapsOfOurSourcesOnly];
 // For test/deployment/esbuild-plugins.test.ts, which checks each against the installed client.
 module.exports.ERRORS_BY_NAME_ONLY = ERRORS_BY_NAME_ONLY;

@@ -16,14 +16,22 @@ import { fileURLToPath } from 'node:url';
 const bundleUrl = import.meta.url;
 const bundlePath = fileURLToPath(bundleUrl);
 
-/** The bundle's map, read once; null when it cannot be read (the frames stay as they are). */
+/** The bundle's map, read once; null when there is none or it is not a map (the frames stay as they are). */
 let sourceMap;
 
 function bundleSourceMap() {
   if (sourceMap !== undefined) return sourceMap;
+  const mapUrl = new URL(`${bundleUrl}.map`);
+  let text;
   try {
-    const mapUrl = new URL(`${bundleUrl}.map`);
-    const payload = JSON.parse(readFileSync(mapUrl, 'utf8'));
+    text = readFileSync(mapUrl, 'utf8');
+  } catch (error) {
+    // No map: unmapped frames from now on. Any other failure (EMFILE…) is tried again at the next stack.
+    if (error?.code === 'ENOENT') sourceMap = null;
+    return null;
+  }
+  try {
+    const payload = JSON.parse(text);
     // Sources relative to the map, made absolute as Node does before it shows them.
     payload.sources = payload.sources.map((source) => (source.includes(':') && !source.startsWith('.') ? source : new URL(source, mapUrl).href));
     sourceMap = new SourceMap(payload);
@@ -56,7 +64,8 @@ function originalFrame(map, trace, index) {
   const generatedName = `${typeName !== null && typeName !== 'global' ? `${typeName}.` : ''}${site.getFunctionName() ?? site.getMethodName() ?? '<anonymous>'}`;
   const name = originalSymbolName(map, trace, index) || generatedName;
   const file = originalSource.startsWith('file://') ? fileURLToPath(originalSource) : originalSource;
-  return `${site.isAsync?.() ? 'async ' : ''}${name} (${file}:${originalLine + 1}:${originalColumn + 1})`;
+  const prefix = site.isAsync?.() ? 'async ' : site.isConstructor?.() ? 'new ' : '';
+  return `${prefix}${name} (${file}:${originalLine + 1}:${originalColumn + 1})`;
 }
 
 function errorHeader(error) {
@@ -67,10 +76,15 @@ function errorHeader(error) {
   }
 }
 
-Error.prepareStackTrace = (error, trace) => {
+function prepareStackTrace(error, trace) {
   const header = errorHeader(error);
   if (trace.length === 0) return header;
   const map = trace.some(isBundleFrame) ? bundleSourceMap() : null;
   const frames = trace.map((site, index) => (map && isBundleFrame(site) ? originalFrame(map, trace, index) : String(site)));
   return `${header}\n    at ${frames.join('\n    at ')}`;
-};
+}
+
+// Node's own source maps (NODE_OPTIONS=--enable-source-maps) or a hook already there (an APM
+// layer's, another bundle's) keep writing the stacks; Node 22 presets its own default hook.
+const nodeDefault = (hook) => hook === undefined || hook.name === 'ErrorPrepareStackTrace';
+if (!process.sourceMapsEnabled && nodeDefault(Error.prepareStackTrace)) Error.prepareStackTrace = prepareStackTrace;

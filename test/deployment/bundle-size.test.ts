@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +85,9 @@ async function nodeModulesLoadedBy(bundle: BuiltBundle): Promise<string[]> {
   return JSON.parse(stdout) as string[];
 }
 
+/** A map of our own sources only stays far under this (deployment/esbuild-plugins.cjs mapsOfOurSourcesOnly); the whole map is about 1 MB. */
+const MAP_GUARD_KB = 150;
+
 let outDir: string;
 let bundles: BuiltBundle[];
 beforeAll(async () => {
@@ -151,6 +154,16 @@ describe('function bundles', () => {
     const unused = loaded.flatMap(({ b, modules }) => modules.filter((m) => UNUSED_NODE_MODULES.includes(m)).map((m) => `${b.functionName}: ${m}`));
     expect(unused).toEqual([]);
   }, 60_000);
+
+  it(`maps our own sources only, in under ${MAP_GUARD_KB} KB (the first stack a function prints reads the map)`, async () => {
+    const maps = await Promise.all(bundles.map(async (b) => ({ b, text: await readFile(`${b.outputFile}.map`, 'utf8') })));
+    const packaged = maps.flatMap(({ b, text }) =>
+      (JSON.parse(text) as { sources: string[] }).sources.filter((source) => source.includes('node_modules')).map((source) => `${b.functionName}: ${source}`),
+    );
+    expect(packaged).toEqual([]);
+    expect(maps.filter(({ text }) => text.length > MAP_GUARD_KB * 1024).map(({ b, text }) => `${b.functionName}: ${kb(text.length)}`)).toEqual([]);
+    expect(maps.every(({ text }) => (JSON.parse(text) as { sources: string[] }).sources.some((source) => source.includes('functions/')))).toBe(true);
+  });
 
   it('loads nothing at cold start that the bundle leaves out (custom.esbuild.exclude)', () => {
     const loadTime = bundles.flatMap((b) => loadTimeExternalImports(b).map((i) => `${b.functionName}: ${i}`));

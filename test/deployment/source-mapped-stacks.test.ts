@@ -15,9 +15,10 @@ import { PROJECT_ROOT } from '../../local/workflow-definition.js';
  * run with the functions' environment, throws from a known line.
  */
 const FIXTURE = path.join(PROJECT_ROOT, 'test/deployment/fixtures/throwing-handler.ts');
-/** Where the fixture throws, and where its handler calls the function that throws (lines of the fixture). */
+/** Where the fixture throws, where a constructor calls the function that throws, and where the handler calls it (lines of the fixture). */
 const THROW_LINE = 10;
-const CALL_LINE = 15;
+const CONSTRUCTOR_LINE = 15;
+const CALL_LINE = 21;
 
 interface ProbeRun {
   stack: string;
@@ -41,9 +42,10 @@ afterAll(async () => {
  * `nodeOwn`: with Node's --enable-source-maps writing the stack instead (the bundle's hook removed
  * once imported), the reference. The script is the same in both, so its own frame is too.
  */
-async function runFixture(nodeOwn = false): Promise<ProbeRun> {
+async function runFixture(nodeOwn = false, presetHook = false): Promise<ProbeRun> {
   const script = `
     import fs from 'node:fs';
+    if (process.env.PRESET_HOOK) Error.prepareStackTrace = (error) => 'written by the hook that was there';
     const reads = [];
     const readFileSync = fs.readFileSync;
     fs.readFileSync = (file, ...rest) => { reads.push(String(file)); return readFileSync(file, ...rest); };
@@ -56,7 +58,11 @@ async function runFixture(nodeOwn = false): Promise<ProbeRun> {
   `;
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script, pathToFileURL(bundle).href], {
     cwd: outDir,
-    env: { ...(await bundleEnvironment()), ...(nodeOwn ? { NODE_OPTIONS: '--enable-source-maps', NODE_OWN_SOURCE_MAPS: '1' } : {}) },
+    env: {
+      ...(await bundleEnvironment()),
+      ...(nodeOwn ? { NODE_OPTIONS: '--enable-source-maps', NODE_OWN_SOURCE_MAPS: '1' } : {}),
+      ...(presetHook ? { PRESET_HOOK: '1' } : {}),
+    },
   });
   return JSON.parse(stdout) as ProbeRun;
 }
@@ -75,6 +81,7 @@ describe('stack traces of a bundled function', () => {
   it('name the TypeScript file and line each frame is at', () => {
     const frames = run.stack.split('\n').slice(1);
     expect(frames[0]).toMatch(new RegExp(`^ {4}at \\S+ \\(${FIXTURE.replaceAll('.', '\\.')}:${THROW_LINE}:\\d+\\)$`));
+    expect(frames[1]).toMatch(new RegExp(`^ {4}at new \\S+ \\(${FIXTURE.replaceAll('.', '\\.')}:${CONSTRUCTOR_LINE}:\\d+\\)$`));
     expect(frames.some((frame) => frame.includes(`${FIXTURE}:${CALL_LINE}:`))).toBe(true);
   });
 
@@ -85,6 +92,12 @@ describe('stack traces of a bundled function', () => {
   it("are written as Node's --enable-source-maps writes them", () => {
     expect(nodeOwn.stack).toContain(`${FIXTURE}:${THROW_LINE}:`);
     expect(run.stack).toBe(nodeOwn.stack);
+  });
+
+  it('leave a hook that was there before the bundle loaded in place (an APM layer, another bundle)', async () => {
+    const preset = await runFixture(false, true);
+    expect(preset.stack).toBe('written by the hook that was there');
+    expect(preset.mapReadsAfterStack).toBe(0);
   });
 
   it('read the source map only once a stack is printed, never at import', () => {
