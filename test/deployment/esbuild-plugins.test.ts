@@ -182,8 +182,11 @@ describe('the esbuild plugins', () => {
     }
   });
 
-  it.each([...ERRORS_BY_NAME_ONLY])('leave %s errors unregistered only as it speaks JSON and marks no error retryable', async (client) => {
-    expect(await clientFile(client, 'runtimeConfig.shared.js')).toMatch(/protocol: config\?\.protocol \?\? AwsJson1_[01]Protocol/);
+  it.each([...ERRORS_BY_NAME_ONLY])('leave %s errors unregistered only as it speaks JSON, names errors by shape and marks none retryable', async (client) => {
+    const runtimeConfig = await clientFile(client, 'runtimeConfig.shared.js');
+    expect(runtimeConfig).toMatch(/protocol: config\?\.protocol \?\? AwsJson1_[01]Protocol/);
+    // A query-compatible client names an error by the query code its header carries, which the class maps.
+    expect(runtimeConfig).not.toContain('awsQueryCompatible');
     expect(await clientFile(client, 'models/errors.js')).not.toContain('$retryable');
   });
 
