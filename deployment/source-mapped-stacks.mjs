@@ -46,30 +46,31 @@ const isBundleFrame = (site) => {
   return file === bundleUrl || file === bundlePath;
 };
 
-/** The name the source gave the function of frame `index`, when the minifier changed it. */
-function originalSymbolName(map, trace, index) {
-  const site = trace[index];
-  const enclosing = map.findEntry((site.getEnclosingLineNumber?.() ?? 0) - 1, (site.getEnclosingColumnNumber?.() ?? 0) - 1);
+/** The name the source gave the function of `site`, where the minifier renamed it. */
+function originalSymbolName(map, site, caller) {
+  const enclosing = map.findEntry(site.getEnclosingLineNumber() - 1, site.getEnclosingColumnNumber() - 1);
   if (enclosing.name) return enclosing.name;
-  const caller = trace[index + 1];
   if (caller && caller.getFileName() === site.getFileName()) return map.findEntry(caller.getLineNumber() - 1, caller.getColumnNumber() - 1).name;
   return undefined;
 }
 
-function originalFrame(map, trace, index) {
-  const site = trace[index];
+function originalFrame(map, site, caller) {
   const { originalSource, originalLine, originalColumn } = map.findEntry(site.getLineNumber() - 1, site.getColumnNumber() - 1);
-  if (!originalSource || originalLine === undefined || originalColumn === undefined) return String(site);
+  if (originalSource === undefined || originalLine === undefined || originalColumn === undefined) return `${site}`;
+  const prefix = site.isAsync() ? 'async ' : site.isConstructor() ? 'new ' : '';
   const typeName = site.getTypeName();
-  const generatedName = `${typeName !== null && typeName !== 'global' ? `${typeName}.` : ''}${site.getFunctionName() ?? site.getMethodName() ?? '<anonymous>'}`;
-  const name = originalSymbolName(map, trace, index) || generatedName;
+  const namePrefix = typeName !== null && typeName !== 'global' ? `${typeName}.` : '';
+  const name = originalSymbolName(map, site, caller) || (site.getFunctionName() ?? site.getMethodName()) || '<anonymous>';
   const file = originalSource.startsWith('file://') ? fileURLToPath(originalSource) : originalSource;
-  const prefix = site.isAsync?.() ? 'async ' : site.isConstructor?.() ? 'new ' : '';
-  return `${prefix}${name} (${file}:${originalLine + 1}:${originalColumn + 1})`;
+  return `${prefix}${namePrefix}${name} (${file}:${originalLine + 1}:${originalColumn + 1})`;
 }
 
+/** Node's own errors carry their code in the header (`TypeError [ERR_INVALID_ARG_TYPE]: …`). */
 function errorHeader(error) {
   try {
+    if (typeof error?.code === 'string' && /^ERR_[A-Z0-9_]+$/.test(error.code) && !`${error.name}`.includes('[')) {
+      return `${error.name} [${error.code}]: ${error.message}`;
+    }
     return Error.prototype.toString.call(error);
   } catch {
     return '<error>';
@@ -80,7 +81,14 @@ function prepareStackTrace(error, trace) {
   const header = errorHeader(error);
   if (trace.length === 0) return header;
   const map = trace.some(isBundleFrame) ? bundleSourceMap() : null;
-  const frames = trace.map((site, index) => (map && isBundleFrame(site) ? originalFrame(map, trace, index) : String(site)));
+  const frames = trace.map((site, index) => {
+    try {
+      if (map && isBundleFrame(site)) return originalFrame(map, site, trace[index + 1]);
+    } catch {
+      // A frame that cannot be mapped is written as V8 writes it, as Node does.
+    }
+    return `${site}`;
+  });
   return `${header}\n    at ${frames.join('\n    at ')}`;
 }
 
