@@ -25,6 +25,8 @@ const frameAt = (line: number, prefix = '') => new RegExp(`^ {4}at ${prefix}\\S+
 
 interface ProbeRun {
   stack: string;
+  /** The first line of the stack of an error Node itself throws (ERR_INVALID_ARG_TYPE). */
+  nodeErrorHeader: string;
   mapReadsAtImport: number;
   mapReadsAfterStack: number;
 }
@@ -65,7 +67,9 @@ async function runFixture({ file = bundle, nodeOwn = false, presetHook = false }
     const { handler } = await import(process.argv[1]);
     const mapReadsAtImport = mapReads();
     const stack = await handler({ connectionId: 'c-1' }).catch((error) => error.stack);
-    process.stdout.write(JSON.stringify({ stack, mapReadsAtImport, mapReadsAfterStack: mapReads() }));
+    let nodeErrorHeader;
+    try { Buffer.from(Symbol('not a buffer')); } catch (error) { nodeErrorHeader = error.stack.split('\\n')[0]; }
+    process.stdout.write(JSON.stringify({ stack, nodeErrorHeader, mapReadsAtImport, mapReadsAfterStack: mapReads() }));
   `;
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script, pathToFileURL(file).href], {
     cwd: outDir,
@@ -94,6 +98,11 @@ describe('stack traces of a bundled function', () => {
     expect(frames[0]).toMatch(frameAt(THROW_LINE));
     expect(frames.filter((frame) => frameAt(CONSTRUCTOR_LINE, 'new ').test(frame))).toHaveLength(1);
     expect(frames.filter((frame) => frameAt(CALL_LINE).test(frame))).toHaveLength(1);
+  });
+
+  it("write Node's own errors with their code, as Node does", () => {
+    expect(nodeOwn.nodeErrorHeader).toMatch(/^TypeError \[ERR_INVALID_ARG_TYPE\]: /);
+    expect(run.nodeErrorHeader).toBe(nodeOwn.nodeErrorHeader);
   });
 
   it('give a function the name the source gave it where the minifier renamed it', () => {
