@@ -203,12 +203,17 @@ await import(url);
 process.stdout.write(JSON.stringify({ ms: performance.now() - start }));
 `;
 
+/**
+ * Runs `script` as an ES module in a fresh Node process (`args` are its process.argv[1…]); its
+ * standard output. How the bench and the deployment tests load a bundle as Lambda would: alone.
+ */
+export async function evalInFreshNode(script: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script, ...args], { ...options, maxBuffer: 1024 * 1024 });
+  return stdout;
+}
+
 async function coldImportMs(bundleFile: string, env: Record<string, string>): Promise<number> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', IMPORT_SCRIPT, pathToFileURL(bundleFile).href], {
-    env,
-    cwd: path.dirname(bundleFile),
-    maxBuffer: 1024 * 1024,
-  });
+  const stdout = await evalInFreshNode(IMPORT_SCRIPT, [pathToFileURL(bundleFile).href], { env, cwd: path.dirname(bundleFile) });
   return (JSON.parse(stdout.slice(stdout.lastIndexOf('{'))) as { ms: number }).ms;
 }
 
@@ -236,11 +241,12 @@ export async function bundleEnvironment(): Promise<Record<string, string>> {
 }
 
 /**
- * `environment` as Lambda's runtime completes it: the Powertools Tracer and Metrics on (the local
- * run turns them off), which at import makes the Tracer patch Node's HTTP clients.
+ * What a bundle finds at import in Lambda: bundleEnvironment as Lambda's runtime completes it, the
+ * Powertools Tracer and Metrics on (the local run turns them off), which at import makes the Tracer
+ * patch Node's HTTP clients. For importing only: a handler run would need a trace segment.
  */
-function inLambda(environment: Record<string, string>): Record<string, string> {
-  const { POWERTOOLS_TRACE_ENABLED: _tracing, POWERTOOLS_METRICS_DISABLED: _metrics, ...rest } = environment;
+export async function importEnvironment(): Promise<Record<string, string>> {
+  const { POWERTOOLS_TRACE_ENABLED: _tracing, POWERTOOLS_METRICS_DISABLED: _metrics, ...rest } = await bundleEnvironment();
   return { ...rest, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', AWS_LAMBDA_FUNCTION_NAME: 'proton-connection-cleanup' };
 }
 
@@ -255,7 +261,7 @@ export async function measureBundles(options: MeasureBundlesOptions = {}): Promi
   const outDir = options.outDir ?? (await mkdtemp(path.join(tmpdir(), 'pcc-bundles-')));
   try {
     const bundles = await buildBundles({ ...options, outDir });
-    const env = { ...inLambda(await bundleEnvironment()), ...options.env };
+    const env = { ...(await importEnvironment()), ...options.env };
     // Round robin, one function after the other in each round: a slow spell of the machine falls on
     // one run of many functions, not on most runs of one.
     const times = bundles.map((): number[] => []);

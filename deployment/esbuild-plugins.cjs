@@ -93,21 +93,26 @@ const ERRORS_BY_NAME_ONLY = new Set([
   'client-resource-groups-tagging-api',
 ]);
 
-/** `schemas` with each `[_x]:` whose `_x` is one of its string constants written as that string. */
-function withLiteralKeys(schemas) {
+/** The string constants a schemas file declares (`const _hH = "httpHeader";`): name → the literal as written. */
+function stringConstants(schemas) {
   const constants = new Map();
   for (const [, name, literal] of schemas.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) constants.set(name, literal);
+  return constants;
+}
+
+/** `schemas` with each `[_x]:` whose `_x` is one of its string constants written as that string. */
+function withLiteralKeys(schemas, constants) {
   return schemas.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
 }
 
 /**
- * `schemas` without the registration of each client-fault error's class. A server-fault error
- * stays registered: its $fault comes from its schema ("server") whatever the status it arrives
- * with, and aws/error-mapping.ts retries server faults. The base exception stays registered too.
+ * `schemas` (keys literal) without the registration of each client-fault error's class. A
+ * server-fault error stays registered: its $fault comes from its schema ("server") whatever the
+ * status it arrives with, and aws/error-mapping.ts retries server faults. The base exception stays too.
  */
-function withoutClientErrorClasses(schemas, file) {
-  const serverConstants = [...schemas.matchAll(/^const (_\w+) = "server";$/gm)].map(([, name]) => name);
-  const isServerFault = (traits) => /"error": "server"/.test(traits) || serverConstants.some((name) => traits.includes(`"error": ${name}`));
+function withoutClientErrorClasses(schemas, constants, file) {
+  const server = ['"server"', ...[...constants].filter(([, literal]) => literal === '"server"').map(([name]) => name)];
+  const isServerFault = (traits) => server.some((value) => traits.includes(`"error": ${value}`));
   const serverFaults = new Set();
   for (const [, name, traits] of schemas.matchAll(/^export var (\w+)\$ = \[-3, n0, _\w+,\s*\{([^}]*)\}/gm)) if (isServerFault(traits)) serverFaults.add(name);
   let removed = 0;
@@ -126,9 +131,11 @@ const sdkSchemasTrimmed = {
   name: 'sdk-schemas-trimmed',
   setup(build) {
     build.onLoad({ filter: SDK_SCHEMAS }, (args) => {
-      const schemas = withLiteralKeys(readFileSync(args.path, 'utf8'));
+      const source = readFileSync(args.path, 'utf8');
+      const constants = stringConstants(source);
+      const schemas = withLiteralKeys(source, constants);
       const client = SDK_SCHEMAS.exec(args.path)?.[1] ?? '';
-      return { contents: ERRORS_BY_NAME_ONLY.has(client) ? withoutClientErrorClasses(schemas, args.path) : schemas, loader: 'js' };
+      return { contents: ERRORS_BY_NAME_ONLY.has(client) ? withoutClientErrorClasses(schemas, constants, args.path) : schemas, loader: 'js' };
     });
   },
 };
@@ -164,12 +171,13 @@ const eventStreamsImportedStatically = {
 /**
  * Each bundle's source map keeps the positions of our own sources only (functions/, deployment/),
  * not those of the packages: a stack is read to find our frame, and the packages' frames keep the
- * bundle's positions (test/deployment/source-mapped-stacks.test.ts compares them with the whole map's). The map goes from about 1 MB to under 100 KB, and the first stack a function
- * prints (deployment/source-mapped-stacks.mjs reads the map then) costs about 10 ms instead of 40-70:
- * with X-Ray tracing on, that first stack comes early, since the X-Ray SDK reads the stack of every
+ * bundle's positions (test/deployment/source-mapped-stacks.test.ts compares them with the whole
+ * map's). The map goes from about 1 MB to under 100 KB, and the first stack a function prints
+ * (deployment/source-mapped-stacks.mjs reads the map then) costs about 10 ms instead of 40-70: with
+ * X-Ray tracing on, that first stack comes early, since the X-Ray SDK reads the stack of every
  * failed AWS call, the expected ones (NoSuchKey, an unchanged object's 304) included.
+ * @type {import('esbuild').Plugin}
  */
-/** @type {import('esbuild').Plugin} */
 const mapsOfOurSourcesOnly = {
   name: 'maps-of-our-sources-only',
   setup(build) {
@@ -185,6 +193,17 @@ const mapsOfOurSourcesOnly = {
   },
 };
 
+/** An index for each distinct value it is given, in the order first given; `kept` lists the values. */
+function renumbering() {
+  const kept = [];
+  const indices = new Map();
+  const of = (value) => {
+    if (!indices.has(value)) indices.set(value, kept.push(value) - 1);
+    return indices.get(value);
+  };
+  return { kept, of };
+}
+
 /**
  * `map` with the segments of sources under node_modules dropped, and its sources and names
  * renumbered. Where the packages' code follows ours, a segment with no source marks it unmapped:
@@ -192,22 +211,16 @@ const mapsOfOurSourcesOnly = {
  */
 function withOurSourcesOnly(map) {
   const ours = map.sources.map((source) => !/[\\/]node_modules[\\/]/.test(source));
-  const sources = [];
-  const names = [];
-  const sourceIndex = new Map();
-  const nameIndex = new Map();
-  const indexIn = (index, list, value) => {
-    if (!index.has(value)) index.set(value, list.push(value) - 1);
-    return index.get(value);
-  };
+  const sources = renumbering();
+  const names = renumbering();
   let previousIsOurs = false;
   const lines = decode(map.mappings).map((segments) => {
     const kept = [];
     for (const [column, source, line, sourceColumn, name] of segments) {
       const isOurs = source !== undefined && ours[source];
       if (isOurs) {
-        const segment = [column, indexIn(sourceIndex, sources, map.sources[source]), line, sourceColumn];
-        kept.push(name === undefined ? segment : [...segment, indexIn(nameIndex, names, map.names[name])]);
+        const segment = [column, sources.of(map.sources[source]), line, sourceColumn];
+        kept.push(name === undefined ? segment : [...segment, names.of(map.names[name])]);
       } else if (previousIsOurs) {
         kept.push([column]);
       }
@@ -216,12 +229,13 @@ function withOurSourcesOnly(map) {
     return kept;
   });
   const { sourcesContent, ...rest } = map;
+  const contentOf = new Map(map.sources.map((source, i) => [source, sourcesContent?.[i] ?? null]));
   return {
     ...rest,
-    sources,
-    names,
+    sources: sources.kept,
+    names: names.kept,
     mappings: encode(lines),
-    ...(sourcesContent ? { sourcesContent: sources.map((source) => sourcesContent[map.sources.indexOf(source)] ?? null) } : {}),
+    ...(sourcesContent ? { sourcesContent: sources.kept.map((source) => contentOf.get(source)) } : {}),
   };
 }
 

@@ -130,6 +130,24 @@ export async function prepareRun(scenarioInput: ScenarioInput | Scenario, option
 }
 export type PreparedRun = Awaited<ReturnType<typeof prepareRun>>;
 
+/**
+ * Executions that run side by side: each prepared one after the other (prepareRun), then all
+ * started at once, in the order given; `start` runs one with its options and what was prepared.
+ */
+export async function runPreparedInOrder<T>(
+  scenario: ScenarioInput | Scenario,
+  items: readonly T[],
+  optionsOf: (item: T) => RunOptions,
+  start: (item: T, options: RunOptions, prepared: PreparedRun) => Promise<LocalRunResult>,
+): Promise<LocalRunResult[]> {
+  const runs: { item: T; options: RunOptions; prepared: PreparedRun }[] = [];
+  for (const item of items) {
+    const options = optionsOf(item);
+    runs.push({ item, options, prepared: await prepareRun(scenario, options) });
+  }
+  return Promise.all(runs.map(({ item, options, prepared }) => start(item, options, prepared)));
+}
+
 export async function runWorkflow(scenarioInput: ScenarioInput | Scenario, options: RunOptions = {}, prepared?: PreparedRun): Promise<LocalRunResult> {
   const { scenario, sandbox, local, bound } = prepared ?? (await prepareRun(scenarioInput, options));
   const { handlers, retryCountsByState, invocations, lambdaFaultsFired, lambdaTime } = bound;

@@ -1,4 +1,4 @@
-import { type LocalRunResult, openSandbox, type PreparedRun, prepareRun, type RunOptions, runWorkflow } from './run-workflow.js';
+import { type LocalRunResult, openSandbox, type RunOptions, runPreparedInOrder, runWorkflow } from './run-workflow.js';
 import type { SandboxAccount } from './sandbox/account.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { Scenario, ScenarioInput } from './sandbox/scenario.js';
@@ -36,10 +36,7 @@ export async function runSideBySide(
     ...(options.defaultMode !== undefined ? { defaultMode: options.defaultMode } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
-  // Every run's files and modules loaded first, one run after the other: then all start in order, at once.
-  const prepared: PreparedRun[] = [];
-  for (const run of runs) prepared.push(await prepareRun(scenario, runOptions(run)));
-  const results = await Promise.all(runs.map((run, i) => runWorkflow(scenario, runOptions(run), prepared[i])));
+  const results = await runPreparedInOrder(scenario, runs, runOptions, (_, options, prepared) => runWorkflow(scenario, options, prepared));
   return { sandbox, results };
 }
 

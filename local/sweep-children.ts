@@ -1,6 +1,6 @@
 import type { Report } from '../functions/domain/report.js';
 import { asTheFunction } from './lambda-binding.js';
-import { type LocalRunResult, type PreparedRun, prepareRun, type RunOptions, runWorkflow } from './run-workflow.js';
+import { type LocalRunResult, type PreparedRun, type RunOptions, runPreparedInOrder, runWorkflow } from './run-workflow.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { Scenario } from './sandbox/scenario.js';
 
@@ -49,19 +49,14 @@ export async function runSweepChildren(
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.defaultMode ? { defaultMode: options.defaultMode } : {}),
   });
-  const runChild = async (child: { name: string; input: unknown }, prepared?: PreparedRun) => {
+  const runChild = async (child: { name: string; input: unknown }, runOptions = childOptions(child), prepared?: PreparedRun) => {
     options.onChildStart?.(child.name);
-    const result = await runWorkflow(scenario, childOptions(child), prepared);
+    const result = await runWorkflow(scenario, runOptions, prepared);
     await deliverEndOf(child, result);
     return result;
   };
   const children = startedChildren(parent.report, parent.sandbox);
-  if (options.sideBySide) {
-    // Every child's files and modules loaded first, one after the other: then all start in order, at once (as runSideBySide).
-    const prepared: PreparedRun[] = [];
-    for (const child of children) prepared.push(await prepareRun(scenario, childOptions(child)));
-    return Promise.all(children.map((child, i) => runChild(child, prepared[i])));
-  }
+  if (options.sideBySide) return runPreparedInOrder(scenario, children, childOptions, runChild);
   const results: LocalRunResult[] = [];
   for (const child of children) results.push(await runChild(child));
   return results;

@@ -1,12 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_GUARD_KB, type BuiltBundle, buildBundles, bundleEnvironment, declaredFunctions, loadTimeExternalImports } from '../../bench/bundles.js';
+import {
+  BUNDLE_GUARD_KB,
+  type BuiltBundle,
+  buildBundles,
+  declaredFunctions,
+  evalInFreshNode,
+  importEnvironment,
+  loadTimeExternalImports,
+} from '../../bench/bundles.js';
 
 /**
  * Every function's bundle, built as `serverless package` builds it (serverless.yml's
@@ -71,16 +77,16 @@ const lazilyImportedBundledModules = (bundle: BuiltBundle): string[] =>
  */
 const UNUSED_NODE_MODULES = ['internal/deps/undici/undici', 'worker_threads', 'internal/util/parse_args/parse_args', 'child_process'];
 
-/** Node's own modules that importing the bundle loads, in a fresh process with the function's environment. */
+/** Node's own modules that importing the bundle loads, in a fresh process with the function's environment in Lambda. */
 async function nodeModulesLoadedBy(bundle: BuiltBundle): Promise<string[]> {
   const script = `
     const before = new Set(process.moduleLoadList);
     await import(process.argv[1]);
     process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice(13))));
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script, pathToFileURL(bundle.outputFile).href], {
+  const stdout = await evalInFreshNode(script, [pathToFileURL(bundle.outputFile).href], {
     cwd: path.dirname(bundle.outputFile),
-    env: await bundleEnvironment(),
+    env: await importEnvironment(),
   });
   return JSON.parse(stdout) as string[];
 }

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltBundle, buildBundles, bundleEnvironment } from '../../bench/bundles.js';
+import { type BuiltBundle, buildBundles, bundleEnvironment, evalInFreshNode } from '../../bench/bundles.js';
 import { CONNECTION_ID, cleanupRequest, connectionFacts } from '../helpers/domain-fixtures.js';
+import { type LocalEndpoint, localEndpoint, type ReceivedRequest } from '../helpers/local-endpoint.js';
 
 /**
  * A function as deployed: its bundle, built as `serverless package` builds it (the esbuild plugins of
@@ -17,36 +14,19 @@ import { CONNECTION_ID, cleanupRequest, connectionFacts } from '../helpers/domai
  * shows that what is shipped loads and speaks to AWS the same way.
  */
 
-interface ReceivedRequest {
-  method: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 let outDir: string;
 let bundle: BuiltBundle;
-let endpoint: Server;
-const received: ReceivedRequest[] = [];
+let endpoint: LocalEndpoint;
 
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'pcc-bundled-handler-'));
   [bundle] = (await buildBundles({ outDir, functions: ['deleteConnection'] })) as [BuiltBundle];
   // Proton's JSON protocol answers a DeleteEnvironmentAccountConnection with the connection; every output member is optional.
-  endpoint = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', () => {
-      received.push({ method: request.method ?? '', headers: request.headers, body });
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+  endpoint = await localEndpoint(() => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' }));
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => endpoint?.close(resolve));
+  await endpoint?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
@@ -57,15 +37,10 @@ async function invokeBundle(event: unknown): Promise<unknown> {
     const result = await handler(JSON.parse(process.argv[2]), { functionName: 'deleteConnection', awsRequestId: 'local', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:deleteConnection', memoryLimitInMB: '256' });
     process.stdout.write(JSON.stringify(result));
   `;
-  const { port } = endpoint.address() as AddressInfo;
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--input-type=module', '--eval', script, pathToFileURL(bundle.outputFile).href, JSON.stringify(event)],
-    {
-      cwd: path.dirname(bundle.outputFile),
-      env: { ...(await bundleEnvironment()), AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` },
-    },
-  );
+  const stdout = await evalInFreshNode(script, [pathToFileURL(bundle.outputFile).href, JSON.stringify(event)], {
+    cwd: path.dirname(bundle.outputFile),
+    env: { ...(await bundleEnvironment()), AWS_ENDPOINT_URL: endpoint.url },
+  });
   return JSON.parse(stdout);
 }
 
@@ -76,8 +51,8 @@ describe('the deleteConnection bundle, as deployed', () => {
     const result = await invokeBundle({ connection: connectionFacts(), request: cleanupRequest(), retryCount: 0, executionName: 'decommission-run-1' });
 
     expect(result).toEqual({ outcome: 'deleted', attempts: 1 });
-    expect(received).toHaveLength(1);
-    const [request] = received as [ReceivedRequest];
+    expect(endpoint.received).toHaveLength(1);
+    const [request] = endpoint.received as [ReceivedRequest];
     expect(request.method).toBe('POST');
     // awsJson1_0: the operation in X-Amz-Target, the input as the body (Proton's service model, AwsProton20200720).
     expect(request.headers['x-amz-target']).toBe('AwsProton20200720.DeleteEnvironmentAccountConnection');

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverlessEsbuildOptions } from '../../bench/bundles.js';
+import { evalInFreshNode, serverlessEsbuildOptions } from '../../bench/bundles.js';
 import { PROJECT_ROOT } from '../../local/workflow-definition.js';
+import { type Answer, type LocalEndpoint, localEndpoint, type ReceivedRequest } from '../helpers/local-endpoint.js';
 
 /**
  * deployment/esbuild-plugins.cjs rewrites parts of the AWS SDK as it is bundled (literal keys in the
@@ -22,13 +20,6 @@ import { PROJECT_ROOT } from '../../local/workflow-definition.js';
  * GetParameter's ParameterNotFound; AWS Organizations API Reference: AWSOrganizationsNotInUseException).
  */
 
-interface ReceivedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
 /** Headers that differ from one request to the next whatever the bundle: time, signature, ids. */
 const VOLATILE_HEADERS = ['authorization', 'x-amz-date', 'amz-sdk-invocation-id', 'amz-sdk-request', 'user-agent', 'x-amz-user-agent', 'host'];
 
@@ -36,18 +27,13 @@ const PROBE = path.join(PROJECT_ROOT, 'test/deployment/fixtures/sdk-wire-probe.t
 const OBJECT_BODY = '{"a":1}';
 const ETAG = '"etag-1"';
 
-interface Answer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
 const xml = (status: number, body: string): Answer => ({ status, headers: { 'content-type': 'text/xml' }, body });
 const json = (status: number, body: unknown): Answer => ({ status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) });
 
 /** What S3, CloudFormation or SSM would answer to this request of the probe. */
-function answer(request: IncomingMessage, body: string): Answer {
-  const url = new URL(request.url ?? '/', 'http://probe');
+function answer(request: ReceivedRequest): Answer {
+  const { body } = request;
+  const url = new URL(request.url, 'http://probe');
   const target = request.headers['x-amz-target'];
   if (target === 'AmazonSSM.GetParametersByPath')
     return json(200, { Parameters: [{ Name: '/decommission/env-a', Value: '2026-12-01', Type: 'String', Version: 3 }] });
@@ -91,28 +77,15 @@ const { ERRORS_BY_NAME_ONLY } = createRequire(import.meta.url)('../../deployment
 const clientFile = (client: string, file: string) => readFile(path.join(PROJECT_ROOT, 'node_modules/@aws-sdk', client, 'dist-es', file), 'utf8');
 
 let outDir: string;
-let endpoint: Server;
-let received: ReceivedRequest[] = [];
+let endpoint: LocalEndpoint;
 
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'pcc-esbuild-plugins-'));
-  endpoint = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !VOLATILE_HEADERS.includes(name))) as Record<string, string>;
-      received.push({ method: request.method ?? '', url: request.url ?? '', headers, body });
-      const { status, headers: answerHeaders, body: answerBody } = answer(request, body);
-      response.writeHead(status, answerHeaders).end(answerBody);
-    });
-  });
-  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+  endpoint = await localEndpoint(answer);
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => endpoint?.close(resolve));
+  await endpoint?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
@@ -126,10 +99,16 @@ async function bundleProbe(name: 'deployed' | 'untouched'): Promise<string> {
 
 /** Runs a bundled probe in a fresh Node process: the requests the endpoint received, and what the probe printed. */
 async function runProbe(bundle: string): Promise<{ requests: ReceivedRequest[]; results: Record<string, unknown> }> {
-  received = [];
-  const { port } = endpoint.address() as AddressInfo;
-  const { stdout } = await promisify(execFile)(process.execPath, [bundle, `http://127.0.0.1:${port}`], { cwd: outDir, env: { PATH: process.env.PATH ?? '' } });
-  return { requests: received, results: JSON.parse(stdout) as Record<string, unknown> };
+  endpoint.received.length = 0;
+  const stdout = await evalInFreshNode('await import(process.argv[1]);', [pathToFileURL(bundle).href, endpoint.url], {
+    cwd: outDir,
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  const requests = endpoint.received.map((request) => ({
+    ...request,
+    headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !VOLATILE_HEADERS.includes(name))),
+  }));
+  return { requests, results: JSON.parse(stdout) as Record<string, unknown> };
 }
 
 describe('the esbuild plugins', () => {

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleEnvironment, serverlessEsbuildOptions } from '../../bench/bundles.js';
+import { bundleEnvironment, evalInFreshNode, serverlessEsbuildOptions } from '../../bench/bundles.js';
 import { PROJECT_ROOT } from '../../local/workflow-definition.js';
 
 /**
@@ -71,7 +69,7 @@ async function runFixture({ file = bundle, nodeOwn = false, presetHook = false }
     try { Buffer.from(Symbol('not a buffer')); } catch (error) { nodeErrorHeader = error.stack.split('\\n')[0]; }
     process.stdout.write(JSON.stringify({ stack, nodeErrorHeader, mapReadsAtImport, mapReadsAfterStack: mapReads() }));
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script, pathToFileURL(file).href], {
+  const stdout = await evalInFreshNode(script, [pathToFileURL(file).href], {
     cwd: outDir,
     env: {
       ...(await bundleEnvironment()),
